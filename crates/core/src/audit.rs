@@ -1,0 +1,1 @@
+//! Audit of published annex tables (being written; see issue 3).

@@ -1,0 +1,18 @@
+//! egov-core: the engine of egov, with no IO, no async, no database and no HTTP.
+//!
+//! # Layout
+//! - [`num`]: exact decimals, parsing `27,0` / `27.0`, rounding modes, decimal-comma formatting.
+//! - [`text`]: NFC at the boundary, blank cells, Vietnamese collation.
+//! - [`table`]: the published-table model shared by the annex builder, importers, audit and exporters.
+//! - [`edition`]: criteria editions as data (TOML), validated with every problem located in the file.
+//! - [`dataset`]: units and their values (CSV/JSON text), validated against an edition.
+//! - [`engine`]: scoring with not-applicable policies and cohort rules, explanation traces.
+//! - [`rank`]: dense and competition ranking.
+//! - [`annex`]: the annex tables of an edition built from scores.
+//!
+//! Everything parses from `&str`; callers do the reading and writing.
+
+pub mod audit;
+pub mod num;
+pub mod table;
+pub mod text;

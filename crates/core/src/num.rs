@@ -1,0 +1,204 @@
+//! Exact decimal numbers as Vietnamese offices write them.
+//!
+//! Every score in egov is a [`Decimal`]; this module owns the two places where numbers cross a text
+//! boundary: parsing (`27,0`, `1.234,5`, `27.0`, `0,125`) and formatting with a decimal comma and a fixed
+//! number of places. Rounding is explicit ([`RoundingMode`]) and is only ever applied by the caller that
+//! the edition names, never implicitly while parsing or adding.
+
+use rust_decimal::{Decimal, RoundingStrategy};
+use serde::{Deserialize, Serialize};
+
+/// How a value is rounded to the decimals an edition prints. Half-up is the Vietnamese administrative
+/// convention (21,55 → 21,6); the others exist because some editions state them.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum RoundingMode {
+    /// Ties away from zero: 0,125 → 0,13.
+    #[default]
+    HalfUp,
+    /// Ties to even (banker's rounding): 0,125 → 0,12.
+    HalfEven,
+    /// Truncate toward zero.
+    Down,
+}
+
+/// Rounds `value` to `decimals` places. Exact: no binary floating point is involved.
+pub fn round(value: Decimal, decimals: u32, mode: RoundingMode) -> Decimal {
+    let strategy = match mode {
+        RoundingMode::HalfUp => RoundingStrategy::MidpointAwayFromZero,
+        RoundingMode::HalfEven => RoundingStrategy::MidpointNearestEven,
+        RoundingMode::Down => RoundingStrategy::ToZero,
+    };
+    let mut r = value.round_dp_with_strategy(decimals, strategy);
+    // round_dp never adds trailing zeros; fix the scale so `27` rounded to 1 place prints as `27,0`.
+    r.rescale(decimals);
+    r
+}
+
+/// Why a piece of text is not a number.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum NumberError {
+    #[error("ô trống, cần một số")]
+    Empty,
+    #[error("\"{0}\" không phải là số")]
+    NotANumber(String),
+    #[error("\"{0}\" quá lớn hoặc quá nhiều chữ số thập phân")]
+    OutOfRange(String),
+}
+
+/// Parses a number written either with a decimal comma (`27,0`, `1.234,5`) or a decimal point
+/// (`27.0`, `1,234.5`). A single separator followed by exactly three digits is ambiguous (`1.234`);
+/// it is read as a decimal separator, because score tables never hold thousands and a thousands reading
+/// would silently multiply a score by 1000.
+pub fn parse_decimal(text: &str) -> Result<Decimal, NumberError> {
+    let t = text.trim_matches(|c: char| c.is_whitespace() || c == '\u{a0}' || c == '\u{200b}');
+    if t.is_empty() {
+        return Err(NumberError::Empty);
+    }
+    let (neg, body) = match t.strip_prefix('-').or_else(|| t.strip_prefix('\u{2212}')) {
+        Some(rest) => (true, rest),
+        None => (false, t.strip_prefix('+').unwrap_or(t)),
+    };
+    if body.is_empty() || !body.chars().all(|c| c.is_ascii_digit() || c == ',' || c == '.') {
+        return Err(NumberError::NotANumber(text.to_string()));
+    }
+    let commas = body.matches(',').count();
+    let dots = body.matches('.').count();
+    let normalized: String = match (commas, dots) {
+        (0, 0) => body.to_string(),
+        (1, 0) => body.replace(',', "."),
+        (0, 1) => body.to_string(),
+        (c, 1) if c >= 1 && body.rfind('.') > body.rfind(',') => {
+            check_groups(body, ',', '.', text)?;
+            body.replace(',', "")
+        }
+        (1, d) if d >= 1 && body.rfind(',') > body.rfind('.') => {
+            check_groups(body, '.', ',', text)?;
+            body.replace('.', "").replace(',', ".")
+        }
+        (0, _) => {
+            check_groups(&format!("{body},"), '.', ',', text)?;
+            body.replace('.', "")
+        }
+        (_, 0) => {
+            check_groups(&format!("{body}."), ',', '.', text)?;
+            body.replace(',', "")
+        }
+        _ => return Err(NumberError::NotANumber(text.to_string())),
+    };
+    if normalized.starts_with('.') || normalized.ends_with('.') {
+        return Err(NumberError::NotANumber(text.to_string()));
+    }
+    let mut d: Decimal = normalized
+        .parse()
+        .map_err(|_| NumberError::OutOfRange(text.to_string()))?;
+    if neg {
+        d.set_sign_negative(true);
+    }
+    Ok(d)
+}
+
+/// Checks that thousands groups (before the decimal separator) are 1–3 digits then 3-digit groups.
+fn check_groups(body: &str, group: char, decimal: char, orig: &str) -> Result<(), NumberError> {
+    let int_part = body.split(decimal).next().unwrap_or("");
+    let mut parts = int_part.split(group);
+    let first = parts.next().unwrap_or("");
+    let ok = !first.is_empty() && first.len() <= 3 && parts.all(|p| p.len() == 3);
+    if ok {
+        Ok(())
+    } else {
+        Err(NumberError::NotANumber(orig.to_string()))
+    }
+}
+
+/// Number of decimal places a printed number shows (`22,50` → 2, `27` → 0).
+pub fn printed_decimals(text: &str) -> u32 {
+    let t = text.trim();
+    match t.rfind([',', '.']) {
+        Some(i) if t.matches([',', '.']).count() == 1 => (t.len() - i - 1) as u32,
+        Some(i) => (t.len() - i - 1) as u32,
+        None => 0,
+    }
+}
+
+/// Formats with a decimal comma and exactly `decimals` places, rounding with `mode` first.
+/// `format_vi(dec!(21.55), 1, HalfUp)` is `"21,6"`; thousands are grouped with dots.
+pub fn format_vi(value: Decimal, decimals: u32, mode: RoundingMode) -> String {
+    format_with(round(value, decimals, mode), ',', '.')
+}
+
+/// Formats with a decimal point and no grouping (English output, CSV for machines).
+pub fn format_en(value: Decimal, decimals: u32, mode: RoundingMode) -> String {
+    round(value, decimals, mode).to_string()
+}
+
+fn format_with(value: Decimal, decimal_sep: char, group_sep: char) -> String {
+    let s = value.to_string();
+    let (sign, s) = match s.strip_prefix('-') {
+        Some(rest) => ("-", rest),
+        None => ("", s.as_str()),
+    };
+    let (int, frac) = match s.split_once('.') {
+        Some((i, f)) => (i, Some(f)),
+        None => (s, None),
+    };
+    let mut out = String::with_capacity(s.len() + 4);
+    out.push_str(sign);
+    let n = int.len();
+    for (i, ch) in int.chars().enumerate() {
+        if i > 0 && (n - i) % 3 == 0 {
+            out.push(group_sep);
+        }
+        out.push(ch);
+    }
+    if let Some(f) = frac {
+        out.push(decimal_sep);
+        out.push_str(f);
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::str::FromStr;
+
+    fn d(s: &str) -> Decimal {
+        Decimal::from_str(s).unwrap()
+    }
+
+    #[test]
+    fn parses_both_conventions() {
+        assert_eq!(parse_decimal("27,0").unwrap(), d("27.0"));
+        assert_eq!(parse_decimal("27.0").unwrap(), d("27.0"));
+        assert_eq!(parse_decimal(" 3,68 ").unwrap(), d("3.68"));
+        assert_eq!(parse_decimal("1.234,5").unwrap(), d("1234.5"));
+        assert_eq!(parse_decimal("1,234.5").unwrap(), d("1234.5"));
+        assert_eq!(parse_decimal("1.234.567").unwrap(), d("1234567"));
+        assert_eq!(parse_decimal("-0,5").unwrap(), d("-0.5"));
+        assert_eq!(parse_decimal("0").unwrap(), d("0"));
+        assert!(parse_decimal("Không đánh giá").is_err());
+        assert!(parse_decimal("\u{a0}").is_err());
+        assert!(parse_decimal("1,2,3").is_err());
+        assert!(parse_decimal("12.34.5").is_err());
+        assert!(parse_decimal("1e5").is_err());
+        assert!(parse_decimal(",5").is_err());
+    }
+
+    #[test]
+    fn keeps_printed_scale() {
+        assert_eq!(parse_decimal("22,50").unwrap().scale(), 2);
+        assert_eq!(printed_decimals("22,50"), 2);
+        assert_eq!(printed_decimals("27"), 0);
+    }
+
+    #[test]
+    fn formats_with_comma() {
+        assert_eq!(format_vi(d("21.55"), 1, RoundingMode::HalfUp), "21,6");
+        assert_eq!(format_vi(d("27"), 1, RoundingMode::HalfUp), "27,0");
+        assert_eq!(format_vi(d("1234567.25"), 1, RoundingMode::HalfUp), "1.234.567,3");
+        assert_eq!(format_vi(d("-0.125"), 2, RoundingMode::HalfUp), "-0,13");
+        assert_eq!(format_vi(d("0.125"), 2, RoundingMode::HalfEven), "0,12");
+        assert_eq!(format_en(d("0.125"), 2, RoundingMode::HalfUp), "0.13");
+    }
+}

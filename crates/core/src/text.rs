@@ -1,0 +1,88 @@
+//! Vietnamese text at the input boundary: NFC normalisation, blank detection, name keys, collation.
+//!
+//! Published tables mix NFC and NFD forms of the same name and use non-breaking spaces for blank cells.
+//! Everything that enters egov passes through [`clean`] so that comparisons, keys and output are NFC;
+//! ordering of names uses the Vietnamese collation of ICU (`Bình Dương < Bình Định`, `Dak < Đà`), not
+//! code-point order, which would put every name starting with Đ after Z.
+
+use std::cmp::Ordering;
+use std::sync::OnceLock;
+
+use icu_collator::options::CollatorOptions;
+use icu_collator::{Collator, CollatorBorrowed};
+use unicode_normalization::{UnicodeNormalization, is_nfc_quick};
+
+/// NFC-normalises and trims a cell, turning non-breaking and zero-width spaces into ordinary blanks.
+pub fn clean(s: &str) -> String {
+    let replaced: String = s
+        .chars()
+        .map(|c| match c {
+            '\u{a0}' | '\u{2007}' | '\u{202f}' => ' ',
+            c => c,
+        })
+        .filter(|c| *c != '\u{200b}' && *c != '\u{feff}')
+        .collect();
+    let collapsed = replaced.split_whitespace().collect::<Vec<_>>().join(" ");
+    nfc(&collapsed)
+}
+
+/// NFC form of `s`.
+pub fn nfc(s: &str) -> String {
+    if is_nfc(s) {
+        s.to_string()
+    } else {
+        s.nfc().collect()
+    }
+}
+
+/// Whether `s` is already NFC (the check an auditor reports on).
+pub fn is_nfc(s: &str) -> bool {
+    match is_nfc_quick(s.chars()) {
+        unicode_normalization::IsNormalized::Yes => true,
+        _ => s.nfc().eq(s.chars()),
+    }
+}
+
+/// Whether a cell is visually empty (only spaces, NBSP, zero-width characters).
+pub fn is_blank(s: &str) -> bool {
+    s.chars()
+        .all(|c| c.is_whitespace() || c == '\u{a0}' || c == '\u{200b}' || c == '\u{feff}')
+}
+
+fn collator() -> &'static CollatorBorrowed<'static> {
+    static COLLATOR: OnceLock<CollatorBorrowed<'static>> = OnceLock::new();
+    COLLATOR.get_or_init(|| {
+        let locale = icu_locale_core::locale!("vi");
+        Collator::try_new(locale.into(), CollatorOptions::default())
+            .expect("the Vietnamese collation is compiled into icu_collator")
+    })
+}
+
+/// Compares two names in Vietnamese dictionary order.
+pub fn compare_vi(a: &str, b: &str) -> Ordering {
+    collator().compare(a, b)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn cleans_nbsp_and_nfd() {
+        assert_eq!(clean("\u{a0}"), "");
+        assert!(is_blank("\t\u{a0} "));
+        let nfd = "Sơ\u{309} Xây dựng";
+        assert!(!is_nfc(nfd));
+        assert_eq!(clean(nfd), "Sở Xây dựng");
+        assert!(is_nfc(&clean(nfd)));
+        assert_eq!(clean("  Sở   Y tế "), "Sở Y tế");
+    }
+
+    #[test]
+    fn vietnamese_order() {
+        assert_eq!(compare_vi("Bình Dương", "Bình Định"), Ordering::Less);
+        assert_eq!(compare_vi("Dak Lak", "Đà Nẵng"), Ordering::Less);
+        assert_eq!(compare_vi("Đà Nẵng", "Gia Lai"), Ordering::Less);
+        assert_eq!(compare_vi("An Giang", "Ăn"), Ordering::Less);
+    }
+}
