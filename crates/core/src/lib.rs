@@ -13,6 +13,9 @@
 //! Everything parses from `&str`; callers do the reading and writing.
 
 pub mod audit;
+pub mod lang;
 pub mod num;
 pub mod table;
 pub mod text;
+
+pub use lang::Lang;
