@@ -1,1 +1,143 @@
-//! egov-export
+//! egov-export: renders a decision annex ([`Annex`]) as the documents and data files a province publishes.
+//!
+//! The annex builder in egov-core decides *what* is published (tables, blocks, rows, values already rounded
+//! to each column's decimals); this crate only decides *how it looks* in each format. Every format is laid
+//! out from one shared view of a table ([`layout`]) so that the two-row header, the column-number row, the
+//! block rows, the decimal comma, the blank rank of unranked units and "Không đánh giá" read the same in
+//! plain text, Markdown, HTML, DOCX, XLSX and PDF. Exporters take core types only, never the database, and
+//! return bytes; the caller writes files.
+//!
+//! # Layout
+//! - [`layout`]: the shared, language-aware view of a table (header cells, formatted cells, block rows).
+//! - [`text`], [`markdown`], [`html`]: human-readable renderings.
+//! - [`csv_out`], [`json_out`]: open data (one long CSV; the JSON contract) and their data dictionary.
+//! - [`xlsx`], [`docx`]: office documents.
+//! - [`chart`]: SVG/PNG charts of the rankings.
+
+use egov_core::table::Annex;
+
+pub mod csv_out;
+pub mod html;
+pub mod json_out;
+pub mod layout;
+pub mod markdown;
+pub mod text;
+
+/// Language of the fixed texts of an export (headings, "Không đánh giá", number style).
+/// Table and column labels are data and are printed as the annex holds them.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum Lang {
+    /// Vietnamese: decimal comma, Vietnamese fixed texts.
+    #[default]
+    Vi,
+    /// English: decimal point, English fixed texts.
+    En,
+}
+
+/// The decision an annex is issued with, for the heading "(Ban hành kèm theo Quyết định số … ngày …)".
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+pub struct DecisionInfo {
+    /// Decision number as printed ("2870/QĐ-UBND").
+    pub number: String,
+    /// Signing date, dd/mm/yyyy.
+    pub date: String,
+    /// Who issued it ("Chủ tịch Ủy ban nhân dân tỉnh"), when the heading names them.
+    pub issuer: Option<String>,
+}
+
+/// Options common to every format.
+#[derive(Debug, Clone, Default)]
+pub struct RenderOptions {
+    pub lang: Lang,
+    /// When set, the annex heading names this decision (replacing any "(Ban hành kèm theo …)" subtitle).
+    pub decision: Option<DecisionInfo>,
+}
+
+/// Every output format of `egov export`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Format {
+    Text,
+    Markdown,
+    Csv,
+    Json,
+    Html,
+    Docx,
+    Xlsx,
+    Pdf,
+    Svg,
+    Png,
+}
+
+impl Format {
+    /// The usual file extension, without the dot.
+    pub fn extension(self) -> &'static str {
+        match self {
+            Format::Text => "txt",
+            Format::Markdown => "md",
+            Format::Csv => "csv",
+            Format::Json => "json",
+            Format::Html => "html",
+            Format::Docx => "docx",
+            Format::Xlsx => "xlsx",
+            Format::Pdf => "pdf",
+            Format::Svg => "svg",
+            Format::Png => "png",
+        }
+    }
+}
+
+impl std::str::FromStr for Format {
+    type Err = ExportError;
+
+    fn from_str(s: &str) -> Result<Format, ExportError> {
+        Ok(match s.trim().to_ascii_lowercase().as_str() {
+            "text" | "txt" => Format::Text,
+            "markdown" | "md" => Format::Markdown,
+            "csv" => Format::Csv,
+            "json" => Format::Json,
+            "html" => Format::Html,
+            "docx" => Format::Docx,
+            "xlsx" => Format::Xlsx,
+            "pdf" => Format::Pdf,
+            "svg" => Format::Svg,
+            "png" => Format::Png,
+            _ => return Err(ExportError::UnknownFormat(s.to_string())),
+        })
+    }
+}
+
+/// Why an export failed. Messages are Vietnamese: the organiser sees them.
+#[derive(Debug, thiserror::Error)]
+pub enum ExportError {
+    #[error(
+        "định dạng \"{0}\" không được hỗ trợ (text, markdown, csv, json, html, docx, xlsx, pdf, svg, png)"
+    )]
+    UnknownFormat(String),
+    #[error("định dạng {0:?} tạo nhiều tệp biểu đồ: dùng egov_export::charts thay cho render")]
+    MultiFile(Format),
+    #[error("định dạng {0:?} chưa được hỗ trợ trong bản dựng này")]
+    Unsupported(Format),
+    #[error("lỗi ghi CSV: {0}")]
+    Csv(#[from] csv::Error),
+    #[error("lỗi ghi JSON: {0}")]
+    Json(#[from] serde_json::Error),
+    #[error("lỗi ghi tệp: {0}")]
+    Io(#[from] std::io::Error),
+    #[error("bảng {table}: {message}")]
+    Table { table: String, message: String },
+    #[error("biểu đồ {chart}: {message}")]
+    Chart { chart: String, message: String },
+}
+
+/// Renders the whole annex in one single-file format. Charts (SVG, PNG) are several files: use [`charts`].
+pub fn render(annex: &Annex, format: Format, opts: &RenderOptions) -> Result<Vec<u8>, ExportError> {
+    match format {
+        Format::Text => Ok(text::render(annex, opts).into_bytes()),
+        Format::Markdown => Ok(markdown::render(annex, opts).into_bytes()),
+        Format::Csv => csv_out::render(annex, opts),
+        Format::Json => json_out::render(annex),
+        Format::Html => Ok(html::render(annex, opts, &[]).into_bytes()),
+        Format::Xlsx | Format::Docx | Format::Pdf => Err(ExportError::Unsupported(format)),
+        Format::Svg | Format::Png => Err(ExportError::MultiFile(format)),
+    }
+}

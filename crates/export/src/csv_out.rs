@@ -1,0 +1,177 @@
+//! Open data as one long CSV: one line per (table, unit, column), the total included as a column.
+//!
+//! Long form is what analysts load into pandas or R without reshaping, and it keeps every table of the
+//! annex in one file. Values use a decimal point and the column's decimals (machines read this file); the
+//! file starts with a UTF-8 BOM because Excel otherwise opens Vietnamese text as mojibake.
+//! Non-numeric cells are written as `not_evaluated` (the JSON contract's word) or verbatim text; a blank
+//! cell is an empty field. [`data_dictionary`] describes the fields for publication with the file.
+
+use egov_core::table::{Annex, Cell, RankCell};
+use egov_core::text;
+use serde_json::json;
+
+use crate::layout::{self, format_number};
+use crate::{ExportError, Lang, RenderOptions};
+
+/// The CSV header, in field order.
+pub const FIELDS: [&str; 9] = [
+    "table_id",
+    "table_title",
+    "block",
+    "tt",
+    "unit",
+    "unit_code",
+    "column",
+    "value",
+    "rank",
+];
+
+/// The whole annex as one long CSV with a UTF-8 BOM.
+pub fn render(annex: &Annex, _opts: &RenderOptions) -> Result<Vec<u8>, ExportError> {
+    let mut buf = Vec::with_capacity(64 * 1024);
+    buf.extend_from_slice("\u{feff}".as_bytes());
+    let mut w = csv::WriterBuilder::new()
+        .terminator(csv::Terminator::CRLF)
+        .from_writer(buf);
+    w.write_record(FIELDS)?;
+    for t in &annex.tables {
+        let v = layout::view(t, Lang::En);
+        let table_title = text::clean(&t.title);
+        let labels: Vec<String> = t
+            .columns
+            .iter()
+            .map(|c| text::clean(&c.label))
+            .chain(std::iter::once(text::clean(&t.total_label)))
+            .collect();
+        for row in &t.rows {
+            let rank = match &row.rank {
+                RankCell::Ranked(n) => n.to_string(),
+                RankCell::Unranked => String::new(),
+                RankCell::Invalid(s) => text::clean(s),
+            };
+            let unit = text::clean(&row.unit);
+            let tt = row.tt.as_deref().map(text::clean).unwrap_or_default();
+            let code = row
+                .unit_code
+                .as_deref()
+                .map(text::clean)
+                .unwrap_or_default();
+            let block = row.block.as_deref().unwrap_or("");
+            let cells = row
+                .values
+                .iter()
+                .map(|e| &e.cell)
+                .chain(std::iter::once(&row.total.cell));
+            for ((label, cell), dp) in labels.iter().zip(cells).zip(&v.decimals) {
+                let value = match cell {
+                    Cell::Number(d) => format_number(*d, dp.unwrap_or(d.scale()), Lang::En),
+                    Cell::NotEvaluated => "not_evaluated".to_string(),
+                    Cell::Blank => String::new(),
+                    Cell::Text(s) => text::clean(s),
+                };
+                w.write_record([
+                    t.id.as_str(),
+                    &table_title,
+                    block,
+                    &tt,
+                    &unit,
+                    &code,
+                    label,
+                    &value,
+                    &rank,
+                ])?;
+            }
+        }
+    }
+    w.into_inner().map_err(|e| ExportError::Io(e.into_error()))
+}
+
+/// The data dictionary published with the CSV and JSON files: fields and their meanings, the value
+/// columns of every table (with the criteria node, decimals and unit), the edition and the provenance.
+pub fn data_dictionary(annex: &Annex, opts: &RenderOptions) -> Result<Vec<u8>, ExportError> {
+    let (title, heading) = layout::heading(annex, opts);
+    let field = |name: &str, ty: &str, vi: &str, en: &str| json!({"name": name, "type": ty, "description_vi": vi, "description_en": en});
+    let fields = vec![
+        field(
+            "table_id",
+            "string",
+            "Mã bảng trong phụ lục",
+            "Annex table identifier",
+        ),
+        field(
+            "table_title",
+            "string",
+            "Tên bảng như in trong phụ lục",
+            "Table title as printed",
+        ),
+        field(
+            "block",
+            "string",
+            "Mã khối xếp hạng (xem blocks)",
+            "Ranking block id (see blocks)",
+        ),
+        field("tt", "string", "Số thứ tự như in", "Row number as printed"),
+        field(
+            "unit",
+            "string",
+            "Tên đơn vị (Unicode NFC)",
+            "Unit name (Unicode NFC)",
+        ),
+        field(
+            "unit_code",
+            "string",
+            "Mã đơn vị trong bộ dữ liệu",
+            "Unit code in the dataset",
+        ),
+        field(
+            "column",
+            "string",
+            "Tên cột điểm (hoặc cột tổng điểm)",
+            "Score column label (or the total column)",
+        ),
+        json!({"name": "value", "type": "decimal", "unit": "điểm / points",
+               "description_vi": "Giá trị, dấu chấm thập phân; \"not_evaluated\" = không đánh giá; trống = ô trống",
+               "description_en": "Value with a decimal point; \"not_evaluated\" = not evaluated; empty = blank cell"}),
+        field(
+            "rank",
+            "integer",
+            "Xếp hạng trong khối; trống = không xếp hạng",
+            "Rank within the block; empty = not ranked",
+        ),
+    ];
+    let tables: Vec<_> = annex
+        .tables
+        .iter()
+        .map(|t| {
+            let columns: Vec<_> = t
+                .columns
+                .iter()
+                .map(|c| {
+                    json!({"label": text::clean(&c.label), "group": c.group.as_deref().map(text::clean),
+                           "node": c.node, "decimals": c.decimals.or(t.decimals), "unit": "điểm"})
+                })
+                .collect();
+            let blocks: Vec<_> = t
+                .blocks
+                .iter()
+                .map(|b| json!({"id": b.id, "label": b.label, "title": b.title.as_deref().map(text::clean), "ranked": b.ranked}))
+                .collect();
+            json!({"id": t.id, "title": text::clean(&t.title), "part": t.part.as_deref().map(text::clean),
+                   "total_column": text::clean(&t.total_label), "rank_column": text::clean(&t.rank_label),
+                   "decimals": t.decimals, "columns": columns, "blocks": blocks, "units": t.rows.len()})
+        })
+        .collect();
+    let doc = json!({
+        "edition": annex.edition,
+        "title": title,
+        "provenance": heading,
+        "encoding": "UTF-8 with BOM (CSV), UTF-8 (JSON); text in Unicode NFC",
+        "files": {
+            "csv": {"fields": fields, "decimal_separator": ".", "one_line_per": "table × unit × column"},
+            "json": {"shape": "{edition, title, subtitle, tables: [{id, title, columns, rows: [{tt, unit, values, total, rank, block}]}]}",
+                     "numbers": "exact decimals as JSON numbers", "rank_null": "not ranked"}
+        },
+        "tables": tables,
+    });
+    Ok(serde_json::to_vec_pretty(&doc)?)
+}

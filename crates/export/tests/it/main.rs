@@ -1,0 +1,5 @@
+//! Integration tests of egov-export: every format rendered from a hand-built annex, pinned by snapshots
+//! and read back where the format has a reader.
+
+mod fixture;
+mod plain;

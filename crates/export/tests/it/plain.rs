@@ -1,0 +1,265 @@
+//! Text, Markdown, CSV, JSON and HTML: snapshots of the whole output plus checks that do not depend on
+//! the snapshot (NFC names, decimal comma, alignment by characters, escaping, CSV read back).
+
+use egov_core::text;
+use egov_export::{DecisionInfo, Format, Lang, RenderOptions, render};
+use insta::assert_snapshot;
+
+use crate::fixture::{self, NFD_UNIT, NFD_UNRANKED};
+
+fn string(format: Format, opts: &RenderOptions) -> String {
+    String::from_utf8(render(&fixture::annex(), format, opts).unwrap()).unwrap()
+}
+
+#[test]
+fn text_vi() {
+    let out = string(Format::Text, &RenderOptions::default());
+    assert_snapshot!(out);
+}
+
+#[test]
+fn text_en_with_decision() {
+    let opts = RenderOptions {
+        lang: Lang::En,
+        decision: Some(DecisionInfo {
+            number: "12/QĐ-UBND".into(),
+            date: "05/01/2020".into(),
+            issuer: Some("Chủ tịch Ủy ban nhân dân tỉnh".into()),
+        }),
+    };
+    let out = string(Format::Text, &opts);
+    assert!(out.contains(
+        "(Issued with Decision No. 12/QĐ-UBND dated 05/01/2020 of Chủ tịch Ủy ban nhân dân tỉnh)"
+    ));
+    assert!(
+        !out.contains("2870/QĐ-UBND"),
+        "the annex's own decision line is replaced"
+    );
+    assert!(out.contains("Not evaluated") && !out.contains("Không đánh giá"));
+    assert!(out.contains("1234.50") && !out.contains("1.234,50"));
+    assert_snapshot!(out);
+}
+
+#[test]
+fn text_columns_align_by_characters() {
+    let out = string(Format::Text, &RenderOptions::default());
+    // Every unit line of the first table puts its separators at the same character offsets, whatever the
+    // byte length of the Vietnamese names.
+    let lines: Vec<&str> = out
+        .lines()
+        .filter(|l| l.contains(" | Sở ") || l.contains(" | Văn phòng"))
+        .collect();
+    assert!(lines.len() >= 5, "{out}");
+    let seps = |l: &str| -> Vec<usize> {
+        let chars: Vec<char> = l.chars().collect();
+        (0..chars.len().saturating_sub(2))
+            .filter(|&i| chars[i..i + 3] == [' ', '|', ' '])
+            .collect()
+    };
+    let first = seps(lines[0]);
+    assert_eq!(first.len(), 5);
+    for l in &lines[1..] {
+        // An unranked row stops after its total: compare the separators it has.
+        let s = seps(l);
+        assert!(s.len() >= 4 && first.starts_with(&s), "{l}");
+    }
+}
+
+#[test]
+fn text_layout_of_the_seed() {
+    let out = string(Format::Text, &RenderOptions::default());
+    assert!(out.contains("(Ban hành kèm theo Quyết định số 2870/QĐ-UBND ngày 18/12/2019"));
+    let numbers: Vec<&str> = out.lines().filter(|l| l.starts_with("(1) |")).collect();
+    assert_eq!(numbers.len(), 2);
+    assert!(
+        numbers[0].ends_with("(6)") && numbers[1].ends_with("(7)"),
+        "6 columns, then 7: {numbers:?}"
+    );
+    assert!(
+        out.contains(" I  | Chỉ số và xếp hạng đối với"),
+        "block row I"
+    );
+    assert!(out.contains("II  | Chỉ số đối với"), "block row II");
+    assert!(out.contains("Không đánh giá"));
+    assert!(
+        out.contains("27,0") && out.contains("30,3") && out.contains("1.234,50"),
+        "decimal comma, decimals"
+    );
+    // Column decimals fall back to the table's: 26 printed with 1 place.
+    assert!(out.contains("26,0"));
+    // The unranked row ends with its total: no rank.
+    let vp = out
+        .lines()
+        .find(|l| l.contains("Văn phòng UBND tỉnh"))
+        .unwrap();
+    assert!(vp.trim_end().ends_with("55,8"), "{vp}");
+}
+
+#[test]
+fn names_come_back_nfc() {
+    let annex = fixture::annex();
+    let names = fixture::unit_names(&annex);
+    for format in [
+        Format::Text,
+        Format::Markdown,
+        Format::Csv,
+        Format::Json,
+        Format::Html,
+    ] {
+        let out =
+            String::from_utf8(render(&annex, format, &RenderOptions::default()).unwrap()).unwrap();
+        assert!(text::is_nfc(&out), "{format:?} output is NFC");
+        assert!(
+            !out.contains(NFD_UNIT) && !out.contains(NFD_UNRANKED),
+            "{format:?}"
+        );
+        for n in names.iter().filter(|n| !n.contains('|')) {
+            assert!(out.contains(n.as_str()), "{format:?} has {n}");
+        }
+    }
+}
+
+#[test]
+fn markdown() {
+    let out = string(Format::Markdown, &RenderOptions::default());
+    assert!(out.contains("| TT | Đơn vị | Điểm: Điều kiện sẵn sàng Chính quyền điện tử |"));
+    assert!(out.contains("| (1) | (2) | (3) |"));
+    assert!(out.contains("Huyện Lạc Sơn \\| Tân Lạc"), "pipes escaped");
+    assert_snapshot!(out);
+}
+
+#[test]
+fn csv_long_form_reads_back() {
+    let bytes = render(&fixture::annex(), Format::Csv, &RenderOptions::default()).unwrap();
+    assert!(bytes.starts_with("\u{feff}".as_bytes()), "UTF-8 BOM");
+    let body = &bytes[3..];
+    let mut r = csv::Reader::from_reader(body);
+    let header: Vec<String> = r.headers().unwrap().iter().map(String::from).collect();
+    assert_eq!(header, egov_export::csv_out::FIELDS);
+    let recs: Vec<csv::StringRecord> = r.records().map(|r| r.unwrap()).collect();
+    // (6 rows × (2 columns + total)) + (3 rows × (3 columns + total))
+    assert_eq!(recs.len(), 6 * 3 + 3 * 4);
+    let annex = fixture::annex();
+    let mut i = 0;
+    for t in &annex.tables {
+        for row in &t.rows {
+            let cells: Vec<_> = row
+                .values
+                .iter()
+                .map(|e| &e.cell)
+                .chain([&row.total.cell])
+                .collect();
+            for cell in cells {
+                let rec = &recs[i];
+                assert_eq!(&rec[0], t.id);
+                assert_eq!(&rec[4], row.unit);
+                match cell {
+                    egov_core::table::Cell::Number(n) => {
+                        assert_eq!(fixture::d(&rec[7]), *n, "{rec:?}");
+                        assert!(!rec[7].contains(','), "decimal point");
+                    }
+                    egov_core::table::Cell::NotEvaluated => assert_eq!(&rec[7], "not_evaluated"),
+                    egov_core::table::Cell::Blank => assert_eq!(&rec[7], ""),
+                    egov_core::table::Cell::Text(s) => assert_eq!(&rec[7], s),
+                }
+                i += 1;
+            }
+        }
+    }
+    let s = String::from_utf8(bytes).unwrap();
+    assert_snapshot!(s.trim_start_matches('\u{feff}'));
+}
+
+#[test]
+fn json_is_the_contract() {
+    let annex = fixture::annex();
+    let bytes = render(&annex, Format::Json, &RenderOptions::default()).unwrap();
+    let v: serde_json::Value = serde_json::from_slice(&bytes).unwrap();
+    assert_eq!(v, annex.to_json());
+    let s = String::from_utf8(bytes).unwrap();
+    assert!(
+        s.contains("\"total\": 74.4"),
+        "exact decimals as JSON numbers"
+    );
+    assert_snapshot!(s);
+}
+
+#[test]
+fn data_dictionary_describes_every_table() {
+    let annex = fixture::annex();
+    let bytes = egov_export::csv_out::data_dictionary(&annex, &RenderOptions::default()).unwrap();
+    let v: serde_json::Value = serde_json::from_slice(&bytes).unwrap();
+    assert_eq!(v["edition"], "hoabinh-2019");
+    let fields: Vec<&str> = v["files"]["csv"]["fields"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|f| f["name"].as_str().unwrap())
+        .collect();
+    assert_eq!(fields, egov_export::csv_out::FIELDS);
+    assert_eq!(v["tables"].as_array().unwrap().len(), 2);
+    assert_eq!(
+        v["tables"][0]["columns"][1]["decimals"], 1,
+        "falls back to the table's decimals"
+    );
+    assert!(
+        v["provenance"][0]
+            .as_str()
+            .unwrap()
+            .contains("2870/QĐ-UBND")
+    );
+}
+
+#[test]
+fn html_page() {
+    let out = string(Format::Html, &RenderOptions::default());
+    assert!(out.starts_with("<!DOCTYPE html>\n<html lang=\"vi\">"));
+    assert!(out.contains("<meta charset=\"utf-8\">"));
+    assert!(out.contains("@page { size: A4 landscape"));
+    assert!(out.contains("display: table-header-group"));
+    assert!(out.contains("<th colspan=\"2\" scope=\"col\">Điểm</th>"));
+    assert!(out.contains("<th rowspan=\"2\" scope=\"col\">Tổng điểm</th>"));
+    assert!(
+        out.contains("<th rowspan=\"2\" scope=\"col\">Điểm thưởng</th>"),
+        "ungrouped column spans both rows"
+    );
+    assert!(
+        out.contains("Hạ tầng &amp; ứng dụng &lt;CNTT&gt;"),
+        "escaped"
+    );
+    assert!(!out.contains("<CNTT>"));
+    assert!(
+        !out.contains("src=\"http") && !out.contains("href=\"http"),
+        "self-contained"
+    );
+    assert_snapshot!(out);
+}
+
+#[test]
+fn html_english() {
+    let out = string(
+        Format::Html,
+        &RenderOptions {
+            lang: Lang::En,
+            decision: None,
+        },
+    );
+    assert!(out.contains("<html lang=\"en\">"));
+    assert!(out.contains("Not evaluated"));
+}
+
+#[test]
+fn svg_and_png_are_not_single_files() {
+    for f in [Format::Svg, Format::Png] {
+        let e = render(&fixture::annex(), f, &RenderOptions::default()).unwrap_err();
+        assert!(e.to_string().contains("charts"), "{e}");
+    }
+    assert!("docx".parse::<Format>().is_ok());
+    assert!(
+        "doc"
+            .parse::<Format>()
+            .unwrap_err()
+            .to_string()
+            .contains("\"doc\"")
+    );
+}
