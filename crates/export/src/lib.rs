@@ -23,16 +23,9 @@ pub mod layout;
 pub mod markdown;
 pub mod text;
 
-/// Language of the fixed texts of an export (headings, "Không đánh giá", number style).
-/// Table and column labels are data and are printed as the annex holds them.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
-pub enum Lang {
-    /// Vietnamese: decimal comma, Vietnamese fixed texts.
-    #[default]
-    Vi,
-    /// English: decimal point, English fixed texts.
-    En,
-}
+/// Language of the fixed texts of an export (headings, "Không đánh giá", number style: decimal comma in
+/// Vietnamese, point in English). Table and column labels are data and print as the annex holds them.
+pub use egov_core::lang::Lang;
 
 /// The decision an annex is issued with, for the heading "(Ban hành kèm theo Quyết định số … ngày …)".
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
