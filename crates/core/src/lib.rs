@@ -14,6 +14,7 @@
 
 pub mod audit;
 pub mod lang;
+pub mod names;
 pub mod num;
 pub mod table;
 pub mod text;
