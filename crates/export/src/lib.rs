@@ -22,6 +22,7 @@ pub mod json_out;
 pub mod layout;
 pub mod markdown;
 pub mod text;
+pub mod xlsx;
 
 /// Language of the fixed texts of an export (headings, "Không đánh giá", number style: decimal comma in
 /// Vietnamese, point in English). Table and column labels are data and print as the annex holds them.
@@ -114,6 +115,8 @@ pub enum ExportError {
     Csv(#[from] csv::Error),
     #[error("lỗi ghi JSON: {0}")]
     Json(#[from] serde_json::Error),
+    #[error("lỗi ghi XLSX: {0}")]
+    Xlsx(#[from] rust_xlsxwriter::XlsxError),
     #[error("lỗi ghi tệp: {0}")]
     Io(#[from] std::io::Error),
     #[error("bảng {table}: {message}")]
@@ -130,7 +133,8 @@ pub fn render(annex: &Annex, format: Format, opts: &RenderOptions) -> Result<Vec
         Format::Csv => csv_out::render(annex, opts),
         Format::Json => json_out::render(annex),
         Format::Html => Ok(html::render(annex, opts, &[]).into_bytes()),
-        Format::Xlsx | Format::Docx | Format::Pdf => Err(ExportError::Unsupported(format)),
+        Format::Xlsx => xlsx::render(annex, opts),
+        Format::Docx | Format::Pdf => Err(ExportError::Unsupported(format)),
         Format::Svg | Format::Png => Err(ExportError::MultiFile(format)),
     }
 }

@@ -1,0 +1,347 @@
+//! XLSX rendering: one sheet per annex table laid out like the printed annex, plus a flat `data` sheet.
+//!
+//! Scores are written as numeric cells (never numbers stored as text, which break sums and sorting in
+//! Excel) with a number format showing the column's decimals; the header is merged as in the Word annex,
+//! frozen, and repeated on every printed page. The `data` sheet holds the same long table as the CSV
+//! (same field names, numbers as numbers) so that `egov import` and analysts read one stable shape.
+//!
+//! A spreadsheet cell is an IEEE double: a score like 74,4 is stored as the nearest double, as Excel itself
+//! would store it. Digits up to 15 significant places survive the round trip exactly, far beyond the 1–4
+//! decimals an annex prints.
+
+use std::collections::{BTreeMap, HashSet};
+
+use egov_core::table::{Annex, Cell, RankCell};
+use egov_core::text;
+use rust_decimal::Decimal;
+use rust_decimal::prelude::ToPrimitive;
+use rust_xlsxwriter::{Format as XFormat, FormatAlign, FormatBorder, Workbook, Worksheet};
+
+use crate::csv_out::FIELDS;
+use crate::layout::{self, Line, TableView};
+use crate::{ExportError, RenderOptions};
+
+/// Name of the flat data sheet.
+pub const DATA_SHEET: &str = "data";
+
+/// Fonts per Decree 30/2020/NĐ-CP; Excel substitutes a metric-compatible font where Times is missing.
+const FONT: &str = "Times New Roman";
+
+struct Formats {
+    title: XFormat,
+    subtitle: XFormat,
+    head: XFormat,
+    colnum: XFormat,
+    block_label: XFormat,
+    block_title: XFormat,
+    text_left: XFormat,
+    text_center: XFormat,
+    text_right: XFormat,
+    rank: XFormat,
+    /// Number formats by decimals, created on demand.
+    numbers: BTreeMap<u32, XFormat>,
+    data_head: XFormat,
+}
+
+impl Formats {
+    fn new() -> Formats {
+        let base = XFormat::new().set_font_name(FONT).set_font_size(12);
+        let cell = base
+            .clone()
+            .set_border(FormatBorder::Thin)
+            .set_align(FormatAlign::VerticalCenter);
+        Formats {
+            title: base
+                .clone()
+                .set_bold()
+                .set_font_size(13)
+                .set_align(FormatAlign::Center),
+            subtitle: base.clone().set_italic().set_align(FormatAlign::Center),
+            head: cell
+                .clone()
+                .set_bold()
+                .set_align(FormatAlign::Center)
+                .set_text_wrap(),
+            colnum: cell.clone().set_italic().set_align(FormatAlign::Center),
+            block_label: cell.clone().set_bold().set_align(FormatAlign::Center),
+            block_title: cell.clone().set_bold().set_align(FormatAlign::Left),
+            text_left: cell.clone().set_align(FormatAlign::Left),
+            text_center: cell.clone().set_align(FormatAlign::Center),
+            text_right: cell.clone().set_align(FormatAlign::Right),
+            rank: cell
+                .clone()
+                .set_align(FormatAlign::Center)
+                .set_num_format("0"),
+            numbers: BTreeMap::new(),
+            data_head: base.set_bold(),
+        }
+    }
+
+    fn number(&mut self, decimals: u32) -> &XFormat {
+        self.numbers.entry(decimals).or_insert_with(|| {
+            let pattern = if decimals == 0 {
+                "0".to_string()
+            } else {
+                format!("0.{}", "0".repeat(decimals as usize))
+            };
+            XFormat::new()
+                .set_font_name(FONT)
+                .set_font_size(12)
+                .set_border(FormatBorder::Thin)
+                .set_align(FormatAlign::Right)
+                .set_align(FormatAlign::VerticalCenter)
+                .set_num_format(pattern)
+        })
+    }
+}
+
+/// Converts an exact score to the double a spreadsheet cell holds.
+fn to_f64(d: Decimal) -> f64 {
+    d.to_f64()
+        .unwrap_or_else(|| d.to_string().parse().unwrap_or(f64::NAN))
+}
+
+/// A valid, unique sheet name (≤ 31 characters, none of `[]:*?/\`) derived from the table id.
+fn sheet_name(id: &str, used: &mut HashSet<String>) -> String {
+    let cleaned: String = text::clean(id)
+        .chars()
+        .map(|c| if "[]:*?/\\".contains(c) { '_' } else { c })
+        .collect();
+    let cleaned = cleaned.trim_matches('\'').to_string();
+    let base: String = if cleaned.is_empty() {
+        "bang".into()
+    } else {
+        cleaned.chars().take(31).collect()
+    };
+    let mut name = base.clone();
+    let mut k = 2;
+    while used.contains(&name.to_lowercase()) || name.eq_ignore_ascii_case(DATA_SHEET) {
+        let suffix = format!("~{k}");
+        name = base
+            .chars()
+            .take(31 - suffix.chars().count())
+            .collect::<String>()
+            + &suffix;
+        k += 1;
+    }
+    used.insert(name.to_lowercase());
+    name
+}
+
+/// The whole annex as an XLSX workbook.
+pub fn render(annex: &Annex, opts: &RenderOptions) -> Result<Vec<u8>, ExportError> {
+    let mut wb = Workbook::new();
+    let mut f = Formats::new();
+    let mut used = HashSet::new();
+    let (annex_title, heading) = layout::heading(annex, opts);
+    for t in &annex.tables {
+        let v = layout::view(t, opts.lang);
+        let mut ws = Worksheet::new();
+        ws.set_name(sheet_name(&t.id, &mut used))?;
+        table_sheet(&mut ws, &v, &annex_title, &heading, &mut f)?;
+        wb.push_worksheet(ws);
+    }
+    let mut ws = Worksheet::new();
+    ws.set_name(DATA_SHEET)?;
+    data_sheet(&mut ws, annex, &mut f)?;
+    wb.push_worksheet(ws);
+    Ok(wb.save_to_buffer()?)
+}
+
+fn table_sheet(
+    ws: &mut Worksheet,
+    v: &TableView<'_>,
+    annex_title: &str,
+    heading: &[String],
+    f: &mut Formats,
+) -> Result<(), ExportError> {
+    let w = v.width() as u16;
+    let last = w - 1;
+    let mut r: u32 = 0;
+    // Above the table: the annex title and decision line, then the part and the table title.
+    let mut top: Vec<(&str, &XFormat)> = Vec::new();
+    if !annex_title.is_empty() {
+        top.push((annex_title, &f.title));
+    }
+    for h in heading {
+        top.push((h, &f.subtitle));
+    }
+    if let Some(p) = &v.part {
+        top.push((p, &f.title));
+    }
+    top.push((&v.title, &f.title));
+    for (s, fmt) in top {
+        ws.merge_range(r, 0, r, last, s, fmt)?;
+        r += 1;
+    }
+    r += 1;
+
+    let head_top = r;
+    for (hr, row) in v.header.iter().enumerate() {
+        for h in row {
+            let (r0, c0) = (head_top + hr as u32, h.col as u16);
+            let (r1, c1) = (r0 + h.rowspan as u32 - 1, c0 + h.colspan as u16 - 1);
+            if r0 == r1 && c0 == c1 {
+                ws.write_string_with_format(r0, c0, &h.text, &f.head)?;
+            } else {
+                ws.merge_range(r0, c0, r1, c1, &h.text, &f.head)?;
+            }
+        }
+    }
+    r = head_top + v.header.len() as u32;
+    for (c, s) in v.column_numbers.iter().enumerate() {
+        ws.write_string_with_format(r, c as u16, s, &f.colnum)?;
+    }
+    let head_bottom = r;
+    r += 1;
+    ws.set_freeze_panes(r, 2)?;
+    ws.set_repeat_rows(head_top, head_bottom)?;
+
+    let mut unit_width = text_width(&v.flat_header[1]).max(12);
+    let mut value_widths: Vec<usize> = vec![8; w as usize];
+    for line in &v.lines {
+        match line {
+            Line::Block { label, title } => {
+                ws.write_string_with_format(r, 0, label, &f.block_label)?;
+                ws.merge_range(r, 1, r, last, title, &f.block_title)?;
+            }
+            Line::Unit {
+                tt,
+                unit,
+                values,
+                rank_number,
+                rank,
+                ..
+            } => {
+                ws.write_string_with_format(r, 0, tt, &f.text_center)?;
+                ws.write_string_with_format(r, 1, unit, &f.text_left)?;
+                unit_width = unit_width.max(text_width(unit));
+                for (k, c) in values.iter().enumerate() {
+                    let col = k as u16 + 2;
+                    match c.number {
+                        Some(d) => {
+                            let fmt = f.number(c.decimals);
+                            ws.write_number_with_format(r, col, to_f64(d), fmt)?;
+                        }
+                        None if c.text.is_empty() => {
+                            ws.write_blank(r, col, &f.text_right)?;
+                        }
+                        None => {
+                            ws.write_string_with_format(r, col, &c.text, &f.text_right)?;
+                        }
+                    }
+                    value_widths[col as usize] =
+                        value_widths[col as usize].max(text_width(&c.text));
+                }
+                match rank_number {
+                    Some(n) => ws.write_number_with_format(r, last, *n, &f.rank)?,
+                    None if rank.is_empty() => ws.write_blank(r, last, &f.rank)?,
+                    None => ws.write_string_with_format(r, last, rank, &f.text_center)?,
+                };
+            }
+        }
+        r += 1;
+    }
+
+    ws.set_column_width(0, 6)?;
+    ws.set_column_width(1, (unit_width as f64 * 1.1).clamp(16.0, 60.0))?;
+    for c in 2..w {
+        // Headers wrap; the width is the widest value, and room for a short header word.
+        ws.set_column_width(c, (value_widths[c as usize] as f64 + 2.0).clamp(10.0, 18.0))?;
+    }
+    // The group header row and the column labels wrap: give them height.
+    for hr in 0..v.header.len() as u32 {
+        let longest = v.header[hr as usize]
+            .iter()
+            .map(|h| text_width(&h.text) / h.colspan.max(1))
+            .max()
+            .unwrap_or(0);
+        ws.set_row_height(
+            head_top + hr,
+            (15.0 * (longest as f64 / 14.0).ceil().clamp(1.0, 5.0)).max(18.0),
+        )?;
+    }
+    ws.set_landscape();
+    ws.set_paper_size(9); // A4
+    ws.set_margins(0.6, 0.6, 0.8, 0.8, 0.3, 0.3);
+    ws.set_print_fit_to_pages(1, 0);
+    ws.set_print_center_horizontally(true);
+    Ok(())
+}
+
+fn text_width(s: &str) -> usize {
+    s.chars().count()
+}
+
+fn data_sheet(ws: &mut Worksheet, annex: &Annex, f: &mut Formats) -> Result<(), ExportError> {
+    for (c, name) in FIELDS.iter().enumerate() {
+        ws.write_string_with_format(0, c as u16, *name, &f.data_head)?;
+    }
+    let mut r = 1u32;
+    for t in &annex.tables {
+        let title = text::clean(&t.title);
+        let labels: Vec<String> = t
+            .columns
+            .iter()
+            .map(|c| text::clean(&c.label))
+            .chain(std::iter::once(text::clean(&t.total_label)))
+            .collect();
+        for row in &t.rows {
+            let cells = row
+                .values
+                .iter()
+                .map(|e| &e.cell)
+                .chain(std::iter::once(&row.total.cell));
+            let unit = text::clean(&row.unit);
+            for (label, cell) in labels.iter().zip(cells) {
+                ws.write_string(r, 0, &t.id)?;
+                ws.write_string(r, 1, &title)?;
+                ws.write_string(r, 2, row.block.as_deref().unwrap_or(""))?;
+                ws.write_string(r, 3, row.tt.as_deref().map(text::clean).unwrap_or_default())?;
+                ws.write_string(r, 4, &unit)?;
+                ws.write_string(
+                    r,
+                    5,
+                    row.unit_code
+                        .as_deref()
+                        .map(text::clean)
+                        .unwrap_or_default(),
+                )?;
+                ws.write_string(r, 6, label)?;
+                match cell {
+                    Cell::Number(d) => {
+                        ws.write_number(r, 7, to_f64(*d))?;
+                    }
+                    Cell::NotEvaluated => {
+                        ws.write_string(r, 7, "not_evaluated")?;
+                    }
+                    Cell::Blank => {}
+                    Cell::Text(s) => {
+                        ws.write_string(r, 7, text::clean(s))?;
+                    }
+                }
+                match &row.rank {
+                    RankCell::Ranked(n) => {
+                        ws.write_number(r, 8, *n)?;
+                    }
+                    RankCell::Unranked => {}
+                    RankCell::Invalid(s) => {
+                        ws.write_string(r, 8, text::clean(s))?;
+                    }
+                }
+                r += 1;
+            }
+        }
+    }
+    ws.set_freeze_panes(1, 0)?;
+    if r > 1 {
+        ws.autofilter(0, 0, r - 1, FIELDS.len() as u16 - 1)?;
+    }
+    for (c, width) in [12.0, 40.0, 12.0, 5.0, 32.0, 10.0, 32.0, 10.0, 8.0]
+        .into_iter()
+        .enumerate()
+    {
+        ws.set_column_width(c as u16, width)?;
+    }
+    Ok(())
+}

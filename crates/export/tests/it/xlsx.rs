@@ -1,0 +1,156 @@
+//! XLSX read back with calamine: every name and number of the annex in the table sheets and in the flat
+//! data sheet, numbers as numeric cells, merged header cells, the number formats of the decimals.
+
+use std::io::{Cursor, Read};
+
+use calamine::{Data, Range, Reader, Xlsx};
+use egov_core::table::{Cell, RankCell};
+use egov_export::{Format, RenderOptions, render};
+use rust_decimal::prelude::ToPrimitive;
+
+use crate::fixture;
+
+fn workbook() -> (Vec<u8>, Xlsx<Cursor<Vec<u8>>>) {
+    let bytes = render(&fixture::annex(), Format::Xlsx, &RenderOptions::default()).unwrap();
+    let wb = Xlsx::new(Cursor::new(bytes.clone())).unwrap();
+    (bytes, wb)
+}
+
+fn f64_of(d: rust_decimal::Decimal) -> f64 {
+    d.to_f64().unwrap()
+}
+
+fn row_of(range: &Range<Data>, unit: &str) -> Vec<Data> {
+    let matches: Vec<Vec<Data>> = range
+        .rows()
+        .filter(|r| r.get(1) == Some(&Data::String(unit.into())))
+        .map(|r| r.to_vec())
+        .collect();
+    assert_eq!(matches.len(), 1, "{unit} appears once");
+    matches.into_iter().next().unwrap()
+}
+
+#[test]
+fn table_sheets_hold_every_number_and_name() {
+    let annex = fixture::annex();
+    let (_, mut wb) = workbook();
+    let names = wb.sheet_names();
+    assert_eq!(names, vec!["so-tong-the", "huyen-hang-muc-a", "data"]);
+    for t in &annex.tables {
+        let range = wb.worksheet_range(&t.id).unwrap();
+        for row in &t.rows {
+            let cells = row_of(&range, &row.unit);
+            assert_eq!(cells[0], Data::String(row.tt.clone().unwrap()));
+            let expected = row.values.iter().map(|e| &e.cell).chain([&row.total.cell]);
+            for (k, cell) in expected.enumerate() {
+                let got = &cells[k + 2];
+                match cell {
+                    Cell::Number(d) => {
+                        assert_eq!(got, &Data::Float(f64_of(*d)), "{} col {k}", row.unit)
+                    }
+                    Cell::NotEvaluated => assert_eq!(got, &Data::String("Không đánh giá".into())),
+                    Cell::Blank => assert_eq!(got, &Data::Empty),
+                    Cell::Text(s) => assert_eq!(got, &Data::String(s.clone())),
+                }
+            }
+            let rank = &cells[t.columns.len() + 3];
+            match row.rank {
+                RankCell::Ranked(n) => assert_eq!(rank, &Data::Float(n as f64)),
+                _ => assert_eq!(rank, &Data::Empty, "unranked: blank rank"),
+            }
+        }
+        // No number stored as text anywhere in the value and rank columns.
+        for r in range.rows() {
+            for c in r.iter().skip(2) {
+                if let Data::String(s) = c {
+                    assert!(
+                        egov_core::num::parse_decimal(s).is_err(),
+                        "number stored as text: {s}"
+                    );
+                }
+            }
+        }
+    }
+}
+
+#[test]
+fn header_is_merged_and_formats_show_decimals() {
+    let (bytes, mut wb) = workbook();
+    let range = wb.worksheet_range("so-tong-the").unwrap();
+    let merges = wb.merge_cells_by_sheet_name("so-tong-the").unwrap();
+    // Find the header row holding "Điểm" and check it is merged over the two value columns.
+    let (r, _) = range
+        .cells()
+        .find(|(_, _, v)| **v == Data::String("Điểm".into()))
+        .map(|(r, c, _)| (r as u32, c as u32))
+        .unwrap();
+    assert!(
+        merges.iter().any(|m| m.start == (r, 2) && m.end == (r, 3)),
+        "{merges:?}"
+    );
+    assert!(
+        merges
+            .iter()
+            .any(|m| m.start == (r, 0) && m.end == (r + 1, 0)),
+        "TT spans two rows"
+    );
+    assert_eq!(
+        range.get_value((r + 2, 0)),
+        Some(&Data::String("(1)".into()))
+    );
+    // Block row: label and merged title.
+    assert!(range.rows().any(|row| row[0] == Data::String("II".into())));
+
+    let mut zip = zip::ZipArchive::new(Cursor::new(bytes)).unwrap();
+    let mut styles = String::new();
+    zip.by_name("xl/styles.xml")
+        .unwrap()
+        .read_to_string(&mut styles)
+        .unwrap();
+    for code in ["formatCode=\"0.0\"", "formatCode=\"0.00\""] {
+        assert!(styles.contains(code), "{code}");
+    }
+    let mut sheet = String::new();
+    zip.by_name("xl/worksheets/sheet1.xml")
+        .unwrap()
+        .read_to_string(&mut sheet)
+        .unwrap();
+    assert!(
+        sheet.contains("<pane ") && sheet.contains("state=\"frozen\""),
+        "frozen header"
+    );
+    assert!(sheet.contains("orientation=\"landscape\""));
+}
+
+#[test]
+fn data_sheet_reads_back_as_the_csv_shape() {
+    let annex = fixture::annex();
+    let (_, mut wb) = workbook();
+    let range = wb.worksheet_range("data").unwrap();
+    let mut rows = range.rows();
+    let header: Vec<String> = rows.next().unwrap().iter().map(|c| c.to_string()).collect();
+    assert_eq!(header, egov_export::csv_out::FIELDS);
+    let mut n = 0;
+    for t in &annex.tables {
+        for row in &t.rows {
+            for cell in row.values.iter().map(|e| &e.cell).chain([&row.total.cell]) {
+                let rec = rows.next().unwrap();
+                assert_eq!(rec[0], Data::String(t.id.clone()));
+                assert_eq!(rec[4], Data::String(row.unit.clone()));
+                match cell {
+                    Cell::Number(d) => assert_eq!(rec[7], Data::Float(f64_of(*d))),
+                    Cell::NotEvaluated => assert_eq!(rec[7], Data::String("not_evaluated".into())),
+                    Cell::Blank => assert_eq!(rec[7], Data::Empty),
+                    Cell::Text(s) => assert_eq!(rec[7], Data::String(s.clone())),
+                }
+                match row.rank {
+                    RankCell::Ranked(r) => assert_eq!(rec[8], Data::Float(r as f64)),
+                    _ => assert_eq!(rec[8], Data::Empty),
+                }
+                n += 1;
+            }
+        }
+    }
+    assert_eq!(n, 30);
+    assert!(rows.next().is_none());
+}
