@@ -12,10 +12,15 @@
 //!
 //! Everything parses from `&str`; callers do the reading and writing.
 
+pub mod annex;
 pub mod audit;
+pub mod dataset;
+pub mod edition;
+pub mod engine;
 pub mod lang;
 pub mod names;
 pub mod num;
+pub mod rank;
 pub mod table;
 pub mod text;
 

@@ -1,0 +1,181 @@
+//! The annex: the published tables of an edition, built from scores.
+//!
+//! Each table of the edition's layout becomes a [`Table`]: value columns (nodes shown as points or as a
+//! 0–1 fraction of their maximum, or raw inputs), sections with their block rows, and per ranked section
+//! the ranks under the table's tie policy, computed on the rounded or the exact values as the edition says.
+//! This is the one place where scores are rounded: to each column's decimals, with the edition's mode.
+//! Rows are ordered by rank, ties and unranked rows in Vietnamese collation of the unit name.
+
+use rust_decimal::Decimal;
+
+use crate::dataset::Dataset;
+use crate::edition::{ColumnSource, Edition, Numbering, RankOn, Show, TableLayout};
+use crate::engine::{Scores, Status};
+use crate::lang::Lang;
+use crate::num::round;
+use crate::rank::rank;
+use crate::table::{Annex, Block, Cell, Column, Entry, RankCell, Row, Table};
+
+/// Builds every table of the edition's annex.
+pub fn build(edition: &Edition, data: &Dataset, scores: &Scores, lang: Lang) -> Annex {
+    let title = match (lang, &edition.annex.title, &edition.annex.title_en) {
+        (Lang::En, _, Some(en)) => en.clone(),
+        (_, Some(vi), _) => vi.clone(),
+        _ => edition.title(lang).to_string(),
+    };
+    Annex {
+        edition: edition.id.clone(),
+        title,
+        subtitle: edition.annex.subtitle.clone(),
+        tables: edition.annex.tables.iter().map(|t| build_table(edition, data, scores, t, lang)).collect(),
+    }
+}
+
+/// A value as the table shows it, exact (before rounding), or why there is none.
+fn shown(edition: &Edition, scores: &Scores, data: &Dataset, u: usize, src: &ColumnSource, show: Show) -> Result<Decimal, Cell> {
+    match src {
+        ColumnSource::Node(n) => {
+            let s = scores.get(u, *n);
+            match s.status {
+                Status::NotEvaluated => Err(Cell::NotEvaluated),
+                Status::Excluded => Err(Cell::Blank),
+                _ => match show {
+                    Show::Points => Ok(s.points),
+                    Show::Fraction => {
+                        let max = edition.nodes[*n].max;
+                        if max > Decimal::ZERO { Ok(s.points / max) } else { Err(Cell::Blank) }
+                    }
+                },
+            }
+        }
+        ColumnSource::Input(i) => match data.input(u, *i) {
+            crate::dataset::Value::Number(d) => Ok(*d),
+            crate::dataset::Value::NotApplicable => Err(Cell::NotEvaluated),
+            _ => Err(Cell::Blank),
+        },
+    }
+}
+
+fn build_table(edition: &Edition, data: &Dataset, scores: &Scores, t: &TableLayout, lang: Lang) -> Table {
+    let columns: Vec<Column> = t
+        .columns
+        .iter()
+        .map(|c| {
+            let (label, node) = match &c.source {
+                ColumnSource::Node(n) => {
+                    let node = &edition.nodes[*n];
+                    (lang.pick(c.label.as_deref().unwrap_or(&node.name), c.label_en.as_deref().or(node.name_en.as_deref())).to_string(), Some(node.code.clone()))
+                }
+                ColumnSource::Input(i) => {
+                    let inp = &edition.inputs[*i];
+                    (lang.pick(c.label.as_deref().unwrap_or(&inp.name), c.label_en.as_deref().or(inp.name_en.as_deref())).to_string(), None)
+                }
+            };
+            Column {
+                label,
+                group: t.column_group.as_deref().map(|g| lang.pick(g, t.column_group_en.as_deref()).to_string()),
+                node,
+                decimals: Some(c.decimals),
+            }
+        })
+        .collect();
+    let mut blocks = Vec::new();
+    let mut rows = Vec::new();
+    let mut tt = 0u32;
+    let total_src = ColumnSource::Node(t.node);
+    for (k, section) in t.sections.iter().enumerate() {
+        let block_id = section.label.clone().unwrap_or_else(|| format!("{}", k + 1));
+        blocks.push(Block {
+            id: block_id.clone(),
+            label: section.label.clone(),
+            title: section.title.as_deref().map(|s| lang.pick(s, section.title_en.as_deref()).to_string()),
+            ranked: section.ranked,
+            pos: None,
+        });
+        if t.numbering == Numbering::PerSection {
+            tt = 0;
+        }
+        let members: Vec<usize> = (0..data.units.len()).filter(|&u| section.categories.contains(&data.units[u].category)).collect();
+        // Exact and rounded totals.
+        let totals: Vec<Result<(Decimal, Decimal), Cell>> = members
+            .iter()
+            .map(|&u| shown(edition, scores, data, u, &total_src, t.show).map(|x| (x, round(x, t.decimals, edition.rounding))))
+            .collect();
+        let ranked_idx: Vec<usize> = (0..members.len()).filter(|&i| section.ranked && totals[i].is_ok()).collect();
+        let keys: Vec<Decimal> = ranked_idx
+            .iter()
+            .map(|&i| {
+                let (exact, rounded) = *totals[i].as_ref().expect("filtered to values");
+                if t.ranking.on == RankOn::Rounded { rounded } else { exact }
+            })
+            .collect();
+        let ranks = rank(&keys, t.ranking.ties);
+        let mut rank_of = vec![None; members.len()];
+        for (j, &i) in ranked_idx.iter().enumerate() {
+            rank_of[i] = Some(ranks[j]);
+        }
+        let mut order: Vec<usize> = (0..members.len()).collect();
+        order.sort_by(|&a, &b| {
+            let ka = rank_of[a].map(|r| (0, r)).unwrap_or((1, 0));
+            let kb = rank_of[b].map(|r| (0, r)).unwrap_or((1, 0));
+            let va = totals[a].as_ref().map(|x| x.0).ok();
+            let vb = totals[b].as_ref().map(|x| x.0).ok();
+            ka.cmp(&kb)
+                .then_with(|| vb.cmp(&va))
+                .then_with(|| crate::text::compare_vi(&data.units[members[a]].name, &data.units[members[b]].name))
+        });
+        for i in order {
+            let u = members[i];
+            tt += 1;
+            let values = t
+                .columns
+                .iter()
+                .map(|c| {
+                    Entry::computed(match shown(edition, scores, data, u, &c.source, t.show) {
+                        Ok(x) => Cell::Number(round(x, c.decimals, edition.rounding)),
+                        Err(cell) => cell,
+                    })
+                })
+                .collect();
+            let total = match &totals[i] {
+                Ok((_, r)) => Cell::Number(*r),
+                Err(c) => c.clone(),
+            };
+            rows.push(Row {
+                tt: Some(tt.to_string()),
+                unit: data.units[u].name.clone(),
+                unit_code: Some(data.units[u].code.clone()),
+                values,
+                total: Entry::computed(total),
+                rank: rank_of[i].map(RankCell::Ranked).unwrap_or(RankCell::Unranked),
+                rank_raw: None,
+                rank_pos: None,
+                block: Some(block_id.clone()),
+                pos: None,
+                unit_raw: None,
+            });
+        }
+    }
+    let node = &edition.nodes[t.node];
+    Table {
+        id: t.id.clone(),
+        title: lang.pick(&t.title, t.title_en.as_deref()).to_string(),
+        part: t.part.as_deref().map(|p| lang.pick(p, t.part_en.as_deref()).to_string()),
+        columns,
+        total_label: match (&t.total_label, lang) {
+            (Some(l), _) => lang.pick(l, t.total_label_en.as_deref()).to_string(),
+            (None, _) if t.node == 0 => lang.tr("Tổng điểm", "Total").to_string(),
+            (None, _) => node.label(lang).to_string(),
+        },
+        rank_label: lang.tr("Xếp hạng", "Rank").to_string(),
+        blocks,
+        rows,
+        column_numbers: if t.column_numbers {
+            (1..=t.columns.len() + 4).map(|k| Entry::computed(Cell::Text(format!("({k})")))).collect()
+        } else {
+            Vec::new()
+        },
+        decimals: Some(t.decimals),
+        pos: None,
+    }
+}

@@ -1,0 +1,572 @@
+//! Datasets: the units of one evaluation and the values they were given, validated against an edition.
+//!
+//! A dataset is two tables, as provinces keep them in Excel: **units** (`code,name,category,flags`) and
+//! **values**, either wide (`unit,<key>,<key>…`, one row per unit) or long (`unit,key,value`). A key is
+//! an input id of the edition (a raw indicator value that a rule scores) or a criterion code (points
+//! entered directly at that node, which is how provinces publish: group or category points). The same
+//! data can come as JSON (`{"units": [...], "values": {"UNIT": {"key": value}}}`).
+//!
+//! Parsing checks every cell against the edition (unknown unit or key, malformed number, value outside
+//! the input's range, points above the node's maximum, unknown answer) and reports **all** problems with
+//! `file:line:column`; a dataset with any problem is not returned, so nothing is ever used partially.
+//! Text is NFC-normalised on the way in.
+
+use std::collections::HashMap;
+use std::fmt;
+
+use rust_decimal::Decimal;
+
+use crate::edition::{Edition, InputKind};
+use crate::num::parse_decimal;
+use crate::text::clean;
+
+/// A unit under evaluation (đơn vị): a department, a district, a commune.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Unit {
+    /// Stable code used across files and years.
+    pub code: String,
+    /// Name as published, NFC.
+    pub name: String,
+    /// Index into [`Edition::categories`].
+    pub category: usize,
+    /// Flags that drive applicability (`co-dvc`, `mien-nui` …).
+    pub flags: Vec<String>,
+}
+
+/// One value cell after validation.
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+pub enum Value {
+    /// Nothing was entered.
+    #[default]
+    Missing,
+    Number(Decimal),
+    Bool(bool),
+    /// Index into the input's choices.
+    Choice(usize),
+    /// The unit declares the item not applicable to it ("Không áp dụng", "NA", "Không đánh giá").
+    NotApplicable,
+}
+
+/// Descriptive information about a dataset (where the numbers come from).
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct DatasetMeta {
+    pub edition: Option<String>,
+    pub title: Option<String>,
+    pub source: Option<String>,
+}
+
+/// Units and their values, validated against one edition.
+#[derive(Debug, Clone)]
+pub struct Dataset {
+    pub meta: DatasetMeta,
+    pub units: Vec<Unit>,
+    n_inputs: usize,
+    /// Input values, row-major: `inputs[unit * n_inputs + input]`.
+    inputs: Vec<Value>,
+    /// Points entered directly at nodes, sparse: `(unit, node) → value`.
+    given: HashMap<(u32, u32), Value>,
+}
+
+impl Dataset {
+    pub fn input(&self, unit: usize, input: usize) -> &Value {
+        &self.inputs[unit * self.n_inputs + input]
+    }
+    /// Points given directly at a node for a unit, if any.
+    pub fn given(&self, unit: usize, node: usize) -> Option<&Value> {
+        self.given.get(&(unit as u32, node as u32))
+    }
+    pub fn has_given(&self) -> bool {
+        !self.given.is_empty()
+    }
+    pub fn unit_index(&self, code: &str) -> Option<usize> {
+        self.units.iter().position(|u| u.code == code)
+    }
+}
+
+/// One problem in a data file.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct DataProblem {
+    pub file: String,
+    pub line: usize,
+    pub column: usize,
+    pub message: String,
+}
+
+impl fmt::Display for DataProblem {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{}:{}:{}: {}", self.file, self.line, self.column, self.message)
+    }
+}
+
+/// Every problem found in a dataset; the dataset is rejected whole.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub struct DataError {
+    pub problems: Vec<DataProblem>,
+    /// Problems not listed because there were too many.
+    pub more: usize,
+}
+
+impl fmt::Display for DataError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        for (i, p) in self.problems.iter().enumerate() {
+            if i > 0 {
+                writeln!(f)?;
+            }
+            write!(f, "{p}")?;
+        }
+        if self.more > 0 {
+            write!(f, "\n… và {} lỗi khác", self.more)?;
+        }
+        Ok(())
+    }
+}
+
+/// A source text with its name, for located errors.
+#[derive(Debug, Clone, Copy)]
+pub struct Source<'a> {
+    pub name: &'a str,
+    pub text: &'a str,
+}
+
+const MAX_PROBLEMS: usize = 200;
+
+struct Problems {
+    list: Vec<DataProblem>,
+    more: usize,
+}
+
+impl Problems {
+    fn push(&mut self, file: &str, line: usize, column: usize, message: impl Into<String>) {
+        if self.list.len() < MAX_PROBLEMS {
+            self.list.push(DataProblem { file: file.to_string(), line, column, message: message.into() });
+        } else {
+            self.more += 1;
+        }
+    }
+}
+
+/// What a data key refers to.
+#[derive(Clone, Copy)]
+enum Key {
+    Input(usize),
+    Node(usize),
+}
+
+fn resolve_key(edition: &Edition, key: &str) -> Option<Key> {
+    edition.input(key).map(Key::Input).or_else(|| edition.node(key).map(Key::Node))
+}
+
+/// Markers that mean "not applicable to this unit". Compared after NFC and lower-casing.
+fn is_na_marker(s: &str) -> bool {
+    matches!(
+        s.to_lowercase().as_str(),
+        "na" | "n/a" | "kad" | "không áp dụng" | "không đánh giá" | "not applicable" | "not evaluated"
+    )
+}
+
+/// Parses one cell for a key. `Err` is the message (Vietnamese) for the officer.
+fn parse_cell(edition: &Edition, key: Key, raw: &str) -> Result<Value, String> {
+    let s = clean(raw);
+    if s.is_empty() {
+        return Ok(Value::Missing);
+    }
+    if is_na_marker(&s) {
+        return Ok(Value::NotApplicable);
+    }
+    match key {
+        Key::Node(n) => {
+            let node = &edition.nodes[n];
+            let d = parse_decimal(&s).map_err(|e| e.to_string())?;
+            if d < Decimal::ZERO {
+                return Err(format!("điểm {s} âm"));
+            }
+            if d > node.max && !node.cap {
+                return Err(format!(
+                    "điểm {s} vượt điểm tối đa {} của tiêu chí {}",
+                    crate::num::format_vi(node.max, node.max.scale(), edition.rounding),
+                    node.code
+                ));
+            }
+            Ok(Value::Number(d))
+        }
+        Key::Input(i) => {
+            let input = &edition.inputs[i];
+            match &input.kind {
+                InputKind::Number | InputKind::Count => {
+                    let d = parse_decimal(&s).map_err(|e| e.to_string())?;
+                    if input.kind == InputKind::Count && d.fract() != Decimal::ZERO {
+                        return Err(format!("\"{s}\" phải là số nguyên (số lượng)"));
+                    }
+                    let min = input.min.unwrap_or(Decimal::ZERO);
+                    if d < min {
+                        return Err(format!("giá trị {s} nhỏ hơn mức tối thiểu {min}"));
+                    }
+                    if let Some(max) = input.max {
+                        if d > max {
+                            return Err(format!("giá trị {s} lớn hơn mức tối đa {max}"));
+                        }
+                    }
+                    Ok(Value::Number(d))
+                }
+                InputKind::YesNo => match s.to_lowercase().as_str() {
+                    "có" | "co" | "yes" | "true" | "1" | "x" | "đạt" => Ok(Value::Bool(true)),
+                    "không" | "khong" | "no" | "false" | "0" | "không đạt" => Ok(Value::Bool(false)),
+                    _ => Err(format!("\"{s}\" không phải Có/Không")),
+                },
+                InputKind::Choice(choices) => {
+                    let low = s.to_lowercase();
+                    choices.iter().position(|c| c.to_lowercase() == low).map(Value::Choice).ok_or_else(|| {
+                        format!("\"{s}\" không phải một phương án ({})", choices.join(" / "))
+                    })
+                }
+            }
+        }
+    }
+}
+
+/// 1-based character column where field `field` of the CSV record starting at byte `start` begins.
+fn field_column(src: &str, start: usize, field: usize) -> usize {
+    let mut in_quotes = false;
+    let mut f = 0;
+    let mut col = 1;
+    if field == 0 {
+        return 1;
+    }
+    for ch in src[start.min(src.len())..].chars() {
+        if ch == '\n' && !in_quotes {
+            break;
+        }
+        col += 1;
+        match ch {
+            '"' => in_quotes = !in_quotes,
+            ',' if !in_quotes => {
+                f += 1;
+                if f == field {
+                    return col;
+                }
+            }
+            _ => {}
+        }
+    }
+    col
+}
+
+fn csv_reader(text: &str) -> csv::Reader<&[u8]> {
+    let text = text.strip_prefix('\u{feff}').unwrap_or(text);
+    csv::ReaderBuilder::new().has_headers(true).flexible(true).from_reader(text.as_bytes())
+}
+
+impl Dataset {
+    /// Parses units and values CSV. Both are checked fully before anything is returned.
+    pub fn from_csv(edition: &Edition, units: Source<'_>, values: Source<'_>, meta: DatasetMeta) -> Result<Dataset, DataError> {
+        let mut problems = Problems { list: Vec::new(), more: 0 };
+        let units_list = parse_units_csv(edition, units, &mut problems);
+        let index: HashMap<&str, usize> = units_list.iter().enumerate().map(|(i, u)| (u.code.as_str(), i)).collect();
+        let mut ds = Dataset {
+            meta,
+            n_inputs: edition.inputs.len(),
+            inputs: vec![Value::Missing; units_list.len() * edition.inputs.len()],
+            given: HashMap::new(),
+            units: Vec::new(),
+        };
+        parse_values_csv(edition, values, &index, &mut ds, &mut problems);
+        ds.units = units_list;
+        finish(ds, problems)
+    }
+
+    /// Parses the JSON form: `{"units": [{"code","name","category","flags"}], "values": {"UNIT": {"key": value}}}`.
+    pub fn from_json(edition: &Edition, src: Source<'_>) -> Result<Dataset, DataError> {
+        let mut problems = Problems { list: Vec::new(), more: 0 };
+        let text = crate::text::nfc(src.text.strip_prefix('\u{feff}').unwrap_or(src.text));
+        let doc: serde_json::Value = match serde_json::from_str(&text) {
+            Ok(v) => v,
+            Err(e) => {
+                problems.push(src.name, e.line(), e.column(), format!("JSON không hợp lệ: {e}"));
+                return finish_err(problems);
+            }
+        };
+        // serde_json keeps no spans; locate keys by searching the text so that errors still point at a line.
+        let locate = |needle: &str, from: usize| -> (usize, usize, usize) {
+            let pat = format!("\"{needle}\"");
+            match text[from.min(text.len())..].find(&pat) {
+                Some(i) => {
+                    let (l, c) = crate::edition::line_col(&text, from + i);
+                    (l, c, from + i)
+                }
+                None => (1, 1, from),
+            }
+        };
+        let mut units = Vec::new();
+        let mut seen = HashMap::new();
+        match doc.get("units").and_then(|u| u.as_array()) {
+            Some(arr) => {
+                let mut cursor = locate("units", 0).2;
+                for u in arr {
+                    let code = u.get("code").and_then(|c| c.as_str()).map(clean).unwrap_or_default();
+                    let (line, col, at) = locate(&code, cursor);
+                    cursor = at;
+                    let name = u.get("name").and_then(|c| c.as_str()).map(clean).unwrap_or_default();
+                    let cat = u.get("category").and_then(|c| c.as_str()).map(clean).unwrap_or_default();
+                    let flags: Vec<String> = u
+                        .get("flags")
+                        .and_then(|f| f.as_array())
+                        .map(|a| a.iter().filter_map(|x| x.as_str()).map(clean).collect())
+                        .unwrap_or_default();
+                    if let Some(unit) = check_unit(edition, code, name, &cat, flags, |m| problems.push(src.name, line, col, m), &mut seen, line) {
+                        units.push(unit);
+                    }
+                }
+            }
+            None => problems.push(src.name, 1, 1, "thiếu danh sách \"units\""),
+        }
+        let index: HashMap<&str, usize> = units.iter().enumerate().map(|(i, u)| (u.code.as_str(), i)).collect();
+        let mut ds = Dataset {
+            meta: DatasetMeta {
+                edition: doc.get("edition").and_then(|e| e.as_str()).map(str::to_string),
+                title: doc.get("title").and_then(|e| e.as_str()).map(str::to_string),
+                source: doc.get("source").and_then(|e| e.as_str()).map(str::to_string),
+            },
+            n_inputs: edition.inputs.len(),
+            inputs: vec![Value::Missing; units.len() * edition.inputs.len()],
+            given: HashMap::new(),
+            units: Vec::new(),
+        };
+        if let Some(values) = doc.get("values").and_then(|v| v.as_object()) {
+            let mut cursor = locate("values", 0).2;
+            for (ucode, kv) in values {
+                let (uline, ucol, at) = locate(ucode, cursor);
+                cursor = at;
+                let Some(&ui) = index.get(clean(ucode).as_str()) else {
+                    problems.push(src.name, uline, ucol, format!("đơn vị '{ucode}' không có trong danh sách đơn vị"));
+                    continue;
+                };
+                let Some(kv) = kv.as_object() else {
+                    problems.push(src.name, uline, ucol, "giá trị của một đơn vị phải là một đối tượng {\"mã\": giá trị}");
+                    continue;
+                };
+                let mut kcursor = at;
+                for (key, v) in kv {
+                    let (line, col, kat) = locate(key, kcursor);
+                    kcursor = kat;
+                    let Some(k) = resolve_key(edition, &clean(key)) else {
+                        problems.push(src.name, line, col, format!("'{key}' không phải chỉ tiêu hay tiêu chí của bộ chỉ số {}", edition.id));
+                        continue;
+                    };
+                    let raw = match v {
+                        serde_json::Value::Null => String::new(),
+                        serde_json::Value::Bool(b) => if *b { "có".into() } else { "không".into() },
+                        serde_json::Value::Number(n) => n.to_string(),
+                        serde_json::Value::String(s) => s.clone(),
+                        _ => {
+                            problems.push(src.name, line, col, format!("giá trị của '{key}' phải là số, chữ hoặc null"));
+                            continue;
+                        }
+                    };
+                    match parse_cell(edition, k, &raw) {
+                        Ok(val) => ds.set(ui, k, val),
+                        Err(m) => problems.push(src.name, line, col, format!("đơn vị {ucode}, '{key}': {m}")),
+                    }
+                }
+            }
+        }
+        ds.units = units;
+        finish(ds, problems)
+    }
+
+    fn set(&mut self, unit: usize, key: Key, value: Value) {
+        match key {
+            Key::Input(i) => self.inputs[unit * self.n_inputs + i] = value,
+            Key::Node(n) => {
+                if value != Value::Missing {
+                    self.given.insert((unit as u32, n as u32), value);
+                }
+            }
+        }
+    }
+}
+
+fn finish(ds: Dataset, problems: Problems) -> Result<Dataset, DataError> {
+    if problems.list.is_empty() { Ok(ds) } else { finish_err(problems) }
+}
+
+fn finish_err<T>(mut problems: Problems) -> Result<T, DataError> {
+    problems.list.sort_by(|a, b| (a.file.as_str(), a.line, a.column).cmp(&(b.file.as_str(), b.line, b.column)));
+    Err(DataError { problems: problems.list, more: problems.more })
+}
+
+#[allow(clippy::too_many_arguments)]
+fn check_unit(
+    edition: &Edition,
+    code: String,
+    name: String,
+    category: &str,
+    flags: Vec<String>,
+    mut report: impl FnMut(String),
+    seen: &mut HashMap<String, usize>,
+    line: usize,
+) -> Option<Unit> {
+    if code.is_empty() {
+        report("thiếu mã đơn vị".into());
+        return None;
+    }
+    if let Some(prev) = seen.insert(code.clone(), line) {
+        report(format!("mã đơn vị '{code}' bị trùng (đã có ở dòng {prev})"));
+        return None;
+    }
+    if name.is_empty() {
+        report(format!("đơn vị '{code}' thiếu tên"));
+    }
+    match edition.category(category) {
+        Some(c) => Some(Unit { code, name, category: c, flags }),
+        None => {
+            let known: Vec<&str> = edition.categories.iter().map(|c| c.code.as_str()).collect();
+            report(format!("loại đơn vị '{category}' không có trong bộ chỉ số {} ({})", edition.id, known.join(", ")));
+            None
+        }
+    }
+}
+
+fn parse_units_csv(edition: &Edition, src: Source<'_>, problems: &mut Problems) -> Vec<Unit> {
+    let mut rdr = csv_reader(src.text);
+    let headers: Vec<String> = match rdr.headers() {
+        Ok(h) => h.iter().map(|s| clean(s).to_lowercase()).collect(),
+        Err(e) => {
+            problems.push(src.name, 1, 1, format!("không đọc được tiêu đề CSV: {e}"));
+            return Vec::new();
+        }
+    };
+    let col = |names: &[&str]| headers.iter().position(|h| names.contains(&h.as_str()));
+    let (Some(c_code), Some(c_name), Some(c_cat)) =
+        (col(&["code", "mã", "ma"]), col(&["name", "tên", "ten", "đơn vị"]), col(&["category", "loại", "loai"]))
+    else {
+        problems.push(src.name, 1, 1, "tệp đơn vị cần các cột code, name, category (và flags nếu có)");
+        return Vec::new();
+    };
+    let c_flags = col(&["flags", "cờ"]);
+    let mut units = Vec::new();
+    let mut seen = HashMap::new();
+    let offset = src.text.len() - src.text.strip_prefix('\u{feff}').unwrap_or(src.text).len();
+    for rec in rdr.records() {
+        let rec = match rec {
+            Ok(r) => r,
+            Err(e) => {
+                let line = e.position().map(|p| p.line() as usize).unwrap_or(0);
+                problems.push(src.name, line, 1, format!("dòng CSV không đọc được: {e}"));
+                continue;
+            }
+        };
+        let pos = rec.position().cloned().unwrap_or_else(csv::Position::new);
+        let line = pos.line() as usize;
+        let start = pos.byte() as usize + offset;
+        let get = |i: usize| rec.get(i).map(clean).unwrap_or_default();
+        if rec.iter().all(|f| crate::text::is_blank(f)) {
+            continue;
+        }
+        let flags = c_flags
+            .map(|i| get(i).split([';', ' ']).filter(|s| !s.is_empty()).map(str::to_string).collect())
+            .unwrap_or_default();
+        let cat = get(c_cat);
+        let column = field_column(src.text, start, if edition.category(&cat).is_none() { c_cat } else { c_code });
+        if let Some(u) = check_unit(edition, get(c_code), get(c_name), &cat, flags, |m| problems.push(src.name, line, column, m), &mut seen, line) {
+            units.push(u);
+        }
+    }
+    units
+}
+
+fn parse_values_csv(edition: &Edition, src: Source<'_>, index: &HashMap<&str, usize>, ds: &mut Dataset, problems: &mut Problems) {
+    let mut rdr = csv_reader(src.text);
+    let offset = src.text.len() - src.text.strip_prefix('\u{feff}').unwrap_or(src.text).len();
+    let headers: Vec<String> = match rdr.headers() {
+        Ok(h) => h.iter().map(clean).collect(),
+        Err(e) => {
+            problems.push(src.name, 1, 1, format!("không đọc được tiêu đề CSV: {e}"));
+            return;
+        }
+    };
+    let lower: Vec<String> = headers.iter().map(|h| h.to_lowercase()).collect();
+    if lower.first().map(String::as_str) != Some("unit") && lower.first().map(String::as_str) != Some("đơn vị") {
+        problems.push(src.name, 1, 1, "cột đầu tiên của tệp giá trị phải là 'unit' (mã đơn vị)");
+        return;
+    }
+    let long = lower.len() == 3 && (lower[1] == "key" || lower[1] == "code") && lower[2] == "value";
+    // Wide form: resolve every header once; a bad header is reported once, not per row.
+    let mut keys: Vec<Option<Key>> = vec![None; headers.len()];
+    if !long {
+        let mut seen = HashMap::new();
+        for (i, h) in headers.iter().enumerate().skip(1) {
+            if let Some(prev) = seen.insert(h.clone(), i) {
+                problems.push(src.name, 1, field_column(src.text, offset, i), format!("cột '{h}' lặp lại (đã có ở cột {})", prev + 1));
+                continue;
+            }
+            match resolve_key(edition, h) {
+                Some(k) => keys[i] = Some(k),
+                None => problems.push(
+                    src.name,
+                    1,
+                    field_column(src.text, offset, i),
+                    format!("cột '{h}' không phải chỉ tiêu hay tiêu chí của bộ chỉ số {}", edition.id),
+                ),
+            }
+        }
+    }
+    let mut seen_rows: HashMap<String, usize> = HashMap::new();
+    let mut record = csv::StringRecord::new();
+    loop {
+        match rdr.read_record(&mut record) {
+            Ok(false) => break,
+            Ok(true) => {}
+            Err(e) => {
+                let line = e.position().map(|p| p.line() as usize).unwrap_or(0);
+                problems.push(src.name, line, 1, format!("dòng CSV không đọc được: {e}"));
+                continue;
+            }
+        }
+        let pos = record.position().cloned().unwrap_or_else(csv::Position::new);
+        let line = pos.line() as usize;
+        let start = pos.byte() as usize + offset;
+        if record.iter().all(crate::text::is_blank) {
+            continue;
+        }
+        let ucode = clean(record.get(0).unwrap_or(""));
+        let Some(&ui) = index.get(ucode.as_str()) else {
+            problems.push(src.name, line, 1, format!("đơn vị '{ucode}' không có trong danh sách đơn vị"));
+            continue;
+        };
+        if long {
+            let key = clean(record.get(1).unwrap_or(""));
+            let dup = format!("{ucode}\u{0}{key}");
+            if let Some(prev) = seen_rows.insert(dup, line) {
+                problems.push(src.name, line, field_column(src.text, start, 1), format!("'{key}' của đơn vị {ucode} đã có ở dòng {prev}"));
+                continue;
+            }
+            match resolve_key(edition, &key) {
+                Some(k) => match parse_cell(edition, k, record.get(2).unwrap_or("")) {
+                    Ok(v) => ds.set(ui, k, v),
+                    Err(m) => problems.push(src.name, line, field_column(src.text, start, 2), format!("đơn vị {ucode}, '{key}': {m}")),
+                },
+                None => problems.push(
+                    src.name,
+                    line,
+                    field_column(src.text, start, 1),
+                    format!("'{key}' không phải chỉ tiêu hay tiêu chí của bộ chỉ số {}", edition.id),
+                ),
+            }
+        } else {
+            if let Some(prev) = seen_rows.insert(ucode.clone(), line) {
+                problems.push(src.name, line, 1, format!("đơn vị '{ucode}' đã có ở dòng {prev}"));
+                continue;
+            }
+            if record.len() > headers.len() {
+                problems.push(src.name, line, field_column(src.text, start, headers.len()), format!("dòng có {} ô, tiêu đề chỉ có {} cột", record.len(), headers.len()));
+            }
+            for (i, cell) in record.iter().enumerate().skip(1).take(headers.len() - 1) {
+                let Some(k) = keys[i] else { continue };
+                match parse_cell(edition, k, cell) {
+                    Ok(v) => ds.set(ui, k, v),
+                    Err(m) => problems.push(src.name, line, field_column(src.text, start, i), format!("đơn vị {ucode}, cột '{}': {m}", headers[i])),
+                }
+            }
+        }
+    }
+}

@@ -1,0 +1,563 @@
+//! Scoring: from a dataset's values to every unit's points at every node of the criteria tree.
+//!
+//! Three passes, because one rule kind needs the whole cohort:
+//! 1. per unit, top-down applicability (category, flags, a unit's own "không áp dụng"), then every leaf
+//!    whose rule needs only the unit's own values;
+//! 2. per leaf with a relative-to-best rule, the best value among the units of each ranking block for
+//!    which the leaf applies, then those leaves;
+//! 3. per unit, bottom-up aggregation: sum of children (capped where the edition says), the
+//!    not-applicable policies (zero / not evaluated / exclude and rescale), points given directly at a
+//!    node (which take precedence and are reconciled against the children, see [`Note`]).
+//!
+//! Arithmetic is exact ([`Decimal`]) and nothing is rounded here: rounding belongs to the place that
+//! prints a value (the annex), once. [`explain`] replays one unit with a human-readable trace.
+
+use std::collections::HashMap;
+
+use rust_decimal::Decimal;
+
+use crate::dataset::{Dataset, Unit, Value};
+use crate::edition::{Band, Edition, InputKind, NaPolicy, Node, Operand, Rule};
+use crate::lang::Lang;
+
+/// How a node's points came about.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Status {
+    /// Computed by the node's rule or as the sum of its children.
+    Scored,
+    /// Entered directly in the data.
+    Given,
+    /// No data for the node (counts as zero).
+    Missing,
+    /// Not applicable, counted as zero against the full maximum.
+    NotApplicable,
+    /// Not applicable and not evaluated ("Không đánh giá").
+    NotEvaluated,
+    /// Not applicable and excluded from the maximum (exclude-and-rescale).
+    Excluded,
+}
+
+/// A unit's result at one node.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct NodeScore {
+    /// Exact points (after capping and rescaling, before any printing rounds them).
+    pub points: Decimal,
+    /// The maximum this unit is measured against at this node (less what was excluded or not evaluated).
+    pub max: Decimal,
+    pub status: Status,
+}
+
+/// A mismatch between points given directly at a node and the sum of the points of its children.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Note {
+    pub unit: usize,
+    pub node: usize,
+    pub given: Decimal,
+    pub children_sum: Decimal,
+}
+
+/// Every unit's points at every node.
+#[derive(Debug, Clone)]
+pub struct Scores {
+    n_nodes: usize,
+    cells: Vec<NodeScore>,
+    /// Best value per (relative-to-best leaf, ranking block), for explanations.
+    pub cohort_best: HashMap<(usize, usize), Decimal>,
+    /// Given aggregates that disagree with their children, in unit then node order.
+    pub notes: Vec<Note>,
+}
+
+impl Scores {
+    pub fn get(&self, unit: usize, node: usize) -> &NodeScore {
+        &self.cells[unit * self.n_nodes + node]
+    }
+    /// The unit's total (root) points.
+    pub fn total(&self, unit: usize) -> &NodeScore {
+        self.get(unit, 0)
+    }
+    pub fn units(&self) -> usize {
+        self.cells.len().checked_div(self.n_nodes).unwrap_or(0)
+    }
+}
+
+/// Result of a leaf in pass 1.
+#[derive(Clone, Copy)]
+enum Leaf {
+    Points(Decimal, Status),
+    /// Waits for the cohort pass.
+    Pending,
+}
+
+/// Whether `node` itself (not its ancestors) applies to `unit`.
+fn applies_locally(node: &Node, unit: &Unit) -> bool {
+    if let Some(cats) = &node.applies_to {
+        if !cats.contains(&unit.category) {
+            return false;
+        }
+    }
+    node.requires_flags.iter().all(|f| unit.flags.contains(f)) && !node.unless_flags.iter().any(|f| unit.flags.contains(f))
+}
+
+/// The effective not-applicable policy of every node for a unit: `None` = applies.
+fn applicability(edition: &Edition, data: &Dataset, u: usize) -> Vec<Option<NaPolicy>> {
+    let unit = &data.units[u];
+    let mut na: Vec<Option<NaPolicy>> = vec![None; edition.nodes.len()];
+    for (n, node) in edition.nodes.iter().enumerate().skip(1) {
+        let parent = node.parent.unwrap_or(0);
+        na[n] = if na[parent].is_some() {
+            na[parent]
+        } else if !applies_locally(node, unit) || matches!(data.given(u, n), Some(Value::NotApplicable)) || leaf_inputs_na(edition, data, u, node)
+        {
+            Some(node.not_applicable)
+        } else {
+            None
+        };
+    }
+    na
+}
+
+/// A leaf is not applicable when the unit marks any input its rule reads as "không áp dụng".
+fn leaf_inputs_na(edition: &Edition, data: &Dataset, u: usize, node: &Node) -> bool {
+    let Some(rule) = &node.rule else { return false };
+    let mut ids = Vec::new();
+    rule.inputs(&mut ids);
+    let _ = edition;
+    ids.iter().any(|&i| matches!(data.input(u, i), Value::NotApplicable))
+}
+
+fn num(v: &Value) -> Option<Decimal> {
+    match v {
+        Value::Number(d) => Some(*d),
+        _ => None,
+    }
+}
+
+/// Context for evaluating a rule: the unit's values and (in pass 2) the cohort's best value.
+struct Eval<'a> {
+    edition: &'a Edition,
+    data: &'a Dataset,
+    unit: usize,
+    /// Best value of the input among the unit's block (pass 2 only).
+    best: Option<Decimal>,
+    trace: Option<&'a mut Vec<String>>,
+}
+
+impl Eval<'_> {
+    fn input_name(&self, i: usize) -> String {
+        self.edition.inputs[i].id.clone()
+    }
+
+    fn show(&self, d: Decimal) -> String {
+        fmt_exact(d)
+    }
+
+    fn note(&mut self, s: String) {
+        if let Some(t) = self.trace.as_deref_mut() {
+            t.push(s);
+        }
+    }
+
+    /// Points of a rule, or `None` when the inputs it needs are missing.
+    fn rule(&mut self, rule: &Rule, max: Decimal) -> Option<Decimal> {
+        let data = self.data;
+        let u = self.unit;
+        match rule {
+            Rule::Points | Rule::Manual => None,
+            Rule::Ratio { numerator, denominator } => {
+                let a = num(data.input(u, *numerator))?;
+                let (b, bname) = match denominator {
+                    Operand::Input(i) => (num(data.input(u, *i))?, self.input_name(*i)),
+                    Operand::Constant(c) => (*c, self.show(*c)),
+                };
+                if b <= Decimal::ZERO {
+                    self.note(format!("{} / {bname}: mẫu số bằng 0 → 0 điểm", self.input_name(*numerator)));
+                    return Some(Decimal::ZERO);
+                }
+                let p = (a * max / b).min(max);
+                self.note(format!(
+                    "tỷ lệ {} / {} = {} / {} × {} = {}",
+                    self.input_name(*numerator),
+                    bname,
+                    self.show(a),
+                    self.show(b),
+                    self.show(max),
+                    self.show(p)
+                ));
+                Some(p)
+            }
+            Rule::YesNo { input, yes, no } => {
+                let Value::Bool(b) = data.input(u, *input) else { return None };
+                let p = if *b { *yes } else { *no };
+                self.note(format!("{} = {} → {}", self.input_name(*input), if *b { "Có" } else { "Không" }, self.show(p)));
+                Some(p)
+            }
+            Rule::Steps { input, steps } => {
+                let v = num(data.input(u, *input))?;
+                let hit = steps.iter().find(|(th, _)| v >= *th);
+                let p = hit.map(|(_, p)| *p).unwrap_or(Decimal::ZERO);
+                match hit {
+                    Some((th, _)) => self.note(format!("{} = {} ≥ {} → {}", self.input_name(*input), self.show(v), self.show(*th), self.show(p))),
+                    None => self.note(format!("{} = {} dưới bậc thấp nhất → 0", self.input_name(*input), self.show(v))),
+                }
+                Some(p)
+            }
+            Rule::Choice { input, options } => {
+                let Value::Choice(k) = data.input(u, *input) else { return None };
+                let InputKind::Choice(choices) = &self.edition.inputs[*input].kind else { return None };
+                let label = choices[*k].to_lowercase();
+                let p = options.iter().find(|(l, _)| l.to_lowercase() == label).map(|(_, p)| *p).unwrap_or(Decimal::ZERO);
+                self.note(format!("{} = \"{}\" → {}", self.input_name(*input), choices[*k], self.show(p)));
+                Some(p)
+            }
+            Rule::PerItem { input, per, cap } => {
+                let n = num(data.input(u, *input))?;
+                let p = (n * per).min(*cap);
+                self.note(format!("{} = {} × {} (tối đa {}) = {}", self.input_name(*input), self.show(n), self.show(*per), self.show(*cap), self.show(p)));
+                Some(p)
+            }
+            Rule::Sum { inputs } => {
+                let vals: Vec<Option<Decimal>> = inputs.iter().map(|i| num(data.input(u, *i))).collect();
+                if vals.iter().all(Option::is_none) {
+                    return None;
+                }
+                let s: Decimal = vals.iter().flatten().sum();
+                let p = s.min(max);
+                let parts: Vec<String> = inputs
+                    .iter()
+                    .zip(&vals)
+                    .map(|(i, v)| format!("{}={}", self.input_name(*i), v.map(|d| self.show(d)).unwrap_or_else(|| "trống".into())))
+                    .collect();
+                self.note(format!("tổng {} = {} (tối đa {}) → {}", parts.join(" + "), self.show(s), self.show(max), self.show(p)));
+                Some(p)
+            }
+            Rule::BestOf { cases } => {
+                let mut best: Option<Decimal> = None;
+                for c in cases {
+                    if let Some(p) = self.rule(c, max) {
+                        best = Some(best.map_or(p, |b| b.max(p)));
+                    }
+                }
+                if let Some(b) = best {
+                    self.note(format!("lấy trường hợp cao nhất → {}", self.show(b)));
+                }
+                best
+            }
+            Rule::RelativeToBest { input } => {
+                let v = num(data.input(u, *input))?;
+                let best = self.best?;
+                let p = if best <= Decimal::ZERO { Decimal::ZERO } else { (v * max / best).min(max) };
+                self.note(format!(
+                    "so với đơn vị tốt nhất của khối: {} / {} × {} = {}",
+                    self.show(v),
+                    self.show(best),
+                    self.show(max),
+                    self.show(p)
+                ));
+                Some(p)
+            }
+        }
+    }
+}
+
+/// Exact value without trailing zeros, with a decimal comma.
+fn fmt_exact(d: Decimal) -> String {
+    d.normalize().to_string().replace('.', ",")
+}
+
+fn leaf_pass1(edition: &Edition, data: &Dataset, u: usize, n: usize, na: Option<NaPolicy>, trace: Option<&mut Vec<String>>) -> Leaf {
+    let node = &edition.nodes[n];
+    if let Some(p) = na {
+        return Leaf::Points(Decimal::ZERO, na_status(p));
+    }
+    if let Some(Value::Number(d)) = data.given(u, n) {
+        return Leaf::Points(*d, Status::Given);
+    }
+    let rule = node.rule.as_ref().unwrap_or(&Rule::Points);
+    if rule.needs_cohort() {
+        return Leaf::Pending;
+    }
+    let mut ev = Eval { edition, data, unit: u, best: None, trace };
+    match ev.rule(rule, node.max) {
+        Some(p) => Leaf::Points(p.max(Decimal::ZERO).min(node.max), Status::Scored),
+        None => Leaf::Points(Decimal::ZERO, Status::Missing),
+    }
+}
+
+fn na_status(p: NaPolicy) -> Status {
+    match p {
+        NaPolicy::Zero => Status::NotApplicable,
+        NaPolicy::NotEvaluated => Status::NotEvaluated,
+        NaPolicy::Exclude => Status::Excluded,
+    }
+}
+
+/// Scores every unit of `data` under `edition`.
+pub fn score(edition: &Edition, data: &Dataset) -> Scores {
+    let nn = edition.nodes.len();
+    let nu = data.units.len();
+    let mut leaves: Vec<Leaf> = vec![Leaf::Pending; nu * nn];
+    let mut nas: Vec<Option<NaPolicy>> = Vec::with_capacity(nu * nn);
+    for u in 0..nu {
+        let na = applicability(edition, data, u);
+        for (n, node) in edition.nodes.iter().enumerate() {
+            if node.is_leaf() && n > 0 {
+                leaves[u * nn + n] = leaf_pass1(edition, data, u, n, na[n], None);
+            }
+        }
+        nas.extend(na);
+    }
+    // Pass 2: the cohort.
+    let block_of: Vec<Option<usize>> = data.units.iter().map(|un| edition.block_of_category(un.category)).collect();
+    let mut cohort_best = HashMap::new();
+    for (n, node) in edition.nodes.iter().enumerate() {
+        let Some(rule) = &node.rule else { continue };
+        if !rule.needs_cohort() {
+            continue;
+        }
+        let mut best: HashMap<usize, Decimal> = HashMap::new();
+        let mut ids = Vec::new();
+        collect_relative_inputs(rule, &mut ids);
+        for u in 0..nu {
+            if !matches!(leaves[u * nn + n], Leaf::Pending) {
+                continue;
+            }
+            let Some(b) = block_of[u] else { continue };
+            for &i in &ids {
+                if let Value::Number(v) = data.input(u, i) {
+                    let e = best.entry(b).or_insert(*v);
+                    if *v > *e {
+                        *e = *v;
+                    }
+                }
+            }
+        }
+        for u in 0..nu {
+            if !matches!(leaves[u * nn + n], Leaf::Pending) {
+                continue;
+            }
+            let b = block_of[u].and_then(|b| best.get(&b).copied());
+            let mut ev = Eval { edition, data, unit: u, best: b, trace: None };
+            leaves[u * nn + n] = match ev.rule(rule, node.max) {
+                Some(p) => Leaf::Points(p.max(Decimal::ZERO).min(node.max), Status::Scored),
+                None => Leaf::Points(Decimal::ZERO, Status::Missing),
+            };
+        }
+        for (b, v) in best {
+            cohort_best.insert((n, b), v);
+        }
+    }
+    // Pass 3: aggregate.
+    let mut cells = vec![NodeScore { points: Decimal::ZERO, max: Decimal::ZERO, status: Status::Missing }; nu * nn];
+    let mut notes = Vec::new();
+    let mut deduct = vec![Deduct::default(); nn];
+    for u in 0..nu {
+        let row = &mut cells[u * nn..(u + 1) * nn];
+        aggregate(edition, data, u, &leaves[u * nn..(u + 1) * nn], &nas[u * nn..(u + 1) * nn], row, &mut deduct, &mut notes);
+    }
+    Scores { n_nodes: nn, cells, cohort_best, notes }
+}
+
+fn collect_relative_inputs(rule: &Rule, out: &mut Vec<usize>) {
+    match rule {
+        Rule::RelativeToBest { input } => out.push(*input),
+        Rule::BestOf { cases } => cases.iter().for_each(|c| collect_relative_inputs(c, out)),
+        _ => {}
+    }
+}
+
+/// Per-node bookkeeping of maxima that do not count for a unit, carried up the tree.
+#[derive(Clone, Copy, Default)]
+struct Deduct {
+    /// Maximum excluded by exclude-and-rescale and not yet rescaled by an ancestor.
+    excluded: Decimal,
+    /// Maximum not evaluated ("Không đánh giá"): removed, never rescaled.
+    unevaluated: Decimal,
+}
+
+#[allow(clippy::too_many_arguments)]
+fn aggregate(
+    edition: &Edition,
+    data: &Dataset,
+    u: usize,
+    leaves: &[Leaf],
+    na: &[Option<NaPolicy>],
+    row: &mut [NodeScore],
+    deduct: &mut [Deduct],
+    notes: &mut Vec<Note>,
+) {
+    for n in (0..edition.nodes.len()).rev() {
+        let node = &edition.nodes[n];
+        deduct[n] = Deduct::default();
+        if let Some(p) = na[n] {
+            let status = na_status(p);
+            row[n] = NodeScore { points: Decimal::ZERO, max: if p == NaPolicy::Zero { node.max } else { Decimal::ZERO }, status };
+            match p {
+                NaPolicy::Exclude => deduct[n].excluded = node.max,
+                NaPolicy::NotEvaluated => deduct[n].unevaluated = node.max,
+                NaPolicy::Zero => {}
+            }
+            continue;
+        }
+        if node.is_leaf() && n > 0 {
+            let (points, status) = match leaves[n] {
+                Leaf::Points(p, s) => (p, s),
+                Leaf::Pending => (Decimal::ZERO, Status::Missing),
+            };
+            row[n] = NodeScore { points, max: node.max, status };
+            continue;
+        }
+        let mut sum = Decimal::ZERO;
+        let mut d = Deduct::default();
+        let mut any_counted = false;
+        let mut any_data = false;
+        let mut all_excluded = true;
+        for &c in &node.children {
+            let s = row[c];
+            d.excluded += deduct[c].excluded;
+            d.unevaluated += deduct[c].unevaluated;
+            match s.status {
+                Status::Excluded => {}
+                Status::NotEvaluated => all_excluded = false,
+                _ => {
+                    all_excluded = false;
+                    any_counted = true;
+                    any_data |= matches!(s.status, Status::Scored | Status::Given | Status::NotApplicable);
+                    sum += s.points;
+                }
+            }
+        }
+        if let Some(Value::Number(given)) = data.given(u, n) {
+            if any_data && sum != *given {
+                notes.push(Note { unit: u, node: n, given: *given, children_sum: sum });
+            }
+            row[n] = NodeScore { points: *given, max: node.max, status: Status::Given };
+            continue;
+        }
+        if n > 0 && !any_counted {
+            if all_excluded {
+                row[n] = NodeScore { points: Decimal::ZERO, max: Decimal::ZERO, status: Status::Excluded };
+                deduct[n].excluded = node.max;
+            } else {
+                row[n] = NodeScore { points: Decimal::ZERO, max: Decimal::ZERO, status: Status::NotEvaluated };
+                deduct[n].unevaluated = node.max;
+            }
+            continue;
+        }
+        let mut applicable = (node.max - d.excluded - d.unevaluated).max(Decimal::ZERO);
+        let mut points = if node.cap { sum.min(node.max) } else { sum };
+        if d.excluded > Decimal::ZERO && (node.rescale || n == 0) {
+            // Exclude and rescale: converted = achieved ÷ (max − excluded max) × max.
+            let base = node.max - d.excluded;
+            points = if base > Decimal::ZERO { points * node.max / base } else { Decimal::ZERO };
+            d.excluded = Decimal::ZERO;
+            applicable = (node.max - d.unevaluated).max(Decimal::ZERO);
+        }
+        deduct[n] = d;
+        let status = if any_data { Status::Scored } else { Status::Missing };
+        row[n] = NodeScore { points, max: applicable, status };
+    }
+}
+
+/// The level band of a unit at a node (by percent of its applicable maximum).
+pub fn band<'a>(edition: &'a Edition, score: &NodeScore) -> Option<&'a Band> {
+    if score.max <= Decimal::ZERO || matches!(score.status, Status::NotEvaluated | Status::Excluded) {
+        return None;
+    }
+    let pct = score.points * Decimal::ONE_HUNDRED / score.max;
+    edition.bands.iter().find(|b| pct >= b.min_percent)
+}
+
+/// One line of an explanation: a node, how its points came about, and the points.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct TraceLine {
+    pub node: usize,
+    pub depth: usize,
+    pub code: String,
+    pub name: String,
+    pub rule: String,
+    /// Inputs read, as `id = value`.
+    pub inputs: Vec<String>,
+    /// How the points were computed, in words and numbers.
+    pub steps: Vec<String>,
+    pub points: Decimal,
+    pub max: Decimal,
+    pub status: Status,
+}
+
+/// Replays one unit's scoring with a trace for every node, in tree order.
+pub fn explain(edition: &Edition, data: &Dataset, scores: &Scores, u: usize, lang: Lang) -> Vec<TraceLine> {
+    let na = applicability(edition, data, u);
+    let block = edition.block_of_category(data.units[u].category);
+    let mut out = Vec::with_capacity(edition.nodes.len());
+    for (n, node) in edition.nodes.iter().enumerate() {
+        let s = *scores.get(u, n);
+        let mut steps = Vec::new();
+        let mut inputs = Vec::new();
+        let rule_name;
+        if let Some(p) = na[n] {
+            rule_name = "không áp dụng".to_string();
+            steps.push(match p {
+                NaPolicy::Zero => "không áp dụng cho đơn vị: tính 0 điểm trên điểm tối đa đầy đủ".to_string(),
+                NaPolicy::NotEvaluated => "không áp dụng cho đơn vị: Không đánh giá".to_string(),
+                NaPolicy::Exclude => "không áp dụng cho đơn vị: loại khỏi điểm tối đa, quy đổi ở cấp trên".to_string(),
+            });
+        } else if s.status == Status::Given {
+            rule_name = "nhập trực tiếp".to_string();
+            steps.push(format!("điểm nhập trực tiếp: {}", fmt_exact(s.points)));
+            if let Some(note) = scores.notes.iter().find(|x| x.unit == u && x.node == n) {
+                steps.push(format!("lưu ý: tổng các tiêu chí con là {}, khác điểm nhập", fmt_exact(note.children_sum)));
+            }
+        } else if node.is_leaf() && n > 0 {
+            let rule = node.rule.as_ref().unwrap_or(&Rule::Points);
+            rule_name = rule.kind().to_string();
+            let mut ids = Vec::new();
+            rule.inputs(&mut ids);
+            for i in ids {
+                inputs.push(format!("{} = {}", edition.inputs[i].id, show_value(edition, i, data.input(u, i))));
+            }
+            let best = block.and_then(|b| scores.cohort_best.get(&(n, b)).copied());
+            let mut ev = Eval { edition, data, unit: u, best, trace: Some(&mut steps) };
+            if ev.rule(rule, node.max).is_none() {
+                steps.push("thiếu dữ liệu: 0 điểm".into());
+            }
+        } else {
+            rule_name = if node.cap { "tổng (chặn trên)".into() } else { "tổng các tiêu chí con".into() };
+            let parts: Vec<String> = node
+                .children
+                .iter()
+                .filter(|&&c| !matches!(scores.get(u, c).status, Status::Excluded | Status::NotEvaluated))
+                .map(|&c| fmt_exact(scores.get(u, c).points))
+                .collect();
+            steps.push(format!("{} = {}", if parts.is_empty() { "0".into() } else { parts.join(" + ") }, fmt_exact(s.points)));
+            if s.max < node.max {
+                steps.push(format!("điểm tối đa áp dụng {} trên {}", fmt_exact(s.max), fmt_exact(node.max)));
+            }
+        }
+        out.push(TraceLine {
+            node: n,
+            depth: node.depth,
+            code: node.code.clone(),
+            name: node.label(lang).to_string(),
+            rule: rule_name,
+            inputs,
+            steps,
+            points: s.points,
+            max: s.max,
+            status: s.status,
+        });
+    }
+    out
+}
+
+fn show_value(edition: &Edition, input: usize, v: &Value) -> String {
+    match v {
+        Value::Missing => "trống".into(),
+        Value::Number(d) => fmt_exact(*d),
+        Value::Bool(b) => if *b { "Có".into() } else { "Không".into() },
+        Value::Choice(k) => match &edition.inputs[input].kind {
+            InputKind::Choice(c) => c[*k].clone(),
+            _ => k.to_string(),
+        },
+        Value::NotApplicable => "không áp dụng".into(),
+    }
+}

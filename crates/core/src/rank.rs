@@ -1,0 +1,78 @@
+//! Ranking: dense (1, 2, 2, 3) and competition (1, 2, 2, 4), highest value first.
+//!
+//! Ties are exact equality of the values given; whether those are rounded or exact totals is the
+//! caller's choice, made from the edition ([`crate::edition::RankOn`]).
+
+use rust_decimal::Decimal;
+
+pub use crate::edition::Ties;
+
+/// Ranks of `values` (same order as given), highest value = rank 1.
+pub fn rank(values: &[Decimal], ties: Ties) -> Vec<u32> {
+    let mut order: Vec<usize> = (0..values.len()).collect();
+    order.sort_by(|&a, &b| values[b].cmp(&values[a]));
+    let mut ranks = vec![0u32; values.len()];
+    let mut dense = 0u32;
+    let mut prev: Option<Decimal> = None;
+    let mut current = 0u32;
+    for (pos, &i) in order.iter().enumerate() {
+        if prev != Some(values[i]) {
+            dense += 1;
+            current = match ties {
+                Ties::Dense => dense,
+                Ties::Competition => pos as u32 + 1,
+            };
+            prev = Some(values[i]);
+        }
+        ranks[i] = current;
+    }
+    ranks
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use proptest::prelude::*;
+
+    fn d(v: &[i64]) -> Vec<Decimal> {
+        v.iter().map(|&x| Decimal::new(x, 1)).collect()
+    }
+
+    #[test]
+    fn dense_and_competition() {
+        // 67,5 ×3 then 66,9: Hòa Bình 2019 gives 5,5,5,6; MIC/DTI give 5,5,5,8.
+        let v = d(&[744, 742, 722, 683, 675, 675, 675, 669]);
+        assert_eq!(rank(&v, Ties::Dense), vec![1, 2, 3, 4, 5, 5, 5, 6]);
+        assert_eq!(rank(&v, Ties::Competition), vec![1, 2, 3, 4, 5, 5, 5, 8]);
+        assert_eq!(rank(&[], Ties::Dense), Vec::<u32>::new());
+    }
+
+    proptest! {
+        #[test]
+        fn rank_properties(raw in proptest::collection::vec(0i64..20, 0..40)) {
+            let v = d(&raw);
+            let dense = rank(&v, Ties::Dense);
+            let comp = rank(&v, Ties::Competition);
+            for i in 0..v.len() {
+                let higher = v.iter().filter(|x| **x > v[i]).count() as u32;
+                let mut distinct_higher: Vec<Decimal> = v.iter().copied().filter(|x| *x > v[i]).collect();
+                distinct_higher.sort();
+                distinct_higher.dedup();
+                // Competition: one more than the number of strictly better units.
+                prop_assert_eq!(comp[i], higher + 1);
+                // Dense: one more than the number of distinct better values.
+                prop_assert_eq!(dense[i], distinct_higher.len() as u32 + 1);
+                prop_assert!(dense[i] <= comp[i]);
+                for j in 0..v.len() {
+                    // Equal values share a rank; better values rank strictly higher.
+                    prop_assert_eq!(v[i] == v[j], dense[i] == dense[j]);
+                    prop_assert_eq!(v[i] == v[j], comp[i] == comp[j]);
+                    if v[i] > v[j] { prop_assert!(dense[i] < dense[j] && comp[i] < comp[j]); }
+                }
+            }
+            // Dense ranks have no gaps.
+            let mut ds = dense.clone(); ds.sort(); ds.dedup();
+            prop_assert!(ds.iter().enumerate().all(|(k, r)| *r == k as u32 + 1));
+        }
+    }
+}
