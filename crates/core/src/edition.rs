@@ -83,7 +83,7 @@ pub struct Provenance {
 }
 
 /// How ties share ranks.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default)]
 pub enum Ties {
     /// 1, 2, 2, 3 (Hòa Bình 2019).
     #[default]
@@ -93,7 +93,7 @@ pub enum Ties {
 }
 
 /// Whether ranks are computed on the printed (rounded) values or the exact ones.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default)]
 pub enum RankOn {
     #[default]
     Rounded,
