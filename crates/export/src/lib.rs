@@ -16,7 +16,9 @@
 
 use egov_core::table::Annex;
 
+pub mod chart;
 pub mod csv_out;
+pub mod docx;
 pub mod html;
 pub mod json_out;
 pub mod layout;
@@ -117,6 +119,8 @@ pub enum ExportError {
     Json(#[from] serde_json::Error),
     #[error("lỗi ghi XLSX: {0}")]
     Xlsx(#[from] rust_xlsxwriter::XlsxError),
+    #[error("lỗi ghi DOCX (zip): {0}")]
+    Zip(#[from] zip::result::ZipError),
     #[error("lỗi ghi tệp: {0}")]
     Io(#[from] std::io::Error),
     #[error("bảng {table}: {message}")]
@@ -134,7 +138,10 @@ pub fn render(annex: &Annex, format: Format, opts: &RenderOptions) -> Result<Vec
         Format::Json => json_out::render(annex),
         Format::Html => Ok(html::render(annex, opts, &[]).into_bytes()),
         Format::Xlsx => xlsx::render(annex, opts),
-        Format::Docx | Format::Pdf => Err(ExportError::Unsupported(format)),
+        Format::Docx => docx::render(annex, opts),
+        Format::Pdf => Err(ExportError::Unsupported(format)),
         Format::Svg | Format::Png => Err(ExportError::MultiFile(format)),
     }
 }
+
+pub use chart::{ChartOptions, charts};

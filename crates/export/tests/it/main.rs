@@ -1,6 +1,8 @@
 //! Integration tests of egov-export: every format rendered from a hand-built annex, pinned by snapshots
 //! and read back where the format has a reader.
 
+mod chart;
+mod docx;
 mod fixture;
 mod plain;
 mod xlsx;

@@ -1,0 +1,458 @@
+//! DOCX rendering: the annex as a Vietnamese administrative document (Nghị định 30/2020/NĐ-CP).
+//!
+//! The OOXML is written by hand (zip + escaped XML strings) rather than through a document crate, because
+//! the annex needs exactly the features such crates make awkward: header rows repeated on every page
+//! (`w:tblHeader`), vertical merges (`w:vMerge`) and horizontal spans (`w:gridSpan`) in a two-row
+//! header, rows that never split across pages, and landscape sections only for the wide tables. The
+//! package is minimal and valid: content types, relationships, styles (Times New Roman 13 pt, A4,
+//! the decree's margins) and the document.
+
+use std::io::{Cursor, Write};
+
+use egov_core::table::Annex;
+use zip::CompressionMethod;
+use zip::write::{SimpleFileOptions, ZipWriter};
+
+use crate::layout::{self, Align, Line, TableView};
+use crate::{ExportError, RenderOptions};
+
+/// Twips (1/20 pt) per millimetre.
+const TWIPS_PER_MM: f64 = 1440.0 / 25.4;
+/// A4 in twips.
+const A4_SHORT: u32 = 11906;
+const A4_LONG: u32 = 16838;
+/// Margins of Nghị định 30/2020: top/bottom 20–25 mm, left 30–35 mm, right 15–20 mm.
+const MARGIN_TOP_MM: f64 = 20.0;
+const MARGIN_BOTTOM_MM: f64 = 20.0;
+const MARGIN_LEFT_MM: f64 = 30.0;
+const MARGIN_RIGHT_MM: f64 = 15.0;
+/// Body text 13 pt, headings 14 pt (half-points).
+const BODY_SIZE: u32 = 26;
+const TITLE_SIZE: u32 = 28;
+/// A table with more grid columns than this is laid out on a landscape page.
+const PORTRAIT_MAX_COLUMNS: usize = 6;
+
+fn mm(v: f64) -> u32 {
+    (v * TWIPS_PER_MM).round() as u32
+}
+
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum Orientation {
+    Portrait,
+    Landscape,
+}
+
+impl Orientation {
+    fn of(v: &TableView<'_>) -> Orientation {
+        if v.width() > PORTRAIT_MAX_COLUMNS {
+            Orientation::Landscape
+        } else {
+            Orientation::Portrait
+        }
+    }
+
+    /// Width available to text, in twips.
+    fn text_width(self) -> u32 {
+        let page = match self {
+            Orientation::Portrait => A4_SHORT,
+            Orientation::Landscape => A4_LONG,
+        };
+        page - mm(MARGIN_LEFT_MM) - mm(MARGIN_RIGHT_MM)
+    }
+
+    fn sect_pr(self) -> String {
+        let (w, h, orient) = match self {
+            Orientation::Portrait => (A4_SHORT, A4_LONG, ""),
+            Orientation::Landscape => (A4_LONG, A4_SHORT, " w:orient=\"landscape\""),
+        };
+        format!(
+            "<w:sectPr><w:pgSz w:w=\"{w}\" w:h=\"{h}\"{orient}/>\
+             <w:pgMar w:top=\"{}\" w:right=\"{}\" w:bottom=\"{}\" w:left=\"{}\" w:header=\"567\" w:footer=\"567\" w:gutter=\"0\"/>\
+             </w:sectPr>",
+            mm(MARGIN_TOP_MM),
+            mm(MARGIN_RIGHT_MM),
+            mm(MARGIN_BOTTOM_MM),
+            mm(MARGIN_LEFT_MM)
+        )
+    }
+}
+
+/// The whole annex as a DOCX package.
+pub fn render(annex: &Annex, opts: &RenderOptions) -> Result<Vec<u8>, ExportError> {
+    let document = document_xml(annex, opts);
+    let mut zip = ZipWriter::new(Cursor::new(Vec::with_capacity(document.len() / 4)));
+    let o = SimpleFileOptions::default().compression_method(CompressionMethod::Deflated);
+    for (name, body) in [
+        ("[Content_Types].xml", CONTENT_TYPES),
+        ("_rels/.rels", ROOT_RELS),
+        ("word/_rels/document.xml.rels", DOCUMENT_RELS),
+        ("word/styles.xml", &styles_xml()),
+        ("word/settings.xml", SETTINGS),
+        ("word/document.xml", &document),
+    ] {
+        zip.start_file(name, o)?;
+        zip.write_all(body.as_bytes())?;
+    }
+    Ok(zip.finish()?.into_inner())
+}
+
+fn document_xml(annex: &Annex, opts: &RenderOptions) -> String {
+    let (title, heading) = layout::heading(annex, opts);
+    let views: Vec<TableView<'_>> = annex
+        .tables
+        .iter()
+        .map(|t| layout::view(t, opts.lang))
+        .collect();
+    let parts = layout::parts_to_print(annex);
+    let mut body = String::with_capacity(
+        annex
+            .tables
+            .iter()
+            .map(|t| t.rows.len() * 1500)
+            .sum::<usize>()
+            + 4096,
+    );
+
+    if !title.is_empty() {
+        para(
+            &mut body,
+            &title,
+            ParaStyle {
+                bold: true,
+                italic: false,
+                size: TITLE_SIZE,
+                align: Align::Center,
+            },
+        );
+    }
+    for h in &heading {
+        para(
+            &mut body,
+            h,
+            ParaStyle {
+                bold: false,
+                italic: true,
+                size: BODY_SIZE,
+                align: Align::Center,
+            },
+        );
+    }
+
+    let mut current = views
+        .first()
+        .map(Orientation::of)
+        .unwrap_or(Orientation::Portrait);
+    for (i, v) in views.iter().enumerate() {
+        let o = Orientation::of(v);
+        if i > 0 && o != current {
+            // A section ends with the paragraph that carries its sectPr.
+            body.push_str("<w:p><w:pPr>");
+            body.push_str(&current.sect_pr());
+            body.push_str("</w:pPr></w:p>");
+            current = o;
+        }
+        if parts[i]
+            && let Some(p) = &v.part
+        {
+            para(
+                &mut body,
+                p,
+                ParaStyle {
+                    bold: true,
+                    italic: false,
+                    size: BODY_SIZE,
+                    align: Align::Left,
+                },
+            );
+        }
+        para(
+            &mut body,
+            &v.title,
+            ParaStyle {
+                bold: true,
+                italic: false,
+                size: BODY_SIZE,
+                align: Align::Center,
+            },
+        );
+        table(&mut body, v, o.text_width());
+        // Word needs a paragraph between two tables, or it merges them.
+        body.push_str("<w:p/>");
+    }
+    format!(
+        "<?xml version=\"1.0\" encoding=\"UTF-8\" standalone=\"yes\"?>\n\
+         <w:document xmlns:w=\"http://schemas.openxmlformats.org/wordprocessingml/2006/main\" \
+         xmlns:r=\"http://schemas.openxmlformats.org/officeDocument/2006/relationships\">\
+         <w:body>{body}{}</w:body></w:document>",
+        current.sect_pr()
+    )
+}
+
+#[derive(Clone, Copy)]
+struct ParaStyle {
+    bold: bool,
+    italic: bool,
+    size: u32,
+    align: Align,
+}
+
+fn jc(align: Align) -> &'static str {
+    match align {
+        Align::Left => "left",
+        Align::Center => "center",
+        Align::Right => "right",
+    }
+}
+
+fn run(out: &mut String, text: &str, s: ParaStyle) {
+    out.push_str("<w:r><w:rPr>");
+    if s.bold {
+        out.push_str("<w:b/>");
+    }
+    if s.italic {
+        out.push_str("<w:i/>");
+    }
+    if s.size != BODY_SIZE {
+        out.push_str(&format!(
+            "<w:sz w:val=\"{0}\"/><w:szCs w:val=\"{0}\"/>",
+            s.size
+        ));
+    }
+    out.push_str("</w:rPr><w:t xml:space=\"preserve\">");
+    out.push_str(&esc(text));
+    out.push_str("</w:t></w:r>");
+}
+
+fn para(out: &mut String, text: &str, s: ParaStyle) {
+    out.push_str(&format!(
+        "<w:p><w:pPr><w:spacing w:before=\"60\" w:after=\"60\"/><w:jc w:val=\"{}\"/></w:pPr>",
+        jc(s.align)
+    ));
+    run(out, text, s);
+    out.push_str("</w:p>");
+}
+
+/// A table cell paragraph (no spacing, so that rows stay compact).
+fn cell(out: &mut String, text: &str, width: u32, span: usize, vmerge: Option<bool>, s: ParaStyle) {
+    out.push_str(&format!(
+        "<w:tc><w:tcPr><w:tcW w:w=\"{width}\" w:type=\"dxa\"/>"
+    ));
+    if span > 1 {
+        out.push_str(&format!("<w:gridSpan w:val=\"{span}\"/>"));
+    }
+    match vmerge {
+        Some(true) => out.push_str("<w:vMerge w:val=\"restart\"/>"),
+        Some(false) => out.push_str("<w:vMerge/>"),
+        None => {}
+    }
+    out.push_str("<w:vAlign w:val=\"center\"/></w:tcPr>");
+    out.push_str(&format!(
+        "<w:p><w:pPr><w:spacing w:before=\"20\" w:after=\"20\"/><w:jc w:val=\"{}\"/></w:pPr>",
+        jc(s.align)
+    ));
+    if !text.is_empty() {
+        run(out, text, s);
+    }
+    out.push_str("</w:p></w:tc>");
+}
+
+/// Column widths (twips): narrow TT and rank, the unit name wide, the rest shared by the values.
+fn grid(v: &TableView<'_>, total: u32) -> Vec<u32> {
+    let w = v.width();
+    let tt = 650;
+    let rank = 1000;
+    let longest_unit = v
+        .lines
+        .iter()
+        .filter_map(|l| match l {
+            Line::Unit { unit, .. } => Some(unit.chars().count()),
+            Line::Block { .. } => None,
+        })
+        .max()
+        .unwrap_or(10) as u32;
+    // ~120 twips per character of 13 pt Times; the unit column takes at most 40 % of the line.
+    let unit = (longest_unit * 120 + 200).clamp(2200, total * 2 / 5);
+    let values = w - 3;
+    let rest = total.saturating_sub(tt + rank + unit);
+    let each = (rest / values as u32).max(700);
+    let mut cols = vec![tt, unit];
+    cols.extend(std::iter::repeat_n(each, values));
+    cols.push(rank);
+    cols
+}
+
+fn table(out: &mut String, v: &TableView<'_>, total_width: u32) {
+    let w = v.width();
+    let cols = grid(v, total_width);
+    let span_width = |c: usize, n: usize| cols[c..c + n].iter().sum::<u32>();
+    out.push_str(
+        "<w:tbl><w:tblPr><w:tblW w:w=\"0\" w:type=\"auto\"/><w:jc w:val=\"center\"/>\
+         <w:tblBorders><w:top w:val=\"single\" w:sz=\"4\" w:space=\"0\" w:color=\"000000\"/>\
+         <w:left w:val=\"single\" w:sz=\"4\" w:space=\"0\" w:color=\"000000\"/>\
+         <w:bottom w:val=\"single\" w:sz=\"4\" w:space=\"0\" w:color=\"000000\"/>\
+         <w:right w:val=\"single\" w:sz=\"4\" w:space=\"0\" w:color=\"000000\"/>\
+         <w:insideH w:val=\"single\" w:sz=\"4\" w:space=\"0\" w:color=\"000000\"/>\
+         <w:insideV w:val=\"single\" w:sz=\"4\" w:space=\"0\" w:color=\"000000\"/></w:tblBorders>\
+         <w:tblLayout w:type=\"fixed\"/>\
+         <w:tblCellMar><w:left w:w=\"70\" w:type=\"dxa\"/><w:right w:w=\"70\" w:type=\"dxa\"/></w:tblCellMar>\
+         <w:tblLook w:val=\"04A0\" w:firstRow=\"1\" w:lastRow=\"0\" w:firstColumn=\"1\" w:lastColumn=\"0\" w:noHBand=\"0\" w:noVBand=\"1\"/>\
+         </w:tblPr><w:tblGrid>",
+    );
+    for c in &cols {
+        out.push_str(&format!("<w:gridCol w:w=\"{c}\"/>"));
+    }
+    out.push_str("</w:tblGrid>");
+
+    let head = ParaStyle {
+        bold: true,
+        italic: false,
+        size: BODY_SIZE,
+        align: Align::Center,
+    };
+    let header_row = "<w:tr><w:trPr><w:cantSplit/><w:tblHeader/></w:trPr>";
+    for (r, row) in v.header.iter().enumerate() {
+        out.push_str(header_row);
+        let mut col = 0;
+        let mut cells = row.iter().peekable();
+        while col < w {
+            match cells.peek() {
+                Some(h) if h.col == col => {
+                    let vm = (v.header.len() > 1 && h.rowspan > 1).then_some(true);
+                    cell(
+                        out,
+                        &h.text,
+                        span_width(col, h.colspan),
+                        h.colspan,
+                        vm,
+                        head,
+                    );
+                    col += h.colspan;
+                    cells.next();
+                }
+                _ => {
+                    // Covered by a cell of the row above that spans down.
+                    let above = v.header[..r]
+                        .iter()
+                        .flatten()
+                        .find(|h| h.col <= col && col < h.col + h.colspan && h.rowspan > 1)
+                        .map(|h| h.colspan)
+                        .unwrap_or(1);
+                    cell(out, "", span_width(col, above), above, Some(false), head);
+                    col += above;
+                }
+            }
+        }
+        out.push_str("</w:tr>");
+    }
+    out.push_str(header_row);
+    let colnum = ParaStyle {
+        bold: false,
+        italic: true,
+        size: BODY_SIZE,
+        align: Align::Center,
+    };
+    for (c, n) in v.column_numbers.iter().enumerate() {
+        cell(out, n, cols[c], 1, None, colnum);
+    }
+    out.push_str("</w:tr>");
+
+    for line in &v.lines {
+        out.push_str("<w:tr><w:trPr><w:cantSplit/></w:trPr>");
+        match line {
+            Line::Block { label, title } => {
+                let s = ParaStyle {
+                    bold: true,
+                    italic: false,
+                    size: BODY_SIZE,
+                    align: Align::Center,
+                };
+                cell(out, label, cols[0], 1, None, s);
+                cell(
+                    out,
+                    title,
+                    span_width(1, w - 1),
+                    w - 1,
+                    None,
+                    ParaStyle {
+                        align: Align::Left,
+                        ..s
+                    },
+                );
+            }
+            Line::Unit { .. } => {
+                for (c, text) in line.cells(w).iter().enumerate() {
+                    let s = ParaStyle {
+                        bold: false,
+                        italic: false,
+                        size: BODY_SIZE,
+                        align: v.align(c),
+                    };
+                    cell(out, text, cols[c], 1, None, s);
+                }
+            }
+        }
+        out.push_str("</w:tr>");
+    }
+    out.push_str("</w:tbl>");
+}
+
+/// Escapes text for XML element content, dropping characters XML 1.0 cannot hold.
+fn esc(s: &str) -> String {
+    let mut out = String::with_capacity(s.len());
+    for ch in s.chars() {
+        match ch {
+            '&' => out.push_str("&amp;"),
+            '<' => out.push_str("&lt;"),
+            '>' => out.push_str("&gt;"),
+            '"' => out.push_str("&quot;"),
+            '\t' | '\n' | '\r' => out.push(' '),
+            c if (c as u32) < 0x20 || c == '\u{fffe}' || c == '\u{ffff}' => {}
+            c => out.push(c),
+        }
+    }
+    out
+}
+
+fn styles_xml() -> String {
+    format!(
+        "<?xml version=\"1.0\" encoding=\"UTF-8\" standalone=\"yes\"?>\n\
+         <w:styles xmlns:w=\"http://schemas.openxmlformats.org/wordprocessingml/2006/main\">\
+         <w:docDefaults><w:rPrDefault><w:rPr>\
+         <w:rFonts w:ascii=\"Times New Roman\" w:hAnsi=\"Times New Roman\" w:eastAsia=\"Times New Roman\" w:cs=\"Times New Roman\"/>\
+         <w:sz w:val=\"{BODY_SIZE}\"/><w:szCs w:val=\"{BODY_SIZE}\"/><w:lang w:val=\"vi-VN\" w:eastAsia=\"en-US\" w:bidi=\"ar-SA\"/>\
+         </w:rPr></w:rPrDefault><w:pPrDefault><w:pPr><w:spacing w:after=\"0\" w:line=\"240\" w:lineRule=\"auto\"/></w:pPr></w:pPrDefault>\
+         </w:docDefaults>\
+         <w:style w:type=\"paragraph\" w:default=\"1\" w:styleId=\"Normal\"><w:name w:val=\"Normal\"/><w:qFormat/></w:style>\
+         <w:style w:type=\"table\" w:default=\"1\" w:styleId=\"TableNormal\"><w:name w:val=\"Normal Table\"/>\
+         <w:tblPr><w:tblInd w:w=\"0\" w:type=\"dxa\"/><w:tblCellMar><w:top w:w=\"0\" w:type=\"dxa\"/>\
+         <w:left w:w=\"108\" w:type=\"dxa\"/><w:bottom w:w=\"0\" w:type=\"dxa\"/><w:right w:w=\"108\" w:type=\"dxa\"/>\
+         </w:tblCellMar></w:tblPr></w:style>\
+         </w:styles>"
+    )
+}
+
+const CONTENT_TYPES: &str = "<?xml version=\"1.0\" encoding=\"UTF-8\" standalone=\"yes\"?>\n\
+<Types xmlns=\"http://schemas.openxmlformats.org/package/2006/content-types\">\
+<Default Extension=\"rels\" ContentType=\"application/vnd.openxmlformats-package.relationships+xml\"/>\
+<Default Extension=\"xml\" ContentType=\"application/xml\"/>\
+<Override PartName=\"/word/document.xml\" ContentType=\"application/vnd.openxmlformats-officedocument.wordprocessingml.document.main+xml\"/>\
+<Override PartName=\"/word/styles.xml\" ContentType=\"application/vnd.openxmlformats-officedocument.wordprocessingml.styles+xml\"/>\
+<Override PartName=\"/word/settings.xml\" ContentType=\"application/vnd.openxmlformats-officedocument.wordprocessingml.settings+xml\"/>\
+</Types>";
+
+const ROOT_RELS: &str = "<?xml version=\"1.0\" encoding=\"UTF-8\" standalone=\"yes\"?>\n\
+<Relationships xmlns=\"http://schemas.openxmlformats.org/package/2006/relationships\">\
+<Relationship Id=\"rId1\" Type=\"http://schemas.openxmlformats.org/officeDocument/2006/relationships/officeDocument\" Target=\"word/document.xml\"/>\
+</Relationships>";
+
+const DOCUMENT_RELS: &str = "<?xml version=\"1.0\" encoding=\"UTF-8\" standalone=\"yes\"?>\n\
+<Relationships xmlns=\"http://schemas.openxmlformats.org/package/2006/relationships\">\
+<Relationship Id=\"rId1\" Type=\"http://schemas.openxmlformats.org/officeDocument/2006/relationships/styles\" Target=\"styles.xml\"/>\
+<Relationship Id=\"rId2\" Type=\"http://schemas.openxmlformats.org/officeDocument/2006/relationships/settings\" Target=\"settings.xml\"/>\
+</Relationships>";
+
+const SETTINGS: &str = "<?xml version=\"1.0\" encoding=\"UTF-8\" standalone=\"yes\"?>\n\
+<w:settings xmlns:w=\"http://schemas.openxmlformats.org/wordprocessingml/2006/main\">\
+<w:defaultTabStop w:val=\"720\"/><w:characterSpacingControl w:val=\"doNotCompress\"/>\
+<w:compat><w:compatSetting w:name=\"compatibilityMode\" w:uri=\"http://schemas.microsoft.com/office/word\" w:val=\"15\"/></w:compat>\
+</w:settings>";
