@@ -1,1 +1,69 @@
-fn main() {}
+//! `egov`: the command line of the e-government evaluation system.
+//!
+//! A short, boring binary: [`run`] dispatches to one module per command, every command returns an exit
+//! status, and `main` prints errors with their whole chain. Exit status: 0 = done (audit: no findings),
+//! 1 = audit findings, 2 = the input could not be used (the message says file:line:column and what).
+
+use std::process::ExitCode;
+
+use clap::{Parser, Subcommand};
+
+mod cmd_annex;
+mod cmd_import;
+mod cmd_score;
+mod cmd_validate;
+mod load;
+
+/// Chỉ số và xếp hạng Chính quyền điện tử / chuyển đổi số: tính điểm, xếp hạng, phụ lục, kiểm tra.
+#[derive(Parser)]
+#[command(name = "egov", version, about, long_about = None)]
+struct Cli {
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Subcommand)]
+enum Command {
+    /// Check an edition (and optionally a dataset) and list every problem with its place.
+    Validate(cmd_validate::Args),
+    /// Score every unit; `--explain UNIT` shows how each point came about.
+    Score(cmd_score::ScoreArgs),
+    /// Rank units per ranking block at a node (default: the total).
+    Rank(cmd_score::RankArgs),
+    /// Print the decision annex (the published tables).
+    Annex(cmd_annex::AnnexArgs),
+    /// Write the annex in several formats into a folder (docx, xlsx, pdf, csv, json, html, svg, png).
+    Export(cmd_annex::ExportArgs),
+    /// Read published ranking tables (Word text, DOCX, XLSX, HTML, Markdown, CSV) into data.
+    Import(cmd_import::Args),
+    /// List the shipped editions.
+    Editions,
+}
+
+fn run(cli: Cli) -> anyhow::Result<ExitCode> {
+    match cli.command {
+        Command::Validate(a) => cmd_validate::run(a),
+        Command::Score(a) => cmd_score::score(a),
+        Command::Rank(a) => cmd_score::rank(a),
+        Command::Annex(a) => cmd_annex::annex(a),
+        Command::Export(a) => cmd_annex::export(a),
+        Command::Import(a) => cmd_import::run(a),
+        Command::Editions => {
+            for id in load::shipped_ids() {
+                let e = load::edition(id)?;
+                println!("{id}\t{}\t{}", e.year, e.title);
+            }
+            Ok(ExitCode::SUCCESS)
+        }
+    }
+}
+
+fn main() -> ExitCode {
+    match run(Cli::parse()) {
+        Ok(code) => code,
+        Err(e) => {
+            eprintln!("egov: {e:#}");
+            ExitCode::from(2)
+        }
+    }
+}

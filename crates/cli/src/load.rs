@@ -1,0 +1,106 @@
+//! Reading what the user names on the command line: editions (shipped, by id, or a TOML file) and
+//! datasets (a folder with `units.csv` + `values.csv` and an optional `dataset.toml`, or one JSON file);
+//! and writing outputs atomically, so that a failed run never leaves a half-written file.
+
+use std::fs;
+use std::io::Write;
+use std::path::{Path, PathBuf};
+
+use anyhow::{Context, Result, bail};
+use egov_core::dataset::{Dataset, DatasetMeta, Source};
+use egov_core::edition::Edition;
+
+mod shipped {
+    include!(concat!(env!("OUT_DIR"), "/editions.rs"));
+}
+
+/// The ids of the editions built into the binary.
+pub fn shipped_ids() -> Vec<&'static str> {
+    shipped::SHIPPED.iter().map(|(id, _)| *id).collect()
+}
+
+/// An edition by shipped id, or by path to a TOML file.
+pub fn edition(spec: &str) -> Result<Edition> {
+    if let Some((id, text)) = shipped::SHIPPED.iter().find(|(id, _)| *id == spec) {
+        return Edition::from_toml(text, &format!("data/editions/{id}.toml")).map_err(|e| anyhow::anyhow!("{e}"));
+    }
+    let path = Path::new(spec);
+    if path.exists() {
+        let text = fs::read_to_string(path).with_context(|| format!("không đọc được {}", path.display()))?;
+        return Edition::from_toml(&text, &path.display().to_string()).map_err(|e| anyhow::anyhow!("{e}"));
+    }
+    bail!("không có bộ chỉ số '{spec}' (có sẵn: {}; hoặc đường dẫn tới tệp .toml)", shipped_ids().join(", "))
+}
+
+/// Reads `dataset.toml` beside the data, if any.
+fn meta(dir: &Path) -> Result<DatasetMeta> {
+    let p = dir.join("dataset.toml");
+    if !p.exists() {
+        return Ok(DatasetMeta::default());
+    }
+    let text = fs::read_to_string(&p).with_context(|| format!("không đọc được {}", p.display()))?;
+    let v: toml::Table = toml::from_str(&text).map_err(|e| anyhow::anyhow!("{}: {e}", p.display()))?;
+    let get = |k: &str| v.get(k).and_then(|x| x.as_str()).map(str::to_string);
+    Ok(DatasetMeta { edition: get("edition"), title: get("title"), source: get("source") })
+}
+
+/// The dataset at `path` (a folder or a `.json` file), validated against `edition`.
+pub fn dataset(edition: &Edition, path: &Path) -> Result<Dataset> {
+    let ds = if path.is_dir() {
+        let units_p = path.join("units.csv");
+        let values_p = path.join("values.csv");
+        let units = fs::read_to_string(&units_p).with_context(|| format!("không đọc được {}", units_p.display()))?;
+        let values = fs::read_to_string(&values_p).with_context(|| format!("không đọc được {}", values_p.display()))?;
+        let m = meta(path)?;
+        if let Some(e) = &m.edition {
+            if e != &edition.id {
+                bail!("{}: bộ dữ liệu dành cho bộ chỉ số '{e}', không phải '{}'", path.join("dataset.toml").display(), edition.id);
+            }
+        }
+        Dataset::from_csv(
+            edition,
+            Source { name: &units_p.display().to_string(), text: &units },
+            Source { name: &values_p.display().to_string(), text: &values },
+            m,
+        )
+    } else {
+        let text = fs::read_to_string(path).with_context(|| format!("không đọc được {}", path.display()))?;
+        Dataset::from_json(edition, Source { name: &path.display().to_string(), text: &text })
+    };
+    ds.map_err(|e| anyhow::Error::new(InputError(e.to_string())))
+}
+
+/// Bad user input (exit status 2), as opposed to a failure of egov itself.
+#[derive(Debug)]
+pub struct InputError(pub String);
+
+impl std::fmt::Display for InputError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(&self.0)
+    }
+}
+impl std::error::Error for InputError {}
+
+/// Writes `bytes` to `path` through a temporary file in the same folder and a rename.
+pub fn write_atomic(path: &Path, bytes: &[u8]) -> Result<()> {
+    let dir = path.parent().filter(|p| !p.as_os_str().is_empty()).unwrap_or(Path::new("."));
+    fs::create_dir_all(dir).with_context(|| format!("không tạo được thư mục {}", dir.display()))?;
+    let tmp: PathBuf = dir.join(format!(".{}.tmp-{}", path.file_name().and_then(|n| n.to_str()).unwrap_or("out"), std::process::id()));
+    let mut f = fs::File::create(&tmp).with_context(|| format!("không ghi được {}", tmp.display()))?;
+    f.write_all(bytes).and_then(|_| f.sync_all()).with_context(|| format!("không ghi được {}", tmp.display()))?;
+    fs::rename(&tmp, path).with_context(|| format!("không ghi được {}", path.display()))?;
+    Ok(())
+}
+
+/// Writes to `out` if given, else to standard output.
+pub fn emit(out: Option<&Path>, bytes: &[u8]) -> Result<()> {
+    match out {
+        Some(p) => write_atomic(p, bytes),
+        None => {
+            let mut so = std::io::stdout().lock();
+            so.write_all(bytes)?;
+            so.flush()?;
+            Ok(())
+        }
+    }
+}
