@@ -7,6 +7,8 @@
 
 mod dti;
 mod editions;
+mod policies;
+mod rules;
 
 use std::str::FromStr;
 
