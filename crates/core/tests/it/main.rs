@@ -9,6 +9,7 @@ mod dti;
 mod editions;
 mod policies;
 mod rules;
+mod validation;
 
 use std::str::FromStr;
 
