@@ -1,0 +1,105 @@
+//! The `egov` binary end to end: exit codes, located errors, and the README's main command.
+
+use std::process::Command;
+
+const ROOT: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/../../");
+
+fn egov(args: &[&str]) -> (i32, String, String) {
+    let out = Command::new(env!("CARGO_BIN_EXE_egov")).args(args).current_dir(ROOT).output().unwrap();
+    (out.status.code().unwrap_or(-1), String::from_utf8(out.stdout).unwrap(), String::from_utf8(out.stderr).unwrap())
+}
+
+#[test]
+fn annex_json_follows_the_contract() {
+    let (code, out, err) = egov(&["annex", "--edition", "hoabinh-2019", "--data", "data/published/hoabinh-2019", "--format", "json"]);
+    assert_eq!(code, 0, "{err}");
+    let v: serde_json::Value = serde_json::from_str(&out).unwrap();
+    assert_eq!(v["edition"], "hoabinh-2019");
+    let tables = v["tables"].as_array().unwrap();
+    assert_eq!(tables.len(), 6);
+    let first = &tables[0];
+    for k in ["id", "title", "columns", "rows"] {
+        assert!(first.get(k).is_some(), "table has {k}");
+    }
+    let row = &first["rows"][0];
+    for k in ["tt", "unit", "values", "total", "rank", "block"] {
+        assert!(row.get(k).is_some(), "row has {k}");
+    }
+    assert_eq!(row["unit"], "Sở Kế hoạch - Đầu tư");
+    // Exact decimals as JSON numbers, with the printed scale.
+    assert!(out.contains("\"total\": 74.4"), "total printed as an exact number");
+    assert_eq!(row["rank"], 1);
+    // Unranked units have rank null; "Không đánh giá" is "not_evaluated".
+    let results = &tables[2];
+    let vp = results["rows"].as_array().unwrap().iter().find(|r| r["unit"] == "Văn phòng UBND tỉnh").unwrap();
+    assert!(vp["rank"].is_null());
+    assert_eq!(vp["values"]["Đánh giá mức độ giao dịch"], "not_evaluated");
+}
+
+#[test]
+fn annex_text_has_the_seed_layout() {
+    let (code, out, err) = egov(&["annex", "--edition", "hoabinh-2019", "--data", "data/published/hoabinh-2019"]);
+    assert_eq!(code, 0, "{err}");
+    assert!(out.contains("(1)") && out.contains("(6)"), "column-number row");
+    assert!(out.contains("Chỉ số và xếp hạng đối với các cơ quan, đơn vị không có hạng mục cung cấp dịch vụ công"));
+    assert!(out.contains("74,4"), "decimal comma");
+    assert!(out.contains("Không đánh giá"));
+    let (code, en, _) = egov(&["annex", "--edition", "hoabinh-2019", "--data", "data/published/hoabinh-2019", "--lang", "en", "--format", "markdown"]);
+    assert_eq!(code, 0);
+    assert!(en.contains("Readiness") || en.contains("readiness"), "English labels");
+}
+
+#[test]
+fn explain_shows_how_points_came_about() {
+    let (code, out, err) = egov(&["score", "--edition", "hoabinh-2019", "--data", "data/published/hoabinh-2019", "--explain", "SYT"]);
+    assert_eq!(code, 0, "{err}");
+    assert!(out.contains("Sở Y tế (SYT)"));
+    assert!(out.contains("B Kết quả Chính quyền điện tử đạt được: 47,2"), "{out}");
+    assert!(out.contains("tổng các tiêu chí con là 47,3"), "the seed's own inconsistency is explained: {out}");
+    let (code, _, err) = egov(&["score", "--edition", "hoabinh-2019", "--data", "data/published/hoabinh-2019", "--explain", "KHONGCO"]);
+    assert_eq!(code, 2);
+    assert!(err.contains("KHONGCO"));
+}
+
+#[test]
+fn rank_uses_the_edition_convention() {
+    let (code, out, err) = egov(&["rank", "--edition", "hoabinh-2019", "--data", "data/published/hoabinh-2019", "--format", "csv"]);
+    assert_eq!(code, 0, "{err}");
+    assert!(out.contains("so-I,5,SNGV,\"Sở Ngoại vụ\",67.5"));
+    assert!(out.contains("so-I,5,STTTT,\"Sở Thông tin và Truyền thông\",67.5"));
+    assert!(out.contains("so-I,6,SVHTTDL"), "dense: the next rank after a tie is not skipped");
+    assert!(out.contains("so-II,,TTT,"), "block II is not ranked");
+}
+
+#[test]
+fn bad_data_is_located_and_nothing_is_written() {
+    let dir = std::env::temp_dir().join(format!("egov-cli-bad-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    std::fs::copy(format!("{ROOT}data/published/hoabinh-2019/units.csv"), dir.join("units.csv")).unwrap();
+    let values = std::fs::read_to_string(format!("{ROOT}data/published/hoabinh-2019/values.csv")).unwrap();
+    std::fs::write(dir.join("values.csv"), values.replace("\"26,3\"", "\"26,3x\"")).unwrap();
+    let out_file = dir.join("annex.json");
+    let (code, _, err) = egov(&[
+        "annex", "--edition", "hoabinh-2019", "--data", dir.to_str().unwrap(), "--format", "json", "--out", out_file.to_str().unwrap(),
+    ]);
+    assert_eq!(code, 2);
+    assert!(err.contains("values.csv:3:17:"), "file:line:column: {err}");
+    assert!(err.contains("26,3x"), "{err}");
+    assert!(!out_file.exists(), "nothing partial is written");
+    std::fs::remove_dir_all(&dir).ok();
+}
+
+#[test]
+fn validate_reports_every_edition_problem() {
+    let dir = std::env::temp_dir().join(format!("egov-cli-ed-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let ed = std::fs::read_to_string(format!("{ROOT}data/editions/hoabinh-2019.toml")).unwrap();
+    let bad = ed.replace("code = \"A.2\"", "code = \"A.1\"").replace("max = 65", "max = 60");
+    let path = dir.join("bad.toml");
+    std::fs::write(&path, bad).unwrap();
+    let (code, _, err) = egov(&["validate", "--edition", path.to_str().unwrap()]);
+    assert_eq!(code, 2);
+    assert!(err.contains("mã tiêu chí bị trùng"), "{err}");
+    assert!(err.contains("vượt điểm tối đa 60"), "{err}");
+    std::fs::remove_dir_all(&dir).ok();
+}

@@ -1,0 +1,4 @@
+//! Integration tests of the `egov` binary and of the whole pipeline, one test binary for the crate.
+
+mod cli;
+mod reproduce;
