@@ -1,1 +1,288 @@
-//! egov-import
+//! egov-import: published ranking decisions in the forms they reach us, turned into egov tables.
+//!
+//! A decision's annex arrives as text saved from Word, as DOCX or XLSX, as an HTML page of a portal,
+//! as a Markdown/pipe table or CSV, or as the simpler lists newspapers print. Every reader here only
+//! turns bytes into a stream of paragraphs and cell grids ([`source`]), keeping each cell's raw text and
+//! position; one builder ([`build`]) then reads headers, blocks, totals and ranks the same way for all
+//! of them, so a table imported from DOCX equals the same table imported from text. Problems that do
+//! not stop the import (a row cut off mid-table) come back as [`ImportProblem`]s beside the tables;
+//! only unreadable input is an [`ImportError`].
+//!
+//! # Layout
+//! - [`wordtext`], [`markdown`], [`html`], [`docx`], [`xlsx`], [`csvin`]: one reader per format.
+//! - [`source`]: the stream of paragraphs and grids the readers produce.
+//! - [`build`]: grids → [`Table`]s (headers, merged groups, blocks, total and rank columns).
+//! - [`csvout`]: tables → the flat long CSV of `egov import --format csv`.
+
+mod build;
+mod csvin;
+mod csvout;
+mod docx;
+mod html;
+mod markdown;
+mod source;
+mod wordtext;
+mod xlsx;
+
+use std::fmt;
+use std::path::Path;
+
+use egov_core::table::{Pos, Table};
+
+pub use csvout::tables_to_csv;
+
+/// The form of the input. `Auto` sniffs it from the bytes (and, for CSV, the file name).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum Format {
+    #[default]
+    Auto,
+    /// Text saved from Word: one cell per line behind a tab, rows separated by blank lines.
+    WordText,
+    /// Markdown / pipe tables (`| TT | Đơn vị | … |`).
+    Markdown,
+    /// HTML pages with `<table>` elements.
+    Html,
+    /// Word documents (Office Open XML).
+    Docx,
+    /// Excel workbooks (Office Open XML).
+    Xlsx,
+    /// One table as comma-, semicolon- or tab-separated values.
+    Csv,
+}
+
+/// What an import found: the tables, the document's other lines, and what could not be imported.
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+pub struct Imported {
+    pub tables: Vec<Table>,
+    /// Paragraphs and headings outside tables (NFC), in reading order: titles, part headings, notes.
+    pub headings: Vec<String>,
+    pub problems: Vec<ImportProblem>,
+}
+
+/// Something in the input that was not imported as it stands, with where it is.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ImportProblem {
+    pub pos: Pos,
+    /// Id of the table concerned, when the problem belongs to one.
+    pub table: Option<String>,
+    /// What is wrong, in Vietnamese.
+    pub message: String,
+}
+
+impl fmt::Display for ImportProblem {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{}: {}", self.pos, self.message)
+    }
+}
+
+/// Input that cannot be read at all; each variant names the file and where in it.
+#[derive(Debug, thiserror::Error)]
+pub enum ImportError {
+    #[error("{file}: không đọc được tệp: {source}")]
+    Io {
+        file: String,
+        #[source]
+        source: std::io::Error,
+    },
+    #[error(
+        "{file}:{line}:{column}: văn bản không phải UTF-8 hợp lệ (hãy lưu lại tệp với mã hóa UTF-8)"
+    )]
+    Encoding {
+        file: String,
+        line: u32,
+        column: u32,
+    },
+    #[error("{file}: không phải tệp DOCX/XLSX hợp lệ: {message}")]
+    Archive { file: String, message: String },
+    #[error("{file}: {part}:{line}:{column}: XML hỏng: {message}")]
+    Xml {
+        file: String,
+        part: String,
+        line: u32,
+        column: u32,
+        message: String,
+    },
+    #[error("{file}: {sheet}: không đọc được bảng tính: {message}")]
+    Spreadsheet {
+        file: String,
+        sheet: String,
+        message: String,
+    },
+    #[error("{file}:{line}: CSV hỏng: {message}")]
+    Csv {
+        file: String,
+        line: u32,
+        message: String,
+    },
+}
+
+/// Imports every table of a document held in memory. `name` is used in messages and, with
+/// [`Format::Auto`], to recognise CSV by its extension.
+pub fn import_bytes(name: &str, bytes: &[u8], format: Format) -> Result<Imported, ImportError> {
+    let format = match format {
+        Format::Auto => sniff(name, bytes)?,
+        f => f,
+    };
+    let (items, mut problems) = match format {
+        Format::Docx => (docx::read(name, bytes)?, Vec::new()),
+        Format::Xlsx => (xlsx::read(name, bytes)?, Vec::new()),
+        Format::Auto | Format::WordText | Format::Markdown | Format::Html | Format::Csv => {
+            let text = decode(name, bytes)?;
+            match format {
+                Format::Markdown => (markdown::read(&text), Vec::new()),
+                Format::Html => (html::read(&text), Vec::new()),
+                Format::Csv => (csvin::read(name, &text)?, Vec::new()),
+                _ => (wordtext::read(&text), Vec::new()),
+            }
+        }
+    };
+    let built = build::build(items);
+    problems.extend(built.problems);
+    Ok(Imported {
+        tables: built.tables,
+        headings: built.headings,
+        problems,
+    })
+}
+
+/// Reads and imports a file.
+pub fn import_path(path: &Path, format: Format) -> Result<Imported, ImportError> {
+    let name = path.display().to_string();
+    let bytes = std::fs::read(path).map_err(|source| ImportError::Io {
+        file: name.clone(),
+        source,
+    })?;
+    import_bytes(&name, &bytes, format)
+}
+
+/// Recognises the format: a zip with `word/document.xml` is DOCX, a zip with `xl/` is XLSX; text with
+/// `<table` is HTML, text with lines starting with `|` is Markdown, a `.csv` name is CSV, anything else
+/// is Word text.
+fn sniff(name: &str, bytes: &[u8]) -> Result<Format, ImportError> {
+    if bytes.starts_with(b"PK\x03\x04") {
+        let archive = zip::ZipArchive::new(std::io::Cursor::new(bytes)).map_err(|e| {
+            ImportError::Archive {
+                file: name.to_string(),
+                message: e.to_string(),
+            }
+        })?;
+        if archive.index_for_name("word/document.xml").is_some() {
+            return Ok(Format::Docx);
+        }
+        if archive
+            .file_names()
+            .any(|n| n.is_ok_and(|n| n.starts_with("xl/")))
+        {
+            return Ok(Format::Xlsx);
+        }
+        return Err(ImportError::Archive {
+            file: name.to_string(),
+            message: "tệp nén không chứa word/document.xml hay xl/".into(),
+        });
+    }
+    let text = decode(name, bytes)?;
+    let lower = text.to_lowercase();
+    if lower.contains("<table") {
+        Ok(Format::Html)
+    } else if text.lines().any(|l| l.trim_start().starts_with('|')) {
+        Ok(Format::Markdown)
+    } else if name.to_lowercase().ends_with(".csv") {
+        Ok(Format::Csv)
+    } else {
+        Ok(Format::WordText)
+    }
+}
+
+/// Text from bytes: UTF-8 (with or without BOM) or UTF-16 with a BOM, as Word's "Unicode text" saves.
+fn decode(name: &str, bytes: &[u8]) -> Result<String, ImportError> {
+    if let Some(rest) = bytes.strip_prefix(b"\xEF\xBB\xBF") {
+        return utf8(name, rest);
+    }
+    let utf16 = |rest: &[u8], le: bool| {
+        let units = rest.chunks(2).map(|c| {
+            let pair = [c[0], c.get(1).copied().unwrap_or(0)];
+            if le {
+                u16::from_le_bytes(pair)
+            } else {
+                u16::from_be_bytes(pair)
+            }
+        });
+        char::decode_utf16(units)
+            .map(|r| r.unwrap_or(char::REPLACEMENT_CHARACTER))
+            .collect::<String>()
+    };
+    if let Some(rest) = bytes.strip_prefix(b"\xFF\xFE") {
+        return Ok(utf16(rest, true));
+    }
+    if let Some(rest) = bytes.strip_prefix(b"\xFE\xFF") {
+        return Ok(utf16(rest, false));
+    }
+    utf8(name, bytes)
+}
+
+fn utf8(name: &str, bytes: &[u8]) -> Result<String, ImportError> {
+    match std::str::from_utf8(bytes) {
+        Ok(s) => Ok(s.to_string()),
+        Err(e) => {
+            let good = &bytes[..e.valid_up_to()];
+            let good = std::str::from_utf8(good).unwrap_or_default();
+            let line = good.matches('\n').count() + 1;
+            let column = good.rsplit('\n').next().map_or(0, |l| l.chars().count()) + 1;
+            Err(ImportError::Encoding {
+                file: name.to_string(),
+                line: u32::try_from(line).unwrap_or(u32::MAX),
+                column: u32::try_from(column).unwrap_or(u32::MAX),
+            })
+        }
+    }
+}
+
+/// Line and column (1-based, in characters) of a byte offset in a text, for XML messages.
+fn line_col(text: &str, offset: usize) -> (u32, u32) {
+    let mut end = offset.min(text.len());
+    while !text.is_char_boundary(end) {
+        end -= 1;
+    }
+    let before = &text[..end];
+    let line = before.matches('\n').count() + 1;
+    let column = before.rsplit('\n').next().map_or(0, |l| l.chars().count()) + 1;
+    (
+        u32::try_from(line).unwrap_or(u32::MAX),
+        u32::try_from(column).unwrap_or(u32::MAX),
+    )
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn sniffs_text_formats() {
+        assert_eq!(sniff("a.txt", b"<p>x</p><TABLE>").unwrap(), Format::Html);
+        assert_eq!(
+            sniff("a.txt", b"# T\n| TT | A |\n").unwrap(),
+            Format::Markdown
+        );
+        assert_eq!(sniff("a.CSV", b"TT;A\n").unwrap(), Format::Csv);
+        assert_eq!(sniff("a.txt", b"\tTT\n").unwrap(), Format::WordText);
+        assert!(matches!(
+            sniff("a.docx", b"PK\x03\x04junk"),
+            Err(ImportError::Archive { .. })
+        ));
+    }
+
+    #[test]
+    fn names_the_bad_byte() {
+        let err = import_bytes("x.txt", b"ab\n\tc\xffd", Format::WordText).unwrap_err();
+        assert_eq!(err.to_string().split(' ').next(), Some("x.txt:2:3:"));
+    }
+
+    #[test]
+    fn reads_utf16_with_bom() {
+        let mut bytes = vec![0xFF, 0xFE];
+        for u in "Sở\n".encode_utf16() {
+            bytes.extend(u.to_le_bytes());
+        }
+        assert_eq!(decode("x", &bytes).unwrap(), "Sở\n");
+    }
+}

@@ -1,0 +1,898 @@
+//! From cell grids to [`Table`]s: the one place that knows what a published ranking table looks like.
+//!
+//! Every reader hands over the same stream of text lines and grids ([`crate::source`]); this module
+//! finds the header rows (TT / Đơn vị / … / Tổng điểm / Xếp hạng, one or two rows with merged cells),
+//! the column-number row "(1) (2) …", block rows ("I" + title), data rows, and decides which column is
+//! the total and which the rank. It never drops a row silently: a row that is not whole becomes an
+//! [`ImportProblem`], because the audit must be able to say what it did not see.
+
+use egov_core::num::parse_decimal;
+use egov_core::table::{Block, Cell, Column, Entry, Pos, RankCell, Row, Table};
+use egov_core::text::clean;
+use rust_decimal::Decimal;
+
+use crate::ImportProblem;
+use crate::source::{Item, SrcCell, SrcRow};
+
+/// Tables, headings and problems found in one document.
+pub(crate) struct Built {
+    pub tables: Vec<Table>,
+    pub headings: Vec<String>,
+    pub problems: Vec<ImportProblem>,
+}
+
+/// Builds tables from a document's items, in reading order.
+pub(crate) fn build(items: Vec<Item>) -> Built {
+    let mut ctx = Ctx::default();
+    for item in items {
+        match item {
+            Item::Text { raw, .. } => ctx.heading(&raw),
+            Item::Grid(rows) => ctx.grid(rows),
+            Item::Section { name } => {
+                ctx.last_heading = None;
+                ctx.section = Some(clean(&name));
+            }
+        }
+    }
+    Built {
+        tables: ctx.tables,
+        headings: ctx.headings,
+        problems: ctx.problems,
+    }
+}
+
+#[derive(Default)]
+struct Ctx {
+    tables: Vec<Table>,
+    headings: Vec<String>,
+    problems: Vec<ImportProblem>,
+    /// The latest heading: the title of the next table.
+    last_heading: Option<String>,
+    /// The latest part heading ("I. CHỈ SỐ …"): the part of the next table.
+    part: Option<String>,
+    /// Name of the current sheet, the title of last resort.
+    section: Option<String>,
+}
+
+impl Ctx {
+    fn heading(&mut self, raw: &str) {
+        let text = clean(raw);
+        if text.is_empty() {
+            return;
+        }
+        if is_part_heading(&text) {
+            self.part = Some(text.clone());
+        }
+        self.last_heading = Some(text.clone());
+        self.headings.push(text);
+    }
+
+    fn grid(&mut self, rows: Vec<SrcRow>) {
+        let cleaned: Vec<Vec<String>> = rows
+            .iter()
+            .map(|r| r.cells.iter().map(|c| clean(&c.raw)).collect())
+            .collect();
+        let mut current: Option<Draft> = None;
+        let mut i = 0;
+        while i < rows.len() {
+            let cells = &cleaned[i];
+            if cells.iter().all(String::is_empty) {
+                i += 1;
+                continue;
+            }
+            if current
+                .as_ref()
+                .is_some_and(|d| d.header.first() == Some(cells))
+            {
+                // A header repeated after a page break in the source.
+                i += 1;
+                continue;
+            }
+            if is_header_row(cells) {
+                if let Some(d) = current.take() {
+                    self.finish(d);
+                }
+                let mut header = vec![cells.clone()];
+                let mut j = i + 1;
+                while j < rows.len() && header.len() < 3 && is_subheader_row(&cleaned[j]) {
+                    header.push(cleaned[j].clone());
+                    j += 1;
+                }
+                let title = self
+                    .last_heading
+                    .clone()
+                    .or_else(|| self.section.clone())
+                    .unwrap_or_default();
+                current = Some(Draft::new(
+                    header,
+                    rows[i].pos.clone(),
+                    title,
+                    self.part.clone(),
+                ));
+                i = j;
+                continue;
+            }
+            let Some(draft) = current.as_mut() else {
+                if let Some(text) = single_text(cells) {
+                    self.heading(text);
+                }
+                i += 1;
+                continue;
+            };
+            if is_column_number_row(cells) {
+                if draft.column_numbers.is_empty() && draft.rows.is_empty() {
+                    draft.column_numbers = rows[i].cells.iter().map(entry).collect();
+                }
+            } else if let Some((label, title, pos)) = block_row(&rows[i], cells) {
+                draft.open_block(label, title, pos);
+            } else if let Some(text) = single_text(cells) {
+                let text = text.to_string();
+                self.heading(&text);
+            } else {
+                draft.push_row(rows[i].clone(), cells, &mut self.problems);
+            }
+            i += 1;
+        }
+        if let Some(d) = current.take() {
+            self.finish(d);
+        }
+    }
+
+    fn finish(&mut self, draft: Draft) {
+        let n = self.tables.len() + 1;
+        let mut id =
+            table_id(&draft.title, draft.part.as_deref()).unwrap_or_else(|| format!("t{n}"));
+        if self.tables.iter().any(|t| t.id == id) {
+            let base = id.clone();
+            let mut k = 2;
+            while self.tables.iter().any(|t| t.id == id) {
+                id = format!("{base}-{k}");
+                k += 1;
+            }
+        }
+        let table = draft.into_table(id, &mut self.problems);
+        self.tables.push(table);
+    }
+}
+
+/// A table being read: its header, the rows seen so far and the block they fall in.
+struct Draft {
+    header: Vec<Vec<String>>,
+    pos: Pos,
+    title: String,
+    part: Option<String>,
+    /// Final columns (label, merged group) in source order, TT and unit included.
+    columns: Vec<(String, Option<String>)>,
+    column_numbers: Vec<Entry>,
+    blocks: Vec<Block>,
+    rows: Vec<(SrcRow, String)>,
+}
+
+impl Draft {
+    fn new(header: Vec<Vec<String>>, pos: Pos, title: String, part: Option<String>) -> Draft {
+        let columns = resolve_columns(&header);
+        Draft {
+            header,
+            pos,
+            title,
+            part,
+            columns,
+            column_numbers: Vec::new(),
+            blocks: Vec::new(),
+            rows: Vec::new(),
+        }
+    }
+
+    fn open_block(&mut self, label: String, title: Option<String>, pos: Pos) {
+        let mut id = label.clone();
+        let mut k = 2;
+        while self.blocks.iter().any(|b| b.id == id) {
+            id = format!("{label}-{k}");
+            k += 1;
+        }
+        self.blocks.push(Block {
+            id,
+            label: Some(label),
+            title,
+            ranked: false,
+            pos: Some(pos),
+        });
+    }
+
+    fn push_row(&mut self, row: SrcRow, cells: &[String], problems: &mut Vec<ImportProblem>) {
+        let width = self.columns.len();
+        let filled = cells
+            .iter()
+            .rposition(|c| !c.is_empty())
+            .map_or(0, |i| i + 1);
+        if row.cells.len() < width {
+            let who = cells
+                .iter()
+                .filter(|c| !c.is_empty())
+                .take(2)
+                .cloned()
+                .collect::<Vec<_>>()
+                .join(" ");
+            problems.push(ImportProblem {
+                pos: row.pos.clone(),
+                table: None,
+                message: format!(
+                    "hàng «{who}» chỉ có {} ô trong khi bảng «{}» có {width} cột: bảng bị cắt giữa hàng hoặc \
+                     hàng thiếu ô; hàng này không được nhập",
+                    row.cells.len(),
+                    self.title
+                ),
+            });
+            return;
+        }
+        if filled > width {
+            problems.push(ImportProblem {
+                pos: row.cells[width].pos.clone(),
+                table: None,
+                message: format!(
+                    "hàng có {filled} ô có nội dung, nhiều hơn {width} cột của tiêu đề bảng «{}»; các ô thừa bị bỏ qua",
+                    self.title
+                ),
+            });
+        }
+        if self.blocks.is_empty() {
+            // Rows before any block row: the table's one implicit block.
+            self.blocks.push(Block {
+                id: "0".into(),
+                label: None,
+                title: None,
+                ranked: false,
+                pos: None,
+            });
+        }
+        let block = self.blocks.last().map(|b| b.id.clone()).unwrap_or_default();
+        self.rows.push((row, block));
+    }
+
+    fn into_table(self, id: String, problems: &mut Vec<ImportProblem>) -> Table {
+        let roles = assign_roles(&self.columns, &self.rows);
+        if let Some(note) = &roles.note {
+            problems.push(ImportProblem {
+                pos: self.pos.clone(),
+                table: Some(id.clone()),
+                message: note.clone(),
+            });
+        }
+        let mut columns: Vec<Column> = Vec::new();
+        for &i in &roles.values {
+            let (label, group) = &self.columns[i];
+            let mut unique = label.clone();
+            if columns.iter().any(|c| c.label == unique) {
+                if let Some(g) = group {
+                    unique = format!("{g} – {label}");
+                }
+                let base = unique.clone();
+                let mut k = 2;
+                while columns.iter().any(|c| c.label == unique) {
+                    unique = format!("{base} ({k})");
+                    k += 1;
+                }
+            }
+            columns.push(Column {
+                label: unique,
+                group: group.clone(),
+                node: None,
+                decimals: None,
+            });
+        }
+        let mut rows = Vec::with_capacity(self.rows.len());
+        for (src, block) in &self.rows {
+            let cell = |i: usize| &src.cells[i];
+            let tt = roles
+                .tt
+                .map(|i| clean(&cell(i).raw))
+                .filter(|t| !t.is_empty());
+            let (unit, unit_raw) = match roles.unit {
+                Some(i) => (clean(&cell(i).raw), Some(cell(i).raw.clone())),
+                None => (String::new(), None),
+            };
+            let values = roles.values.iter().map(|&i| entry(cell(i))).collect();
+            let total = roles
+                .total
+                .map_or(Entry::computed(Cell::Blank), |i| entry(cell(i)));
+            let (rank, rank_raw, rank_pos) = match roles.rank {
+                Some(i) => (
+                    rank_cell(&cell(i).raw),
+                    Some(cell(i).raw.clone()),
+                    Some(cell(i).pos.clone()),
+                ),
+                None => (RankCell::Unranked, None, None),
+            };
+            rows.push(Row {
+                tt,
+                unit,
+                unit_code: None,
+                values,
+                total,
+                rank,
+                rank_raw,
+                rank_pos,
+                block: Some(block.clone()),
+                pos: Some(src.pos.clone()),
+                unit_raw,
+            });
+        }
+        let mut blocks = self.blocks;
+        for b in &mut blocks {
+            b.ranked = rows.iter().any(|r| {
+                r.block.as_deref() == Some(b.id.as_str()) && !matches!(r.rank, RankCell::Unranked)
+            });
+        }
+        if rows.is_empty() {
+            problems.push(ImportProblem {
+                pos: self.pos.clone(),
+                table: Some(id.clone()),
+                message: format!(
+                    "bảng «{}» có tiêu đề nhưng không có hàng dữ liệu nào",
+                    self.title
+                ),
+            });
+        }
+        let label_of = |i: Option<usize>| {
+            i.map(|i| {
+                let (label, group) = &self.columns[i];
+                match group {
+                    Some(g) if role(label).is_none() => format!("{g} ({label})"),
+                    _ => label.clone(),
+                }
+            })
+            .unwrap_or_default()
+        };
+        Table {
+            id,
+            title: self.title,
+            part: self.part,
+            total_label: label_of(roles.total),
+            rank_label: label_of(roles.rank),
+            columns,
+            blocks,
+            rows,
+            column_numbers: self.column_numbers,
+            decimals: None,
+            pos: Some(self.pos),
+        }
+    }
+}
+
+/// What each source column of a table is.
+struct Roles {
+    tt: Option<usize>,
+    unit: Option<usize>,
+    total: Option<usize>,
+    rank: Option<usize>,
+    values: Vec<usize>,
+    /// Why the total column had to be guessed, for the problem list.
+    note: Option<String>,
+}
+
+fn assign_roles(columns: &[(String, Option<String>)], rows: &[(SrcRow, String)]) -> Roles {
+    let label_role = |i: usize| role(&columns[i].0);
+    let group_role = |i: usize| columns[i].1.as_deref().and_then(role);
+    let all: Vec<usize> = (0..columns.len()).collect();
+    let tt = all
+        .iter()
+        .copied()
+        .find(|&i| label_role(i) == Some(Role::Tt));
+    let unit = all
+        .iter()
+        .copied()
+        .find(|&i| label_role(i) == Some(Role::Unit) && Some(i) != tt);
+    let taken = |i: usize| Some(i) == tt || Some(i) == unit;
+    let mut ranks: Vec<usize> = all
+        .iter()
+        .copied()
+        .filter(|&i| !taken(i) && label_role(i) == Some(Role::Rank))
+        .collect();
+    if ranks.is_empty() {
+        ranks = all
+            .iter()
+            .copied()
+            .filter(|&i| !taken(i) && group_role(i) == Some(Role::Rank))
+            .collect();
+    }
+    // With last year's rank beside this year's, the later column is this year's.
+    let rank = ranks.last().copied();
+    let free = |i: usize| !taken(i) && Some(i) != rank;
+    let mut note = None;
+    let by = |r: Role, f: &dyn Fn(usize) -> Option<Role>| -> Vec<usize> {
+        all.iter()
+            .copied()
+            .filter(|&i| free(i) && f(i) == Some(r))
+            .collect()
+    };
+    let mut candidates = by(Role::Total, &label_role);
+    if candidates.is_empty() {
+        candidates = by(Role::Total, &group_role);
+    }
+    if candidates.is_empty() {
+        candidates = by(Role::Score, &label_role);
+    }
+    let mut guessed = false;
+    if candidates.is_empty() {
+        candidates = all.iter().copied().filter(|&i| free(i)).collect();
+        guessed = candidates.len() > 1;
+    }
+    let total = match candidates.len() {
+        0 => None,
+        1 => Some(candidates[0]),
+        _ => {
+            let chosen = rank.map(|r| ranked_column(&candidates, r, rows));
+            let pick = chosen.unwrap_or(*candidates.last().unwrap_or(&0));
+            if guessed {
+                let label = &columns[pick].0;
+                note = Some(match chosen {
+                    Some(_) => format!(
+                        "bảng không có cột «Tổng điểm»; dùng cột «{label}» làm tổng vì thứ hạng theo cột này"
+                    ),
+                    None => format!(
+                        "bảng không có cột «Tổng điểm» và không có cột xếp hạng; dùng cột cuối «{label}» làm tổng"
+                    ),
+                });
+            }
+            Some(pick)
+        }
+    };
+    let values = all
+        .iter()
+        .copied()
+        .filter(|&i| !taken(i) && Some(i) != rank && Some(i) != total)
+        .collect();
+    Roles {
+        tt,
+        unit,
+        total,
+        rank,
+        values,
+        note,
+    }
+}
+
+/// The candidate column whose scores the ranks follow best (fewest out-of-order neighbours when the
+/// rows are sorted by rank); on a tie the later column, which in a year-over-year table is this year.
+fn ranked_column(candidates: &[usize], rank: usize, rows: &[(SrcRow, String)]) -> usize {
+    let mut best = (usize::MAX, candidates[0]);
+    for &c in candidates {
+        let mut pairs: Vec<(u32, Decimal)> = rows
+            .iter()
+            .filter_map(|(r, _)| {
+                let RankCell::Ranked(k) = rank_cell(&r.cells.get(rank)?.raw) else {
+                    return None;
+                };
+                let v = value_cell(&r.cells.get(c)?.raw).number()?;
+                Some((k, v))
+            })
+            .collect();
+        pairs.sort();
+        let bad = pairs
+            .windows(2)
+            .filter(|w| {
+                let ((ra, sa), (rb, sb)) = (w[0], w[1]);
+                if ra == rb { sa != sb } else { sa <= sb }
+            })
+            .count();
+        if bad <= best.0 {
+            best = (bad, c);
+        }
+    }
+    best.1
+}
+
+/// What a header label says a column is.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Role {
+    Tt,
+    Unit,
+    Total,
+    /// A plain "Điểm": the total when nothing is called a total.
+    Score,
+    Rank,
+}
+
+fn role(label: &str) -> Option<Role> {
+    let l = label.to_lowercase();
+    let l = l.trim_end_matches([':', '.', '*', ' ']);
+    const TT: &[&str] = &[
+        "tt",
+        "stt",
+        "số tt",
+        "số thứ tự",
+        "thứ tự",
+        "no",
+        "no.",
+        "#",
+    ];
+    const UNIT: &[&str] = &[
+        "đơn vị",
+        "tên đơn vị",
+        "cơ quan",
+        "tên cơ quan",
+        "địa phương",
+        "tỉnh",
+        "huyện",
+        "xã",
+        "sở",
+        "bộ",
+        "tên",
+        "unit",
+        "name",
+        "agency",
+        "province",
+    ];
+    const RANK: &[&str] = &["xếp hạng", "hạng", "thứ hạng", "rank", "ranking"];
+    const TOTAL: &[&str] = &[
+        "tổng điểm",
+        "tổng cộng",
+        "tổng số điểm",
+        "điểm tổng",
+        "tổng",
+        "total",
+    ];
+    const SCORE: &[&str] = &[
+        "điểm",
+        "điểm số",
+        "số điểm",
+        "điểm đạt được",
+        "score",
+        "points",
+    ];
+    let starts = |list: &[&str]| {
+        list.iter().any(|p| {
+            l == *p
+                || l.strip_prefix(p)
+                    .is_some_and(|rest| rest.starts_with([' ', '/', ',', '(']))
+        })
+    };
+    if TT.contains(&l) {
+        Some(Role::Tt)
+    } else if starts(RANK) && !l.starts_with("hạng mục") {
+        Some(Role::Rank)
+    } else if starts(TOTAL)
+        || l == "chỉ số"
+        || l.starts_with("chỉ số chung")
+        || l.starts_with("chỉ số tổng")
+    {
+        Some(Role::Total)
+    } else if SCORE.contains(&l) {
+        Some(Role::Score)
+    } else if starts(UNIT) {
+        Some(Role::Unit)
+    } else {
+        None
+    }
+}
+
+fn is_numeric(s: &str) -> bool {
+    !s.is_empty() && parse_decimal(s).is_ok()
+}
+
+fn is_header_row(cells: &[String]) -> bool {
+    let mut kinds: Vec<Role> = cells.iter().filter_map(|c| role(c)).collect();
+    kinds.sort_by_key(|r| *r as u8);
+    kinds.dedup();
+    kinds.contains(&Role::Unit) && kinds.len() >= 2 && !cells.iter().any(|c| is_numeric(c))
+}
+
+fn is_year(s: &str) -> bool {
+    s.len() == 4
+        && (s.starts_with("19") || s.starts_with("20"))
+        && s.bytes().all(|b| b.is_ascii_digit())
+}
+
+fn is_subheader_row(cells: &[String]) -> bool {
+    cells.iter().any(|c| !c.is_empty())
+        && !is_header_row(cells)
+        && !is_column_number_row(cells)
+        && !cells
+            .first()
+            .is_some_and(|c| is_numeric(c) || is_block_label(c))
+        && !cells.iter().any(|c| is_numeric(c) && !is_year(c))
+}
+
+fn is_column_number_row(cells: &[String]) -> bool {
+    let filled: Vec<&String> = cells.iter().filter(|c| !c.is_empty()).collect();
+    filled.len() >= 2
+        && filled.iter().all(|c| {
+            c.starts_with('(') && c.ends_with(')') && c.bytes().any(|b| b.is_ascii_digit())
+        })
+}
+
+/// "I", "II", "IV", or a single capital letter: the labels printed in the TT column of block rows.
+fn is_block_label(s: &str) -> bool {
+    let s = s.trim_end_matches('.');
+    is_roman(s) || (s.len() == 1 && s.bytes().all(|b| b.is_ascii_uppercase()))
+}
+
+fn is_roman(s: &str) -> bool {
+    !s.is_empty() && s.len() <= 7 && s.chars().all(|c| "IVXLCDM".contains(c))
+}
+
+/// A block row: a label and a title ("I" | "Chỉ số … có hạng mục cung cấp dịch vụ công"), or one merged
+/// cell "I. Khối …" whose title is not in capitals (a capitalised one is a part heading).
+fn block_row(row: &SrcRow, cells: &[String]) -> Option<(String, Option<String>, Pos)> {
+    let filled: Vec<usize> = (0..cells.len()).filter(|&i| !cells[i].is_empty()).collect();
+    match filled.as_slice() {
+        [a, b] if is_block_label(&cells[*a]) && !is_numeric(&cells[*b]) => Some((
+            cells[*a].trim_end_matches('.').to_string(),
+            Some(cells[*b].clone()),
+            row.cells[*a].pos.clone(),
+        )),
+        [a] => {
+            let (label, title) = split_label(&cells[*a])?;
+            let lower = title.chars().any(char::is_lowercase);
+            (is_roman(label) && lower).then(|| {
+                (
+                    label.to_string(),
+                    Some(title.to_string()),
+                    row.cells[*a].pos.clone(),
+                )
+            })
+        }
+        _ => None,
+    }
+}
+
+/// "I. Title" → ("I", "Title"); also "1. Title", "I) Title", "I - Title". A label is short and ASCII
+/// alphanumeric, so "Điều 1. …" or "1.5 điểm" are not labelled lines.
+fn split_label(s: &str) -> Option<(&str, &str)> {
+    let end = s.find(|c: char| !c.is_ascii_alphanumeric())?;
+    let (label, rest) = s.split_at(end);
+    if label.is_empty() || label.len() > 6 {
+        return None;
+    }
+    let title = match rest.strip_prefix(['.', ')']) {
+        Some(r) if r.starts_with(char::is_whitespace) => r,
+        Some(_) => return None,
+        None => rest.trim_start().strip_prefix(['-', '–'])?,
+    };
+    let title = title.trim_start();
+    (!title.is_empty()).then_some((label, title))
+}
+
+fn is_part_heading(s: &str) -> bool {
+    if let Some((label, _)) = split_label(s) {
+        return is_roman(label);
+    }
+    let l = s.to_lowercase();
+    l.starts_with("phần ")
+}
+
+/// The table id from its part and title numbers: "I" for the part's own table, "I.1", "II.2" …
+fn table_id(title: &str, part: Option<&str>) -> Option<String> {
+    let p = part
+        .and_then(split_label)
+        .map(|(l, _)| l)
+        .filter(|l| is_roman(l));
+    let t = split_label(title).map(|(l, _)| l);
+    match (p, t) {
+        (Some(p), _) if Some(title) == part => Some(p.to_string()),
+        (Some(p), Some(t)) => Some(format!("{p}.{t}")),
+        (None, Some(t)) => Some(t.to_string()),
+        _ => None,
+    }
+}
+
+/// The text of a row that holds a single non-numeric cell: a heading or a note inside a grid.
+fn single_text(cells: &[String]) -> Option<&str> {
+    let mut filled = cells.iter().filter(|c| !c.is_empty());
+    let first = filled.next()?;
+    (filled.next().is_none() && !is_numeric(first) && first.chars().any(char::is_alphabetic))
+        .then_some(first.as_str())
+}
+
+/// Column labels and groups from one to three header rows.
+fn resolve_columns(header: &[Vec<String>]) -> Vec<(String, Option<String>)> {
+    let mut cols: Vec<(String, Option<String>)> =
+        header[0].iter().map(|l| (l.clone(), None)).collect();
+    for lower in &header[1..] {
+        let upper: Vec<String> = cols.iter().map(|(l, _)| l.clone()).collect();
+        cols = combine(&upper, lower);
+    }
+    cols
+}
+
+/// Lays a lower header row under an upper one. Word writes a horizontally merged cell once and a
+/// vertically merged one as a blank below, so with fewer upper cells each blank lower cell takes the
+/// next upper label and each run of lower labels sits under the next upper cell (the merged group).
+fn combine(upper: &[String], lower: &[String]) -> Vec<(String, Option<String>)> {
+    let group_of = |u: &str, l: &str| (!u.is_empty() && u != l).then(|| u.to_string());
+    let mut out = Vec::with_capacity(upper.len().max(lower.len()));
+    if upper.len() == lower.len() {
+        let mut last: Option<String> = None;
+        for (u, l) in upper.iter().zip(lower) {
+            if l.is_empty() {
+                out.push((u.clone(), None));
+                last = None;
+            } else if !u.is_empty() {
+                last = group_of(u, l);
+                out.push((l.clone(), last.clone()));
+            } else {
+                // Blank above a label: a group merged from the left, exported as a blank cell.
+                out.push((l.clone(), last.clone()));
+            }
+        }
+    } else if upper.len() < lower.len() {
+        let blanks = lower.iter().filter(|l| l.is_empty()).count();
+        let runs = lower
+            .iter()
+            .enumerate()
+            .filter(|(j, l)| !l.is_empty() && (*j == 0 || lower[j - 1].is_empty()))
+            .count();
+        let mut spare = upper.len().saturating_sub(blanks + runs);
+        let mut k = 0;
+        let mut group: Option<String> = None;
+        let mut in_run = false;
+        for l in lower {
+            if l.is_empty() {
+                out.push((upper.get(k).cloned().unwrap_or_default(), None));
+                k += 1;
+                in_run = false;
+            } else {
+                if !in_run || spare > 0 {
+                    if in_run {
+                        spare -= 1;
+                    }
+                    group = upper.get(k).and_then(|u| group_of(u, l));
+                    k += 1;
+                }
+                out.push((l.clone(), group.clone()));
+                in_run = true;
+            }
+        }
+        out.extend(upper.iter().skip(k).map(|u| (u.clone(), None)));
+    } else {
+        // The lower row leaves out the cells under vertical merges: spread its labels over the upper
+        // cells that name no role or only "Điểm" (the groups).
+        let subs: Vec<&String> = lower.iter().filter(|l| !l.is_empty()).collect();
+        let groups: Vec<usize> = (0..upper.len())
+            .filter(|&i| {
+                !upper[i].is_empty() && matches!(role(&upper[i]), None | Some(Role::Score))
+            })
+            .collect();
+        if subs.is_empty() || groups.is_empty() {
+            return upper.iter().map(|u| (u.clone(), None)).collect();
+        }
+        let base = subs.len() / groups.len();
+        let extra = subs.len() % groups.len();
+        let mut next = 0;
+        for (i, u) in upper.iter().enumerate() {
+            match groups.iter().position(|&g| g == i) {
+                Some(gi) => {
+                    let take = base + usize::from(gi < extra);
+                    if take == 0 {
+                        out.push((u.clone(), None));
+                    }
+                    for s in &subs[next..next + take] {
+                        out.push(((*s).clone(), group_of(u, s)));
+                    }
+                    next += take;
+                }
+                None => out.push((u.clone(), None)),
+            }
+        }
+    }
+    out
+}
+
+/// A value cell: number (at its printed scale), blank, "Không đánh giá", or text kept verbatim.
+pub(crate) fn value_cell(raw: &str) -> Cell {
+    let t = clean(raw);
+    if t.is_empty() {
+        return Cell::Blank;
+    }
+    if t.to_lowercase().starts_with("không đánh giá") {
+        return Cell::NotEvaluated;
+    }
+    match parse_decimal(&t) {
+        Ok(d) => Cell::Number(d),
+        Err(_) => Cell::Text(t),
+    }
+}
+
+/// A rank cell: a positive integer, blank (unranked), or anything else kept as invalid.
+pub(crate) fn rank_cell(raw: &str) -> RankCell {
+    let t = clean(raw);
+    if t.is_empty() {
+        return RankCell::Unranked;
+    }
+    match t.parse::<u32>() {
+        Ok(n) if n > 0 && t.bytes().all(|b| b.is_ascii_digit()) => RankCell::Ranked(n),
+        _ => RankCell::Invalid(t),
+    }
+}
+
+fn entry(c: &SrcCell) -> Entry {
+    Entry {
+        cell: value_cell(&c.raw),
+        raw: Some(c.raw.clone()),
+        pos: Some(c.pos.clone()),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn s(v: &[&str]) -> Vec<String> {
+        v.iter().map(|x| x.to_string()).collect()
+    }
+
+    #[test]
+    fn merged_group_collapsed_like_word() {
+        let cols = combine(
+            &s(&["TT", "Đơn vị", "Điểm", "Tổng điểm", "Xếp hạng"]),
+            &s(&["", "", "A", "B", "", ""]),
+        );
+        let labels: Vec<_> = cols
+            .iter()
+            .map(|c| (c.0.as_str(), c.1.as_deref()))
+            .collect();
+        assert_eq!(
+            labels,
+            vec![
+                ("TT", None),
+                ("Đơn vị", None),
+                ("A", Some("Điểm")),
+                ("B", Some("Điểm")),
+                ("Tổng điểm", None),
+                ("Xếp hạng", None)
+            ]
+        );
+    }
+
+    #[test]
+    fn merged_group_spread_like_a_spreadsheet() {
+        let cols = combine(
+            &s(&["TT", "Đơn vị", "Điểm", "", "Tổng", "Hạng"]),
+            &s(&["", "", "A", "B", "", ""]),
+        );
+        assert_eq!(cols[3], ("B".into(), Some("Điểm".into())));
+        assert_eq!(cols[4], ("Tổng".into(), None));
+    }
+
+    #[test]
+    fn lower_row_without_merged_cells() {
+        let cols = combine(
+            &s(&["TT", "Đơn vị", "Điểm", "Tổng điểm", "Xếp hạng"]),
+            &s(&["A", "B"]),
+        );
+        assert_eq!(cols.len(), 6);
+        assert_eq!(cols[2], ("A".into(), Some("Điểm".into())));
+        assert_eq!(cols[5], ("Xếp hạng".into(), None));
+    }
+
+    #[test]
+    fn roles_and_cells() {
+        assert_eq!(role("Xếp hạng"), Some(Role::Rank));
+        assert_eq!(role("Hạng mục A"), None);
+        assert_eq!(role("Tổng điểm"), Some(Role::Total));
+        assert_eq!(role("Đơn vị"), Some(Role::Unit));
+        assert_eq!(role("STT"), Some(Role::Tt));
+        assert_eq!(value_cell("\u{a0}"), Cell::Blank);
+        assert_eq!(value_cell("Không đánh giá"), Cell::NotEvaluated);
+        assert_eq!(value_cell("22,50").number().map(|d| d.scale()), Some(2));
+        assert_eq!(rank_cell("I"), RankCell::Invalid("I".into()));
+        assert_eq!(rank_cell("0"), RankCell::Invalid("0".into()));
+        assert_eq!(rank_cell(" 12 "), RankCell::Ranked(12));
+    }
+
+    #[test]
+    fn ids_and_parts() {
+        assert!(is_part_heading("II. CHỈ SỐ VÀ XẾP HẠNG"));
+        assert!(!is_part_heading("1. Chỉ số và xếp hạng"));
+        assert!(!is_part_heading("Điều 1. Công bố"));
+        assert_eq!(
+            table_id("1. Chỉ số", Some("II. CHỈ SỐ")).as_deref(),
+            Some("II.1")
+        );
+        assert_eq!(
+            table_id("II. CHỈ SỐ", Some("II. CHỈ SỐ")).as_deref(),
+            Some("II")
+        );
+        assert_eq!(table_id("Bảng điểm", None), None);
+    }
+}

@@ -1,0 +1,205 @@
+//! Word documents (DOCX): paragraphs and tables of `word/document.xml`, read as Word's text export would.
+//!
+//! Only the main document part is read. A paragraph outside tables is a heading or text; a table row
+//! is a grid row; a cell's paragraphs are joined by line breaks. A horizontally merged cell
+//! (`w:gridSpan`) is one cell and a vertically merged continuation (`w:vMerge`) is a blank cell, the
+//! same shape as the seed's text, so the builder sees no difference. Nested tables are read as text of
+//! their enclosing cell. Positions follow [`crate::source::table_pos`].
+
+use std::io::{Cursor, Read};
+
+use egov_core::table::Pos;
+use quick_xml::Reader;
+use quick_xml::events::Event;
+
+use crate::source::{Item, SrcCell, SrcRow, table_pos};
+use crate::{ImportError, line_col};
+
+/// The largest document part read (a guard against zip bombs).
+pub(crate) const MAX_PART: u64 = 256 * 1024 * 1024;
+
+/// Reads `word/document.xml` into paragraphs and grids.
+pub(crate) fn read(name: &str, bytes: &[u8]) -> Result<Vec<Item>, ImportError> {
+    let archive_err = |message: String| ImportError::Archive {
+        file: name.to_string(),
+        message,
+    };
+    let mut zip =
+        zip::ZipArchive::new(Cursor::new(bytes)).map_err(|e| archive_err(e.to_string()))?;
+    let part = "word/document.xml";
+    let file = zip
+        .by_name(part)
+        .map_err(|e| archive_err(format!("{part}: {e}")))?;
+    let mut xml = String::new();
+    file.take(MAX_PART)
+        .read_to_string(&mut xml)
+        .map_err(|e| archive_err(format!("{part}: {e}")))?;
+    parse(&xml).map_err(|(offset, message)| {
+        let (line, column) = line_col(&xml, offset);
+        ImportError::Xml {
+            file: name.to_string(),
+            part: part.to_string(),
+            line,
+            column,
+            message,
+        }
+    })
+}
+
+#[derive(Default)]
+struct State {
+    items: Vec<Item>,
+    /// Depth of `w:tbl` nesting; only the outermost table makes grids.
+    depth: usize,
+    tables: usize,
+    paragraphs: usize,
+    rows: Vec<SrcRow>,
+    cells: Vec<SrcCell>,
+    /// Text of the open cell (inside a table) or paragraph (outside).
+    buf: String,
+    in_text: bool,
+}
+
+impl State {
+    fn open_paragraph(&mut self) {
+        if self.depth > 0 && !self.buf.is_empty() {
+            self.buf.push('\n');
+        }
+    }
+
+    fn close_paragraph(&mut self) {
+        if self.depth == 0 {
+            let raw = std::mem::take(&mut self.buf);
+            if !raw.trim().is_empty() {
+                self.paragraphs += 1;
+                let k = self.paragraphs;
+                let pos = Pos {
+                    line: u32::try_from(k).unwrap_or(u32::MAX),
+                    column: 1,
+                    cell: Some(format!("đoạn {k}")),
+                };
+                self.items.push(Item::Text { raw, pos });
+            }
+        }
+    }
+
+    fn close_cell(&mut self) {
+        if self.depth == 1 {
+            let pos = table_pos(self.tables, self.rows.len() + 1, self.cells.len() + 1);
+            let raw = std::mem::take(&mut self.buf);
+            self.cells.push(SrcCell { raw, pos });
+        }
+    }
+
+    fn close_row(&mut self) {
+        if self.depth == 1 {
+            let cells = std::mem::take(&mut self.cells);
+            let pos = table_pos(self.tables, self.rows.len() + 1, 1);
+            self.rows.push(SrcRow { cells, pos });
+        }
+    }
+}
+
+fn parse(xml: &str) -> Result<Vec<Item>, (usize, String)> {
+    let mut reader = Reader::from_str(xml);
+    let mut s = State::default();
+    loop {
+        let event = reader.read_event().map_err(|e| {
+            (
+                usize::try_from(reader.error_position()).unwrap_or(0),
+                e.to_string(),
+            )
+        })?;
+        match event {
+            Event::Eof => break,
+            Event::Start(e) => match e.local_name().as_ref() {
+                "tbl" => {
+                    s.depth += 1;
+                    if s.depth == 1 {
+                        s.tables += 1;
+                        s.rows.clear();
+                    }
+                }
+                "p" => s.open_paragraph(),
+                "t" => s.in_text = true,
+                "tab" => s.buf.push('\t'),
+                "br" | "cr" => s.buf.push('\n'),
+                _ => {}
+            },
+            Event::Empty(e) => match e.local_name().as_ref() {
+                "tab" => s.buf.push('\t'),
+                "br" | "cr" => s.buf.push('\n'),
+                "p" => {
+                    s.open_paragraph();
+                    s.close_paragraph();
+                }
+                "tc" => s.close_cell(),
+                _ => {}
+            },
+            Event::End(e) => match e.local_name().as_ref() {
+                "t" => s.in_text = false,
+                "p" => s.close_paragraph(),
+                "tc" => s.close_cell(),
+                "tr" => s.close_row(),
+                "tbl" => {
+                    if s.depth == 1 {
+                        let rows = std::mem::take(&mut s.rows);
+                        s.items.push(Item::Grid(rows));
+                    }
+                    s.depth = s.depth.saturating_sub(1);
+                }
+                _ => {}
+            },
+            Event::Text(t) if s.in_text => s.buf.push_str(&t.xml10_content()),
+            Event::CData(t) if s.in_text => s.buf.push_str(&t.xml10_content()),
+            Event::GeneralRef(r) if s.in_text => {
+                let ch = match &*r {
+                    "amp" => Some('&'),
+                    "lt" => Some('<'),
+                    "gt" => Some('>'),
+                    "quot" => Some('"'),
+                    "apos" => Some('\''),
+                    _ => r.resolve_char_ref().ok().flatten(),
+                };
+                if let Some(ch) = ch {
+                    s.buf.push(ch);
+                }
+            }
+            _ => {}
+        }
+    }
+    Ok(s.items)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn paragraphs_and_merged_cells() {
+        let xml = r#"<w:document xmlns:w="x"><w:body><w:p><w:r><w:t>Bảng &amp; 1</w:t></w:r></w:p>
+            <w:tbl><w:tr><w:tc><w:tcPr><w:vMerge w:val="restart"/></w:tcPr><w:p><w:r><w:t>TT</w:t></w:r></w:p></w:tc>
+            <w:tc><w:tcPr><w:gridSpan w:val="2"/></w:tcPr><w:p><w:r><w:t>Điểm</w:t></w:r></w:p></w:tc></w:tr>
+            <w:tr><w:tc><w:tcPr><w:vMerge/></w:tcPr><w:p/></w:tc><w:tc><w:p><w:r><w:t xml:space="preserve">A</w:t></w:r></w:p></w:tc>
+            <w:tc><w:p><w:r><w:t>&#160;</w:t></w:r></w:p></w:tc></w:tr></w:tbl></w:body></w:document>"#;
+        let items = parse(xml).expect("valid xml");
+        assert!(matches!(&items[0], Item::Text { raw, .. } if raw == "Bảng & 1"));
+        let Item::Grid(rows) = &items[1] else {
+            panic!("a grid")
+        };
+        let raw = |r: usize| {
+            rows[r]
+                .cells
+                .iter()
+                .map(|c| c.raw.clone())
+                .collect::<Vec<_>>()
+        };
+        assert_eq!(raw(0), ["TT", "Điểm"]);
+        assert_eq!(raw(1), ["", "A", "\u{a0}"]);
+    }
+
+    #[test]
+    fn broken_xml_is_located() {
+        assert!(parse("<w:document><w:body></w:bod></w:document>").is_err());
+    }
+}

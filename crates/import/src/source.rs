@@ -1,0 +1,48 @@
+//! The layout every reader produces: a stream of text lines and cell grids, before any meaning is given.
+//!
+//! Each format reader (Word text, Markdown, HTML, DOCX, XLSX, CSV) only has to turn its bytes into this
+//! stream, keeping every cell's raw text and source position; [`crate::build`] then finds headers,
+//! blocks, ranks and totals once for all formats. Grids are in the shape Word's "save as text" gives:
+//! a horizontally merged cell appears once, a vertically merged continuation appears as a blank cell.
+//! Keeping one shape is what lets a table read from DOCX, HTML or a spreadsheet come out identical to
+//! the same table read from text.
+
+use egov_core::table::Pos;
+
+/// One cell as it stood in the source.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub(crate) struct SrcCell {
+    /// Text exactly as in the source, without the format's own markup (not normalised).
+    pub raw: String,
+    pub pos: Pos,
+}
+
+/// One row of cells, with the position where it starts.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub(crate) struct SrcRow {
+    pub cells: Vec<SrcCell>,
+    pub pos: Pos,
+}
+
+/// One piece of a document in reading order.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub(crate) enum Item {
+    /// A paragraph or heading outside any table (raw text).
+    Text { raw: String, pos: Pos },
+    /// Rows of a table-like grid; it may hold no table at all (a signature block) or several.
+    Grid(Vec<SrcRow>),
+    /// A new sheet begins: headings of earlier sheets no longer title its tables; `name` is the
+    /// fallback title when the sheet has no heading row of its own.
+    Section { name: String },
+}
+
+/// Position convention for sources without lines (DOCX and HTML tables): `line` is the 1-based row
+/// and `column` the 1-based cell within the table, and `cell` reads "bảng 2, hàng 5, ô 3" so that a
+/// message shows the officer where to look.
+pub(crate) fn table_pos(table: usize, row: usize, cell: usize) -> Pos {
+    Pos {
+        line: u32::try_from(row).unwrap_or(u32::MAX),
+        column: u32::try_from(cell).unwrap_or(u32::MAX),
+        cell: Some(format!("bảng {table}, hàng {row}, ô {cell}")),
+    }
+}

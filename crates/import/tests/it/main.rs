@@ -1,0 +1,3 @@
+//! Integration tests of egov-import, one binary grouped by topic.
+
+mod seed;
