@@ -332,7 +332,7 @@ impl Aliases {
         let mut direct: BTreeMap<String, (String, usize)> = BTreeMap::new();
         for (i, e) in entries.iter().enumerate() {
             if e.alias.is_empty() || e.canonical.is_empty() {
-                return Err((i, format!("tên khác và tên chuẩn đều phải có")));
+                return Err((i, "tên khác và tên chuẩn đều phải có".to_string()));
             }
             let k = key(&e.alias);
             if k == key(&e.canonical) {

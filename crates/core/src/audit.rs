@@ -1,1 +1,0 @@
-//! Audit of published annex tables (being written; see issue 3).

@@ -1,0 +1,486 @@
+//! Rank columns recomputed: which convention each table follows and every row that breaks it.
+//!
+//! A published rank column can follow dense ranking (1, 2, 2, 3) or competition ranking (1, 2, 2, 4), on
+//! the printed totals or on totals rounded further. The audit recomputes every candidate for every
+//! ranked block, takes the document's convention from the edition when there is one and otherwise from
+//! the tie rule that breaks the fewest rows over the whole document (on printed totals: a reader can
+//! only check ranks against what is printed), and then reports each block that fits another
+//! convention better and each row whose rank the document's convention contradicts. Hòa Bình 2019's
+//! district readiness table is the motivating case: its ranks (1, 1, 1, 2, 2, 2, 3 …) are dense ranks
+//! of the totals rounded to whole points, so 22,1, 21,8 and 21,6 all share rank 2.
+
+use rust_decimal::Decimal;
+
+use super::checks::{printed_decimals, round, unit_pos};
+use super::{BlockConvention, Cx, FindingKind, Msg, Severity, Shown, nums};
+use crate::edition::Ties;
+use crate::num::RoundingMode;
+use crate::table::{RankCell, Table};
+
+/// Which totals ranks are computed on.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub enum Basis {
+    /// The totals as printed.
+    Printed,
+    /// The totals rounded to this many decimals (fewer than printed).
+    Rounded(u32),
+}
+
+/// A ranking convention: tie rule and the totals it ranks.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub struct Convention {
+    pub ties: Ties,
+    pub basis: Basis,
+}
+
+impl Convention {
+    pub fn label_vi(&self) -> String {
+        let ties = match self.ties {
+            Ties::Dense => "đồng hạng không bỏ hạng (1, 2, 2, 3)",
+            Ties::Competition => "đồng hạng có bỏ hạng (1, 2, 2, 4)",
+        };
+        match self.basis {
+            Basis::Printed => format!("{ties} trên tổng điểm in"),
+            Basis::Rounded(0) => format!("{ties} trên tổng điểm làm tròn đến hàng đơn vị"),
+            Basis::Rounded(d) => format!("{ties} trên tổng điểm làm tròn đến {d} chữ số thập phân"),
+        }
+    }
+    pub fn label_en(&self) -> String {
+        let ties = match self.ties {
+            Ties::Dense => "dense ranking (1, 2, 2, 3)",
+            Ties::Competition => "competition ranking (1, 2, 2, 4)",
+        };
+        match self.basis {
+            Basis::Printed => format!("{ties} on the printed totals"),
+            Basis::Rounded(0) => format!("{ties} on totals rounded to whole points"),
+            Basis::Rounded(d) => format!("{ties} on totals rounded to {d} decimals"),
+        }
+    }
+    pub fn as_str(&self) -> String {
+        let ties = match self.ties {
+            Ties::Dense => "dense",
+            Ties::Competition => "competition",
+        };
+        match self.basis {
+            Basis::Printed => format!("{ties}/printed"),
+            Basis::Rounded(d) => format!("{ties}/rounded:{d}"),
+        }
+    }
+}
+
+pub(crate) use crate::rank::rank;
+
+fn apply_basis(values: &[Decimal], basis: Basis, mode: RoundingMode) -> Vec<Decimal> {
+    match basis {
+        Basis::Printed => values.to_vec(),
+        Basis::Rounded(d) => values.iter().map(|v| round(*v, d, mode)).collect(),
+    }
+}
+
+/// Rows of a table grouped by block, in table order (rows without a block form their own group).
+#[derive(Debug, Clone)]
+pub(crate) struct Group {
+    pub block: Option<String>,
+    pub rows: Vec<usize>,
+}
+
+pub(crate) fn groups(t: &Table) -> Vec<Group> {
+    let mut out: Vec<Group> = Vec::new();
+    for (ri, r) in t.rows.iter().enumerate() {
+        match out.iter_mut().find(|g| g.block == r.block) {
+            Some(g) => g.rows.push(ri),
+            None => out.push(Group {
+                block: r.block.clone(),
+                rows: vec![ri],
+            }),
+        }
+    }
+    out
+}
+
+/// The label a block is printed with ("I"), for messages; `None` for a table's implicit single block.
+pub(crate) fn block_label(t: &Table, id: Option<&str>) -> Option<String> {
+    let id = id?;
+    match t.block(id) {
+        Some(b) => b.label.clone(),
+        None => Some(id.to_string()),
+    }
+}
+
+fn has_rank(cell: &RankCell) -> bool {
+    !matches!(cell, RankCell::Unranked)
+}
+
+/// Whether a group's units are meant to carry ranks: the block's flag unless every row contradicts it
+/// (importers cannot always tell), and the majority for rows outside any block.
+pub(crate) fn expects_ranks(t: &Table, g: &Group) -> bool {
+    let n = g.rows.len();
+    let k = g
+        .rows
+        .iter()
+        .filter(|&&ri| has_rank(&t.rows[ri].rank))
+        .count();
+    match g.block.as_deref().and_then(|b| t.block(b)) {
+        Some(b) if b.ranked => k > 0,
+        Some(_) => k == n && n > 0,
+        None => k > 0 && k * 2 >= n,
+    }
+}
+
+/// The ranked rows of a group with a numeric total, and their totals.
+fn ranked_rows(t: &Table, g: &Group) -> (Vec<usize>, Vec<Decimal>) {
+    g.rows
+        .iter()
+        .filter(|&&ri| has_rank(&t.rows[ri].rank))
+        .filter_map(|&ri| t.rows[ri].total.cell.number().map(|v| (ri, v)))
+        .unzip()
+}
+
+fn breaks(t: &Table, rows: &[usize], computed: &[u32]) -> usize {
+    rows.iter()
+        .zip(computed)
+        .filter(|(ri, c)| matches!(t.rows[**ri].rank, RankCell::Ranked(p) if p != **c))
+        .count()
+}
+
+fn candidates(t: &Table, rows: &[usize]) -> Vec<Convention> {
+    let max_dec = rows
+        .iter()
+        .filter_map(|&ri| printed_decimals(&t.rows[ri].total))
+        .max()
+        .unwrap_or(0);
+    let mut out = vec![
+        Convention {
+            ties: Ties::Dense,
+            basis: Basis::Printed,
+        },
+        Convention {
+            ties: Ties::Competition,
+            basis: Basis::Printed,
+        },
+    ];
+    for d in (0..max_dec.min(6)).rev() {
+        out.push(Convention {
+            ties: Ties::Dense,
+            basis: Basis::Rounded(d),
+        });
+        out.push(Convention {
+            ties: Ties::Competition,
+            basis: Basis::Rounded(d),
+        });
+    }
+    out
+}
+
+pub(crate) fn run(cx: &mut Cx) {
+    let tables = cx.tables;
+    let mode = cx.rounding;
+    // The document's tie rule: the edition's, else the one that breaks fewest rows on printed totals.
+    let ties = match cx.opts.edition {
+        Some(e) => e.ranking.ties,
+        None => {
+            let (mut dense, mut comp) = (0, 0);
+            for t in tables {
+                for g in groups(t) {
+                    let (rows, values) = ranked_rows(t, &g);
+                    dense += breaks(t, &rows, &rank(&values, Ties::Dense));
+                    comp += breaks(t, &rows, &rank(&values, Ties::Competition));
+                }
+            }
+            if comp < dense {
+                Ties::Competition
+            } else {
+                Ties::Dense
+            }
+        }
+    };
+    let any_ranked = tables
+        .iter()
+        .any(|t| t.rows.iter().any(|r| has_rank(&r.rank)));
+    let doc = Convention {
+        ties,
+        basis: Basis::Printed,
+    };
+    cx.convention = any_ranked.then_some(doc);
+    let from_edition = cx.opts.edition.is_some();
+
+    for (ti, t) in tables.iter().enumerate() {
+        for g in groups(t) {
+            let (rows, values) = ranked_rows(t, &g);
+            let expected = rank(&values, doc.ties);
+            for (ri, e) in rows.iter().zip(&expected) {
+                cx.expected_ranks[ti][*ri] = Some(*e);
+            }
+            let summary = if rows.is_empty() {
+                BlockConvention {
+                    block: g.block.clone(),
+                    fits: None,
+                    breaks: 0,
+                    ambiguous: false,
+                }
+            } else {
+                let cands = candidates(t, &rows);
+                let scored: Vec<(Convention, usize)> = cands
+                    .iter()
+                    .map(|c| {
+                        (
+                            *c,
+                            breaks(
+                                t,
+                                &rows,
+                                &rank(&apply_basis(&values, c.basis, mode), c.ties),
+                            ),
+                        )
+                    })
+                    .collect();
+                let doc_breaks = breaks(t, &rows, &expected);
+                // Fewest breaks; on a tie the document's convention, then printed before rounded.
+                let best = scored
+                    .iter()
+                    .min_by_key(|(c, b)| (*b, *c != doc, c.basis != Basis::Printed))
+                    .copied()
+                    .unwrap_or((doc, doc_breaks));
+                let ambiguous = rank(&values, Ties::Dense) == rank(&values, Ties::Competition);
+                if doc_breaks > 0 && best.1 < doc_breaks && best.0 != doc {
+                    let (b, bb) = best;
+                    let source_vi = if from_edition {
+                        "của bộ tiêu chí"
+                    } else {
+                        "mà các bảng khác của văn bản dùng"
+                    };
+                    let source_en = if from_edition {
+                        "the edition's"
+                    } else {
+                        "the one the rest of the document uses"
+                    };
+                    let label = block_label(t, g.block.as_deref());
+                    let block_vi = label
+                        .as_deref()
+                        .map(|b| format!(" (khối {b})"))
+                        .unwrap_or_default();
+                    let block_en = label
+                        .as_deref()
+                        .map(|b| format!(" (block {b})"))
+                        .unwrap_or_default();
+                    cx.push(
+                        FindingKind::RankConvention,
+                        Severity::Warning,
+                        ti,
+                        None,
+                        0,
+                        t.pos.as_ref(),
+                        Msg::new(
+                            format!(
+                                "cột xếp hạng{block_vi} khớp với cách xếp {} ({bb} dòng lệch), không theo cách {} {source_vi} ({doc_breaks} dòng lệch)",
+                                b.label_vi(),
+                                doc.label_vi()
+                            ),
+                            format!(
+                                "the rank column{block_en} fits {} ({bb} rows off), not {}, {source_en} ({doc_breaks} rows off)",
+                                b.label_en(),
+                                doc.label_en()
+                            ),
+                        ),
+                    )
+                    .found(Shown::Text(b.as_str()))
+                    .expected(Shown::Text(doc.as_str()))
+                    .fix(
+                        format!("xếp hạng lại theo cách {}", doc.label_vi()),
+                        format!("re-rank with {}", doc.label_en()),
+                    );
+                }
+                BlockConvention {
+                    block: g.block.clone(),
+                    fits: Some(best.0),
+                    breaks: best.1,
+                    ambiguous,
+                }
+            };
+            cx.summaries[ti].conventions.push(summary);
+
+            for (k, &ri) in rows.iter().enumerate() {
+                let r = &t.rows[ri];
+                let want = expected[k];
+                let pos = r.rank_pos.as_ref().or(r.pos.as_ref());
+                let (tv, te) = nums(values[k]);
+                match &r.rank {
+                    RankCell::Ranked(p) if *p != want => {
+                        cx.push(
+                            FindingKind::RankMismatch,
+                            Severity::Error,
+                            ti,
+                            Some(ri),
+                            90,
+                            pos,
+                            Msg::new(
+                                format!("xếp hạng {p}, nhưng với tổng điểm {tv} và cách xếp {} thì phải là {want}", doc.label_vi()),
+                                format!("rank {p}, but with total {te} and {} it should be {want}", doc.label_en()),
+                            ),
+                        )
+                        .found(Shown::Rank(*p))
+                        .expected(Shown::Rank(want))
+                        .fix(format!("sửa xếp hạng thành {want}"), format!("change the rank to {want}"));
+                    }
+                    RankCell::Invalid(s) => {
+                        cx.push(
+                            FindingKind::RankNotInteger,
+                            Severity::Error,
+                            ti,
+                            Some(ri),
+                            90,
+                            pos,
+                            Msg::new(
+                                format!("ô xếp hạng ghi «{s}», không phải là số; theo tổng điểm {tv} thì hạng là {want}"),
+                                format!("rank cell reads \"{s}\", not a number; total {te} gives rank {want}"),
+                            ),
+                        )
+                        .found(Shown::Text(s.clone()))
+                        .expected(Shown::Rank(want))
+                        .fix(format!("sửa thành {want}"), format!("write {want}"));
+                    }
+                    _ => {}
+                }
+            }
+            // Invalid ranks on rows without a numeric total still need reporting.
+            for &ri in &g.rows {
+                let r = &t.rows[ri];
+                if let RankCell::Invalid(s) = &r.rank
+                    && r.total.cell.number().is_none()
+                {
+                    cx.push(
+                        FindingKind::RankNotInteger,
+                        Severity::Error,
+                        ti,
+                        Some(ri),
+                        90,
+                        r.rank_pos.as_ref().or(r.pos.as_ref()),
+                        Msg::new(
+                            format!("ô xếp hạng ghi «{s}», không phải là số"),
+                            format!("rank cell reads \"{s}\", not a number"),
+                        ),
+                    )
+                    .found(Shown::Text(s.clone()))
+                    .fix("ghi thứ hạng bằng chữ số", "write the rank in digits");
+                }
+            }
+            blank_and_unexpected(cx, ti, &g, &values, doc.ties);
+            row_order(cx, ti, &rows, &values);
+        }
+    }
+}
+
+fn blank_and_unexpected(
+    cx: &mut Cx,
+    ti: usize,
+    g: &super::ranking::Group,
+    values: &[Decimal],
+    ties: Ties,
+) {
+    let t = &cx.tables[ti];
+    let expect = expects_ranks(t, g);
+    let label = block_label(t, g.block.as_deref());
+    let block_vi = label
+        .as_deref()
+        .map(|b| format!("khối {b}"))
+        .unwrap_or_else(|| "bảng".into());
+    let block_en = label
+        .as_deref()
+        .map(|b| format!("block {b}"))
+        .unwrap_or_else(|| "the table".into());
+    for &ri in &g.rows {
+        if cx.rank_status_judged[ti][ri] {
+            continue;
+        }
+        let r = &t.rows[ri];
+        let pos = r.rank_pos.as_ref().or(r.pos.as_ref());
+        match (&r.rank, expect) {
+            (RankCell::Unranked, true) => {
+                let would = r.total.cell.number().map(|v| {
+                    let mut all = values.to_vec();
+                    all.push(v);
+                    *rank(&all, ties).last().expect("non-empty")
+                });
+                let f = cx.push(
+                    FindingKind::RankMissing,
+                    Severity::Error,
+                    ti,
+                    Some(ri),
+                    90,
+                    pos,
+                    Msg::new(
+                        format!("đơn vị thuộc {block_vi} có xếp hạng nhưng ô xếp hạng để trống"),
+                        format!(
+                            "the unit belongs to {block_en}, which is ranked, but its rank is blank"
+                        ),
+                    ),
+                );
+                f.found(Shown::Blank);
+                match would {
+                    Some(w) => {
+                        f.expected(Shown::Rank(w)).fix(
+                            format!(
+                                "ghi xếp hạng {w}, hoặc chuyển đơn vị sang khối không xếp hạng"
+                            ),
+                            format!("write rank {w}, or move the unit to an unranked block"),
+                        );
+                    }
+                    None => {
+                        f.fix("ghi xếp hạng", "write the rank");
+                    }
+                }
+            }
+            (RankCell::Ranked(p), false) => {
+                let p = *p;
+                cx.push(
+                    FindingKind::RankUnexpected,
+                    Severity::Warning,
+                    ti,
+                    Some(ri),
+                    90,
+                    pos,
+                    Msg::new(
+                        format!("đơn vị thuộc {block_vi} không xếp hạng nhưng lại ghi hạng {p}"),
+                        format!("the unit belongs to {block_en}, which is not ranked, but carries rank {p}"),
+                    ),
+                )
+                .found(Shown::Rank(p))
+                .expected(Shown::Blank)
+                .fix("để trống ô xếp hạng", "leave the rank blank");
+            }
+            _ => {}
+        }
+    }
+}
+
+fn row_order(cx: &mut Cx, ti: usize, rows: &[usize], values: &[Decimal]) {
+    let t = &cx.tables[ti];
+    let inversions: Vec<usize> = (1..rows.len())
+        .filter(|&k| values[k] > values[k - 1])
+        .collect();
+    // A table sorted by name with a rank column is a legitimate layout; only a table that is sorted by
+    // total except for a few rows has rows out of order.
+    let threshold = ((rows.len().saturating_sub(1)) / 3).max(1);
+    if inversions.is_empty() || inversions.len() > threshold {
+        return;
+    }
+    for k in inversions {
+        let (ri, prev) = (rows[k], rows[k - 1]);
+        let (tv, te) = nums(values[k]);
+        let (pv, pe) = nums(values[k - 1]);
+        let prev_unit = t.rows[prev].unit.clone();
+        cx.push(
+            FindingKind::RowOrder,
+            Severity::Warning,
+            ti,
+            Some(ri),
+            0,
+            t.rows[ri].pos.clone().or_else(|| unit_pos(&t.rows[ri])).as_ref(),
+            Msg::new(
+                format!("dòng sai thứ tự: tổng điểm {tv} nhưng đứng sau «{prev_unit}» có tổng điểm thấp hơn ({pv})"),
+                format!("row out of order: total {te} stands below \"{prev_unit}\" with a lower total ({pe})"),
+            ),
+        )
+        .found(Shown::Number(values[k]))
+        .fix(format!("đưa dòng lên trên «{prev_unit}»"), format!("move the row above \"{prev_unit}\""));
+    }
+}
