@@ -270,13 +270,27 @@ fn grid(v: &TableView<'_>, total: u32) -> Vec<u32> {
         })
         .max()
         .unwrap_or(10) as u32;
-    // ~120 twips per character of 13 pt Times; the unit column takes at most 40 % of the line.
-    let unit = (longest_unit * 120 + 200).clamp(2200, total * 2 / 5);
+    // ~120 twips per character of 13 pt Times. Value cells ("Không đánh giá", "1.234,50") should not
+    // wrap, so they get their width first; the unit name, which wraps gracefully, takes what is left
+    // (at most 40 % of the line).
     let values = w - 3;
-    let rest = total.saturating_sub(tt + rank + unit);
-    let each = (rest / values as u32).max(700);
+    let mut value_min = vec![700u32; values];
+    for l in &v.lines {
+        if let Line::Unit { values: cells, .. } = l {
+            for (k, c) in cells.iter().enumerate().take(values) {
+                value_min[k] = value_min[k].max(c.text.chars().count() as u32 * 115 + 200);
+            }
+        }
+    }
+    let needed: u32 = value_min.iter().sum();
+    let room_for_unit = total.saturating_sub(tt + rank + needed);
+    let unit = (longest_unit * 120 + 200)
+        .min(total * 2 / 5)
+        .min(room_for_unit)
+        .max(1800);
+    let extra = total.saturating_sub(tt + rank + unit + needed) / values as u32;
     let mut cols = vec![tt, unit];
-    cols.extend(std::iter::repeat_n(each, values));
+    cols.extend(value_min.iter().map(|m| m + extra));
     cols.push(rank);
     cols
 }

@@ -11,8 +11,8 @@
 //! - [`layout`]: the shared, language-aware view of a table (header cells, formatted cells, block rows).
 //! - [`text`], [`markdown`], [`html`]: human-readable renderings.
 //! - [`csv_out`], [`json_out`]: open data (one long CSV; the JSON contract) and their data dictionary.
-//! - [`xlsx`], [`docx`]: office documents.
-//! - [`chart`]: SVG/PNG charts of the rankings.
+//! - [`xlsx`], [`docx`]: office documents; [`pdf`]: the DOCX converted by LibreOffice.
+//! - [`chart`]: SVG/PNG charts of the rankings; [`report`]: the HTML annex with its charts.
 
 use egov_core::table::Annex;
 
@@ -23,6 +23,7 @@ pub mod html;
 pub mod json_out;
 pub mod layout;
 pub mod markdown;
+pub mod pdf;
 pub mod text;
 pub mod xlsx;
 
@@ -111,8 +112,6 @@ pub enum ExportError {
     UnknownFormat(String),
     #[error("định dạng {0:?} tạo nhiều tệp biểu đồ: dùng egov_export::charts thay cho render")]
     MultiFile(Format),
-    #[error("định dạng {0:?} chưa được hỗ trợ trong bản dựng này")]
-    Unsupported(Format),
     #[error("lỗi ghi CSV: {0}")]
     Csv(#[from] csv::Error),
     #[error("lỗi ghi JSON: {0}")]
@@ -123,6 +122,8 @@ pub enum ExportError {
     Zip(#[from] zip::result::ZipError),
     #[error("lỗi ghi tệp: {0}")]
     Io(#[from] std::io::Error),
+    #[error("{tool}: {message}")]
+    Tool { tool: String, message: String },
     #[error("bảng {table}: {message}")]
     Table { table: String, message: String },
     #[error("biểu đồ {chart}: {message}")]
@@ -139,9 +140,25 @@ pub fn render(annex: &Annex, format: Format, opts: &RenderOptions) -> Result<Vec
         Format::Html => Ok(html::render(annex, opts, &[]).into_bytes()),
         Format::Xlsx => xlsx::render(annex, opts),
         Format::Docx => docx::render(annex, opts),
-        Format::Pdf => Err(ExportError::Unsupported(format)),
+        Format::Pdf => pdf::render(annex, opts),
         Format::Svg | Format::Png => Err(ExportError::MultiFile(format)),
     }
 }
 
 pub use chart::{ChartOptions, charts};
+
+/// The HTML report: the annex followed by its charts (inline SVG), in one self-contained page.
+pub fn report(
+    annex: &Annex,
+    opts: &RenderOptions,
+    chart_opts: &ChartOptions<'_>,
+) -> Result<Vec<u8>, ExportError> {
+    let embedded: Vec<html::EmbeddedChart> = chart::svg_charts(annex, chart_opts)?
+        .into_iter()
+        .map(|c| html::EmbeddedChart {
+            caption: c.title,
+            svg: c.svg,
+        })
+        .collect();
+    Ok(html::render(annex, opts, &embedded).into_bytes())
+}

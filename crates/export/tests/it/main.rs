@@ -5,4 +5,5 @@ mod chart;
 mod docx;
 mod fixture;
 mod plain;
+mod tools;
 mod xlsx;
