@@ -14,6 +14,10 @@ use unicode_normalization::{UnicodeNormalization, is_nfc_quick};
 
 /// NFC-normalises and trims a cell, turning non-breaking and zero-width spaces into ordinary blanks.
 pub fn clean(s: &str) -> String {
+    // Most cells are plain ASCII numbers or codes: one allocation, no normalisation pass.
+    if s.is_ascii() && !s.contains("  ") && !s.contains(['\t', '\n', '\r']) {
+        return s.trim().to_string();
+    }
     let replaced: String = s
         .chars()
         .map(|c| match c {
@@ -76,6 +80,8 @@ mod tests {
         assert_eq!(clean(nfd), "Sở Xây dựng");
         assert!(is_nfc(&clean(nfd)));
         assert_eq!(clean("  Sở   Y tế "), "Sở Y tế");
+        assert_eq!(clean(" 27,5 "), "27,5");
+        assert_eq!(clean("a  b\tc"), "a b c");
     }
 
     #[test]
