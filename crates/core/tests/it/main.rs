@@ -5,6 +5,7 @@
 //! Expected numbers are computed by hand (in comments) or independently of the engine (the DTI formula
 //! with plain `Decimal` arithmetic), never copied from the engine's own output.
 
+mod commune;
 mod dti;
 mod editions;
 mod policies;
