@@ -1,0 +1,84 @@
+//! `pipeline`: the benchmarked computation without the CLI — read `edition.toml`, `units.csv`,
+//! `values.csv` from a folder, validate, score, build the annex and write its JSON — printing the time
+//! of each phase to stderr (`--phases`), which is how the benchmark attributes time.
+//!
+//! `cargo run --release -p egov-synth --example pipeline -- DIR OUT.json [--phases]`
+
+use std::process::ExitCode;
+use std::time::Instant;
+
+use egov_core::Lang;
+use egov_core::dataset::{Dataset, DatasetMeta, Source};
+use egov_core::edition::Edition;
+
+fn main() -> ExitCode {
+    let args: Vec<String> = std::env::args().skip(1).collect();
+    let (Some(dir), Some(out)) = (args.first(), args.get(1)) else {
+        eprintln!("pipeline: cách dùng: pipeline DIR OUT.json [--phases]");
+        return ExitCode::from(2);
+    };
+    let phases = args.iter().any(|a| a == "--phases");
+    let t0 = Instant::now();
+    let mut last = t0;
+    let mut mark = |what: &str| {
+        if phases {
+            let now = Instant::now();
+            eprintln!("{what:>10}: {:>8.1} ms", (now - last).as_secs_f64() * 1e3);
+            last = now;
+        }
+    };
+    let dir = std::path::Path::new(dir);
+    let read = |name: &str| {
+        std::fs::read_to_string(dir.join(name))
+            .map_err(|e| format!("{}: {e}", dir.join(name).display()))
+    };
+    let mut run = || -> Result<(), String> {
+        let (e_txt, u_txt, v_txt) = (
+            read("edition.toml")?,
+            read("units.csv")?,
+            read("values.csv")?,
+        );
+        mark("read");
+        let edition = Edition::from_toml(&e_txt, "edition.toml").map_err(|e| e.to_string())?;
+        mark("edition");
+        let data = Dataset::from_csv(
+            &edition,
+            Source {
+                name: "units.csv",
+                text: &u_txt,
+            },
+            Source {
+                name: "values.csv",
+                text: &v_txt,
+            },
+            DatasetMeta::default(),
+        )
+        .map_err(|e| e.to_string())?;
+        mark("dataset");
+        let scores = egov_core::engine::score(&edition, &data);
+        mark("score");
+        let annex = egov_core::annex::build(&edition, &data, &scores, Lang::Vi);
+        mark("annex");
+        let json = serde_json::to_string(&annex.to_json()).map_err(|e| e.to_string())?;
+        mark("json");
+        std::fs::write(out, json).map_err(|e| format!("{out}: {e}"))?;
+        mark("write");
+        Ok(())
+    };
+    match run() {
+        Ok(()) => {
+            if phases {
+                eprintln!(
+                    "{:>10}: {:>8.1} ms",
+                    "total",
+                    t0.elapsed().as_secs_f64() * 1e3
+                );
+            }
+            ExitCode::SUCCESS
+        }
+        Err(e) => {
+            eprintln!("pipeline: {e}");
+            ExitCode::from(2)
+        }
+    }
+}
