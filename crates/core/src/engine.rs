@@ -522,13 +522,46 @@ pub fn explain(edition: &Edition, data: &Dataset, scores: &Scores, u: usize, lan
             }
         } else {
             rule_name = if node.cap { "tổng (chặn trên)".into() } else { "tổng các tiêu chí con".into() };
-            let parts: Vec<String> = node
+            let counted: Vec<Decimal> = node
                 .children
                 .iter()
-                .filter(|&&c| !matches!(scores.get(u, c).status, Status::Excluded | Status::NotEvaluated))
-                .map(|&c| fmt_exact(scores.get(u, c).points))
+                .filter(|&&c| {
+                    !matches!(
+                        scores.get(u, c).status,
+                        Status::Excluded | Status::NotEvaluated
+                    )
+                })
+                .map(|&c| scores.get(u, c).points)
                 .collect();
-            steps.push(format!("{} = {}", if parts.is_empty() { "0".into() } else { parts.join(" + ") }, fmt_exact(s.points)));
+            let parts: Vec<String> = counted.iter().map(|&p| fmt_exact(p)).collect();
+            let sum: Decimal = counted.iter().sum();
+            steps.push(format!(
+                "{} = {}",
+                if parts.is_empty() {
+                    "0".into()
+                } else {
+                    parts.join(" + ")
+                },
+                fmt_exact(sum)
+            ));
+            // The trace must add up: show the cap and the exclude-and-rescale conversion when they apply.
+            let achieved = if node.cap && sum > node.max {
+                steps.push(format!("chặn ở điểm tối đa {}", fmt_exact(node.max)));
+                node.max
+            } else {
+                sum
+            };
+            let excluded = excluded_below(edition, scores, u, n);
+            if excluded > Decimal::ZERO && (node.rescale || n == 0) {
+                steps.push(format!(
+                    "quy đổi: {} ÷ ({} − {}) × {} = {}",
+                    fmt_exact(achieved),
+                    fmt_exact(node.max),
+                    fmt_exact(excluded),
+                    fmt_exact(node.max),
+                    fmt_exact(s.points)
+                ));
+            }
             if s.max < node.max {
                 steps.push(format!("điểm tối đa áp dụng {} trên {}", fmt_exact(s.max), fmt_exact(node.max)));
             }
@@ -547,6 +580,24 @@ pub fn explain(edition: &Edition, data: &Dataset, scores: &Scores, u: usize, lan
         });
     }
     out
+}
+
+/// Maximum excluded (exclude-and-rescale) below `n` and not yet converted by a descendant, as pass 3
+/// carries it up: a given or not-evaluated aggregate stops it, a rescaling one absorbs it.
+fn excluded_below(edition: &Edition, scores: &Scores, u: usize, n: usize) -> Decimal {
+    edition.nodes[n]
+        .children
+        .iter()
+        .map(|&c| {
+            let child = &edition.nodes[c];
+            match scores.get(u, c).status {
+                Status::Excluded => child.max,
+                Status::Given | Status::NotEvaluated => Decimal::ZERO,
+                _ if child.is_leaf() || child.rescale => Decimal::ZERO,
+                _ => excluded_below(edition, scores, u, c),
+            }
+        })
+        .sum()
 }
 
 fn show_value(edition: &Edition, input: usize, v: &Value) -> String {

@@ -15,7 +15,10 @@ use proptest::prelude::*;
 use super::*;
 
 fn row<'a>(t: &'a Table, code: &str) -> &'a egov_core::table::Row {
-    t.rows.iter().find(|r| r.unit_code.as_deref() == Some(code)).unwrap_or_else(|| panic!("{code} in {}", t.id))
+    t.rows
+        .iter()
+        .find(|r| r.unit_code.as_deref() == Some(code))
+        .unwrap_or_else(|| panic!("{code} in {}", t.id))
 }
 
 fn num(c: &Cell) -> String {
@@ -44,7 +47,16 @@ fn edition_uses_every_rule_kind_input_type_and_policy() {
         }
     }
     let all = [
-        "points", "manual", "ratio", "yes-no", "steps", "choice", "per-item", "sum", "best-of", "relative-to-best",
+        "points",
+        "manual",
+        "ratio",
+        "yes-no",
+        "steps",
+        "choice",
+        "per-item",
+        "sum",
+        "best-of",
+        "relative-to-best",
     ];
     assert_eq!(kinds, all.into_iter().collect());
     let types: BTreeSet<&str> = ed
@@ -58,7 +70,11 @@ fn edition_uses_every_rule_kind_input_type_and_policy() {
         })
         .collect();
     assert_eq!(types.len(), 4);
-    let policies: BTreeSet<String> = ed.nodes.iter().map(|n| format!("{:?}", n.not_applicable)).collect();
+    let policies: BTreeSet<String> = ed
+        .nodes
+        .iter()
+        .map(|n| format!("{:?}", n.not_applicable))
+        .collect();
     for p in [NaPolicy::Zero, NaPolicy::NotEvaluated, NaPolicy::Exclude] {
         assert!(policies.contains(&format!("{p:?}")));
     }
@@ -77,7 +93,13 @@ fn example_matches_the_independent_computation() {
     let data = example(&ed, "commune-2392");
     let scores = engine::score(&ed, &data);
     let annex = annex::build(&ed, &data, &scores, Lang::Vi);
-    let table = |id: &str| annex.tables.iter().find(|t| t.id == id).unwrap_or_else(|| panic!("table {id}"));
+    let table = |id: &str| {
+        annex
+            .tables
+            .iter()
+            .find(|t| t.id == id)
+            .unwrap_or_else(|| panic!("table {id}"))
+    };
     // (unit, A, B, total, dense rank within its block), totals after the root's rescaling for xã.
     let overall = [
         ("xa-tong-hop", "X01", "38.58", "52.96", "94.37", 1),
@@ -99,14 +121,38 @@ fn example_matches_the_independent_computation() {
     }
     // B.1, B.2, B.2.4, B.3, B.4: units formed by the reorganisation are "Không đánh giá" on B.2.4.
     let results = [
-        ("xa-ket-qua", "X01", ["14.00", "17.61", "3.90", "13.85", "7.50"]),
-        ("xa-ket-qua", "X02", ["6.00", "8.96", "3.64", "8.50", "2.00"]),
-        ("xa-ket-qua", "X03", ["10.00", "10.97", "KĐG", "14.84", "7.00"]),
-        ("do-thi-ket-qua", "P02", ["12.00", "11.37", "KĐG", "13.63", "7.50"]),
-        ("do-thi-ket-qua", "T02", ["7.50", "11.77", "3.74", "12.15", "7.00"]),
+        (
+            "xa-ket-qua",
+            "X01",
+            ["14.00", "17.61", "3.90", "13.85", "7.50"],
+        ),
+        (
+            "xa-ket-qua",
+            "X02",
+            ["6.00", "8.96", "3.64", "8.50", "2.00"],
+        ),
+        (
+            "xa-ket-qua",
+            "X03",
+            ["10.00", "10.97", "KĐG", "14.84", "7.00"],
+        ),
+        (
+            "do-thi-ket-qua",
+            "P02",
+            ["12.00", "11.37", "KĐG", "13.63", "7.50"],
+        ),
+        (
+            "do-thi-ket-qua",
+            "T02",
+            ["7.50", "11.77", "3.74", "12.15", "7.00"],
+        ),
     ];
     for (t, code, want) in results {
-        let got: Vec<String> = row(table(t), code).values.iter().map(|e| num(&e.cell)).collect();
+        let got: Vec<String> = row(table(t), code)
+            .values
+            .iter()
+            .map(|e| num(&e.cell))
+            .collect();
         assert_eq!(got, want, "{code} in {t}");
     }
 }
@@ -136,7 +182,9 @@ fn example_policies_and_bands() {
     assert_eq!(at("X05", "B.3.3").status, Status::Missing);
     let band = |unit: &str| {
         let u = data.unit_index(unit).expect("unit");
-        engine::band(&ed, scores.total(u)).map(|b| b.name.clone()).unwrap_or_default()
+        engine::band(&ed, scores.total(u))
+            .map(|b| b.name.clone())
+            .unwrap_or_default()
     };
     assert_eq!(band("X01"), "Tốt");
     assert_eq!(band("T02"), "Khá"); // 65,55 %
@@ -151,12 +199,12 @@ fn excluded_below(ed: &Edition, scores: &Scores, u: usize, n: usize) -> Decimal 
         .iter()
         .map(|&c| {
             let node = &ed.nodes[c];
-            if scores.get(u, c).status == Status::Excluded {
-                node.max
-            } else if !node.is_leaf() && !node.rescale {
-                excluded_below(ed, scores, u, c)
-            } else {
-                Decimal::ZERO
+            match scores.get(u, c).status {
+                Status::Excluded => node.max,
+                // A given or not-evaluated aggregate does not pass exclusions up.
+                Status::Given | Status::NotEvaluated => Decimal::ZERO,
+                _ if node.is_leaf() || node.rescale => Decimal::ZERO,
+                _ => excluded_below(ed, scores, u, c),
             }
         })
         .sum()
@@ -164,7 +212,7 @@ fn excluded_below(ed: &Edition, scores: &Scores, u: usize, n: usize) -> Decimal 
 
 /// One generated cell for an input, or for a criterion that takes points directly.
 fn cell(ed: &Edition, column: &str, r: u32) -> String {
-    if r % 11 == 0 {
+    if r.is_multiple_of(11) {
         return String::new();
     }
     if r % 23 == 1 {
@@ -173,7 +221,11 @@ fn cell(ed: &Edition, column: &str, r: u32) -> String {
     let r = r / 23;
     if let Some(n) = ed.node(column) {
         // Points given directly: 0 … max in halves.
-        let halves = (ed.nodes[n].max * Decimal::TWO).trunc().to_string().parse::<u32>().expect("small max");
+        let halves = (ed.nodes[n].max * Decimal::TWO)
+            .trunc()
+            .to_string()
+            .parse::<u32>()
+            .expect("small max");
         return (Decimal::from(r % (halves + 1)) / Decimal::TWO).to_string();
     }
     let input = &ed.inputs[ed.input(column).expect("input")];
@@ -181,10 +233,14 @@ fn cell(ed: &Edition, column: &str, r: u32) -> String {
         InputKind::Count => (r % 60).to_string(),
         InputKind::Number => {
             let max = input.max.unwrap_or(Decimal::from(100));
-            let tenths = (max * Decimal::TEN).trunc().to_string().parse::<u32>().expect("small max");
+            let tenths = (max * Decimal::TEN)
+                .trunc()
+                .to_string()
+                .parse::<u32>()
+                .expect("small max");
             (Decimal::from(r % (tenths + 1)) / Decimal::TEN).to_string()
         }
-        InputKind::YesNo => if r % 2 == 0 { "có" } else { "không" }.into(),
+        InputKind::YesNo => if r.is_multiple_of(2) { "có" } else { "không" }.into(),
         InputKind::Choice(c) => c[r as usize % c.len()].clone(),
     }
 }

@@ -26,33 +26,60 @@ const WEIGHTS: [(&str, i64); 9] = [
 
 /// The published overall value computed without the engine: Σ(index × points) ÷ 1000, half-up to 4.
 fn formula(values: &[Option<Decimal>]) -> Decimal {
-    let sum: Decimal =
-        values.iter().zip(WEIGHTS).map(|(v, (_, w))| v.unwrap_or_default() * Decimal::from(w)).sum();
-    (sum / Decimal::from(1000)).round_dp_with_strategy(4, rust_decimal::RoundingStrategy::MidpointAwayFromZero)
+    let sum: Decimal = values
+        .iter()
+        .zip(WEIGHTS)
+        .map(|(v, (_, w))| v.unwrap_or_default() * Decimal::from(w))
+        .sum();
+    (sum / Decimal::from(1000))
+        .round_dp_with_strategy(4, rust_decimal::RoundingStrategy::MidpointAwayFromZero)
 }
 
 /// Reads values.csv of the example without the dataset parser: `unit → [value per index]`.
 fn raw_values(text: &str) -> Vec<(String, Vec<Option<Decimal>>)> {
     let mut lines = text.lines();
     let header: Vec<&str> = lines.next().expect("header").split(',').collect();
-    let order: Vec<usize> =
-        WEIGHTS.iter().map(|(id, _)| header.iter().position(|h| h == id).expect("every index has a column")).collect();
+    let order: Vec<usize> = WEIGHTS
+        .iter()
+        .map(|(id, _)| {
+            header
+                .iter()
+                .position(|h| h == id)
+                .expect("every index has a column")
+        })
+        .collect();
     lines
         .filter(|l| !l.trim().is_empty())
         .map(|l| {
             let f: Vec<&str> = l.split(',').collect();
-            (f[0].to_string(), order.iter().map(|&i| (!f[i].is_empty()).then(|| d(f[i]))).collect())
+            (
+                f[0].to_string(),
+                order
+                    .iter()
+                    .map(|&i| (!f[i].is_empty()).then(|| d(f[i])))
+                    .collect(),
+            )
         })
         .collect()
 }
 
 fn total_of(table: &Table, code: &str) -> Decimal {
-    let row = table.rows.iter().find(|r| r.unit_code.as_deref() == Some(code)).expect("unit row");
+    let row = table
+        .rows
+        .iter()
+        .find(|r| r.unit_code.as_deref() == Some(code))
+        .expect("unit row");
     row.total.cell.number().expect("a number")
 }
 
 fn rank_of(table: &Table, code: &str) -> RankCell {
-    table.rows.iter().find(|r| r.unit_code.as_deref() == Some(code)).expect("unit row").rank.clone()
+    table
+        .rows
+        .iter()
+        .find(|r| r.unit_code.as_deref() == Some(code))
+        .expect("unit row")
+        .rank
+        .clone()
 }
 
 #[test]
@@ -68,14 +95,20 @@ fn edition_has_the_nine_main_indices_on_1000_points() {
         assert_eq!(node.max, Decimal::from(weight), "points of {}", node.code);
         assert_eq!(
             node.rule,
-            Some(Rule::Ratio { numerator: ed.input(input).expect("input"), denominator: Operand::Constant(Decimal::ONE) })
+            Some(Rule::Ratio {
+                numerator: ed.input(input).expect("input"),
+                denominator: Operand::Constant(Decimal::ONE)
+            })
         );
     }
     let table = &ed.annex.tables[0];
     assert_eq!(table.decimals, 4);
     assert_eq!(table.ranking.ties, Ties::Competition);
     // The smart-city column shows the collected value, since its points are always 0.
-    assert_eq!(table.columns[5].source, ColumnSource::Input(ed.input("do_thi").expect("input")));
+    assert_eq!(
+        table.columns[5].source,
+        ColumnSource::Input(ed.input("do_thi").expect("input"))
+    );
     assert_eq!(ed.rounding, RoundingMode::HalfUp);
 }
 
@@ -86,11 +119,21 @@ fn example_overall_values_follow_the_formula() {
     let scores = engine::score(&ed, &data);
     let annex = annex::build(&ed, &data, &scores, Lang::Vi);
     let table = &annex.tables[0];
-    let raw = raw_values(&std::fs::read_to_string(format!("{EXAMPLES}dti-2022/values.csv")).expect("values.csv"));
+    let raw = raw_values(
+        &std::fs::read_to_string(format!("{EXAMPLES}dti-2022/values.csv")).expect("values.csv"),
+    );
     assert_eq!(raw.len(), 8);
     for (code, values) in &raw {
-        assert_eq!(total_of(table, code), formula(values), "overall DTI of {code}");
-        let row = table.rows.iter().find(|r| r.unit_code.as_deref() == Some(code.as_str())).expect("row");
+        assert_eq!(
+            total_of(table, code),
+            formula(values),
+            "overall DTI of {code}"
+        );
+        let row = table
+            .rows
+            .iter()
+            .find(|r| r.unit_code.as_deref() == Some(code.as_str()))
+            .expect("row");
         // Main-index columns print the published value back, 4 decimals.
         for (k, v) in values.iter().enumerate() {
             let want = match v {
@@ -104,7 +147,10 @@ fn example_overall_values_follow_the_formula() {
     // (half-even would give 0,3866); T01 = 773,165 ÷ 1000 → 0,7732.
     assert_eq!(total_of(table, "T06"), d("0.3867"));
     assert_eq!(total_of(table, "T01"), d("0.7732"));
-    assert_eq!(scores.total(data.unit_index("T06").expect("T06")).points, d("386.65"));
+    assert_eq!(
+        scores.total(data.unit_index("T06").expect("T06")).points,
+        d("386.65")
+    );
 }
 
 #[test]
@@ -114,11 +160,17 @@ fn smart_city_is_collected_but_worth_nothing() {
     let scores = engine::score(&ed, &data);
     let smart = ed.node("6").expect("node 6");
     // T03 and T04 differ only by a swap of two 100-point indices and by the smart-city value.
-    let (t03, t04) = (data.unit_index("T03").expect("T03"), data.unit_index("T04").expect("T04"));
+    let (t03, t04) = (
+        data.unit_index("T03").expect("T03"),
+        data.unit_index("T04").expect("T04"),
+    );
     assert_eq!(scores.total(t03).points, scores.total(t04).points);
     for u in [t03, t04] {
         let s = scores.get(u, smart);
-        assert_eq!((s.points, s.max, s.status), (Decimal::ZERO, Decimal::ZERO, Status::Scored));
+        assert_eq!(
+            (s.points, s.max, s.status),
+            (Decimal::ZERO, Decimal::ZERO, Status::Scored)
+        );
     }
     // A province that did not report it has the leaf missing, and still the same formula.
     let t07 = data.unit_index("T07").expect("T07");
@@ -133,14 +185,29 @@ fn competition_ranking_skips_after_ties() {
     let annex = annex::build(&ed, &data, &scores, Lang::Vi);
     let table = &annex.tables[0];
     // T03 = T04 = 0,610015 exactly, T05 = 0,610025: all print 0,6100 and share rank 3; next is 6.
-    let expected =
-        [("T08", 1), ("T01", 2), ("T03", 3), ("T04", 3), ("T05", 3), ("T02", 6), ("T06", 7), ("T07", 8)];
+    let expected = [
+        ("T08", 1),
+        ("T01", 2),
+        ("T03", 3),
+        ("T04", 3),
+        ("T05", 3),
+        ("T02", 6),
+        ("T06", 7),
+        ("T07", 8),
+    ];
     for (code, r) in expected {
         assert_eq!(rank_of(table, code), RankCell::Ranked(r), "rank of {code}");
     }
     // Rows follow the rank; within a tie the higher exact value first, then Vietnamese name order.
-    let order: Vec<&str> = table.rows.iter().filter_map(|r| r.unit_code.as_deref()).collect();
-    assert_eq!(order, ["T08", "T01", "T05", "T03", "T04", "T02", "T06", "T07"]);
+    let order: Vec<&str> = table
+        .rows
+        .iter()
+        .filter_map(|r| r.unit_code.as_deref())
+        .collect();
+    assert_eq!(
+        order,
+        ["T08", "T01", "T05", "T03", "T04", "T02", "T06", "T07"]
+    );
     let tt: Vec<&str> = table.rows.iter().filter_map(|r| r.tt.as_deref()).collect();
     assert_eq!(tt, ["1", "2", "3", "4", "5", "6", "7", "8"]);
 }

@@ -11,9 +11,17 @@ fn every_shipped_edition_loads() {
             continue;
         }
         let src = std::fs::read_to_string(&path).expect("readable edition");
-        let name = path.file_name().and_then(|f| f.to_str()).unwrap_or_default().to_string();
+        let name = path
+            .file_name()
+            .and_then(|f| f.to_str())
+            .unwrap_or_default()
+            .to_string();
         let ed = Edition::from_toml(&src, &name).unwrap_or_else(|e| panic!("{e}"));
-        assert_eq!(format!("{}.toml", ed.id), name, "an edition's file is named after its id");
+        assert_eq!(
+            format!("{}.toml", ed.id),
+            name,
+            "an edition's file is named after its id"
+        );
         n += 1;
     }
     assert!(n >= 2, "expected the shipped editions, found {n}");

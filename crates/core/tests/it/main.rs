@@ -8,7 +8,9 @@
 mod commune;
 mod dti;
 mod editions;
+mod explain;
 mod policies;
+mod rounding;
 mod rules;
 mod validation;
 
@@ -45,8 +47,14 @@ pub fn example(edition: &Edition, dir: &str) -> Dataset {
     let values = read(&format!("{EXAMPLES}{dir}/values.csv"));
     Dataset::from_csv(
         edition,
-        Source { name: "units.csv", text: &units },
-        Source { name: "values.csv", text: &values },
+        Source {
+            name: "units.csv",
+            text: &units,
+        },
+        Source {
+            name: "values.csv",
+            text: &values,
+        },
         DatasetMeta::default(),
     )
     .unwrap_or_else(|e| panic!("{e}"))
@@ -61,8 +69,14 @@ pub fn edition(src: &str) -> Edition {
 pub fn dataset(edition: &Edition, units: &str, values: &str) -> Dataset {
     Dataset::from_csv(
         edition,
-        Source { name: "units.csv", text: units },
-        Source { name: "values.csv", text: values },
+        Source {
+            name: "units.csv",
+            text: units,
+        },
+        Source {
+            name: "values.csv",
+            text: values,
+        },
         DatasetMeta::default(),
     )
     .unwrap_or_else(|e| panic!("{e}"))

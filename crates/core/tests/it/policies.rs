@@ -130,13 +130,13 @@ X,có,,14,7,,6,5,
 P,không,có,20,10,4,9,8,5
 ";
 
-struct Fixture {
-    ed: Edition,
-    data: Dataset,
-    scores: engine::Scores,
+pub(super) struct Fixture {
+    pub ed: Edition,
+    pub data: Dataset,
+    pub scores: engine::Scores,
 }
 
-fn fixture() -> Fixture {
+pub(super) fn fixture() -> Fixture {
     let ed = edition(EDITION);
     let data = dataset(&ed, UNITS, VALUES);
     let scores = engine::score(&ed, &data);
@@ -146,7 +146,11 @@ fn fixture() -> Fixture {
 impl Fixture {
     fn at(&self, unit: &str, code: &str) -> (Decimal, Decimal, Status) {
         let u = self.data.unit_index(unit).expect("unit");
-        let s = if code.is_empty() { self.scores.total(u) } else { self.scores.get(u, self.ed.node(code).expect("node")) };
+        let s = if code.is_empty() {
+            self.scores.total(u)
+        } else {
+            self.scores.get(u, self.ed.node(code).expect("node"))
+        };
         (s.points, s.max, s.status)
     }
 }
@@ -188,12 +192,43 @@ fn annex_shows_not_evaluated_and_rounds_the_rescaled_total_once() {
     let f = fixture();
     let annex = annex::build(&f.ed, &f.data, &f.scores, Lang::Vi);
     let t = &annex.tables[0];
-    let row = |code: &str| t.rows.iter().find(|r| r.unit_code.as_deref() == Some(code)).expect("row");
-    let cells = |code: &str| row(code).values.iter().map(|e| e.cell.clone()).collect::<Vec<_>>();
+    let row = |code: &str| {
+        t.rows
+            .iter()
+            .find(|r| r.unit_code.as_deref() == Some(code))
+            .expect("row")
+    };
+    let cells = |code: &str| {
+        row(code)
+            .values
+            .iter()
+            .map(|e| e.cell.clone())
+            .collect::<Vec<_>>()
+    };
     let n = |s: &str| Cell::Number(d(s));
     // Columns A, A.2, B, C, C.1, D with the edition's 1 decimal.
-    assert_eq!(cells("X"), [n("32.0"), Cell::Blank, n("7.0"), n("11.0"), n("6.0"), n("0.0")]);
-    assert_eq!(cells("P"), [n("30.0"), n("10.0"), n("14.0"), n("8.0"), Cell::NotEvaluated, n("5.0")]);
+    assert_eq!(
+        cells("X"),
+        [
+            n("32.0"),
+            Cell::Blank,
+            n("7.0"),
+            n("11.0"),
+            n("6.0"),
+            n("0.0")
+        ]
+    );
+    assert_eq!(
+        cells("P"),
+        [
+            n("30.0"),
+            n("10.0"),
+            n("14.0"),
+            n("8.0"),
+            Cell::NotEvaluated,
+            n("5.0")
+        ]
+    );
     // 56,25 → 56,3 half-up, once, at the printed total.
     assert_eq!(row("X").total.cell, n("56.3"));
     assert_eq!(row("P").total.cell, n("57.0"));
@@ -211,7 +246,10 @@ fn a_unit_can_declare_a_leaf_not_applicable() {
     let scores = engine::score(&ed, &data);
     let x = data.unit_index("X").expect("X");
     let a1 = scores.get(x, ed.node("A.1").expect("A.1"));
-    assert_eq!((a1.points, a1.max, a1.status), (d("0"), d("10"), Status::NotApplicable));
+    assert_eq!(
+        (a1.points, a1.max, a1.status),
+        (d("0"), d("10"), Status::NotApplicable)
+    );
     // A: 14 ÷ (40 − 10) × 40 = 18,666…, exact until printed.
     let a = scores.get(x, ed.node("A").expect("A"));
     assert_eq!(a.points, d("14") * d("40") / d("30"));
@@ -228,5 +266,8 @@ fn given_aggregate_that_disagrees_with_children_is_noted() {
     assert_eq!(scores.get(p, a).points, d("35"));
     assert_eq!(scores.get(p, a).status, Status::Given);
     assert_eq!(scores.notes.len(), 1);
-    assert_eq!((scores.notes[0].given, scores.notes[0].children_sum), (d("35"), d("40")));
+    assert_eq!(
+        (scores.notes[0].given, scores.notes[0].children_sum),
+        (d("35"), d("40"))
+    );
 }

@@ -178,7 +178,10 @@ fn check(rows: &[(&str, &str, &str, Status)]) {
         let n = ed.node(code).expect("node");
         let s = scores.get(u, n);
         assert_eq!((s.points, s.status), (d(points), status), "{unit} {code}");
-        assert!(s.points >= Decimal::ZERO && s.points <= ed.nodes[n].max, "{unit} {code} within 0…max");
+        assert!(
+            s.points >= Decimal::ZERO && s.points <= ed.nodes[n].max,
+            "{unit} {code} within 0…max"
+        );
     }
 }
 
@@ -186,11 +189,11 @@ fn check(rows: &[(&str, &str, &str, Status)]) {
 fn ratio_clamps_and_handles_zero_and_missing_denominators() {
     use Status::*;
     check(&[
-        ("U1", "ratio", "7.5", Scored),   // 3 / 4 × 10
-        ("U2", "ratio", "10", Scored),    // 5 / 4 × 10 = 12,5 clamped to the maximum
-        ("U3", "ratio", "0", Scored),     // denominator 0 → 0, not an error
-        ("U4", "ratio", "0", Missing),    // inputs missing
-        ("U5", "ratio", "2.5", Scored),   // 2 / 8 × 10
+        ("U1", "ratio", "7.5", Scored),         // 3 / 4 × 10
+        ("U2", "ratio", "10", Scored),          // 5 / 4 × 10 = 12,5 clamped to the maximum
+        ("U3", "ratio", "0", Scored),           // denominator 0 → 0, not an error
+        ("U4", "ratio", "0", Missing),          // inputs missing
+        ("U5", "ratio", "2.5", Scored),         // 2 / 8 × 10
         ("U1", "ratio-const", "0.075", Scored), // 3 / 200 × 5
         ("U2", "ratio-const", "0.125", Scored),
     ]);
@@ -254,7 +257,7 @@ fn relative_to_best_uses_the_best_unit_of_the_block() {
     use Status::*;
     check(&[
         // Block X: best is U2 with 100.
-        ("U1", "rel", "5", Scored),   // 50 / 100 × 10
+        ("U1", "rel", "5", Scored), // 50 / 100 × 10
         ("U2", "rel", "10", Scored),
         ("U3", "rel", "2.5", Scored), // 25 / 100 × 10
         // Block Y has its own best, U4 with 40, although U1 of block X is higher.
@@ -265,8 +268,16 @@ fn relative_to_best_uses_the_best_unit_of_the_block() {
     let data = dataset(&ed, UNITS, VALUES);
     let scores = engine::score(&ed, &data);
     let rel = ed.node("rel").expect("node");
-    let bx = ed.blocks.iter().position(|b| b.code == "bx").expect("block");
-    let by = ed.blocks.iter().position(|b| b.code == "by").expect("block");
+    let bx = ed
+        .blocks
+        .iter()
+        .position(|b| b.code == "bx")
+        .expect("block");
+    let by = ed
+        .blocks
+        .iter()
+        .position(|b| b.code == "by")
+        .expect("block");
     assert_eq!(scores.cohort_best.get(&(rel, bx)), Some(&d("100")));
     assert_eq!(scores.cohort_best.get(&(rel, by)), Some(&d("40")));
 }

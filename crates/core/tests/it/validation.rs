@@ -159,20 +159,33 @@ max = 2
 fn toml_syntax_error_is_located() {
     let ps = problems("\n[[criterion]]\ncode = \"A\nname = \"A\"\n");
     assert_eq!(ps.len(), 1);
-    assert_eq!((ps[0].file.as_str(), ps[0].line), ("bad.toml", 20), "{}", ps[0]);
+    assert_eq!(
+        (ps[0].file.as_str(), ps[0].line),
+        ("bad.toml", 20),
+        "{}",
+        ps[0]
+    );
 }
 
 /// A valid edition for the data tests.
 fn data_edition() -> Edition {
-    edition(&format!("{HEAD}\n[[criterion]]\ncode = \"A\"\nname = \"Máy tính\"\nmax = 10\nrule = {{ kind = \"per-item\", input = \"so_may\", per = 1 }}\n"))
+    edition(&format!(
+        "{HEAD}\n[[criterion]]\ncode = \"A\"\nname = \"Máy tính\"\nmax = 10\nrule = {{ kind = \"per-item\", input = \"so_may\", per = 1 }}\n"
+    ))
 }
 
 fn data_problems(units: &str, values: &str) -> Vec<String> {
     let ed = data_edition();
     let r = Dataset::from_csv(
         &ed,
-        Source { name: "units.csv", text: units },
-        Source { name: "values.csv", text: values },
+        Source {
+            name: "units.csv",
+            text: units,
+        },
+        Source {
+            name: "values.csv",
+            text: values,
+        },
         DatasetMeta::default(),
     );
     match r {
@@ -183,15 +196,27 @@ fn data_problems(units: &str, values: &str) -> Vec<String> {
 
 #[test]
 fn unit_in_an_unknown_category() {
-    let ps = data_problems("code,name,category\nX1,Xã Một,xa\nX2,Xã Hai,huyen\n", "unit,so_may\nX1,3\n");
+    let ps = data_problems(
+        "code,name,category\nX1,Xã Một,xa\nX2,Xã Hai,huyen\n",
+        "unit,so_may\nX1,3\n",
+    );
     // Line 3, column 11 is where `huyen` starts.
-    assert_eq!(ps, ["units.csv:3:11: loại đơn vị 'huyen' không có trong bộ chỉ số bad (xa)"]);
+    assert_eq!(
+        ps,
+        ["units.csv:3:11: loại đơn vị 'huyen' không có trong bộ chỉ số bad (xa)"]
+    );
 }
 
 #[test]
 fn malformed_number_in_data() {
-    let ps = data_problems("code,name,category\nX1,Xã Một,xa\nX2,Xã Hai,xa\n", "unit,so_may\nX1,3\nX2,12a\n");
-    assert_eq!(ps, ["values.csv:3:4: đơn vị X2, cột 'so_may': \"12a\" không phải là số"]);
+    let ps = data_problems(
+        "code,name,category\nX1,Xã Một,xa\nX2,Xã Hai,xa\n",
+        "unit,so_may\nX1,3\nX2,12a\n",
+    );
+    assert_eq!(
+        ps,
+        ["values.csv:3:4: đơn vị X2, cột 'so_may': \"12a\" không phải là số"]
+    );
 }
 
 #[test]
