@@ -7,7 +7,7 @@ use std::process::ExitCode;
 
 use anyhow::{Context, Result};
 use egov_core::Lang;
-use egov_export::{Format, RenderOptions};
+use egov_export::{ChartOptions, DecisionInfo, Format, RenderOptions};
 
 use crate::load;
 
@@ -46,6 +46,21 @@ pub struct ExportArgs {
     /// Output folder.
     #[arg(long)]
     out: PathBuf,
+    /// Unit (code or name) whose profile chart is drawn against its block's median and maximum.
+    #[arg(long)]
+    unit: Option<String>,
+    /// Previous year's dataset, for the slope chart of ranks between the two years.
+    #[arg(long)]
+    previous: Option<PathBuf>,
+    /// Edition of the previous dataset (default: the same edition).
+    #[arg(long)]
+    previous_edition: Option<String>,
+    /// Decision number for the annex heading ("2870/QĐ-UBND").
+    #[arg(long)]
+    decision_number: Option<String>,
+    /// Decision date for the annex heading, dd/mm/yyyy.
+    #[arg(long, requires = "decision_number")]
+    decision_date: Option<String>,
 }
 
 pub fn build(c: &Common) -> Result<egov_core::table::Annex> {
@@ -57,7 +72,10 @@ pub fn build(c: &Common) -> Result<egov_core::table::Annex> {
 
 pub fn annex(a: AnnexArgs) -> Result<ExitCode> {
     let annex = build(&a.common)?;
-    let opts = RenderOptions { lang: a.common.lang, ..Default::default() };
+    let opts = RenderOptions {
+        lang: a.common.lang,
+        ..Default::default()
+    };
     let bytes = egov_export::render(&annex, a.format, &opts)?;
     load::emit(a.out.as_deref(), &bytes)?;
     Ok(ExitCode::SUCCESS)
@@ -65,15 +83,87 @@ pub fn annex(a: AnnexArgs) -> Result<ExitCode> {
 
 pub fn export(a: ExportArgs) -> Result<ExitCode> {
     let annex = build(&a.common)?;
-    let opts = RenderOptions { lang: a.common.lang, ..Default::default() };
-    // Render everything before writing anything.
+    let previous = match &a.previous {
+        Some(p) => Some(build(&Common {
+            edition: a
+                .previous_edition
+                .clone()
+                .unwrap_or_else(|| a.common.edition.clone()),
+            data: p.clone(),
+            lang: a.common.lang,
+        })?),
+        None => None,
+    };
+    let decision = match (&a.decision_number, &a.decision_date) {
+        (Some(number), date) => {
+            let date = date.clone().unwrap_or_default();
+            if !date.is_empty() && !is_ddmmyyyy(&date) {
+                return Err(load::InputError(format!(
+                    "--decision-date {date}: cần dạng dd/mm/yyyy"
+                ))
+                .into());
+            }
+            Some(DecisionInfo {
+                number: number.clone(),
+                date,
+                issuer: None,
+            })
+        }
+        _ => None,
+    };
+    let opts = RenderOptions {
+        lang: a.common.lang,
+        decision,
+    };
+    let chart_opts = |format| ChartOptions {
+        lang: a.common.lang,
+        format: Some(format),
+        unit: a.unit.clone(),
+        previous: previous.as_ref(),
+    };
+    // Render everything before writing anything: a failure leaves the folder untouched.
     let mut files: Vec<(String, Vec<u8>)> = Vec::new();
+    let stem = &annex.edition;
     for f in &a.format {
-        files.push((format!("{}.{}", annex.edition, f.extension()), egov_export::render(&annex, *f, &opts)?));
+        match f {
+            Format::Svg | Format::Png => {
+                files.extend(egov_export::charts(&annex, &chart_opts(*f))?)
+            }
+            // The HTML of an export is the report: the annex and its charts in one self-contained file.
+            Format::Html => files.push((
+                format!("{stem}.html"),
+                egov_export::report(&annex, &opts, &chart_opts(Format::Svg))?,
+            )),
+            _ => files.push((
+                format!("{stem}.{}", f.extension()),
+                egov_export::render(&annex, *f, &opts)?,
+            )),
+        }
+    }
+    if a.format
+        .iter()
+        .any(|f| matches!(f, Format::Csv | Format::Json))
+    {
+        files.push((
+            format!("{stem}-data-dictionary.json"),
+            egov_export::csv_out::data_dictionary(&annex, &opts)?,
+        ));
     }
     for (name, bytes) in &files {
-        load::write_atomic(&a.out.join(name), bytes).with_context(|| format!("{}", a.out.join(name).display()))?;
-        println!("{}", a.out.join(name).display());
+        let path = a.out.join(name);
+        load::write_atomic(&path, bytes).with_context(|| path.display().to_string())?;
+        println!("{}", path.display());
     }
     Ok(ExitCode::SUCCESS)
+}
+
+fn is_ddmmyyyy(s: &str) -> bool {
+    let p: Vec<&str> = s.split('/').collect();
+    p.len() == 3
+        && p[0].len() == 2
+        && p[1].len() == 2
+        && p[2].len() == 4
+        && p.iter().all(|x| x.chars().all(|c| c.is_ascii_digit()))
+        && (1..=31).contains(&p[0].parse::<u32>().unwrap_or(0))
+        && (1..=12).contains(&p[1].parse::<u32>().unwrap_or(0))
 }

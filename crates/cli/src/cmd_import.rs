@@ -33,12 +33,17 @@ fn parse_format(s: &str) -> Result<Format, String> {
         "docx" => Format::Docx,
         "xlsx" => Format::Xlsx,
         "csv" => Format::Csv,
-        other => return Err(format!("'{other}': auto, text, markdown, html, docx, xlsx, csv")),
+        other => {
+            return Err(format!(
+                "'{other}': auto, text, markdown, html, docx, xlsx, csv"
+            ));
+        }
     })
 }
 
 pub fn run(a: Args) -> Result<ExitCode> {
-    let imported = egov_import::import_path(&a.path, a.from).map_err(|e| load::InputError(e.to_string()))?;
+    let imported =
+        egov_import::import_path(&a.path, a.from).map_err(|e| load::InputError(e.to_string()))?;
     for p in &imported.problems {
         eprintln!("{}:{p}", a.path.display());
     }

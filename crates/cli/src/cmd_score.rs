@@ -80,16 +80,34 @@ pub fn score(a: ScoreArgs) -> Result<ExitCode> {
                 .iter()
                 .map(|l| json!({"code": l.code, "name": l.name, "depth": l.depth, "rule": l.rule, "inputs": l.inputs, "steps": l.steps, "points": decimal_json(l.points), "max": decimal_json(l.max), "status": status_name(l.status)}))
                 .collect();
-            serde_json::to_string_pretty(&json!({"edition": edition.id, "unit": code, "name": data.units[u].name, "nodes": v}))? + "\n"
+            serde_json::to_string_pretty(
+                &json!({"edition": edition.id, "unit": code, "name": data.units[u].name, "nodes": v}),
+            )? + "\n"
         } else {
-            let mut s = format!("{} ({}) — {}\n", data.units[u].name, code, edition.title(lang));
+            let mut s = format!(
+                "{} ({}) — {}\n",
+                data.units[u].name,
+                code,
+                edition.title(lang)
+            );
             for l in &lines {
                 let indent = "  ".repeat(l.depth);
-                let head = if l.code.is_empty() { l.name.clone() } else { format!("{} {}", l.code, l.name) };
-                let pts = if l.status == Status::NotEvaluated { lang.tr("Không đánh giá", "Not evaluated").to_string() } else { format!("{} / {}", fmt(l.points), fmt(l.max)) };
+                let head = if l.code.is_empty() {
+                    l.name.clone()
+                } else {
+                    format!("{} {}", l.code, l.name)
+                };
+                let pts = if l.status == Status::NotEvaluated {
+                    lang.tr("Không đánh giá", "Not evaluated").to_string()
+                } else {
+                    format!("{} / {}", fmt(l.points), fmt(l.max))
+                };
                 s.push_str(&format!("{indent}{head}: {pts}  [{}]\n", l.rule));
                 for i in &l.inputs {
-                    s.push_str(&format!("{indent}    {} {i}\n", lang.tr("đầu vào:", "input:")));
+                    s.push_str(&format!(
+                        "{indent}    {} {i}\n",
+                        lang.tr("đầu vào:", "input:")
+                    ));
                 }
                 for st in &l.steps {
                     s.push_str(&format!("{indent}    {st}\n"));
@@ -129,14 +147,23 @@ pub fn score(a: ScoreArgs) -> Result<ExitCode> {
                     .iter()
                     .map(|n| json!({"unit": data.units[n.unit].code, "node": edition.nodes[n.node].code, "given": decimal_json(n.given), "children_sum": decimal_json(n.children_sum)}))
                     .collect();
-                serde_json::to_string_pretty(&json!({"edition": edition.id, "units": units, "notes": notes}))? + "\n"
+                serde_json::to_string_pretty(
+                    &json!({"edition": edition.id, "units": units, "notes": notes}),
+                )? + "\n"
             }
             "csv" => {
                 let mut w = String::from("\u{feff}unit,node,points,max,status\n");
                 for u in 0..data.units.len() {
                     for (n, node) in edition.nodes.iter().enumerate() {
                         let s = scores.get(u, n);
-                        w.push_str(&format!("{},{},{},{},{}\n", data.units[u].code, node.code, s.points, s.max, status_name(s.status)));
+                        w.push_str(&format!(
+                            "{},{},{},{},{}\n",
+                            data.units[u].code,
+                            node.code,
+                            s.points,
+                            s.max,
+                            status_name(s.status)
+                        ));
                     }
                 }
                 w
@@ -144,20 +171,37 @@ pub fn score(a: ScoreArgs) -> Result<ExitCode> {
             _ => {
                 let tops: Vec<usize> = edition.nodes[0].children.clone();
                 let mut s = format!("{}\n", edition.title(lang));
-                s.push_str(&format!("{:<10} {:<40}", lang.tr("Mã", "Code"), lang.tr("Đơn vị", "Unit")));
+                s.push_str(&format!(
+                    "{:<10} {:<40}",
+                    lang.tr("Mã", "Code"),
+                    lang.tr("Đơn vị", "Unit")
+                ));
                 for &t in &tops {
                     s.push_str(&format!(" {:>8}", edition.nodes[t].code));
                 }
-                s.push_str(&format!(" {:>9} {}\n", lang.tr("Tổng", "Total"), lang.tr("Xếp loại", "Band")));
+                s.push_str(&format!(
+                    " {:>9} {}\n",
+                    lang.tr("Tổng", "Total"),
+                    lang.tr("Xếp loại", "Band")
+                ));
                 for u in 0..data.units.len() {
-                    s.push_str(&format!("{:<10} {:<40}", data.units[u].code, data.units[u].name));
+                    s.push_str(&format!(
+                        "{:<10} {:<40}",
+                        data.units[u].code, data.units[u].name
+                    ));
                     for &t in &tops {
                         let sc = scores.get(u, t);
-                        let cell = if sc.status == Status::NotEvaluated { "KĐG".to_string() } else { fmt(sc.points) };
+                        let cell = if sc.status == Status::NotEvaluated {
+                            "KĐG".to_string()
+                        } else {
+                            fmt(sc.points)
+                        };
                         s.push_str(&format!(" {cell:>8}"));
                     }
                     let t = scores.total(u);
-                    let band = engine::band(&edition, t).map(|b| lang.pick(&b.name, b.name_en.as_deref()).to_string()).unwrap_or_default();
+                    let band = engine::band(&edition, t)
+                        .map(|b| lang.pick(&b.name, b.name_en.as_deref()).to_string())
+                        .unwrap_or_default();
                     s.push_str(&format!(" {:>9} {band}\n", fmt(t.points)));
                 }
                 for n in &scores.notes {
@@ -190,28 +234,54 @@ pub fn rank(a: RankArgs) -> Result<ExitCode> {
     let node = if a.node.is_empty() {
         0
     } else {
-        edition.node(&a.node).ok_or_else(|| load::InputError(format!("không có tiêu chí '{}' trong bộ chỉ số {}", a.node, edition.id)))?
+        edition.node(&a.node).ok_or_else(|| {
+            load::InputError(format!(
+                "không có tiêu chí '{}' trong bộ chỉ số {}",
+                a.node, edition.id
+            ))
+        })?
     };
     let d = edition.decimals;
     let mut rows = Vec::new();
     for (b, block) in edition.blocks.iter().enumerate() {
         let members: Vec<usize> = (0..data.units.len())
             .filter(|&u| edition.block_of_category(data.units[u].category) == Some(b))
-            .filter(|&u| !matches!(scores.get(u, node).status, Status::NotEvaluated | Status::Excluded))
+            .filter(|&u| {
+                !matches!(
+                    scores.get(u, node).status,
+                    Status::NotEvaluated | Status::Excluded
+                )
+            })
             .collect();
         let keys: Vec<_> = members
             .iter()
             .map(|&u| {
                 let p = scores.get(u, node).points;
-                if edition.ranking.on == RankOn::Rounded { round(p, d, edition.rounding) } else { p }
+                if edition.ranking.on == RankOn::Rounded {
+                    round(p, d, edition.rounding)
+                } else {
+                    p
+                }
             })
             .collect();
         let ranks = rank::rank(&keys, edition.ranking.ties);
         let mut order: Vec<usize> = (0..members.len()).collect();
-        order.sort_by(|&x, &y| ranks[x].cmp(&ranks[y]).then_with(|| egov_core::text::compare_vi(&data.units[members[x]].name, &data.units[members[y]].name)));
+        order.sort_by(|&x, &y| {
+            ranks[x].cmp(&ranks[y]).then_with(|| {
+                egov_core::text::compare_vi(
+                    &data.units[members[x]].name,
+                    &data.units[members[y]].name,
+                )
+            })
+        });
         for i in order {
             let u = members[i];
-            rows.push((block, block.ranked.then_some(ranks[i]), u, scores.get(u, node).points));
+            rows.push((
+                block,
+                block.ranked.then_some(ranks[i]),
+                u,
+                scores.get(u, node).points,
+            ));
         }
     }
     let out = match a.format.as_str() {
@@ -220,12 +290,21 @@ pub fn rank(a: RankArgs) -> Result<ExitCode> {
                 .iter()
                 .map(|(b, r, u, p)| json!({"block": b.code, "rank": r, "unit": data.units[*u].code, "name": data.units[*u].name, "points": decimal_json(round(*p, d, edition.rounding))}))
                 .collect();
-            serde_json::to_string_pretty(&json!({"edition": edition.id, "node": edition.nodes[node].code, "ranks": v}))? + "\n"
+            serde_json::to_string_pretty(
+                &json!({"edition": edition.id, "node": edition.nodes[node].code, "ranks": v}),
+            )? + "\n"
         }
         "csv" => {
             let mut s = String::from("\u{feff}block,rank,unit,name,points\n");
             for (b, r, u, p) in &rows {
-                s.push_str(&format!("{},{},{},\"{}\",{}\n", b.code, r.map(|x| x.to_string()).unwrap_or_default(), data.units[*u].code, data.units[*u].name.replace('"', "\"\""), round(*p, d, edition.rounding)));
+                s.push_str(&format!(
+                    "{},{},{},\"{}\",{}\n",
+                    b.code,
+                    r.map(|x| x.to_string()).unwrap_or_default(),
+                    data.units[*u].code,
+                    data.units[*u].name.replace('"', "\"\""),
+                    round(*p, d, edition.rounding)
+                ));
             }
             s
         }
@@ -234,11 +313,23 @@ pub fn rank(a: RankArgs) -> Result<ExitCode> {
             let mut last = "";
             for (b, r, u, p) in &rows {
                 if b.code != last {
-                    s.push_str(&format!("\n{}{}\n", lang.pick(&b.name, b.name_en.as_deref()), if b.ranked { "" } else { lang.tr(" (không xếp hạng)", " (not ranked)") }));
+                    s.push_str(&format!(
+                        "\n{}{}\n",
+                        lang.pick(&b.name, b.name_en.as_deref()),
+                        if b.ranked {
+                            ""
+                        } else {
+                            lang.tr(" (không xếp hạng)", " (not ranked)")
+                        }
+                    ));
                     last = &b.code;
                 }
                 let r = r.map(|x| x.to_string()).unwrap_or_default();
-                s.push_str(&format!("{r:>4}  {:<40} {:>8}\n", data.units[*u].name, format_vi(*p, d, edition.rounding)));
+                s.push_str(&format!(
+                    "{r:>4}  {:<40} {:>8}\n",
+                    data.units[*u].name,
+                    format_vi(*p, d, edition.rounding)
+                ));
             }
             s
         }

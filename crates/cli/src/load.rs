@@ -22,14 +22,20 @@ pub fn shipped_ids() -> Vec<&'static str> {
 /// An edition by shipped id, or by path to a TOML file.
 pub fn edition(spec: &str) -> Result<Edition> {
     if let Some((id, text)) = shipped::SHIPPED.iter().find(|(id, _)| *id == spec) {
-        return Edition::from_toml(text, &format!("data/editions/{id}.toml")).map_err(|e| anyhow::anyhow!("{e}"));
+        return Edition::from_toml(text, &format!("data/editions/{id}.toml"))
+            .map_err(|e| anyhow::anyhow!("{e}"));
     }
     let path = Path::new(spec);
     if path.exists() {
-        let text = fs::read_to_string(path).with_context(|| format!("không đọc được {}", path.display()))?;
-        return Edition::from_toml(&text, &path.display().to_string()).map_err(|e| anyhow::anyhow!("{e}"));
+        let text = fs::read_to_string(path)
+            .with_context(|| format!("không đọc được {}", path.display()))?;
+        return Edition::from_toml(&text, &path.display().to_string())
+            .map_err(|e| anyhow::anyhow!("{e}"));
     }
-    bail!("không có bộ chỉ số '{spec}' (có sẵn: {}; hoặc đường dẫn tới tệp .toml)", shipped_ids().join(", "))
+    bail!(
+        "không có bộ chỉ số '{spec}' (có sẵn: {}; hoặc đường dẫn tới tệp .toml)",
+        shipped_ids().join(", ")
+    )
 }
 
 /// Reads `dataset.toml` beside the data, if any.
@@ -39,9 +45,14 @@ fn meta(dir: &Path) -> Result<DatasetMeta> {
         return Ok(DatasetMeta::default());
     }
     let text = fs::read_to_string(&p).with_context(|| format!("không đọc được {}", p.display()))?;
-    let v: toml::Table = toml::from_str(&text).map_err(|e| anyhow::anyhow!("{}: {e}", p.display()))?;
+    let v: toml::Table =
+        toml::from_str(&text).map_err(|e| anyhow::anyhow!("{}: {e}", p.display()))?;
     let get = |k: &str| v.get(k).and_then(|x| x.as_str()).map(str::to_string);
-    Ok(DatasetMeta { edition: get("edition"), title: get("title"), source: get("source") })
+    Ok(DatasetMeta {
+        edition: get("edition"),
+        title: get("title"),
+        source: get("source"),
+    })
 }
 
 /// The dataset at `path` (a folder or a `.json` file), validated against `edition`.
@@ -49,23 +60,42 @@ pub fn dataset(edition: &Edition, path: &Path) -> Result<Dataset> {
     let ds = if path.is_dir() {
         let units_p = path.join("units.csv");
         let values_p = path.join("values.csv");
-        let units = fs::read_to_string(&units_p).with_context(|| format!("không đọc được {}", units_p.display()))?;
-        let values = fs::read_to_string(&values_p).with_context(|| format!("không đọc được {}", values_p.display()))?;
+        let units = fs::read_to_string(&units_p)
+            .with_context(|| format!("không đọc được {}", units_p.display()))?;
+        let values = fs::read_to_string(&values_p)
+            .with_context(|| format!("không đọc được {}", values_p.display()))?;
         let m = meta(path)?;
         if let Some(e) = &m.edition {
             if e != &edition.id {
-                bail!("{}: bộ dữ liệu dành cho bộ chỉ số '{e}', không phải '{}'", path.join("dataset.toml").display(), edition.id);
+                bail!(
+                    "{}: bộ dữ liệu dành cho bộ chỉ số '{e}', không phải '{}'",
+                    path.join("dataset.toml").display(),
+                    edition.id
+                );
             }
         }
         Dataset::from_csv(
             edition,
-            Source { name: &units_p.display().to_string(), text: &units },
-            Source { name: &values_p.display().to_string(), text: &values },
+            Source {
+                name: &units_p.display().to_string(),
+                text: &units,
+            },
+            Source {
+                name: &values_p.display().to_string(),
+                text: &values,
+            },
             m,
         )
     } else {
-        let text = fs::read_to_string(path).with_context(|| format!("không đọc được {}", path.display()))?;
-        Dataset::from_json(edition, Source { name: &path.display().to_string(), text: &text })
+        let text = fs::read_to_string(path)
+            .with_context(|| format!("không đọc được {}", path.display()))?;
+        Dataset::from_json(
+            edition,
+            Source {
+                name: &path.display().to_string(),
+                text: &text,
+            },
+        )
     };
     ds.map_err(|e| anyhow::Error::new(InputError(e.to_string())))
 }
@@ -83,11 +113,21 @@ impl std::error::Error for InputError {}
 
 /// Writes `bytes` to `path` through a temporary file in the same folder and a rename.
 pub fn write_atomic(path: &Path, bytes: &[u8]) -> Result<()> {
-    let dir = path.parent().filter(|p| !p.as_os_str().is_empty()).unwrap_or(Path::new("."));
+    let dir = path
+        .parent()
+        .filter(|p| !p.as_os_str().is_empty())
+        .unwrap_or(Path::new("."));
     fs::create_dir_all(dir).with_context(|| format!("không tạo được thư mục {}", dir.display()))?;
-    let tmp: PathBuf = dir.join(format!(".{}.tmp-{}", path.file_name().and_then(|n| n.to_str()).unwrap_or("out"), std::process::id()));
-    let mut f = fs::File::create(&tmp).with_context(|| format!("không ghi được {}", tmp.display()))?;
-    f.write_all(bytes).and_then(|_| f.sync_all()).with_context(|| format!("không ghi được {}", tmp.display()))?;
+    let tmp: PathBuf = dir.join(format!(
+        ".{}.tmp-{}",
+        path.file_name().and_then(|n| n.to_str()).unwrap_or("out"),
+        std::process::id()
+    ));
+    let mut f =
+        fs::File::create(&tmp).with_context(|| format!("không ghi được {}", tmp.display()))?;
+    f.write_all(bytes)
+        .and_then(|_| f.sync_all())
+        .with_context(|| format!("không ghi được {}", tmp.display()))?;
     fs::rename(&tmp, path).with_context(|| format!("không ghi được {}", path.display()))?;
     Ok(())
 }

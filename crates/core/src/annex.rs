@@ -27,12 +27,24 @@ pub fn build(edition: &Edition, data: &Dataset, scores: &Scores, lang: Lang) -> 
         edition: edition.id.clone(),
         title,
         subtitle: edition.annex.subtitle.clone(),
-        tables: edition.annex.tables.iter().map(|t| build_table(edition, data, scores, t, lang)).collect(),
+        tables: edition
+            .annex
+            .tables
+            .iter()
+            .map(|t| build_table(edition, data, scores, t, lang))
+            .collect(),
     }
 }
 
 /// A value as the table shows it, exact (before rounding), or why there is none.
-fn shown(edition: &Edition, scores: &Scores, data: &Dataset, u: usize, src: &ColumnSource, show: Show) -> Result<Decimal, Cell> {
+fn shown(
+    edition: &Edition,
+    scores: &Scores,
+    data: &Dataset,
+    u: usize,
+    src: &ColumnSource,
+    show: Show,
+) -> Result<Decimal, Cell> {
     match src {
         ColumnSource::Node(n) => {
             let s = scores.get(u, *n);
@@ -43,7 +55,11 @@ fn shown(edition: &Edition, scores: &Scores, data: &Dataset, u: usize, src: &Col
                     Show::Points => Ok(s.points),
                     Show::Fraction => {
                         let max = edition.nodes[*n].max;
-                        if max > Decimal::ZERO { Ok(s.points / max) } else { Err(Cell::Blank) }
+                        if max > Decimal::ZERO {
+                            Ok(s.points / max)
+                        } else {
+                            Err(Cell::Blank)
+                        }
                     }
                 },
             }
@@ -56,7 +72,13 @@ fn shown(edition: &Edition, scores: &Scores, data: &Dataset, u: usize, src: &Col
     }
 }
 
-fn build_table(edition: &Edition, data: &Dataset, scores: &Scores, t: &TableLayout, lang: Lang) -> Table {
+fn build_table(
+    edition: &Edition,
+    data: &Dataset,
+    scores: &Scores,
+    t: &TableLayout,
+    lang: Lang,
+) -> Table {
     let columns: Vec<Column> = t
         .columns
         .iter()
@@ -64,16 +86,33 @@ fn build_table(edition: &Edition, data: &Dataset, scores: &Scores, t: &TableLayo
             let (label, node) = match &c.source {
                 ColumnSource::Node(n) => {
                     let node = &edition.nodes[*n];
-                    (lang.pick(c.label.as_deref().unwrap_or(&node.name), c.label_en.as_deref().or(node.name_en.as_deref())).to_string(), Some(node.code.clone()))
+                    (
+                        lang.pick(
+                            c.label.as_deref().unwrap_or(&node.name),
+                            c.label_en.as_deref().or(node.name_en.as_deref()),
+                        )
+                        .to_string(),
+                        Some(node.code.clone()),
+                    )
                 }
                 ColumnSource::Input(i) => {
                     let inp = &edition.inputs[*i];
-                    (lang.pick(c.label.as_deref().unwrap_or(&inp.name), c.label_en.as_deref().or(inp.name_en.as_deref())).to_string(), None)
+                    (
+                        lang.pick(
+                            c.label.as_deref().unwrap_or(&inp.name),
+                            c.label_en.as_deref().or(inp.name_en.as_deref()),
+                        )
+                        .to_string(),
+                        None,
+                    )
                 }
             };
             Column {
                 label,
-                group: t.column_group.as_deref().map(|g| lang.pick(g, t.column_group_en.as_deref()).to_string()),
+                group: t
+                    .column_group
+                    .as_deref()
+                    .map(|g| lang.pick(g, t.column_group_en.as_deref()).to_string()),
                 node,
                 decimals: Some(c.decimals),
             }
@@ -84,29 +123,46 @@ fn build_table(edition: &Edition, data: &Dataset, scores: &Scores, t: &TableLayo
     let mut tt = 0u32;
     let total_src = ColumnSource::Node(t.node);
     for (k, section) in t.sections.iter().enumerate() {
-        let block_id = section.label.clone().unwrap_or_else(|| format!("{}", k + 1));
+        let block_id = section
+            .label
+            .clone()
+            .unwrap_or_else(|| format!("{}", k + 1));
         blocks.push(Block {
             id: block_id.clone(),
             label: section.label.clone(),
-            title: section.title.as_deref().map(|s| lang.pick(s, section.title_en.as_deref()).to_string()),
+            title: section
+                .title
+                .as_deref()
+                .map(|s| lang.pick(s, section.title_en.as_deref()).to_string()),
             ranked: section.ranked,
             pos: None,
         });
         if t.numbering == Numbering::PerSection {
             tt = 0;
         }
-        let members: Vec<usize> = (0..data.units.len()).filter(|&u| section.categories.contains(&data.units[u].category)).collect();
+        let members: Vec<usize> = (0..data.units.len())
+            .filter(|&u| section.categories.contains(&data.units[u].category))
+            .collect();
         // Exact and rounded totals.
         let totals: Vec<Result<(Decimal, Decimal), Cell>> = members
             .iter()
-            .map(|&u| shown(edition, scores, data, u, &total_src, t.show).map(|x| (x, round(x, t.decimals, edition.rounding))))
+            .map(|&u| {
+                shown(edition, scores, data, u, &total_src, t.show)
+                    .map(|x| (x, round(x, t.decimals, edition.rounding)))
+            })
             .collect();
-        let ranked_idx: Vec<usize> = (0..members.len()).filter(|&i| section.ranked && totals[i].is_ok()).collect();
+        let ranked_idx: Vec<usize> = (0..members.len())
+            .filter(|&i| section.ranked && totals[i].is_ok())
+            .collect();
         let keys: Vec<Decimal> = ranked_idx
             .iter()
             .map(|&i| {
                 let (exact, rounded) = *totals[i].as_ref().expect("filtered to values");
-                if t.ranking.on == RankOn::Rounded { rounded } else { exact }
+                if t.ranking.on == RankOn::Rounded {
+                    rounded
+                } else {
+                    exact
+                }
             })
             .collect();
         let ranks = rank(&keys, t.ranking.ties);
@@ -120,9 +176,9 @@ fn build_table(edition: &Edition, data: &Dataset, scores: &Scores, t: &TableLayo
             let kb = rank_of[b].map(|r| (0, r)).unwrap_or((1, 0));
             let va = totals[a].as_ref().map(|x| x.0).ok();
             let vb = totals[b].as_ref().map(|x| x.0).ok();
-            ka.cmp(&kb)
-                .then_with(|| vb.cmp(&va))
-                .then_with(|| crate::text::compare_vi(&data.units[members[a]].name, &data.units[members[b]].name))
+            ka.cmp(&kb).then_with(|| vb.cmp(&va)).then_with(|| {
+                crate::text::compare_vi(&data.units[members[a]].name, &data.units[members[b]].name)
+            })
         });
         for i in order {
             let u = members[i];
@@ -147,7 +203,9 @@ fn build_table(edition: &Edition, data: &Dataset, scores: &Scores, t: &TableLayo
                 unit_code: Some(data.units[u].code.clone()),
                 values,
                 total: Entry::computed(total),
-                rank: rank_of[i].map(RankCell::Ranked).unwrap_or(RankCell::Unranked),
+                rank: rank_of[i]
+                    .map(RankCell::Ranked)
+                    .unwrap_or(RankCell::Unranked),
                 rank_raw: None,
                 rank_pos: None,
                 block: Some(block_id.clone()),
@@ -160,7 +218,10 @@ fn build_table(edition: &Edition, data: &Dataset, scores: &Scores, t: &TableLayo
     Table {
         id: t.id.clone(),
         title: lang.pick(&t.title, t.title_en.as_deref()).to_string(),
-        part: t.part.as_deref().map(|p| lang.pick(p, t.part_en.as_deref()).to_string()),
+        part: t
+            .part
+            .as_deref()
+            .map(|p| lang.pick(p, t.part_en.as_deref()).to_string()),
         columns,
         total_label: match (&t.total_label, lang) {
             (Some(l), _) => lang.pick(l, t.total_label_en.as_deref()).to_string(),
@@ -171,7 +232,9 @@ fn build_table(edition: &Edition, data: &Dataset, scores: &Scores, t: &TableLayo
         blocks,
         rows,
         column_numbers: if t.column_numbers {
-            (1..=t.columns.len() + 4).map(|k| Entry::computed(Cell::Text(format!("({k})")))).collect()
+            (1..=t.columns.len() + 4)
+                .map(|k| Entry::computed(Cell::Text(format!("({k})"))))
+                .collect()
         } else {
             Vec::new()
         },

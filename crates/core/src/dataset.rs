@@ -94,7 +94,11 @@ pub struct DataProblem {
 
 impl fmt::Display for DataProblem {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(f, "{}:{}:{}: {}", self.file, self.line, self.column, self.message)
+        write!(
+            f,
+            "{}:{}:{}: {}",
+            self.file, self.line, self.column, self.message
+        )
     }
 }
 
@@ -138,7 +142,12 @@ struct Problems {
 impl Problems {
     fn push(&mut self, file: &str, line: usize, column: usize, message: impl Into<String>) {
         if self.list.len() < MAX_PROBLEMS {
-            self.list.push(DataProblem { file: file.to_string(), line, column, message: message.into() });
+            self.list.push(DataProblem {
+                file: file.to_string(),
+                line,
+                column,
+                message: message.into(),
+            });
         } else {
             self.more += 1;
         }
@@ -153,14 +162,22 @@ enum Key {
 }
 
 fn resolve_key(edition: &Edition, key: &str) -> Option<Key> {
-    edition.input(key).map(Key::Input).or_else(|| edition.node(key).map(Key::Node))
+    edition
+        .input(key)
+        .map(Key::Input)
+        .or_else(|| edition.node(key).map(Key::Node))
 }
 
 /// Markers that mean "not applicable to this unit". Compared after NFC and lower-casing.
 fn is_na_marker(s: &str) -> bool {
     matches!(
         s.to_lowercase().as_str(),
-        "na" | "n/a" | "kad" | "không áp dụng" | "không đánh giá" | "not applicable" | "not evaluated"
+        "na" | "n/a"
+            | "kad"
+            | "không áp dụng"
+            | "không đánh giá"
+            | "not applicable"
+            | "not evaluated"
     )
 }
 
@@ -201,23 +218,29 @@ fn parse_cell(edition: &Edition, key: Key, raw: &str) -> Result<Value, String> {
                     if d < min {
                         return Err(format!("giá trị {s} nhỏ hơn mức tối thiểu {min}"));
                     }
-                    if let Some(max) = input.max {
-                        if d > max {
-                            return Err(format!("giá trị {s} lớn hơn mức tối đa {max}"));
-                        }
+                    if let Some(max) = input.max
+                        && d > max
+                    {
+                        return Err(format!("giá trị {s} lớn hơn mức tối đa {max}"));
                     }
                     Ok(Value::Number(d))
                 }
                 InputKind::YesNo => match s.to_lowercase().as_str() {
                     "có" | "co" | "yes" | "true" | "1" | "x" | "đạt" => Ok(Value::Bool(true)),
-                    "không" | "khong" | "no" | "false" | "0" | "không đạt" => Ok(Value::Bool(false)),
+                    "không" | "khong" | "no" | "false" | "0" | "không đạt" => {
+                        Ok(Value::Bool(false))
+                    }
                     _ => Err(format!("\"{s}\" không phải Có/Không")),
                 },
                 InputKind::Choice(choices) => {
                     let low = s.to_lowercase();
-                    choices.iter().position(|c| c.to_lowercase() == low).map(Value::Choice).ok_or_else(|| {
-                        format!("\"{s}\" không phải một phương án ({})", choices.join(" / "))
-                    })
+                    choices
+                        .iter()
+                        .position(|c| c.to_lowercase() == low)
+                        .map(Value::Choice)
+                        .ok_or_else(|| {
+                            format!("\"{s}\" không phải một phương án ({})", choices.join(" / "))
+                        })
                 }
             }
         }
@@ -253,15 +276,30 @@ fn field_column(src: &str, start: usize, field: usize) -> usize {
 
 fn csv_reader(text: &str) -> csv::Reader<&[u8]> {
     let text = text.strip_prefix('\u{feff}').unwrap_or(text);
-    csv::ReaderBuilder::new().has_headers(true).flexible(true).from_reader(text.as_bytes())
+    csv::ReaderBuilder::new()
+        .has_headers(true)
+        .flexible(true)
+        .from_reader(text.as_bytes())
 }
 
 impl Dataset {
     /// Parses units and values CSV. Both are checked fully before anything is returned.
-    pub fn from_csv(edition: &Edition, units: Source<'_>, values: Source<'_>, meta: DatasetMeta) -> Result<Dataset, DataError> {
-        let mut problems = Problems { list: Vec::new(), more: 0 };
+    pub fn from_csv(
+        edition: &Edition,
+        units: Source<'_>,
+        values: Source<'_>,
+        meta: DatasetMeta,
+    ) -> Result<Dataset, DataError> {
+        let mut problems = Problems {
+            list: Vec::new(),
+            more: 0,
+        };
         let units_list = parse_units_csv(edition, units, &mut problems);
-        let index: HashMap<&str, usize> = units_list.iter().enumerate().map(|(i, u)| (u.code.as_str(), i)).collect();
+        let index: HashMap<&str, usize> = units_list
+            .iter()
+            .enumerate()
+            .map(|(i, u)| (u.code.as_str(), i))
+            .collect();
         let mut ds = Dataset {
             meta,
             n_inputs: edition.inputs.len(),
@@ -276,12 +314,20 @@ impl Dataset {
 
     /// Parses the JSON form: `{"units": [{"code","name","category","flags"}], "values": {"UNIT": {"key": value}}}`.
     pub fn from_json(edition: &Edition, src: Source<'_>) -> Result<Dataset, DataError> {
-        let mut problems = Problems { list: Vec::new(), more: 0 };
+        let mut problems = Problems {
+            list: Vec::new(),
+            more: 0,
+        };
         let text = crate::text::nfc(src.text.strip_prefix('\u{feff}').unwrap_or(src.text));
         let doc: serde_json::Value = match serde_json::from_str(&text) {
             Ok(v) => v,
             Err(e) => {
-                problems.push(src.name, e.line(), e.column(), format!("JSON không hợp lệ: {e}"));
+                problems.push(
+                    src.name,
+                    e.line(),
+                    e.column(),
+                    format!("JSON không hợp lệ: {e}"),
+                );
                 return finish_err(problems);
             }
         };
@@ -302,29 +348,63 @@ impl Dataset {
             Some(arr) => {
                 let mut cursor = locate("units", 0).2;
                 for u in arr {
-                    let code = u.get("code").and_then(|c| c.as_str()).map(clean).unwrap_or_default();
+                    let code = u
+                        .get("code")
+                        .and_then(|c| c.as_str())
+                        .map(clean)
+                        .unwrap_or_default();
                     let (line, col, at) = locate(&code, cursor);
                     cursor = at;
-                    let name = u.get("name").and_then(|c| c.as_str()).map(clean).unwrap_or_default();
-                    let cat = u.get("category").and_then(|c| c.as_str()).map(clean).unwrap_or_default();
+                    let name = u
+                        .get("name")
+                        .and_then(|c| c.as_str())
+                        .map(clean)
+                        .unwrap_or_default();
+                    let cat = u
+                        .get("category")
+                        .and_then(|c| c.as_str())
+                        .map(clean)
+                        .unwrap_or_default();
                     let flags: Vec<String> = u
                         .get("flags")
                         .and_then(|f| f.as_array())
                         .map(|a| a.iter().filter_map(|x| x.as_str()).map(clean).collect())
                         .unwrap_or_default();
-                    if let Some(unit) = check_unit(edition, code, name, &cat, flags, |m| problems.push(src.name, line, col, m), &mut seen, line) {
+                    if let Some(unit) = check_unit(
+                        edition,
+                        code,
+                        name,
+                        &cat,
+                        flags,
+                        |m| problems.push(src.name, line, col, m),
+                        &mut seen,
+                        line,
+                    ) {
                         units.push(unit);
                     }
                 }
             }
             None => problems.push(src.name, 1, 1, "thiếu danh sách \"units\""),
         }
-        let index: HashMap<&str, usize> = units.iter().enumerate().map(|(i, u)| (u.code.as_str(), i)).collect();
+        let index: HashMap<&str, usize> = units
+            .iter()
+            .enumerate()
+            .map(|(i, u)| (u.code.as_str(), i))
+            .collect();
         let mut ds = Dataset {
             meta: DatasetMeta {
-                edition: doc.get("edition").and_then(|e| e.as_str()).map(str::to_string),
-                title: doc.get("title").and_then(|e| e.as_str()).map(str::to_string),
-                source: doc.get("source").and_then(|e| e.as_str()).map(str::to_string),
+                edition: doc
+                    .get("edition")
+                    .and_then(|e| e.as_str())
+                    .map(str::to_string),
+                title: doc
+                    .get("title")
+                    .and_then(|e| e.as_str())
+                    .map(str::to_string),
+                source: doc
+                    .get("source")
+                    .and_then(|e| e.as_str())
+                    .map(str::to_string),
             },
             n_inputs: edition.inputs.len(),
             inputs: vec![Value::Missing; units.len() * edition.inputs.len()],
@@ -337,11 +417,21 @@ impl Dataset {
                 let (uline, ucol, at) = locate(ucode, cursor);
                 cursor = at;
                 let Some(&ui) = index.get(clean(ucode).as_str()) else {
-                    problems.push(src.name, uline, ucol, format!("đơn vị '{ucode}' không có trong danh sách đơn vị"));
+                    problems.push(
+                        src.name,
+                        uline,
+                        ucol,
+                        format!("đơn vị '{ucode}' không có trong danh sách đơn vị"),
+                    );
                     continue;
                 };
                 let Some(kv) = kv.as_object() else {
-                    problems.push(src.name, uline, ucol, "giá trị của một đơn vị phải là một đối tượng {\"mã\": giá trị}");
+                    problems.push(
+                        src.name,
+                        uline,
+                        ucol,
+                        "giá trị của một đơn vị phải là một đối tượng {\"mã\": giá trị}",
+                    );
                     continue;
                 };
                 let mut kcursor = at;
@@ -349,22 +439,46 @@ impl Dataset {
                     let (line, col, kat) = locate(key, kcursor);
                     kcursor = kat;
                     let Some(k) = resolve_key(edition, &clean(key)) else {
-                        problems.push(src.name, line, col, format!("'{key}' không phải chỉ tiêu hay tiêu chí của bộ chỉ số {}", edition.id));
+                        problems.push(
+                            src.name,
+                            line,
+                            col,
+                            format!(
+                                "'{key}' không phải chỉ tiêu hay tiêu chí của bộ chỉ số {}",
+                                edition.id
+                            ),
+                        );
                         continue;
                     };
                     let raw = match v {
                         serde_json::Value::Null => String::new(),
-                        serde_json::Value::Bool(b) => if *b { "có".into() } else { "không".into() },
+                        serde_json::Value::Bool(b) => {
+                            if *b {
+                                "có".into()
+                            } else {
+                                "không".into()
+                            }
+                        }
                         serde_json::Value::Number(n) => n.to_string(),
                         serde_json::Value::String(s) => s.clone(),
                         _ => {
-                            problems.push(src.name, line, col, format!("giá trị của '{key}' phải là số, chữ hoặc null"));
+                            problems.push(
+                                src.name,
+                                line,
+                                col,
+                                format!("giá trị của '{key}' phải là số, chữ hoặc null"),
+                            );
                             continue;
                         }
                     };
                     match parse_cell(edition, k, &raw) {
                         Ok(val) => ds.set(ui, k, val),
-                        Err(m) => problems.push(src.name, line, col, format!("đơn vị {ucode}, '{key}': {m}")),
+                        Err(m) => problems.push(
+                            src.name,
+                            line,
+                            col,
+                            format!("đơn vị {ucode}, '{key}': {m}"),
+                        ),
                     }
                 }
             }
@@ -386,12 +500,21 @@ impl Dataset {
 }
 
 fn finish(ds: Dataset, problems: Problems) -> Result<Dataset, DataError> {
-    if problems.list.is_empty() { Ok(ds) } else { finish_err(problems) }
+    if problems.list.is_empty() {
+        Ok(ds)
+    } else {
+        finish_err(problems)
+    }
 }
 
 fn finish_err<T>(mut problems: Problems) -> Result<T, DataError> {
-    problems.list.sort_by(|a, b| (a.file.as_str(), a.line, a.column).cmp(&(b.file.as_str(), b.line, b.column)));
-    Err(DataError { problems: problems.list, more: problems.more })
+    problems.list.sort_by(|a, b| {
+        (a.file.as_str(), a.line, a.column).cmp(&(b.file.as_str(), b.line, b.column))
+    });
+    Err(DataError {
+        problems: problems.list,
+        more: problems.more,
+    })
 }
 
 #[allow(clippy::too_many_arguments)]
@@ -417,10 +540,19 @@ fn check_unit(
         report(format!("đơn vị '{code}' thiếu tên"));
     }
     match edition.category(category) {
-        Some(c) => Some(Unit { code, name, category: c, flags }),
+        Some(c) => Some(Unit {
+            code,
+            name,
+            category: c,
+            flags,
+        }),
         None => {
             let known: Vec<&str> = edition.categories.iter().map(|c| c.code.as_str()).collect();
-            report(format!("loại đơn vị '{category}' không có trong bộ chỉ số {} ({})", edition.id, known.join(", ")));
+            report(format!(
+                "loại đơn vị '{category}' không có trong bộ chỉ số {} ({})",
+                edition.id,
+                known.join(", ")
+            ));
             None
         }
     }
@@ -436,10 +568,17 @@ fn parse_units_csv(edition: &Edition, src: Source<'_>, problems: &mut Problems) 
         }
     };
     let col = |names: &[&str]| headers.iter().position(|h| names.contains(&h.as_str()));
-    let (Some(c_code), Some(c_name), Some(c_cat)) =
-        (col(&["code", "mã", "ma"]), col(&["name", "tên", "ten", "đơn vị"]), col(&["category", "loại", "loai"]))
-    else {
-        problems.push(src.name, 1, 1, "tệp đơn vị cần các cột code, name, category (và flags nếu có)");
+    let (Some(c_code), Some(c_name), Some(c_cat)) = (
+        col(&["code", "mã", "ma"]),
+        col(&["name", "tên", "ten", "đơn vị"]),
+        col(&["category", "loại", "loai"]),
+    ) else {
+        problems.push(
+            src.name,
+            1,
+            1,
+            "tệp đơn vị cần các cột code, name, category (và flags nếu có)",
+        );
         return Vec::new();
     };
     let c_flags = col(&["flags", "cờ"]);
@@ -459,22 +598,51 @@ fn parse_units_csv(edition: &Edition, src: Source<'_>, problems: &mut Problems) 
         let line = pos.line() as usize;
         let start = pos.byte() as usize + offset;
         let get = |i: usize| rec.get(i).map(clean).unwrap_or_default();
-        if rec.iter().all(|f| crate::text::is_blank(f)) {
+        if rec.iter().all(crate::text::is_blank) {
             continue;
         }
         let flags = c_flags
-            .map(|i| get(i).split([';', ' ']).filter(|s| !s.is_empty()).map(str::to_string).collect())
+            .map(|i| {
+                get(i)
+                    .split([';', ' '])
+                    .filter(|s| !s.is_empty())
+                    .map(str::to_string)
+                    .collect()
+            })
             .unwrap_or_default();
         let cat = get(c_cat);
-        let column = field_column(src.text, start, if edition.category(&cat).is_none() { c_cat } else { c_code });
-        if let Some(u) = check_unit(edition, get(c_code), get(c_name), &cat, flags, |m| problems.push(src.name, line, column, m), &mut seen, line) {
+        let column = field_column(
+            src.text,
+            start,
+            if edition.category(&cat).is_none() {
+                c_cat
+            } else {
+                c_code
+            },
+        );
+        if let Some(u) = check_unit(
+            edition,
+            get(c_code),
+            get(c_name),
+            &cat,
+            flags,
+            |m| problems.push(src.name, line, column, m),
+            &mut seen,
+            line,
+        ) {
             units.push(u);
         }
     }
     units
 }
 
-fn parse_values_csv(edition: &Edition, src: Source<'_>, index: &HashMap<&str, usize>, ds: &mut Dataset, problems: &mut Problems) {
+fn parse_values_csv(
+    edition: &Edition,
+    src: Source<'_>,
+    index: &HashMap<&str, usize>,
+    ds: &mut Dataset,
+    problems: &mut Problems,
+) {
     let mut rdr = csv_reader(src.text);
     let offset = src.text.len() - src.text.strip_prefix('\u{feff}').unwrap_or(src.text).len();
     let headers: Vec<String> = match rdr.headers() {
@@ -485,8 +653,15 @@ fn parse_values_csv(edition: &Edition, src: Source<'_>, index: &HashMap<&str, us
         }
     };
     let lower: Vec<String> = headers.iter().map(|h| h.to_lowercase()).collect();
-    if lower.first().map(String::as_str) != Some("unit") && lower.first().map(String::as_str) != Some("đơn vị") {
-        problems.push(src.name, 1, 1, "cột đầu tiên của tệp giá trị phải là 'unit' (mã đơn vị)");
+    if lower.first().map(String::as_str) != Some("unit")
+        && lower.first().map(String::as_str) != Some("đơn vị")
+    {
+        problems.push(
+            src.name,
+            1,
+            1,
+            "cột đầu tiên của tệp giá trị phải là 'unit' (mã đơn vị)",
+        );
         return;
     }
     let long = lower.len() == 3 && (lower[1] == "key" || lower[1] == "code") && lower[2] == "value";
@@ -496,7 +671,12 @@ fn parse_values_csv(edition: &Edition, src: Source<'_>, index: &HashMap<&str, us
         let mut seen = HashMap::new();
         for (i, h) in headers.iter().enumerate().skip(1) {
             if let Some(prev) = seen.insert(h.clone(), i) {
-                problems.push(src.name, 1, field_column(src.text, offset, i), format!("cột '{h}' lặp lại (đã có ở cột {})", prev + 1));
+                problems.push(
+                    src.name,
+                    1,
+                    field_column(src.text, offset, i),
+                    format!("cột '{h}' lặp lại (đã có ở cột {})", prev + 1),
+                );
                 continue;
             }
             match resolve_key(edition, h) {
@@ -505,7 +685,10 @@ fn parse_values_csv(edition: &Edition, src: Source<'_>, index: &HashMap<&str, us
                     src.name,
                     1,
                     field_column(src.text, offset, i),
-                    format!("cột '{h}' không phải chỉ tiêu hay tiêu chí của bộ chỉ số {}", edition.id),
+                    format!(
+                        "cột '{h}' không phải chỉ tiêu hay tiêu chí của bộ chỉ số {}",
+                        edition.id
+                    ),
                 ),
             }
         }
@@ -522,7 +705,10 @@ fn parse_values_csv(edition: &Edition, src: Source<'_>, index: &HashMap<&str, us
                 continue;
             }
         }
-        let pos = record.position().cloned().unwrap_or_else(csv::Position::new);
+        let pos = record
+            .position()
+            .cloned()
+            .unwrap_or_else(csv::Position::new);
         let line = pos.line() as usize;
         let start = pos.byte() as usize + offset;
         if record.iter().all(crate::text::is_blank) {
@@ -530,41 +716,78 @@ fn parse_values_csv(edition: &Edition, src: Source<'_>, index: &HashMap<&str, us
         }
         let ucode = clean(record.get(0).unwrap_or(""));
         let Some(&ui) = index.get(ucode.as_str()) else {
-            problems.push(src.name, line, 1, format!("đơn vị '{ucode}' không có trong danh sách đơn vị"));
+            problems.push(
+                src.name,
+                line,
+                1,
+                format!("đơn vị '{ucode}' không có trong danh sách đơn vị"),
+            );
             continue;
         };
         if long {
             let key = clean(record.get(1).unwrap_or(""));
             let dup = format!("{ucode}\u{0}{key}");
             if let Some(prev) = seen_rows.insert(dup, line) {
-                problems.push(src.name, line, field_column(src.text, start, 1), format!("'{key}' của đơn vị {ucode} đã có ở dòng {prev}"));
+                problems.push(
+                    src.name,
+                    line,
+                    field_column(src.text, start, 1),
+                    format!("'{key}' của đơn vị {ucode} đã có ở dòng {prev}"),
+                );
                 continue;
             }
             match resolve_key(edition, &key) {
                 Some(k) => match parse_cell(edition, k, record.get(2).unwrap_or("")) {
                     Ok(v) => ds.set(ui, k, v),
-                    Err(m) => problems.push(src.name, line, field_column(src.text, start, 2), format!("đơn vị {ucode}, '{key}': {m}")),
+                    Err(m) => problems.push(
+                        src.name,
+                        line,
+                        field_column(src.text, start, 2),
+                        format!("đơn vị {ucode}, '{key}': {m}"),
+                    ),
                 },
                 None => problems.push(
                     src.name,
                     line,
                     field_column(src.text, start, 1),
-                    format!("'{key}' không phải chỉ tiêu hay tiêu chí của bộ chỉ số {}", edition.id),
+                    format!(
+                        "'{key}' không phải chỉ tiêu hay tiêu chí của bộ chỉ số {}",
+                        edition.id
+                    ),
                 ),
             }
         } else {
             if let Some(prev) = seen_rows.insert(ucode.clone(), line) {
-                problems.push(src.name, line, 1, format!("đơn vị '{ucode}' đã có ở dòng {prev}"));
+                problems.push(
+                    src.name,
+                    line,
+                    1,
+                    format!("đơn vị '{ucode}' đã có ở dòng {prev}"),
+                );
                 continue;
             }
             if record.len() > headers.len() {
-                problems.push(src.name, line, field_column(src.text, start, headers.len()), format!("dòng có {} ô, tiêu đề chỉ có {} cột", record.len(), headers.len()));
+                problems.push(
+                    src.name,
+                    line,
+                    field_column(src.text, start, headers.len()),
+                    format!(
+                        "dòng có {} ô, tiêu đề chỉ có {} cột",
+                        record.len(),
+                        headers.len()
+                    ),
+                );
             }
             for (i, cell) in record.iter().enumerate().skip(1).take(headers.len() - 1) {
                 let Some(k) = keys[i] else { continue };
                 match parse_cell(edition, k, cell) {
                     Ok(v) => ds.set(ui, k, v),
-                    Err(m) => problems.push(src.name, line, field_column(src.text, start, i), format!("đơn vị {ucode}, cột '{}': {m}", headers[i])),
+                    Err(m) => problems.push(
+                        src.name,
+                        line,
+                        field_column(src.text, start, i),
+                        format!("đơn vị {ucode}, cột '{}': {m}", headers[i]),
+                    ),
                 }
             }
         }

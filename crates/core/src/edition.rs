@@ -212,15 +212,32 @@ pub enum Rule {
     /// Expert points given directly, marked as manual in explanations.
     Manual,
     /// a ÷ b × max, clamped to [0, max]; `denominator` may be a constant.
-    Ratio { numerator: usize, denominator: Operand },
+    Ratio {
+        numerator: usize,
+        denominator: Operand,
+    },
     /// Có → `yes` points (default max), Không → `no` points (default 0).
-    YesNo { input: usize, yes: Decimal, no: Decimal },
+    YesNo {
+        input: usize,
+        yes: Decimal,
+        no: Decimal,
+    },
     /// The first step (highest threshold first) whose threshold the value reaches.
-    Steps { input: usize, steps: Vec<(Decimal, Decimal)> },
+    Steps {
+        input: usize,
+        steps: Vec<(Decimal, Decimal)>,
+    },
     /// Points per answer.
-    Choice { input: usize, options: Vec<(String, Decimal)> },
+    Choice {
+        input: usize,
+        options: Vec<(String, Decimal)>,
+    },
     /// `per` points per item, capped at `cap`.
-    PerItem { input: usize, per: Decimal, cap: Decimal },
+    PerItem {
+        input: usize,
+        per: Decimal,
+        cap: Decimal,
+    },
     /// Sum of several input values (each already in points), capped at max.
     Sum { inputs: Vec<usize> },
     /// The best of several cases.
@@ -265,7 +282,10 @@ impl Rule {
     pub fn inputs(&self, out: &mut Vec<usize>) {
         match self {
             Rule::Points | Rule::Manual => {}
-            Rule::Ratio { numerator, denominator } => {
+            Rule::Ratio {
+                numerator,
+                denominator,
+            } => {
                 out.push(*numerator);
                 if let Operand::Input(i) = denominator {
                     out.push(*i);
@@ -387,7 +407,9 @@ impl Edition {
     }
     /// The ranking block a category belongs to.
     pub fn block_of_category(&self, category: usize) -> Option<usize> {
-        self.blocks.iter().position(|b| b.categories.contains(&category))
+        self.blocks
+            .iter()
+            .position(|b| b.categories.contains(&category))
     }
     /// Title in the language asked for.
     pub fn title(&self, lang: Lang) -> &str {
@@ -412,7 +434,11 @@ pub struct EditionProblem {
 
 impl fmt::Display for EditionProblem {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(f, "{}:{}:{}: {}: {}", self.file, self.line, self.column, self.path, self.message)
+        write!(
+            f,
+            "{}:{}:{}: {}: {}",
+            self.file, self.line, self.column, self.path, self.message
+        )
     }
 }
 
@@ -641,7 +667,11 @@ impl Checker<'_> {
         match value_decimal(v.get_ref()) {
             Some(d) => Some(d),
             None => {
-                self.at(v.span().start, path, format!("cần một số, gặp {}", v.get_ref()));
+                self.at(
+                    v.span().start,
+                    path,
+                    format!("cần một số, gặp {}", v.get_ref()),
+                );
                 None
             }
         }
@@ -671,7 +701,10 @@ fn value_decimal(v: &toml::Value) -> Option<Decimal> {
 fn valid_code(code: &str) -> bool {
     !code.is_empty()
         && code.split('.').all(|seg| {
-            !seg.is_empty() && seg.chars().all(|c| c.is_ascii_alphanumeric() || c == '_' || c == '-')
+            !seg.is_empty()
+                && seg
+                    .chars()
+                    .all(|c| c.is_ascii_alphanumeric() || c == '_' || c == '-')
         })
 }
 
@@ -702,27 +735,46 @@ impl Edition {
                 });
             }
         };
-        let mut ck = Checker { src, file, problems: Vec::new() };
+        let mut ck = Checker {
+            src,
+            file,
+            problems: Vec::new(),
+        };
         let edition = build(raw, &mut ck);
         if ck.problems.is_empty() {
             Ok(edition)
         } else {
             ck.problems.sort_by_key(|p| (p.line, p.column));
-            Err(EditionError { problems: ck.problems })
+            Err(EditionError {
+                problems: ck.problems,
+            })
         }
     }
 }
 
 fn build(raw: RawEdition, ck: &mut Checker<'_>) -> Edition {
     if !valid_code(raw.id.get_ref()) {
-        ck.at(raw.id.span().start, "id", "mã bộ chỉ số chỉ gồm chữ, số, '-', '_' và '.'");
+        ck.at(
+            raw.id.span().start,
+            "id",
+            "mã bộ chỉ số chỉ gồm chữ, số, '-', '_' và '.'",
+        );
     }
-    let rounding = match raw.scoring.rounding.as_ref().map(|s| (s.get_ref().as_str(), s.span().start)) {
+    let rounding = match raw
+        .scoring
+        .rounding
+        .as_ref()
+        .map(|s| (s.get_ref().as_str(), s.span().start))
+    {
         None | Some(("half-up", _)) => RoundingMode::HalfUp,
         Some(("half-even", _)) => RoundingMode::HalfEven,
         Some(("down", _)) => RoundingMode::Down,
         Some((other, at)) => {
-            ck.at(at, "scoring.rounding", format!("kiểu làm tròn '{other}' không có (half-up, half-even, down)"));
+            ck.at(
+                at,
+                "scoring.rounding",
+                format!("kiểu làm tròn '{other}' không có (half-up, half-even, down)"),
+            );
             RoundingMode::HalfUp
         }
     };
@@ -738,11 +790,19 @@ fn build(raw: RawEdition, ck: &mut Checker<'_>) -> Edition {
         let c_ref = c.get_ref();
         let code = c_ref.code.get_ref().clone();
         if category_index.contains_key(&code) {
-            ck.at(c_ref.code.span().start, format!("category {code}"), "mã loại đơn vị bị trùng");
+            ck.at(
+                c_ref.code.span().start,
+                format!("category {code}"),
+                "mã loại đơn vị bị trùng",
+            );
             continue;
         }
         category_index.insert(code.clone(), categories.len());
-        categories.push(Category { code, name: c_ref.name.clone(), name_en: c_ref.name_en.clone() });
+        categories.push(Category {
+            code,
+            name: c_ref.name.clone(),
+            name_en: c_ref.name_en.clone(),
+        });
     }
 
     // Blocks: every category in exactly one.
@@ -753,7 +813,11 @@ fn build(raw: RawEdition, ck: &mut Checker<'_>) -> Edition {
         let b_ref = b.get_ref();
         let code = b_ref.code.get_ref().clone();
         if block_codes.contains_key(&code) {
-            ck.at(b_ref.code.span().start, format!("block {code}"), "mã khối bị trùng");
+            ck.at(
+                b_ref.code.span().start,
+                format!("block {code}"),
+                "mã khối bị trùng",
+            );
             continue;
         }
         let mut cats = Vec::new();
@@ -786,7 +850,9 @@ fn build(raw: RawEdition, ck: &mut Checker<'_>) -> Edition {
         });
     }
     for (i, c) in raw.categories.iter().enumerate() {
-        if category_index.get(c.get_ref().code.get_ref()) == Some(&i) && !category_block.contains_key(&i) {
+        if category_index.get(c.get_ref().code.get_ref()) == Some(&i)
+            && !category_block.contains_key(&i)
+        {
             ck.at(
                 c.span().start,
                 format!("category {}", c.get_ref().code.get_ref()),
@@ -803,7 +869,11 @@ fn build(raw: RawEdition, ck: &mut Checker<'_>) -> Edition {
         let id = r.id.get_ref().clone();
         let path = format!("input {id}");
         if !valid_code(&id) {
-            ck.at(r.id.span().start, &path, "mã chỉ tiêu chỉ gồm chữ, số, '-', '_' và '.'");
+            ck.at(
+                r.id.span().start,
+                &path,
+                "mã chỉ tiêu chỉ gồm chữ, số, '-', '_' và '.'",
+            );
         }
         if input_index.contains_key(&id) {
             ck.at(r.id.span().start, &path, "mã chỉ tiêu đầu vào bị trùng");
@@ -818,13 +888,21 @@ fn build(raw: RawEdition, ck: &mut Checker<'_>) -> Edition {
                     let mut seen = HashSet::new();
                     for ch in c {
                         if !seen.insert(crate::text::clean(ch).to_lowercase()) {
-                            ck.at(r.kind.span().start, &path, format!("phương án '{ch}' bị trùng"));
+                            ck.at(
+                                r.kind.span().start,
+                                &path,
+                                format!("phương án '{ch}' bị trùng"),
+                            );
                         }
                     }
                     InputKind::Choice(c.iter().map(|s| crate::text::clean(s)).collect())
                 }
                 _ => {
-                    ck.at(r.kind.span().start, &path, "kiểu 'choice' cần danh sách 'choices'");
+                    ck.at(
+                        r.kind.span().start,
+                        &path,
+                        "kiểu 'choice' cần danh sách 'choices'",
+                    );
                     InputKind::Choice(Vec::new())
                 }
             },
@@ -839,10 +917,10 @@ fn build(raw: RawEdition, ck: &mut Checker<'_>) -> Edition {
         };
         let min = r.min.as_ref().and_then(|v| ck.decimal(v, &path));
         let max = r.max.as_ref().and_then(|v| ck.decimal(v, &path));
-        if let (Some(lo), Some(hi), Some(m)) = (min, max, &r.max) {
-            if lo > hi {
-                ck.at(m.span().start, &path, format!("max {hi} nhỏ hơn min {lo}"));
-            }
+        if let (Some(lo), Some(hi), Some(m)) = (min, max, &r.max)
+            && lo > hi
+        {
+            ck.at(m.span().start, &path, format!("max {hi} nhỏ hơn min {lo}"));
         }
         input_index.insert(id.clone(), inputs.len());
         inputs.push(Input {
@@ -860,8 +938,16 @@ fn build(raw: RawEdition, ck: &mut Checker<'_>) -> Edition {
     // Criteria: arena with an implicit root.
     let root = Node {
         code: String::new(),
-        name: raw.scoring.total_name.clone().unwrap_or_else(|| "Tổng điểm".into()),
-        name_en: raw.scoring.total_name_en.clone().or_else(|| Some("Total".into())),
+        name: raw
+            .scoring
+            .total_name
+            .clone()
+            .unwrap_or_else(|| "Tổng điểm".into()),
+        name_en: raw
+            .scoring
+            .total_name_en
+            .clone()
+            .or_else(|| Some("Total".into())),
         parent: None,
         children: Vec::new(),
         depth: 0,
@@ -882,7 +968,11 @@ fn build(raw: RawEdition, ck: &mut Checker<'_>) -> Edition {
         let code = c.get_ref().code.get_ref();
         let at = c.get_ref().code.span().start;
         if !valid_code(code) {
-            ck.at(at, format!("criterion {code}"), "mã tiêu chí phải có dạng A.1.3 (chữ, số, '-', '_' ngăn bởi '.')");
+            ck.at(
+                at,
+                format!("criterion {code}"),
+                "mã tiêu chí phải có dạng A.1.3 (chữ, số, '-', '_' ngăn bởi '.')",
+            );
         }
         if by_code.insert(code.clone(), i).is_some() {
             ck.at(at, format!("criterion {code}"), "mã tiêu chí bị trùng");
@@ -924,7 +1014,8 @@ fn build(raw: RawEdition, ck: &mut Checker<'_>) -> Edition {
     }
     let mut nodes = vec![root];
     let mut raw_to_node: HashMap<usize, usize> = HashMap::new();
-    let mut stack: Vec<(usize, usize, usize)> = tops.iter().rev().map(|&t| (t, 0usize, 1usize)).collect();
+    let mut stack: Vec<(usize, usize, usize)> =
+        tops.iter().rev().map(|&t| (t, 0usize, 1usize)).collect();
     while let Some((ri, parent, depth)) = stack.pop() {
         let idx = nodes.len();
         raw_to_node.insert(ri, idx);
@@ -965,7 +1056,11 @@ fn build(raw: RawEdition, ck: &mut Checker<'_>) -> Edition {
         let max = match &r.max {
             Some(v) => match ck.decimal(v, &format!("{path} / max")) {
                 Some(m) if m < Decimal::ZERO => {
-                    ck.at(v.span().start, format!("{path} / max"), "điểm tối đa không được âm");
+                    ck.at(
+                        v.span().start,
+                        format!("{path} / max"),
+                        "điểm tối đa không được âm",
+                    );
                     Decimal::ZERO
                 }
                 Some(m) => {
@@ -1002,7 +1097,15 @@ fn build(raw: RawEdition, ck: &mut Checker<'_>) -> Edition {
                 );
                 None
             }
-            (Some(t), true) => parse_rule(t.get_ref(), t.span().start, &format!("{path} / rule"), max, &inputs, &input_index, ck),
+            (Some(t), true) => parse_rule(
+                t.get_ref(),
+                t.span().start,
+                &format!("{path} / rule"),
+                max,
+                &inputs,
+                &input_index,
+                ck,
+            ),
             (None, true) => Some(Rule::Points),
             (None, false) => None,
         };
@@ -1021,7 +1124,11 @@ fn build(raw: RawEdition, ck: &mut Checker<'_>) -> Edition {
                 })
                 .collect::<Vec<_>>()
         });
-        let na = match r.not_applicable.as_ref().map(|s| (s.get_ref().as_str(), s.span().start)) {
+        let na = match r
+            .not_applicable
+            .as_ref()
+            .map(|s| (s.get_ref().as_str(), s.span().start))
+        {
             None | Some(("zero", _)) => NaPolicy::Zero,
             Some(("not-evaluated", _)) => NaPolicy::NotEvaluated,
             Some(("exclude", _)) => NaPolicy::Exclude,
@@ -1051,7 +1158,11 @@ fn build(raw: RawEdition, ck: &mut Checker<'_>) -> Edition {
                 ck.at(
                     v.span().start,
                     "scoring.total_max",
-                    format!("tổng điểm tối đa các hạng mục ({}) vượt {}", top_max.normalize(), m.normalize()),
+                    format!(
+                        "tổng điểm tối đa các hạng mục ({}) vượt {}",
+                        top_max.normalize(),
+                        m.normalize()
+                    ),
                 );
             }
             m
@@ -1059,10 +1170,18 @@ fn build(raw: RawEdition, ck: &mut Checker<'_>) -> Edition {
         None => top_max,
     };
     if nodes.len() == 1 && raw.criteria.is_empty() {
-        ck.at(0, "criterion", "bộ chỉ số chưa có tiêu chí nào ([[criterion]])");
+        ck.at(
+            0,
+            "criterion",
+            "bộ chỉ số chưa có tiêu chí nào ([[criterion]])",
+        );
     }
-    let node_index: HashMap<String, usize> =
-        nodes.iter().enumerate().skip(1).map(|(i, n)| (n.code.clone(), i)).collect();
+    let node_index: HashMap<String, usize> = nodes
+        .iter()
+        .enumerate()
+        .skip(1)
+        .map(|(i, n)| (n.code.clone(), i))
+        .collect();
     // A data column names an input or a node; the two namespaces must not overlap.
     for inp in &raw.inputs {
         let id = inp.get_ref().id.get_ref();
@@ -1083,15 +1202,27 @@ fn build(raw: RawEdition, ck: &mut Checker<'_>) -> Edition {
         let path = format!("band {}", r.name);
         if let Some(p) = ck.decimal(&r.min_percent, &path) {
             if p < Decimal::ZERO || p > Decimal::ONE_HUNDRED {
-                ck.at(r.min_percent.span().start, &path, "min_percent phải từ 0 đến 100");
+                ck.at(
+                    r.min_percent.span().start,
+                    &path,
+                    "min_percent phải từ 0 đến 100",
+                );
             }
-            if let Some(l) = last {
-                if p >= l {
-                    ck.at(r.min_percent.span().start, &path, "các mức xếp loại phải theo thứ tự ngưỡng giảm dần");
-                }
+            if let Some(l) = last
+                && p >= l
+            {
+                ck.at(
+                    r.min_percent.span().start,
+                    &path,
+                    "các mức xếp loại phải theo thứ tự ngưỡng giảm dần",
+                );
             }
             last = Some(p);
-            bands.push(Band { name: r.name.clone(), name_en: r.name_en.clone(), min_percent: p });
+            bands.push(Band {
+                name: r.name.clone(),
+                name_en: r.name_en.clone(),
+                min_percent: p,
+            });
         }
     }
 
@@ -1110,15 +1241,27 @@ fn build(raw: RawEdition, ck: &mut Checker<'_>) -> Edition {
             None => 0,
             Some(s) if s.get_ref().is_empty() => 0,
             Some(s) => node_index.get(s.get_ref()).copied().unwrap_or_else(|| {
-                ck.at(s.span().start, format!("{path} / node"), format!("tiêu chí '{}' không có", s.get_ref()));
+                ck.at(
+                    s.span().start,
+                    format!("{path} / node"),
+                    format!("tiêu chí '{}' không có", s.get_ref()),
+                );
                 0
             }),
         };
-        let show = match r.show.as_ref().map(|s| (s.get_ref().as_str(), s.span().start)) {
+        let show = match r
+            .show
+            .as_ref()
+            .map(|s| (s.get_ref().as_str(), s.span().start))
+        {
             None | Some(("points", _)) => Show::Points,
             Some(("fraction", _)) => Show::Fraction,
             Some((other, at)) => {
-                ck.at(at, format!("{path} / show"), format!("'{other}' không có (points, fraction)"));
+                ck.at(
+                    at,
+                    format!("{path} / show"),
+                    format!("'{other}' không có (points, fraction)"),
+                );
                 Show::Points
             }
         };
@@ -1130,7 +1273,11 @@ fn build(raw: RawEdition, ck: &mut Checker<'_>) -> Edition {
                 match input_index.get(inp) {
                     Some(&i) => Some(ColumnSource::Input(i)),
                     None => {
-                        ck.at(c.span().start, format!("{path} / columns"), format!("chỉ tiêu '{inp}' không có"));
+                        ck.at(
+                            c.span().start,
+                            format!("{path} / columns"),
+                            format!("chỉ tiêu '{inp}' không có"),
+                        );
                         None
                     }
                 }
@@ -1138,7 +1285,11 @@ fn build(raw: RawEdition, ck: &mut Checker<'_>) -> Edition {
                 match node_index.get(key) {
                     Some(&i) => Some(ColumnSource::Node(i)),
                     None => {
-                        ck.at(c.span().start, format!("{path} / columns"), format!("tiêu chí '{key}' không có"));
+                        ck.at(
+                            c.span().start,
+                            format!("{path} / columns"),
+                            format!("tiêu chí '{key}' không có"),
+                        );
                         None
                     }
                 }
@@ -1148,13 +1299,21 @@ fn build(raw: RawEdition, ck: &mut Checker<'_>) -> Edition {
                     source,
                     label: r.column_labels.get(key).cloned(),
                     label_en: r.column_labels_en.get(key).cloned(),
-                    decimals: r.column_decimals.get(key).copied().unwrap_or(table_decimals),
+                    decimals: r
+                        .column_decimals
+                        .get(key)
+                        .copied()
+                        .unwrap_or(table_decimals),
                 });
             }
         }
         for key in r.column_decimals.keys().chain(r.column_labels.keys()) {
             if !r.columns.iter().any(|c| c.get_ref() == key) {
-                ck.at(t.span().start, &path, format!("'{key}' không phải là một cột của bảng"));
+                ck.at(
+                    t.span().start,
+                    &path,
+                    format!("'{key}' không phải là một cột của bảng"),
+                );
             }
         }
         let mut sections = Vec::new();
@@ -1168,7 +1327,11 @@ fn build(raw: RawEdition, ck: &mut Checker<'_>) -> Edition {
                         cats.extend(blocks[bi].categories.iter().copied());
                         all_ranked &= blocks[bi].ranked;
                     }
-                    None => ck.at(b.span().start, format!("{path} / section"), format!("khối '{}' không có", b.get_ref())),
+                    None => ck.at(
+                        b.span().start,
+                        format!("{path} / section"),
+                        format!("khối '{}' không có", b.get_ref()),
+                    ),
                 }
             }
             for c in &sr.categories {
@@ -1189,7 +1352,11 @@ fn build(raw: RawEdition, ck: &mut Checker<'_>) -> Edition {
                 }
             }
             if sr.blocks.is_empty() && sr.categories.is_empty() {
-                ck.at(s.span().start, format!("{path} / section"), "khối hàng cần 'blocks' hoặc 'categories'");
+                ck.at(
+                    s.span().start,
+                    format!("{path} / section"),
+                    "khối hàng cần 'blocks' hoặc 'categories'",
+                );
             }
             sections.push(SectionLayout {
                 label: sr.label.clone(),
@@ -1200,19 +1367,33 @@ fn build(raw: RawEdition, ck: &mut Checker<'_>) -> Edition {
             });
         }
         if sections.is_empty() {
-            ck.at(t.span().start, &path, "bảng cần ít nhất một [[annex.table.section]]");
+            ck.at(
+                t.span().start,
+                &path,
+                "bảng cần ít nhất một [[annex.table.section]]",
+            );
         }
-        let numbering = match r.numbering.as_ref().map(|s| (s.get_ref().as_str(), s.span().start)) {
+        let numbering = match r
+            .numbering
+            .as_ref()
+            .map(|s| (s.get_ref().as_str(), s.span().start))
+        {
             None | Some(("per-section", _)) => Numbering::PerSection,
             Some(("continuous", _)) => Numbering::Continuous,
             Some((other, at)) => {
-                ck.at(at, format!("{path} / numbering"), format!("'{other}' không có (per-section, continuous)"));
+                ck.at(
+                    at,
+                    format!("{path} / numbering"),
+                    format!("'{other}' không có (per-section, continuous)"),
+                );
                 Numbering::PerSection
             }
         };
         let table_ranking = RankingPolicy {
-            ties: parse_ties(r.ties.as_ref(), &format!("{path} / ties"), ck).unwrap_or(ranking.ties),
-            on: parse_rank_on(r.rank_on.as_ref(), &format!("{path} / rank_on"), ck).unwrap_or(ranking.on),
+            ties: parse_ties(r.ties.as_ref(), &format!("{path} / ties"), ck)
+                .unwrap_or(ranking.ties),
+            on: parse_rank_on(r.rank_on.as_ref(), &format!("{path} / rank_on"), ck)
+                .unwrap_or(ranking.on),
         };
         tables.push(TableLayout {
             id,
@@ -1269,7 +1450,11 @@ fn parse_ties(v: Option<&Spanned<String>>, path: &str, ck: &mut Checker<'_>) -> 
         "dense" => Some(Ties::Dense),
         "competition" => Some(Ties::Competition),
         other => {
-            ck.at(v.span().start, path, format!("cách xếp hạng đồng hạng '{other}' không có (dense, competition)"));
+            ck.at(
+                v.span().start,
+                path,
+                format!("cách xếp hạng đồng hạng '{other}' không có (dense, competition)"),
+            );
             None
         }
     }
@@ -1281,7 +1466,11 @@ fn parse_rank_on(v: Option<&Spanned<String>>, path: &str, ck: &mut Checker<'_>) 
         "rounded" => Some(RankOn::Rounded),
         "exact" => Some(RankOn::Exact),
         other => {
-            ck.at(v.span().start, path, format!("'{other}' không có (rounded, exact)"));
+            ck.at(
+                v.span().start,
+                path,
+                format!("'{other}' không có (rounded, exact)"),
+            );
             None
         }
     }
@@ -1298,7 +1487,11 @@ fn parse_rule(
     ck: &mut Checker<'_>,
 ) -> Option<Rule> {
     let Some(kind) = t.get("kind").and_then(|k| k.as_str()) else {
-        ck.at(at, path, format!("thiếu 'kind' của quy tắc tính điểm ({RULE_KINDS})"));
+        ck.at(
+            at,
+            path,
+            format!("thiếu 'kind' của quy tắc tính điểm ({RULE_KINDS})"),
+        );
         return None;
     };
     let allowed: &[&str] = match kind {
@@ -1312,26 +1505,40 @@ fn parse_rule(
         "best-of" => &["kind", "cases"],
         "relative-to-best" => &["kind", "input"],
         other => {
-            ck.at(at, path, format!("quy tắc '{other}' không có ({RULE_KINDS})"));
+            ck.at(
+                at,
+                path,
+                format!("quy tắc '{other}' không có ({RULE_KINDS})"),
+            );
             return None;
         }
     };
     for key in t.keys() {
         if !allowed.contains(&key.as_str()) {
-            ck.at(at, path, format!("quy tắc '{kind}' không có tham số '{key}'"));
+            ck.at(
+                at,
+                path,
+                format!("quy tắc '{kind}' không có tham số '{key}'"),
+            );
         }
     }
     let input_ref = |key: &str, ck: &mut Checker<'_>| -> Option<usize> {
         match t.get(key).and_then(|v| v.as_str()) {
-            Some(id) => match input_index.get(id) {
-                Some(&i) => Some(i),
-                None => {
-                    ck.at(at, path, format!("quy tắc '{kind}' dùng chỉ tiêu '{id}' chưa được khai báo ([[input]])"));
-                    None
+            Some(id) => {
+                match input_index.get(id) {
+                    Some(&i) => Some(i),
+                    None => {
+                        ck.at(at, path, format!("quy tắc '{kind}' dùng chỉ tiêu '{id}' chưa được khai báo ([[input]])"));
+                        None
+                    }
                 }
-            },
+            }
             None => {
-                ck.at(at, path, format!("quy tắc '{kind}' cần tham số '{key}' (mã chỉ tiêu)"));
+                ck.at(
+                    at,
+                    path,
+                    format!("quy tắc '{kind}' cần tham số '{key}' (mã chỉ tiêu)"),
+                );
                 None
             }
         }
@@ -1359,13 +1566,25 @@ fn parse_rule(
             ck.at(
                 at,
                 path,
-                format!("quy tắc '{kind}' cần chỉ tiêu kiểu {}, '{}' là kiểu {k}", want.join(" hoặc "), inputs[i].id),
+                format!(
+                    "quy tắc '{kind}' cần chỉ tiêu kiểu {}, '{}' là kiểu {k}",
+                    want.join(" hoặc "),
+                    inputs[i].id
+                ),
             );
         }
     };
     let check_points = |p: Decimal, what: &str, ck: &mut Checker<'_>| {
         if p < Decimal::ZERO || p > max {
-            ck.at(at, path, format!("{what} = {} nằm ngoài 0…{} (điểm tối đa)", p.normalize(), max.normalize()));
+            ck.at(
+                at,
+                path,
+                format!(
+                    "{what} = {} nằm ngoài 0…{} (điểm tối đa)",
+                    p.normalize(),
+                    max.normalize()
+                ),
+            );
         }
     };
     match kind {
@@ -1387,13 +1606,25 @@ fn parse_rule(
                     None
                 }
             };
-            for i in [numerator, denominator.as_ref().and_then(|d| if let Operand::Input(i) = d { Some(*i) } else { None })]
-                .into_iter()
-                .flatten()
+            for i in [
+                numerator,
+                denominator.as_ref().and_then(|d| {
+                    if let Operand::Input(i) = d {
+                        Some(*i)
+                    } else {
+                        None
+                    }
+                }),
+            ]
+            .into_iter()
+            .flatten()
             {
                 expect_kind(i, &["number", "count"], ck);
             }
-            Some(Rule::Ratio { numerator: numerator?, denominator: denominator? })
+            Some(Rule::Ratio {
+                numerator: numerator?,
+                denominator: denominator?,
+            })
         }
         "yes-no" => {
             let input = input_ref("input", ck);
@@ -1404,7 +1635,11 @@ fn parse_rule(
             let no = dec("no", Some(Decimal::ZERO), ck)?;
             check_points(yes, "yes", ck);
             check_points(no, "no", ck);
-            Some(Rule::YesNo { input: input?, yes, no })
+            Some(Rule::YesNo {
+                input: input?,
+                yes,
+                no,
+            })
         }
         "steps" => {
             let input = input_ref("input", ck);
@@ -1415,7 +1650,10 @@ fn parse_rule(
             match t.get("steps").and_then(|s| s.as_array()) {
                 Some(arr) if !arr.is_empty() => {
                     for s in arr {
-                        match s.as_array().map(|p| p.iter().map(value_decimal).collect::<Vec<_>>()) {
+                        match s
+                            .as_array()
+                            .map(|p| p.iter().map(value_decimal).collect::<Vec<_>>())
+                        {
                             Some(p) if p.len() == 2 && p.iter().all(Option::is_some) => {
                                 let (th, pts) = (p[0].unwrap(), p[1].unwrap());
                                 check_points(pts, "điểm của bậc", ck);
@@ -1425,13 +1663,20 @@ fn parse_rule(
                         }
                     }
                 }
-                _ => ck.at(at, path, "quy tắc 'steps' cần 'steps = [[ngưỡng, điểm], …]'"),
+                _ => ck.at(
+                    at,
+                    path,
+                    "quy tắc 'steps' cần 'steps = [[ngưỡng, điểm], …]'",
+                ),
             }
-            steps.sort_by(|a, b| b.0.cmp(&a.0));
+            steps.sort_by_key(|s| std::cmp::Reverse(s.0));
             if steps.windows(2).any(|w| w[0].0 == w[1].0) {
                 ck.at(at, path, "hai bậc có cùng ngưỡng");
             }
-            Some(Rule::Steps { input: input?, steps })
+            Some(Rule::Steps {
+                input: input?,
+                steps,
+            })
         }
         "choice" => {
             let input = input_ref("input", ck);
@@ -1444,30 +1689,56 @@ fn parse_rule(
                                 check_points(p, &format!("điểm của phương án '{label}'"), ck);
                                 options.push((crate::text::clean(label), p));
                             }
-                            None => ck.at(at, path, format!("điểm của phương án '{label}' phải là số")),
+                            None => {
+                                ck.at(at, path, format!("điểm của phương án '{label}' phải là số"))
+                            }
                         }
                     }
                 }
-                _ => ck.at(at, path, "quy tắc 'choice' cần 'options = { \"phương án\" = điểm, … }'"),
+                _ => ck.at(
+                    at,
+                    path,
+                    "quy tắc 'choice' cần 'options = { \"phương án\" = điểm, … }'",
+                ),
             }
             if let Some(i) = input {
                 match &inputs[i].kind {
                     InputKind::Choice(choices) => {
                         for (label, _) in &options {
-                            if !choices.iter().any(|c| c.to_lowercase() == label.to_lowercase()) {
-                                ck.at(at, path, format!("phương án '{label}' không có trong 'choices' của '{}'", inputs[i].id));
+                            if !choices
+                                .iter()
+                                .any(|c| c.to_lowercase() == label.to_lowercase())
+                            {
+                                ck.at(
+                                    at,
+                                    path,
+                                    format!(
+                                        "phương án '{label}' không có trong 'choices' của '{}'",
+                                        inputs[i].id
+                                    ),
+                                );
                             }
                         }
                         for c in choices {
-                            if !options.iter().any(|(l, _)| l.to_lowercase() == c.to_lowercase()) {
-                                ck.at(at, path, format!("phương án '{c}' của '{}' chưa có điểm", inputs[i].id));
+                            if !options
+                                .iter()
+                                .any(|(l, _)| l.to_lowercase() == c.to_lowercase())
+                            {
+                                ck.at(
+                                    at,
+                                    path,
+                                    format!("phương án '{c}' của '{}' chưa có điểm", inputs[i].id),
+                                );
                             }
                         }
                     }
                     _ => expect_kind(i, &["choice"], ck),
                 }
             }
-            Some(Rule::Choice { input: input?, options })
+            Some(Rule::Choice {
+                input: input?,
+                options,
+            })
         }
         "per-item" => {
             let input = input_ref("input", ck);
@@ -1480,19 +1751,32 @@ fn parse_rule(
             if per <= Decimal::ZERO {
                 ck.at(at, path, "'per' phải dương");
             }
-            Some(Rule::PerItem { input: input?, per, cap })
+            Some(Rule::PerItem {
+                input: input?,
+                per,
+                cap,
+            })
         }
         "sum" => {
             let mut ids = Vec::new();
             match t.get("inputs").and_then(|v| v.as_array()) {
                 Some(arr) if !arr.is_empty() => {
                     for v in arr {
-                        match v.as_str().and_then(|id| input_index.get(id).map(|i| (id, *i))) {
+                        match v
+                            .as_str()
+                            .and_then(|id| input_index.get(id).map(|i| (id, *i)))
+                        {
                             Some((_, i)) => {
                                 expect_kind(i, &["number", "count"], ck);
                                 ids.push(i);
                             }
-                            None => ck.at(at, path, format!("quy tắc 'sum' dùng chỉ tiêu {v} chưa được khai báo ([[input]])")),
+                            None => ck.at(
+                                at,
+                                path,
+                                format!(
+                                    "quy tắc 'sum' dùng chỉ tiêu {v} chưa được khai báo ([[input]])"
+                                ),
+                            ),
                         }
                     }
                 }
@@ -1507,18 +1791,34 @@ fn parse_rule(
                     for (k, c) in arr.iter().enumerate() {
                         match c.as_table() {
                             Some(ct) => {
-                                if let Some(r) = parse_rule(ct, at, &format!("{path} / cases[{k}]"), max, inputs, input_index, ck) {
+                                if let Some(r) = parse_rule(
+                                    ct,
+                                    at,
+                                    &format!("{path} / cases[{k}]"),
+                                    max,
+                                    inputs,
+                                    input_index,
+                                    ck,
+                                ) {
                                     if matches!(r, Rule::Points | Rule::Manual) {
                                         ck.at(at, path, "một trường hợp của 'best-of' phải tính từ chỉ tiêu, không phải điểm nhập trực tiếp");
                                     }
                                     cases.push(r);
                                 }
                             }
-                            None => ck.at(at, path, "mỗi trường hợp của 'best-of' là một quy tắc { kind = … }"),
+                            None => ck.at(
+                                at,
+                                path,
+                                "mỗi trường hợp của 'best-of' là một quy tắc { kind = … }",
+                            ),
                         }
                     }
                 }
-                _ => ck.at(at, path, "quy tắc 'best-of' cần ít nhất hai trường hợp 'cases'"),
+                _ => ck.at(
+                    at,
+                    path,
+                    "quy tắc 'best-of' cần ít nhất hai trường hợp 'cases'",
+                ),
             }
             Some(Rule::BestOf { cases })
         }

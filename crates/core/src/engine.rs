@@ -90,12 +90,13 @@ enum Leaf {
 
 /// Whether `node` itself (not its ancestors) applies to `unit`.
 fn applies_locally(node: &Node, unit: &Unit) -> bool {
-    if let Some(cats) = &node.applies_to {
-        if !cats.contains(&unit.category) {
-            return false;
-        }
+    if let Some(cats) = &node.applies_to
+        && !cats.contains(&unit.category)
+    {
+        return false;
     }
-    node.requires_flags.iter().all(|f| unit.flags.contains(f)) && !node.unless_flags.iter().any(|f| unit.flags.contains(f))
+    node.requires_flags.iter().all(|f| unit.flags.contains(f))
+        && !node.unless_flags.iter().any(|f| unit.flags.contains(f))
 }
 
 /// The effective not-applicable policy of every node for a unit: `None` = applies.
@@ -106,7 +107,9 @@ fn applicability(edition: &Edition, data: &Dataset, u: usize) -> Vec<Option<NaPo
         let parent = node.parent.unwrap_or(0);
         na[n] = if na[parent].is_some() {
             na[parent]
-        } else if !applies_locally(node, unit) || matches!(data.given(u, n), Some(Value::NotApplicable)) || leaf_inputs_na(edition, data, u, node)
+        } else if !applies_locally(node, unit)
+            || matches!(data.given(u, n), Some(Value::NotApplicable))
+            || leaf_inputs_na(edition, data, u, node)
         {
             Some(node.not_applicable)
         } else {
@@ -122,7 +125,8 @@ fn leaf_inputs_na(edition: &Edition, data: &Dataset, u: usize, node: &Node) -> b
     let mut ids = Vec::new();
     rule.inputs(&mut ids);
     let _ = edition;
-    ids.iter().any(|&i| matches!(data.input(u, i), Value::NotApplicable))
+    ids.iter()
+        .any(|&i| matches!(data.input(u, i), Value::NotApplicable))
 }
 
 fn num(v: &Value) -> Option<Decimal> {
@@ -163,14 +167,20 @@ impl Eval<'_> {
         let u = self.unit;
         match rule {
             Rule::Points | Rule::Manual => None,
-            Rule::Ratio { numerator, denominator } => {
+            Rule::Ratio {
+                numerator,
+                denominator,
+            } => {
                 let a = num(data.input(u, *numerator))?;
                 let (b, bname) = match denominator {
                     Operand::Input(i) => (num(data.input(u, *i))?, self.input_name(*i)),
                     Operand::Constant(c) => (*c, self.show(*c)),
                 };
                 if b <= Decimal::ZERO {
-                    self.note(format!("{} / {bname}: mẫu số bằng 0 → 0 điểm", self.input_name(*numerator)));
+                    self.note(format!(
+                        "{} / {bname}: mẫu số bằng 0 → 0 điểm",
+                        self.input_name(*numerator)
+                    ));
                     return Some(Decimal::ZERO);
                 }
                 let p = (a * max / b).min(max);
@@ -186,9 +196,16 @@ impl Eval<'_> {
                 Some(p)
             }
             Rule::YesNo { input, yes, no } => {
-                let Value::Bool(b) = data.input(u, *input) else { return None };
+                let Value::Bool(b) = data.input(u, *input) else {
+                    return None;
+                };
                 let p = if *b { *yes } else { *no };
-                self.note(format!("{} = {} → {}", self.input_name(*input), if *b { "Có" } else { "Không" }, self.show(p)));
+                self.note(format!(
+                    "{} = {} → {}",
+                    self.input_name(*input),
+                    if *b { "Có" } else { "Không" },
+                    self.show(p)
+                ));
                 Some(p)
             }
             Rule::Steps { input, steps } => {
@@ -196,27 +213,58 @@ impl Eval<'_> {
                 let hit = steps.iter().find(|(th, _)| v >= *th);
                 let p = hit.map(|(_, p)| *p).unwrap_or(Decimal::ZERO);
                 match hit {
-                    Some((th, _)) => self.note(format!("{} = {} ≥ {} → {}", self.input_name(*input), self.show(v), self.show(*th), self.show(p))),
-                    None => self.note(format!("{} = {} dưới bậc thấp nhất → 0", self.input_name(*input), self.show(v))),
+                    Some((th, _)) => self.note(format!(
+                        "{} = {} ≥ {} → {}",
+                        self.input_name(*input),
+                        self.show(v),
+                        self.show(*th),
+                        self.show(p)
+                    )),
+                    None => self.note(format!(
+                        "{} = {} dưới bậc thấp nhất → 0",
+                        self.input_name(*input),
+                        self.show(v)
+                    )),
                 }
                 Some(p)
             }
             Rule::Choice { input, options } => {
-                let Value::Choice(k) = data.input(u, *input) else { return None };
-                let InputKind::Choice(choices) = &self.edition.inputs[*input].kind else { return None };
+                let Value::Choice(k) = data.input(u, *input) else {
+                    return None;
+                };
+                let InputKind::Choice(choices) = &self.edition.inputs[*input].kind else {
+                    return None;
+                };
                 let label = choices[*k].to_lowercase();
-                let p = options.iter().find(|(l, _)| l.to_lowercase() == label).map(|(_, p)| *p).unwrap_or(Decimal::ZERO);
-                self.note(format!("{} = \"{}\" → {}", self.input_name(*input), choices[*k], self.show(p)));
+                let p = options
+                    .iter()
+                    .find(|(l, _)| l.to_lowercase() == label)
+                    .map(|(_, p)| *p)
+                    .unwrap_or(Decimal::ZERO);
+                self.note(format!(
+                    "{} = \"{}\" → {}",
+                    self.input_name(*input),
+                    choices[*k],
+                    self.show(p)
+                ));
                 Some(p)
             }
             Rule::PerItem { input, per, cap } => {
                 let n = num(data.input(u, *input))?;
                 let p = (n * per).min(*cap);
-                self.note(format!("{} = {} × {} (tối đa {}) = {}", self.input_name(*input), self.show(n), self.show(*per), self.show(*cap), self.show(p)));
+                self.note(format!(
+                    "{} = {} × {} (tối đa {}) = {}",
+                    self.input_name(*input),
+                    self.show(n),
+                    self.show(*per),
+                    self.show(*cap),
+                    self.show(p)
+                ));
                 Some(p)
             }
             Rule::Sum { inputs } => {
-                let vals: Vec<Option<Decimal>> = inputs.iter().map(|i| num(data.input(u, *i))).collect();
+                let vals: Vec<Option<Decimal>> =
+                    inputs.iter().map(|i| num(data.input(u, *i))).collect();
                 if vals.iter().all(Option::is_none) {
                     return None;
                 }
@@ -225,9 +273,21 @@ impl Eval<'_> {
                 let parts: Vec<String> = inputs
                     .iter()
                     .zip(&vals)
-                    .map(|(i, v)| format!("{}={}", self.input_name(*i), v.map(|d| self.show(d)).unwrap_or_else(|| "trống".into())))
+                    .map(|(i, v)| {
+                        format!(
+                            "{}={}",
+                            self.input_name(*i),
+                            v.map(|d| self.show(d)).unwrap_or_else(|| "trống".into())
+                        )
+                    })
                     .collect();
-                self.note(format!("tổng {} = {} (tối đa {}) → {}", parts.join(" + "), self.show(s), self.show(max), self.show(p)));
+                self.note(format!(
+                    "tổng {} = {} (tối đa {}) → {}",
+                    parts.join(" + "),
+                    self.show(s),
+                    self.show(max),
+                    self.show(p)
+                ));
                 Some(p)
             }
             Rule::BestOf { cases } => {
@@ -245,7 +305,11 @@ impl Eval<'_> {
             Rule::RelativeToBest { input } => {
                 let v = num(data.input(u, *input))?;
                 let best = self.best?;
-                let p = if best <= Decimal::ZERO { Decimal::ZERO } else { (v * max / best).min(max) };
+                let p = if best <= Decimal::ZERO {
+                    Decimal::ZERO
+                } else {
+                    (v * max / best).min(max)
+                };
                 self.note(format!(
                     "so với đơn vị tốt nhất của khối: {} / {} × {} = {}",
                     self.show(v),
@@ -264,7 +328,14 @@ fn fmt_exact(d: Decimal) -> String {
     d.normalize().to_string().replace('.', ",")
 }
 
-fn leaf_pass1(edition: &Edition, data: &Dataset, u: usize, n: usize, na: Option<NaPolicy>, trace: Option<&mut Vec<String>>) -> Leaf {
+fn leaf_pass1(
+    edition: &Edition,
+    data: &Dataset,
+    u: usize,
+    n: usize,
+    na: Option<NaPolicy>,
+    trace: Option<&mut Vec<String>>,
+) -> Leaf {
     let node = &edition.nodes[n];
     if let Some(p) = na {
         return Leaf::Points(Decimal::ZERO, na_status(p));
@@ -276,7 +347,13 @@ fn leaf_pass1(edition: &Edition, data: &Dataset, u: usize, n: usize, na: Option<
     if rule.needs_cohort() {
         return Leaf::Pending;
     }
-    let mut ev = Eval { edition, data, unit: u, best: None, trace };
+    let mut ev = Eval {
+        edition,
+        data,
+        unit: u,
+        best: None,
+        trace,
+    };
     match ev.rule(rule, node.max) {
         Some(p) => Leaf::Points(p.max(Decimal::ZERO).min(node.max), Status::Scored),
         None => Leaf::Points(Decimal::ZERO, Status::Missing),
@@ -307,7 +384,11 @@ pub fn score(edition: &Edition, data: &Dataset) -> Scores {
         nas.extend(na);
     }
     // Pass 2: the cohort.
-    let block_of: Vec<Option<usize>> = data.units.iter().map(|un| edition.block_of_category(un.category)).collect();
+    let block_of: Vec<Option<usize>> = data
+        .units
+        .iter()
+        .map(|un| edition.block_of_category(un.category))
+        .collect();
     let mut cohort_best = HashMap::new();
     for (n, node) in edition.nodes.iter().enumerate() {
         let Some(rule) = &node.rule else { continue };
@@ -336,7 +417,13 @@ pub fn score(edition: &Edition, data: &Dataset) -> Scores {
                 continue;
             }
             let b = block_of[u].and_then(|b| best.get(&b).copied());
-            let mut ev = Eval { edition, data, unit: u, best: b, trace: None };
+            let mut ev = Eval {
+                edition,
+                data,
+                unit: u,
+                best: b,
+                trace: None,
+            };
             leaves[u * nn + n] = match ev.rule(rule, node.max) {
                 Some(p) => Leaf::Points(p.max(Decimal::ZERO).min(node.max), Status::Scored),
                 None => Leaf::Points(Decimal::ZERO, Status::Missing),
@@ -347,14 +434,35 @@ pub fn score(edition: &Edition, data: &Dataset) -> Scores {
         }
     }
     // Pass 3: aggregate.
-    let mut cells = vec![NodeScore { points: Decimal::ZERO, max: Decimal::ZERO, status: Status::Missing }; nu * nn];
+    let mut cells = vec![
+        NodeScore {
+            points: Decimal::ZERO,
+            max: Decimal::ZERO,
+            status: Status::Missing
+        };
+        nu * nn
+    ];
     let mut notes = Vec::new();
     let mut deduct = vec![Deduct::default(); nn];
     for u in 0..nu {
         let row = &mut cells[u * nn..(u + 1) * nn];
-        aggregate(edition, data, u, &leaves[u * nn..(u + 1) * nn], &nas[u * nn..(u + 1) * nn], row, &mut deduct, &mut notes);
+        aggregate(
+            edition,
+            data,
+            u,
+            &leaves[u * nn..(u + 1) * nn],
+            &nas[u * nn..(u + 1) * nn],
+            row,
+            &mut deduct,
+            &mut notes,
+        );
     }
-    Scores { n_nodes: nn, cells, cohort_best, notes }
+    Scores {
+        n_nodes: nn,
+        cells,
+        cohort_best,
+        notes,
+    }
 }
 
 fn collect_relative_inputs(rule: &Rule, out: &mut Vec<usize>) {
@@ -390,7 +498,15 @@ fn aggregate(
         deduct[n] = Deduct::default();
         if let Some(p) = na[n] {
             let status = na_status(p);
-            row[n] = NodeScore { points: Decimal::ZERO, max: if p == NaPolicy::Zero { node.max } else { Decimal::ZERO }, status };
+            row[n] = NodeScore {
+                points: Decimal::ZERO,
+                max: if p == NaPolicy::Zero {
+                    node.max
+                } else {
+                    Decimal::ZERO
+                },
+                status,
+            };
             match p {
                 NaPolicy::Exclude => deduct[n].excluded = node.max,
                 NaPolicy::NotEvaluated => deduct[n].unevaluated = node.max,
@@ -403,7 +519,11 @@ fn aggregate(
                 Leaf::Points(p, s) => (p, s),
                 Leaf::Pending => (Decimal::ZERO, Status::Missing),
             };
-            row[n] = NodeScore { points, max: node.max, status };
+            row[n] = NodeScore {
+                points,
+                max: node.max,
+                status,
+            };
             continue;
         }
         let mut sum = Decimal::ZERO;
@@ -421,24 +541,44 @@ fn aggregate(
                 _ => {
                     all_excluded = false;
                     any_counted = true;
-                    any_data |= matches!(s.status, Status::Scored | Status::Given | Status::NotApplicable);
+                    any_data |= matches!(
+                        s.status,
+                        Status::Scored | Status::Given | Status::NotApplicable
+                    );
                     sum += s.points;
                 }
             }
         }
         if let Some(Value::Number(given)) = data.given(u, n) {
             if any_data && sum != *given {
-                notes.push(Note { unit: u, node: n, given: *given, children_sum: sum });
+                notes.push(Note {
+                    unit: u,
+                    node: n,
+                    given: *given,
+                    children_sum: sum,
+                });
             }
-            row[n] = NodeScore { points: *given, max: node.max, status: Status::Given };
+            row[n] = NodeScore {
+                points: *given,
+                max: node.max,
+                status: Status::Given,
+            };
             continue;
         }
         if n > 0 && !any_counted {
             if all_excluded {
-                row[n] = NodeScore { points: Decimal::ZERO, max: Decimal::ZERO, status: Status::Excluded };
+                row[n] = NodeScore {
+                    points: Decimal::ZERO,
+                    max: Decimal::ZERO,
+                    status: Status::Excluded,
+                };
                 deduct[n].excluded = node.max;
             } else {
-                row[n] = NodeScore { points: Decimal::ZERO, max: Decimal::ZERO, status: Status::NotEvaluated };
+                row[n] = NodeScore {
+                    points: Decimal::ZERO,
+                    max: Decimal::ZERO,
+                    status: Status::NotEvaluated,
+                };
                 deduct[n].unevaluated = node.max;
             }
             continue;
@@ -448,19 +588,32 @@ fn aggregate(
         if d.excluded > Decimal::ZERO && (node.rescale || n == 0) {
             // Exclude and rescale: converted = achieved ÷ (max − excluded max) × max.
             let base = node.max - d.excluded;
-            points = if base > Decimal::ZERO { points * node.max / base } else { Decimal::ZERO };
+            points = if base > Decimal::ZERO {
+                points * node.max / base
+            } else {
+                Decimal::ZERO
+            };
             d.excluded = Decimal::ZERO;
             applicable = (node.max - d.unevaluated).max(Decimal::ZERO);
         }
         deduct[n] = d;
-        let status = if any_data { Status::Scored } else { Status::Missing };
-        row[n] = NodeScore { points, max: applicable, status };
+        let status = if any_data {
+            Status::Scored
+        } else {
+            Status::Missing
+        };
+        row[n] = NodeScore {
+            points,
+            max: applicable,
+            status,
+        };
     }
 }
 
 /// The level band of a unit at a node (by percent of its applicable maximum).
 pub fn band<'a>(edition: &'a Edition, score: &NodeScore) -> Option<&'a Band> {
-    if score.max <= Decimal::ZERO || matches!(score.status, Status::NotEvaluated | Status::Excluded) {
+    if score.max <= Decimal::ZERO || matches!(score.status, Status::NotEvaluated | Status::Excluded)
+    {
         return None;
     }
     let pct = score.points * Decimal::ONE_HUNDRED / score.max;
@@ -485,7 +638,13 @@ pub struct TraceLine {
 }
 
 /// Replays one unit's scoring with a trace for every node, in tree order.
-pub fn explain(edition: &Edition, data: &Dataset, scores: &Scores, u: usize, lang: Lang) -> Vec<TraceLine> {
+pub fn explain(
+    edition: &Edition,
+    data: &Dataset,
+    scores: &Scores,
+    u: usize,
+    lang: Lang,
+) -> Vec<TraceLine> {
     let na = applicability(edition, data, u);
     let block = edition.block_of_category(data.units[u].category);
     let mut out = Vec::with_capacity(edition.nodes.len());
@@ -497,15 +656,23 @@ pub fn explain(edition: &Edition, data: &Dataset, scores: &Scores, u: usize, lan
         if let Some(p) = na[n] {
             rule_name = "không áp dụng".to_string();
             steps.push(match p {
-                NaPolicy::Zero => "không áp dụng cho đơn vị: tính 0 điểm trên điểm tối đa đầy đủ".to_string(),
+                NaPolicy::Zero => {
+                    "không áp dụng cho đơn vị: tính 0 điểm trên điểm tối đa đầy đủ".to_string()
+                }
                 NaPolicy::NotEvaluated => "không áp dụng cho đơn vị: Không đánh giá".to_string(),
-                NaPolicy::Exclude => "không áp dụng cho đơn vị: loại khỏi điểm tối đa, quy đổi ở cấp trên".to_string(),
+                NaPolicy::Exclude => {
+                    "không áp dụng cho đơn vị: loại khỏi điểm tối đa, quy đổi ở cấp trên"
+                        .to_string()
+                }
             });
         } else if s.status == Status::Given {
             rule_name = "nhập trực tiếp".to_string();
             steps.push(format!("điểm nhập trực tiếp: {}", fmt_exact(s.points)));
             if let Some(note) = scores.notes.iter().find(|x| x.unit == u && x.node == n) {
-                steps.push(format!("lưu ý: tổng các tiêu chí con là {}, khác điểm nhập", fmt_exact(note.children_sum)));
+                steps.push(format!(
+                    "lưu ý: tổng các tiêu chí con là {}, khác điểm nhập",
+                    fmt_exact(note.children_sum)
+                ));
             }
         } else if node.is_leaf() && n > 0 {
             let rule = node.rule.as_ref().unwrap_or(&Rule::Points);
@@ -513,15 +680,29 @@ pub fn explain(edition: &Edition, data: &Dataset, scores: &Scores, u: usize, lan
             let mut ids = Vec::new();
             rule.inputs(&mut ids);
             for i in ids {
-                inputs.push(format!("{} = {}", edition.inputs[i].id, show_value(edition, i, data.input(u, i))));
+                inputs.push(format!(
+                    "{} = {}",
+                    edition.inputs[i].id,
+                    show_value(edition, i, data.input(u, i))
+                ));
             }
             let best = block.and_then(|b| scores.cohort_best.get(&(n, b)).copied());
-            let mut ev = Eval { edition, data, unit: u, best, trace: Some(&mut steps) };
+            let mut ev = Eval {
+                edition,
+                data,
+                unit: u,
+                best,
+                trace: Some(&mut steps),
+            };
             if ev.rule(rule, node.max).is_none() {
                 steps.push("thiếu dữ liệu: 0 điểm".into());
             }
         } else {
-            rule_name = if node.cap { "tổng (chặn trên)".into() } else { "tổng các tiêu chí con".into() };
+            rule_name = if node.cap {
+                "tổng (chặn trên)".into()
+            } else {
+                "tổng các tiêu chí con".into()
+            };
             let counted: Vec<Decimal> = node
                 .children
                 .iter()
@@ -563,7 +744,11 @@ pub fn explain(edition: &Edition, data: &Dataset, scores: &Scores, u: usize, lan
                 ));
             }
             if s.max < node.max {
-                steps.push(format!("điểm tối đa áp dụng {} trên {}", fmt_exact(s.max), fmt_exact(node.max)));
+                steps.push(format!(
+                    "điểm tối đa áp dụng {} trên {}",
+                    fmt_exact(s.max),
+                    fmt_exact(node.max)
+                ));
             }
         }
         out.push(TraceLine {
@@ -604,7 +789,13 @@ fn show_value(edition: &Edition, input: usize, v: &Value) -> String {
     match v {
         Value::Missing => "trống".into(),
         Value::Number(d) => fmt_exact(*d),
-        Value::Bool(b) => if *b { "Có".into() } else { "Không".into() },
+        Value::Bool(b) => {
+            if *b {
+                "Có".into()
+            } else {
+                "Không".into()
+            }
+        }
         Value::Choice(k) => match &edition.inputs[input].kind {
             InputKind::Choice(c) => c[*k].clone(),
             _ => k.to_string(),

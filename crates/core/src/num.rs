@@ -59,7 +59,11 @@ pub fn parse_decimal(text: &str) -> Result<Decimal, NumberError> {
         Some(rest) => (true, rest),
         None => (false, t.strip_prefix('+').unwrap_or(t)),
     };
-    if body.is_empty() || !body.chars().all(|c| c.is_ascii_digit() || c == ',' || c == '.') {
+    if body.is_empty()
+        || !body
+            .chars()
+            .all(|c| c.is_ascii_digit() || c == ',' || c == '.')
+    {
         return Err(NumberError::NotANumber(text.to_string()));
     }
     let commas = body.matches(',').count();
@@ -196,7 +200,10 @@ mod tests {
     fn formats_with_comma() {
         assert_eq!(format_vi(d("21.55"), 1, RoundingMode::HalfUp), "21,6");
         assert_eq!(format_vi(d("27"), 1, RoundingMode::HalfUp), "27,0");
-        assert_eq!(format_vi(d("1234567.25"), 1, RoundingMode::HalfUp), "1.234.567,3");
+        assert_eq!(
+            format_vi(d("1234567.25"), 1, RoundingMode::HalfUp),
+            "1.234.567,3"
+        );
         assert_eq!(format_vi(d("-0.125"), 2, RoundingMode::HalfUp), "-0,13");
         assert_eq!(format_vi(d("0.125"), 2, RoundingMode::HalfEven), "0,12");
         assert_eq!(format_en(d("0.125"), 2, RoundingMode::HalfUp), "0.13");

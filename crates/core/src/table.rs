@@ -24,10 +24,18 @@ pub struct Pos {
 
 impl Pos {
     pub fn line(line: u32, column: u32) -> Pos {
-        Pos { line, column, cell: None }
+        Pos {
+            line,
+            column,
+            cell: None,
+        }
     }
     pub fn cell(sheet: &str, cell: &str) -> Pos {
-        Pos { line: 0, column: 0, cell: Some(format!("{sheet}!{cell}")) }
+        Pos {
+            line: 0,
+            column: 0,
+            cell: Some(format!("{sheet}!{cell}")),
+        }
     }
 }
 
@@ -82,7 +90,11 @@ pub struct Entry {
 
 impl Entry {
     pub fn computed(cell: Cell) -> Entry {
-        Entry { cell, raw: None, pos: None }
+        Entry {
+            cell,
+            raw: None,
+            pos: None,
+        }
     }
 }
 
@@ -180,7 +192,10 @@ pub struct Annex {
 /// An exact decimal as a JSON number with its digits exactly as the decimal holds them.
 pub fn decimal_json(d: Decimal) -> Value {
     // With serde_json's arbitrary_precision the number keeps every digit; no f64 is involved.
-    let n: serde_json::Number = d.to_string().parse().expect("a decimal is a valid JSON number");
+    let n: serde_json::Number = d
+        .to_string()
+        .parse()
+        .expect("a decimal is a valid JSON number");
     Value::Number(n)
 }
 

@@ -5,13 +5,29 @@ use std::process::Command;
 const ROOT: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/../../");
 
 fn egov(args: &[&str]) -> (i32, String, String) {
-    let out = Command::new(env!("CARGO_BIN_EXE_egov")).args(args).current_dir(ROOT).output().unwrap();
-    (out.status.code().unwrap_or(-1), String::from_utf8(out.stdout).unwrap(), String::from_utf8(out.stderr).unwrap())
+    let out = Command::new(env!("CARGO_BIN_EXE_egov"))
+        .args(args)
+        .current_dir(ROOT)
+        .output()
+        .unwrap();
+    (
+        out.status.code().unwrap_or(-1),
+        String::from_utf8(out.stdout).unwrap(),
+        String::from_utf8(out.stderr).unwrap(),
+    )
 }
 
 #[test]
 fn annex_json_follows_the_contract() {
-    let (code, out, err) = egov(&["annex", "--edition", "hoabinh-2019", "--data", "data/published/hoabinh-2019", "--format", "json"]);
+    let (code, out, err) = egov(&[
+        "annex",
+        "--edition",
+        "hoabinh-2019",
+        "--data",
+        "data/published/hoabinh-2019",
+        "--format",
+        "json",
+    ]);
     assert_eq!(code, 0, "{err}");
     let v: serde_json::Value = serde_json::from_str(&out).unwrap();
     assert_eq!(v["edition"], "hoabinh-2019");
@@ -27,47 +43,112 @@ fn annex_json_follows_the_contract() {
     }
     assert_eq!(row["unit"], "Sở Kế hoạch - Đầu tư");
     // Exact decimals as JSON numbers, with the printed scale.
-    assert!(out.contains("\"total\": 74.4"), "total printed as an exact number");
+    assert!(
+        out.contains("\"total\": 74.4"),
+        "total printed as an exact number"
+    );
     assert_eq!(row["rank"], 1);
     // Unranked units have rank null; "Không đánh giá" is "not_evaluated".
     let results = &tables[2];
-    let vp = results["rows"].as_array().unwrap().iter().find(|r| r["unit"] == "Văn phòng UBND tỉnh").unwrap();
+    let vp = results["rows"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|r| r["unit"] == "Văn phòng UBND tỉnh")
+        .unwrap();
     assert!(vp["rank"].is_null());
     assert_eq!(vp["values"]["Đánh giá mức độ giao dịch"], "not_evaluated");
 }
 
 #[test]
 fn annex_text_has_the_seed_layout() {
-    let (code, out, err) = egov(&["annex", "--edition", "hoabinh-2019", "--data", "data/published/hoabinh-2019"]);
+    let (code, out, err) = egov(&[
+        "annex",
+        "--edition",
+        "hoabinh-2019",
+        "--data",
+        "data/published/hoabinh-2019",
+    ]);
     assert_eq!(code, 0, "{err}");
-    assert!(out.contains("(1)") && out.contains("(6)"), "column-number row");
-    assert!(out.contains("Chỉ số và xếp hạng đối với các cơ quan, đơn vị không có hạng mục cung cấp dịch vụ công"));
+    assert!(
+        out.contains("(1)") && out.contains("(6)"),
+        "column-number row"
+    );
+    assert!(out.contains(
+        "Chỉ số và xếp hạng đối với các cơ quan, đơn vị không có hạng mục cung cấp dịch vụ công"
+    ));
     assert!(out.contains("74,4"), "decimal comma");
     assert!(out.contains("Không đánh giá"));
-    let (code, en, _) = egov(&["annex", "--edition", "hoabinh-2019", "--data", "data/published/hoabinh-2019", "--lang", "en", "--format", "markdown"]);
+    let (code, en, _) = egov(&[
+        "annex",
+        "--edition",
+        "hoabinh-2019",
+        "--data",
+        "data/published/hoabinh-2019",
+        "--lang",
+        "en",
+        "--format",
+        "markdown",
+    ]);
     assert_eq!(code, 0);
-    assert!(en.contains("Readiness") || en.contains("readiness"), "English labels");
+    assert!(
+        en.contains("Readiness") || en.contains("readiness"),
+        "English labels"
+    );
 }
 
 #[test]
 fn explain_shows_how_points_came_about() {
-    let (code, out, err) = egov(&["score", "--edition", "hoabinh-2019", "--data", "data/published/hoabinh-2019", "--explain", "SYT"]);
+    let (code, out, err) = egov(&[
+        "score",
+        "--edition",
+        "hoabinh-2019",
+        "--data",
+        "data/published/hoabinh-2019",
+        "--explain",
+        "SYT",
+    ]);
     assert_eq!(code, 0, "{err}");
     assert!(out.contains("Sở Y tế (SYT)"));
-    assert!(out.contains("B Kết quả Chính quyền điện tử đạt được: 47,2"), "{out}");
-    assert!(out.contains("tổng các tiêu chí con là 47,3"), "the seed's own inconsistency is explained: {out}");
-    let (code, _, err) = egov(&["score", "--edition", "hoabinh-2019", "--data", "data/published/hoabinh-2019", "--explain", "KHONGCO"]);
+    assert!(
+        out.contains("B Kết quả Chính quyền điện tử đạt được: 47,2"),
+        "{out}"
+    );
+    assert!(
+        out.contains("tổng các tiêu chí con là 47,3"),
+        "the seed's own inconsistency is explained: {out}"
+    );
+    let (code, _, err) = egov(&[
+        "score",
+        "--edition",
+        "hoabinh-2019",
+        "--data",
+        "data/published/hoabinh-2019",
+        "--explain",
+        "KHONGCO",
+    ]);
     assert_eq!(code, 2);
     assert!(err.contains("KHONGCO"));
 }
 
 #[test]
 fn rank_uses_the_edition_convention() {
-    let (code, out, err) = egov(&["rank", "--edition", "hoabinh-2019", "--data", "data/published/hoabinh-2019", "--format", "csv"]);
+    let (code, out, err) = egov(&[
+        "rank",
+        "--edition",
+        "hoabinh-2019",
+        "--data",
+        "data/published/hoabinh-2019",
+        "--format",
+        "csv",
+    ]);
     assert_eq!(code, 0, "{err}");
     assert!(out.contains("so-I,5,SNGV,\"Sở Ngoại vụ\",67.5"));
     assert!(out.contains("so-I,5,STTTT,\"Sở Thông tin và Truyền thông\",67.5"));
-    assert!(out.contains("so-I,6,SVHTTDL"), "dense: the next rank after a tie is not skipped");
+    assert!(
+        out.contains("so-I,6,SVHTTDL"),
+        "dense: the next rank after a tie is not skipped"
+    );
     assert!(out.contains("so-II,,TTT,"), "block II is not ranked");
 }
 
@@ -75,12 +156,29 @@ fn rank_uses_the_edition_convention() {
 fn bad_data_is_located_and_nothing_is_written() {
     let dir = std::env::temp_dir().join(format!("egov-cli-bad-{}", std::process::id()));
     std::fs::create_dir_all(&dir).unwrap();
-    std::fs::copy(format!("{ROOT}data/published/hoabinh-2019/units.csv"), dir.join("units.csv")).unwrap();
-    let values = std::fs::read_to_string(format!("{ROOT}data/published/hoabinh-2019/values.csv")).unwrap();
-    std::fs::write(dir.join("values.csv"), values.replace("\"26,3\"", "\"26,3x\"")).unwrap();
+    std::fs::copy(
+        format!("{ROOT}data/published/hoabinh-2019/units.csv"),
+        dir.join("units.csv"),
+    )
+    .unwrap();
+    let values =
+        std::fs::read_to_string(format!("{ROOT}data/published/hoabinh-2019/values.csv")).unwrap();
+    std::fs::write(
+        dir.join("values.csv"),
+        values.replace("\"26,3\"", "\"26,3x\""),
+    )
+    .unwrap();
     let out_file = dir.join("annex.json");
     let (code, _, err) = egov(&[
-        "annex", "--edition", "hoabinh-2019", "--data", dir.to_str().unwrap(), "--format", "json", "--out", out_file.to_str().unwrap(),
+        "annex",
+        "--edition",
+        "hoabinh-2019",
+        "--data",
+        dir.to_str().unwrap(),
+        "--format",
+        "json",
+        "--out",
+        out_file.to_str().unwrap(),
     ]);
     assert_eq!(code, 2);
     assert!(err.contains("values.csv:3:17:"), "file:line:column: {err}");
@@ -94,12 +192,95 @@ fn validate_reports_every_edition_problem() {
     let dir = std::env::temp_dir().join(format!("egov-cli-ed-{}", std::process::id()));
     std::fs::create_dir_all(&dir).unwrap();
     let ed = std::fs::read_to_string(format!("{ROOT}data/editions/hoabinh-2019.toml")).unwrap();
-    let bad = ed.replace("code = \"A.2\"", "code = \"A.1\"").replace("max = 65", "max = 60");
+    let bad = ed
+        .replace("code = \"A.2\"", "code = \"A.1\"")
+        .replace("max = 65", "max = 60");
     let path = dir.join("bad.toml");
     std::fs::write(&path, bad).unwrap();
     let (code, _, err) = egov(&["validate", "--edition", path.to_str().unwrap()]);
     assert_eq!(code, 2);
     assert!(err.contains("mã tiêu chí bị trùng"), "{err}");
     assert!(err.contains("vượt điểm tối đa 60"), "{err}");
+    std::fs::remove_dir_all(&dir).ok();
+}
+
+#[test]
+fn export_writes_every_format_or_nothing() {
+    let dir = std::env::temp_dir().join(format!("egov-cli-export-{}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&dir);
+    let (code, out, err) = egov(&[
+        "export",
+        "--edition",
+        "hoabinh-2019",
+        "--data",
+        "data/published/hoabinh-2019",
+        "--format",
+        "docx,xlsx,csv,json,html,svg",
+        "--unit",
+        "SYT",
+        "--decision-number",
+        "2870/QĐ-UBND",
+        "--decision-date",
+        "18/12/2019",
+        "--out",
+        dir.to_str().unwrap(),
+    ]);
+    assert_eq!(code, 0, "{err}");
+    for f in [
+        "hoabinh-2019.docx",
+        "hoabinh-2019.xlsx",
+        "hoabinh-2019.csv",
+        "hoabinh-2019.json",
+        "hoabinh-2019.html",
+        "hoabinh-2019-data-dictionary.json",
+    ] {
+        assert!(dir.join(f).exists(), "{f} written: {out}");
+    }
+    let svgs = std::fs::read_dir(&dir)
+        .unwrap()
+        .filter(|e| {
+            e.as_ref()
+                .unwrap()
+                .path()
+                .extension()
+                .is_some_and(|x| x == "svg")
+        })
+        .count();
+    assert!(
+        svgs >= 12,
+        "ranking and stacked charts per table, profile of the unit: {svgs}"
+    );
+    let html = std::fs::read_to_string(dir.join("hoabinh-2019.html")).unwrap();
+    assert!(
+        html.contains("<svg") && html.contains("2870/QĐ-UBND"),
+        "the report embeds its charts and names the decision"
+    );
+    let json: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(dir.join("hoabinh-2019.json")).unwrap())
+            .unwrap();
+    assert_eq!(
+        json["tables"][0]["rows"][0]["total"],
+        serde_json::json!(74.4)
+    );
+
+    let empty = dir.join("bad");
+    let (code, _, err) = egov(&[
+        "export",
+        "--edition",
+        "hoabinh-2019",
+        "--data",
+        "data/published/hoabinh-2019",
+        "--format",
+        "docx",
+        "--decision-number",
+        "1/QĐ",
+        "--decision-date",
+        "2019-12-18",
+        "--out",
+        empty.to_str().unwrap(),
+    ]);
+    assert_eq!(code, 2);
+    assert!(err.contains("dd/mm/yyyy"), "{err}");
+    assert!(!empty.exists(), "nothing written");
     std::fs::remove_dir_all(&dir).ok();
 }

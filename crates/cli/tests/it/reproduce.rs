@@ -13,9 +13,9 @@ use std::collections::{BTreeSet, HashMap};
 use egov_core::dataset::{Dataset, DatasetMeta, Source};
 use egov_core::edition::{Edition, Ties};
 use egov_core::names::key;
-use egov_core::num::{printed_decimals, round, RoundingMode};
+use egov_core::num::{RoundingMode, printed_decimals, round};
 use egov_core::table::{Cell, RankCell, Table};
-use egov_core::{annex, engine, rank, Lang};
+use egov_core::{Lang, annex, engine, rank};
 use rust_decimal::Decimal;
 
 const ROOT: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/../../");
@@ -25,13 +25,23 @@ fn read(rel: &str) -> String {
 }
 
 fn engine_annex() -> (Edition, Vec<Table>) {
-    let edition = Edition::from_toml(&read("data/editions/hoabinh-2019.toml"), "hoabinh-2019.toml").unwrap();
+    let edition = Edition::from_toml(
+        &read("data/editions/hoabinh-2019.toml"),
+        "hoabinh-2019.toml",
+    )
+    .unwrap();
     let units = read("data/published/hoabinh-2019/units.csv");
     let values = read("data/published/hoabinh-2019/values.csv");
     let data = Dataset::from_csv(
         &edition,
-        Source { name: "units.csv", text: &units },
-        Source { name: "values.csv", text: &values },
+        Source {
+            name: "units.csv",
+            text: &units,
+        },
+        Source {
+            name: "values.csv",
+            text: &values,
+        },
         DatasetMeta::default(),
     )
     .unwrap();
@@ -42,12 +52,22 @@ fn engine_annex() -> (Edition, Vec<Table>) {
 
 fn printed_tables() -> Vec<Table> {
     let bytes = std::fs::read(format!("{ROOT}tests/data/hoabinh-2870-QD-UBND-2019.txt")).unwrap();
-    egov_import::import_bytes("hoabinh-2870-QD-UBND-2019.txt", &bytes, egov_import::Format::WordText).unwrap().tables
+    egov_import::import_bytes(
+        "hoabinh-2870-QD-UBND-2019.txt",
+        &bytes,
+        egov_import::Format::WordText,
+    )
+    .unwrap()
+    .tables
 }
 
 /// The printed cell for column `c` (value columns, then the total at `c == values.len()`).
 fn cell(row: &egov_core::table::Row, c: usize) -> (&Cell, Option<&str>) {
-    let e = if c < row.values.len() { &row.values[c] } else { &row.total };
+    let e = if c < row.values.len() {
+        &row.values[c]
+    } else {
+        &row.total
+    };
     (&e.cell, e.raw.as_deref())
 }
 
@@ -60,7 +80,11 @@ fn agree(a: Decimal, b: Decimal) -> bool {
 /// Within the rounding of the printed parts: |total − Σ parts| ≤ Σ ½·10^-dᵢ (and the total's own half unit).
 fn sum_explained(parts: &[Decimal], total: Decimal) -> bool {
     let sum: Decimal = parts.iter().sum();
-    let tol: Decimal = parts.iter().chain(std::iter::once(&total)).map(|p| Decimal::new(5, p.scale() + 1)).sum();
+    let tol: Decimal = parts
+        .iter()
+        .chain(std::iter::once(&total))
+        .map(|p| Decimal::new(5, p.scale() + 1))
+        .sum();
     (sum - total).abs() <= tol
 }
 
@@ -85,7 +109,14 @@ fn hoabinh_2019_annex_reproduces_the_seed_except_its_contradictions() {
         .tables
         .iter()
         .map(|t| {
-            let mut v: Vec<String> = ours.iter().find(|o| o.id == t.id).unwrap().columns.iter().map(|c| c.node.clone().unwrap()).collect();
+            let mut v: Vec<String> = ours
+                .iter()
+                .find(|o| o.id == t.id)
+                .unwrap()
+                .columns
+                .iter()
+                .map(|c| c.node.clone().unwrap())
+                .collect();
             v.push(edition.nodes[t.node].code.clone());
             v
         })
@@ -97,25 +128,44 @@ fn hoabinh_2019_annex_reproduces_the_seed_except_its_contradictions() {
         for row in &p.rows {
             for (c, node) in nodes[t].iter().enumerate() {
                 if let (Cell::Number(v), _) = cell(row, c) {
-                    by_node.entry((key(&row.unit), node.clone())).or_default().push(*v);
+                    by_node
+                        .entry((key(&row.unit), node.clone()))
+                        .or_default()
+                        .push(*v);
                 }
             }
         }
     }
     let contradicted = |unit: &str, node: &str| -> bool {
-        by_node.get(&(key(unit), node.to_string())).is_some_and(|vs| vs.iter().any(|a| vs.iter().any(|b| !agree(*a, *b))))
+        by_node
+            .get(&(key(unit), node.to_string()))
+            .is_some_and(|vs| vs.iter().any(|a| vs.iter().any(|b| !agree(*a, *b))))
     };
 
     let mut exceptions = BTreeSet::new();
     let mut reproduced = 0;
     for (t, (o, p)) in ours.iter().zip(&printed).enumerate() {
-        assert_eq!(o.rows.len(), p.rows.len(), "table {} has as many rows as printed", o.id);
+        assert_eq!(
+            o.rows.len(),
+            p.rows.len(),
+            "table {} has as many rows as printed",
+            o.id
+        );
         assert_eq!(o.columns.len(), p.columns.len(), "table {} columns", o.id);
-        let decimals: Vec<u32> = o.columns.iter().map(|c| c.decimals.unwrap()).chain([o.decimals.unwrap()]).collect();
+        let decimals: Vec<u32> = o
+            .columns
+            .iter()
+            .map(|c| c.decimals.unwrap())
+            .chain([o.decimals.unwrap()])
+            .collect();
         // Does the printed table follow dense ranking on its own printed totals? Per block, row by row.
         let mut convention_breaks = BTreeSet::new();
         for block in p.blocks.iter().filter(|b| b.ranked) {
-            let rows: Vec<_> = p.rows.iter().filter(|r| r.block.as_deref() == Some(&block.id)).collect();
+            let rows: Vec<_> = p
+                .rows
+                .iter()
+                .filter(|r| r.block.as_deref() == Some(&block.id))
+                .collect();
             let totals: Vec<Decimal> = rows.iter().filter_map(|r| r.total.cell.number()).collect();
             if totals.len() != rows.len() {
                 continue;
@@ -128,11 +178,19 @@ fn hoabinh_2019_annex_reproduces_the_seed_except_its_contradictions() {
             }
         }
         for orow in &o.rows {
-            let prow = p.rows.iter().find(|r| key(&r.unit) == key(&orow.unit)).unwrap_or_else(|| panic!("{}: {} not printed", o.id, orow.unit));
+            let prow = p
+                .rows
+                .iter()
+                .find(|r| key(&r.unit) == key(&orow.unit))
+                .unwrap_or_else(|| panic!("{}: {} not printed", o.id, orow.unit));
             let ncols = o.columns.len();
             let mut row_contradicted = false;
             for c in 0..=ncols {
-                let label = if c < ncols { o.columns[c].label.clone() } else { o.total_label.clone() };
+                let label = if c < ncols {
+                    o.columns[c].label.clone()
+                } else {
+                    o.total_label.clone()
+                };
                 let (ours_cell, _) = cell(orow, c);
                 let (printed_cell, raw) = cell(prow, c);
                 let node = &nodes[t][c];
@@ -141,24 +199,43 @@ fn hoabinh_2019_annex_reproduces_the_seed_except_its_contradictions() {
                     (Cell::Number(a), Cell::Number(b)) if a == b => None,
                     (Cell::Number(a), Cell::Number(b)) => {
                         let printed_dec = raw.map(printed_decimals).unwrap_or(b.scale());
-                        if printed_dec > decimals[c] && round(*b, decimals[c], RoundingMode::HalfUp) == *a {
+                        if printed_dec > decimals[c]
+                            && round(*b, decimals[c], RoundingMode::HalfUp) == *a
+                        {
                             Some("printed with more decimals than its column")
                         } else if contradicted(&orow.unit, node) {
                             row_contradicted |= c < ncols;
                             Some("printed differently in another table")
                         } else if c == ncols && row_contradicted {
                             Some("total of a contradicted part")
-                        } else if c == ncols && !sum_explained(&prow.values.iter().filter_map(|e| e.cell.number()).collect::<Vec<_>>(), *b) {
+                        } else if c == ncols
+                            && !sum_explained(
+                                &prow
+                                    .values
+                                    .iter()
+                                    .filter_map(|e| e.cell.number())
+                                    .collect::<Vec<_>>(),
+                                *b,
+                            )
+                        {
                             Some("total is not the sum of its printed parts")
                         } else {
                             None.or_else(|| panic!("{}: {} / {label}: ours {a}, printed {b} — not explained by the seed", o.id, orow.unit))
                         }
                     }
-                    (a, b) => panic!("{}: {} / {label}: ours {a:?}, printed {b:?}", o.id, orow.unit),
+                    (a, b) => panic!(
+                        "{}: {} / {label}: ours {a:?}, printed {b:?}",
+                        o.id, orow.unit
+                    ),
                 };
                 match why {
                     Some(why) => {
-                        exceptions.insert(Exception { table: o.id.clone(), unit: orow.unit.clone(), column: label, why });
+                        exceptions.insert(Exception {
+                            table: o.id.clone(),
+                            unit: orow.unit.clone(),
+                            column: label,
+                            why,
+                        });
                     }
                     None => reproduced += 1,
                 }
@@ -169,18 +246,35 @@ fn hoabinh_2019_annex_reproduces_the_seed_except_its_contradictions() {
                 continue;
             }
             let block_rows: Vec<_> = o.rows.iter().filter(|r| r.block == orow.block).collect();
-            let input_moved = block_rows.iter().any(|r| contradicted(&r.unit, &nodes[t][ncols]) || (ncols..=ncols).any(|_| nodes[t][..ncols].iter().any(|n| contradicted(&r.unit, n))));
+            let input_moved = block_rows.iter().any(|r| {
+                contradicted(&r.unit, &nodes[t][ncols])
+                    || (ncols..=ncols)
+                        .any(|_| nodes[t][..ncols].iter().any(|n| contradicted(&r.unit, n)))
+            });
             let why = match &prow.rank {
                 RankCell::Invalid(_) => "rank is not a number",
-                _ if convention_breaks.contains(&key(&prow.unit)) => "rank breaks the table's own dense ranking",
+                _ if convention_breaks.contains(&key(&prow.unit)) => {
+                    "rank breaks the table's own dense ranking"
+                }
                 _ if input_moved => "a total in its block is contradicted",
-                other => panic!("{}: {} rank: ours {:?}, printed {other:?} — not explained", o.id, orow.unit, orow.rank),
+                other => panic!(
+                    "{}: {} rank: ours {:?}, printed {other:?} — not explained",
+                    o.id, orow.unit, orow.rank
+                ),
             };
-            exceptions.insert(Exception { table: o.id.clone(), unit: orow.unit.clone(), column: "Xếp hạng".into(), why });
+            exceptions.insert(Exception {
+                table: o.id.clone(),
+                unit: orow.unit.clone(),
+                column: "Xếp hạng".into(),
+                why,
+            });
         }
     }
 
-    let got: Vec<String> = exceptions.iter().map(|e| format!("{} | {} | {} | {}", e.table, e.unit, e.column, e.why)).collect();
+    let got: Vec<String> = exceptions
+        .iter()
+        .map(|e| format!("{} | {} | {} | {}", e.table, e.unit, e.column, e.why))
+        .collect();
     let expected = [
         "huyen-san-sang | UBND huyện Cao Phong | Xếp hạng | rank breaks the table's own dense ranking",
         "huyen-san-sang | UBND huyện Kim Bôi | Xếp hạng | rank breaks the table's own dense ranking",
@@ -206,10 +300,16 @@ fn hoabinh_2019_annex_reproduces_the_seed_except_its_contradictions() {
         "so-tong-the | Sở Tài nguyên và Môi trường | Xếp hạng | a total in its block is contradicted",
         "so-tong-the | Sở Xây dựng | Xếp hạng | a total in its block is contradicted",
     ];
-    assert_eq!(got, expected, "exceptions to the reproduction (see data/published/hoabinh-2019/README.md)");
+    assert_eq!(
+        got, expected,
+        "exceptions to the reproduction (see data/published/hoabinh-2019/README.md)"
+    );
     // Every other printed number and rank is reproduced exactly: 93 rows; 4 cells a row in the overall
     // tables (2 categories, total, rank), 5 in the category tables (3 groups, total, rank).
-    let cells: usize = ours.iter().map(|t| t.rows.len() * (t.columns.len() + 2)).sum();
+    let cells: usize = ours
+        .iter()
+        .map(|t| t.rows.len() * (t.columns.len() + 2))
+        .sum();
     assert_eq!(cells, 20 * 4 + 20 * 5 + 20 * 5 + 11 * 4 + 11 * 5 + 11 * 5);
     assert_eq!(reproduced, cells - expected.len());
 }
