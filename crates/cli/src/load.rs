@@ -65,14 +65,14 @@ pub fn dataset(edition: &Edition, path: &Path) -> Result<Dataset> {
         let values = fs::read_to_string(&values_p)
             .with_context(|| format!("không đọc được {}", values_p.display()))?;
         let m = meta(path)?;
-        if let Some(e) = &m.edition {
-            if e != &edition.id {
-                bail!(
-                    "{}: bộ dữ liệu dành cho bộ chỉ số '{e}', không phải '{}'",
-                    path.join("dataset.toml").display(),
-                    edition.id
-                );
-            }
+        if let Some(e) = &m.edition
+            && e != &edition.id
+        {
+            bail!(
+                "{}: bộ dữ liệu dành cho bộ chỉ số '{e}', không phải '{}'",
+                path.join("dataset.toml").display(),
+                edition.id
+            );
         }
         Dataset::from_csv(
             edition,
