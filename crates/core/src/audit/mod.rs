@@ -29,6 +29,11 @@ mod link;
 mod ranking;
 mod render;
 
+#[cfg(test)]
+mod props;
+#[cfg(test)]
+mod tests;
+
 use std::fmt;
 
 use rust_decimal::Decimal;

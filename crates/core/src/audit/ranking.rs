@@ -111,8 +111,9 @@ fn has_rank(cell: &RankCell) -> bool {
     !matches!(cell, RankCell::Unranked)
 }
 
-/// Whether a group's units are meant to carry ranks: the block's flag unless every row contradicts it
-/// (importers cannot always tell), and the majority for rows outside any block.
+/// Whether a group's units are meant to carry ranks: the block's flag (a block flagged ranked in which
+/// no row has a rank is an importer's default, not a ranked block), and the majority for rows outside
+/// any block.
 pub(crate) fn expects_ranks(t: &Table, g: &Group) -> bool {
     let n = g.rows.len();
     let k = g
@@ -121,8 +122,7 @@ pub(crate) fn expects_ranks(t: &Table, g: &Group) -> bool {
         .filter(|&&ri| has_rank(&t.rows[ri].rank))
         .count();
     match g.block.as_deref().and_then(|b| t.block(b)) {
-        Some(b) if b.ranked => k > 0,
-        Some(_) => k == n && n > 0,
+        Some(b) => b.ranked && k > 0,
         None => k > 0 && k * 2 >= n,
     }
 }
