@@ -423,7 +423,15 @@ fn assign_roles(columns: &[(String, Option<String>)], rows: &[(SrcRow, String)])
         _ => {
             let chosen = rank.map(|r| ranked_column(&candidates, r, rows));
             let pick = chosen.unwrap_or(*candidates.last().unwrap_or(&0));
-            if guessed {
+            // Columns named by years ("Năm 2018", "Năm 2019") are a year-over-year table: choosing
+            // the year the ranks follow is the expected reading, not a guess worth reporting.
+            let years = candidates.iter().all(|&i| {
+                columns[i]
+                    .0
+                    .split(|c: char| !c.is_ascii_digit())
+                    .any(is_year)
+            });
+            if guessed && !years {
                 let label = &columns[pick].0;
                 note = Some(match chosen {
                     Some(_) => format!(

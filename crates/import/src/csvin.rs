@@ -11,11 +11,12 @@ use crate::source::{Item, SrcCell, SrcRow};
 
 /// Reads a CSV text into one grid.
 pub(crate) fn read(name: &str, text: &str) -> Result<Vec<Item>, ImportError> {
-    let first = text.lines().next().unwrap_or("");
+    // Title lines above the table have no separators: judge by the first lines together.
+    let head: String = text.lines().take(20).collect();
     let delimiter = [b';', b',', b'\t']
         .into_iter()
-        .max_by_key(|d| first.bytes().filter(|b| b == d).count())
-        .filter(|d| first.as_bytes().contains(d))
+        .max_by_key(|d| head.bytes().filter(|b| b == d).count())
+        .filter(|d| head.as_bytes().contains(d))
         .unwrap_or(b',');
     let mut reader = csv::ReaderBuilder::new()
         .has_headers(false)

@@ -14,6 +14,8 @@ use crate::source::{Item, SrcCell, SrcRow, table_pos};
 
 /// Limits on spans, so that `rowspan=99999999` in a hostile page cannot blow up memory.
 const MAX_SPAN: usize = 1000;
+/// Element nesting followed before the rest of a subtree is read as text.
+const MAX_DEPTH: usize = 200;
 
 /// Splits an HTML page into paragraphs and table grids.
 pub(crate) fn read(text: &str) -> Vec<Item> {
@@ -23,7 +25,7 @@ pub(crate) fn read(text: &str) -> Vec<Item> {
         tables: 0,
         paragraphs: 0,
     };
-    w.walk(doc.tree.root());
+    w.walk(doc.tree.root(), 0);
     w.items
 }
 
@@ -96,15 +98,18 @@ impl Walker {
         self.items.push(Item::Text { raw, pos });
     }
 
-    fn walk(&mut self, node: NodeRef<'_, Node>) {
+    fn walk(&mut self, node: NodeRef<'_, Node>, depth: usize) {
         match node.value() {
+            // Real pages nest a few dozen levels; deeper than this, read the rest as one paragraph
+            // rather than recurse without bound on a hostile page.
+            Node::Element(_) if depth > MAX_DEPTH => self.paragraph(text_of(node)),
             Node::Text(t) => self.paragraph(t.trim().to_string()),
             Node::Element(e) if skipped(e.name()) => {}
             Node::Element(e) if e.name() == "table" => self.table(node),
             Node::Element(_) if !has_block_inside(node) => self.paragraph(text_of(node)),
             _ => {
                 for child in node.children() {
-                    self.walk(child);
+                    self.walk(child, depth + 1);
                 }
             }
         }

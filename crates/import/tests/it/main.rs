@@ -1,5 +1,7 @@
 //! Integration tests of egov-import, one binary grouped by topic.
 
+mod forms;
+mod robust;
 mod roundtrip;
 mod seed;
 mod write;
