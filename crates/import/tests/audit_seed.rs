@@ -379,3 +379,59 @@ fn reports_are_readable_and_json_follows_the_contract() {
     assert_eq!(f["found"].to_string(), "47.2");
     assert!(f["message"].as_str().unwrap().contains("47,3"));
 }
+
+#[test]
+fn with_the_edition_maxima_and_totals_by_the_rules() {
+    let src = include_str!("../../../data/editions/hoabinh-2019.toml");
+    let edition =
+        egov_core::edition::Edition::from_toml(src, "hoabinh-2019.toml").expect("edition loads");
+    let mut tables = import_bytes("hoabinh.txt", SEED, Format::WordText)
+        .unwrap()
+        .tables;
+    let opts = AuditOptions {
+        edition: Some(&edition),
+        ..Default::default()
+    };
+    let edition_only = |a: &Audit| -> Vec<(FindingKind, String, Option<String>, u32)> {
+        a.findings
+            .iter()
+            .filter(|f| {
+                matches!(
+                    f.kind,
+                    FindingKind::AboveMax | FindingKind::MissingUnit | FindingKind::EditionTotal
+                )
+            })
+            .map(|f| (f.kind, f.table.clone(), f.unit.clone(), f.line()))
+            .collect()
+    };
+    let a = audit(&tables, &opts);
+    // The edition prints district totals with 2 decimals as the sum of the parts: 54,19, not 54,18.
+    assert_eq!(
+        edition_only(&a),
+        vec![(
+            FindingKind::EditionTotal,
+            "II.2".to_string(),
+            Some("UBND huyện Lạc Sơn".to_string()),
+            819
+        )]
+    );
+    assert_eq!(
+        a.convention.map(|c| c.as_str()),
+        Some("dense/printed".to_string())
+    );
+    // A presence score far above its maximum is caught.
+    let yte = tables[2]
+        .rows
+        .iter_mut()
+        .find(|r| r.unit == "Sở Y tế")
+        .unwrap();
+    yte.values[0].cell = egov_core::table::Cell::Number(d("99"));
+    let a = audit(&tables, &opts);
+    assert!(
+        a.findings.iter().any(|f| f.kind == FindingKind::AboveMax
+            && f.table == "I.2"
+            && f.unit.as_deref() == Some("Sở Y tế")),
+        "{}",
+        render_text(&a, Lang::En)
+    );
+}

@@ -46,7 +46,7 @@ use crate::num::{self, RoundingMode};
 use crate::table::{Pos, Table};
 
 pub use ranking::{Basis, Convention};
-pub use render::{render_markdown, render_text, to_json};
+pub use render::{finding_line, render_markdown, render_text, to_json};
 
 /// How serious a finding is.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
