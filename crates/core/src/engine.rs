@@ -61,8 +61,9 @@ pub struct Note {
 pub struct Scores {
     n_nodes: usize,
     cells: Vec<NodeScore>,
-    /// Best value per (relative-to-best leaf, ranking block), for explanations.
-    pub cohort_best: HashMap<(usize, usize), Decimal>,
+    /// Best value per (relative-to-best leaf, input, ranking block): each input of a leaf has its own
+    /// best, so a best-of over two relative-to-best cases compares each with its own cohort.
+    pub cohort_best: HashMap<(usize, usize, usize), Decimal>,
     /// Given aggregates that disagree with their children, in unit then node order.
     pub notes: Vec<Note>,
 }
@@ -142,7 +143,7 @@ struct Eval<'a> {
     data: &'a Dataset,
     unit: usize,
     /// Best value of the input among the unit's block (pass 2 only).
-    best: Option<Decimal>,
+    best: Vec<(usize, Decimal)>,
     trace: Option<&'a mut Vec<String>>,
 }
 
@@ -304,7 +305,11 @@ impl Eval<'_> {
             }
             Rule::RelativeToBest { input } => {
                 let v = num(data.input(u, *input))?;
-                let best = self.best?;
+                let best = self
+                    .best
+                    .iter()
+                    .find(|(i, _)| i == input)
+                    .map(|(_, b)| *b)?;
                 let p = if best <= Decimal::ZERO {
                     Decimal::ZERO
                 } else {
@@ -351,7 +356,7 @@ fn leaf_pass1(
         edition,
         data,
         unit: u,
-        best: None,
+        best: Vec::new(),
         trace,
     };
     match ev.rule(rule, node.max) {
@@ -395,9 +400,11 @@ pub fn score(edition: &Edition, data: &Dataset) -> Scores {
         if !rule.needs_cohort() {
             continue;
         }
-        let mut best: HashMap<usize, Decimal> = HashMap::new();
+        let mut best: HashMap<(usize, usize), Decimal> = HashMap::new();
         let mut ids = Vec::new();
         collect_relative_inputs(rule, &mut ids);
+        ids.sort_unstable();
+        ids.dedup();
         for u in 0..nu {
             if !matches!(leaves[u * nn + n], Leaf::Pending) {
                 continue;
@@ -405,7 +412,7 @@ pub fn score(edition: &Edition, data: &Dataset) -> Scores {
             let Some(b) = block_of[u] else { continue };
             for &i in &ids {
                 if let Value::Number(v) = data.input(u, i) {
-                    let e = best.entry(b).or_insert(*v);
+                    let e = best.entry((i, b)).or_insert(*v);
                     if *v > *e {
                         *e = *v;
                     }
@@ -416,7 +423,13 @@ pub fn score(edition: &Edition, data: &Dataset) -> Scores {
             if !matches!(leaves[u * nn + n], Leaf::Pending) {
                 continue;
             }
-            let b = block_of[u].and_then(|b| best.get(&b).copied());
+            let b = block_of[u]
+                .map(|b| {
+                    ids.iter()
+                        .filter_map(|&i| best.get(&(i, b)).map(|v| (i, *v)))
+                        .collect()
+                })
+                .unwrap_or_default();
             let mut ev = Eval {
                 edition,
                 data,
@@ -429,8 +442,8 @@ pub fn score(edition: &Edition, data: &Dataset) -> Scores {
                 None => Leaf::Points(Decimal::ZERO, Status::Missing),
             };
         }
-        for (b, v) in best {
-            cohort_best.insert((n, b), v);
+        for ((i, b), v) in best {
+            cohort_best.insert((n, i, b), v);
         }
     }
     // Pass 3: aggregate.
@@ -463,6 +476,12 @@ pub fn score(edition: &Edition, data: &Dataset) -> Scores {
         cohort_best,
         notes,
     }
+}
+
+fn ids_of_rule(rule: &Rule) -> Vec<usize> {
+    let mut ids = Vec::new();
+    collect_relative_inputs(rule, &mut ids);
+    ids
 }
 
 fn collect_relative_inputs(rule: &Rule, out: &mut Vec<usize>) {
@@ -686,7 +705,13 @@ pub fn explain(
                     show_value(edition, i, data.input(u, i))
                 ));
             }
-            let best = block.and_then(|b| scores.cohort_best.get(&(n, b)).copied());
+            let best: Vec<(usize, Decimal)> = match block {
+                Some(b) => ids_of_rule(rule)
+                    .into_iter()
+                    .filter_map(|i| scores.cohort_best.get(&(n, i, b)).map(|v| (i, *v)))
+                    .collect(),
+                None => Vec::new(),
+            };
             let mut ev = Eval {
                 edition,
                 data,

@@ -278,8 +278,62 @@ fn relative_to_best_uses_the_best_unit_of_the_block() {
         .iter()
         .position(|b| b.code == "by")
         .expect("block");
-    assert_eq!(scores.cohort_best.get(&(rel, bx)), Some(&d("100")));
-    assert_eq!(scores.cohort_best.get(&(rel, by)), Some(&d("40")));
+    let rel_v = ed.input("rel_v").expect("input");
+    assert_eq!(scores.cohort_best.get(&(rel, rel_v, bx)), Some(&d("100")));
+    assert_eq!(scores.cohort_best.get(&(rel, rel_v, by)), Some(&d("40")));
+}
+
+/// A best-of over two relative-to-best cases compares each input with the best of that same input in the
+/// block, not with the best over both inputs.
+#[test]
+fn best_of_relative_cases_each_have_their_own_best() {
+    let ed = edition(
+        r#"
+id = "rel2"
+title = "Hai cách so với đơn vị tốt nhất"
+year = 2024
+[[category]]
+code = "x"
+name = "X"
+[[block]]
+code = "b"
+name = "Khối"
+categories = ["x"]
+[[input]]
+id = "online"
+name = "Hồ sơ trực tuyến"
+type = "number"
+[[input]]
+id = "paper"
+name = "Hồ sơ giấy số hóa"
+type = "number"
+[[criterion]]
+code = "r"
+name = "Tốt nhất trong hai cách"
+max = 10
+rule = { kind = "best-of", cases = [ { kind = "relative-to-best", input = "online" }, { kind = "relative-to-best", input = "paper" } ] }
+"#,
+    );
+    let data = dataset(
+        &ed,
+        "code,name,category,flags\nU1,Một,x,\nU2,Hai,x,\n",
+        "unit,online,paper\nU1,1000,5\nU2,500,10\n",
+    );
+    let scores = engine::score(&ed, &data);
+    let r = ed.node("r").unwrap();
+    // U1: online 1000/1000 × 10 = 10. U2: online 500/1000 × 10 = 5, paper 10/10 × 10 = 10 → 10.
+    // With one merged best (1000) U2's paper case would give 10/1000 × 10 = 0,1 and the best-of 5.
+    assert_eq!(scores.get(0, r).points, d("10"));
+    assert_eq!(scores.get(1, r).points, d("10"));
+    let steps: Vec<String> = engine::explain(&ed, &data, &scores, 1, egov_core::Lang::Vi)
+        .into_iter()
+        .find(|l| l.code == "r")
+        .unwrap()
+        .steps;
+    assert!(
+        steps.iter().any(|s| s.contains("10 / 10 × 10 = 10")),
+        "{steps:?}"
+    );
 }
 
 #[test]
