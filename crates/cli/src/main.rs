@@ -9,6 +9,7 @@ use std::process::ExitCode;
 use clap::{Parser, Subcommand};
 
 mod cmd_annex;
+mod cmd_audit;
 mod cmd_import;
 mod cmd_score;
 mod cmd_validate;
@@ -36,6 +37,8 @@ enum Command {
     Export(cmd_annex::ExportArgs),
     /// Read published ranking tables (Word text, DOCX, XLSX, HTML, Markdown, CSV) into data.
     Import(cmd_import::Args),
+    /// Check a published ranking and report every inconsistency (exit 0 = none, 1 = findings, 2 = unreadable).
+    Audit(cmd_audit::Args),
     /// List the shipped editions.
     Editions,
 }
@@ -48,6 +51,7 @@ fn run(cli: Cli) -> anyhow::Result<ExitCode> {
         Command::Annex(a) => cmd_annex::annex(a),
         Command::Export(a) => cmd_annex::export(a),
         Command::Import(a) => cmd_import::run(a),
+        Command::Audit(a) => cmd_audit::run(a),
         Command::Editions => {
             for id in load::shipped_ids() {
                 let e = load::edition(id)?;

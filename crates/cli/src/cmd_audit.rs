@@ -1,0 +1,77 @@
+//! `egov audit`: read a published ranking (any importable form), check it, and report every
+//! inconsistency with its place, its reason in plain words and the proposed correction.
+//! Exit status: 0 = no findings, 1 = findings, 2 = the input (or the edition, or the alias file) could
+//! not be read.
+
+use std::path::PathBuf;
+use std::process::ExitCode;
+
+use anyhow::{Context, Result};
+use egov_core::Lang;
+use egov_core::audit::{self, AuditOptions};
+use egov_core::names::{AliasFormat, Aliases};
+
+use crate::load;
+
+#[derive(clap::Args)]
+pub struct Args {
+    /// The published document: Word text, DOCX, XLSX, HTML, Markdown or CSV.
+    path: PathBuf,
+    /// The edition the document follows (shipped id or .toml): adds maximum, block and total checks.
+    #[arg(long)]
+    edition: Option<String>,
+    /// Renames and mergers of units (TOML or CSV: alias → canonical name).
+    #[arg(long)]
+    aliases: Option<PathBuf>,
+    /// text (default), markdown or json.
+    #[arg(long, default_value = "text")]
+    format: String,
+    /// Language of the report: vi (default) or en.
+    #[arg(long, default_value = "vi")]
+    lang: Lang,
+    /// Write the report here instead of standard output.
+    #[arg(long)]
+    out: Option<PathBuf>,
+}
+
+pub fn run(a: Args) -> Result<ExitCode> {
+    if !matches!(a.format.as_str(), "text" | "markdown" | "json") {
+        return Err(load::InputError(format!("--format {}: text, markdown hoặc json", a.format)).into());
+    }
+    let bytes = std::fs::read(&a.path).with_context(|| format!("không đọc được {}", a.path.display()))?;
+    let name = a.path.display().to_string();
+    let imported = egov_import::import_bytes(&name, &bytes, egov_import::Format::Auto)
+        .map_err(|e| load::InputError(e.to_string()))?;
+    if imported.tables.is_empty() {
+        return Err(load::InputError(format!("{name}: không tìm thấy bảng xếp hạng nào trong tệp")).into());
+    }
+    for p in &imported.problems {
+        eprintln!("{name}:{p}");
+    }
+    let edition = a.edition.as_deref().map(load::edition).transpose()?;
+    let aliases = match &a.aliases {
+        Some(p) => {
+            let text = std::fs::read_to_string(p).with_context(|| format!("không đọc được {}", p.display()))?;
+            let shown = p.display().to_string();
+            let format = AliasFormat::from_path(&shown).unwrap_or(AliasFormat::Toml);
+            Some(Aliases::parse(&text, format, &shown).map_err(|e| load::InputError(e.to_string()))?)
+        }
+        None => None,
+    };
+    // Headings and headers are only kept normalised in the tables; the NFC check needs the text itself.
+    let source_text = std::str::from_utf8(&bytes).ok().filter(|t| !t.starts_with("PK"));
+    let opts = AuditOptions {
+        aliases: aliases.as_ref(),
+        edition: edition.as_ref(),
+        source_text,
+        rounding: edition.as_ref().map(|e| e.rounding).unwrap_or_default(),
+    };
+    let result = audit::audit(&imported.tables, &opts);
+    let report = match a.format.as_str() {
+        "json" => serde_json::to_string_pretty(&audit::to_json(&result, &imported.tables))? + "\n",
+        "markdown" => audit::render_markdown(&result, a.lang),
+        _ => audit::render_text(&result, a.lang),
+    };
+    load::emit(a.out.as_deref(), report.as_bytes())?;
+    Ok(ExitCode::from(result.exit_code() as u8))
+}
