@@ -12,6 +12,7 @@
 //! - [`text`], [`markdown`], [`html`]: human-readable renderings.
 //! - [`csv_out`], [`json_out`]: open data (one long CSV; the JSON contract) and their data dictionary.
 //! - [`xlsx`], [`docx`]: office documents; [`pdf`]: the DOCX converted by LibreOffice.
+//! - [`template`]: the Excel entry template of an edition and reading a filled one back.
 //! - [`chart`]: SVG/PNG charts of the rankings; [`report`]: the HTML annex with its charts.
 
 use egov_core::table::Annex;
@@ -24,6 +25,7 @@ pub mod json_out;
 pub mod layout;
 pub mod markdown;
 pub mod pdf;
+pub mod template;
 pub mod text;
 pub mod xlsx;
 

@@ -5,5 +5,6 @@ mod chart;
 mod docx;
 mod fixture;
 mod plain;
+mod template;
 mod tools;
 mod xlsx;

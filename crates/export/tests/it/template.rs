@@ -1,0 +1,547 @@
+//! The Excel entry template: written for the shipped editions, filled, read back into the same dataset;
+//! planted bad cells each reported at their exact `Sheet!Cell` with nothing returned; the protection and
+//! data validation present in the sheet XML; foreign or damaged workbooks refused with a clear reason.
+
+use std::collections::HashMap;
+use std::io::{Cursor, Read};
+
+use egov_core::dataset::{Dataset, DatasetMeta, Source, Value};
+use egov_core::edition::Edition;
+use egov_core::engine;
+use egov_core::lang::Lang;
+use egov_export::template::{
+    self, BLANK_UNIT_COLUMNS, CellProblem, Entry, FORMAT_VERSION, META_SHEET, TemplateError,
+};
+
+const ROOT: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/../../");
+
+fn read(rel: &str) -> String {
+    std::fs::read_to_string(format!("{ROOT}{rel}"))
+        .unwrap_or_else(|e| panic!("cannot read {rel}: {e}"))
+}
+
+fn edition(id: &str) -> Edition {
+    Edition::from_toml(&read(&format!("data/editions/{id}.toml")), id)
+        .unwrap_or_else(|e| panic!("{e}"))
+}
+
+fn dataset(ed: &Edition, units: &str, values: &str) -> Dataset {
+    Dataset::from_csv(
+        ed,
+        Source {
+            name: "units.csv",
+            text: units,
+        },
+        Source {
+            name: "values.csv",
+            text: values,
+        },
+        DatasetMeta::default(),
+    )
+    .unwrap_or_else(|e| panic!("{e}"))
+}
+
+fn commune() -> (Edition, Dataset) {
+    let ed = edition("commune-2392");
+    let ds = dataset(
+        &ed,
+        &read("data/examples/commune-2392/units.csv"),
+        &read("data/examples/commune-2392/values.csv"),
+    );
+    (ed, ds)
+}
+
+/// Hòa Bình 2019 as published, without the category totals A and B: the template asks for the points
+/// entered directly (the groups), not for aggregates the engine computes.
+fn hoabinh() -> (Edition, Dataset) {
+    let ed = edition("hoabinh-2019");
+    let published = read("data/published/hoabinh-2019/values.csv");
+    let mut rdr = csv::Reader::from_reader(published.as_bytes());
+    let headers = rdr.headers().unwrap().clone();
+    let keep: Vec<usize> = (0..headers.len())
+        .filter(|&i| !matches!(&headers[i], "A" | "B"))
+        .collect();
+    let mut w = csv::Writer::from_writer(Vec::new());
+    w.write_record(keep.iter().map(|&i| &headers[i])).unwrap();
+    for rec in rdr.records() {
+        let rec = rec.unwrap();
+        w.write_record(keep.iter().map(|&i| &rec[i])).unwrap();
+    }
+    let values = String::from_utf8(w.into_inner().unwrap()).unwrap();
+    assert!(
+        values.starts_with("unit,A.1,A.2,A.3,B.1,B.2,B.3\n"),
+        "{values}"
+    );
+    let ds = dataset(&ed, &read("data/published/hoabinh-2019/units.csv"), &values);
+    (ed, ds)
+}
+
+/// Whether `key` (input id or criterion code) can apply to the unit at all, decided here independently
+/// of the template code from the shipped editions' documented conditions.
+fn structurally_na(edition_id: &str, category: &str, flags: &[String], key: &str) -> bool {
+    let flag = |f: &str| flags.iter().any(|x| x == f);
+    match edition_id {
+        "commune-2392" => match key {
+            "co_htth" => flag("dac-biet-kho-khan"),
+            "co_ioc" => category == "xa",
+            "ty_le_dung_han" => flag("moi-sap-xep"),
+            _ => false,
+        },
+        "hoabinh-2019" => key == "B.3" && category == "so-khac",
+        _ => unreachable!(),
+    }
+}
+
+/// The read-back dataset equals the original: same units (code, name, category, flags), the same value
+/// for every input and every criterion given directly — except that a cell which cannot apply to the unit
+/// reads back as "Không áp dụng" where the original left it empty — and the same scores at every node.
+fn assert_same(ed: &Edition, orig: &Dataset, back: &Dataset) {
+    assert_eq!(back.units.len(), orig.units.len());
+    for (u, unit) in orig.units.iter().enumerate() {
+        let b = back
+            .unit_index(&unit.code)
+            .unwrap_or_else(|| panic!("unit {} lost", unit.code));
+        assert_eq!(&back.units[b], unit);
+        let cat = ed.categories[unit.category].code.as_str();
+        for (i, input) in ed.inputs.iter().enumerate() {
+            let (o, r) = (orig.input(u, i), back.input(b, i));
+            if structurally_na(&ed.id, cat, &unit.flags, &input.id) {
+                assert!(
+                    matches!(o, Value::Missing | Value::NotApplicable),
+                    "{} {}: {o:?}",
+                    unit.code,
+                    input.id
+                );
+                assert_eq!(r, &Value::NotApplicable, "{} {}", unit.code, input.id);
+            } else {
+                assert_eq!(r, o, "{} {}", unit.code, input.id);
+            }
+        }
+        for (n, node) in ed.nodes.iter().enumerate().skip(1) {
+            let (o, r) = (orig.given(u, n), back.given(b, n));
+            if structurally_na(&ed.id, cat, &unit.flags, &node.code) {
+                assert!(
+                    matches!(o, None | Some(Value::NotApplicable)),
+                    "{} {}: {o:?}",
+                    unit.code,
+                    node.code
+                );
+                assert_eq!(
+                    r,
+                    Some(&Value::NotApplicable),
+                    "{} {}",
+                    unit.code,
+                    node.code
+                );
+            } else {
+                assert_eq!(r, o, "{} {}", unit.code, node.code);
+            }
+        }
+    }
+    let (so, sb) = (engine::score(ed, orig), engine::score(ed, back));
+    for (u, unit) in orig.units.iter().enumerate() {
+        let b = back.unit_index(&unit.code).unwrap();
+        for n in 0..ed.nodes.len() {
+            assert_eq!(
+                so.get(u, n),
+                sb.get(b, n),
+                "{} node {:?}",
+                unit.code,
+                ed.nodes[n].code
+            );
+        }
+    }
+}
+
+#[test]
+fn commune_filled_template_round_trips() {
+    let (ed, ds) = commune();
+    for lang in [Lang::Vi, Lang::En] {
+        let bytes = template::template_with_values(&ed, &ds, lang).unwrap();
+        let back = template::read_values(&ed, "xa.xlsx", &bytes).unwrap_or_else(|e| panic!("{e}"));
+        assert_same(&ed, &ds, &back);
+        assert_eq!(back.meta.edition.as_deref(), Some("commune-2392"));
+    }
+}
+
+#[test]
+fn hoabinh_filled_template_round_trips() {
+    let (ed, ds) = hoabinh();
+    let bytes = template::template_with_values(&ed, &ds, Lang::Vi).unwrap();
+    let back = template::read_values(&ed, "hoabinh.xlsx", &bytes).unwrap_or_else(|e| panic!("{e}"));
+    assert_same(&ed, &ds, &back);
+    // Published as "Không đánh giá", read back as not applicable: exactly the same value.
+    let vp = back.unit_index("VPUBND").unwrap();
+    assert_eq!(
+        back.given(vp, ed.node("B.3").unwrap()),
+        Some(&Value::NotApplicable)
+    );
+    let lacson = back.unit_index("LACSON").unwrap();
+    assert_eq!(
+        back.given(lacson, ed.node("B.2").unwrap()),
+        Some(&Value::Number("25.06".parse().unwrap()))
+    );
+}
+
+#[test]
+fn csv_form_reads_as_the_same_dataset() {
+    let (ed, ds) = commune();
+    let bytes = template::template_with_values(&ed, &ds, Lang::Vi).unwrap();
+    let (back, csv) = template::read_values_csv(&ed, "xa.xlsx", &bytes).unwrap();
+    assert!(csv.values.starts_with("unit,key,value\n"));
+    assert!(
+        csv.units
+            .contains("X02,Xã Thượng Tiến,xa,dac-biet-kho-khan\n"),
+        "{}",
+        csv.units
+    );
+    let again = dataset(&ed, &csv.units, &csv.values);
+    assert_same(&ed, &back, &again);
+}
+
+/// The raw cells of the commune example as an officer would have typed them.
+fn commune_entries(ed: &Edition, ds: &Dataset) -> HashMap<(String, String), Entry> {
+    let mut e = HashMap::new();
+    for (u, unit) in ds.units.iter().enumerate() {
+        for (i, input) in ed.inputs.iter().enumerate() {
+            let v = match ds.input(u, i) {
+                Value::Number(d) => Entry::Number(*d),
+                Value::Bool(b) => Entry::Text(if *b { "Có" } else { "Không" }.into()),
+                Value::Choice(k) => match &input.kind {
+                    egov_core::edition::InputKind::Choice(c) => Entry::Text(c[*k].clone()),
+                    _ => unreachable!(),
+                },
+                Value::NotApplicable => Entry::Text("Không áp dụng".into()),
+                Value::Missing => continue,
+            };
+            e.insert((unit.code.clone(), input.id.clone()), v);
+        }
+        for code in ["B.3.3", "B.4.3"] {
+            if let Some(Value::Number(d)) = ds.given(u, ed.node(code).unwrap()) {
+                e.insert((unit.code.clone(), code.into()), Entry::Number(*d));
+            }
+        }
+    }
+    e
+}
+
+#[test]
+fn prefilled_valid_cells_read_back() {
+    let (ed, ds) = commune();
+    let bytes =
+        template::template_prefilled(&ed, &ds.units, &commune_entries(&ed, &ds), Lang::Vi).unwrap();
+    let back = template::read_values(&ed, "xa.xlsx", &bytes).unwrap_or_else(|e| panic!("{e}"));
+    assert_same(&ed, &ds, &back);
+}
+
+#[test]
+fn planted_bad_cells_are_each_reported_and_nothing_is_accepted() {
+    let (ed, ds) = commune();
+    let mut e = commune_entries(&ed, &ds);
+    let mut plant = |unit: &str, key: &str, v: Entry| {
+        e.insert((unit.into(), key.into()), v);
+    };
+    // Rows follow the criteria tree (A 9, A.1 10, A.1.1 11, so_may_tinh 12, so_cbcc 13, …); unit columns
+    // start at H in the block's order (X01 H, X02 I, …; P01 H, P02 I, T01 J, T02 K on khoi-do-thi).
+    plant("X01", "so_cbcc", Entry::Text("hai mươi bốn".into())); // text in a number cell
+    plant("X04", "ck_tthc", Entry::Number("2.5".parse().unwrap())); // above the input's max 2
+    plant("X05", "ket_noi_mang", Entry::Text("Cáp quang".into())); // not one of the choices
+    plant("P01", "co_bang_rong", Entry::Text("Cóo".into())); // Có/Không typo
+    plant("T02", "B.4.3", Entry::Number("4.5".parse().unwrap())); // points above the criterion's max 4
+    plant("X02", "so_chung_chi", Entry::Number("2.5".parse().unwrap())); // a count that is not whole
+    let bytes = template::template_prefilled(&ed, &ds.units, &e, Lang::Vi).unwrap();
+    let err = template::read_values(&ed, "xa.xlsx", &bytes).unwrap_err();
+    let TemplateError::Cells(cells) = &err else {
+        panic!("{err}")
+    };
+    let got: Vec<&str> = cells.problems.iter().map(|p| p.cell.as_str()).collect();
+    assert_eq!(
+        got,
+        [
+            "khoi-xa!H13",
+            "khoi-xa!I26",
+            "khoi-xa!K41",
+            "khoi-xa!L17",
+            "khoi-do-thi!H15",
+            "khoi-do-thi!K68"
+        ],
+        "{err}"
+    );
+    let msg = |cell: &str| {
+        &cells
+            .problems
+            .iter()
+            .find(|p: &&CellProblem| p.cell == cell)
+            .unwrap()
+            .message
+    };
+    assert!(msg("khoi-xa!H13").contains("không phải là số"), "{err}");
+    assert!(msg("khoi-xa!I26").contains("số nguyên"), "{err}");
+    assert!(
+        msg("khoi-xa!K41").contains("giá trị 2,5 lớn hơn mức tối đa 2"),
+        "{err}"
+    );
+    assert!(msg("khoi-xa!L17").contains("Cáp quang"), "{err}");
+    assert!(msg("khoi-do-thi!H15").contains("Có/Không"), "{err}");
+    assert!(msg("khoi-do-thi!K68").contains("vượt điểm tối đa"), "{err}");
+    assert_eq!(cells.more, 0);
+    let text = err.to_string();
+    assert!(
+        text.lines().all(|l| l.starts_with("xa.xlsx: khoi-")),
+        "{text}"
+    );
+    assert_eq!(text.lines().count(), 6);
+}
+
+/// The cell of `key` for `unit` found through the machine keys, to check the pinned addresses above
+/// against the file itself.
+#[test]
+fn pinned_addresses_match_the_machine_keys() {
+    use calamine::{Data, Reader, Xlsx};
+    let (ed, ds) = commune();
+    let bytes = template::template_with_values(&ed, &ds, Lang::Vi).unwrap();
+    let mut book: Xlsx<_> = Xlsx::new(Cursor::new(bytes)).unwrap();
+    let find = |book: &mut Xlsx<Cursor<Vec<u8>>>, sheet: &str, unit: &str, key: &str| -> String {
+        let r = book.worksheet_range(sheet).unwrap();
+        let s = |row: u32, col: u32| match r.get_value((row, col)) {
+            Some(Data::String(s)) => s.clone(),
+            _ => String::new(),
+        };
+        let row = (0..200).find(|&row| s(row, 0) == key).unwrap();
+        let code_row = (0..200).find(|&row| s(row, 0) == "#code").unwrap();
+        let col = (0..100).find(|&c| s(code_row, c) == unit).unwrap();
+        rust_xlsxwriter::utility::row_col_to_cell(row, col as u16)
+    };
+    assert_eq!(find(&mut book, "khoi-xa", "X01", "so_cbcc"), "H13");
+    assert_eq!(find(&mut book, "khoi-xa", "X02", "so_chung_chi"), "I26");
+    assert_eq!(find(&mut book, "khoi-xa", "X04", "ck_tthc"), "K41");
+    assert_eq!(find(&mut book, "khoi-xa", "X05", "ket_noi_mang"), "L17");
+    assert_eq!(find(&mut book, "khoi-do-thi", "P01", "co_bang_rong"), "H15");
+    assert_eq!(find(&mut book, "khoi-do-thi", "T02", "B.4.3"), "K68");
+}
+
+fn unzip(bytes: &[u8]) -> HashMap<String, String> {
+    let mut z = zip::ZipArchive::new(Cursor::new(bytes)).unwrap();
+    let mut out = HashMap::new();
+    for i in 0..z.len() {
+        let mut f = z.by_index(i).unwrap();
+        let name = f.name().unwrap().to_string();
+        let mut s = String::new();
+        if f.read_to_string(&mut s).is_ok() {
+            out.insert(name, s);
+        }
+    }
+    out
+}
+
+#[test]
+fn blank_template_is_protected_and_validated() {
+    let ed = edition("commune-2392");
+    let bytes = template::template(&ed, None, Lang::Vi).unwrap();
+    let files = unzip(&bytes);
+    let wb = &files["xl/workbook.xml"];
+    for name in ["Hướng dẫn", "khoi-xa", "khoi-do-thi"] {
+        assert!(wb.contains(&format!("name=\"{name}\"")), "{wb}");
+    }
+    assert!(
+        wb.contains(&format!(
+            "name=\"{META_SHEET}\" sheetId=\"4\" state=\"veryHidden\""
+        )),
+        "{wb}"
+    );
+    let sheet = &files["xl/worksheets/sheet2.xml"];
+    assert!(sheet.contains("<sheetProtection"), "no protection");
+    assert!(files["xl/worksheets/sheet1.xml"].contains("<sheetProtection"));
+    assert!(files["xl/worksheets/sheet4.xml"].contains("<sheetProtection"));
+    // One validation per entry row plus the category list.
+    let n_entries = template::entry_keys(&ed).len();
+    assert_eq!(
+        n_entries,
+        ed.inputs.len() + 2,
+        "inputs and the two criteria entered directly"
+    );
+    assert!(
+        sheet.contains(&format!("<dataValidations count=\"{}\">", n_entries + 1)),
+        "{sheet}"
+    );
+    let last = rust_xlsxwriter::utility::column_number_to_name(7 + BLANK_UNIT_COLUMNS - 1);
+    // so_cbcc, a count: a whole number ≥ 0, no "Không áp dụng".
+    assert!(sheet.contains("type=\"custom\" allowBlank=\"1\" showInputMessage=\"1\" showErrorMessage=\"1\" errorTitle=\"Giá trị không hợp lệ\""), "{sheet}");
+    assert!(
+        sheet.contains(&format!(
+            "sqref=\"H13:{last}13\"><formula1>AND(ISNUMBER(H13),H13&gt;=0,H13=INT(H13))</formula1>"
+        )),
+        "{sheet}"
+    );
+    // ty_le_dung_han: a number 0–100, or "Không áp dụng" (not evaluated for newly merged units).
+    assert!(
+        sheet.contains("OR(AND(ISNUMBER(H55),H55&gt;=0,H55&lt;=100),H55=\"Không áp dụng\")"),
+        "{sheet}"
+    );
+    // co_bang_rong: a Có/Không list; ket_noi_mang: a list on the hidden sheet (answers contain commas).
+    assert!(
+        sheet.contains("<formula1>\"Có,Không\"</formula1>"),
+        "{sheet}"
+    );
+    assert!(
+        sheet.contains(&format!("<formula1>'{META_SHEET}'!$F$2:$F$4</formula1>")),
+        "{sheet}"
+    );
+    // Entry cells are unlocked; the hidden key row and column exist.
+    assert!(files["xl/styles.xml"].contains("locked=\"0\""));
+    let row1 = &sheet[sheet.find("<row r=\"1\" ").unwrap()..];
+    assert!(
+        row1[..row1.find('>').unwrap()].contains("hidden=\"1\""),
+        "key row not hidden"
+    );
+    assert!(
+        sheet.contains("<col min=\"1\" max=\"1\" width=\"0\" hidden=\"1\""),
+        "key column not hidden"
+    );
+    // The category of a blank unit column is chosen from the block's categories (on the hidden sheet).
+    assert!(
+        sheet.contains(&format!(
+            "sqref=\"H7:{last}7\"><formula1>'{META_SHEET}'!$E$2:$E$2</formula1>"
+        )),
+        "{sheet}"
+    );
+    let meta = &files["xl/sharedStrings.xml"];
+    assert!(meta.contains(FORMAT_VERSION) && meta.contains("commune-2392"));
+    assert!(
+        meta.contains("Không áp dụng") && meta.contains("Chỉ tiêu"),
+        "instructions in Vietnamese"
+    );
+    // An empty template reads back as an empty dataset, not an error.
+    let back = template::read_values(&ed, "trong.xlsx", &bytes).unwrap();
+    assert!(back.units.is_empty());
+}
+
+#[test]
+fn instructions_name_the_edition_and_its_legal_basis() {
+    let ed = edition("hoabinh-2019");
+    let bytes = template::template(&ed, None, Lang::Vi).unwrap();
+    let strings = &unzip(&bytes)["xl/sharedStrings.xml"];
+    for s in [
+        "HƯỚNG DẪN NHẬP SỐ LIỆU TỰ ĐÁNH GIÁ",
+        "hoabinh-2019",
+        "391/QĐ-UBND ngày 28/02/2019",
+        "Không áp dụng",
+        "được khóa",
+    ] {
+        assert!(strings.contains(s), "missing {s}");
+    }
+}
+
+#[test]
+fn foreign_and_damaged_workbooks_are_refused() {
+    let (ed, ds) = commune();
+    let hb = edition("hoabinh-2019");
+    let bytes = template::template_with_values(&ed, &ds, Lang::Vi).unwrap();
+    match template::read_values(&hb, "xa.xlsx", &bytes) {
+        Err(TemplateError::EditionMismatch {
+            found, expected, ..
+        }) => {
+            assert_eq!(
+                (found.as_str(), expected.as_str()),
+                ("commune-2392", "hoabinh-2019")
+            )
+        }
+        other => panic!("{other:?}"),
+    }
+    assert!(matches!(
+        template::read_values(&ed, "x.xlsx", b"not a zip"),
+        Err(TemplateError::Open { .. })
+    ));
+
+    // Hand-made workbooks: no meta sheet; a wrong version; an extra sheet; a block sheet without keys.
+    let book = |meta: Option<(&str, &str)>, sheets: &[(&str, bool)]| -> Vec<u8> {
+        let mut wb = rust_xlsxwriter::Workbook::new();
+        for (name, keys) in sheets {
+            let ws = wb.add_worksheet();
+            ws.set_name(*name).unwrap();
+            if *keys {
+                ws.write_string(0, 0, "#key").unwrap();
+            }
+        }
+        if let Some((format, edition)) = meta {
+            let ws = wb.add_worksheet();
+            ws.set_name(META_SHEET).unwrap();
+            for (r, (k, v)) in [
+                ("format", format),
+                ("edition", edition),
+                ("instructions", "Hướng dẫn"),
+            ]
+            .iter()
+            .enumerate()
+            {
+                ws.write_string(r as u32, 0, *k).unwrap();
+                ws.write_string(r as u32, 1, *v).unwrap();
+            }
+            ws.write_string(5, 0, "sheet").unwrap();
+            ws.write_string(5, 1, "block").unwrap();
+            ws.write_string(6, 0, "khoi-xa").unwrap();
+            ws.write_string(6, 1, "khoi-xa").unwrap();
+        }
+        wb.save_to_buffer().unwrap()
+    };
+    let r = |b: Vec<u8>| template::read_values(&ed, "m.xlsx", &b).unwrap_err();
+    assert!(matches!(
+        r(book(None, &[("Sheet1", false)])),
+        TemplateError::NotATemplate { .. }
+    ));
+    match r(book(
+        Some(("egov-template/0", "commune-2392")),
+        &[("khoi-xa", true)],
+    )) {
+        TemplateError::Version { found, .. } => assert_eq!(found, "egov-template/0"),
+        other => panic!("{other:?}"),
+    }
+    match r(book(
+        Some((FORMAT_VERSION, "commune-2392")),
+        &[("Hướng dẫn", false), ("khoi-xa", true), ("Ghi chú", false)],
+    )) {
+        TemplateError::UnknownSheet { sheet, .. } => assert_eq!(sheet, "Ghi chú"),
+        other => panic!("{other:?}"),
+    }
+    let e = r(book(
+        Some((FORMAT_VERSION, "commune-2392")),
+        &[("Hướng dẫn", false), ("khoi-xa", false)],
+    ));
+    assert!(
+        matches!(&e, TemplateError::MissingKeyRow { cell, .. } if cell == "khoi-xa!A1"),
+        "{e:?}"
+    );
+    assert_eq!(
+        e.to_string(),
+        "m.xlsx: khoi-xa!A1: thiếu dòng mã ẩn của mẫu (ô này phải là '#key'); trang tính đã bị sửa cấu trúc, hãy nhập lại vào mẫu mới"
+    );
+    let e = r(book(
+        Some((FORMAT_VERSION, "commune-2392")),
+        &[("Hướng dẫn", false)],
+    ));
+    assert!(
+        matches!(&e, TemplateError::MissingSheet { sheet, .. } if sheet == "khoi-xa"),
+        "{e:?}"
+    );
+}
+
+#[test]
+fn a_single_unit_template_is_the_self_assessment_form() {
+    let (ed, ds) = commune();
+    let one = &ds.units[1..2];
+    let bytes = template::template(&ed, Some(one), Lang::Vi).unwrap();
+    let files = unzip(&bytes);
+    let wb = &files["xl/workbook.xml"];
+    assert!(
+        wb.contains("name=\"khoi-xa\"") && !wb.contains("name=\"khoi-do-thi\""),
+        "{wb}"
+    );
+    let sheet = &files["xl/worksheets/sheet2.xml"];
+    assert!(!sheet.contains("<c r=\"I"), "only one unit column");
+    // X02 is flagged dac-biet-kho-khan: its video-conference cell is locked and says so.
+    let back = template::read_values(&ed, "x02.xlsx", &bytes).unwrap();
+    assert_eq!(back.units, one);
+    let htth = ed.input("co_htth").unwrap();
+    assert_eq!(back.input(0, htth), &Value::NotApplicable);
+    assert_eq!(back.input(0, ed.input("so_cbcc").unwrap()), &Value::Missing);
+}
