@@ -3,7 +3,9 @@
 //! Each run of lines starting with `|` is a grid; the `|---|` separator line is skipped; other lines
 //! are paragraphs, with heading marks (`#`, `>`) removed. Markdown has one header row only, so a
 //! two-row header is written as the header row plus a first body row with blank TT and unit cells —
-//! the builder reads both as header rows, exactly as in Word text.
+//! the builder reads both as header rows, exactly as in Word text. A header flattened the other common
+//! way, `Điểm: Cơ sở hạ tầng thông tin` (the merged group, a colon, the column), is unfolded into the same
+//! two header rows, so the group and the column come back apart.
 
 use egov_core::table::Pos;
 use egov_core::text::is_blank;
@@ -26,7 +28,11 @@ pub(crate) fn read(text: &str) -> Vec<Item> {
                 });
             if !separator {
                 let pos = cells.first().map_or(Pos::line(n, 1), |c| c.pos.clone());
-                grid.push(SrcRow { cells, pos });
+                if grid.is_empty() {
+                    grid.extend(unfold_header(SrcRow { cells, pos }));
+                } else {
+                    grid.push(SrcRow { cells, pos });
+                }
             }
             continue;
         }
@@ -48,6 +54,41 @@ pub(crate) fn read(text: &str) -> Vec<Item> {
         items.push(Item::Grid(grid));
     }
     items
+}
+
+/// A header row whose cells read `Group: column` becomes two rows: the groups (cells without a colon
+/// keep their text, as merged headers do in Word) and the columns (blank under those cells).
+fn unfold_header(row: SrcRow) -> Vec<SrcRow> {
+    let split: Vec<Option<(String, String)>> = row
+        .cells
+        .iter()
+        .map(|c| {
+            let (group, column) = c.raw.split_once(": ")?;
+            let (group, column) = (group.trim(), column.trim());
+            (!group.is_empty() && !column.is_empty() && group.chars().count() <= 40)
+                .then(|| (group.to_string(), column.to_string()))
+        })
+        .collect();
+    if split.iter().all(Option::is_none) {
+        return vec![row];
+    }
+    let mut top = row.clone();
+    let mut bottom = row;
+    for ((t, b), sp) in top
+        .cells
+        .iter_mut()
+        .zip(bottom.cells.iter_mut())
+        .zip(&split)
+    {
+        match sp {
+            Some((group, column)) => {
+                t.raw = group.clone();
+                b.raw = column.clone();
+            }
+            None => b.raw = String::new(),
+        }
+    }
+    vec![top, bottom]
 }
 
 /// Cells of one `| a | b |` line; `\|` is a literal bar. Cell text keeps non-breaking spaces (they mark

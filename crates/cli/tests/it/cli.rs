@@ -4,7 +4,7 @@ use std::process::Command;
 
 const ROOT: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/../../");
 
-fn egov(args: &[&str]) -> (i32, String, String) {
+pub fn egov(args: &[&str]) -> (i32, String, String) {
     let out = Command::new(env!("CARGO_BIN_EXE_egov"))
         .args(args)
         .current_dir(ROOT)

@@ -1,4 +1,5 @@
 //! Integration tests of the `egov` binary and of the whole pipeline, one test binary for the crate.
 
+mod audit;
 mod cli;
 mod reproduce;
