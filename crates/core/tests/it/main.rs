@@ -6,6 +6,7 @@
 //! with plain `Decimal` arithmetic), never copied from the engine's own output.
 
 mod commune;
+mod dataset_json;
 mod dti;
 mod editions;
 mod explain;
