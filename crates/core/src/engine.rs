@@ -147,18 +147,19 @@ struct Eval<'a> {
     trace: Option<&'a mut Vec<String>>,
 }
 
-impl Eval<'_> {
-    fn input_name(&self, i: usize) -> String {
-        self.edition.inputs[i].id.clone()
+impl<'a> Eval<'a> {
+    fn input_name(&self, i: usize) -> &'a str {
+        &self.edition.inputs[i].id
     }
 
-    fn show(&self, d: Decimal) -> String {
-        fmt_exact(d)
+    fn show(&self, d: Decimal) -> Exact {
+        Exact(d)
     }
 
-    fn note(&mut self, s: String) {
+    /// Formats the step only when a trace is kept: scoring without `explain` must not pay for text.
+    fn note(&mut self, args: std::fmt::Arguments<'_>) {
         if let Some(t) = self.trace.as_deref_mut() {
-            t.push(s);
+            t.push(args.to_string());
         }
     }
 
@@ -174,18 +175,20 @@ impl Eval<'_> {
             } => {
                 let a = num(data.input(u, *numerator))?;
                 let (b, bname) = match denominator {
-                    Operand::Input(i) => (num(data.input(u, *i))?, self.input_name(*i)),
-                    Operand::Constant(c) => (*c, self.show(*c)),
+                    Operand::Input(i) => {
+                        (num(data.input(u, *i))?, Shown::Name(self.input_name(*i)))
+                    }
+                    Operand::Constant(c) => (*c, Shown::Value(self.show(*c))),
                 };
                 if b <= Decimal::ZERO {
-                    self.note(format!(
+                    self.note(format_args!(
                         "{} / {bname}: mẫu số bằng 0 → 0 điểm",
                         self.input_name(*numerator)
                     ));
                     return Some(Decimal::ZERO);
                 }
                 let p = (a * max / b).min(max);
-                self.note(format!(
+                self.note(format_args!(
                     "tỷ lệ {} / {} = {} / {} × {} = {}",
                     self.input_name(*numerator),
                     bname,
@@ -201,7 +204,7 @@ impl Eval<'_> {
                     return None;
                 };
                 let p = if *b { *yes } else { *no };
-                self.note(format!(
+                self.note(format_args!(
                     "{} = {} → {}",
                     self.input_name(*input),
                     if *b { "Có" } else { "Không" },
@@ -214,14 +217,14 @@ impl Eval<'_> {
                 let hit = steps.iter().find(|(th, _)| v >= *th);
                 let p = hit.map(|(_, p)| *p).unwrap_or(Decimal::ZERO);
                 match hit {
-                    Some((th, _)) => self.note(format!(
+                    Some((th, _)) => self.note(format_args!(
                         "{} = {} ≥ {} → {}",
                         self.input_name(*input),
                         self.show(v),
                         self.show(*th),
                         self.show(p)
                     )),
-                    None => self.note(format!(
+                    None => self.note(format_args!(
                         "{} = {} dưới bậc thấp nhất → 0",
                         self.input_name(*input),
                         self.show(v)
@@ -242,7 +245,7 @@ impl Eval<'_> {
                     .find(|(l, _)| l.to_lowercase() == label)
                     .map(|(_, p)| *p)
                     .unwrap_or(Decimal::ZERO);
-                self.note(format!(
+                self.note(format_args!(
                     "{} = \"{}\" → {}",
                     self.input_name(*input),
                     choices[*k],
@@ -253,7 +256,7 @@ impl Eval<'_> {
             Rule::PerItem { input, per, cap } => {
                 let n = num(data.input(u, *input))?;
                 let p = (n * per).min(*cap);
-                self.note(format!(
+                self.note(format_args!(
                     "{} = {} × {} (tối đa {}) = {}",
                     self.input_name(*input),
                     self.show(n),
@@ -271,18 +274,19 @@ impl Eval<'_> {
                 }
                 let s: Decimal = vals.iter().flatten().sum();
                 let p = s.min(max);
-                let parts: Vec<String> = inputs
-                    .iter()
-                    .zip(&vals)
-                    .map(|(i, v)| {
-                        format!(
-                            "{}={}",
-                            self.input_name(*i),
-                            v.map(|d| self.show(d)).unwrap_or_else(|| "trống".into())
-                        )
-                    })
-                    .collect();
-                self.note(format!(
+                let parts: Vec<String> = if self.trace.is_none() {
+                    Vec::new()
+                } else {
+                    inputs
+                        .iter()
+                        .zip(&vals)
+                        .map(|(i, v)| match v {
+                            Some(d) => format!("{}={}", self.input_name(*i), self.show(*d)),
+                            None => format!("{}=trống", self.input_name(*i)),
+                        })
+                        .collect()
+                };
+                self.note(format_args!(
                     "tổng {} = {} (tối đa {}) → {}",
                     parts.join(" + "),
                     self.show(s),
@@ -299,7 +303,7 @@ impl Eval<'_> {
                     }
                 }
                 if let Some(b) = best {
-                    self.note(format!("lấy trường hợp cao nhất → {}", self.show(b)));
+                    self.note(format_args!("lấy trường hợp cao nhất → {}", self.show(b)));
                 }
                 best
             }
@@ -315,7 +319,7 @@ impl Eval<'_> {
                 } else {
                     (v * max / best).min(max)
                 };
-                self.note(format!(
+                self.note(format_args!(
                     "so với đơn vị tốt nhất của khối: {} / {} × {} = {}",
                     self.show(v),
                     self.show(best),
@@ -329,6 +333,30 @@ impl Eval<'_> {
 }
 
 /// Exact value without trailing zeros, with a decimal comma.
+/// An exact value shown as [`fmt_exact`] does, formatted only if displayed.
+struct Exact(Decimal);
+
+impl std::fmt::Display for Exact {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(&fmt_exact(self.0))
+    }
+}
+
+/// An input's id or a constant, in a trace.
+enum Shown<'a> {
+    Name(&'a str),
+    Value(Exact),
+}
+
+impl std::fmt::Display for Shown<'_> {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            Shown::Name(n) => f.write_str(n),
+            Shown::Value(v) => v.fmt(f),
+        }
+    }
+}
+
 fn fmt_exact(d: Decimal) -> String {
     d.normalize().to_string().replace('.', ",")
 }

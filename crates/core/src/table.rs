@@ -253,7 +253,7 @@ impl Table {
             .iter()
             .map(|c| json!({"label": c.label, "group": c.group, "node": c.node, "decimals": c.decimals}))
             .collect();
-        json!({
+        let mut v = json!({
             "id": self.id,
             "title": self.title,
             "part": self.part,
@@ -263,19 +263,22 @@ impl Table {
             "rank_label": self.rank_label,
             "decimals": self.decimals,
             "blocks": blocks,
-            "rows": rows,
-        })
+        });
+        // Moved in, not passed through `json!` (which would serialize a deep copy of every row).
+        v["rows"] = Value::Array(rows);
+        v
     }
 }
 
 impl Annex {
     /// `{"edition": ID, "title", "tables": [...]}` as in design.md "Contracts".
     pub fn to_json(&self) -> Value {
-        json!({
+        let mut v = json!({
             "edition": self.edition,
             "title": self.title,
             "subtitle": self.subtitle,
-            "tables": self.tables.iter().map(Table::to_json).collect::<Vec<_>>(),
-        })
+        });
+        v["tables"] = Value::Array(self.tables.iter().map(Table::to_json).collect());
+        v
     }
 }
