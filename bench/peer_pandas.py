@@ -218,7 +218,9 @@ class Data:
 
 
 def evaluate(rule, mx, data, edition, best=None):
-    """(points, valid) of a rule over all units; `valid` False where the inputs it needs are missing."""
+    """(points, valid) of a rule over all units; `valid` False where the inputs it needs are missing.
+
+    `best` maps each relative-to-best input to the best value of the unit's block (cohort pass)."""
     k = rule["kind"]
     n = data.n
     if k in ("points", "manual"):
@@ -266,11 +268,12 @@ def evaluate(rule, mx, data, edition, best=None):
         return np.where(valid, best_p, 0.0), valid
     if k == "relative-to-best":
         v = data.col(rule["input"])
-        if best is None:
+        if best is None or rule["input"] not in best:
             return np.zeros(n), np.zeros(n, dtype=bool)
-        valid = ~np.isnan(v) & ~np.isnan(best)
+        top = best[rule["input"]]
+        valid = ~np.isnan(v) & ~np.isnan(top)
         with np.errstate(divide="ignore", invalid="ignore"):
-            p = np.where(best <= 0, 0.0, np.minimum(v * mx / best, mx))
+            p = np.where(top <= 0, 0.0, np.minimum(v * mx / top, mx))
         return p, valid
     raise SystemExit(f"peer: rule kind {k} not implemented")
 
@@ -311,15 +314,18 @@ def score(edition, data):
         has_given = ~np.isnan(given)
         applies = pol < 0
         if needs_cohort(node.rule):
+            # The cohort pass: per input, the best value among the block's units the leaf applies to.
             pending = applies & ~has_given
-            best = np.full(n, np.nan)
-            rel = [data.col(i) for i in relative_inputs(node.rule)]
-            for b in range(len(edition.blocks)):
-                members = pending & (data.block == b)
-                vals = np.concatenate([v[members] for v in rel]) if rel else np.array([])
-                vals = vals[~np.isnan(vals)]
-                if vals.size:
-                    best[data.block == b] = vals.max()
+            best = {}
+            for key in dict.fromkeys(relative_inputs(node.rule)):
+                v = data.col(key)
+                top = np.full(n, np.nan)
+                for b in range(len(edition.blocks)):
+                    vals = v[pending & (data.block == b)]
+                    vals = vals[~np.isnan(vals)]
+                    if vals.size:
+                        top[data.block == b] = vals.max()
+                best[key] = top
             p, ok = evaluate(node.rule, node.max, data, edition, best)
         else:
             p, ok = evaluate(node.rule, node.max, data, edition)
