@@ -1634,40 +1634,39 @@ impl Grid {
         })
     }
 
-    fn finish(
-        mut self,
+    /// The units and values CSV texts, and where each units field starts (character column) on its line.
+    /// Units in `placeholders` get a stand-in code and a valid category so that their cells can still be
+    /// checked after the unit itself was rejected.
+    fn csv_texts(
+        &self,
         edition: &Edition,
-        file: &str,
-    ) -> Result<(Dataset, CsvForm), TemplateError> {
-        let mut problems: Vec<(String, u32, u16, String)> = std::mem::take(&mut self.problems);
-        // Units CSV, remembering each field's starting character column to map problems back.
+        placeholders: &HashSet<usize>,
+    ) -> (String, String, Vec<[usize; 4]>) {
         let mut units = String::from("code,name,category,flags\n");
         let mut field_starts: Vec<[usize; 4]> = Vec::new();
-        for u in &self.units {
+        let mut codes = Vec::with_capacity(self.units.len());
+        for (i, u) in self.units.iter().enumerate() {
             let [code, name, cat, flags] = &u.fields;
-            let cat_code = match Self::category_code(edition, cat) {
-                Some(c) => {
-                    if !u.categories.contains(&c) {
-                        let allowed: Vec<&str> = u
-                            .categories
-                            .iter()
-                            .map(|&k| edition.categories[k].name.as_str())
-                            .collect();
-                        problems.push((
-                            u.sheet.clone(),
-                            u.rows[2],
-                            u.col,
-                            format!(
-                                "loại đơn vị '{cat}' không thuộc khối '{}' của trang này ({})",
-                                u.block,
-                                allowed.join("; ")
-                            ),
-                        ));
-                    }
-                    edition.categories[c].code.clone()
-                }
+            let mut cat_code = match Self::category_code(edition, cat) {
+                Some(c) => edition.categories[c].code.clone(),
                 None => cat.clone(),
             };
+            let (mut code, mut name) = (code.clone(), name.clone());
+            if placeholders.contains(&i) {
+                // Spaces and parentheses make the stand-in unique: no unit code of the file can be it.
+                let col = rust_xlsxwriter::utility::column_number_to_name(u.col);
+                code = if code.is_empty() {
+                    format!("(cột {col})")
+                } else {
+                    format!("{code} (cột {col})")
+                };
+                if name.is_empty() {
+                    name = code.clone();
+                }
+                if let Some(&c) = u.categories.first() {
+                    cat_code = edition.categories[c].code.clone();
+                }
+            }
             let flags = flags
                 .split([';', ',', ' '])
                 .filter(|s| !s.is_empty())
@@ -1687,38 +1686,74 @@ impl Grid {
             field_starts.push(starts);
             units.push_str(&fields.join(","));
             units.push('\n');
+            codes.push(code);
         }
         let mut values = String::from("unit,key,value\n");
         for (u, k, t, ..) in &self.cells {
-            values.push_str(
-                &[
-                    csv_field(&self.units[*u].fields[0]),
-                    csv_field(k),
-                    csv_field(t),
-                ]
-                .join(","),
-            );
+            values.push_str(&[csv_field(&codes[*u]), csv_field(k), csv_field(t)].join(","));
             values.push('\n');
         }
+        (units, values, field_starts)
+    }
+
+    /// A category that exists but belongs to another block than the sheet's (Excel's list prevents it
+    /// only while the validation is intact).
+    fn block_problems(&self, edition: &Edition) -> Vec<(String, u32, u16, String)> {
+        let mut out = Vec::new();
+        for u in &self.units {
+            let cat = &u.fields[2];
+            if let Some(c) = Self::category_code(edition, cat)
+                && !u.categories.contains(&c)
+            {
+                let allowed: Vec<&str> = u
+                    .categories
+                    .iter()
+                    .map(|&k| edition.categories[k].name.as_str())
+                    .collect();
+                out.push((
+                    u.sheet.clone(),
+                    u.rows[2],
+                    u.col,
+                    format!(
+                        "loại đơn vị '{cat}' không thuộc khối '{}' của trang này ({})",
+                        u.block,
+                        allowed.join("; ")
+                    ),
+                ));
+            }
+        }
+        out
+    }
+
+    fn finish(
+        mut self,
+        edition: &Edition,
+        file: &str,
+    ) -> Result<(Dataset, CsvForm), TemplateError> {
+        let mut problems: Vec<(String, u32, u16, String)> = std::mem::take(&mut self.problems);
+        problems.extend(self.block_problems(edition));
+        let (units, values, field_starts) = self.csv_texts(edition, &HashSet::new());
         let meta = DatasetMeta {
             edition: Some(edition.id.clone()),
             title: None,
             source: Some(file.to_string()),
         };
-        let parsed = Dataset::from_csv(
-            edition,
-            Source {
-                name: "units",
-                text: &units,
-            },
-            Source {
-                name: "values",
-                text: &values,
-            },
-            meta,
-        );
+        let parse = |units: &str, values: &str| {
+            Dataset::from_csv(
+                edition,
+                Source {
+                    name: "units",
+                    text: units,
+                },
+                Source {
+                    name: "values",
+                    text: values,
+                },
+                meta.clone(),
+            )
+        };
         let mut more = 0;
-        match parsed {
+        match parse(&units, &values) {
             Ok(ds) if problems.is_empty() => return Ok((ds, CsvForm { units, values })),
             Ok(_) => {}
             Err(e) => {
@@ -1727,11 +1762,24 @@ impl Grid {
                     .problems
                     .iter()
                     .filter(|p| p.file == "units")
-                    .map(|p| p.line.saturating_sub(2))
+                    .filter_map(|p| p.line.checked_sub(2))
                     .collect();
-                for p in &e.problems {
-                    if let Some(x) = self.locate(p, &field_starts, &bad_units) {
-                        problems.push(x);
+                for p in e
+                    .problems
+                    .iter()
+                    .filter(|p| p.file != "values" || bad_units.is_empty())
+                {
+                    problems.push(self.locate(p, &field_starts));
+                }
+                if !bad_units.is_empty() {
+                    // A rejected unit's values were not checked: check them again under a stand-in unit,
+                    // so that one wrong code does not hide every other mistake in its column.
+                    let (units2, values2, starts2) = self.csv_texts(edition, &bad_units);
+                    if let Err(e2) = parse(&units2, &values2) {
+                        more += e2.more;
+                        for p in e2.problems.iter().filter(|p| p.file == "values") {
+                            problems.push(self.locate(p, &starts2));
+                        }
                     }
                 }
             }
@@ -1760,27 +1808,64 @@ impl Grid {
             .unwrap_or(usize::MAX)
     }
 
-    /// The cell a CSV problem is about; `None` for the noise of values of a unit already reported.
-    fn locate(
-        &self,
-        p: &DataProblem,
-        field_starts: &[[usize; 4]],
-        bad_units: &HashSet<usize>,
-    ) -> Option<(String, u32, u16, String)> {
-        let idx = p.line.checked_sub(2)?;
+    /// The cell a CSV problem is about. Line numbers inside messages ("đã có ở dòng 3") are replaced by
+    /// the cell they mean; a problem that maps to no cell (cannot happen with the CSV written here) is
+    /// put on the first sheet's key cell rather than lost.
+    fn locate(&self, p: &DataProblem, field_starts: &[[usize; 4]]) -> (String, u32, u16, String) {
+        let fallback = || {
+            let sheet = self
+                .units
+                .first()
+                .map(|u| u.sheet.clone())
+                .unwrap_or_default();
+            (sheet, KEY_ROW, KEY_COL, p.message.clone())
+        };
+        let Some(idx) = p.line.checked_sub(2) else {
+            return fallback();
+        };
         if p.file == "units" {
-            let u = self.units.get(idx)?;
+            let Some(u) = self.units.get(idx) else {
+                return fallback();
+            };
             let field = field_starts
                 .get(idx)
                 .map(|s| s.iter().rposition(|&st| st <= p.column).unwrap_or(0))
                 .unwrap_or(0);
-            Some((u.sheet.clone(), u.rows[field], u.col, p.message.clone()))
+            (
+                u.sheet.clone(),
+                u.rows[field],
+                u.col,
+                self.cell_for_line(&p.message),
+            )
         } else {
-            let (u, _, _, sheet, r, c) = self.cells.get(idx)?;
-            if bad_units.contains(u) {
-                return None;
+            match self.cells.get(idx) {
+                Some((_, _, _, sheet, r, c)) => (sheet.clone(), *r, *c, p.message.clone()),
+                None => fallback(),
             }
-            Some((sheet.clone(), *r, *c, p.message.clone()))
+        }
+    }
+
+    /// Rewrites "(đã có ở dòng N)" of the units CSV to the code cell of the unit on that line.
+    fn cell_for_line(&self, message: &str) -> String {
+        const AT: &str = "(đã có ở dòng ";
+        let Some(i) = message.find(AT) else {
+            return message.to_string();
+        };
+        let rest = &message[i + AT.len()..];
+        let digits: String = rest.chars().take_while(char::is_ascii_digit).collect();
+        let unit = digits
+            .parse::<usize>()
+            .ok()
+            .and_then(|l| l.checked_sub(2))
+            .and_then(|k| self.units.get(k));
+        match unit {
+            Some(u) => format!(
+                "{}(đã có ở {}{}",
+                &message[..i],
+                cell_ref(&u.sheet, u.rows[0], u.col),
+                &rest[digits.len()..]
+            ),
+            None => message.to_string(),
         }
     }
 }

@@ -545,3 +545,33 @@ fn a_single_unit_template_is_the_self_assessment_form() {
     assert_eq!(back.input(0, htth), &Value::NotApplicable);
     assert_eq!(back.input(0, ed.input("so_cbcc").unwrap()), &Value::Missing);
 }
+
+#[test]
+fn a_rejected_unit_still_has_its_cells_checked_and_duplicates_name_the_first_cell() {
+    let (ed, ds) = commune();
+    let mut units = ds.units.clone();
+    // The same code given to a ward: the second column is rejected, pointing at the first one's cell.
+    units.push(egov_core::dataset::Unit {
+        code: "X01".into(),
+        name: "Phường Trùng Mã".into(),
+        category: ed.category("phuong").unwrap(),
+        flags: Vec::new(),
+    });
+    let mut e = commune_entries(&ed, &ds);
+    e.insert(("X01".into(), "so_cbcc".into()), Entry::Text("abc".into()));
+    let bytes = template::template_prefilled(&ed, &units, &e, Lang::Vi).unwrap();
+    let err = template::read_values(&ed, "xa.xlsx", &bytes).unwrap_err();
+    let TemplateError::Cells(cells) = &err else {
+        panic!("{err}")
+    };
+    let got: Vec<String> = cells.problems.iter().map(ToString::to_string).collect();
+    assert_eq!(
+        got,
+        [
+            "khoi-xa!H13: đơn vị X01, 'so_cbcc': \"abc\" không phải là số",
+            "khoi-do-thi!L6: mã đơn vị 'X01' bị trùng (đã có ở khoi-xa!H6)",
+            "khoi-do-thi!L13: đơn vị X01 (cột L), 'so_cbcc': \"abc\" không phải là số",
+        ],
+        "{err}"
+    );
+}
