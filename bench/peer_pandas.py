@@ -33,8 +33,12 @@ import numpy as np
 import pandas as pd
 
 NA_MARKERS = {"na", "n/a", "kad", "không áp dụng", "không đánh giá", "not applicable", "not evaluated"}
+# The markers as people type them (egov compares case-insensitively after trimming; the peer matches
+# these spellings exactly, which covers the generated data).
+NA_VARIANTS = sorted({f(m) for m in NA_MARKERS for f in (str, str.capitalize, str.upper, str.title)})
 YES = {"có", "co", "yes", "true", "1", "x", "đạt"}
 NO = {"không", "khong", "no", "false", "0", "không đạt"}
+YES_NO = {**{w: 1.0 for w in YES}, **{w: 0.0 for w in NO}}
 
 # Node status codes (as egov's engine::Status).
 SCORED, GIVEN, MISSING, NA_ZERO, NOT_EVAL, EXCLUDED = range(6)
@@ -164,44 +168,43 @@ class Data:
         self.category = self.category.astype(np.int64)
         self.block = edition.block_of_cat[self.category]
         self.flags = self.units["flags"] if "flags" in self.units else pd.Series([""] * self.n)
-        values = pd.read_csv(values_path, dtype=str, keep_default_na=False, encoding="utf-8-sig")
-        values = values.set_index(values.columns[0])
-        values.index = values.index.str.strip()
+        # Two passes of pandas' C parser: one typed, with blanks and not-applicable markers as NaN, so
+        # number columns arrive as float64; one as text, to know which cells were "không áp dụng".
+        unit_col = pd.read_csv(values_path, nrows=0, encoding="utf-8-sig").columns[0]
+        opts = dict(keep_default_na=False, encoding="utf-8-sig")
+        typed = pd.read_csv(values_path, na_values=[""] + NA_VARIANTS, dtype={unit_col: str}, **opts)
+        text = pd.read_csv(values_path, dtype=str, **opts)
+        na = text.iloc[:, 1:].isin(NA_VARIANTS)
+        na.index = typed[unit_col].str.strip()
+        typed = typed.set_index(unit_col)
+        typed.index = typed.index.str.strip()
         # One row per unit, in the order of units.csv; a unit without a row has only blanks.
-        self.values = values.reindex(self.units["code"], fill_value="")
+        self.values = typed.reindex(self.units["code"])
+        na = na.reindex(self.units["code"], fill_value=False)
         self.num = {}  # column -> float vector (NaN = missing or not applicable)
-        self.na = {}  # column -> bool vector ("không áp dụng")
+        self.na = {col: na[col].to_numpy(dtype=bool) for col in na.columns}  # "không áp dụng"
         for col in self.values.columns:
             self._column(edition, col)
 
     def _column(self, edition, col):
         raw = self.values[col]
-        blank = raw.str.strip().eq("").to_numpy()
         inp = edition.inputs.get(col)
         kind = inp["type"] if inp else "number"  # a criterion code: points given directly
         if kind in ("number", "count"):
-            v = pd.to_numeric(raw, errors="coerce").to_numpy(dtype=float, copy=True)
-            other = np.isnan(v) & ~blank
-            na = np.zeros(self.n, dtype=bool)
-            if other.any():
-                low = raw[other].str.strip().str.lower()
-                bad = ~low.isin(NA_MARKERS)
-                if bad.any():
-                    raise SystemExit(f"peer: '{col}': not a number: {raw[other][bad].iloc[0]!r}")
-                na[other] = True
+            if not pd.api.types.is_numeric_dtype(raw.dtype):
+                bad = raw[pd.to_numeric(raw, errors="coerce").isna() & raw.notna()]
+                raise SystemExit(f"peer: '{col}': not a number: {bad.iloc[0]!r}")
+            v = raw.to_numpy(dtype=float, copy=True)
         else:
             low = raw.str.strip().str.lower()
-            na = low.isin(NA_MARKERS).to_numpy()
             if kind == "yes-no":
-                v = low.map(lambda s: 1.0 if s in YES else 0.0 if s in NO else np.nan).to_numpy(dtype=float, copy=True)
+                v = low.map(YES_NO).to_numpy(dtype=float, copy=True)
             elif kind == "choice":
                 choices = {c.strip().lower(): float(i) for i, c in enumerate(inp["choices"])}
                 v = low.map(choices).to_numpy(dtype=float, copy=True)
             else:
                 raise SystemExit(f"peer: input type {kind} not implemented")
-            v[na] = np.nan
         self.num[col] = v
-        self.na[col] = na
 
     def col(self, key):
         v = self.num.get(key)
