@@ -12,6 +12,7 @@ mod cmd_annex;
 mod cmd_audit;
 mod cmd_import;
 mod cmd_score;
+mod cmd_synth;
 mod cmd_validate;
 mod load;
 
@@ -39,6 +40,8 @@ enum Command {
     Import(cmd_import::Args),
     /// Check a published ranking and report every inconsistency (exit 0 = none, 1 = findings, 2 = unreadable).
     Audit(cmd_audit::Args),
+    /// Generate a realistic synthetic edition and dataset (deterministic for a seed).
+    Synth(cmd_synth::Args),
     /// List the shipped editions.
     Editions,
 }
@@ -52,6 +55,7 @@ fn run(cli: Cli) -> anyhow::Result<ExitCode> {
         Command::Export(a) => cmd_annex::export(a),
         Command::Import(a) => cmd_import::run(a),
         Command::Audit(a) => cmd_audit::run(a),
+        Command::Synth(a) => cmd_synth::run(a),
         Command::Editions => {
             for id in load::shipped_ids() {
                 let e = load::edition(id)?;
