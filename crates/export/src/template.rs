@@ -17,7 +17,10 @@
 //! category or flags exclude it) are locked, grey and say "Không áp dụng". Data validation mirrors the
 //! rules of [`Dataset::from_csv`]: number ranges, whole numbers, Có/Không lists, choice lists (kept on
 //! the hidden sheet because answers may contain commas), "Không áp dụng" where the edition gives the
-//! item a not-applicable meaning.
+//! item a not-applicable meaning. Excel's validation is guidance for the officer; the authority is the
+//! reading back, which accepts exactly what a CSV file would (so "Không áp dụng" typed where Excel's
+//! list does not offer it is still read, as `from_csv` reads it). Column G only says whether evidence is
+//! required: the evidence itself (document number, file) is not part of a dataset and is sent separately.
 //!
 //! **Machine keys.** Reading back never depends on Vietnamese labels: the hidden column A holds each
 //! row's key (an input id, a criterion code, or `#name`/`#code`/`#category`/`#flags`) and the hidden row
