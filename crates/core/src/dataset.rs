@@ -14,6 +14,7 @@
 use std::collections::HashMap;
 use std::fmt;
 
+use rayon::prelude::*;
 use rust_decimal::Decimal;
 
 use crate::edition::{Edition, InputKind};
@@ -63,8 +64,12 @@ pub struct Dataset {
     n_inputs: usize,
     /// Input values, row-major: `inputs[unit * n_inputs + input]`.
     inputs: Vec<Value>,
-    /// Points entered directly at nodes, sparse: `(unit, node) → value`.
-    given: HashMap<(u32, u32), Value>,
+    /// Points given directly at nodes: `given_slot[node]` is the column in `given` of a node that any
+    /// unit gives points for; `given[slot][unit]` the value. Dense per column, so the engine's lookups
+    /// are two indexings, not a hash.
+    given_slot: Vec<Option<u32>>,
+    given: Vec<Vec<Value>>,
+    n_units: usize,
 }
 
 impl Dataset {
@@ -73,7 +78,15 @@ impl Dataset {
     }
     /// Points given directly at a node for a unit, if any.
     pub fn given(&self, unit: usize, node: usize) -> Option<&Value> {
-        self.given.get(&(unit as u32, node as u32))
+        let slot = (*self.given_slot.get(node)?)?;
+        match &self.given[slot as usize][unit] {
+            Value::Missing => None,
+            v => Some(v),
+        }
+    }
+    /// Whether any unit gives points directly at `node` (lets the engine skip the lookup).
+    pub fn node_has_given(&self, node: usize) -> bool {
+        self.given_slot.get(node).is_some_and(Option::is_some)
     }
     pub fn has_given(&self) -> bool {
         !self.given.is_empty()
@@ -170,30 +183,45 @@ fn resolve_key(edition: &Edition, key: &str) -> Option<Key> {
 
 /// Markers that mean "not applicable to this unit". Compared after NFC and lower-casing.
 fn is_na_marker(s: &str) -> bool {
-    matches!(
-        s.to_lowercase().as_str(),
-        "na" | "n/a"
-            | "kad"
-            | "không áp dụng"
-            | "không đánh giá"
-            | "not applicable"
-            | "not evaluated"
-    )
+    // Every marker starts with n or k: numbers and most answers are rejected on their first byte.
+    if !matches!(s.as_bytes().first(), Some(b'n' | b'N' | b'k' | b'K')) {
+        return false;
+    }
+    if s.is_ascii() {
+        return ["na", "n/a", "kad", "not applicable", "not evaluated"]
+            .iter()
+            .any(|m| s.eq_ignore_ascii_case(m));
+    }
+    // The Vietnamese markers are 17–18 bytes in NFC (a little more in capitals): "Không" (a choice) is not one.
+    if !(15..=24).contains(&s.len()) {
+        return false;
+    }
+    ["không áp dụng", "không đánh giá"]
+        .iter()
+        .any(|m| crate::text::eq_ci(s, m))
 }
 
 /// Parses one cell for a key. `Err` is the message (Vietnamese) for the officer.
 fn parse_cell(edition: &Edition, key: Key, raw: &str) -> Result<Value, String> {
-    let s = clean(raw);
+    // Plain ASCII cells (nearly all of a large file) need no normalisation and no allocation.
+    let s: std::borrow::Cow<'_, str> = if raw.is_ascii() && !raw.contains(['\t', '\n', '\r']) {
+        std::borrow::Cow::Borrowed(raw.trim_matches(' '))
+    } else if crate::text::is_clean(raw) {
+        std::borrow::Cow::Borrowed(raw)
+    } else {
+        std::borrow::Cow::Owned(clean(raw))
+    };
+    let s = s.as_ref();
     if s.is_empty() {
         return Ok(Value::Missing);
     }
-    if is_na_marker(&s) {
+    if is_na_marker(s) {
         return Ok(Value::NotApplicable);
     }
     match key {
         Key::Node(n) => {
             let node = &edition.nodes[n];
-            let d = parse_decimal(&s).map_err(|e| e.to_string())?;
+            let d = parse_decimal(s).map_err(|e| e.to_string())?;
             if d < Decimal::ZERO {
                 return Err(format!("điểm {s} âm"));
             }
@@ -210,8 +238,8 @@ fn parse_cell(edition: &Edition, key: Key, raw: &str) -> Result<Value, String> {
             let input = &edition.inputs[i];
             match &input.kind {
                 InputKind::Number | InputKind::Count => {
-                    let d = parse_decimal(&s).map_err(|e| e.to_string())?;
-                    if input.kind == InputKind::Count && d.fract() != Decimal::ZERO {
+                    let d = parse_decimal(s).map_err(|e| e.to_string())?;
+                    if input.kind == InputKind::Count && d.scale() > 0 && !d.fract().is_zero() {
                         return Err(format!("\"{s}\" phải là số nguyên (số lượng)"));
                     }
                     let min = input.min.unwrap_or(Decimal::ZERO);
@@ -225,23 +253,31 @@ fn parse_cell(edition: &Edition, key: Key, raw: &str) -> Result<Value, String> {
                     }
                     Ok(Value::Number(d))
                 }
-                InputKind::YesNo => match s.to_lowercase().as_str() {
-                    "có" | "co" | "yes" | "true" | "1" | "x" | "đạt" => Ok(Value::Bool(true)),
-                    "không" | "khong" | "no" | "false" | "0" | "không đạt" => {
-                        Ok(Value::Bool(false))
+                InputKind::YesNo => {
+                    const YES: [&str; 7] = ["có", "co", "yes", "true", "1", "x", "đạt"];
+                    const NO: [&str; 6] = ["không", "khong", "no", "false", "0", "không đạt"];
+                    // The usual spellings first, without case folding.
+                    match s {
+                        "Có" | "có" | "x" | "1" => return Ok(Value::Bool(true)),
+                        "Không" | "không" | "0" => return Ok(Value::Bool(false)),
+                        _ => {}
                     }
-                    _ => Err(format!("\"{s}\" không phải Có/Không")),
-                },
-                InputKind::Choice(choices) => {
-                    let low = s.to_lowercase();
-                    choices
-                        .iter()
-                        .position(|c| c.to_lowercase() == low)
-                        .map(Value::Choice)
-                        .ok_or_else(|| {
-                            format!("\"{s}\" không phải một phương án ({})", choices.join(" / "))
-                        })
+                    if YES.iter().any(|w| crate::text::eq_ci(s, w)) {
+                        Ok(Value::Bool(true))
+                    } else if NO.iter().any(|w| crate::text::eq_ci(s, w)) {
+                        Ok(Value::Bool(false))
+                    } else {
+                        Err(format!("\"{s}\" không phải Có/Không"))
+                    }
                 }
+                InputKind::Choice(choices) => choices
+                    .iter()
+                    .position(|c| c == s)
+                    .or_else(|| choices.iter().position(|c| crate::text::eq_ci(c, s)))
+                    .map(Value::Choice)
+                    .ok_or_else(|| {
+                        format!("\"{s}\" không phải một phương án ({})", choices.join(" / "))
+                    }),
             }
         }
     }
@@ -304,7 +340,9 @@ impl Dataset {
             meta,
             n_inputs: edition.inputs.len(),
             inputs: vec![Value::Missing; units_list.len() * edition.inputs.len()],
-            given: HashMap::new(),
+            n_units: units_list.len(),
+            given_slot: vec![None; edition.nodes.len()],
+            given: Vec::new(),
             units: Vec::new(),
         };
         parse_values_csv(edition, values, &index, &mut ds, &mut problems);
@@ -408,7 +446,9 @@ impl Dataset {
             },
             n_inputs: edition.inputs.len(),
             inputs: vec![Value::Missing; units.len() * edition.inputs.len()],
-            given: HashMap::new(),
+            n_units: units.len(),
+            given_slot: vec![None; edition.nodes.len()],
+            given: Vec::new(),
             units: Vec::new(),
         };
         if let Some(values) = doc.get("values").and_then(|v| v.as_object()) {
@@ -491,9 +531,18 @@ impl Dataset {
         match key {
             Key::Input(i) => self.inputs[unit * self.n_inputs + i] = value,
             Key::Node(n) => {
-                if value != Value::Missing {
-                    self.given.insert((unit as u32, n as u32), value);
+                if value == Value::Missing {
+                    return;
                 }
+                let slot = match self.given_slot[n] {
+                    Some(s) => s as usize,
+                    None => {
+                        self.given.push(vec![Value::Missing; self.n_units]);
+                        self.given_slot[n] = Some((self.given.len() - 1) as u32);
+                        self.given.len() - 1
+                    }
+                };
+                self.given[slot][unit] = value;
             }
         }
     }
@@ -694,100 +743,129 @@ fn parse_values_csv(
         }
     }
     let mut seen_rows: HashMap<String, usize> = HashMap::new();
-    let mut record = csv::StringRecord::new();
-    loop {
-        match rdr.read_record(&mut record) {
-            Ok(false) => break,
-            Ok(true) => {}
-            Err(e) => {
-                let line = e.position().map(|p| p.line() as usize).unwrap_or(0);
-                problems.push(src.name, line, 1, format!("dòng CSV không đọc được: {e}"));
-                continue;
+    // Records are read in chunks; the cells of a chunk are parsed in parallel (the costly part of a
+    // large file), then applied in file order, so problems and values do not depend on threads.
+    const CHUNK: usize = 2048;
+    let mut chunk: Vec<csv::StringRecord> = Vec::with_capacity(CHUNK);
+    let mut done = false;
+    while !done {
+        chunk.clear();
+        while chunk.len() < CHUNK {
+            let mut record = csv::StringRecord::new();
+            match rdr.read_record(&mut record) {
+                Ok(false) => {
+                    done = true;
+                    break;
+                }
+                Ok(true) => chunk.push(record),
+                Err(e) => {
+                    let line = e.position().map(|p| p.line() as usize).unwrap_or(0);
+                    problems.push(src.name, line, 1, format!("dòng CSV không đọc được: {e}"));
+                }
             }
         }
-        let pos = record
-            .position()
-            .cloned()
-            .unwrap_or_else(csv::Position::new);
-        let line = pos.line() as usize;
-        let start = pos.byte() as usize + offset;
-        if record.iter().all(crate::text::is_blank) {
-            continue;
-        }
-        let ucode = clean(record.get(0).unwrap_or(""));
-        let Some(&ui) = index.get(ucode.as_str()) else {
-            problems.push(
-                src.name,
-                line,
-                1,
-                format!("đơn vị '{ucode}' không có trong danh sách đơn vị"),
-            );
-            continue;
-        };
-        if long {
-            let key = clean(record.get(1).unwrap_or(""));
-            let dup = format!("{ucode}\u{0}{key}");
-            if let Some(prev) = seen_rows.insert(dup, line) {
-                problems.push(
-                    src.name,
-                    line,
-                    field_column(src.text, start, 1),
-                    format!("'{key}' của đơn vị {ucode} đã có ở dòng {prev}"),
-                );
-                continue;
-            }
-            match resolve_key(edition, &key) {
-                Some(k) => match parse_cell(edition, k, record.get(2).unwrap_or("")) {
-                    Ok(v) => ds.set(ui, k, v),
-                    Err(m) => problems.push(
-                        src.name,
-                        line,
-                        field_column(src.text, start, 2),
-                        format!("đơn vị {ucode}, '{key}': {m}"),
-                    ),
-                },
-                None => problems.push(
-                    src.name,
-                    line,
-                    field_column(src.text, start, 1),
-                    format!(
-                        "'{key}' không phải chỉ tiêu hay tiêu chí của bộ chỉ số {}",
-                        edition.id
-                    ),
-                ),
-            }
+        let parsed: Vec<Vec<Option<Result<Value, String>>>> = if long {
+            Vec::new()
         } else {
-            if let Some(prev) = seen_rows.insert(ucode.clone(), line) {
+            chunk
+                .par_iter()
+                .map(|record| {
+                    record
+                        .iter()
+                        .enumerate()
+                        .take(headers.len())
+                        .map(|(i, cell)| keys[i].map(|k| parse_cell(edition, k, cell)))
+                        .collect()
+                })
+                .collect()
+        };
+        for (ri, record) in chunk.iter().enumerate() {
+            let pos = record
+                .position()
+                .cloned()
+                .unwrap_or_else(csv::Position::new);
+            let line = pos.line() as usize;
+            let start = pos.byte() as usize + offset;
+            if record.iter().all(crate::text::is_blank) {
+                continue;
+            }
+            let ucode = clean(record.get(0).unwrap_or(""));
+            let Some(&ui) = index.get(ucode.as_str()) else {
                 problems.push(
                     src.name,
                     line,
                     1,
-                    format!("đơn vị '{ucode}' đã có ở dòng {prev}"),
+                    format!("đơn vị '{ucode}' không có trong danh sách đơn vị"),
                 );
                 continue;
-            }
-            if record.len() > headers.len() {
-                problems.push(
-                    src.name,
-                    line,
-                    field_column(src.text, start, headers.len()),
-                    format!(
-                        "dòng có {} ô, tiêu đề chỉ có {} cột",
-                        record.len(),
-                        headers.len()
-                    ),
-                );
-            }
-            for (i, cell) in record.iter().enumerate().skip(1).take(headers.len() - 1) {
-                let Some(k) = keys[i] else { continue };
-                match parse_cell(edition, k, cell) {
-                    Ok(v) => ds.set(ui, k, v),
-                    Err(m) => problems.push(
+            };
+            if long {
+                let key = clean(record.get(1).unwrap_or(""));
+                let dup = format!("{ucode}\u{0}{key}");
+                if let Some(prev) = seen_rows.insert(dup, line) {
+                    problems.push(
                         src.name,
                         line,
-                        field_column(src.text, start, i),
-                        format!("đơn vị {ucode}, cột '{}': {m}", headers[i]),
+                        field_column(src.text, start, 1),
+                        format!("'{key}' của đơn vị {ucode} đã có ở dòng {prev}"),
+                    );
+                    continue;
+                }
+                match resolve_key(edition, &key) {
+                    Some(k) => match parse_cell(edition, k, record.get(2).unwrap_or("")) {
+                        Ok(v) => ds.set(ui, k, v),
+                        Err(m) => problems.push(
+                            src.name,
+                            line,
+                            field_column(src.text, start, 2),
+                            format!("đơn vị {ucode}, '{key}': {m}"),
+                        ),
+                    },
+                    None => problems.push(
+                        src.name,
+                        line,
+                        field_column(src.text, start, 1),
+                        format!(
+                            "'{key}' không phải chỉ tiêu hay tiêu chí của bộ chỉ số {}",
+                            edition.id
+                        ),
                     ),
+                }
+            } else {
+                if let Some(prev) = seen_rows.insert(ucode.clone(), line) {
+                    problems.push(
+                        src.name,
+                        line,
+                        1,
+                        format!("đơn vị '{ucode}' đã có ở dòng {prev}"),
+                    );
+                    continue;
+                }
+                if record.len() > headers.len() {
+                    problems.push(
+                        src.name,
+                        line,
+                        field_column(src.text, start, headers.len()),
+                        format!(
+                            "dòng có {} ô, tiêu đề chỉ có {} cột",
+                            record.len(),
+                            headers.len()
+                        ),
+                    );
+                }
+                for (i, cell) in parsed[ri].iter().enumerate().skip(1) {
+                    let (Some(k), Some(cell)) = (keys[i], cell) else {
+                        continue;
+                    };
+                    match cell {
+                        Ok(v) => ds.set(ui, k, v.clone()),
+                        Err(m) => problems.push(
+                            src.name,
+                            line,
+                            field_column(src.text, start, i),
+                            format!("đơn vị {ucode}, cột '{}': {m}", headers[i]),
+                        ),
+                    }
                 }
             }
         }

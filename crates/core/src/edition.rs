@@ -182,6 +182,8 @@ pub struct Node {
     pub cap: bool,
     /// The scoring rule of a leaf; `None` on aggregates (their points are the sum of their children).
     pub rule: Option<Rule>,
+    /// Every input the rule reads (derived from `rule`, kept so that scoring does not recollect it).
+    pub reads: Vec<usize>,
     /// Categories the node applies to; `None` = all.
     pub applies_to: Option<Vec<usize>>,
     /// Unit flags required for the node to apply.
@@ -954,6 +956,7 @@ fn build(raw: RawEdition, ck: &mut Checker<'_>) -> Edition {
         max: Decimal::ZERO,
         cap: false,
         rule: None,
+        reads: Vec::new(),
         applies_to: None,
         requires_flags: Vec::new(),
         unless_flags: Vec::new(),
@@ -1031,6 +1034,7 @@ fn build(raw: RawEdition, ck: &mut Checker<'_>) -> Edition {
             max: Decimal::ZERO,
             cap: r.cap,
             rule: None,
+            reads: Vec::new(),
             applies_to: None,
             requires_flags: r.requires_flags.clone(),
             unless_flags: r.unless_flags.clone(),
@@ -1146,6 +1150,11 @@ fn build(raw: RawEdition, ck: &mut Checker<'_>) -> Edition {
         }
         let node = &mut nodes[n];
         node.max = max;
+        if let Some(r) = &rule {
+            r.inputs(&mut node.reads);
+            node.reads.sort_unstable();
+            node.reads.dedup();
+        }
         node.rule = rule;
         node.applies_to = applies_to;
         node.not_applicable = na;

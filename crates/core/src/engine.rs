@@ -14,6 +14,7 @@
 
 use std::collections::HashMap;
 
+use rayon::prelude::*;
 use rust_decimal::Decimal;
 
 use crate::dataset::{Dataset, Unit, Value};
@@ -102,31 +103,33 @@ fn applies_locally(node: &Node, unit: &Unit) -> bool {
 
 /// The effective not-applicable policy of every node for a unit: `None` = applies.
 fn applicability(edition: &Edition, data: &Dataset, u: usize) -> Vec<Option<NaPolicy>> {
-    let unit = &data.units[u];
     let mut na: Vec<Option<NaPolicy>> = vec![None; edition.nodes.len()];
+    applicability_into(edition, data, u, &mut na);
+    na
+}
+
+/// [`applicability`] into a row the caller owns.
+fn applicability_into(edition: &Edition, data: &Dataset, u: usize, na: &mut [Option<NaPolicy>]) {
+    let unit = &data.units[u];
     for (n, node) in edition.nodes.iter().enumerate().skip(1) {
         let parent = node.parent.unwrap_or(0);
         na[n] = if na[parent].is_some() {
             na[parent]
         } else if !applies_locally(node, unit)
-            || matches!(data.given(u, n), Some(Value::NotApplicable))
-            || leaf_inputs_na(edition, data, u, node)
+            || (data.node_has_given(n) && matches!(data.given(u, n), Some(Value::NotApplicable)))
+            || leaf_inputs_na(data, u, node)
         {
             Some(node.not_applicable)
         } else {
             None
         };
     }
-    na
 }
 
 /// A leaf is not applicable when the unit marks any input its rule reads as "không áp dụng".
-fn leaf_inputs_na(edition: &Edition, data: &Dataset, u: usize, node: &Node) -> bool {
-    let Some(rule) = &node.rule else { return false };
-    let mut ids = Vec::new();
-    rule.inputs(&mut ids);
-    let _ = edition;
-    ids.iter()
+fn leaf_inputs_na(data: &Dataset, u: usize, node: &Node) -> bool {
+    node.reads
+        .iter()
         .any(|&i| matches!(data.input(u, i), Value::NotApplicable))
 }
 
@@ -239,10 +242,9 @@ impl<'a> Eval<'a> {
                 let InputKind::Choice(choices) = &self.edition.inputs[*input].kind else {
                     return None;
                 };
-                let label = choices[*k].to_lowercase();
                 let p = options
                     .iter()
-                    .find(|(l, _)| l.to_lowercase() == label)
+                    .find(|(l, _)| crate::text::eq_ci(l, &choices[*k]))
                     .map(|(_, p)| *p)
                     .unwrap_or(Decimal::ZERO);
                 self.note(format_args!(
@@ -405,17 +407,41 @@ fn na_status(p: NaPolicy) -> Status {
 pub fn score(edition: &Edition, data: &Dataset) -> Scores {
     let nn = edition.nodes.len();
     let nu = data.units.len();
-    let mut leaves: Vec<Leaf> = vec![Leaf::Pending; nu * nn];
-    let mut nas: Vec<Option<NaPolicy>> = Vec::with_capacity(nu * nn);
-    for u in 0..nu {
-        let na = applicability(edition, data, u);
-        for (n, node) in edition.nodes.iter().enumerate() {
-            if node.is_leaf() && n > 0 {
-                leaves[u * nn + n] = leaf_pass1(edition, data, u, n, na[n], None);
+    // Pass 1, unit by unit; units are independent, so the rows are filled in parallel (the result does
+    // not depend on the number of threads). Leaves are written straight into the result cells; those
+    // whose rule needs the cohort are marked pending.
+    let blank = NodeScore {
+        points: Decimal::ZERO,
+        max: Decimal::ZERO,
+        status: Status::Missing,
+    };
+    let mut cells = vec![blank; nu * nn];
+    let mut pending = vec![false; nu * nn];
+    let mut nas: Vec<Option<NaPolicy>> = vec![None; nu * nn];
+    let row_len = nn.max(1);
+    cells
+        .par_chunks_mut(row_len)
+        .zip(pending.par_chunks_mut(row_len))
+        .zip(nas.par_chunks_mut(row_len))
+        .enumerate()
+        .with_min_len(64)
+        .for_each(|(u, ((row, pend), na_row))| {
+            applicability_into(edition, data, u, na_row);
+            for (n, node) in edition.nodes.iter().enumerate().skip(1) {
+                if node.is_leaf() {
+                    match leaf_pass1(edition, data, u, n, na_row[n], None) {
+                        Leaf::Points(points, status) => {
+                            row[n] = NodeScore {
+                                points,
+                                max: node.max,
+                                status,
+                            }
+                        }
+                        Leaf::Pending => pend[n] = true,
+                    }
+                }
             }
-        }
-        nas.extend(na);
-    }
+        });
     // Pass 2: the cohort.
     let block_of: Vec<Option<usize>> = data
         .units
@@ -434,7 +460,7 @@ pub fn score(edition: &Edition, data: &Dataset) -> Scores {
         ids.sort_unstable();
         ids.dedup();
         for u in 0..nu {
-            if !matches!(leaves[u * nn + n], Leaf::Pending) {
+            if !pending[u * nn + n] {
                 continue;
             }
             let Some(b) = block_of[u] else { continue };
@@ -448,7 +474,7 @@ pub fn score(edition: &Edition, data: &Dataset) -> Scores {
             }
         }
         for u in 0..nu {
-            if !matches!(leaves[u * nn + n], Leaf::Pending) {
+            if !pending[u * nn + n] {
                 continue;
             }
             let b = block_of[u]
@@ -465,39 +491,43 @@ pub fn score(edition: &Edition, data: &Dataset) -> Scores {
                 best: b,
                 trace: None,
             };
-            leaves[u * nn + n] = match ev.rule(rule, node.max) {
-                Some(p) => Leaf::Points(p.max(Decimal::ZERO).min(node.max), Status::Scored),
-                None => Leaf::Points(Decimal::ZERO, Status::Missing),
+            let (points, status) = match ev.rule(rule, node.max) {
+                Some(p) => (p.max(Decimal::ZERO).min(node.max), Status::Scored),
+                None => (Decimal::ZERO, Status::Missing),
+            };
+            cells[u * nn + n] = NodeScore {
+                points,
+                max: node.max,
+                status,
             };
         }
         for ((i, b), v) in best {
             cohort_best.insert((n, i, b), v);
         }
     }
-    // Pass 3: aggregate.
-    let mut cells = vec![
-        NodeScore {
-            points: Decimal::ZERO,
-            max: Decimal::ZERO,
-            status: Status::Missing
-        };
-        nu * nn
-    ];
-    let mut notes = Vec::new();
-    let mut deduct = vec![Deduct::default(); nn];
-    for u in 0..nu {
-        let row = &mut cells[u * nn..(u + 1) * nn];
-        aggregate(
-            edition,
-            data,
-            u,
-            &leaves[u * nn..(u + 1) * nn],
-            &nas[u * nn..(u + 1) * nn],
-            row,
-            &mut deduct,
-            &mut notes,
-        );
-    }
+    // Pass 3: aggregate, unit by unit, in place.
+    let notes: Vec<Note> = cells
+        .par_chunks_mut(nn.max(1))
+        .enumerate()
+        .with_min_len(64)
+        .map_init(
+            || vec![Deduct::default(); nn],
+            |deduct, (u, row)| {
+                let mut notes = Vec::new();
+                aggregate(
+                    edition,
+                    data,
+                    u,
+                    &nas[u * nn..(u + 1) * nn],
+                    row,
+                    deduct,
+                    &mut notes,
+                );
+                notes
+            },
+        )
+        .flatten_iter()
+        .collect();
     Scores {
         n_nodes: nn,
         cells,
@@ -534,7 +564,6 @@ fn aggregate(
     edition: &Edition,
     data: &Dataset,
     u: usize,
-    leaves: &[Leaf],
     na: &[Option<NaPolicy>],
     row: &mut [NodeScore],
     deduct: &mut [Deduct],
@@ -562,15 +591,7 @@ fn aggregate(
             continue;
         }
         if node.is_leaf() && n > 0 {
-            let (points, status) = match leaves[n] {
-                Leaf::Points(p, s) => (p, s),
-                Leaf::Pending => (Decimal::ZERO, Status::Missing),
-            };
-            row[n] = NodeScore {
-                points,
-                max: node.max,
-                status,
-            };
+            // Written by pass 1 or pass 2.
             continue;
         }
         let mut sum = Decimal::ZERO;

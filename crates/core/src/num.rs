@@ -51,6 +51,9 @@ pub enum NumberError {
 /// it is read as a decimal separator, because score tables never hold thousands and a thousands reading
 /// would silently multiply a score by 1000.
 pub fn parse_decimal(text: &str) -> Result<Decimal, NumberError> {
+    if let Some(d) = parse_plain(text) {
+        return Ok(d);
+    }
     let t = text.trim_matches(|c: char| c.is_whitespace() || c == '\u{a0}' || c == '\u{200b}');
     if t.is_empty() {
         return Err(NumberError::Empty);
@@ -100,6 +103,39 @@ pub fn parse_decimal(text: &str) -> Result<Decimal, NumberError> {
         d.set_sign_negative(true);
     }
     Ok(d)
+}
+
+/// The common case without allocating: optional `-`, digits, and at most one `,` or `.` followed by
+/// digits (`27`, `27,0`, `-0.125`). Anything else (grouping, signs, spaces) goes the general way, which
+/// gives the same value for these forms.
+fn parse_plain(text: &str) -> Option<Decimal> {
+    let b = text.as_bytes();
+    let (neg, digits) = match b.first()? {
+        b'-' => (true, &b[1..]),
+        _ => (false, b),
+    };
+    if digits.is_empty() || digits.len() > 27 {
+        return None;
+    }
+    let mut mantissa: i128 = 0;
+    let mut scale: Option<u32> = None;
+    for (i, &c) in digits.iter().enumerate() {
+        match c {
+            b'0'..=b'9' => {
+                mantissa = mantissa * 10 + i128::from(c - b'0');
+                if let Some(s) = scale.as_mut() {
+                    *s += 1;
+                }
+            }
+            b',' | b'.' if scale.is_none() && i > 0 && i + 1 < digits.len() => scale = Some(0),
+            _ => return None,
+        }
+    }
+    let mut d = Decimal::try_from_i128_with_scale(mantissa, scale.unwrap_or(0)).ok()?;
+    if neg {
+        d.set_sign_negative(true);
+    }
+    Some(d)
 }
 
 /// Checks that thousands groups (before the decimal separator) are 1–3 digits then 3-digit groups.
@@ -187,6 +223,27 @@ mod tests {
         assert!(parse_decimal("12.34.5").is_err());
         assert!(parse_decimal("1e5").is_err());
         assert!(parse_decimal(",5").is_err());
+        assert!(parse_decimal("5,").is_err());
+        assert!(parse_decimal("-").is_err());
+        assert_eq!(parse_decimal("-27,50").unwrap().to_string(), "-27.50");
+        assert_eq!(
+            parse_decimal("1.234").unwrap(),
+            d("1.234"),
+            "one separator is a decimal separator"
+        );
+    }
+
+    proptest::proptest! {
+        /// The fast path and the general path agree on every plain number.
+        #[test]
+        fn fast_path_agrees(int in 0u64..10_000_000_000, frac in proptest::option::of("[0-9]{1,6}"), neg: bool, comma: bool) {
+            let mut t = format!("{}{int}", if neg { "-" } else { "" });
+            if let Some(f) = &frac { t.push(if comma { ',' } else { '.' }); t.push_str(f); }
+            let fast = parse_plain(&t).unwrap();
+            let general: Decimal = Decimal::from_str(&t.replace(',', ".")).unwrap();
+            proptest::prop_assert_eq!(fast, general);
+            proptest::prop_assert_eq!(fast.scale(), general.scale());
+        }
     }
 
     #[test]

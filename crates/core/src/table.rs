@@ -9,7 +9,9 @@
 use std::fmt;
 
 use rust_decimal::Decimal;
-use serde_json::{Map, Value, json};
+use serde::Serialize;
+use serde::ser::{Error as _, SerializeMap, Serializer};
+use serde_json::Value;
 
 /// Where something stands in a source document: a line and column of a text file, or a sheet cell.
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
@@ -66,15 +68,6 @@ impl Cell {
         match self {
             Cell::Number(d) => Some(*d),
             _ => None,
-        }
-    }
-
-    fn to_json(&self) -> Value {
-        match self {
-            Cell::Number(d) => decimal_json(*d),
-            Cell::NotEvaluated => Value::String("not_evaluated".into()),
-            Cell::Blank => Value::Null,
-            Cell::Text(t) => Value::String(t.clone()),
         }
     }
 }
@@ -211,74 +204,158 @@ impl Table {
 
     /// The contract shape: `{"id","title","columns":[..],"rows":[{"tt","unit","values":{..},"total","rank","block"}]}`.
     pub fn to_json(&self) -> Value {
-        let rows: Vec<Value> = self
-            .rows
-            .iter()
-            .map(|r| {
-                let mut values = Map::new();
-                for (c, e) in self.columns.iter().zip(&r.values) {
-                    values.insert(c.label.clone(), e.cell.to_json());
-                }
-                let rank = match &r.rank {
-                    RankCell::Ranked(n) => json!(n),
-                    _ => Value::Null,
-                };
-                let mut row = Map::new();
-                row.insert("tt".into(), json!(r.tt));
-                row.insert("unit".into(), json!(r.unit));
-                if let Some(code) = &r.unit_code {
-                    row.insert("unit_code".into(), json!(code));
-                }
-                row.insert("values".into(), Value::Object(values));
-                row.insert("total".into(), r.total.cell.to_json());
-                row.insert("rank".into(), rank);
-                if let RankCell::Invalid(t) = &r.rank {
-                    row.insert("rank_text".into(), json!(t));
-                }
-                row.insert("block".into(), json!(r.block));
-                if let Some(p) = &r.pos {
-                    row.insert("source".into(), json!(p.to_string()));
-                }
-                Value::Object(row)
-            })
-            .collect();
-        let blocks: Vec<Value> = self
-            .blocks
-            .iter()
-            .map(|b| json!({"id": b.id, "label": b.label, "title": b.title, "ranked": b.ranked}))
-            .collect();
-        let columns: Vec<Value> = self.columns.iter().map(|c| json!(c.label)).collect();
-        let info: Vec<Value> = self
-            .columns
-            .iter()
-            .map(|c| json!({"label": c.label, "group": c.group, "node": c.node, "decimals": c.decimals}))
-            .collect();
-        let mut v = json!({
-            "id": self.id,
-            "title": self.title,
-            "part": self.part,
-            "columns": columns,
-            "column_info": info,
-            "total_label": self.total_label,
-            "rank_label": self.rank_label,
-            "decimals": self.decimals,
-            "blocks": blocks,
-        });
-        // Moved in, not passed through `json!` (which would serialize a deep copy of every row).
-        v["rows"] = Value::Array(rows);
-        v
+        serde_json::to_value(self).expect("a table always serialises")
     }
 }
 
 impl Annex {
     /// `{"edition": ID, "title", "tables": [...]}` as in design.md "Contracts".
     pub fn to_json(&self) -> Value {
-        let mut v = json!({
-            "edition": self.edition,
-            "title": self.title,
-            "subtitle": self.subtitle,
-        });
-        v["tables"] = Value::Array(self.tables.iter().map(Table::to_json).collect());
-        v
+        serde_json::to_value(self).expect("an annex always serialises")
+    }
+}
+
+// The contract is written by these `Serialize` impls, streamed straight to the output: building a
+// `serde_json::Value` tree first costs more than the rest of the annex for a large province. Key order is
+// part of the contract (it is what people diff), so it is spelled out here once.
+
+/// A decimal as a JSON number with exactly its digits (serde_json's `arbitrary_precision`).
+struct Num(Decimal);
+
+impl Serialize for Num {
+    fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        let n: serde_json::Number = self.0.to_string().parse().map_err(S::Error::custom)?;
+        n.serialize(s)
+    }
+}
+
+impl Serialize for Cell {
+    fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        match self {
+            Cell::Number(d) => Num(*d).serialize(s),
+            Cell::NotEvaluated => s.serialize_str("not_evaluated"),
+            Cell::Blank => s.serialize_none(),
+            Cell::Text(t) => s.serialize_str(t),
+        }
+    }
+}
+
+/// A row's values keyed by column label; a label that appears twice keeps its first place and its last value
+/// (as a JSON object would).
+struct RowValues<'a>(&'a [Column], &'a [Entry]);
+
+impl Serialize for RowValues<'_> {
+    fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        let mut entries: Vec<(&str, &Cell)> = Vec::with_capacity(self.0.len());
+        for (c, e) in self.0.iter().zip(self.1) {
+            match entries.iter_mut().find(|(l, _)| *l == c.label) {
+                Some(slot) => slot.1 = &e.cell,
+                None => entries.push((&c.label, &e.cell)),
+            }
+        }
+        let mut m = s.serialize_map(Some(entries.len()))?;
+        for (l, c) in entries {
+            m.serialize_entry(l, c)?;
+        }
+        m.end()
+    }
+}
+
+struct RowJson<'a>(&'a [Column], &'a Row);
+
+impl Serialize for RowJson<'_> {
+    fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        let r = self.1;
+        let mut m = s.serialize_map(None)?;
+        m.serialize_entry("tt", &r.tt)?;
+        m.serialize_entry("unit", &r.unit)?;
+        if let Some(code) = &r.unit_code {
+            m.serialize_entry("unit_code", code)?;
+        }
+        m.serialize_entry("values", &RowValues(self.0, &r.values))?;
+        m.serialize_entry("total", &r.total.cell)?;
+        match &r.rank {
+            RankCell::Ranked(n) => m.serialize_entry("rank", n)?,
+            _ => m.serialize_entry("rank", &None::<u32>)?,
+        }
+        if let RankCell::Invalid(t) = &r.rank {
+            m.serialize_entry("rank_text", t)?;
+        }
+        m.serialize_entry("block", &r.block)?;
+        if let Some(p) = &r.pos {
+            m.serialize_entry("source", &p.to_string())?;
+        }
+        m.end()
+    }
+}
+
+struct Labels<'a>(&'a [Column]);
+
+impl Serialize for Labels<'_> {
+    fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        s.collect_seq(self.0.iter().map(|c| &c.label))
+    }
+}
+
+struct ColumnInfo<'a>(&'a Column);
+
+impl Serialize for ColumnInfo<'_> {
+    fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        let c = self.0;
+        let mut m = s.serialize_map(Some(4))?;
+        m.serialize_entry("label", &c.label)?;
+        m.serialize_entry("group", &c.group)?;
+        m.serialize_entry("node", &c.node)?;
+        m.serialize_entry("decimals", &c.decimals)?;
+        m.end()
+    }
+}
+
+impl Serialize for Block {
+    fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        let mut m = s.serialize_map(Some(4))?;
+        m.serialize_entry("id", &self.id)?;
+        m.serialize_entry("label", &self.label)?;
+        m.serialize_entry("title", &self.title)?;
+        m.serialize_entry("ranked", &self.ranked)?;
+        m.end()
+    }
+}
+
+impl Serialize for Table {
+    fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        let mut m = s.serialize_map(Some(10))?;
+        m.serialize_entry("id", &self.id)?;
+        m.serialize_entry("title", &self.title)?;
+        m.serialize_entry("part", &self.part)?;
+        m.serialize_entry("columns", &Labels(&self.columns))?;
+        m.serialize_entry(
+            "column_info",
+            &self.columns.iter().map(ColumnInfo).collect::<Vec<_>>(),
+        )?;
+        m.serialize_entry("total_label", &self.total_label)?;
+        m.serialize_entry("rank_label", &self.rank_label)?;
+        m.serialize_entry("decimals", &self.decimals)?;
+        m.serialize_entry("blocks", &self.blocks)?;
+        m.serialize_entry(
+            "rows",
+            &self
+                .rows
+                .iter()
+                .map(|r| RowJson(&self.columns, r))
+                .collect::<Vec<_>>(),
+        )?;
+        m.end()
+    }
+}
+
+impl Serialize for Annex {
+    fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        let mut m = s.serialize_map(Some(4))?;
+        m.serialize_entry("edition", &self.edition)?;
+        m.serialize_entry("title", &self.title)?;
+        m.serialize_entry("subtitle", &self.subtitle)?;
+        m.serialize_entry("tables", &self.tables)?;
+        m.end()
     }
 }

@@ -30,6 +30,43 @@ pub fn clean(s: &str) -> String {
     nfc(&collapsed)
 }
 
+/// Case-insensitive equality (Unicode lower case), without allocating.
+pub fn eq_ci(a: &str, b: &str) -> bool {
+    if a == b {
+        return true;
+    }
+    if a.is_ascii() && b.is_ascii() {
+        return a.eq_ignore_ascii_case(b);
+    }
+    a.chars()
+        .flat_map(char::to_lowercase)
+        .eq(b.chars().flat_map(char::to_lowercase))
+}
+
+/// Whether `s` is already what [`clean`] would make of it (NFC, no special or repeated spaces, trimmed),
+/// so that callers can borrow it instead of allocating.
+pub fn is_clean(s: &str) -> bool {
+    let mut prev_space = true;
+    for c in s.chars() {
+        let space = c == ' ';
+        if (space && prev_space)
+            || (c.is_whitespace() && !space)
+            || matches!(
+                c,
+                '\u{a0}' | '\u{2007}' | '\u{202f}' | '\u{200b}' | '\u{feff}'
+            )
+        {
+            return false;
+        }
+        prev_space = space;
+    }
+    (s.is_empty() || !prev_space)
+        && matches!(
+            is_nfc_quick(s.chars()),
+            unicode_normalization::IsNormalized::Yes
+        )
+}
+
 /// NFC form of `s`.
 pub fn nfc(s: &str) -> String {
     if is_nfc(s) {
@@ -82,6 +119,13 @@ mod tests {
         assert_eq!(clean("  Sở   Y tế "), "Sở Y tế");
         assert_eq!(clean(" 27,5 "), "27,5");
         assert_eq!(clean("a  b\tc"), "a b c");
+        for s in ["Đầy đủ", "Sở Y tế", "27,5", "a b", ""] {
+            assert!(is_clean(s), "{s}");
+        }
+        for s in [" a", "a ", "a  b", "a\u{a0}b", "Sơ\u{309}", "a\tb"] {
+            assert!(!is_clean(s), "{s:?}");
+            assert_eq!(is_clean(s), clean(s) == s);
+        }
     }
 
     #[test]

@@ -9,7 +9,7 @@ use crate::ExportError;
 
 /// The annex JSON, pretty-printed, with a final newline.
 pub fn render(annex: &Annex) -> Result<Vec<u8>, ExportError> {
-    let mut out = serde_json::to_vec_pretty(&annex.to_json())?;
+    let mut out = serde_json::to_vec_pretty(annex)?;
     out.push(b'\n');
     Ok(out)
 }
