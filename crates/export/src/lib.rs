@@ -11,7 +11,7 @@
 //! - [`layout`]: the shared, language-aware view of a table (header cells, formatted cells, block rows).
 //! - [`text`], [`markdown`], [`html`]: human-readable renderings.
 //! - [`csv_out`], [`json_out`]: open data (one long CSV; the JSON contract) and their data dictionary.
-//! - [`xlsx`], [`docx`]: office documents; [`pdf`]: the DOCX converted by LibreOffice.
+//! - [`xlsx`], [`docx`]: office documents; [`pdf`]: the annex typeset directly as PDF (embedded fonts).
 //! - [`template`]: the Excel entry template of an edition and reading a filled one back.
 //! - [`chart`]: SVG/PNG charts of the rankings; [`report`]: the HTML annex with its charts.
 

@@ -4,6 +4,7 @@
 mod chart;
 mod docx;
 mod fixture;
+mod pdf;
 mod plain;
 mod template;
 mod tools;
