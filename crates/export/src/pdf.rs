@@ -115,7 +115,16 @@ pub fn render_with_summary(annex: &Annex, opts: &RenderOptions) -> Result<Render
 
 fn typeset(annex: &Annex, opts: &RenderOptions, record: bool) -> Result<Rendered, ExportError> {
     let fonts = font::system_fonts()?;
-    let mut doc = Doc::new(&fonts, record)?;
+    typeset_with(&fonts, annex, opts, record)
+}
+
+fn typeset_with(
+    fonts: &FontSet,
+    annex: &Annex,
+    opts: &RenderOptions,
+    record: bool,
+) -> Result<Rendered, ExportError> {
+    let mut doc = Doc::new(fonts, record)?;
     let (title, heading) = layout::heading(annex, opts);
     let views: Vec<TableView<'_>> = annex
         .tables
@@ -846,7 +855,54 @@ fn font_name(face: usize) -> Name<'static> {
 
 #[cfg(test)]
 mod tests {
-    use super::water_fill;
+    use super::*;
+
+    /// A family with only its regular face installed: bold is imitated by stroking the outlines (text
+    /// rendering mode 2), italic by slanting the text matrix, and one font is embedded.
+    #[test]
+    fn bold_and_italic_are_imitated_without_their_faces() {
+        let Ok(system) = font::system_fonts() else {
+            return;
+        };
+        let regular = &system.faces[system.regular.face];
+        let mut db = fontdb::Database::new();
+        db.load_font_data(regular.data.clone());
+        let fonts = font::find(&db).unwrap();
+        assert_eq!(fonts.faces.len(), 1);
+        assert!(fonts.bold.fake_bold && !fonts.bold.fake_italic);
+        assert!(fonts.italic.fake_italic && !fonts.italic.fake_bold);
+
+        let mut annex = Annex {
+            title: "PHỤ LỤC".into(),
+            subtitle: vec!["(Ban hành kèm theo Quyết định số 1/QĐ-UBND)".into()],
+            ..Annex::default()
+        };
+        annex.tables.push(egov_core::table::Table {
+            title: "Bảng".into(),
+            total_label: "Tổng điểm".into(),
+            rank_label: "Xếp hạng".into(),
+            ..Default::default()
+        });
+        let r = typeset_with(&fonts, &annex, &RenderOptions::default(), true).unwrap();
+        assert_eq!(r.pdf.windows(10).filter(|w| w == b"/FontFile2").count(), 1);
+        let mut content = Vec::new();
+        let start = r.pdf.windows(6).position(|w| w == b"stream").unwrap() + 7;
+        let end = start
+            + r.pdf[start..]
+                .windows(9)
+                .position(|w| w == b"endstream")
+                .unwrap();
+        let mut z = flate2::read::ZlibDecoder::new(&r.pdf[start..end]);
+        std::io::Read::read_to_end(&mut z, &mut content).unwrap();
+        let content = String::from_utf8_lossy(&content);
+        assert!(content.contains("2 Tr"), "imitated bold strokes the text");
+        assert!(content.contains("0 Tr"), "and goes back to filling");
+        assert!(
+            content.contains("1 0 0.21 1 "),
+            "imitated italic slants the text"
+        );
+        assert!(r.pages[0].texts.iter().any(|t| t == "PHỤ LỤC"));
+    }
 
     #[test]
     fn water_fill_raises_the_narrowest_first() {
