@@ -742,132 +742,202 @@ fn parse_values_csv(
             }
         }
     }
+    if !long {
+        parse_wide(
+            edition, src, offset, &headers, &keys, index, ds, problems, rdr,
+        );
+        return;
+    }
+    // Long form (`unit,key,value`): one value a line, read in order.
     let mut seen_rows: HashMap<String, usize> = HashMap::new();
-    // Records are read in chunks; the cells of a chunk are parsed in parallel (the costly part of a
-    // large file), then applied in file order, so problems and values do not depend on threads.
-    const CHUNK: usize = 2048;
-    let mut chunk: Vec<csv::StringRecord> = Vec::with_capacity(CHUNK);
-    let mut done = false;
-    while !done {
-        chunk.clear();
-        while chunk.len() < CHUNK {
-            let mut record = csv::StringRecord::new();
-            match rdr.read_record(&mut record) {
-                Ok(false) => {
-                    done = true;
-                    break;
-                }
-                Ok(true) => chunk.push(record),
-                Err(e) => {
-                    let line = e.position().map(|p| p.line() as usize).unwrap_or(0);
-                    problems.push(src.name, line, 1, format!("dòng CSV không đọc được: {e}"));
-                }
-            }
-        }
-        let parsed: Vec<Vec<Option<Result<Value, String>>>> = if long {
-            Vec::new()
-        } else {
-            chunk
-                .par_iter()
-                .map(|record| {
-                    record
-                        .iter()
-                        .enumerate()
-                        .take(headers.len())
-                        .map(|(i, cell)| keys[i].map(|k| parse_cell(edition, k, cell)))
-                        .collect()
-                })
-                .collect()
-        };
-        for (ri, record) in chunk.iter().enumerate() {
-            let pos = record
-                .position()
-                .cloned()
-                .unwrap_or_else(csv::Position::new);
-            let line = pos.line() as usize;
-            let start = pos.byte() as usize + offset;
-            if record.iter().all(crate::text::is_blank) {
+    let mut record = csv::StringRecord::new();
+    loop {
+        match rdr.read_record(&mut record) {
+            Ok(false) => break,
+            Ok(true) => {}
+            Err(e) => {
+                let line = e.position().map(|p| p.line() as usize).unwrap_or(0);
+                problems.push(src.name, line, 1, format!("dòng CSV không đọc được: {e}"));
                 continue;
             }
-            let ucode = clean(record.get(0).unwrap_or(""));
-            let Some(&ui) = index.get(ucode.as_str()) else {
-                problems.push(
+        }
+        let pos = record
+            .position()
+            .cloned()
+            .unwrap_or_else(csv::Position::new);
+        let line = pos.line() as usize;
+        let start = pos.byte() as usize + offset;
+        if record.iter().all(crate::text::is_blank) {
+            continue;
+        }
+        let ucode = clean(record.get(0).unwrap_or(""));
+        let Some(&ui) = index.get(ucode.as_str()) else {
+            problems.push(
+                src.name,
+                line,
+                1,
+                format!("đơn vị '{ucode}' không có trong danh sách đơn vị"),
+            );
+            continue;
+        };
+        let key = clean(record.get(1).unwrap_or(""));
+        if let Some(prev) = seen_rows.insert(format!("{ucode}\u{0}{key}"), line) {
+            problems.push(
+                src.name,
+                line,
+                field_column(src.text, start, 1),
+                format!("'{key}' của đơn vị {ucode} đã có ở dòng {prev}"),
+            );
+            continue;
+        }
+        match resolve_key(edition, &key) {
+            Some(k) => match parse_cell(edition, k, record.get(2).unwrap_or("")) {
+                Ok(v) => ds.set(ui, k, v),
+                Err(m) => problems.push(
                     src.name,
                     line,
-                    1,
-                    format!("đơn vị '{ucode}' không có trong danh sách đơn vị"),
-                );
+                    field_column(src.text, start, 2),
+                    format!("đơn vị {ucode}, '{key}': {m}"),
+                ),
+            },
+            None => problems.push(
+                src.name,
+                line,
+                field_column(src.text, start, 1),
+                format!(
+                    "'{key}' không phải chỉ tiêu hay tiêu chí của bộ chỉ số {}",
+                    edition.id
+                ),
+            ),
+        }
+    }
+}
+
+/// The wide form (`unit,<key>,<key>…`, a row per unit), the shape of large files. Records are read in
+/// order and their units checked (unknown, repeated) in file order; then each unit's row of the input
+/// matrix is filled from its record in parallel, straight into place. Problems carry their line and
+/// column and are sorted at the end, so nothing depends on the number of threads.
+#[allow(clippy::too_many_arguments)]
+fn parse_wide(
+    edition: &Edition,
+    src: Source<'_>,
+    offset: usize,
+    headers: &[String],
+    keys: &[Option<Key>],
+    index: &HashMap<&str, usize>,
+    ds: &mut Dataset,
+    problems: &mut Problems,
+    mut rdr: csv::Reader<&[u8]>,
+) {
+    let mut records: Vec<csv::StringRecord> = Vec::new();
+    let mut record_of_unit: Vec<Option<u32>> = vec![None; ds.n_units];
+    let mut record = csv::StringRecord::new();
+    loop {
+        match rdr.read_record(&mut record) {
+            Ok(false) => break,
+            Ok(true) => {}
+            Err(e) => {
+                let line = e.position().map(|p| p.line() as usize).unwrap_or(0);
+                problems.push(src.name, line, 1, format!("dòng CSV không đọc được: {e}"));
                 continue;
-            };
-            if long {
-                let key = clean(record.get(1).unwrap_or(""));
-                let dup = format!("{ucode}\u{0}{key}");
-                if let Some(prev) = seen_rows.insert(dup, line) {
-                    problems.push(
-                        src.name,
+            }
+        }
+        let pos = record
+            .position()
+            .cloned()
+            .unwrap_or_else(csv::Position::new);
+        let line = pos.line() as usize;
+        if record.iter().all(crate::text::is_blank) {
+            continue;
+        }
+        let ucode = clean(record.get(0).unwrap_or(""));
+        let Some(&ui) = index.get(ucode.as_str()) else {
+            problems.push(
+                src.name,
+                line,
+                1,
+                format!("đơn vị '{ucode}' không có trong danh sách đơn vị"),
+            );
+            continue;
+        };
+        if let Some(prev) = record_of_unit[ui] {
+            let prev_line = records[prev as usize].position().map_or(0, |p| p.line());
+            problems.push(
+                src.name,
+                line,
+                1,
+                format!("đơn vị '{ucode}' đã có ở dòng {prev_line}"),
+            );
+            continue;
+        }
+        if record.len() > headers.len() {
+            let start = pos.byte() as usize + offset;
+            problems.push(
+                src.name,
+                line,
+                field_column(src.text, start, headers.len()),
+                format!(
+                    "dòng có {} ô, tiêu đề chỉ có {} cột",
+                    record.len(),
+                    headers.len()
+                ),
+            );
+        }
+        record_of_unit[ui] = Some(records.len() as u32);
+        records.push(std::mem::take(&mut record));
+    }
+    let n_inputs = ds.n_inputs;
+    // Per unit: points given at nodes, and the cells that were wrong (line, column, message).
+    type RowOut = (Vec<(Key, Value)>, Vec<(usize, usize, String)>);
+    let fill = |ui: usize, row: &mut [Value]| -> Option<(usize, RowOut)> {
+        let r = &records[record_of_unit.get(ui).copied().flatten()? as usize];
+        let pos = r.position().cloned().unwrap_or_else(csv::Position::new);
+        let (line, start) = (pos.line() as usize, pos.byte() as usize + offset);
+        let mut given = Vec::new();
+        let mut bad = Vec::new();
+        for (i, cell) in r.iter().enumerate().take(headers.len()).skip(1) {
+            let Some(k) = keys[i] else { continue };
+            match parse_cell(edition, k, cell) {
+                Ok(v) => match k {
+                    Key::Input(inp) => row[inp] = v,
+                    Key::Node(_) => given.push((k, v)),
+                },
+                Err(m) => {
+                    let ucode = clean(r.get(0).unwrap_or(""));
+                    bad.push((
                         line,
-                        field_column(src.text, start, 1),
-                        format!("'{key}' của đơn vị {ucode} đã có ở dòng {prev}"),
-                    );
-                    continue;
-                }
-                match resolve_key(edition, &key) {
-                    Some(k) => match parse_cell(edition, k, record.get(2).unwrap_or("")) {
-                        Ok(v) => ds.set(ui, k, v),
-                        Err(m) => problems.push(
-                            src.name,
-                            line,
-                            field_column(src.text, start, 2),
-                            format!("đơn vị {ucode}, '{key}': {m}"),
-                        ),
-                    },
-                    None => problems.push(
-                        src.name,
-                        line,
-                        field_column(src.text, start, 1),
-                        format!(
-                            "'{key}' không phải chỉ tiêu hay tiêu chí của bộ chỉ số {}",
-                            edition.id
-                        ),
-                    ),
-                }
-            } else {
-                if let Some(prev) = seen_rows.insert(ucode.clone(), line) {
-                    problems.push(
-                        src.name,
-                        line,
-                        1,
-                        format!("đơn vị '{ucode}' đã có ở dòng {prev}"),
-                    );
-                    continue;
-                }
-                if record.len() > headers.len() {
-                    problems.push(
-                        src.name,
-                        line,
-                        field_column(src.text, start, headers.len()),
-                        format!(
-                            "dòng có {} ô, tiêu đề chỉ có {} cột",
-                            record.len(),
-                            headers.len()
-                        ),
-                    );
-                }
-                for (i, cell) in parsed[ri].iter().enumerate().skip(1) {
-                    let (Some(k), Some(cell)) = (keys[i], cell) else {
-                        continue;
-                    };
-                    match cell {
-                        Ok(v) => ds.set(ui, k, v.clone()),
-                        Err(m) => problems.push(
-                            src.name,
-                            line,
-                            field_column(src.text, start, i),
-                            format!("đơn vị {ucode}, cột '{}': {m}", headers[i]),
-                        ),
-                    }
+                        field_column(src.text, start, i),
+                        format!("đơn vị {ucode}, cột '{}': {m}", headers[i]),
+                    ));
                 }
             }
         }
+        (!given.is_empty() || !bad.is_empty()).then_some((ui, (given, bad)))
+    };
+    // An edition whose data are all points given at nodes (Hòa Bình) has no input matrix to split.
+    let outs: Vec<(usize, RowOut)> = if n_inputs == 0 {
+        (0..ds.n_units)
+            .into_par_iter()
+            .filter_map(|ui| fill(ui, &mut []))
+            .collect()
+    } else {
+        ds.inputs
+            .par_chunks_mut(n_inputs)
+            .enumerate()
+            .with_min_len(32)
+            .filter_map(|(ui, row)| fill(ui, row))
+            .collect()
+    };
+    let mut all_bad = Vec::new();
+    for (ui, (given, bad)) in outs {
+        for (k, v) in given {
+            ds.set(ui, k, v);
+        }
+        all_bad.extend(bad);
+    }
+    // In file order, so that the problems listed (at most MAX_PROBLEMS) are the first ones of the file.
+    all_bad.sort_by_key(|(line, column, _)| (*line, *column));
+    for (line, column, message) in all_bad {
+        problems.push(src.name, line, column, message);
     }
 }

@@ -59,7 +59,7 @@ fn main() -> ExitCode {
         mark("score");
         let annex = egov_core::annex::build(&edition, &data, &scores, Lang::Vi);
         mark("annex");
-        let json = serde_json::to_string(&annex.to_json()).map_err(|e| e.to_string())?;
+        let json = serde_json::to_string(&annex).map_err(|e| e.to_string())?;
         mark("json");
         std::fs::write(out, json).map_err(|e| format!("{out}: {e}"))?;
         mark("write");
