@@ -6,6 +6,7 @@
 //! This is the one place where scores are rounded: to each column's decimals, with the edition's mode.
 //! Rows are ordered by rank, ties and unranked rows in Vietnamese collation of the unit name.
 
+use rayon::prelude::*;
 use rust_decimal::Decimal;
 
 use crate::dataset::Dataset;
@@ -27,10 +28,11 @@ pub fn build(edition: &Edition, data: &Dataset, scores: &Scores, lang: Lang) -> 
         edition: edition.id.clone(),
         title,
         subtitle: edition.annex.subtitle.clone(),
+        // Tables are independent: built in parallel, collected in the edition's order.
         tables: edition
             .annex
             .tables
-            .iter()
+            .par_iter()
             .map(|t| build_table(edition, data, scores, t, lang))
             .collect(),
     }
