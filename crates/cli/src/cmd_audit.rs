@@ -36,14 +36,20 @@ pub struct Args {
 
 pub fn run(a: Args) -> Result<ExitCode> {
     if !matches!(a.format.as_str(), "text" | "markdown" | "json") {
-        return Err(load::InputError(format!("--format {}: text, markdown hoặc json", a.format)).into());
+        return Err(
+            load::InputError(format!("--format {}: text, markdown hoặc json", a.format)).into(),
+        );
     }
-    let bytes = std::fs::read(&a.path).with_context(|| format!("không đọc được {}", a.path.display()))?;
+    let bytes =
+        std::fs::read(&a.path).with_context(|| format!("không đọc được {}", a.path.display()))?;
     let name = a.path.display().to_string();
     let imported = egov_import::import_bytes(&name, &bytes, egov_import::Format::Auto)
         .map_err(|e| load::InputError(e.to_string()))?;
     if imported.tables.is_empty() {
-        return Err(load::InputError(format!("{name}: không tìm thấy bảng xếp hạng nào trong tệp")).into());
+        return Err(load::InputError(format!(
+            "{name}: không tìm thấy bảng xếp hạng nào trong tệp"
+        ))
+        .into());
     }
     for p in &imported.problems {
         eprintln!("{name}:{p}");
@@ -51,15 +57,21 @@ pub fn run(a: Args) -> Result<ExitCode> {
     let edition = a.edition.as_deref().map(load::edition).transpose()?;
     let aliases = match &a.aliases {
         Some(p) => {
-            let text = std::fs::read_to_string(p).with_context(|| format!("không đọc được {}", p.display()))?;
+            let text = std::fs::read_to_string(p)
+                .with_context(|| format!("không đọc được {}", p.display()))?;
             let shown = p.display().to_string();
             let format = AliasFormat::from_path(&shown).unwrap_or(AliasFormat::Toml);
-            Some(Aliases::parse(&text, format, &shown).map_err(|e| load::InputError(e.to_string()))?)
+            Some(
+                Aliases::parse(&text, format, &shown)
+                    .map_err(|e| load::InputError(e.to_string()))?,
+            )
         }
         None => None,
     };
     // Headings and headers are only kept normalised in the tables; the NFC check needs the text itself.
-    let source_text = std::str::from_utf8(&bytes).ok().filter(|t| !t.starts_with("PK"));
+    let source_text = std::str::from_utf8(&bytes)
+        .ok()
+        .filter(|t| !t.starts_with("PK"));
     let opts = AuditOptions {
         aliases: aliases.as_ref(),
         edition: edition.as_ref(),

@@ -13,6 +13,7 @@ mod cmd_audit;
 mod cmd_import;
 mod cmd_score;
 mod cmd_synth;
+mod cmd_template;
 mod cmd_validate;
 mod load;
 
@@ -40,6 +41,10 @@ enum Command {
     Import(cmd_import::Args),
     /// Check a published ranking and report every inconsistency (exit 0 = none, 1 = findings, 2 = unreadable).
     Audit(cmd_audit::Args),
+    /// Write the Excel entry form of an edition (blank, for given units, or pre-filled from a dataset).
+    Template(cmd_template::TemplateArgs),
+    /// Read a filled entry form back into a dataset folder; every bad cell is reported, nothing partial.
+    ImportValues(cmd_template::ImportValuesArgs),
     /// Generate a realistic synthetic edition and dataset (deterministic for a seed).
     Synth(cmd_synth::Args),
     /// List the shipped editions.
@@ -56,6 +61,8 @@ fn run(cli: Cli) -> anyhow::Result<ExitCode> {
         Command::Import(a) => cmd_import::run(a),
         Command::Audit(a) => cmd_audit::run(a),
         Command::Synth(a) => cmd_synth::run(a),
+        Command::Template(a) => cmd_template::template(a),
+        Command::ImportValues(a) => cmd_template::import_values(a),
         Command::Editions => {
             for id in load::shipped_ids() {
                 let e = load::edition(id)?;

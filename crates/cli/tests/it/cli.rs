@@ -284,3 +284,90 @@ fn export_writes_every_format_or_nothing() {
     assert!(!empty.exists(), "nothing written");
     std::fs::remove_dir_all(&dir).ok();
 }
+
+#[test]
+fn entry_template_round_trips_through_the_cli() {
+    let dir = std::env::temp_dir().join(format!("egov-cli-template-{}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&dir);
+    std::fs::create_dir_all(&dir).unwrap();
+    // An indicator-level edition: the form holds every input a unit officer fills in. (A form holds no
+    // aggregate points; Hòa Bình's published category totals are not something a unit enters.)
+    let form = dir.join("xa.xlsx");
+    let (code, _, err) = egov(&[
+        "template",
+        "--edition",
+        "commune-2392",
+        "--units",
+        "data/examples/commune-2392",
+        "--out",
+        form.to_str().unwrap(),
+    ]);
+    assert_eq!(code, 0, "{err}");
+    let back = dir.join("back");
+    let (code, out, err) = egov(&[
+        "import-values",
+        form.to_str().unwrap(),
+        "--edition",
+        "commune-2392",
+        "--out",
+        back.to_str().unwrap(),
+    ]);
+    assert_eq!(code, 0, "{err}");
+    assert!(out.contains(" đơn vị → "), "{out}");
+    let annex = |data: &str| {
+        egov(&[
+            "annex",
+            "--edition",
+            "commune-2392",
+            "--data",
+            data,
+            "--format",
+            "json",
+        ])
+        .1
+    };
+    let ours: serde_json::Value = serde_json::from_str(&annex(back.to_str().unwrap())).unwrap();
+    let example: serde_json::Value =
+        serde_json::from_str(&annex("data/examples/commune-2392")).unwrap();
+    assert!(
+        ours["tables"] == example["tables"],
+        "the annex from the filled form equals the example's"
+    );
+    // A blank form for Hòa Bình's units is written too.
+    let (code, _, err) = egov(&[
+        "template",
+        "--edition",
+        "hoabinh-2019",
+        "--units",
+        "data/published/hoabinh-2019/units.csv",
+        "--out",
+        dir.join("hb.xlsx").to_str().unwrap(),
+    ]);
+    assert_eq!(code, 0, "{err}");
+
+    // A workbook that is not an entry form is refused, and nothing is written.
+    let (code, _, _) = egov(&[
+        "export",
+        "--edition",
+        "hoabinh-2019",
+        "--data",
+        "data/published/hoabinh-2019",
+        "--format",
+        "xlsx",
+        "--out",
+        dir.to_str().unwrap(),
+    ]);
+    assert_eq!(code, 0);
+    let refused = dir.join("refused");
+    let (code, _, err) = egov(&[
+        "import-values",
+        dir.join("hoabinh-2019.xlsx").to_str().unwrap(),
+        "--edition",
+        "hoabinh-2019",
+        "--out",
+        refused.to_str().unwrap(),
+    ]);
+    assert_eq!(code, 2, "{err}");
+    assert!(!refused.exists());
+    std::fs::remove_dir_all(&dir).ok();
+}

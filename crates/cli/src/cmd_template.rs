@@ -1,0 +1,112 @@
+//! `egov template` (the Excel entry form of an edition, blank, for given units, or pre-filled from a
+//! dataset) and `egov import-values` (a filled form back into a dataset folder: every bad cell is
+//! reported as `Sheet!B7: …` and nothing is written unless the whole form is valid).
+
+use std::path::PathBuf;
+use std::process::ExitCode;
+
+use anyhow::{Context, Result};
+use egov_core::Lang;
+use egov_core::dataset::{Source, Unit};
+
+use crate::load;
+
+#[derive(clap::Args)]
+pub struct TemplateArgs {
+    /// Edition: a shipped id or a path to a .toml file.
+    #[arg(long)]
+    edition: String,
+    /// Units to prepare columns for: a units.csv (code,name,category,flags), or a dataset folder/JSON
+    /// whose values pre-fill the form. Without it, each block sheet has blank unit columns.
+    #[arg(long)]
+    units: Option<PathBuf>,
+    /// Language of the instructions and labels: vi (default) or en.
+    #[arg(long, default_value = "vi")]
+    lang: Lang,
+    /// The .xlsx file to write.
+    #[arg(long)]
+    out: PathBuf,
+}
+
+#[derive(clap::Args)]
+pub struct ImportValuesArgs {
+    /// The filled entry form (.xlsx).
+    path: PathBuf,
+    /// Edition the form was made for: a shipped id or a path to a .toml file.
+    #[arg(long)]
+    edition: String,
+    /// Folder to write units.csv, values.csv and dataset.toml into (only when the whole form is valid).
+    #[arg(long)]
+    out: PathBuf,
+}
+
+pub fn template(a: TemplateArgs) -> Result<ExitCode> {
+    let edition = load::edition(&a.edition)?;
+    let bytes = match &a.units {
+        None => egov_export::template::template(&edition, None, a.lang)?,
+        Some(p) if p.is_file() && p.extension().is_some_and(|x| x == "csv") => {
+            let units = units_only(&edition, p)?;
+            egov_export::template::template(&edition, Some(&units), a.lang)?
+        }
+        Some(p) => {
+            let data = load::dataset(&edition, p)?;
+            egov_export::template::template_with_values(&edition, &data, a.lang)?
+        }
+    };
+    load::write_atomic(&a.out, &bytes)?;
+    println!("{}", a.out.display());
+    Ok(ExitCode::SUCCESS)
+}
+
+/// Units from a units.csv alone (validated like a dataset with no values).
+fn units_only(edition: &egov_core::edition::Edition, path: &std::path::Path) -> Result<Vec<Unit>> {
+    let text = std::fs::read_to_string(path)
+        .with_context(|| format!("không đọc được {}", path.display()))?;
+    let data = egov_core::dataset::Dataset::from_csv(
+        edition,
+        Source {
+            name: &path.display().to_string(),
+            text: &text,
+        },
+        Source {
+            name: "(không có giá trị)",
+            text: "unit\n",
+        },
+        Default::default(),
+    )
+    .map_err(|e| load::InputError(e.to_string()))?;
+    Ok(data.units)
+}
+
+pub fn import_values(a: ImportValuesArgs) -> Result<ExitCode> {
+    let edition = load::edition(&a.edition)?;
+    let bytes =
+        std::fs::read(&a.path).with_context(|| format!("không đọc được {}", a.path.display()))?;
+    let name = a.path.display().to_string();
+    let (data, csv) = egov_export::template::read_values_csv(&edition, &name, &bytes)
+        .map_err(|e| load::InputError(e.to_string()))?;
+    let meta = format!(
+        "edition = \"{}\"\ntitle = \"Nhập từ biểu mẫu {}\"\nsource = \"{}\"\n",
+        edition.id,
+        a.path
+            .file_name()
+            .map(|f| f.to_string_lossy().to_string())
+            .unwrap_or_default()
+            .replace('"', "'"),
+        name.replace('\\', "/").replace('"', "'")
+    );
+    for (file, text) in [
+        ("units.csv", &csv.units),
+        ("values.csv", &csv.values),
+        ("dataset.toml", &meta),
+    ] {
+        load::write_atomic(&a.out.join(file), text.as_bytes())?;
+    }
+    println!(
+        "{}: {} đơn vị → {}",
+        a.path.display(),
+        data.units.len(),
+        a.out.display()
+    );
+    Ok(ExitCode::SUCCESS)
+}
