@@ -535,4 +535,35 @@ mod tests {
         // Zero-width characters need no glyph.
         assert_eq!(f.missing("a\u{200B}b"), None);
     }
+
+    /// A char without its own glyph is drawn as its NFD parts, and extracts as them. DejaVu Serif
+    /// (Debian fonts-dejavu-core, installed by CI) has '≡' and the combining long solidus but no '≢'.
+    #[test]
+    fn a_char_without_glyph_falls_back_to_its_decomposition() {
+        let mut db = fontdb::Database::new();
+        db.load_system_fonts();
+        let Some(id) = query(
+            &db,
+            "DejaVu Serif",
+            fontdb::Weight::NORMAL,
+            fontdb::Style::Normal,
+        ) else {
+            assert!(
+                !std::env::var("EGOV_TEST_TOOLS").is_ok_and(|v| v == "1"),
+                "EGOV_TEST_TOOLS=1 needs fonts-dejavu-core"
+            );
+            return;
+        };
+        let face = load(&db, id, "DejaVu Serif").unwrap();
+        let mut f = FaceUse::new(&face).unwrap();
+        assert!(f.glyph('≢').is_none());
+        assert_eq!(f.missing("a ≢ b"), None);
+        let parts = f.width_em("≡") + f.width_em("\u{338}");
+        assert!((f.width_em("≢") - parts).abs() < 1e-6);
+        let mut out = Vec::new();
+        f.encode("≢", &mut out);
+        assert_eq!(out, [0, 1, 0, 2]);
+        assert_eq!(f.unicode[1].as_deref(), Some(&['≡'][..]));
+        assert_eq!(f.unicode[2].as_deref(), Some(&['\u{338}'][..]));
+    }
 }
