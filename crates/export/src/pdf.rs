@@ -5,10 +5,12 @@
 //! typesetter does the job that LibreOffice used to do on the DOCX: it measures text with the embedded
 //! font's advances, wraps cell text by words, paginates rows that never split, repeats the header rows on
 //! every page, switches to landscape A4 for tables wider than six grid columns (as the DOCX does), and
-//! numbers the pages. It takes milliseconds where LibreOffice took over a minute for a nationwide annex,
-//! and needs no external program: only a serif TrueType font covering Vietnamese on the system
-//! ([`font`]), embedded as a subset. Page geometry follows Nghị định 30/2020/NĐ-CP: A4, margins top and
-//! bottom 20 mm, left 30 mm, right 15 mm, Times New Roman (or a metric-compatible face) 13 pt, 14 pt for
+//! numbers the pages (centred in the bottom margin, as issue 4 asks; the decree itself puts numbers at
+//! the top centre). The nationwide annex (9,963 rows, 399 pages) takes about 0.16 s where LibreOffice
+//! took 78 s (bench/export), and needs no external program: only a serif TrueType font covering
+//! Vietnamese on the system ([`font`]), embedded as a subset. Page geometry follows Nghị định
+//! 30/2020/NĐ-CP: A4, margins top and bottom 20 mm, left 30 mm, right 15 mm, Times New Roman (or a
+//! metric-compatible face) 13 pt, 14 pt for
 //! the title. PDF objects are written with `pdf-writer`; content streams and fonts are deflated.
 
 mod font;
