@@ -10,8 +10,8 @@
 //! took 78 s (bench/export), and needs no external program: only a serif TrueType font covering
 //! Vietnamese on the system ([`font`]), embedded as a subset. Page geometry follows Nghị định
 //! 30/2020/NĐ-CP: A4, margins top and bottom 20 mm, left 30 mm, right 15 mm, Times New Roman (or a
-//! metric-compatible face) 13 pt, 14 pt for
-//! the title. PDF objects are written with `pdf-writer`; content streams and fonts are deflated.
+//! metric-compatible face) 13 pt, 14 pt for the title. PDF objects are written with `pdf-writer`;
+//! content streams and fonts are deflated.
 
 mod font;
 
