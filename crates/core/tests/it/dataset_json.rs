@@ -82,12 +82,18 @@ fn json_problems_are_located() {
     )
     .unwrap_err()
     .to_string();
-    assert!(err.contains("d.json:9:63: "), "unknown key at its line and column: {err}");
+    assert!(
+        err.contains("d.json:9:63: "),
+        "unknown key at its line and column: {err}"
+    );
     assert!(
         err.contains("'B.9' không phải chỉ tiêu hay tiêu chí"),
         "{err}"
     );
-    assert!(err.contains("d.json:11:44: "), "bad number at its key: {err}");
+    assert!(
+        err.contains("d.json:11:44: "),
+        "bad number at its key: {err}"
+    );
     assert!(err.contains("\"sáu\" không phải là số"), "{err}");
     let syntax = Dataset::from_json(
         &ed,

@@ -76,13 +76,7 @@ fn names_are_unique_vietnamese_and_nfc() {
         );
         let codes: HashSet<&str> = data.units.iter().map(|u| u.code.as_str()).collect();
         assert_eq!(codes.len(), data.units.len());
-        assert!(
-            data.units
-                .iter()
-                .filter(|u| !u.name.is_ascii())
-                .count()
-                > data.units.len() / 2
-        );
+        assert!(data.units.iter().filter(|u| !u.name.is_ascii()).count() > data.units.len() / 2);
         for text in [&s.edition_toml, &s.units_csv, &s.values_csv] {
             assert!(
                 egov_core::text::is_nfc(text),
