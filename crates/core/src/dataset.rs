@@ -96,6 +96,42 @@ impl Dataset {
     }
 }
 
+/// Cuts CSV text into about `k` pieces of whole records: `(from, to, newlines before from)`. The scan
+/// follows quotes, so a newline inside a quoted cell never cuts a record.
+fn record_pieces(body: &str, k: usize) -> Vec<(usize, usize, usize)> {
+    let bytes = body.as_bytes();
+    let target = (bytes.len() / k.max(1)).max(64 * 1024);
+    let mut pieces = Vec::new();
+    let (mut from, mut lines_at_from, mut lines) = (0usize, 0usize, 0usize);
+    let mut in_quotes = false;
+    for (i, &b) in bytes.iter().enumerate() {
+        match b {
+            b'"' => in_quotes = !in_quotes,
+            b'\n' => {
+                lines += 1;
+                if !in_quotes && i + 1 - from >= target {
+                    pieces.push((from, i + 1, lines_at_from));
+                    from = i + 1;
+                    lines_at_from = lines;
+                }
+            }
+            _ => {}
+        }
+    }
+    if from < bytes.len() || pieces.is_empty() {
+        pieces.push((from, bytes.len(), lines_at_from));
+    }
+    pieces
+}
+
+/// `vec![value; n]`, written by all cores: for a large province the first touch of these pages is a
+/// noticeable part of loading, and it parallelises.
+pub(crate) fn filled<T: Clone + Send + Sync>(n: usize, value: T) -> Vec<T> {
+    let mut v = Vec::with_capacity(n);
+    v.par_extend(rayon::iter::repeat_n(value, n));
+    v
+}
+
 /// One problem in a data file.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct DataProblem {
@@ -339,7 +375,7 @@ impl Dataset {
         let mut ds = Dataset {
             meta,
             n_inputs: edition.inputs.len(),
-            inputs: vec![Value::Missing; units_list.len() * edition.inputs.len()],
+            inputs: filled(units_list.len() * edition.inputs.len(), Value::Missing),
             n_units: units_list.len(),
             given_slot: vec![None; edition.nodes.len()],
             given: Vec::new(),
@@ -445,7 +481,7 @@ impl Dataset {
                     .map(str::to_string),
             },
             n_inputs: edition.inputs.len(),
-            inputs: vec![Value::Missing; units.len() * edition.inputs.len()],
+            inputs: filled(units.len() * edition.inputs.len(), Value::Missing),
             n_units: units.len(),
             given_slot: vec![None; edition.nodes.len()],
             given: Vec::new(),
@@ -827,26 +863,64 @@ fn parse_wide(
     index: &HashMap<&str, usize>,
     ds: &mut Dataset,
     problems: &mut Problems,
-    mut rdr: csv::Reader<&[u8]>,
+    rdr: csv::Reader<&[u8]>,
 ) {
-    let mut records: Vec<csv::StringRecord> = Vec::new();
+    // The body after the header is cut at record boundaries and the pieces are read in parallel; each
+    // record keeps its line and byte offset in the whole file, and everything after this is in file order.
+    let text = &src.text[offset..];
+    let body_start = (rdr.position().byte() as usize).min(text.len());
+    let first_line = rdr.position().line() as usize;
+    let body = &text[body_start..];
+    let pieces = record_pieces(body, rayon::current_num_threads() * 4);
+    type Read = Result<(csv::StringRecord, usize, usize), (usize, String)>;
+    let read: Vec<Vec<Read>> = pieces
+        .par_iter()
+        .map(|&(from, to, lines_before)| {
+            let mut r = csv::ReaderBuilder::new()
+                .has_headers(false)
+                .flexible(true)
+                .from_reader(&body.as_bytes()[from..to]);
+            let mut out = Vec::new();
+            let mut record = csv::StringRecord::new();
+            loop {
+                match r.read_record(&mut record) {
+                    Ok(false) => break,
+                    Ok(true) => {
+                        let pos = record
+                            .position()
+                            .cloned()
+                            .unwrap_or_else(csv::Position::new);
+                        let line = first_line + lines_before + pos.line() as usize - 1;
+                        let byte = offset + body_start + from + pos.byte() as usize;
+                        let (len, fields) = (record.as_slice().len(), record.len());
+                        let full = std::mem::replace(
+                            &mut record,
+                            csv::StringRecord::with_capacity(len, fields),
+                        );
+                        out.push(Ok((full, line, byte)));
+                    }
+                    Err(e) => {
+                        let line = first_line
+                            + lines_before
+                            + e.position().map_or(1, |p| p.line() as usize)
+                            - 1;
+                        out.push(Err((line, format!("dòng CSV không đọc được: {e}"))));
+                    }
+                }
+            }
+            out
+        })
+        .collect();
+    let mut records: Vec<(csv::StringRecord, usize, usize)> = Vec::new();
     let mut record_of_unit: Vec<Option<u32>> = vec![None; ds.n_units];
-    let mut record = csv::StringRecord::new();
-    loop {
-        match rdr.read_record(&mut record) {
-            Ok(false) => break,
-            Ok(true) => {}
-            Err(e) => {
-                let line = e.position().map(|p| p.line() as usize).unwrap_or(0);
-                problems.push(src.name, line, 1, format!("dòng CSV không đọc được: {e}"));
+    for item in read.into_iter().flatten() {
+        let (record, line, start) = match item {
+            Ok(r) => r,
+            Err((line, message)) => {
+                problems.push(src.name, line, 1, message);
                 continue;
             }
-        }
-        let pos = record
-            .position()
-            .cloned()
-            .unwrap_or_else(csv::Position::new);
-        let line = pos.line() as usize;
+        };
         if record.iter().all(crate::text::is_blank) {
             continue;
         }
@@ -861,7 +935,7 @@ fn parse_wide(
             continue;
         };
         if let Some(prev) = record_of_unit[ui] {
-            let prev_line = records[prev as usize].position().map_or(0, |p| p.line());
+            let prev_line = records[prev as usize].1;
             problems.push(
                 src.name,
                 line,
@@ -871,7 +945,6 @@ fn parse_wide(
             continue;
         }
         if record.len() > headers.len() {
-            let start = pos.byte() as usize + offset;
             problems.push(
                 src.name,
                 line,
@@ -884,15 +957,14 @@ fn parse_wide(
             );
         }
         record_of_unit[ui] = Some(records.len() as u32);
-        records.push(std::mem::take(&mut record));
+        records.push((record, line, start));
     }
     let n_inputs = ds.n_inputs;
     // Per unit: points given at nodes, and the cells that were wrong (line, column, message).
     type RowOut = (Vec<(Key, Value)>, Vec<(usize, usize, String)>);
     let fill = |ui: usize, row: &mut [Value]| -> Option<(usize, RowOut)> {
-        let r = &records[record_of_unit.get(ui).copied().flatten()? as usize];
-        let pos = r.position().cloned().unwrap_or_else(csv::Position::new);
-        let (line, start) = (pos.line() as usize, pos.byte() as usize + offset);
+        let (r, line, start) = &records[record_of_unit.get(ui).copied().flatten()? as usize];
+        let (line, start) = (*line, *start);
         let mut given = Vec::new();
         let mut bad = Vec::new();
         for (i, cell) in r.iter().enumerate().take(headers.len()).skip(1) {

@@ -415,9 +415,9 @@ pub fn score(edition: &Edition, data: &Dataset) -> Scores {
         max: Decimal::ZERO,
         status: Status::Missing,
     };
-    let mut cells = vec![blank; nu * nn];
-    let mut pending = vec![false; nu * nn];
-    let mut nas: Vec<Option<NaPolicy>> = vec![None; nu * nn];
+    let mut cells = crate::dataset::filled(nu * nn, blank);
+    let mut pending = crate::dataset::filled(nu * nn, false);
+    let mut nas: Vec<Option<NaPolicy>> = crate::dataset::filled(nu * nn, None);
     let row_len = nn.max(1);
     cells
         .par_chunks_mut(row_len)

@@ -106,3 +106,103 @@ fn json_problems_are_located() {
     .to_string();
     assert!(syntax.starts_with("d.json:1:"), "{syntax}");
 }
+
+/// A wide file large enough to be read in several pieces in parallel: values land on the right units and
+/// problems carry the line and column they have in the whole file, also after a quoted cell that holds a
+/// newline (which must not cut a record).
+#[test]
+fn large_wide_files_keep_exact_positions() {
+    let ed = edition(
+        r#"
+id = "big"
+title = "Tệp lớn"
+year = 2024
+[[category]]
+code = "x"
+name = "X"
+[[block]]
+code = "b"
+name = "Khối"
+categories = ["x"]
+[[input]]
+id = "a"
+name = "Số A"
+type = "number"
+[[input]]
+id = "note"
+name = "Ghi chú"
+type = "choice"
+choices = ["Có", "Dòng một\ndòng hai"]
+[[criterion]]
+code = "c"
+name = "C"
+max = 100
+rule = { kind = "ratio", numerator = "a", denominator_value = 100 }
+[[criterion]]
+code = "d"
+name = "D"
+max = 1
+rule = { kind = "choice", input = "note", options = { "Có" = 1, "Dòng một\ndòng hai" = 0 } }
+"#,
+    );
+    let n = 30_000;
+    let mut units = String::from("code,name,category,flags\n");
+    let mut values = String::from("unit,a,note\n");
+    let mut bad_lines = Vec::new();
+    let mut line = 2; // the first record's line
+    for i in 0..n {
+        units.push_str(&format!("U{i},Đơn vị {i},x,\n"));
+        if i == 5000 {
+            values.push_str(&format!("U{i},50,\"Dòng một\ndòng hai\"\n"));
+            line += 2;
+        } else if i == 9000 || i == n - 1 {
+            values.push_str(&format!("U{i},abc,Có\n"));
+            bad_lines.push(line);
+            line += 1;
+        } else {
+            values.push_str(&format!("U{i},{},Có\n", i % 100));
+            line += 1;
+        }
+    }
+    assert!(values.len() > 4 * 64 * 1024, "several pieces");
+    let err = Dataset::from_csv(
+        &ed,
+        Source {
+            name: "units.csv",
+            text: &units,
+        },
+        Source {
+            name: "values.csv",
+            text: &values,
+        },
+        Default::default(),
+    )
+    .unwrap_err();
+    let got: Vec<String> = err
+        .problems
+        .iter()
+        .map(|p| format!("{}:{}:{}", p.file, p.line, p.column))
+        .collect();
+    let want: Vec<String> = bad_lines
+        .iter()
+        .map(|l| {
+            format!(
+                "values.csv:{l}:{}",
+                format!("U{},", if *l == bad_lines[0] { 9000 } else { n - 1 }).len() + 1
+            )
+        })
+        .collect();
+    assert_eq!(got, want, "{err}");
+    // Without the bad cells, every unit gets its own values.
+    let fixed = values.replace(",abc,", ",7,");
+    let data = dataset(&ed, &units, &fixed);
+    let scores = engine::score(&ed, &data);
+    let c = ed.node("c").unwrap();
+    let dn = ed.node("d").unwrap();
+    assert_eq!(scores.get(0, c).points, d("0"));
+    assert_eq!(scores.get(1234, c).points, d("34"));
+    assert_eq!(scores.get(5000, dn).points, d("0"), "the multi-line answer");
+    assert_eq!(scores.get(5001, dn).points, d("1"));
+    assert_eq!(scores.get(9000, c).points, d("7"));
+    assert_eq!(scores.get(n - 1, c).points, d("7"));
+}
