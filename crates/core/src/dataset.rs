@@ -96,6 +96,32 @@ impl Dataset {
     }
 }
 
+/// The unit a values record is for: `None` for a blank record (skipped) or an unknown unit (reported).
+fn record_unit(
+    record: &csv::StringRecord,
+    index: &HashMap<&str, usize>,
+    file: &str,
+    line: usize,
+    problems: &mut Problems,
+) -> Option<(String, usize)> {
+    if record.iter().all(crate::text::is_blank) {
+        return None;
+    }
+    let ucode = clean(record.get(0).unwrap_or(""));
+    match index.get(ucode.as_str()) {
+        Some(&ui) => Some((ucode, ui)),
+        None => {
+            problems.push(
+                file,
+                line,
+                1,
+                format!("đơn vị '{ucode}' không có trong danh sách đơn vị"),
+            );
+            None
+        }
+    }
+}
+
 /// Cuts CSV text into about `k` pieces of whole records: `(from, to, newlines before from)`. The scan
 /// follows quotes, so a newline inside a quoted cell never cuts a record.
 fn record_pieces(body: &str, k: usize) -> Vec<(usize, usize, usize)> {
@@ -803,17 +829,7 @@ fn parse_values_csv(
             .unwrap_or_else(csv::Position::new);
         let line = pos.line() as usize;
         let start = pos.byte() as usize + offset;
-        if record.iter().all(crate::text::is_blank) {
-            continue;
-        }
-        let ucode = clean(record.get(0).unwrap_or(""));
-        let Some(&ui) = index.get(ucode.as_str()) else {
-            problems.push(
-                src.name,
-                line,
-                1,
-                format!("đơn vị '{ucode}' không có trong danh sách đơn vị"),
-            );
+        let Some((ucode, ui)) = record_unit(&record, index, src.name, line, problems) else {
             continue;
         };
         let key = clean(record.get(1).unwrap_or(""));
@@ -921,17 +937,7 @@ fn parse_wide(
                 continue;
             }
         };
-        if record.iter().all(crate::text::is_blank) {
-            continue;
-        }
-        let ucode = clean(record.get(0).unwrap_or(""));
-        let Some(&ui) = index.get(ucode.as_str()) else {
-            problems.push(
-                src.name,
-                line,
-                1,
-                format!("đơn vị '{ucode}' không có trong danh sách đơn vị"),
-            );
+        let Some((ucode, ui)) = record_unit(&record, index, src.name, line, problems) else {
             continue;
         };
         if let Some(prev) = record_of_unit[ui] {
