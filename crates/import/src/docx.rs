@@ -4,36 +4,27 @@
 //! is a grid row; a cell's paragraphs are joined by line breaks. A horizontally merged cell
 //! (`w:gridSpan`) is one cell and a vertically merged continuation (`w:vMerge`) is a blank cell, the
 //! same shape as the seed's text, so the builder sees no difference. Nested tables are read as text of
-//! their enclosing cell. Positions follow [`crate::source::table_pos`].
-
-use std::io::{Cursor, Read};
+//! their enclosing cell. Positions follow [`crate::source::table_pos`]. The archive is read through
+//! [`crate::package`], which bounds the entries and the decompressed size of the part.
 
 use egov_core::table::Pos;
 use quick_xml::Reader;
 use quick_xml::events::Event;
 
+use crate::package::{open_archive, read_part};
 use crate::source::{Item, SrcCell, SrcRow, table_pos};
 use crate::{ImportError, line_col};
 
-/// The largest document part read (a guard against zip bombs).
-pub(crate) const MAX_PART: u64 = 256 * 1024 * 1024;
+/// The one part read.
+const DOCUMENT: &str = "word/document.xml";
 
-/// Reads `word/document.xml` into paragraphs and grids.
+/// Reads `word/document.xml` into paragraphs and grids. The archive is checked first
+/// ([`open_archive`]: number of entries, decompressed size of the document part).
 pub(crate) fn read(name: &str, bytes: &[u8]) -> Result<Vec<Item>, ImportError> {
-    let archive_err = |message: String| ImportError::Archive {
-        file: name.to_string(),
-        message,
-    };
+    let part = DOCUMENT;
     let mut zip =
-        zip::ZipArchive::new(Cursor::new(bytes)).map_err(|e| archive_err(e.to_string()))?;
-    let part = "word/document.xml";
-    let file = zip
-        .by_name(part)
-        .map_err(|e| archive_err(format!("{part}: {e}")))?;
-    let mut xml = String::new();
-    file.take(MAX_PART)
-        .read_to_string(&mut xml)
-        .map_err(|e| archive_err(format!("{part}: {e}")))?;
+        open_archive(bytes, |n| n == DOCUMENT).map_err(|e| ImportError::from_package(name, e))?;
+    let xml = read_part(&mut zip, part).map_err(|e| ImportError::from_package(name, e))?;
     parse(&xml).map_err(|(offset, message)| {
         let (line, column) = line_col(&xml, offset);
         ImportError::Xml {

@@ -10,6 +10,7 @@
 //!
 //! # Layout
 //! - [`wordtext`], [`markdown`], [`html`], [`docx`], [`xlsx`], [`csvin`]: one reader per format.
+//! - [`package`]: DOCX/XLSX archives and worksheets read within hard limits (untrusted input).
 //! - [`source`]: the stream of paragraphs and grids the readers produce.
 //! - [`build`]: grids → [`Table`]s (headers, merged groups, blocks, total and rank columns).
 //! - [`csvout`]: tables → the flat long CSV of `egov import --format csv`.
@@ -20,6 +21,7 @@ mod csvout;
 mod docx;
 mod html;
 mod markdown;
+pub mod package;
 mod source;
 mod wordtext;
 mod xlsx;
@@ -108,12 +110,42 @@ pub enum ImportError {
         sheet: String,
         message: String,
     },
+    /// A DOCX/XLSX refused for its size (too many entries, a part too large once decompressed, a cell
+    /// past the limits of a sheet); the message names the part or the cell.
+    #[error("{file}: tệp quá lớn để đọc: {source}")]
+    TooLarge {
+        file: String,
+        #[source]
+        source: package::PackageError,
+    },
     #[error("{file}:{line}: CSV hỏng: {message}")]
     Csv {
         file: String,
         line: u32,
         message: String,
     },
+}
+
+impl ImportError {
+    /// The error of `file` for a package problem: a size limit, a broken archive or part, or a
+    /// workbook calamine could not read.
+    fn from_package(file: &str, e: package::PackageError) -> ImportError {
+        use package::PackageError as P;
+        let file = file.to_string();
+        match e {
+            P::Zip(message) => ImportError::Archive { file, message },
+            P::Part { part, message } => ImportError::Archive {
+                file,
+                message: format!("{part}: {message}"),
+            },
+            P::Sheet { sheet, message } => ImportError::Spreadsheet {
+                file,
+                sheet,
+                message,
+            },
+            source => ImportError::TooLarge { file, source },
+        }
+    }
 }
 
 /// Imports every table of a document held in memory. `name` is used in messages and, with

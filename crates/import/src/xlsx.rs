@@ -1,57 +1,75 @@
 //! Excel workbooks (XLSX): each sheet is a grid, its single-cell rows are its headings.
 //!
-//! Read with calamine. Every sheet starts a [`Item::Section`], so a table takes its title from the
-//! heading rows of its own sheet (or the sheet name). Merged cells keep their value in the top-left
-//! cell and leave the others blank, which the builder reads as merged groups. Numbers stored as
-//! numbers lose their printed scale in Excel ("27,0" is stored as 27); they are written here in the
+//! Read through [`crate::package::Workbook`], which streams each sheet cell by cell within
+//! [`Limits::TABLES`] (a crafted file naming cell XFD1048576 is refused at that cell, not allocated).
+//! Every sheet starts a [`Item::Section`], so a table takes its title from the heading rows of its own
+//! sheet (or the sheet name). A row with content is read across the sheet's whole used width, blanks
+//! included, as calamine's dense range gave it; a run of empty rows becomes one empty row (the builder
+//! only needs to see that rows are separated), so a stray cell far below a table costs nothing, and the
+//! grids of a workbook hold at most [`MAX_GRID_CELLS`] cells. Merged cells keep their value in the
+//! top-left cell and leave the others blank, which the builder reads as merged groups. Numbers stored
+//! as numbers lose their printed scale in Excel ("27,0" is stored as 27); they are written here in the
 //! shortest form Excel would show (15 significant digits), while numbers stored as text keep theirs.
 
-use std::io::Cursor;
 use std::str::FromStr;
 
-use calamine::{Data, Reader, Xlsx, open_workbook_from_rs};
+use calamine::Data;
 use egov_core::table::Pos;
 use rust_decimal::Decimal;
 
 use crate::ImportError;
+use crate::package::{Limits, MAX_GRID_CELLS, PackageError, Workbook, a1};
 use crate::source::{Item, SrcCell, SrcRow};
 
 /// Reads every sheet of a workbook into grids, keeping `Sheet!B7` positions.
 pub(crate) fn read(name: &str, bytes: &[u8]) -> Result<Vec<Item>, ImportError> {
-    let err = |sheet: &str, e: calamine::XlsxError| ImportError::Spreadsheet {
-        file: name.to_string(),
-        sheet: sheet.to_string(),
-        message: e.to_string(),
-    };
-    let mut book: Xlsx<_> = open_workbook_from_rs(Cursor::new(bytes)).map_err(|e| err("", e))?;
+    let err = |e: PackageError| ImportError::from_package(name, e);
+    let mut book = Workbook::open(bytes, Limits::TABLES).map_err(err)?;
     let mut items = Vec::new();
-    for sheet in book.sheet_names() {
-        let range = book.worksheet_range(&sheet).map_err(|e| err(&sheet, e))?;
+    let mut grid_cells = 0usize;
+    for sheet_name in book.sheet_names() {
+        let sheet = book.sheet(&sheet_name).map_err(err)?;
         items.push(Item::Section {
-            name: sheet.clone(),
+            name: sheet_name.clone(),
         });
-        let Some((r0, c0)) = range.start() else {
+        let Some(((r0, c0), (_, c1))) = sheet.bounds() else {
             continue;
         };
-        let rows = range
-            .rows()
-            .enumerate()
-            .map(|(ri, row)| {
-                let r = r0 as usize + ri;
-                let cells: Vec<SrcCell> = row
-                    .iter()
-                    .enumerate()
-                    .map(|(ci, d)| SrcCell {
-                        raw: text(d),
-                        pos: Pos::cell(&sheet, &a1(r, c0 as usize + ci)),
-                    })
-                    .collect();
-                SrcRow {
-                    pos: Pos::cell(&sheet, &a1(r, c0 as usize)),
-                    cells,
-                }
-            })
-            .collect();
+        let width = (c1 - c0) as usize + 1;
+        let mut rows: Vec<SrcRow> = Vec::new();
+        let mut cells = sheet.cells().peekable();
+        let mut next_row = r0;
+        while let Some(&((r, _), _)) = cells.peek() {
+            if r > next_row {
+                // The empty rows in between, as one row without cells.
+                rows.push(SrcRow {
+                    pos: Pos::cell(&sheet_name, &a1(next_row, c0)),
+                    cells: Vec::new(),
+                });
+            }
+            grid_cells += width;
+            if grid_cells > MAX_GRID_CELLS {
+                return Err(err(PackageError::GridTooLarge {
+                    sheet: sheet_name.clone(),
+                    cell: a1(r, c1),
+                    max: MAX_GRID_CELLS,
+                }));
+            }
+            let mut row: Vec<SrcCell> = (c0..=c1)
+                .map(|c| SrcCell {
+                    raw: String::new(),
+                    pos: Pos::cell(&sheet_name, &a1(r, c)),
+                })
+                .collect();
+            while let Some(((_, c), d)) = cells.next_if(|((rr, _), _)| *rr == r) {
+                row[(c - c0) as usize].raw = text(d);
+            }
+            rows.push(SrcRow {
+                pos: Pos::cell(&sheet_name, &a1(r, c0)),
+                cells: row,
+            });
+            next_row = r + 1;
+        }
         items.push(Item::Grid(rows));
     }
     Ok(items)
@@ -71,28 +89,12 @@ fn text(d: &Data) -> String {
     }
 }
 
-/// `A1` reference of a 0-based row and column.
-pub(crate) fn a1(row: usize, col: usize) -> String {
-    let mut letters = Vec::new();
-    let mut c = col + 1;
-    while c > 0 {
-        let rem = (c - 1) % 26;
-        letters.push(b'A' + u8::try_from(rem).unwrap_or(0));
-        c = (c - 1) / 26;
-    }
-    letters.reverse();
-    format!("{}{}", String::from_utf8_lossy(&letters), row + 1)
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
 
     #[test]
-    fn references_and_numbers() {
-        assert_eq!(a1(0, 0), "A1");
-        assert_eq!(a1(6, 1), "B7");
-        assert_eq!(a1(0, 26), "AA1");
+    fn numbers_as_excel_shows_them() {
         assert_eq!(text(&Data::Float(74.4)), "74.4");
         assert_eq!(text(&Data::Float(69.63000000000001)), "69.63");
         assert_eq!(text(&Data::Float(27.0)), "27");
