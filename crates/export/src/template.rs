@@ -30,17 +30,20 @@
 //! **Reading back.** [`read_values`] turns the sheets into the CSV text form (units, and values in the long
 //! `unit,key,value` form, one line per cell) and calls [`Dataset::from_csv`], so a workbook is validated
 //! by exactly the same rules as a CSV file; every problem's line and column are mapped back to its cell
-//! and reported as `Sheet!H12: …`, all at once. Any problem rejects the whole file.
+//! and reported as `Sheet!H12: …`, all at once. Any problem rejects the whole file. The file is
+//! untrusted: it is opened through [`egov_import::package`], which checks the zip before inflating
+//! anything and streams only the cells that hold a value within [`Limits::FORMS`] (a cell at
+//! XFD1048576 is refused as [`TemplateError::TooLarge`] naming that cell, never allocated as a grid).
 
 use std::collections::{HashMap, HashSet};
 use std::fmt;
-use std::io::Cursor;
 
-use calamine::{Data, Reader, Xlsx};
+use calamine::Data;
 use egov_core::dataset::{DataProblem, Dataset, DatasetMeta, Source, Unit, Value};
 use egov_core::edition::{Edition, Input, InputKind, NaPolicy, Node, Operand, Rule};
 use egov_core::lang::Lang;
 use egov_core::text::clean;
+use egov_import::package::{self, Limits, PackageError, Sheet};
 use rust_decimal::Decimal;
 use rust_decimal::prelude::ToPrimitive;
 use rust_xlsxwriter::utility::row_col_to_cell;
@@ -1381,8 +1384,32 @@ pub enum TemplateError {
         "{file}: {cell}: thiếu dòng mã ẩn của mẫu (ô này phải là '{KEY_MARK}'); trang tính đã bị sửa cấu trúc, hãy nhập lại vào mẫu mới"
     )]
     MissingKeyRow { file: String, cell: String },
+    /// Refused for its size before reading (too many zip entries, a part too large once
+    /// decompressed, a cell past the limits of a sheet); the message names the part or the cell.
+    #[error("{file}: tệp quá lớn để đọc: {source}")]
+    TooLarge {
+        file: String,
+        #[source]
+        source: PackageError,
+    },
     #[error("{0}")]
     Cells(CellErrors),
+}
+
+impl TemplateError {
+    fn from_package(file: &str, e: PackageError) -> TemplateError {
+        let file = file.to_string();
+        match e {
+            PackageError::Zip(message) | PackageError::Sheet { message, .. } => {
+                TemplateError::Open { file, message }
+            }
+            PackageError::Part { part, message } => TemplateError::Open {
+                file,
+                message: format!("{part}: {message}"),
+            },
+            source => TemplateError::TooLarge { file, source },
+        }
+    }
 }
 
 /// Reads a filled template back into a dataset of `edition`, checking every cell as [`Dataset::from_csv`]
@@ -1406,26 +1433,20 @@ pub fn read_values_csv(
     bytes: &[u8],
 ) -> Result<(Dataset, CsvForm), TemplateError> {
     let file = name.to_string();
-    let mut book: Xlsx<_> = Xlsx::new(Cursor::new(bytes)).map_err(|e| TemplateError::Open {
-        file: file.clone(),
-        message: e.to_string(),
-    })?;
+    let package_err = |e: PackageError| TemplateError::from_package(name, e);
+    let mut book = package::Workbook::open(bytes, Limits::FORMS).map_err(package_err)?;
     let names = book.sheet_names();
     if !names.iter().any(|n| n == META_SHEET) {
         return Err(TemplateError::NotATemplate { file });
     }
-    let meta = book
-        .worksheet_range(META_SHEET)
-        .map_err(|e| TemplateError::Open {
-            file: file.clone(),
-            message: e.to_string(),
-        })?;
-    let meta_cell = |r: u32, c: u32| meta.get_value((r, c)).map(cell_text).unwrap_or_default();
+    let meta = book.sheet(META_SHEET).map_err(package_err)?;
     let mut kv = HashMap::new();
     let mut sheets: Vec<(String, String)> = Vec::new();
     let mut in_sheets = false;
-    for r in 0..meta.end().map(|e| e.0 + 1).unwrap_or(0) {
-        let (k, v) = (meta_cell(r, 0), meta_cell(r, 1));
+    // Rows are keyed by column A; a row without a key says nothing.
+    for ((r, _), d) in meta.cells().filter(|&((_, c), _)| c == 0) {
+        let k = cell_text(d);
+        let v = meta.get(r, 1).map(cell_text).unwrap_or_default();
         if k == "sheet" && v == "block" {
             in_sheets = true;
         } else if in_sheets && !k.is_empty() {
@@ -1474,13 +1495,8 @@ pub fn read_values_csv(
 
     let mut grid = Grid::default();
     for (sheet, block) in &sheets {
-        let range = book
-            .worksheet_range(sheet)
-            .map_err(|e| TemplateError::Open {
-                file: file.clone(),
-                message: e.to_string(),
-            })?;
-        grid.read_sheet(edition, &file, sheet, block, &range)?;
+        let cells = book.sheet(sheet).map_err(package_err)?;
+        grid.read_sheet(edition, &file, sheet, block, &cells)?;
     }
     grid.finish(edition, &file)
 }
@@ -1536,24 +1552,34 @@ impl Grid {
         file: &str,
         sheet: &str,
         block: &str,
-        range: &calamine::Range<Data>,
+        cells: &Sheet,
     ) -> Result<(), TemplateError> {
-        let get = |r: u32, c: u16| range.get_value((r, c as u32));
-        let text = |r: u32, c: u16| get(r, c).map(cell_text).unwrap_or_default();
+        let text = |r: u32, c: u16| {
+            cells
+                .get(r, u32::from(c))
+                .map(cell_text)
+                .unwrap_or_default()
+        };
         if clean(&text(KEY_ROW, KEY_COL)) != KEY_MARK {
             return Err(TemplateError::MissingKeyRow {
                 file: file.to_string(),
                 cell: cell_ref(sheet, KEY_ROW, KEY_COL),
             });
         }
-        let (end_r, end_c) = range.end().unwrap_or((0, 0));
-        let unit_cols: Vec<u16> = (0..=end_c as u16)
-            .filter(|&c| clean(&text(KEY_ROW, c)) == UNIT_MARK)
+        // Only cells with a value are visited (never the sheet's bounding box): a crafted sheet costs
+        // no more than its cells, which the workbook's limits bound.
+        let unit_cols: Vec<u16> = cells
+            .row(KEY_ROW)
+            .filter(|(_, d)| clean(&cell_text(d)) == UNIT_MARK)
+            .filter_map(|(c, _)| u16::try_from(c).ok())
             .collect();
         let mut id_rows: HashMap<&str, u32> = HashMap::new();
         let mut data_rows: Vec<(u32, String)> = Vec::new();
-        for r in KEY_ROW + 1..=end_r {
-            let k = clean(&text(r, KEY_COL));
+        for ((r, _), d) in cells
+            .cells()
+            .filter(|&((r, c), _)| r > KEY_ROW && c == u32::from(KEY_COL))
+        {
+            let k = clean(&cell_text(d));
             match k.as_str() {
                 "" => {}
                 NAME_KEY | CODE_KEY | CATEGORY_KEY | FLAGS_KEY => {
@@ -1587,27 +1613,36 @@ impl Grid {
                 .filter(|&c| edition.block_of_category(c).is_none())
                 .collect(),
         };
+        // The entry cells of every unit column, in row order, gathered in one pass over the cells.
+        let key_of: HashMap<u32, &str> = data_rows.iter().map(|(r, k)| (*r, k.as_str())).collect();
+        let mut by_col: HashMap<u16, Vec<(u32, &Data)>> =
+            unit_cols.iter().map(|&c| (c, Vec::new())).collect();
+        for ((r, c), d) in cells.cells() {
+            if key_of.contains_key(&r)
+                && let Some(col) = u16::try_from(c).ok().and_then(|c| by_col.get_mut(&c))
+            {
+                col.push((r, d));
+            }
+        }
         for &c in &unit_cols {
             let fields = rows.map(|r| clean(&text(r, c)).replace(['\n', '\r'], " "));
-            let values: Vec<(u32, String, String)> = data_rows
-                .iter()
-                .filter_map(|(r, k)| match get(*r, c) {
-                    Some(Data::Error(e)) => {
-                        self.problems.push((
-                            sheet.to_string(),
-                            *r,
-                            c,
-                            format!("ô có lỗi công thức ({e:?}); nhập một giá trị"),
-                        ));
-                        None
-                    }
-                    Some(d) => {
-                        let t = clean(&cell_text(d)).replace(['\n', '\r'], " ");
-                        (!t.is_empty()).then(|| (*r, k.clone(), t))
-                    }
-                    None => None,
-                })
-                .collect();
+            let mut values: Vec<(u32, String, String)> = Vec::new();
+            for &(r, d) in by_col.get(&c).map(Vec::as_slice).unwrap_or_default() {
+                let k = key_of.get(&r).copied().unwrap_or_default();
+                if let Data::Error(e) = d {
+                    self.problems.push((
+                        sheet.to_string(),
+                        r,
+                        c,
+                        format!("ô có lỗi công thức ({e:?}); nhập một giá trị"),
+                    ));
+                    continue;
+                }
+                let t = clean(&cell_text(d)).replace(['\n', '\r'], " ");
+                if !t.is_empty() {
+                    values.push((r, k.to_string(), t));
+                }
+            }
             if fields.iter().all(String::is_empty) && values.is_empty() {
                 continue;
             }

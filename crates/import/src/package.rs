@@ -322,6 +322,13 @@ impl Sheet {
         self.cells.iter().map(|(&p, d)| (p, d))
     }
 
+    /// The cells with a value of one row, left to right, as (column, value).
+    pub fn row(&self, row: u32) -> impl Iterator<Item = (u32, &Data)> {
+        self.cells
+            .range((row, 0)..=(row, u32::MAX))
+            .map(|(&(_, c), d)| (c, d))
+    }
+
     /// `((first row, first column), (last row, last column))` of the cells, `None` for an empty sheet.
     pub fn bounds(&self) -> Option<((u32, u32), (u32, u32))> {
         self.bounds
