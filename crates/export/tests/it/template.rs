@@ -575,3 +575,87 @@ fn a_rejected_unit_still_has_its_cells_checked_and_duplicates_name_the_first_cel
         "{err}"
     );
 }
+
+/// A form sheet ending in one cell at the far corner: `worksheet_range` would allocate the 17 billion
+/// cells in between; the form is refused at that cell instead, quickly and without the memory.
+#[test]
+fn a_far_corner_cell_is_refused_where_it_is() {
+    let ed = edition("commune-2392");
+    let far = |block_sheet: bool| -> Vec<u8> {
+        let mut wb = rust_xlsxwriter::Workbook::new();
+        let ws = wb.add_worksheet();
+        ws.set_name("khoi-xa").unwrap();
+        ws.write_string(0, 0, "#key").unwrap();
+        if block_sheet {
+            ws.write_string(1_048_575, 16_383, "x").unwrap();
+        }
+        let ws = wb.add_worksheet();
+        ws.set_name(META_SHEET).unwrap();
+        for (r, (k, v)) in [
+            ("format", FORMAT_VERSION),
+            ("edition", "commune-2392"),
+            ("sheet", "block"),
+            ("khoi-xa", "khoi-xa"),
+        ]
+        .into_iter()
+        .enumerate()
+        {
+            ws.write_string(r as u32, 0, k).unwrap();
+            ws.write_string(r as u32, 1, v).unwrap();
+        }
+        if !block_sheet {
+            ws.write_string(1_048_575, 16_383, "x").unwrap();
+        }
+        wb.save_to_buffer().unwrap()
+    };
+    for (block_sheet, cell) in [(false, "_egov!XFD1048576"), (true, "khoi-xa!XFD1048576")] {
+        let e = template::read_values(&ed, "mau.xlsx", &far(block_sheet)).unwrap_err();
+        assert!(
+            matches!(
+                &e,
+                TemplateError::TooLarge {
+                    source: egov_import::package::PackageError::TooManyRows { .. },
+                    ..
+                }
+            ),
+            "{e:?}"
+        );
+        let text = e.to_string();
+        assert!(
+            text.starts_with(&format!(
+                "mau.xlsx: tệp quá lớn để đọc: {cell}: ô ở hàng 1.048.576"
+            )),
+            "{text}"
+        );
+    }
+}
+
+/// A filled form padded to more zip entries than any workbook has is refused before it is opened.
+#[test]
+fn a_form_with_too_many_zip_entries_is_refused() {
+    use std::io::Write;
+    let (ed, ds) = commune();
+    let bytes = template::template_with_values(&ed, &ds, Lang::Vi).unwrap();
+    assert!(template::read_values(&ed, "xa.xlsx", &bytes).is_ok());
+    let mut zip = zip::ZipWriter::new_append(Cursor::new(bytes)).unwrap();
+    let opts =
+        zip::write::SimpleFileOptions::default().compression_method(zip::CompressionMethod::Stored);
+    for i in 0..egov_import::package::MAX_ENTRIES {
+        zip.start_file(format!("xl/media/pad{i}.bin"), opts)
+            .unwrap();
+        zip.write_all(b"").unwrap();
+    }
+    let padded = zip.finish().unwrap().into_inner();
+    let e = template::read_values(&ed, "xa.xlsx", &padded).unwrap_err();
+    assert!(
+        matches!(
+            &e,
+            TemplateError::TooLarge {
+                source: egov_import::package::PackageError::TooManyEntries { max: 10_000, .. },
+                ..
+            }
+        ),
+        "{e:?}"
+    );
+    assert!(e.to_string().contains("vượt giới hạn 10.000 mục"), "{e}");
+}
