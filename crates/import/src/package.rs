@@ -9,10 +9,11 @@
 //! forms of `egov import-values`):
 //!
 //! - [`open_archive`] checks the zip's central directory before anything is decompressed: at most
-//!   [`MAX_ENTRIES`] entries; each part that will be read at most [`MAX_PART_BYTES`] and all of them
-//!   together at most [`MAX_TOTAL_BYTES`] once decompressed. The declared sizes can be trusted because
-//!   the zip crate (9.x) stops any entry whose data inflates past its declared size with an error, so a
-//!   forged header only makes the read fail.
+//!   [`MAX_ENTRIES`] entries; each part that may be read (every entry of an XLSX, `document.xml` of
+//!   a DOCX) at most [`MAX_PART_BYTES`] and all of them together at most [`MAX_TOTAL_BYTES`] once
+//!   decompressed. The declared sizes can be trusted because the zip crate (9.x) stops any entry
+//!   whose data inflates past its declared size with an error, so a forged header only makes the read
+//!   fail.
 //! - [`Workbook`] streams each worksheet cell by cell (calamine's `worksheet_cells_reader`) into a
 //!   sparse [`Sheet`] that holds only the cells with a value, and stops at the first cell that crosses
 //!   a [`Limits`] bound, naming it (`Sheet!XFD1048576: …`). It also refuses a shared-string table that
@@ -20,8 +21,9 @@
 //!   declared count before reading a single string.
 //!
 //! The numbers are sized for a province and then some: before 1 July 2025 Vietnam had about 10,600
-//! communes (3,321 after), and an evaluation has a few hundred indicators, so a table of every commune
-//! in the country with all its indicators fits; anything larger is not an e-government evaluation.
+//! communes (3,321 after), and an evaluation has a few hundred indicators. Two million cells hold a
+//! province's communes with every indicator many times over, or every commune of the country with
+//! about 180 filled columns; anything larger is not an e-government evaluation.
 
 use std::collections::BTreeMap;
 use std::io::{BufReader, Cursor, Read};
@@ -36,7 +38,7 @@ pub const MAX_ENTRIES: usize = 10_000;
 /// Decompressed size of one part that is read (a worksheet, the shared strings, `document.xml`). A
 /// sheet with [`Limits::TABLES`]' two million cells is about 100 MiB of XML.
 pub const MAX_PART_BYTES: u64 = 256 * 1024 * 1024;
-/// Decompressed size of all parts that are read, together.
+/// Decompressed size of all parts that may be read, together (every entry of an XLSX).
 pub const MAX_TOTAL_BYTES: u64 = 512 * 1024 * 1024;
 /// `<c>` elements read per workbook, empty ones included: formatting without values costs parse time
 /// too, and an honest form formats far fewer cells than this.
@@ -235,12 +237,6 @@ pub fn read_part(zip: &mut ZipArchive<Cursor<&[u8]>>, part: &str) -> Result<Stri
     Ok(text)
 }
 
-/// Parts of an XLSX that calamine reads: XML and relationships (pictures and VBA are not read).
-fn is_xlsx_part(name: &str) -> bool {
-    let lower = name.to_ascii_lowercase();
-    lower.ends_with(".xml") || lower.ends_with(".rels")
-}
-
 /// Refuses a shared-string table declaring more strings than `max` (calamine reserves room for the
 /// declared `uniqueCount` up front; a forged `uniqueCount="100000000000000"` would abort the process).
 fn check_shared_strings(
@@ -356,7 +352,9 @@ pub struct Workbook<'a> {
 impl<'a> Workbook<'a> {
     /// Checks the archive ([`open_archive`], shared strings) and opens the workbook.
     pub fn open(bytes: &'a [u8], limits: Limits) -> Result<Self, PackageError> {
-        let mut zip = open_archive(bytes, is_xlsx_part)?;
+        // Every entry counts: calamine follows the workbook's relationships to its sheets, and a crafted
+        // relationship can name any entry, whatever its extension.
+        let mut zip = open_archive(bytes, |_| true)?;
         check_shared_strings(&mut zip, limits.cells)?;
         let book = Xlsx::new(Cursor::new(bytes)).map_err(|e| PackageError::Sheet {
             sheet: String::new(),
