@@ -816,7 +816,8 @@ pub(crate) fn rank_cell(raw: &str) -> RankCell {
 fn entry(c: &SrcCell) -> Entry {
     Entry {
         cell: value_cell(&c.raw),
-        raw: Some(c.raw.clone()),
+        // A typed spreadsheet number has no printed text to check.
+        raw: (!c.typed).then(|| c.raw.clone()),
         pos: Some(c.pos.clone()),
     }
 }

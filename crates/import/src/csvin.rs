@@ -39,6 +39,7 @@ pub(crate) fn read(name: &str, text: &str) -> Result<Vec<Item>, ImportError> {
             .iter()
             .enumerate()
             .map(|(i, f)| SrcCell {
+                typed: false,
                 raw: f.to_string(),
                 pos: Pos::line(line, u32::try_from(i + 1).unwrap_or(u32::MAX)),
             })

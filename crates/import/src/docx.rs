@@ -78,7 +78,11 @@ impl State {
         if self.depth == 1 {
             let pos = table_pos(self.tables, self.rows.len() + 1, self.cells.len() + 1);
             let raw = std::mem::take(&mut self.buf);
-            self.cells.push(SrcCell { raw, pos });
+            self.cells.push(SrcCell {
+                raw,
+                pos,
+                typed: false,
+            });
         }
     }
 

@@ -129,6 +129,7 @@ impl Walker {
             let push = |cells: &mut Vec<SrcCell>, raw: String| {
                 let c = cells.len() + 1;
                 cells.push(SrcCell {
+                    typed: false,
                     raw,
                     pos: table_pos(t, ri + 1, c),
                 });

@@ -20,6 +20,7 @@ mod csvin;
 mod csvout;
 mod docx;
 mod html;
+mod longform;
 mod markdown;
 pub mod package;
 mod source;
@@ -168,10 +169,30 @@ pub fn import_bytes(name: &str, bytes: &[u8], format: Format) -> Result<Imported
             }
         }
     };
-    let built = build::build(items);
+    // egov's own long form (the CSV export, the workbook's data sheet) is read as the tables it encodes.
+    let mut long_tables = Vec::new();
+    let mut rest = Vec::with_capacity(items.len());
+    for item in items {
+        match item {
+            source::Item::Grid(rows) if longform::is_long_form(&rows) => {
+                let (tables, found) = longform::tables(&rows);
+                long_tables.extend(tables);
+                problems.extend(found);
+            }
+            other => rest.push(other),
+        }
+    }
+    let built = build::build(rest);
     problems.extend(built.problems);
+    // A workbook with both the formatted sheets and the data sheet: the formatted sheets are what readers
+    // see (and what the audit should point at); the data sheet alone is read when nothing else is there.
+    let tables = if built.tables.is_empty() {
+        long_tables
+    } else {
+        built.tables
+    };
     Ok(Imported {
-        tables: built.tables,
+        tables,
         headings: built.headings,
         problems,
     })

@@ -125,6 +125,7 @@ fn split_row(line: &str, n: u32) -> Vec<SrcCell> {
         }
         let column = u32::try_from(line[..a + lead].chars().count() + 1).unwrap_or(u32::MAX);
         cells.push(SrcCell {
+            typed: false,
             raw: unescape(raw),
             pos: Pos::line(n, column),
         });

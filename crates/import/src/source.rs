@@ -15,6 +15,9 @@ pub(crate) struct SrcCell {
     /// Text exactly as in the source, without the format's own markup (not normalised).
     pub raw: String,
     pub pos: Pos,
+    /// The value came typed from a spreadsheet (a number cell): `raw` is its value, not what a reader
+    /// saw printed (the number format is not known), so precision checks must not read it.
+    pub typed: bool,
 }
 
 /// One row of cells, with the position where it starts.

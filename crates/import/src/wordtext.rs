@@ -23,6 +23,7 @@ pub(crate) fn read(text: &str) -> Vec<Item> {
             let tabs = line.len() - line.trim_start_matches('\t').len();
             let col = u32::try_from(tabs + 1).unwrap_or(u32::MAX);
             r.row.push(SrcCell {
+                typed: false,
                 raw: line[tabs..].to_string(),
                 pos: Pos::line(n, col),
             });
@@ -79,6 +80,7 @@ impl Reader {
             let header = ["Hạng", "Đơn vị", "Điểm"]
                 .iter()
                 .map(|h| SrcCell {
+                    typed: false,
                     raw: (*h).to_string(),
                     pos: first.clone(),
                 })
@@ -135,14 +137,17 @@ fn list_item(line: &str, n: u32) -> Option<SrcRow> {
         score_start + (line[score_start..].len() - line[score_start..].trim_start().len());
     let cells = vec![
         SrcCell {
+            typed: false,
             raw: body[..digits].to_string(),
             pos: Pos::line(n, col(start)),
         },
         SrcCell {
+            typed: false,
             raw: name.trim_end().to_string(),
             pos: Pos::line(n, col(name_start)),
         },
         SrcCell {
+            typed: false,
             raw: score.to_string(),
             pos: Pos::line(n, col(score_start)),
         },

@@ -57,12 +57,15 @@ pub(crate) fn read(name: &str, bytes: &[u8]) -> Result<Vec<Item>, ImportError> {
             }
             let mut row: Vec<SrcCell> = (c0..=c1)
                 .map(|c| SrcCell {
+                    typed: false,
                     raw: String::new(),
                     pos: Pos::cell(&sheet_name, &a1(r, c)),
                 })
                 .collect();
             while let Some(((_, c), d)) = cells.next_if(|((rr, _), _)| *rr == r) {
-                row[(c - c0) as usize].raw = text(d);
+                let cell = &mut row[(c - c0) as usize];
+                cell.raw = text(d);
+                cell.typed = matches!(d, Data::Int(_) | Data::Float(_));
             }
             rows.push(SrcRow {
                 pos: Pos::cell(&sheet_name, &a1(r, c0)),

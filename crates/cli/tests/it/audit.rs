@@ -139,7 +139,7 @@ fn our_own_annex_audits_clean_except_for_what_the_data_carries() {
             .filter(|u| u["category"] == "so-khac")
             .map(|u| u["name"].as_str().unwrap().to_string())
             .collect();
-        for format in ["markdown", "html"] {
+        for format in ["markdown", "html", "csv", "xlsx"] {
             let file = dir.join(format!("{edition}.{format}"));
             let (code, _, err) = egov(&[
                 "annex",
@@ -187,4 +187,76 @@ fn our_own_annex_audits_clean_except_for_what_the_data_carries() {
         }
     }
     std::fs::remove_dir_all(&dir).ok();
+}
+
+/// What `egov export` writes as open data (the long CSV, the workbook with its data sheet) comes back
+/// through `egov import` as the same tables: same units, values, totals and ranks.
+#[test]
+fn exported_csv_and_workbook_import_back_to_the_annex() {
+    let dir = std::env::temp_dir().join(format!("egov-longform-{}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&dir);
+    let (code, _, err) = egov(&[
+        "export",
+        "--edition",
+        "hoabinh-2019",
+        "--data",
+        "data/published/hoabinh-2019",
+        "--format",
+        "csv,xlsx",
+        "--out",
+        dir.to_str().unwrap(),
+    ]);
+    assert_eq!(code, 0, "{err}");
+    let annex = json(&[
+        "annex",
+        "--edition",
+        "hoabinh-2019",
+        "--data",
+        "data/published/hoabinh-2019",
+        "--format",
+        "json",
+    ]);
+    let want = annex["tables"].as_array().unwrap();
+    for file in ["hoabinh-2019.csv", "hoabinh-2019.xlsx"] {
+        let got = json(&["import", dir.join(file).to_str().unwrap()]);
+        let got = got["tables"].as_array().unwrap();
+        assert_eq!(got.len(), want.len(), "{file}: six tables");
+        for (g, w) in got.iter().zip(want) {
+            assert_eq!(g["columns"], w["columns"], "{file}");
+            let (gr, wr) = (g["rows"].as_array().unwrap(), w["rows"].as_array().unwrap());
+            assert_eq!(gr.len(), wr.len(), "{file}: {}", w["id"]);
+            for (a, b) in gr.iter().zip(wr) {
+                for k in ["unit", "values", "total", "rank"] {
+                    // Numbers compare as exact values (a spreadsheet keeps 27,0 as 27).
+                    assert!(
+                        same(&a[k], &b[k]),
+                        "{file}: {} / {} / {k}: {} vs {}",
+                        w["id"],
+                        b["unit"],
+                        a[k],
+                        b[k]
+                    );
+                }
+            }
+        }
+    }
+    std::fs::remove_dir_all(&dir).ok();
+}
+
+/// JSON equality where numbers are compared as exact decimals, not by their text.
+fn same(a: &Value, b: &Value) -> bool {
+    use std::str::FromStr;
+    match (a, b) {
+        (Value::Number(x), Value::Number(y)) => {
+            rust_decimal::Decimal::from_str(&x.to_string()).ok()
+                == rust_decimal::Decimal::from_str(&y.to_string()).ok()
+        }
+        (Value::Object(x), Value::Object(y)) => {
+            x.len() == y.len() && x.iter().all(|(k, v)| y.get(k).is_some_and(|w| same(v, w)))
+        }
+        (Value::Array(x), Value::Array(y)) => {
+            x.len() == y.len() && x.iter().zip(y).all(|(v, w)| same(v, w))
+        }
+        _ => a == b,
+    }
 }
