@@ -13,7 +13,7 @@ use egov_core::table::Annex;
 use zip::CompressionMethod;
 use zip::write::{SimpleFileOptions, ZipWriter};
 
-use crate::layout::{self, Align, Line, TableView};
+use crate::layout::{self, Align, Line, Orientation, TableView};
 use crate::{ExportError, RenderOptions};
 
 /// Twips (1/20 pt) per millimetre.
@@ -29,28 +29,12 @@ const MARGIN_RIGHT_MM: f64 = 15.0;
 /// Body text 13 pt, headings 14 pt (half-points).
 const BODY_SIZE: u32 = 26;
 const TITLE_SIZE: u32 = 28;
-/// A table with more grid columns than this is laid out on a landscape page.
-const PORTRAIT_MAX_COLUMNS: usize = 6;
 
 fn mm(v: f64) -> u32 {
     (v * TWIPS_PER_MM).round() as u32
 }
 
-#[derive(Clone, Copy, PartialEq, Eq)]
-enum Orientation {
-    Portrait,
-    Landscape,
-}
-
 impl Orientation {
-    fn of(v: &TableView<'_>) -> Orientation {
-        if v.width() > PORTRAIT_MAX_COLUMNS {
-            Orientation::Landscape
-        } else {
-            Orientation::Portrait
-        }
-    }
-
     /// Width available to text, in twips.
     fn text_width(self) -> u32 {
         let page = match self {

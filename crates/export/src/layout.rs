@@ -93,6 +93,27 @@ pub enum Line {
     },
 }
 
+/// A table with more grid columns than this is laid out on a landscape page, in the DOCX and the PDF alike.
+const PORTRAIT_MAX_COLUMNS: usize = 6;
+
+/// Page orientation of a table: the DOCX's sections and the PDF's pages, one per run of tables of the
+/// same orientation; one rule here so the two documents always break pages the same way.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Orientation {
+    Portrait,
+    Landscape,
+}
+
+impl Orientation {
+    pub fn of(v: &TableView<'_>) -> Orientation {
+        if v.width() > PORTRAIT_MAX_COLUMNS {
+            Orientation::Landscape
+        } else {
+            Orientation::Portrait
+        }
+    }
+}
+
 /// A table laid out for printing. Grid columns: TT, unit, the value columns, total, rank.
 #[derive(Debug, Clone)]
 pub struct TableView<'a> {

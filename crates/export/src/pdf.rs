@@ -24,6 +24,7 @@ use crate::layout::{self, Align, HeadCell, Line, TableView};
 use crate::{ExportError, Lang, RenderOptions};
 
 pub use self::font::FAMILIES;
+pub use crate::layout::Orientation;
 
 const PT_PER_MM: f32 = 72.0 / 25.4;
 /// A4 (210 × 297 mm) in points, rounded as PDF producers usually write it.
@@ -48,29 +49,12 @@ const PAD_Y: f32 = 1.5;
 const PARA_SPACE: f32 = 3.0;
 /// Width of the table rules.
 const RULE: f32 = 0.5;
-/// A table with more grid columns than this is laid out on a landscape page.
-const PORTRAIT_MAX_COLUMNS: usize = 6;
 /// Stroke width of imitated bold, as a fraction of the font size.
 const FAKE_BOLD_STROKE: f32 = 0.03;
 /// Slant of imitated italic (tan of about 12°).
 const FAKE_ITALIC_SLANT: f32 = 0.21;
 
-/// Page orientation: the DOCX's sections, one per run of tables of the same orientation.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Orientation {
-    Portrait,
-    Landscape,
-}
-
 impl Orientation {
-    fn of(v: &TableView<'_>) -> Orientation {
-        if v.width() > PORTRAIT_MAX_COLUMNS {
-            Orientation::Landscape
-        } else {
-            Orientation::Portrait
-        }
-    }
-
     /// Page width and height, in points.
     pub fn size(self) -> (f32, f32) {
         match self {
