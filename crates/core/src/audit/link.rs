@@ -136,25 +136,11 @@ fn compare(cx: &mut Cx, o: usize, c: usize, t: usize) {
     for (ri, orow) in ot.rows.iter().enumerate() {
         let k = cx.keys[o][ri].clone();
         let Some(&tj) = tmap.get(&k) else {
-            cx.push(
-                FindingKind::UnitNotFound,
-                Severity::Warning,
-                o,
-                Some(ri),
-                1,
-                unit_pos(orow).as_ref(),
-                Msg::new(
-                    format!("đơn vị không có trong bảng «{}»", tt.title),
-                    format!("unit is absent from table \"{}\"", tt.title),
-                ),
-            )
-            .fix(
-                format!("bổ sung đơn vị vào bảng «{}» hoặc thống nhất tên", tt.title),
-                format!(
-                    "add the unit to table \"{}\" or use the same name",
-                    tt.title
-                ),
+            let absent = Msg::new(
+                format!("đơn vị không có trong bảng «{}»", tt.title),
+                format!("unit is absent from table \"{}\"", tt.title),
             );
+            unit_absent(cx, o, ri, absent, &tt.title);
             continue;
         };
         let trow = &tt.rows[tj];
@@ -178,30 +164,34 @@ fn compare(cx: &mut Cx, o: usize, c: usize, t: usize) {
         }
         ranked_status(cx, o, ri, t, tj);
     }
-    for (tj, trow) in tt.rows.iter().enumerate() {
+    for tj in 0..tt.rows.len() {
         if omap.contains_key(&cx.keys[t][tj]) {
             continue;
         }
-        cx.push(
-            FindingKind::UnitNotFound,
-            Severity::Warning,
-            t,
-            Some(tj),
-            1,
-            unit_pos(trow).as_ref(),
-            Msg::new(
-                format!("đơn vị không có trong bảng tổng hợp «{}»", ot.title),
-                format!("unit is absent from the overall table \"{}\"", ot.title),
-            ),
-        )
-        .fix(
-            format!("bổ sung đơn vị vào bảng «{}» hoặc thống nhất tên", ot.title),
-            format!(
-                "add the unit to table \"{}\" or use the same name",
-                ot.title
-            ),
+        let absent = Msg::new(
+            format!("đơn vị không có trong bảng tổng hợp «{}»", ot.title),
+            format!("unit is absent from the overall table \"{}\"", ot.title),
         );
+        unit_absent(cx, t, tj, absent, &ot.title);
     }
+}
+
+/// Records that row `ri` of table `ti` has no counterpart in the linked table titled `other`.
+fn unit_absent(cx: &mut Cx, ti: usize, ri: usize, message: Msg, other: &str) {
+    let row = &cx.tables[ti].rows[ri];
+    cx.push(
+        FindingKind::UnitNotFound,
+        Severity::Warning,
+        ti,
+        Some(ri),
+        1,
+        unit_pos(row).as_ref(),
+        message,
+    )
+    .fix(
+        format!("bổ sung đơn vị vào bảng «{other}» hoặc thống nhất tên"),
+        format!("add the unit to table \"{other}\" or use the same name"),
+    );
 }
 
 #[allow(clippy::too_many_arguments)]
