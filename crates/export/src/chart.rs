@@ -133,11 +133,7 @@ pub fn svg_charts(annex: &Annex, opts: &ChartOptions<'_>) -> Result<Vec<Chart>, 
                     "{}-{}-{}",
                     slug(&t.id),
                     slug(&b.id),
-                    if opts.lang == Lang::Vi {
-                        "xep-hang"
-                    } else {
-                        "ranking"
-                    }
+                    opts.lang.tr("xep-hang", "ranking")
                 ),
                 svg: ranking(&title, &rows, t, opts.lang, &w),
                 title,
@@ -149,11 +145,7 @@ pub fn svg_charts(annex: &Annex, opts: &ChartOptions<'_>) -> Result<Vec<Chart>, 
                 name: format!(
                     "{}-{}",
                     slug(&t.id),
-                    if opts.lang == Lang::Vi {
-                        "diem-thanh-phan"
-                    } else {
-                        "components"
-                    }
+                    opts.lang.tr("diem-thanh-phan", "components")
                 ),
                 svg: stacked(&title, t, opts.lang),
                 title,
@@ -176,11 +168,7 @@ pub fn svg_charts(annex: &Annex, opts: &ChartOptions<'_>) -> Result<Vec<Chart>, 
                 name: format!(
                     "{}-{}-{}",
                     slug(&t.id),
-                    if opts.lang == Lang::Vi {
-                        "ho-so"
-                    } else {
-                        "profile"
-                    },
+                    opts.lang.tr("ho-so", "profile"),
                     slug(&row.unit)
                 ),
                 svg: radar(&title, t, row, opts.lang, &w),
@@ -202,11 +190,7 @@ pub fn svg_charts(annex: &Annex, opts: &ChartOptions<'_>) -> Result<Vec<Chart>, 
                     name: format!(
                         "{}-{}",
                         slug(&t.id),
-                        if opts.lang == Lang::Vi {
-                            "doi-chieu-hang"
-                        } else {
-                            "slope"
-                        }
+                        opts.lang.tr("doi-chieu-hang", "slope")
                     ),
                     svg,
                     title,
