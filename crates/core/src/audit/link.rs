@@ -381,15 +381,7 @@ fn ranked_status(cx: &mut Cx, o: usize, ri: usize, t: usize, tj: usize) {
                 RankCell::Unranked => Shown::Blank,
             };
             let r = shown.display(crate::Lang::Vi);
-            let label = super::ranking::block_label(ot, orow.block.as_deref());
-            let block_vi = label
-                .as_deref()
-                .map(|b| format!(" (khối {b})"))
-                .unwrap_or_default();
-            let block_en = label
-                .as_deref()
-                .map(|b| format!(" (block {b})"))
-                .unwrap_or_default();
+            let (block_vi, block_en) = super::ranking::block_suffix(ot, orow.block.as_deref());
             cx.push(
                 FindingKind::RankedInconsistently,
                 Severity::Error,

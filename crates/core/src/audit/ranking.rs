@@ -107,6 +107,14 @@ pub(crate) fn block_label(t: &Table, id: Option<&str>) -> Option<String> {
     }
 }
 
+/// The block named after a message, " (khối I)" and " (block I)"; empty for a table's implicit single block.
+pub(crate) fn block_suffix(t: &Table, id: Option<&str>) -> (String, String) {
+    match block_label(t, id) {
+        Some(b) => (format!(" (khối {b})"), format!(" (block {b})")),
+        None => (String::new(), String::new()),
+    }
+}
+
 fn has_rank(cell: &RankCell) -> bool {
     !matches!(cell, RankCell::Unranked)
 }
@@ -253,15 +261,7 @@ pub(crate) fn run(cx: &mut Cx) {
                     } else {
                         "the one the rest of the document uses"
                     };
-                    let label = block_label(t, g.block.as_deref());
-                    let block_vi = label
-                        .as_deref()
-                        .map(|b| format!(" (khối {b})"))
-                        .unwrap_or_default();
-                    let block_en = label
-                        .as_deref()
-                        .map(|b| format!(" (block {b})"))
-                        .unwrap_or_default();
+                    let (block_vi, block_en) = block_suffix(t, g.block.as_deref());
                     cx.push(
                         FindingKind::RankConvention,
                         Severity::Warning,
