@@ -7,7 +7,7 @@
 
 use serde_json::{Value, json};
 
-use super::{Audit, Finding, Impact, TableRole};
+use super::{Audit, Convention, Finding, Impact, TableRole};
 use crate::Lang;
 use crate::table::{Pos, Table};
 
@@ -150,23 +150,29 @@ fn impact_line(audit: &Audit, im: &Impact, lang: Lang) -> String {
     s
 }
 
+/// "Ranking convention checked against: <label>." heading both readable reports.
+fn convention_sentence(c: &Convention, lang: Lang) -> String {
+    let label = match lang {
+        Lang::Vi => c.label_vi(),
+        Lang::En => c.label_en(),
+    };
+    format!(
+        "{}: {label}.",
+        lang.tr(
+            "Cách xếp hạng dùng để kiểm tra",
+            "Ranking convention checked against"
+        )
+    )
+}
+
 /// The readable report: one line per finding in document order, then impacts and name matches.
 pub fn render_text(audit: &Audit, lang: Lang) -> String {
     let mut out = String::new();
     out.push_str(&summary_line(audit, lang));
     out.push('\n');
     if let Some(c) = &audit.convention {
-        let label = match lang {
-            Lang::Vi => c.label_vi(),
-            Lang::En => c.label_en(),
-        };
-        out.push_str(&format!(
-            "{}: {label}.\n",
-            lang.tr(
-                "Cách xếp hạng dùng để kiểm tra",
-                "Ranking convention checked against"
-            )
-        ));
+        out.push_str(&convention_sentence(c, lang));
+        out.push('\n');
     }
     if !audit.findings.is_empty() {
         out.push('\n');
@@ -222,17 +228,8 @@ pub fn render_markdown(audit: &Audit, lang: Lang) -> String {
     ));
     out.push_str(&format!("**{}**\n\n", summary_line(audit, lang)));
     if let Some(c) = &audit.convention {
-        let label = match lang {
-            Lang::Vi => c.label_vi(),
-            Lang::En => c.label_en(),
-        };
-        out.push_str(&format!(
-            "{}: {label}.\n\n",
-            lang.tr(
-                "Cách xếp hạng dùng để kiểm tra",
-                "Ranking convention checked against"
-            )
-        ));
+        out.push_str(&convention_sentence(c, lang));
+        out.push_str("\n\n");
     }
     if !audit.findings.is_empty() {
         let head = match lang {
