@@ -6,7 +6,7 @@
 //! Non-numeric cells are written as `not_evaluated` (the JSON contract's word) or verbatim text; a blank
 //! cell is an empty field. [`data_dictionary`] describes the fields for publication with the file.
 
-use egov_core::table::{Annex, Cell, RankCell};
+use egov_core::table::{Annex, Cell, RankCell, Row, Table};
 use egov_core::text;
 use serde_json::json;
 
@@ -26,6 +26,23 @@ pub const FIELDS: [&str; 9] = [
     "rank",
 ];
 
+/// The `column` field of a table's long-form lines: its value columns' labels, then the total's.
+pub(crate) fn long_labels(t: &Table) -> Vec<String> {
+    t.columns
+        .iter()
+        .map(|c| text::clean(&c.label))
+        .chain(std::iter::once(text::clean(&t.total_label)))
+        .collect()
+}
+
+/// A row's cells in the order of [`long_labels`].
+pub(crate) fn long_cells(row: &Row) -> impl Iterator<Item = &Cell> {
+    row.values
+        .iter()
+        .map(|e| &e.cell)
+        .chain(std::iter::once(&row.total.cell))
+}
+
 /// The whole annex as one long CSV with a UTF-8 BOM.
 pub fn render(annex: &Annex, _opts: &RenderOptions) -> Result<Vec<u8>, ExportError> {
     let mut buf = Vec::with_capacity(64 * 1024);
@@ -37,12 +54,7 @@ pub fn render(annex: &Annex, _opts: &RenderOptions) -> Result<Vec<u8>, ExportErr
     for t in &annex.tables {
         let v = layout::view(t, Lang::En);
         let table_title = text::clean(&t.title);
-        let labels: Vec<String> = t
-            .columns
-            .iter()
-            .map(|c| text::clean(&c.label))
-            .chain(std::iter::once(text::clean(&t.total_label)))
-            .collect();
+        let labels = long_labels(t);
         for row in &t.rows {
             let rank = match &row.rank {
                 RankCell::Ranked(n) => n.to_string(),
@@ -57,12 +69,7 @@ pub fn render(annex: &Annex, _opts: &RenderOptions) -> Result<Vec<u8>, ExportErr
                 .map(text::clean)
                 .unwrap_or_default();
             let block = row.block.as_deref().unwrap_or("");
-            let cells = row
-                .values
-                .iter()
-                .map(|e| &e.cell)
-                .chain(std::iter::once(&row.total.cell));
-            for ((label, cell), dp) in labels.iter().zip(cells).zip(&v.decimals) {
+            for ((label, cell), dp) in labels.iter().zip(long_cells(row)).zip(&v.decimals) {
                 let value = match cell {
                     Cell::Number(d) => format_number(*d, dp.unwrap_or(d.scale()), Lang::En),
                     Cell::NotEvaluated => "not_evaluated".to_string(),

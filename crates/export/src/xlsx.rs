@@ -17,7 +17,7 @@ use rust_decimal::Decimal;
 use rust_decimal::prelude::ToPrimitive;
 use rust_xlsxwriter::{Format as XFormat, FormatAlign, FormatBorder, Workbook, Worksheet};
 
-use crate::csv_out::FIELDS;
+use crate::csv_out::{FIELDS, long_cells, long_labels};
 use crate::layout::{self, Line, TableView};
 use crate::{ExportError, RenderOptions};
 
@@ -280,33 +280,22 @@ fn data_sheet(ws: &mut Worksheet, annex: &Annex, f: &mut Formats) -> Result<(), 
     let mut r = 1u32;
     for t in &annex.tables {
         let title = text::clean(&t.title);
-        let labels: Vec<String> = t
-            .columns
-            .iter()
-            .map(|c| text::clean(&c.label))
-            .chain(std::iter::once(text::clean(&t.total_label)))
-            .collect();
+        let labels = long_labels(t);
         for row in &t.rows {
-            let cells = row
-                .values
-                .iter()
-                .map(|e| &e.cell)
-                .chain(std::iter::once(&row.total.cell));
             let unit = text::clean(&row.unit);
-            for (label, cell) in labels.iter().zip(cells) {
+            let tt = row.tt.as_deref().map(text::clean).unwrap_or_default();
+            let code = row
+                .unit_code
+                .as_deref()
+                .map(text::clean)
+                .unwrap_or_default();
+            for (label, cell) in labels.iter().zip(long_cells(row)) {
                 ws.write_string(r, 0, &t.id)?;
                 ws.write_string(r, 1, &title)?;
                 ws.write_string(r, 2, row.block.as_deref().unwrap_or(""))?;
-                ws.write_string(r, 3, row.tt.as_deref().map(text::clean).unwrap_or_default())?;
+                ws.write_string(r, 3, &tt)?;
                 ws.write_string(r, 4, &unit)?;
-                ws.write_string(
-                    r,
-                    5,
-                    row.unit_code
-                        .as_deref()
-                        .map(text::clean)
-                        .unwrap_or_default(),
-                )?;
+                ws.write_string(r, 5, &code)?;
                 ws.write_string(r, 6, label)?;
                 match cell {
                     Cell::Number(d) => {
