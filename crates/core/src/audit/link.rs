@@ -9,7 +9,7 @@
 
 use std::collections::BTreeMap;
 
-use super::checks::{printed_decimals, row_parts, unit_pos};
+use super::checks::{printed_decimals, row_parts, shown, unit_pos};
 use super::{Cx, FindingKind, Msg, NameMatch, Severity, Shown, TableRole, TotalIssue, nums};
 use crate::names::{self, MatchKind};
 use crate::num::RoundingMode;
@@ -115,10 +115,6 @@ fn detect(cx: &mut Cx) {
             };
         }
     }
-}
-
-fn cell_shown(e: &Entry) -> Shown {
-    super::checks::shown(e)
 }
 
 fn compare(cx: &mut Cx, o: usize, c: usize, t: usize) {
@@ -335,7 +331,7 @@ fn cross_value(
         (Cell::Text(_), _) | (_, Cell::Text(_)) => {}
         (a, b) if a == b => {}
         _ => {
-            let (found, expected) = (cell_shown(v), cell_shown(w));
+            let (found, expected) = (shown(v), shown(w));
             let (fv, fe) = (
                 found.display(crate::Lang::Vi),
                 found.display(crate::Lang::En),
