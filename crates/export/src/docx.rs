@@ -5,7 +5,8 @@
 //! (`w:tblHeader`), vertical merges (`w:vMerge`) and horizontal spans (`w:gridSpan`) in a two-row
 //! header, rows that never split across pages, and landscape sections only for the wide tables. The
 //! package is minimal and valid: content types, relationships, styles (Times New Roman 13 pt, A4,
-//! the decree's margins) and the document.
+//! the decree's margins), two page headers (the page number centred, and an empty one for the first
+//! page, which the decree leaves unnumbered) and the document.
 
 use std::io::{Cursor, Write};
 
@@ -44,15 +45,27 @@ impl Orientation {
         page - mm(MARGIN_LEFT_MM) - mm(MARGIN_RIGHT_MM)
     }
 
-    fn sect_pr(self) -> String {
+    /// The section's properties. Page numbers follow Decree 30/2020/NĐ-CP: in the header, centred, and
+    /// not on the document's first page (`titlePg` with an empty first-page header, in the first section
+    /// only; numbering runs on through the landscape sections).
+    fn sect_pr(self, first: bool) -> String {
         let (w, h, orient) = match self {
             Orientation::Portrait => (A4_SHORT, A4_LONG, ""),
             Orientation::Landscape => (A4_LONG, A4_SHORT, " w:orient=\"landscape\""),
         };
+        let (first_header, title_pg) = if first {
+            (
+                "<w:headerReference w:type=\"first\" r:id=\"rId4\"/>",
+                "<w:titlePg/>",
+            )
+        } else {
+            ("", "")
+        };
         format!(
-            "<w:sectPr><w:pgSz w:w=\"{w}\" w:h=\"{h}\"{orient}/>\
+            "<w:sectPr><w:headerReference w:type=\"default\" r:id=\"rId3\"/>{first_header}\
+             <w:pgSz w:w=\"{w}\" w:h=\"{h}\"{orient}/>\
              <w:pgMar w:top=\"{}\" w:right=\"{}\" w:bottom=\"{}\" w:left=\"{}\" w:header=\"567\" w:footer=\"567\" w:gutter=\"0\"/>\
-             </w:sectPr>",
+             {title_pg}</w:sectPr>",
             mm(MARGIN_TOP_MM),
             mm(MARGIN_RIGHT_MM),
             mm(MARGIN_BOTTOM_MM),
@@ -72,6 +85,8 @@ pub fn render(annex: &Annex, opts: &RenderOptions) -> Result<Vec<u8>, ExportErro
         ("word/_rels/document.xml.rels", DOCUMENT_RELS),
         ("word/styles.xml", &styles_xml()),
         ("word/settings.xml", SETTINGS),
+        ("word/header1.xml", &header_xml(true)),
+        ("word/header2.xml", &header_xml(false)),
         ("word/document.xml", &document),
     ] {
         zip.start_file(name, o)?;
@@ -126,12 +141,14 @@ fn document_xml(annex: &Annex, opts: &RenderOptions) -> String {
         .first()
         .map(Orientation::of)
         .unwrap_or(Orientation::Portrait);
+    let mut first_section = true;
     for (i, v) in views.iter().enumerate() {
         let o = Orientation::of(v);
         if i > 0 && o != current {
             // A section ends with the paragraph that carries its sectPr.
             body.push_str("<w:p><w:pPr>");
-            body.push_str(&current.sect_pr());
+            body.push_str(&current.sect_pr(first_section));
+            first_section = false;
             body.push_str("</w:pPr></w:p>");
             current = o;
         }
@@ -168,7 +185,7 @@ fn document_xml(annex: &Annex, opts: &RenderOptions) -> String {
          <w:document xmlns:w=\"http://schemas.openxmlformats.org/wordprocessingml/2006/main\" \
          xmlns:r=\"http://schemas.openxmlformats.org/officeDocument/2006/relationships\">\
          <w:body>{body}{}</w:body></w:document>",
-        current.sect_pr()
+        current.sect_pr(first_section)
     )
 }
 
@@ -436,6 +453,8 @@ const CONTENT_TYPES: &str = "<?xml version=\"1.0\" encoding=\"UTF-8\" standalone
 <Override PartName=\"/word/document.xml\" ContentType=\"application/vnd.openxmlformats-officedocument.wordprocessingml.document.main+xml\"/>\
 <Override PartName=\"/word/styles.xml\" ContentType=\"application/vnd.openxmlformats-officedocument.wordprocessingml.styles+xml\"/>\
 <Override PartName=\"/word/settings.xml\" ContentType=\"application/vnd.openxmlformats-officedocument.wordprocessingml.settings+xml\"/>\
+<Override PartName=\"/word/header1.xml\" ContentType=\"application/vnd.openxmlformats-officedocument.wordprocessingml.header+xml\"/>\
+<Override PartName=\"/word/header2.xml\" ContentType=\"application/vnd.openxmlformats-officedocument.wordprocessingml.header+xml\"/>\
 </Types>";
 
 const ROOT_RELS: &str = "<?xml version=\"1.0\" encoding=\"UTF-8\" standalone=\"yes\"?>\n\
@@ -447,7 +466,30 @@ const DOCUMENT_RELS: &str = "<?xml version=\"1.0\" encoding=\"UTF-8\" standalone
 <Relationships xmlns=\"http://schemas.openxmlformats.org/package/2006/relationships\">\
 <Relationship Id=\"rId1\" Type=\"http://schemas.openxmlformats.org/officeDocument/2006/relationships/styles\" Target=\"styles.xml\"/>\
 <Relationship Id=\"rId2\" Type=\"http://schemas.openxmlformats.org/officeDocument/2006/relationships/settings\" Target=\"settings.xml\"/>\
+<Relationship Id=\"rId3\" Type=\"http://schemas.openxmlformats.org/officeDocument/2006/relationships/header\" Target=\"header1.xml\"/>\
+<Relationship Id=\"rId4\" Type=\"http://schemas.openxmlformats.org/officeDocument/2006/relationships/header\" Target=\"header2.xml\"/>\
 </Relationships>";
+
+/// A page header: the page number centred (a `PAGE` field), or nothing (the first page's header).
+fn header_xml(numbered: bool) -> String {
+    let body = if numbered {
+        format!(
+            "<w:p><w:pPr><w:jc w:val=\"center\"/></w:pPr>\
+             <w:r><w:rPr><w:sz w:val=\"{BODY_SIZE}\"/></w:rPr><w:fldChar w:fldCharType=\"begin\"/></w:r>\
+             <w:r><w:rPr><w:sz w:val=\"{BODY_SIZE}\"/></w:rPr><w:instrText xml:space=\"preserve\"> PAGE </w:instrText></w:r>\
+             <w:r><w:rPr><w:sz w:val=\"{BODY_SIZE}\"/></w:rPr><w:fldChar w:fldCharType=\"separate\"/></w:r>\
+             <w:r><w:rPr><w:sz w:val=\"{BODY_SIZE}\"/></w:rPr><w:t>2</w:t></w:r>\
+             <w:r><w:rPr><w:sz w:val=\"{BODY_SIZE}\"/></w:rPr><w:fldChar w:fldCharType=\"end\"/></w:r></w:p>"
+        )
+    } else {
+        "<w:p/>".to_string()
+    };
+    format!(
+        "<?xml version=\"1.0\" encoding=\"UTF-8\" standalone=\"yes\"?>\n\
+         <w:hdr xmlns:w=\"http://schemas.openxmlformats.org/wordprocessingml/2006/main\" \
+         xmlns:r=\"http://schemas.openxmlformats.org/officeDocument/2006/relationships\">{body}</w:hdr>"
+    )
+}
 
 const SETTINGS: &str = "<?xml version=\"1.0\" encoding=\"UTF-8\" standalone=\"yes\"?>\n\
 <w:settings xmlns:w=\"http://schemas.openxmlformats.org/wordprocessingml/2006/main\">\

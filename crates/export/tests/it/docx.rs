@@ -167,3 +167,40 @@ fn layout_of_an_administrative_annex() {
         while !matches!(r.read_event().unwrap(), Event::Eof) {}
     }
 }
+
+/// Decree 30/2020/NĐ-CP: page numbers in the header, centred, none on the first page; the numbering runs on
+/// through the landscape sections, so only the first section has a distinct (empty) first-page header.
+#[test]
+fn page_numbers_in_the_header_from_page_two() {
+    let bytes = render(&fixture::annex(), Format::Docx, &RenderOptions::default()).unwrap();
+    let numbered = part(&bytes, "word/header1.xml");
+    assert!(
+        numbered.contains("<w:jc w:val=\"center\"/>") && numbered.contains(" PAGE "),
+        "{numbered}"
+    );
+    let first = part(&bytes, "word/header2.xml");
+    assert!(!first.contains("PAGE"), "the first page's header is empty");
+    let rels = part(&bytes, "word/_rels/document.xml.rels");
+    assert!(rels.contains("Target=\"header1.xml\"") && rels.contains("Target=\"header2.xml\""));
+    let types = part(&bytes, "[Content_Types].xml");
+    assert_eq!(types.matches("wordprocessingml.header+xml").count(), 2);
+    let doc = part(&bytes, "word/document.xml");
+    let sections: Vec<&str> = doc.split("<w:sectPr>").skip(1).collect();
+    assert!(sections.len() >= 2, "portrait and landscape sections");
+    for (k, s) in sections.iter().enumerate() {
+        assert!(
+            s.contains("<w:headerReference w:type=\"default\" r:id=\"rId3\"/>"),
+            "section {k}"
+        );
+        assert_eq!(
+            s.contains("<w:titlePg/>"),
+            k == 0,
+            "titlePg only in the first section ({k})"
+        );
+        assert_eq!(
+            s.contains("w:type=\"first\""),
+            k == 0,
+            "first-page header only in the first section ({k})"
+        );
+    }
+}

@@ -422,3 +422,75 @@ fn pgm_pixels(bytes: &[u8]) -> Vec<u8> {
     assert_eq!(data.len(), w * h);
     data.to_vec()
 }
+
+/// Decree 30/2020/NĐ-CP: page numbers at the top centre, none on the first page. Read back with
+/// `pdftotext -bbox`: the page number of pages 2 and 3 is the topmost word, centred; page 1 has none.
+#[test]
+fn page_numbers_sit_at_the_top_centre_from_page_two() {
+    if !tools_enabled() {
+        return;
+    }
+    let pdf =
+        egov_export::render(&long_annex(200), Format::Pdf, &RenderOptions::default()).unwrap();
+    let path = scratch("pagenum").join("annex.pdf");
+    std::fs::write(&path, &pdf).unwrap();
+    let html = run(Command::new("pdftotext")
+        .args(["-bbox", "-f", "1", "-l", "3"])
+        .arg(&path)
+        .arg("-"));
+    let pages: Vec<&str> = html.split("<page ").skip(1).collect();
+    assert_eq!(pages.len(), 3);
+    // The topmost word of each page, with its horizontal centre relative to the page width.
+    let top_word = |page: &str| -> (String, f64) {
+        let width: f64 = page
+            .split("width=\"")
+            .nth(1)
+            .unwrap()
+            .split('"')
+            .next()
+            .unwrap()
+            .parse()
+            .unwrap();
+        let mut best: Option<(f64, String, f64)> = None;
+        for w in page.split("<word ").skip(1) {
+            let attr = |k: &str| -> f64 {
+                w.split(&format!("{k}=\""))
+                    .nth(1)
+                    .unwrap()
+                    .split('"')
+                    .next()
+                    .unwrap()
+                    .parse()
+                    .unwrap()
+            };
+            let text = w
+                .split('>')
+                .nth(1)
+                .unwrap()
+                .split('<')
+                .next()
+                .unwrap()
+                .to_string();
+            let (y, centre) = (attr("yMin"), (attr("xMin") + attr("xMax")) / 2.0 / width);
+            if best.as_ref().is_none_or(|b| y < b.0) {
+                best = Some((y, text, centre));
+            }
+        }
+        let (_, text, centre) = best.unwrap();
+        (text, centre)
+    };
+    let (first, _) = top_word(pages[0]);
+    assert_ne!(first, "1", "no number on the first page");
+    for (k, page) in pages.iter().enumerate().skip(1) {
+        let (text, centre) = top_word(page);
+        assert_eq!(
+            text,
+            (k + 1).to_string(),
+            "page {} is numbered at the top",
+            k + 1
+        );
+        // Centred between the margins (30 mm left, 15 mm right): a little right of the page's middle.
+        assert!((0.5..0.6).contains(&centre), "centred: {centre}");
+    }
+    std::fs::remove_dir_all(path.parent().unwrap()).ok();
+}
