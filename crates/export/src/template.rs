@@ -582,11 +582,30 @@ fn sheet_name(base: &str, used: &mut HashSet<String>) -> String {
     let mut name = base.clone();
     let mut k = 2;
     while used.contains(&name.to_lowercase()) {
-        name = format!("{base}~{k}");
+        // Excel allows 31 characters: the base gives way to the suffix, however long it grows.
+        let suffix = format!("~{k}");
+        let keep = 31usize.saturating_sub(suffix.chars().count());
+        name = base.chars().take(keep).collect::<String>() + &suffix;
         k += 1;
     }
     used.insert(name.to_lowercase());
     name
+}
+
+#[cfg(test)]
+mod sheet_name_tests {
+    use super::*;
+
+    #[test]
+    fn names_stay_within_excel_limit_whatever_the_clashes() {
+        let mut used = HashSet::new();
+        let long = "khối-các-xã-miền-núi-và-vùng-cao-biên-giới";
+        let names: Vec<String> = (0..150).map(|_| sheet_name(long, &mut used)).collect();
+        assert!(names.iter().all(|n| n.chars().count() <= 31), "{names:?}");
+        assert_eq!(used.len(), 150, "all distinct");
+        assert_eq!(names[0].chars().count(), 28);
+        assert!(names[149].ends_with("~150"));
+    }
 }
 
 /// `'Hướng dẫn'!B7` or `khoi-xa!B7`, as Excel writes references.
