@@ -84,13 +84,6 @@ impl Dataset {
             v => Some(v),
         }
     }
-    /// Whether any unit gives points directly at `node` (lets the engine skip the lookup).
-    pub fn node_has_given(&self, node: usize) -> bool {
-        self.given_slot.get(node).is_some_and(Option::is_some)
-    }
-    pub fn has_given(&self) -> bool {
-        !self.given.is_empty()
-    }
     pub fn unit_index(&self, code: &str) -> Option<usize> {
         self.units.iter().position(|u| u.code == code)
     }

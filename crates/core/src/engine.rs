@@ -77,9 +77,6 @@ impl Scores {
     pub fn total(&self, unit: usize) -> &NodeScore {
         self.get(unit, 0)
     }
-    pub fn units(&self) -> usize {
-        self.cells.len().checked_div(self.n_nodes).unwrap_or(0)
-    }
 }
 
 /// Result of a leaf in pass 1.
@@ -116,7 +113,7 @@ fn applicability_into(edition: &Edition, data: &Dataset, u: usize, na: &mut [Opt
         na[n] = if na[parent].is_some() {
             na[parent]
         } else if !applies_locally(node, unit)
-            || (data.node_has_given(n) && matches!(data.given(u, n), Some(Value::NotApplicable)))
+            || matches!(data.given(u, n), Some(Value::NotApplicable))
             || leaf_inputs_na(data, u, node)
         {
             Some(node.not_applicable)
