@@ -90,17 +90,19 @@ impl Dataset {
 }
 
 /// The unit a values record is for: `None` for a blank record (skipped) or an unknown unit (reported).
+/// `blank` says whether every field of the record is blank; it is asked only when the first one is.
 fn record_unit(
-    record: &csv::StringRecord,
+    first: &str,
+    blank: impl FnOnce() -> bool,
     index: &HashMap<&str, usize>,
     file: &str,
     line: usize,
     problems: &mut Problems,
 ) -> Option<(String, usize)> {
-    if record.iter().all(crate::text::is_blank) {
+    if crate::text::is_blank(first) && blank() {
         return None;
     }
-    let ucode = clean(record.get(0).unwrap_or(""));
+    let ucode = clean(first);
     match index.get(ucode.as_str()) {
         Some(&ui) => Some((ucode, ui)),
         None => {
@@ -116,25 +118,58 @@ fn record_unit(
 }
 
 /// Cuts CSV text into about `k` pieces of whole records: `(from, to, newlines before from)`. The scan
-/// follows quotes, so a newline inside a quoted cell never cuts a record.
+/// follows the csv reader's states (a quote opens a quoted cell only at the start of a cell; `""` inside
+/// one is a quote), so a newline inside a quoted cell never cuts a record, and a stray quote inside an
+/// unquoted cell (`Trường "A"`) does not throw the count off.
 fn record_pieces(body: &str, k: usize) -> Vec<(usize, usize, usize)> {
+    #[derive(Clone, Copy, PartialEq)]
+    enum St {
+        CellStart,
+        Unquoted,
+        Quoted,
+        /// A quote inside a quoted cell: its end, or the first half of `""`.
+        QuoteInQuoted,
+    }
     let bytes = body.as_bytes();
     let target = (bytes.len() / k.max(1)).max(64 * 1024);
     let mut pieces = Vec::new();
     let (mut from, mut lines_at_from, mut lines) = (0usize, 0usize, 0usize);
-    let mut in_quotes = false;
-    for (i, &b) in bytes.iter().enumerate() {
-        match b {
-            b'"' => in_quotes = !in_quotes,
-            b'\n' => {
-                lines += 1;
-                if !in_quotes && i + 1 - from >= target {
-                    pieces.push((from, i + 1, lines_at_from));
-                    from = i + 1;
-                    lines_at_from = lines;
+    if !bytes.contains(&b'"') {
+        // No quote at all: any newline ends a record; jump from target to target.
+        let mut at = 0;
+        while let Some(nl) = bytes
+            .get(at + target..)
+            .and_then(|rest| rest.iter().position(|&b| b == b'\n'))
+        {
+            let cut = at + target + nl + 1;
+            lines += bytes[at..cut].iter().filter(|&&b| b == b'\n').count();
+            pieces.push((from, cut, lines_at_from));
+            (from, at, lines_at_from) = (cut, cut, lines);
+        }
+    } else {
+        let mut st = St::CellStart;
+        for (i, &b) in bytes.iter().enumerate() {
+            st = match (st, b) {
+                (St::Quoted, b'"') => St::QuoteInQuoted,
+                (St::Quoted, b'\n') => {
+                    lines += 1;
+                    St::Quoted
                 }
-            }
-            _ => {}
+                (St::Quoted, _) => St::Quoted,
+                (St::QuoteInQuoted, b'"') | (St::CellStart, b'"') => St::Quoted,
+                (_, b',') => St::CellStart,
+                (_, b'\n') => {
+                    lines += 1;
+                    if i + 1 - from >= target {
+                        pieces.push((from, i + 1, lines_at_from));
+                        from = i + 1;
+                        lines_at_from = lines;
+                    }
+                    St::CellStart
+                }
+                (_, b'\r') => St::CellStart,
+                _ => St::Unquoted,
+            };
         }
     }
     if from < bytes.len() || pieces.is_empty() {
@@ -259,7 +294,10 @@ fn is_na_marker(s: &str) -> bool {
 /// Parses one cell for a key. `Err` is the message (Vietnamese) for the officer.
 fn parse_cell(edition: &Edition, key: Key, raw: &str) -> Result<Value, String> {
     // Plain ASCII cells (nearly all of a large file) need no normalisation and no allocation.
-    let s: std::borrow::Cow<'_, str> = if raw.is_ascii() && !raw.contains(['\t', '\n', '\r']) {
+    let s: std::borrow::Cow<'_, str> = if raw
+        .bytes()
+        .all(|b| b.is_ascii() && !matches!(b, b'\t' | b'\n' | b'\r'))
+    {
         std::borrow::Cow::Borrowed(raw.trim_matches(' '))
     } else if crate::text::is_clean(raw) {
         std::borrow::Cow::Borrowed(raw)
@@ -363,6 +401,23 @@ fn field_column(src: &str, start: usize, field: usize) -> usize {
         }
     }
     col
+}
+
+/// Where a record read by the csv crate starts: `(line, byte offset in text)`. The csv crate places a
+/// record that follows a `\r\n` at the `\n`, on the line before; people count the line the record is
+/// on (files saved by Excel on Windows end their lines with `\r\n`).
+fn record_place(text: &str, offset: usize, pos: Option<&csv::Position>) -> (usize, usize) {
+    let (mut line, mut at) =
+        pos.map_or((1, 0), |p| (p.line() as usize, p.byte() as usize + offset));
+    while let Some(&b) = text
+        .as_bytes()
+        .get(at)
+        .filter(|&&b| b == b'\r' || b == b'\n')
+    {
+        line += usize::from(b == b'\n');
+        at += 1;
+    }
+    (line, at)
 }
 
 fn csv_reader(text: &str) -> csv::Reader<&[u8]> {
@@ -698,9 +753,7 @@ fn parse_units_csv(edition: &Edition, src: Source<'_>, problems: &mut Problems) 
                 continue;
             }
         };
-        let pos = rec.position().cloned().unwrap_or_else(csv::Position::new);
-        let line = pos.line() as usize;
-        let start = pos.byte() as usize + offset;
+        let (line, start) = record_place(src.text, offset, rec.position());
         let get = |i: usize| rec.get(i).map(clean).unwrap_or_default();
         if rec.iter().all(crate::text::is_blank) {
             continue;
@@ -816,13 +869,15 @@ fn parse_values_csv(
                 continue;
             }
         }
-        let pos = record
-            .position()
-            .cloned()
-            .unwrap_or_else(csv::Position::new);
-        let line = pos.line() as usize;
-        let start = pos.byte() as usize + offset;
-        let Some((ucode, ui)) = record_unit(&record, index, src.name, line, problems) else {
+        let (line, start) = record_place(src.text, offset, record.position());
+        let Some((ucode, ui)) = record_unit(
+            record.get(0).unwrap_or(""),
+            || record.iter().all(crate::text::is_blank),
+            index,
+            src.name,
+            line,
+            problems,
+        ) else {
             continue;
         };
         let key = clean(record.get(1).unwrap_or(""));
@@ -858,6 +913,181 @@ fn parse_values_csv(
     }
 }
 
+/// One record of the wide form's body. Nearly every record of a large file holds no quote: its fields
+/// are the slices of the source between commas, used in place without copying. A record with a quote
+/// (a decimal comma written `"27,5"`, a name with a comma) is read by the csv reader, which owns the
+/// unquoting rules; both give the same fields for a record without quotes.
+struct WideRecord<'a> {
+    fields: Fields<'a>,
+    /// Number of fields.
+    len: usize,
+    line: usize,
+    /// Byte offset of the record in the whole file (for columns in messages).
+    start: usize,
+}
+
+enum Fields<'a> {
+    Plain(&'a str),
+    /// The unquoted fields one after another, and where each ends.
+    Quoted(String, Vec<usize>),
+}
+
+impl<'a> Fields<'a> {
+    fn iter(&self) -> impl Iterator<Item = &str> {
+        let (plain, quoted) = match self {
+            Fields::Plain(t) => (Some(t.split(',')), None),
+            Fields::Quoted(text, ends) => (
+                None,
+                Some(ends.iter().scan(0usize, move |from, &e| {
+                    let f = &text[*from..e];
+                    *from = e;
+                    Some(f)
+                })),
+            ),
+        };
+        plain
+            .into_iter()
+            .flatten()
+            .chain(quoted.into_iter().flatten())
+    }
+}
+
+impl WideRecord<'_> {
+    fn first(&self) -> &str {
+        self.fields.iter().next().unwrap_or("")
+    }
+    fn is_blank(&self) -> bool {
+        self.fields.iter().all(crate::text::is_blank)
+    }
+}
+
+type PieceItem<'a> = Result<WideRecord<'a>, (usize, String)>;
+
+/// Reads the records of one piece of the body (whole records, see [`record_pieces`]). `base` is the
+/// piece's byte offset in the whole file and `line` the file line it starts on.
+fn read_piece(piece: &str, base: usize, mut line: usize) -> Vec<PieceItem<'_>> {
+    let mut out = Vec::new();
+    let mut quoted = QuotedReader::default();
+    let mut pos = 0;
+    while pos < piece.len() {
+        let rest = &piece[pos..];
+        let nl = rest.find('\n');
+        let end = nl.unwrap_or(rest.len());
+        let text = rest[..end].strip_suffix('\r').unwrap_or(&rest[..end]);
+        if !text.bytes().any(|b| b == b'"' || b == b'\r') {
+            // Empty lines are skipped, as the csv reader does.
+            if !text.is_empty() {
+                let len = 1 + text.bytes().filter(|&b| b == b',').count();
+                out.push(Ok(WideRecord {
+                    fields: Fields::Plain(text),
+                    len,
+                    line,
+                    start: base + pos,
+                }));
+            }
+            pos += nl.map_or(end, |n| n + 1);
+            line += 1;
+            continue;
+        }
+        // Line ends before the record are not part of it (the csv reader skips empty lines too).
+        let skip = rest
+            .bytes()
+            .take_while(|&b| b == b'\r' || b == b'\n')
+            .count();
+        if skip > 0 {
+            line += rest.as_bytes()[..skip]
+                .iter()
+                .filter(|&&b| b == b'\n')
+                .count();
+            pos += skip;
+            continue;
+        }
+        let (consumed, fields) = quoted.read(rest, end);
+        match fields {
+            Some(Ok((text, ends))) => out.push(Ok(WideRecord {
+                len: ends.len(),
+                fields: Fields::Quoted(text, ends),
+                line,
+                start: base + pos,
+            })),
+            Some(Err(e)) => out.push(Err((line, format!("dòng CSV không đọc được: {e}")))),
+            None => {}
+        }
+        let consumed = consumed.max(1).min(rest.len());
+        line += rest.as_bytes()[..consumed]
+            .iter()
+            .filter(|&&b| b == b'\n')
+            .count();
+        pos += consumed;
+    }
+    out
+}
+
+/// Reads one record that holds a quote with `csv_core` (the csv crate's own parser, without its
+/// buffering), reusing its buffers from record to record.
+struct QuotedReader {
+    rdr: csv_core::Reader,
+    out: Vec<u8>,
+    ends: Vec<usize>,
+}
+
+impl Default for QuotedReader {
+    fn default() -> Self {
+        QuotedReader {
+            rdr: csv_core::Reader::new(),
+            out: vec![0; 4096],
+            ends: vec![0; 256],
+        }
+    }
+}
+
+impl QuotedReader {
+    /// The bytes of `input` the record took, and its fields (`None`: no record, only line ends).
+    /// `line_len` is where the record's first line ends, to size the buffers.
+    #[allow(clippy::type_complexity)]
+    fn read(
+        &mut self,
+        input: &str,
+        line_len: usize,
+    ) -> (
+        usize,
+        Option<Result<(String, Vec<usize>), std::str::Utf8Error>>,
+    ) {
+        use csv_core::ReadRecordResult as R;
+        self.rdr.reset();
+        if self.out.len() < line_len + 1 {
+            self.out.resize(line_len + 1, 0);
+        }
+        let (mut nin, mut nout, mut nend) = (0, 0, 0);
+        let input = input.as_bytes();
+        loop {
+            let (res, i, o, e) =
+                self.rdr
+                    .read_record(&input[nin..], &mut self.out[nout..], &mut self.ends[nend..]);
+            nin += i;
+            nout += o;
+            nend += e;
+            match res {
+                R::Record => break,
+                R::End => return (nin, None),
+                R::OutputFull => {
+                    let n = self.out.len() * 2;
+                    self.out.resize(n, 0)
+                }
+                R::OutputEndsFull => {
+                    let n = self.ends.len() * 2;
+                    self.ends.resize(n, 0)
+                }
+                // The input is used up: the next call (with nothing left) ends the record.
+                R::InputEmpty => {}
+            }
+        }
+        let fields = std::str::from_utf8(&self.out[..nout])
+            .map(|t| (t.to_string(), self.ends[..nend].to_vec()));
+        (nin, Some(fields))
+    }
+}
+
 /// The wide form (`unit,<key>,<key>…`, a row per unit), the shape of large files. Records are read in
 /// order and their units checked (unknown, repeated) in file order; then each unit's row of the input
 /// matrix is filled from its record in parallel, straight into place. Problems carry their line and
@@ -881,60 +1111,39 @@ fn parse_wide(
     let first_line = rdr.position().line() as usize;
     let body = &text[body_start..];
     let pieces = record_pieces(body, rayon::current_num_threads() * 4);
-    type Read = Result<(csv::StringRecord, usize, usize), (usize, String)>;
-    let read: Vec<Vec<Read>> = pieces
+    let read: Vec<Vec<PieceItem<'_>>> = pieces
         .par_iter()
         .map(|&(from, to, lines_before)| {
-            let mut r = csv::ReaderBuilder::new()
-                .has_headers(false)
-                .flexible(true)
-                .from_reader(&body.as_bytes()[from..to]);
-            let mut out = Vec::new();
-            let mut record = csv::StringRecord::new();
-            loop {
-                match r.read_record(&mut record) {
-                    Ok(false) => break,
-                    Ok(true) => {
-                        let pos = record
-                            .position()
-                            .cloned()
-                            .unwrap_or_else(csv::Position::new);
-                        let line = first_line + lines_before + pos.line() as usize - 1;
-                        let byte = offset + body_start + from + pos.byte() as usize;
-                        let (len, fields) = (record.as_slice().len(), record.len());
-                        let full = std::mem::replace(
-                            &mut record,
-                            csv::StringRecord::with_capacity(len, fields),
-                        );
-                        out.push(Ok((full, line, byte)));
-                    }
-                    Err(e) => {
-                        let line = first_line
-                            + lines_before
-                            + e.position().map_or(1, |p| p.line() as usize)
-                            - 1;
-                        out.push(Err((line, format!("dòng CSV không đọc được: {e}"))));
-                    }
-                }
-            }
-            out
+            read_piece(
+                &body[from..to],
+                offset + body_start + from,
+                first_line + lines_before,
+            )
         })
         .collect();
-    let mut records: Vec<(csv::StringRecord, usize, usize)> = Vec::new();
+    let mut records: Vec<WideRecord<'_>> = Vec::new();
     let mut record_of_unit: Vec<Option<u32>> = vec![None; ds.n_units];
     for item in read.into_iter().flatten() {
-        let (record, line, start) = match item {
+        let record = match item {
             Ok(r) => r,
             Err((line, message)) => {
                 problems.push(src.name, line, 1, message);
                 continue;
             }
         };
-        let Some((ucode, ui)) = record_unit(&record, index, src.name, line, problems) else {
+        let line = record.line;
+        let Some((ucode, ui)) = record_unit(
+            record.first(),
+            || record.is_blank(),
+            index,
+            src.name,
+            line,
+            problems,
+        ) else {
             continue;
         };
         if let Some(prev) = record_of_unit[ui] {
-            let prev_line = records[prev as usize].1;
+            let prev_line = records[prev as usize].line;
             problems.push(
                 src.name,
                 line,
@@ -943,45 +1152,59 @@ fn parse_wide(
             );
             continue;
         }
-        if record.len() > headers.len() {
+        if record.len > headers.len() {
             problems.push(
                 src.name,
                 line,
-                field_column(src.text, start, headers.len()),
+                field_column(src.text, record.start, headers.len()),
                 format!(
                     "dòng có {} ô, tiêu đề chỉ có {} cột",
-                    record.len(),
+                    record.len,
                     headers.len()
                 ),
             );
         }
         record_of_unit[ui] = Some(records.len() as u32);
-        records.push((record, line, start));
+        records.push(record);
     }
     let n_inputs = ds.n_inputs;
     // Per unit: points given at nodes, and the cells that were wrong (line, column, message).
     type RowOut = (Vec<(Key, Value)>, Vec<(usize, usize, String)>);
     let fill = |ui: usize, row: &mut [Value]| -> Option<(usize, RowOut)> {
-        let (r, line, start) = &records[record_of_unit.get(ui).copied().flatten()? as usize];
-        let (line, start) = (*line, *start);
+        let r = &records[record_of_unit.get(ui).copied().flatten()? as usize];
         let mut given = Vec::new();
         let mut bad = Vec::new();
-        for (i, cell) in r.iter().enumerate().take(headers.len()).skip(1) {
-            let Some(k) = keys[i] else { continue };
+        let mut cell = |i: usize, cell: &str| {
+            let Some(k) = keys[i] else { return };
             match parse_cell(edition, k, cell) {
                 Ok(v) => match k {
                     Key::Input(inp) => row[inp] = v,
                     Key::Node(_) => given.push((k, v)),
                 },
                 Err(m) => {
-                    let ucode = clean(r.get(0).unwrap_or(""));
+                    let ucode = clean(r.first());
                     bad.push((
-                        line,
-                        field_column(src.text, start, i),
+                        r.line,
+                        field_column(src.text, r.start, i),
                         format!("đơn vị {ucode}, cột '{}': {m}", headers[i]),
                     ));
                 }
             }
+        };
+        match &r.fields {
+            // The plain case on its own: the split iterator alone is what the compiler sees here.
+            Fields::Plain(t) => t
+                .split(',')
+                .enumerate()
+                .take(headers.len())
+                .skip(1)
+                .for_each(|(i, c)| cell(i, c)),
+            f => f
+                .iter()
+                .enumerate()
+                .take(headers.len())
+                .skip(1)
+                .for_each(|(i, c)| cell(i, c)),
         }
         (!given.is_empty() || !bad.is_empty()).then_some((ui, (given, bad)))
     };
@@ -1010,5 +1233,111 @@ fn parse_wide(
     all_bad.sort_by_key(|(line, column, _)| (*line, *column));
     for (line, column, message) in all_bad {
         problems.push(src.name, line, column, message);
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// What the csv crate reads from `body`: per record its fields, line and byte offset. The csv
+    /// crate places a record after a `\r\n` at the `\n` (and on the line before); people count lines,
+    /// so the record starts at its first byte and its line is one more than the newlines before it.
+    fn with_csv(body: &str) -> Vec<(Vec<String>, usize, usize)> {
+        let mut r = csv::ReaderBuilder::new()
+            .has_headers(false)
+            .flexible(true)
+            .from_reader(body.as_bytes());
+        let (mut counted, mut lines) = (0, 1);
+        r.records()
+            .map(|rec| {
+                let rec = rec.expect("text is UTF-8");
+                let mut at = rec.position().expect("position").byte() as usize;
+                while matches!(body.as_bytes().get(at), Some(b'\r' | b'\n')) {
+                    at += 1;
+                }
+                lines += body.as_bytes()[counted..at]
+                    .iter()
+                    .filter(|&&b| b == b'\n')
+                    .count();
+                counted = at;
+                (rec.iter().map(str::to_string).collect(), lines, at)
+            })
+            .collect()
+    }
+
+    /// The first difference between two readings, for a short failure message.
+    fn first_difference(
+        a: &[(Vec<String>, usize, usize)],
+        b: &[(Vec<String>, usize, usize)],
+    ) -> Option<String> {
+        if let Some(i) = (0..a.len().min(b.len())).find(|&i| a[i] != b[i]) {
+            return Some(format!("record {i}: {:?} ≠ {:?}", a[i], b[i]));
+        }
+        (a.len() != b.len()).then(|| format!("{} records ≠ {}", a.len(), b.len()))
+    }
+
+    /// What the wide reader reads from `body` cut into pieces of at least `target` bytes.
+    fn with_pieces(body: &str, k: usize) -> Vec<(Vec<String>, usize, usize)> {
+        record_pieces(body, k)
+            .into_iter()
+            .flat_map(|(from, to, lines)| read_piece(&body[from..to], from, 1 + lines))
+            .map(|r| {
+                let r = r.expect("no read error");
+                assert_eq!(r.len, r.fields.iter().count());
+                (
+                    r.fields.iter().map(str::to_string).collect(),
+                    r.line,
+                    r.start,
+                )
+            })
+            .collect()
+    }
+
+    #[test]
+    fn reads_as_the_csv_crate_does() {
+        for body in [
+            "a,b\nc,d\n",
+            "a,b\r\nc,d",
+            "\n\na,\"b,c\"\n\"x\ny\",z\n",
+            "1,\"27,5\",\"he said \"\"hi\"\"\"\r\n2,3\r\n",
+            "a\rb,c\n",
+            "Trường \"A\",1\nb,\"q\nr\"\n",
+            "\"ab\"cd,e\n\"unterminated,\nx",
+            "x,y",
+            "",
+        ] {
+            let d = first_difference(&with_pieces(body, 1), &with_csv(body));
+            assert!(d.is_none(), "{body:?}: {}", d.unwrap_or_default());
+        }
+    }
+
+    #[test]
+    fn cuts_only_between_records() {
+        // Large enough for several pieces of 64 KiB, with quoted newlines and stray quotes throughout.
+        let mut body = String::new();
+        for i in 0..30_000 {
+            match i % 4 {
+                0 => body.push_str(&format!("u{i},\"{i},5\",Có\n")),
+                1 => body.push_str(&format!("u{i},\"dòng\nhai\",x\r\n")),
+                2 => body.push_str(&format!("u{i},Trường \"A\",1\n")),
+                _ => body.push_str(&format!("u{i},1,2\n")),
+            }
+        }
+        let plain: String = (0..30_000).map(|i| format!("u{i},1,2\n")).collect();
+        for body in [body, plain] {
+            assert!(record_pieces(&body, 8).len() > 4);
+            let d = first_difference(&with_pieces(&body, 8), &with_csv(&body));
+            assert!(d.is_none(), "{}", d.unwrap_or_default());
+        }
+    }
+
+    proptest::proptest! {
+        #![proptest_config(proptest::prelude::ProptestConfig::with_cases(2000))]
+        #[test]
+        fn any_text_reads_as_the_csv_crate_does(body in "[ab,\"\n\r Đ1]{0,60}") {
+            let d = first_difference(&with_pieces(&body, 1), &with_csv(&body));
+            proptest::prop_assert!(d.is_none(), "{:?}: {}", body, d.unwrap_or_default());
+        }
     }
 }
