@@ -233,6 +233,9 @@ pub enum Rule {
     Choice {
         input: usize,
         options: Vec<(String, Decimal)>,
+        /// The points of each of the input's choices, in the input's order (matched case-insensitively
+        /// once here, so that scoring is an index).
+        by_choice: Vec<Decimal>,
     },
     /// `per` points per item, capped at `cap`.
     PerItem {
@@ -1744,9 +1747,23 @@ fn parse_rule(
                     _ => expect_kind(i, &["choice"], ck),
                 }
             }
+            let input = input?;
+            let by_choice = match &inputs[input].kind {
+                InputKind::Choice(choices) => choices
+                    .iter()
+                    .map(|c| {
+                        options
+                            .iter()
+                            .find(|(l, _)| crate::text::eq_ci(l, c))
+                            .map_or(Decimal::ZERO, |(_, p)| *p)
+                    })
+                    .collect(),
+                _ => Vec::new(),
+            };
             Some(Rule::Choice {
-                input: input?,
+                input,
                 options,
+                by_choice,
             })
         }
         "per-item" => {

@@ -143,7 +143,7 @@ struct Eval<'a> {
     data: &'a Dataset,
     unit: usize,
     /// Best value of the input among the unit's block (pass 2 only).
-    best: Vec<(usize, Decimal)>,
+    best: &'a [(usize, Decimal)],
     trace: Option<&'a mut Vec<String>>,
 }
 
@@ -187,7 +187,8 @@ impl<'a> Eval<'a> {
                     ));
                     return Some(Decimal::ZERO);
                 }
-                let p = (a * max / b).min(max);
+                // a ≥ b reaches the maximum without dividing (the common case of a complete service).
+                let p = if a >= b { max } else { a * max / b };
                 self.note(format_args!(
                     "tỷ lệ {} / {} = {} / {} × {} = {}",
                     self.input_name(*numerator),
@@ -232,24 +233,23 @@ impl<'a> Eval<'a> {
                 }
                 Some(p)
             }
-            Rule::Choice { input, options } => {
+            Rule::Choice {
+                input, by_choice, ..
+            } => {
                 let Value::Choice(k) = data.input(u, *input) else {
                     return None;
                 };
-                let InputKind::Choice(choices) = &self.edition.inputs[*input].kind else {
-                    return None;
-                };
-                let p = options
-                    .iter()
-                    .find(|(l, _)| crate::text::eq_ci(l, &choices[*k]))
-                    .map(|(_, p)| *p)
-                    .unwrap_or(Decimal::ZERO);
-                self.note(format_args!(
-                    "{} = \"{}\" → {}",
-                    self.input_name(*input),
-                    choices[*k],
-                    self.show(p)
-                ));
+                let p = by_choice.get(*k).copied().unwrap_or(Decimal::ZERO);
+                if self.trace.is_some()
+                    && let InputKind::Choice(choices) = &self.edition.inputs[*input].kind
+                {
+                    self.note(format_args!(
+                        "{} = \"{}\" → {}",
+                        self.input_name(*input),
+                        choices[*k],
+                        self.show(p)
+                    ));
+                }
                 Some(p)
             }
             Rule::PerItem { input, per, cap } => {
@@ -315,8 +315,10 @@ impl<'a> Eval<'a> {
                     .map(|(_, b)| *b)?;
                 let p = if best <= Decimal::ZERO {
                     Decimal::ZERO
+                } else if v >= best {
+                    max
                 } else {
-                    (v * max / best).min(max)
+                    v * max / best
                 };
                 self.note(format_args!(
                     "so với đơn vị tốt nhất của khối: {} / {} × {} = {}",
@@ -383,12 +385,31 @@ fn leaf_pass1(
         edition,
         data,
         unit: u,
-        best: Vec::new(),
+        best: &[],
         trace,
     };
     match ev.rule(rule, node.max) {
-        Some(p) => Leaf::Points(p.max(Decimal::ZERO).min(node.max), Status::Scored),
+        Some(p) => Leaf::Points(clamp(p, node.max), Status::Scored),
         None => Leaf::Points(Decimal::ZERO, Status::Missing),
+    }
+}
+
+/// `acc += x`, skipped when `x` is a zero without decimals (which would change neither the value nor
+/// the scale): deductions are nearly always that, and exact decimal additions are not free.
+fn add_unless_plain_zero(acc: &mut Decimal, x: Decimal) {
+    if !(x.is_zero() && x.scale() == 0) {
+        *acc += x;
+    }
+}
+
+/// `p` within `[0, max]`: `p.max(0).min(max)` with one comparison in the common case.
+fn clamp(p: Decimal, max: Decimal) -> Decimal {
+    if p.is_sign_negative() && !p.is_zero() {
+        Decimal::ZERO
+    } else if p > max {
+        max
+    } else {
+        p
     }
 }
 
@@ -439,68 +460,89 @@ pub fn score(edition: &Edition, data: &Dataset) -> Scores {
                 }
             }
         });
-    // Pass 2: the cohort.
+    // Pass 2: the cohort. First the best value of each input of each relative-to-best leaf per ranking
+    // block (among the units the leaf is pending for), then those leaves, unit by unit in parallel.
     let block_of: Vec<Option<usize>> = data
         .units
         .iter()
         .map(|un| edition.block_of_category(un.category))
         .collect();
+    let n_blocks = block_of.iter().flatten().max().map_or(0, |b| b + 1);
     let mut cohort_best = HashMap::new();
+    // Per cohort leaf: (node, per block the (input, best) pairs in input order).
+    type PerBlock = Vec<Vec<(usize, Decimal)>>;
+    let mut cohort: Vec<(usize, PerBlock)> = Vec::new();
     for (n, node) in edition.nodes.iter().enumerate() {
         let Some(rule) = &node.rule else { continue };
         if !rule.needs_cohort() {
             continue;
         }
-        let mut best: HashMap<(usize, usize), Decimal> = HashMap::new();
         let mut ids = Vec::new();
         collect_relative_inputs(rule, &mut ids);
         ids.sort_unstable();
         ids.dedup();
+        let mut best: Vec<Vec<Option<Decimal>>> = vec![vec![None; ids.len()]; n_blocks];
         for u in 0..nu {
             if !pending[u * nn + n] {
                 continue;
             }
             let Some(b) = block_of[u] else { continue };
-            for &i in &ids {
+            for (k, &i) in ids.iter().enumerate() {
                 if let Value::Number(v) = data.input(u, i) {
-                    let e = best.entry((i, b)).or_insert(*v);
+                    let e = best[b][k].get_or_insert(*v);
                     if *v > *e {
                         *e = *v;
                     }
                 }
             }
         }
-        for u in 0..nu {
-            if !pending[u * nn + n] {
-                continue;
+        let per_block: PerBlock = best
+            .iter()
+            .map(|row| {
+                ids.iter()
+                    .zip(row)
+                    .filter_map(|(&i, v)| v.map(|v| (i, v)))
+                    .collect()
+            })
+            .collect();
+        for (b, row) in per_block.iter().enumerate() {
+            for &(i, v) in row {
+                cohort_best.insert((n, i, b), v);
             }
-            let b = block_of[u]
-                .map(|b| {
-                    ids.iter()
-                        .filter_map(|&i| best.get(&(i, b)).map(|v| (i, *v)))
-                        .collect()
-                })
-                .unwrap_or_default();
-            let mut ev = Eval {
-                edition,
-                data,
-                unit: u,
-                best: b,
-                trace: None,
-            };
-            let (points, status) = match ev.rule(rule, node.max) {
-                Some(p) => (p.max(Decimal::ZERO).min(node.max), Status::Scored),
-                None => (Decimal::ZERO, Status::Missing),
-            };
-            cells[u * nn + n] = NodeScore {
-                points,
-                max: node.max,
-                status,
-            };
         }
-        for ((i, b), v) in best {
-            cohort_best.insert((n, i, b), v);
-        }
+        cohort.push((n, per_block));
+    }
+    if !cohort.is_empty() {
+        cells
+            .par_chunks_mut(row_len)
+            .zip(pending.par_chunks(row_len))
+            .enumerate()
+            .with_min_len(64)
+            .for_each(|(u, (row, pend))| {
+                for (n, per_block) in &cohort {
+                    if !pend[*n] {
+                        continue;
+                    }
+                    let node = &edition.nodes[*n];
+                    let rule = node.rule.as_ref().expect("a cohort leaf has a rule");
+                    let mut ev = Eval {
+                        edition,
+                        data,
+                        unit: u,
+                        best: block_of[u].map_or(&[][..], |b| &per_block[b][..]),
+                        trace: None,
+                    };
+                    let (points, status) = match ev.rule(rule, node.max) {
+                        Some(p) => (clamp(p, node.max), Status::Scored),
+                        None => (Decimal::ZERO, Status::Missing),
+                    };
+                    row[*n] = NodeScore {
+                        points,
+                        max: node.max,
+                        status,
+                    };
+                }
+            });
     }
     // Pass 3: aggregate, unit by unit, in place.
     let notes: Vec<Note> = cells
@@ -598,8 +640,8 @@ fn aggregate(
         let mut all_excluded = true;
         for &c in &node.children {
             let s = row[c];
-            d.excluded += deduct[c].excluded;
-            d.unevaluated += deduct[c].unevaluated;
+            add_unless_plain_zero(&mut d.excluded, deduct[c].excluded);
+            add_unless_plain_zero(&mut d.unevaluated, deduct[c].unevaluated);
             match s.status {
                 Status::Excluded => {}
                 Status::NotEvaluated => all_excluded = false,
@@ -762,7 +804,7 @@ pub fn explain(
                 edition,
                 data,
                 unit: u,
-                best,
+                best: &best,
                 trace: Some(&mut steps),
             };
             if ev.rule(rule, node.max).is_none() {
