@@ -1,4 +1,4 @@
-//! The annex as JSON: exactly the `annex` contract of design.md (`Annex::to_json`), pretty-printed.
+//! The annex as JSON: exactly the `annex` contract of design.md (`Annex::to_json`), indented or compact.
 //!
 //! The shape is owned by egov-core; this module only serialises it, so the CLI's `--format json` and the
 //! exported file can never drift apart. Numbers stay exact decimals (serde_json's arbitrary precision).
@@ -7,9 +7,24 @@ use egov_core::table::Annex;
 
 use crate::ExportError;
 
-/// The annex JSON, pretty-printed, with a final newline.
-pub fn render(annex: &Annex) -> Result<Vec<u8>, ExportError> {
-    let mut out = serde_json::to_vec_pretty(annex)?;
+/// The annex JSON, indented unless `compact`, with a final newline.
+pub fn render(annex: &Annex, compact: bool) -> Result<Vec<u8>, ExportError> {
+    // Sized once from the table shapes: a province's annex is megabytes, and growing the buffer by
+    // doubling would copy it several times over.
+    let cells: usize = annex
+        .tables
+        .iter()
+        .map(|t| {
+            let labels: usize = t.columns.iter().map(|c| c.label.len() + 24).sum();
+            t.rows.len() * (labels + 256)
+        })
+        .sum();
+    let mut out = Vec::with_capacity((cells + 4096) * if compact { 1 } else { 2 });
+    if compact {
+        serde_json::to_writer(&mut out, annex)?;
+    } else {
+        serde_json::to_writer_pretty(&mut out, annex)?;
+    }
     out.push(b'\n');
     Ok(out)
 }

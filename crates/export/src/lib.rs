@@ -50,6 +50,9 @@ pub struct RenderOptions {
     pub lang: Lang,
     /// When set, the annex heading names this decision (replacing any "(Ban hành kèm theo …)" subtitle).
     pub decision: Option<DecisionInfo>,
+    /// JSON on one line, without indentation (for machines; the default is indented, which reads and
+    /// diffs well line by line).
+    pub compact_json: bool,
 }
 
 /// Every output format of `egov export`.
@@ -138,7 +141,7 @@ pub fn render(annex: &Annex, format: Format, opts: &RenderOptions) -> Result<Vec
         Format::Text => Ok(text::render(annex, opts).into_bytes()),
         Format::Markdown => Ok(markdown::render(annex, opts).into_bytes()),
         Format::Csv => csv_out::render(annex, opts),
-        Format::Json => json_out::render(annex),
+        Format::Json => json_out::render(annex, opts.compact_json),
         Format::Html => Ok(html::render(annex, opts, &[]).into_bytes()),
         Format::Xlsx => xlsx::render(annex, opts),
         Format::Docx => docx::render(annex, opts),

@@ -225,6 +225,7 @@ fn decision_from_options_and_english_labels() {
             date: "05/01/2026".into(),
             issuer: None,
         }),
+        ..Default::default()
     };
     let r = pdf::render_with_summary(&annex, &opts).unwrap();
     let texts = &r.pages[0].texts;

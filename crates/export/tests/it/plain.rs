@@ -26,6 +26,7 @@ fn text_en_with_decision() {
             date: "05/01/2020".into(),
             issuer: Some("Chủ tịch Ủy ban nhân dân tỉnh".into()),
         }),
+        ..Default::default()
     };
     let out = string(Format::Text, &opts);
     assert!(out.contains(
@@ -241,7 +242,7 @@ fn html_english() {
         Format::Html,
         &RenderOptions {
             lang: Lang::En,
-            decision: None,
+            ..Default::default()
         },
     );
     assert!(out.contains("<html lang=\"en\">"));
