@@ -34,6 +34,9 @@ pub struct AnnexArgs {
     /// Write here instead of standard output.
     #[arg(long)]
     out: Option<PathBuf>,
+    /// JSON on one line without indentation (with --format json).
+    #[arg(long)]
+    compact: bool,
 }
 
 #[derive(clap::Args)]
@@ -67,17 +70,24 @@ pub fn build(c: &Common) -> Result<egov_core::table::Annex> {
     let edition = load::edition(&c.edition)?;
     let data = load::dataset(&edition, &c.data)?;
     let scores = egov_core::engine::score(&edition, &data);
-    Ok(egov_core::annex::build(&edition, &data, &scores, c.lang))
+    let annex = egov_core::annex::build(&edition, &data, &scores, c.lang);
+    load::leave_to_exit((edition, data, scores));
+    Ok(annex)
 }
 
 pub fn annex(a: AnnexArgs) -> Result<ExitCode> {
+    if a.compact && a.format != Format::Json {
+        return Err(load::InputError("--compact chỉ dùng với --format json".into()).into());
+    }
     let annex = build(&a.common)?;
     let opts = RenderOptions {
         lang: a.common.lang,
+        compact_json: a.compact,
         ..Default::default()
     };
     let bytes = egov_export::render(&annex, a.format, &opts)?;
     load::emit(a.out.as_deref(), &bytes)?;
+    load::leave_to_exit((annex, bytes));
     Ok(ExitCode::SUCCESS)
 }
 
@@ -114,6 +124,7 @@ pub fn export(a: ExportArgs) -> Result<ExitCode> {
     let opts = RenderOptions {
         lang: a.common.lang,
         decision,
+        ..Default::default()
     };
     let chart_opts = |format| ChartOptions {
         lang: a.common.lang,

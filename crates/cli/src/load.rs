@@ -55,15 +55,35 @@ fn meta(dir: &Path) -> Result<DatasetMeta> {
     })
 }
 
+/// The bytes of a file, with the path in the error.
+fn read_bytes(path: &Path) -> Result<Vec<u8>> {
+    fs::read(path).with_context(|| format!("không đọc được {}", path.display()))
+}
+
+/// `bytes` as text, or where the first byte that is not UTF-8 is (`file:line:column`). The check is
+/// vectorised (simdutf8): on a province's values file it is ten times faster than the standard one,
+/// which is visible in the time of a whole run.
+pub fn utf8<'a>(bytes: &'a [u8], path: &Path) -> Result<&'a str> {
+    simdutf8::compat::from_utf8(bytes).map_err(|e| {
+        let good = &bytes[..e.valid_up_to()];
+        let line = good.iter().filter(|&&b| b == b'\n').count() + 1;
+        let line_start = good.iter().rposition(|&b| b == b'\n').map_or(0, |i| i + 1);
+        let column = String::from_utf8_lossy(&good[line_start..]).chars().count() + 1;
+        anyhow::Error::new(InputError(format!(
+            "{}:{line}:{column}: tệp không phải văn bản UTF-8; hãy lưu lại dưới dạng \"CSV UTF-8\"",
+            path.display()
+        )))
+    })
+}
+
 /// The dataset at `path` (a folder or a `.json` file), validated against `edition`.
 pub fn dataset(edition: &Edition, path: &Path) -> Result<Dataset> {
     let ds = if path.is_dir() {
         let units_p = path.join("units.csv");
         let values_p = path.join("values.csv");
-        let units = fs::read_to_string(&units_p)
-            .with_context(|| format!("không đọc được {}", units_p.display()))?;
-        let values = fs::read_to_string(&values_p)
-            .with_context(|| format!("không đọc được {}", values_p.display()))?;
+        let (units_b, values_b) = (read_bytes(&units_p)?, read_bytes(&values_p)?);
+        let units = utf8(&units_b, &units_p)?;
+        let values = utf8(&values_b, &values_p)?;
         let m = meta(path)?;
         if let Some(e) = &m.edition
             && e != &edition.id
@@ -78,11 +98,11 @@ pub fn dataset(edition: &Edition, path: &Path) -> Result<Dataset> {
             edition,
             Source {
                 name: &units_p.display().to_string(),
-                text: &units,
+                text: units,
             },
             Source {
                 name: &values_p.display().to_string(),
-                text: &values,
+                text: values,
             },
             m,
         )
@@ -98,6 +118,13 @@ pub fn dataset(edition: &Edition, path: &Path) -> Result<Dataset> {
         )
     };
     ds.map_err(|e| anyhow::Error::new(InputError(e.to_string())))
+}
+
+/// Leaves a large value to the end of the process instead of freeing it piece by piece: a province's
+/// scores and annex are millions of small allocations, and the operating system takes the memory back
+/// at once when the command returns. Only for values whose destructor does nothing but free memory.
+pub fn leave_to_exit<T>(value: T) {
+    std::mem::forget(value);
 }
 
 /// Bad user input (exit status 2), as opposed to a failure of egov itself.

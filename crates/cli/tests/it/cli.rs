@@ -187,6 +187,121 @@ fn bad_data_is_located_and_nothing_is_written() {
     std::fs::remove_dir_all(&dir).ok();
 }
 
+/// A copy of the published Hòa Bình dataset with its files changed by `edit`, in a fresh folder.
+fn edited_dataset(tag: &str, edit: impl Fn(&str, Vec<u8>) -> Vec<u8>) -> std::path::PathBuf {
+    let dir = std::env::temp_dir().join(format!("egov-cli-{tag}-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    for name in ["units.csv", "values.csv"] {
+        let bytes = std::fs::read(format!("{ROOT}data/published/hoabinh-2019/{name}")).unwrap();
+        std::fs::write(dir.join(name), edit(name, bytes)).unwrap();
+    }
+    dir
+}
+
+#[test]
+fn windows_line_ends_keep_lines_and_columns_right() {
+    // Excel on Windows saves CSV with \r\n; the csv crate would place each record on the line before.
+    let dir = edited_dataset("crlf", |name, bytes| {
+        let text = String::from_utf8(bytes).unwrap();
+        let text = match name {
+            "units.csv" => text.replace(
+                "SGDDT,Sở Giáo dục và Đào tạo,so-dvc",
+                "SGDDT,Sở Giáo dục và Đào tạo,so-x",
+            ),
+            _ => text.replace("\"26,3\"", "\"26,3x\""),
+        };
+        text.replace('\n', "\r\n").into_bytes()
+    });
+    let (code, _, err) = egov(&[
+        "validate",
+        "--edition",
+        "hoabinh-2019",
+        "--data",
+        dir.to_str().unwrap(),
+    ]);
+    assert_eq!(code, 2, "{err}");
+    assert!(err.contains("units.csv:4:30: loại đơn vị 'so-x'"), "{err}");
+    std::fs::remove_dir_all(&dir).ok();
+    // The values file alone, with \r\n: the bad cell is where it was with \n.
+    let dir = edited_dataset("crlf-values", |name, bytes| {
+        let text = String::from_utf8(bytes).unwrap();
+        match name {
+            "units.csv" => text,
+            _ => text.replace("\"26,3\"", "\"26,3x\"").replace('\n', "\r\n"),
+        }
+        .into_bytes()
+    });
+    let (code, _, err) = egov(&[
+        "validate",
+        "--edition",
+        "hoabinh-2019",
+        "--data",
+        dir.to_str().unwrap(),
+    ]);
+    assert_eq!(code, 2);
+    assert!(err.contains("values.csv:3:17:"), "{err}");
+    std::fs::remove_dir_all(&dir).ok();
+}
+
+#[test]
+fn a_file_that_is_not_utf8_is_located() {
+    // "Sở" in Windows-1258 is not UTF-8: the message names the line and column of the first bad byte.
+    let dir = edited_dataset("latin", |name, bytes| match name {
+        "units.csv" => {
+            let text = String::from_utf8(bytes).unwrap();
+            let at = text.find("Sở Y tế").unwrap();
+            let mut b = text.into_bytes();
+            b.splice(at..at + "Sở".len(), [b'S', 0xF5]);
+            b
+        }
+        _ => bytes,
+    });
+    let (code, _, err) = egov(&[
+        "validate",
+        "--edition",
+        "hoabinh-2019",
+        "--data",
+        dir.to_str().unwrap(),
+    ]);
+    assert_eq!(code, 2);
+    assert!(
+        err.contains("units.csv:3:6: tệp không phải văn bản UTF-8"),
+        "{err}"
+    );
+    std::fs::remove_dir_all(&dir).ok();
+}
+
+#[test]
+fn compact_json_is_the_same_annex_on_one_line() {
+    let args = [
+        "annex",
+        "--edition",
+        "hoabinh-2019",
+        "--data",
+        "data/published/hoabinh-2019",
+        "--format",
+        "json",
+    ];
+    let (code, pretty, err) = egov(&args);
+    assert_eq!(code, 0, "{err}");
+    let (code, compact, err) = egov(&[&args[..], &["--compact"]].concat());
+    assert_eq!(code, 0, "{err}");
+    assert_eq!(compact.lines().count(), 1);
+    assert!(compact.len() < pretty.len());
+    let (a, b): (serde_json::Value, serde_json::Value) = (
+        serde_json::from_str(&pretty).unwrap(),
+        serde_json::from_str(&compact).unwrap(),
+    );
+    assert_eq!(a, b);
+    assert!(
+        compact.contains("\"total\":74.4"),
+        "exact numbers stay exact"
+    );
+    let (code, _, err) = egov(&[&args[..5], &["--format", "text", "--compact"]].concat());
+    assert_eq!(code, 2);
+    assert!(err.contains("--compact"), "{err}");
+}
+
 #[test]
 fn validate_reports_every_edition_problem() {
     let dir = std::env::temp_dir().join(format!("egov-cli-ed-{}", std::process::id()));
