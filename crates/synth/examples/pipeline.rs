@@ -28,28 +28,30 @@ fn main() -> ExitCode {
         }
     };
     let dir = std::path::Path::new(dir);
+    // As `egov` reads: bytes, then a vectorised UTF-8 check.
     let read = |name: &str| {
-        std::fs::read_to_string(dir.join(name))
-            .map_err(|e| format!("{}: {e}", dir.join(name).display()))
+        std::fs::read(dir.join(name)).map_err(|e| format!("{}: {e}", dir.join(name).display()))
     };
     let mut run = || -> Result<(), String> {
-        let (e_txt, u_txt, v_txt) = (
+        let (e_b, u_b, v_b) = (
             read("edition.toml")?,
             read("units.csv")?,
             read("values.csv")?,
         );
+        let text = |b| simdutf8::basic::from_utf8(b).map_err(|_| "not UTF-8".to_string());
+        let (e_txt, u_txt, v_txt) = (text(&e_b)?, text(&u_b)?, text(&v_b)?);
         mark("read");
-        let edition = Edition::from_toml(&e_txt, "edition.toml").map_err(|e| e.to_string())?;
+        let edition = Edition::from_toml(e_txt, "edition.toml").map_err(|e| e.to_string())?;
         mark("edition");
         let data = Dataset::from_csv(
             &edition,
             Source {
                 name: "units.csv",
-                text: &u_txt,
+                text: u_txt,
             },
             Source {
                 name: "values.csv",
-                text: &v_txt,
+                text: v_txt,
             },
             DatasetMeta::default(),
         )
