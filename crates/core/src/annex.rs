@@ -145,14 +145,33 @@ fn build_table(
         let members: Vec<usize> = (0..data.units.len())
             .filter(|&u| section.categories.contains(&data.units[u].category))
             .collect();
-        // Exact and rounded totals.
-        let totals: Vec<Result<(Decimal, Decimal), Cell>> = members
-            .iter()
-            .map(|&u| {
-                shown(edition, scores, data, u, &total_src, t.show)
-                    .map(|x| (x, round(x, t.decimals, edition.rounding)))
+        // Every member's exact and rounded total and its rounded values, read in unit order (the scores
+        // are stored unit by unit, so this walks memory forward) and in parallel; rows are then only
+        // moved into rank order.
+        struct Member {
+            total: Result<(Decimal, Decimal), Cell>,
+            values: Vec<Entry>,
+        }
+        let mut computed: Vec<Member> = members
+            .par_iter()
+            .with_min_len(256)
+            .map(|&u| Member {
+                total: shown(edition, scores, data, u, &total_src, t.show)
+                    .map(|x| (x, round(x, t.decimals, edition.rounding))),
+                values: t
+                    .columns
+                    .iter()
+                    .map(|c| {
+                        Entry::computed(match shown(edition, scores, data, u, &c.source, t.show) {
+                            Ok(x) => Cell::Number(round(x, c.decimals, edition.rounding)),
+                            Err(cell) => cell,
+                        })
+                    })
+                    .collect(),
             })
             .collect();
+        let totals: Vec<&Result<(Decimal, Decimal), Cell>> =
+            computed.iter().map(|m| &m.total).collect();
         let ranked_idx: Vec<usize> = (0..members.len())
             .filter(|&i| section.ranked && totals[i].is_ok())
             .collect();
@@ -182,20 +201,12 @@ fn build_table(
                 crate::text::compare_vi(&data.units[members[a]].name, &data.units[members[b]].name)
             })
         });
+        rows.reserve(order.len());
         for i in order {
             let u = members[i];
             tt += 1;
-            let values = t
-                .columns
-                .iter()
-                .map(|c| {
-                    Entry::computed(match shown(edition, scores, data, u, &c.source, t.show) {
-                        Ok(x) => Cell::Number(round(x, c.decimals, edition.rounding)),
-                        Err(cell) => cell,
-                    })
-                })
-                .collect();
-            let total = match &totals[i] {
+            let m = &mut computed[i];
+            let total = match &m.total {
                 Ok((_, r)) => Cell::Number(*r),
                 Err(c) => c.clone(),
             };
@@ -203,7 +214,7 @@ fn build_table(
                 tt: Some(tt.to_string()),
                 unit: data.units[u].name.clone(),
                 unit_code: Some(data.units[u].code.clone()),
-                values,
+                values: std::mem::take(&mut m.values),
                 total: Entry::computed(total),
                 rank: rank_of[i]
                     .map(RankCell::Ranked)

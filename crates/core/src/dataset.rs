@@ -276,8 +276,33 @@ fn is_na_marker(s: &str) -> bool {
         .any(|m| crate::text::eq_ci(s, m))
 }
 
+/// The usual spellings of answers, byte for byte ("Có", "Không", a choice as the edition writes it,
+/// "Không áp dụng"): such a cell is NFC with nothing to trim, so it needs no normalisation pass. Gives
+/// the same value [`parse_cell`] gives by the general way, or `None` to go that way.
+fn usual_answer(edition: &Edition, key: Key, raw: &str) -> Option<Value> {
+    if matches!(raw, "Không áp dụng" | "Không đánh giá") {
+        return Some(Value::NotApplicable);
+    }
+    let Key::Input(i) = key else { return None };
+    match &edition.inputs[i].kind {
+        InputKind::YesNo => match raw {
+            "Có" | "có" | "x" | "1" => Some(Value::Bool(true)),
+            "Không" | "không" | "0" => Some(Value::Bool(false)),
+            _ => None,
+        },
+        // A choice spelled like a not-applicable marker is that marker, as in the general way.
+        InputKind::Choice(choices) if !is_na_marker(raw) => {
+            choices.iter().position(|c| c == raw).map(Value::Choice)
+        }
+        _ => None,
+    }
+}
+
 /// Parses one cell for a key. `Err` is the message (Vietnamese) for the officer.
 fn parse_cell(edition: &Edition, key: Key, raw: &str) -> Result<Value, String> {
+    if let Some(v) = usual_answer(edition, key, raw) {
+        return Ok(v);
+    }
     // Plain ASCII cells (nearly all of a large file) need no normalisation and no allocation.
     let s: std::borrow::Cow<'_, str> = if raw
         .bytes()
@@ -421,11 +446,20 @@ impl Dataset {
         values: Source<'_>,
         meta: DatasetMeta,
     ) -> Result<Dataset, DataError> {
-        let mut problems = Problems {
-            list: Vec::new(),
-            more: 0,
-        };
-        let units_list = parse_units_csv(edition, units, &mut problems);
+        // The units and the values body are independent until records are matched to units: read both
+        // at once (the body in parallel pieces), then match.
+        let ((units_list, inputs, mut problems), body) = rayon::join(
+            || {
+                let mut problems = Problems {
+                    list: Vec::new(),
+                    more: 0,
+                };
+                let units_list = parse_units_csv(edition, units, &mut problems);
+                let inputs = filled(units_list.len() * edition.inputs.len(), Value::Missing);
+                (units_list, inputs, problems)
+            },
+            || read_wide_body(values),
+        );
         let index: HashMap<&str, usize> = units_list
             .iter()
             .enumerate()
@@ -434,13 +468,13 @@ impl Dataset {
         let mut ds = Dataset {
             meta,
             n_inputs: edition.inputs.len(),
-            inputs: filled(units_list.len() * edition.inputs.len(), Value::Missing),
+            inputs,
             n_units: units_list.len(),
             given_slot: vec![None; edition.nodes.len()],
             given: Vec::new(),
             units: Vec::new(),
         };
-        parse_values_csv(edition, values, &index, &mut ds, &mut problems);
+        parse_values_csv(edition, values, body, &index, &mut ds, &mut problems);
         ds.units = units_list;
         finish(ds, problems)
     }
@@ -778,9 +812,52 @@ fn parse_units_csv(edition: &Edition, src: Source<'_>, problems: &mut Problems) 
     units
 }
 
-fn parse_values_csv(
+/// Whether lower-cased headers are those of the long form (`unit,key,value`).
+fn is_long_form(lower: &[String]) -> bool {
+    lower.len() == 3 && (lower[1] == "key" || lower[1] == "code") && lower[2] == "value"
+}
+
+/// The records of a wide values file's body, piece by piece, in file order.
+struct WideBody<'a> {
+    pieces: Vec<Vec<PieceItem<'a>>>,
+}
+
+/// Reads the body of a wide values file in parallel pieces (cut at record boundaries; each record keeps
+/// its line and byte offset in the whole file). `None` for the long form or an unreadable header, which
+/// [`parse_values_csv`] reports.
+fn read_wide_body(src: Source<'_>) -> Option<WideBody<'_>> {
+    let mut rdr = csv_reader(src.text);
+    let lower: Vec<String> = rdr
+        .headers()
+        .ok()?
+        .iter()
+        .map(|h| clean(h).to_lowercase())
+        .collect();
+    if is_long_form(&lower) {
+        return None;
+    }
+    let offset = src.text.len() - src.text.strip_prefix('\u{feff}').unwrap_or(src.text).len();
+    let text = &src.text[offset..];
+    let body_start = (rdr.position().byte() as usize).min(text.len());
+    let first_line = rdr.position().line() as usize;
+    let body = &text[body_start..];
+    let pieces = record_pieces(body, rayon::current_num_threads() * 4)
+        .par_iter()
+        .map(|&(from, to, lines_before)| {
+            read_piece(
+                &body[from..to],
+                offset + body_start + from,
+                first_line + lines_before,
+            )
+        })
+        .collect();
+    Some(WideBody { pieces })
+}
+
+fn parse_values_csv<'a>(
     edition: &Edition,
-    src: Source<'_>,
+    src: Source<'a>,
+    body: Option<WideBody<'a>>,
     index: &HashMap<&str, usize>,
     ds: &mut Dataset,
     problems: &mut Problems,
@@ -806,7 +883,7 @@ fn parse_values_csv(
         );
         return;
     }
-    let long = lower.len() == 3 && (lower[1] == "key" || lower[1] == "code") && lower[2] == "value";
+    let long = is_long_form(&lower);
     // Wide form: resolve every header once; a bad header is reported once, not per row.
     let mut keys: Vec<Option<Key>> = vec![None; headers.len()];
     if !long {
@@ -836,9 +913,9 @@ fn parse_values_csv(
         }
     }
     if !long {
-        parse_wide(
-            edition, src, offset, &headers, &keys, index, ds, problems, rdr,
-        );
+        // Read by `read_wide_body` from the same header, which it found wide as well.
+        let body = body.unwrap_or(WideBody { pieces: Vec::new() });
+        parse_wide(edition, src, &headers, &keys, index, ds, problems, body);
         return;
     }
     // Long form (`unit,key,value`): one value a line, read in order.
@@ -1078,34 +1155,17 @@ impl QuotedReader {
 /// matrix is filled from its record in parallel, straight into place. Problems carry their line and
 /// column and are sorted at the end, so nothing depends on the number of threads.
 #[allow(clippy::too_many_arguments)]
-fn parse_wide(
+fn parse_wide<'a>(
     edition: &Edition,
-    src: Source<'_>,
-    offset: usize,
+    src: Source<'a>,
     headers: &[String],
     keys: &[Option<Key>],
     index: &HashMap<&str, usize>,
     ds: &mut Dataset,
     problems: &mut Problems,
-    rdr: csv::Reader<&[u8]>,
+    body: WideBody<'a>,
 ) {
-    // The body after the header is cut at record boundaries and the pieces are read in parallel; each
-    // record keeps its line and byte offset in the whole file, and everything after this is in file order.
-    let text = &src.text[offset..];
-    let body_start = (rdr.position().byte() as usize).min(text.len());
-    let first_line = rdr.position().line() as usize;
-    let body = &text[body_start..];
-    let pieces = record_pieces(body, rayon::current_num_threads() * 4);
-    let read: Vec<Vec<PieceItem<'_>>> = pieces
-        .par_iter()
-        .map(|&(from, to, lines_before)| {
-            read_piece(
-                &body[from..to],
-                offset + body_start + from,
-                first_line + lines_before,
-            )
-        })
-        .collect();
+    let read = body.pieces;
     let mut records: Vec<WideRecord<'_>> = Vec::new();
     let mut record_of_unit: Vec<Option<u32>> = vec![None; ds.n_units];
     for item in read.into_iter().flatten() {

@@ -422,59 +422,38 @@ fn na_status(p: NaPolicy) -> Status {
 }
 
 /// Scores every unit of `data` under `edition`.
+///
+/// The passes of the module documentation, arranged for memory: the applicability of every node (a byte
+/// a cell) first; then the cohort's bests, which need only the inputs and the applicability; then one
+/// parallel pass per unit that scores its leaves and aggregates them while the unit's row is in cache.
+/// Units are independent in that pass, so the result does not depend on the number of threads.
 pub fn score(edition: &Edition, data: &Dataset) -> Scores {
     let nn = edition.nodes.len();
     let nu = data.units.len();
-    // Pass 1, unit by unit; units are independent, so the rows are filled in parallel (the result does
-    // not depend on the number of threads). Leaves are written straight into the result cells; those
-    // whose rule needs the cohort are marked pending.
-    let blank = NodeScore {
-        points: Decimal::ZERO,
-        max: Decimal::ZERO,
-        status: Status::Missing,
-    };
-    let mut cells = crate::dataset::filled(nu * nn, blank);
-    let mut pending = crate::dataset::filled(nu * nn, false);
-    let mut nas: Vec<Option<NaPolicy>> = crate::dataset::filled(nu * nn, None);
     let row_len = nn.max(1);
-    cells
-        .par_chunks_mut(row_len)
-        .zip(pending.par_chunks_mut(row_len))
-        .zip(nas.par_chunks_mut(row_len))
+    let mut nas: Vec<Option<NaPolicy>> = crate::dataset::filled(nu * nn, None);
+    nas.par_chunks_mut(row_len)
         .enumerate()
         .with_min_len(64)
-        .for_each(|(u, ((row, pend), na_row))| {
-            applicability_into(edition, data, u, na_row);
-            for (n, node) in edition.nodes.iter().enumerate().skip(1) {
-                if node.is_leaf() {
-                    match leaf_pass1(edition, data, u, n, na_row[n], None) {
-                        Leaf::Points(points, status) => {
-                            row[n] = NodeScore {
-                                points,
-                                max: node.max,
-                                status,
-                            }
-                        }
-                        Leaf::Pending => pend[n] = true,
-                    }
-                }
-            }
-        });
-    // Pass 2: the cohort. First the best value of each input of each relative-to-best leaf per ranking
-    // block (among the units the leaf is pending for), then those leaves, unit by unit in parallel.
+        .for_each(|(u, na_row)| applicability_into(edition, data, u, na_row));
+    // The cohort: per relative-to-best leaf, the best value of each input it reads among the units of
+    // each ranking block for which the leaf is scored by its rule.
     let block_of: Vec<Option<usize>> = data
         .units
         .iter()
         .map(|un| edition.block_of_category(un.category))
         .collect();
     let n_blocks = block_of.iter().flatten().max().map_or(0, |b| b + 1);
+    let by_rule = |u: usize, n: usize| {
+        nas[u * nn + n].is_none() && !matches!(data.given(u, n), Some(Value::Number(_)))
+    };
     let mut cohort_best = HashMap::new();
-    // Per cohort leaf: (node, per block the (input, best) pairs in input order).
+    // Per node: the (input, best) pairs of each block, in input order, for the cohort leaves.
     type PerBlock = Vec<Vec<(usize, Decimal)>>;
-    let mut cohort: Vec<(usize, PerBlock)> = Vec::new();
+    let mut cohort: Vec<Option<PerBlock>> = vec![None; nn];
     for (n, node) in edition.nodes.iter().enumerate() {
         let Some(rule) = &node.rule else { continue };
-        if !rule.needs_cohort() {
+        if !node.is_leaf() || !rule.needs_cohort() {
             continue;
         }
         let mut ids = Vec::new();
@@ -482,11 +461,11 @@ pub fn score(edition: &Edition, data: &Dataset) -> Scores {
         ids.sort_unstable();
         ids.dedup();
         let mut best: Vec<Vec<Option<Decimal>>> = vec![vec![None; ids.len()]; n_blocks];
-        for u in 0..nu {
-            if !pending[u * nn + n] {
+        for (u, b) in block_of.iter().enumerate() {
+            let Some(b) = *b else { continue };
+            if !by_rule(u, n) {
                 continue;
             }
-            let Some(b) = block_of[u] else { continue };
             for (k, &i) in ids.iter().enumerate() {
                 if let Value::Number(v) = data.input(u, i) {
                     let e = best[b][k].get_or_insert(*v);
@@ -510,58 +489,53 @@ pub fn score(edition: &Edition, data: &Dataset) -> Scores {
                 cohort_best.insert((n, i, b), v);
             }
         }
-        cohort.push((n, per_block));
+        cohort[n] = Some(per_block);
     }
-    if !cohort.is_empty() {
-        cells
-            .par_chunks_mut(row_len)
-            .zip(pending.par_chunks(row_len))
-            .enumerate()
-            .with_min_len(64)
-            .for_each(|(u, (row, pend))| {
-                for (n, per_block) in &cohort {
-                    if !pend[*n] {
-                        continue;
-                    }
-                    let node = &edition.nodes[*n];
-                    let rule = node.rule.as_ref().expect("a cohort leaf has a rule");
-                    let mut ev = Eval {
-                        edition,
-                        data,
-                        unit: u,
-                        best: block_of[u].map_or(&[][..], |b| &per_block[b][..]),
-                        trace: None,
-                    };
-                    let (points, status) = match ev.rule(rule, node.max) {
-                        Some(p) => (clamp(p, node.max), Status::Scored),
-                        None => (Decimal::ZERO, Status::Missing),
-                    };
-                    row[*n] = NodeScore {
-                        points,
-                        max: node.max,
-                        status,
-                    };
-                }
-            });
-    }
-    // Pass 3: aggregate, unit by unit, in place.
+    let blank = NodeScore {
+        points: Decimal::ZERO,
+        max: Decimal::ZERO,
+        status: Status::Missing,
+    };
+    let mut cells = crate::dataset::filled(nu * nn, blank);
     let notes: Vec<Note> = cells
-        .par_chunks_mut(nn.max(1))
+        .par_chunks_mut(row_len)
         .enumerate()
         .with_min_len(64)
         .map_init(
             || vec![Deduct::default(); nn],
             |deduct, (u, row)| {
+                let na_row = &nas[u * nn..(u + 1) * nn];
+                for (n, node) in edition.nodes.iter().enumerate().skip(1) {
+                    if !node.is_leaf() {
+                        continue;
+                    }
+                    let scored = match &cohort[n] {
+                        Some(per_block) if by_rule(u, n) => {
+                            let rule = node.rule.as_ref().expect("a cohort leaf has a rule");
+                            let mut ev = Eval {
+                                edition,
+                                data,
+                                unit: u,
+                                best: block_of[u].map_or(&[][..], |b| &per_block[b][..]),
+                                trace: None,
+                            };
+                            match ev.rule(rule, node.max) {
+                                Some(p) => Leaf::Points(clamp(p, node.max), Status::Scored),
+                                None => Leaf::Points(Decimal::ZERO, Status::Missing),
+                            }
+                        }
+                        _ => leaf_pass1(edition, data, u, n, na_row[n], None),
+                    };
+                    if let Leaf::Points(points, status) = scored {
+                        row[n] = NodeScore {
+                            points,
+                            max: node.max,
+                            status,
+                        };
+                    }
+                }
                 let mut notes = Vec::new();
-                aggregate(
-                    edition,
-                    data,
-                    u,
-                    &nas[u * nn..(u + 1) * nn],
-                    row,
-                    deduct,
-                    &mut notes,
-                );
+                aggregate(edition, data, u, na_row, row, deduct, &mut notes);
                 notes
             },
         )

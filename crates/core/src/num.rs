@@ -105,6 +105,29 @@ pub fn parse_decimal(text: &str) -> Result<Decimal, NumberError> {
     Ok(d)
 }
 
+/// The digits of [`parse_plain`] as a mantissa and a scale: digits with at most one `,` or `.` between
+/// digits. The caller bounds the length so that the mantissa cannot overflow `T`.
+fn plain_digits<T>(digits: &[u8]) -> Option<(T, u32)>
+where
+    T: From<u8> + std::ops::Mul<Output = T> + std::ops::Add<Output = T> + Copy,
+{
+    let mut mantissa = T::from(0);
+    let mut scale: Option<u32> = None;
+    for (i, &c) in digits.iter().enumerate() {
+        match c {
+            b'0'..=b'9' => {
+                mantissa = mantissa * T::from(10) + T::from(c - b'0');
+                if let Some(s) = scale.as_mut() {
+                    *s += 1;
+                }
+            }
+            b',' | b'.' if scale.is_none() && i > 0 && i + 1 < digits.len() => scale = Some(0),
+            _ => return None,
+        }
+    }
+    Some((mantissa, scale.unwrap_or(0)))
+}
+
 /// The common case without allocating: optional `-`, digits, and at most one `,` or `.` followed by
 /// digits (`27`, `27,0`, `-0.125`). Anything else (grouping, signs, spaces) goes the general way, which
 /// gives the same value for these forms.
@@ -117,21 +140,18 @@ fn parse_plain(text: &str) -> Option<Decimal> {
     if digits.is_empty() || digits.len() > 27 {
         return None;
     }
-    let mut mantissa: i128 = 0;
-    let mut scale: Option<u32> = None;
-    for (i, &c) in digits.iter().enumerate() {
-        match c {
-            b'0'..=b'9' => {
-                mantissa = mantissa * 10 + i128::from(c - b'0');
-                if let Some(s) = scale.as_mut() {
-                    *s += 1;
-                }
-            }
-            b',' | b'.' if scale.is_none() && i > 0 && i + 1 < digits.len() => scale = Some(0),
-            _ => return None,
-        }
-    }
-    let mut d = Decimal::try_from_i128_with_scale(mantissa, scale.unwrap_or(0)).ok()?;
+    // Up to 19 characters the mantissa fits a u64 (the usual case, and cheaper than i128 arithmetic).
+    let (mantissa, scale) = if digits.len() <= 19 {
+        let (m, scale) = plain_digits::<u64>(digits)?;
+        (i128::from(m), scale)
+    } else {
+        plain_digits::<i128>(digits)?
+    };
+    let mut d = if let Ok(m) = u64::try_from(mantissa) {
+        Decimal::from_parts(m as u32, (m >> 32) as u32, 0, false, scale)
+    } else {
+        Decimal::try_from_i128_with_scale(mantissa, scale).ok()?
+    };
     if neg {
         d.set_sign_negative(true);
     }

@@ -18,6 +18,10 @@ pub fn clean(s: &str) -> String {
     if s.is_ascii() && !s.contains("  ") && !s.contains(['\t', '\n', '\r']) {
         return s.trim().to_string();
     }
+    // Names are nearly always clean already: one check instead of rebuilding the text.
+    if is_clean(s) {
+        return s.to_string();
+    }
     let replaced: String = s
         .chars()
         .map(|c| match c {
