@@ -67,10 +67,15 @@ pub struct ExportArgs {
 }
 
 pub fn build(c: &Common) -> Result<egov_core::table::Annex> {
+    let mut t = load::Timings::from_env();
     let edition = load::edition(&c.edition)?;
+    t.mark("edition");
     let data = load::dataset(&edition, &c.data)?;
+    t.mark("dataset");
     let scores = egov_core::engine::score(&edition, &data);
+    t.mark("score");
     let annex = egov_core::annex::build(&edition, &data, &scores, c.lang);
+    t.mark("annex");
     load::leave_to_exit((edition, data, scores));
     Ok(annex)
 }
@@ -85,8 +90,11 @@ pub fn annex(a: AnnexArgs) -> Result<ExitCode> {
         compact_json: a.compact,
         ..Default::default()
     };
+    let mut t = load::Timings::from_env();
     let bytes = egov_export::render(&annex, a.format, &opts)?;
+    t.mark("render");
     load::emit(a.out.as_deref(), &bytes)?;
+    t.mark("write");
     load::leave_to_exit((annex, bytes));
     Ok(ExitCode::SUCCESS)
 }

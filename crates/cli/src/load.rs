@@ -120,6 +120,25 @@ pub fn dataset(edition: &Edition, path: &Path) -> Result<Dataset> {
     ds.map_err(|e| anyhow::Error::new(InputError(e.to_string())))
 }
 
+/// Time per phase on standard error when `EGOV_TIMINGS` is set: how the benchmark attributes the time
+/// of a run (bench/README.md), without a profiler.
+pub struct Timings(Option<std::time::Instant>);
+
+impl Timings {
+    pub fn from_env() -> Timings {
+        Timings(std::env::var_os("EGOV_TIMINGS").map(|_| std::time::Instant::now()))
+    }
+    pub fn mark(&mut self, phase: &str) {
+        if let Some(t) = &mut self.0 {
+            eprintln!(
+                "egov: {phase:>8}: {:6.1} ms",
+                t.elapsed().as_secs_f64() * 1e3
+            );
+            *t = std::time::Instant::now();
+        }
+    }
+}
+
 /// Leaves a large value to the end of the process instead of freeing it piece by piece: a province's
 /// scores and annex are millions of small allocations, and the operating system takes the memory back
 /// at once when the command returns. Only for values whose destructor does nothing but free memory.

@@ -8,6 +8,7 @@
 
 use std::fmt;
 
+use rayon::prelude::*;
 use rust_decimal::Decimal;
 use serde::Serialize;
 use serde::ser::{Error as _, SerializeMap, Serializer};
@@ -322,40 +323,115 @@ impl Serialize for Block {
     }
 }
 
-impl Serialize for Table {
+/// A table with the rows to write: its own, or none (see [`Annex::to_json_compact`]).
+struct TableJson<'a>(&'a Table, &'a [Row]);
+
+impl Serialize for TableJson<'_> {
     fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        let t = self.0;
         let mut m = s.serialize_map(Some(10))?;
-        m.serialize_entry("id", &self.id)?;
-        m.serialize_entry("title", &self.title)?;
-        m.serialize_entry("part", &self.part)?;
-        m.serialize_entry("columns", &Labels(&self.columns))?;
+        m.serialize_entry("id", &t.id)?;
+        m.serialize_entry("title", &t.title)?;
+        m.serialize_entry("part", &t.part)?;
+        m.serialize_entry("columns", &Labels(&t.columns))?;
         m.serialize_entry(
             "column_info",
-            &self.columns.iter().map(ColumnInfo).collect::<Vec<_>>(),
+            &t.columns.iter().map(ColumnInfo).collect::<Vec<_>>(),
         )?;
-        m.serialize_entry("total_label", &self.total_label)?;
-        m.serialize_entry("rank_label", &self.rank_label)?;
-        m.serialize_entry("decimals", &self.decimals)?;
-        m.serialize_entry("blocks", &self.blocks)?;
+        m.serialize_entry("total_label", &t.total_label)?;
+        m.serialize_entry("rank_label", &t.rank_label)?;
+        m.serialize_entry("decimals", &t.decimals)?;
+        m.serialize_entry("blocks", &t.blocks)?;
+        // Last, so that the rows can be written separately after the rest (to_json_compact).
         m.serialize_entry(
             "rows",
             &self
-                .rows
+                .1
                 .iter()
-                .map(|r| RowJson(&self.columns, r))
+                .map(|r| RowJson(&t.columns, r))
                 .collect::<Vec<_>>(),
         )?;
         m.end()
     }
 }
 
+impl Serialize for Table {
+    fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        TableJson(self, &self.rows).serialize(s)
+    }
+}
+
+/// An annex with the tables to write: its own, or none (see [`Annex::to_json_compact`]).
+struct AnnexJson<'a>(&'a Annex, &'a [Table]);
+
+impl Serialize for AnnexJson<'_> {
+    fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        let a = self.0;
+        let mut m = s.serialize_map(Some(4))?;
+        m.serialize_entry("edition", &a.edition)?;
+        m.serialize_entry("title", &a.title)?;
+        m.serialize_entry("subtitle", &a.subtitle)?;
+        // Last, as the rows of a table.
+        m.serialize_entry("tables", self.1)?;
+        m.end()
+    }
+}
+
 impl Serialize for Annex {
     fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        let mut m = s.serialize_map(Some(4))?;
-        m.serialize_entry("edition", &self.edition)?;
-        m.serialize_entry("title", &self.title)?;
-        m.serialize_entry("subtitle", &self.subtitle)?;
-        m.serialize_entry("tables", &self.tables)?;
-        m.end()
+        AnnexJson(self, &self.tables).serialize(s)
+    }
+}
+
+/// `value` as compact JSON without its last field's empty array and the closing brace: the object
+/// ends with `…,"<last>":[]}` and the caller writes the array's items and closes it.
+fn json_open_last_array(value: &impl Serialize, out: &mut Vec<u8>) -> serde_json::Result<()> {
+    let start = out.len();
+    serde_json::to_writer(&mut *out, value)?;
+    assert!(
+        out[start..].ends_with(b":[]}"),
+        "the array is the last field"
+    );
+    out.truncate(out.len() - 2);
+    Ok(())
+}
+
+impl Annex {
+    /// The contract JSON without indentation — byte for byte what `serde_json::to_vec` gives — with the
+    /// rows of each table serialised in parallel pieces: a province's annex is megabytes of rows, and
+    /// this is the format machines read.
+    pub fn to_json_compact(&self) -> serde_json::Result<Vec<u8>> {
+        let rows: usize = self.tables.iter().map(|t| t.rows.len()).sum();
+        let mut out = Vec::with_capacity(4096 + rows * 256);
+        json_open_last_array(&AnnexJson(self, &[]), &mut out)?;
+        for (i, t) in self.tables.iter().enumerate() {
+            if i > 0 {
+                out.push(b',');
+            }
+            json_open_last_array(&TableJson(t, &[]), &mut out)?;
+            let pieces: Vec<Vec<u8>> = t
+                .rows
+                .par_chunks(512)
+                .map(|chunk| {
+                    let mut buf = Vec::with_capacity(chunk.len() * 256);
+                    for (j, r) in chunk.iter().enumerate() {
+                        if j > 0 {
+                            buf.push(b',');
+                        }
+                        serde_json::to_writer(&mut buf, &RowJson(&t.columns, r))?;
+                    }
+                    Ok(buf)
+                })
+                .collect::<serde_json::Result<_>>()?;
+            for (j, p) in pieces.iter().enumerate() {
+                if j > 0 {
+                    out.push(b',');
+                }
+                out.extend_from_slice(p);
+            }
+            out.extend_from_slice(b"]}");
+        }
+        out.extend_from_slice(b"]}");
+        Ok(out)
     }
 }

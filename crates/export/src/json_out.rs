@@ -9,22 +9,16 @@ use crate::ExportError;
 
 /// The annex JSON, indented unless `compact`, with a final newline.
 pub fn render(annex: &Annex, compact: bool) -> Result<Vec<u8>, ExportError> {
-    // Sized once from the table shapes: a province's annex is megabytes, and growing the buffer by
-    // doubling would copy it several times over.
-    let cells: usize = annex
-        .tables
-        .iter()
-        .map(|t| {
-            let labels: usize = t.columns.iter().map(|c| c.label.len() + 24).sum();
-            t.rows.len() * (labels + 256)
-        })
-        .sum();
-    let mut out = Vec::with_capacity((cells + 4096) * if compact { 1 } else { 2 });
-    if compact {
-        serde_json::to_writer(&mut out, annex)?;
+    let mut out = if compact {
+        annex.to_json_compact()?
     } else {
+        // Sized once from the table shapes: a province's annex is megabytes, and growing the buffer by
+        // doubling would copy it several times over.
+        let rows: usize = annex.tables.iter().map(|t| t.rows.len()).sum();
+        let mut out = Vec::with_capacity(8192 + rows * 512);
         serde_json::to_writer_pretty(&mut out, annex)?;
-    }
+        out
+    };
     out.push(b'\n');
     Ok(out)
 }

@@ -2,7 +2,9 @@
 
 use egov_synth::generate;
 
-use super::{LEVELS, opts};
+use egov_synth::Level;
+
+use super::{LEVELS, gen_load, opts};
 
 #[test]
 fn same_seed_gives_identical_bytes() {
@@ -58,3 +60,14 @@ const FINGERPRINT: (u64, u64, u64) = (
     5737816757542249428,
     8930531845088726110,
 );
+
+#[test]
+fn compact_json_in_parallel_pieces_is_serdes_byte_for_byte() {
+    // Tables of more than one piece (512 rows), with not-evaluated cells and unranked rows.
+    let (_, edition, data) = gen_load(&opts(1500, 40, 11, Level::Commune));
+    let scores = egov_core::engine::score(&edition, &data);
+    let annex = egov_core::annex::build(&edition, &data, &scores, egov_core::Lang::Vi);
+    assert!(annex.tables.iter().any(|t| t.rows.len() > 1024));
+    let ours = annex.to_json_compact().expect("json");
+    assert_eq!(ours, serde_json::to_vec(&annex).expect("json"));
+}
