@@ -18,7 +18,7 @@ use rayon::prelude::*;
 use rust_decimal::Decimal;
 
 use crate::dataset::{Dataset, Unit, Value};
-use crate::edition::{Band, Edition, InputKind, NaPolicy, Node, Operand, Rule};
+use crate::edition::{Band, ColumnSource, Edition, InputKind, NaPolicy, Node, Operand, Rule};
 use crate::lang::Lang;
 
 /// How a node's points came about.
@@ -62,6 +62,12 @@ pub struct Note {
 pub struct Scores {
     n_nodes: usize,
     cells: Vec<NodeScore>,
+    /// The nodes the annex prints (table totals and node columns) again, a short row per unit: the
+    /// annex reads them unit after unit, and in the full rows each would be a cache miss of its own.
+    /// `shown_slot[node]` is the node's place in such a row.
+    shown_slot: Vec<Option<u32>>,
+    n_shown: usize,
+    shown: Vec<NodeScore>,
     /// Best value per (relative-to-best leaf, input, ranking block): each input of a leaf has its own
     /// best, so a best-of over two relative-to-best cases compares each with its own cohort.
     pub cohort_best: HashMap<(usize, usize, usize), Decimal>,
@@ -71,7 +77,10 @@ pub struct Scores {
 
 impl Scores {
     pub fn get(&self, unit: usize, node: usize) -> &NodeScore {
-        &self.cells[unit * self.n_nodes + node]
+        match self.shown_slot[node] {
+            Some(k) => &self.shown[unit * self.n_shown + k as usize],
+            None => &self.cells[unit * self.n_nodes + node],
+        }
     }
     /// The unit's total (root) points.
     pub fn total(&self, unit: usize) -> &NodeScore {
@@ -496,14 +505,32 @@ pub fn score(edition: &Edition, data: &Dataset) -> Scores {
         max: Decimal::ZERO,
         status: Status::Missing,
     };
+    let mut shown_slot: Vec<Option<u32>> = vec![None; nn];
+    let mut shown_nodes = Vec::new();
+    for t in &edition.annex.tables {
+        let columns = t.columns.iter().filter_map(|c| match c.source {
+            ColumnSource::Node(n) => Some(n),
+            ColumnSource::Input(_) => None,
+        });
+        for n in std::iter::once(t.node).chain(columns) {
+            if shown_slot[n].is_none() {
+                shown_slot[n] = Some(shown_nodes.len() as u32);
+                shown_nodes.push(n);
+            }
+        }
+    }
+    let n_shown = shown_nodes.len();
     let mut cells = crate::dataset::filled(nu * nn, blank);
+    // At least one cell a unit, so that the zip below yields every unit even without an annex.
+    let mut shown = crate::dataset::filled(nu * n_shown.max(1), blank);
     let notes: Vec<Note> = cells
         .par_chunks_mut(row_len)
+        .zip(shown.par_chunks_mut(n_shown.max(1)))
         .enumerate()
         .with_min_len(64)
         .map_init(
             || vec![Deduct::default(); nn],
-            |deduct, (u, row)| {
+            |deduct, (u, (row, shown_row))| {
                 let na_row = &nas[u * nn..(u + 1) * nn];
                 for (n, node) in edition.nodes.iter().enumerate().skip(1) {
                     if !node.is_leaf() {
@@ -536,6 +563,9 @@ pub fn score(edition: &Edition, data: &Dataset) -> Scores {
                 }
                 let mut notes = Vec::new();
                 aggregate(edition, data, u, na_row, row, deduct, &mut notes);
+                for (k, &n) in shown_nodes.iter().enumerate() {
+                    shown_row[k] = row[n];
+                }
                 notes
             },
         )
@@ -544,6 +574,9 @@ pub fn score(edition: &Edition, data: &Dataset) -> Scores {
     Scores {
         n_nodes: nn,
         cells,
+        shown_slot,
+        n_shown,
+        shown,
         cohort_best,
         notes,
     }
