@@ -989,16 +989,21 @@ struct WideRecord<'a> {
 }
 
 enum Fields<'a> {
+    /// A line without quotes: split at commas.
     Plain(&'a str),
+    /// A line whose quotes only wrap whole cells (see [`whole_cell_quotes`]): split in place too.
+    Wrapped(&'a str),
     /// The unquoted fields one after another, and where each ends.
     Quoted(String, Vec<usize>),
 }
 
 impl<'a> Fields<'a> {
     fn iter(&self) -> impl Iterator<Item = &str> {
-        let (plain, quoted) = match self {
-            Fields::Plain(t) => (Some(t.split(',')), None),
+        let (plain, wrapped, quoted) = match self {
+            Fields::Plain(t) => (Some(t.split(',')), None, None),
+            Fields::Wrapped(t) => (None, Some(WrappedCells(Some(t))), None),
             Fields::Quoted(text, ends) => (
+                None,
                 None,
                 Some(ends.iter().scan(0usize, move |from, &e| {
                     let f = &text[*from..e];
@@ -1010,7 +1015,66 @@ impl<'a> Fields<'a> {
         plain
             .into_iter()
             .flatten()
+            .chain(wrapped.into_iter().flatten())
             .chain(quoted.into_iter().flatten())
+    }
+}
+
+/// The number of cells of a line whose quotes only wrap whole cells (`1,"27,5",Có`: a decimal comma, the
+/// usual reason for a quote): each quote opens a cell or closes it right before a comma or the end, and
+/// there is no `""` and no carriage return. `None` for any other line, which the csv reader reads.
+fn whole_cell_quotes(line: &str) -> Option<usize> {
+    let b = line.as_bytes();
+    if b.contains(&b'\r') {
+        return None;
+    }
+    let (mut at, mut cells) = (0, 0);
+    loop {
+        cells += 1;
+        let end = if b.get(at) == Some(&b'"') {
+            let close = at + 1 + b[at + 1..].iter().position(|&c| c == b'"')?;
+            if !matches!(b.get(close + 1), None | Some(b',')) {
+                return None;
+            }
+            close + 1
+        } else {
+            let mut end = at;
+            while end < b.len() && b[end] != b',' {
+                if b[end] == b'"' {
+                    return None;
+                }
+                end += 1;
+            }
+            end
+        };
+        if end >= b.len() {
+            return Some(cells);
+        }
+        at = end + 1;
+    }
+}
+
+/// The cells of a line [`whole_cell_quotes`] accepted, without their quotes.
+struct WrappedCells<'a>(Option<&'a str>);
+
+impl<'a> Iterator for WrappedCells<'a> {
+    type Item = &'a str;
+    fn next(&mut self) -> Option<&'a str> {
+        // Cells are short: a plain loop over bytes beats a memchr call per cell.
+        let rest = self.0?;
+        let b = rest.as_bytes();
+        let (from, to) = if b.first() == Some(&b'"') {
+            let close = b[1..]
+                .iter()
+                .position(|&c| c == b'"')
+                .map_or(b.len(), |i| i + 1);
+            (1, close)
+        } else {
+            (0, b.iter().position(|&c| c == b',').unwrap_or(b.len()))
+        };
+        let after = if from == 1 { to + 1 } else { to };
+        self.0 = rest.get(after..).and_then(|r| r.strip_prefix(','));
+        Some(&rest[from..to])
     }
 }
 
@@ -1047,6 +1111,17 @@ fn read_piece(piece: &str, base: usize, mut line: usize) -> Vec<PieceItem<'_>> {
                     start: base + pos,
                 }));
             }
+            pos += nl.map_or(end, |n| n + 1);
+            line += 1;
+            continue;
+        }
+        if let Some(len) = whole_cell_quotes(text) {
+            out.push(Ok(WideRecord {
+                fields: Fields::Wrapped(text),
+                len,
+                line,
+                start: base + pos,
+            }));
             pos += nl.map_or(end, |n| n + 1);
             line += 1;
             continue;
@@ -1240,6 +1315,11 @@ fn parse_wide<'a>(
             // The plain case on its own: the split iterator alone is what the compiler sees here.
             Fields::Plain(t) => t
                 .split(',')
+                .enumerate()
+                .take(headers.len())
+                .skip(1)
+                .for_each(|(i, c)| cell(i, c)),
+            Fields::Wrapped(t) => WrappedCells(Some(t))
                 .enumerate()
                 .take(headers.len())
                 .skip(1)
