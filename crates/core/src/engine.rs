@@ -248,14 +248,14 @@ impl<'a> Eval<'a> {
                 let Value::Choice(k) = data.input(u, *input) else {
                     return None;
                 };
-                let p = by_choice.get(*k).copied().unwrap_or(Decimal::ZERO);
+                let p = by_choice.get(*k as usize).copied().unwrap_or(Decimal::ZERO);
                 if self.trace.is_some()
                     && let InputKind::Choice(choices) = &self.edition.inputs[*input].kind
                 {
                     self.note(format_args!(
                         "{} = \"{}\" → {}",
                         self.input_name(*input),
-                        choices[*k],
+                        choices[*k as usize],
                         self.show(p)
                     ));
                 }
@@ -275,21 +275,20 @@ impl<'a> Eval<'a> {
                 Some(p)
             }
             Rule::Sum { inputs } => {
-                let vals: Vec<Option<Decimal>> =
-                    inputs.iter().map(|i| num(data.input(u, *i))).collect();
-                if vals.iter().all(Option::is_none) {
+                let vals = || inputs.iter().map(|i| num(data.input(u, *i)));
+                if vals().all(|v| v.is_none()) {
                     return None;
                 }
-                let s: Decimal = vals.iter().flatten().sum();
+                let s: Decimal = vals().flatten().sum();
                 let p = s.min(max);
                 let parts: Vec<String> = if self.trace.is_none() {
                     Vec::new()
                 } else {
                     inputs
                         .iter()
-                        .zip(&vals)
+                        .zip(vals())
                         .map(|(i, v)| match v {
-                            Some(d) => format!("{}={}", self.input_name(*i), self.show(*d)),
+                            Some(d) => format!("{}={}", self.input_name(*i), self.show(d)),
                             None => format!("{}=trống", self.input_name(*i)),
                         })
                         .collect()
@@ -917,7 +916,7 @@ fn show_value(edition: &Edition, input: usize, v: &Value) -> String {
             }
         }
         Value::Choice(k) => match &edition.inputs[input].kind {
-            InputKind::Choice(c) => c[*k].clone(),
+            InputKind::Choice(c) => c[*k as usize].clone(),
             _ => k.to_string(),
         },
         Value::NotApplicable => "không áp dụng".into(),

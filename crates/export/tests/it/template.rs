@@ -208,7 +208,7 @@ fn commune_entries(ed: &Edition, ds: &Dataset) -> HashMap<(String, String), Entr
                 Value::Number(d) => Entry::Number(*d),
                 Value::Bool(b) => Entry::Text(if *b { "Có" } else { "Không" }.into()),
                 Value::Choice(k) => match &input.kind {
-                    egov_core::edition::InputKind::Choice(c) => Entry::Text(c[*k].clone()),
+                    egov_core::edition::InputKind::Choice(c) => Entry::Text(c[*k as usize].clone()),
                     _ => unreachable!(),
                 },
                 Value::NotApplicable => Entry::Text("Không áp dụng".into()),
