@@ -76,7 +76,8 @@ pub fn build(c: &Common) -> Result<egov_core::table::Annex> {
     t.mark("score");
     let annex = egov_core::annex::build(&edition, &data, &scores, c.lang);
     t.mark("annex");
-    load::leave_to_exit((edition, data, scores));
+    // Freed now, not at exit: the memory is reused for the rendering that follows.
+    drop((scores, data, edition));
     Ok(annex)
 }
 

@@ -137,7 +137,7 @@ pub fn score(a: ScoreArgs) -> Result<ExitCode> {
                             "category": edition.categories[data.units[u].category].code,
                             "total": decimal_json(t.points),
                             "max": decimal_json(t.max),
-                            "band": engine::band(&edition, t).map(|b| lang.pick(&b.name, b.name_en.as_deref()).to_string()),
+                            "band": engine::band(&edition, &t).map(|b| lang.pick(&b.name, b.name_en.as_deref()).to_string()),
                             "nodes": nodes,
                         })
                     })
@@ -199,7 +199,7 @@ pub fn score(a: ScoreArgs) -> Result<ExitCode> {
                         s.push_str(&format!(" {cell:>8}"));
                     }
                     let t = scores.total(u);
-                    let band = engine::band(&edition, t)
+                    let band = engine::band(&edition, &t)
                         .map(|b| lang.pick(&b.name, b.name_en.as_deref()).to_string())
                         .unwrap_or_default();
                     s.push_str(&format!(" {:>9} {band}\n", fmt(t.points)));

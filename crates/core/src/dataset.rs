@@ -292,12 +292,10 @@ fn usual_answer(edition: &Edition, key: Key, raw: &str) -> Option<Value> {
             _ => None,
         },
         // A choice spelled like a not-applicable marker is that marker, as in the general way.
-        InputKind::Choice(choices) if !is_na_marker(raw) => {
-            choices
-                .iter()
-                .position(|c| c == raw)
-                .map(|k| Value::Choice(k as u32))
-        }
+        InputKind::Choice(choices) if !is_na_marker(raw) => choices
+            .iter()
+            .position(|c| c == raw)
+            .map(|k| Value::Choice(k as u32)),
         _ => None,
     }
 }

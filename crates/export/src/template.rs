@@ -146,7 +146,9 @@ fn value_entry(v: &Value, input: Option<&Input>, lang: Lang) -> Option<Entry> {
         Value::Number(d) => Some(Entry::Number(*d)),
         Value::Bool(b) => Some(Entry::Text(yes_no(*b, lang).to_string())),
         Value::Choice(k) => match input.map(|i| &i.kind) {
-            Some(InputKind::Choice(choices)) => choices.get(*k as usize).map(|c| Entry::Text(c.clone())),
+            Some(InputKind::Choice(choices)) => {
+                choices.get(*k as usize).map(|c| Entry::Text(c.clone()))
+            }
             _ => None,
         },
         Value::NotApplicable => Some(Entry::Text(na_text(lang).to_string())),

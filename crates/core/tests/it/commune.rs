@@ -164,7 +164,7 @@ fn example_policies_and_bands() {
     let scores = engine::score(&ed, &data);
     let at = |unit: &str, code: &str| {
         let u = data.unit_index(unit).expect("unit");
-        *scores.get(u, ed.node(code).expect("node"))
+        scores.get(u, ed.node(code).expect("node"))
     };
     // X02 is flagged đặc biệt khó khăn: A.1.4 excluded, A converts (389/18) ÷ 37 × 40.
     assert_eq!(at("X02", "A.1.4").status, Status::Excluded);
@@ -182,7 +182,7 @@ fn example_policies_and_bands() {
     assert_eq!(at("X05", "B.3.3").status, Status::Missing);
     let band = |unit: &str| {
         let u = data.unit_index(unit).expect("unit");
-        engine::band(&ed, scores.total(u))
+        engine::band(&ed, &scores.total(u))
             .map(|b| b.name.clone())
             .unwrap_or_default()
     };

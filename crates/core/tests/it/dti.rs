@@ -219,7 +219,7 @@ fn level_bands_by_percent_of_1000() {
     let scores = engine::score(&ed, &data);
     let band = |code: &str| {
         let u = data.unit_index(code).expect("unit");
-        engine::band(&ed, scores.total(u)).map(|b| b.name.clone())
+        engine::band(&ed, &scores.total(u)).map(|b| b.name.clone())
     };
     assert_eq!(band("T08").as_deref(), Some("Dẫn dắt")); // 87,7 %
     assert_eq!(band("T01").as_deref(), Some("Dẫn dắt")); // 77,3 %
