@@ -7,6 +7,7 @@ use std::process::ExitCode;
 
 use anyhow::{Context, Result};
 use egov_core::Lang;
+use egov_core::engine::Keep;
 use egov_export::{ChartOptions, DecisionInfo, Format, RenderOptions};
 
 use crate::load;
@@ -72,7 +73,8 @@ pub fn build(c: &Common) -> Result<egov_core::table::Annex> {
     t.mark("edition");
     let data = load::dataset(&edition, &c.data)?;
     t.mark("dataset");
-    let scores = egov_core::engine::score(&edition, &data);
+    // The annex reads only the nodes it prints.
+    let scores = egov_core::engine::score_keeping(&edition, &data, Keep::Printed);
     t.mark("score");
     let annex = egov_core::annex::build(&edition, &data, &scores, c.lang);
     t.mark("annex");

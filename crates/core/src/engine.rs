@@ -85,7 +85,9 @@ impl Scores {
         if let Some(k) = self.shown_slot[node] {
             return self.shown[unit * self.n_shown + k as usize];
         }
-        let c = self.cells[unit * self.n_nodes + node];
+        let Some(&c) = self.cells.get(unit * self.n_nodes + node) else {
+            panic!("node {node} was not kept for unit {unit} (scored with Keep::Printed)");
+        };
         NodeScore {
             points: c.points,
             max: match c.max {
@@ -465,13 +467,28 @@ fn na_status(p: NaPolicy) -> Status {
     }
 }
 
-/// Scores every unit of `data` under `edition`.
+/// Which results a [`Scores`] keeps for every unit.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Keep {
+    /// Every node's: for explanations, the score table, the audit.
+    All,
+    /// Only the nodes the edition's annex prints (table totals and node columns): all that
+    /// [`crate::annex::build`] reads, in a tenth of the memory for a province.
+    Printed,
+}
+
+/// Scores every unit of `data` under `edition`, keeping every node's result.
+pub fn score(edition: &Edition, data: &Dataset) -> Scores {
+    score_keeping(edition, data, Keep::All)
+}
+
+/// Scores every unit of `data` under `edition`, keeping the results `keep` says.
 ///
 /// The passes of the module documentation, arranged for memory: the applicability of every node (a byte
 /// a cell) first; then the cohort's bests, which need only the inputs and the applicability; then one
 /// parallel pass per unit that scores its leaves and aggregates them while the unit's row is in cache.
 /// Units are independent in that pass, so the result does not depend on the number of threads.
-pub fn score(edition: &Edition, data: &Dataset) -> Scores {
+pub fn score_keeping(edition: &Edition, data: &Dataset, keep: Keep) -> Scores {
     let nn = edition.nodes.len();
     let nu = data.units.len();
     let row_len = nn.max(1);
@@ -561,12 +578,14 @@ pub fn score(edition: &Edition, data: &Dataset) -> Scores {
         max: MAX_ZERO,
         status: Status::Missing,
     };
-    let mut cells = crate::dataset::filled(nu * nn, stored_blank);
+    // Without Keep::All, one placeholder a unit, so that the zip below still yields every unit.
+    let kept_row = if keep == Keep::All { row_len } else { 1 };
+    let mut cells = crate::dataset::filled(nu * kept_row, stored_blank);
     // At least one cell a unit, so that the zip below yields every unit even without an annex.
     let mut shown = crate::dataset::filled(nu * n_shown.max(1), blank);
     // Per unit: its notes and its other maxima (see `Stored`), in unit order.
     let per_unit: Vec<(Vec<Note>, Vec<Decimal>)> = cells
-        .par_chunks_mut(row_len)
+        .par_chunks_mut(kept_row)
         .zip(shown.par_chunks_mut(n_shown.max(1)))
         .enumerate()
         .with_min_len(64)
@@ -611,6 +630,9 @@ pub fn score(edition: &Edition, data: &Dataset) -> Scores {
                     shown_row[k] = row[n];
                 }
                 let mut others = Vec::new();
+                if keep != Keep::All {
+                    return (notes, others);
+                }
                 for (n, (c, s)) in row.iter().zip(stored.iter_mut()).enumerate() {
                     let max = if same_decimal(c.max, node_max[n]) {
                         MAX_OF_NODE
@@ -639,6 +661,9 @@ pub fn score(edition: &Edition, data: &Dataset) -> Scores {
         other_max.extend(o);
     }
     other_from.push(other_max.len() as u32);
+    if keep != Keep::All {
+        cells = Vec::new();
+    }
     Scores {
         n_nodes: nn,
         cells,

@@ -61,7 +61,8 @@ fn main() -> ExitCode {
         )
         .map_err(|e| e.to_string())?;
         mark("dataset");
-        let scores = egov_core::engine::score(&edition, &data);
+        let scores =
+            egov_core::engine::score_keeping(&edition, &data, egov_core::engine::Keep::Printed);
         mark("score");
         let annex = egov_core::annex::build(&edition, &data, &scores, Lang::Vi);
         mark("annex");

@@ -71,3 +71,16 @@ fn compact_json_in_parallel_pieces_is_serdes_byte_for_byte() {
     let ours = annex.to_json_compact().expect("json");
     assert_eq!(ours, serde_json::to_vec(&annex).expect("json"));
 }
+
+#[test]
+fn the_annex_needs_only_the_printed_nodes() {
+    use egov_core::engine::{Keep, score, score_keeping};
+    for level in LEVELS {
+        let (_, edition, data) = gen_load(&opts(400, 60, 3, level));
+        let all = score(&edition, &data);
+        let printed = score_keeping(&edition, &data, Keep::Printed);
+        let annex = |s| egov_core::annex::build(&edition, &data, s, egov_core::Lang::Vi);
+        assert_eq!(annex(&all), annex(&printed), "{level:?}");
+        assert_eq!(all.notes, printed.notes);
+    }
+}
