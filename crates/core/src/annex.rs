@@ -67,7 +67,7 @@ fn shown(
             }
         }
         ColumnSource::Input(i) => match data.input(u, *i) {
-            crate::dataset::Value::Number(d) => Ok(*d),
+            crate::dataset::Value::Number(d) => Ok(d),
             crate::dataset::Value::NotApplicable => Err(Cell::NotEvaluated),
             _ => Err(Cell::Blank),
         },

@@ -177,11 +177,8 @@ fn leaf_inputs_na(data: &Dataset, u: usize, node: &Node) -> bool {
         .any(|&i| matches!(data.input(u, i), Value::NotApplicable))
 }
 
-fn num(v: &Value) -> Option<Decimal> {
-    match v {
-        Value::Number(d) => Some(*d),
-        _ => None,
-    }
+fn num(v: Value) -> Option<Decimal> {
+    v.number()
 }
 
 /// Context for evaluating a rule: the unit's values and (in pass 2) the cohort's best value.
@@ -251,11 +248,11 @@ impl<'a> Eval<'a> {
                 let Value::Bool(b) = data.input(u, *input) else {
                     return None;
                 };
-                let p = if *b { *yes } else { *no };
+                let p = if b { *yes } else { *no };
                 self.note(format_args!(
                     "{} = {} → {}",
                     self.input_name(*input),
-                    if *b { "Có" } else { "Không" },
+                    if b { "Có" } else { "Không" },
                     self.show(p)
                 ));
                 Some(p)
@@ -286,14 +283,14 @@ impl<'a> Eval<'a> {
                 let Value::Choice(k) = data.input(u, *input) else {
                     return None;
                 };
-                let p = by_choice.get(*k as usize).copied().unwrap_or(Decimal::ZERO);
+                let p = by_choice.get(k as usize).copied().unwrap_or(Decimal::ZERO);
                 if self.trace.is_some()
                     && let InputKind::Choice(choices) = &self.edition.inputs[*input].kind
                 {
                     self.note(format_args!(
                         "{} = \"{}\" → {}",
                         self.input_name(*input),
-                        choices[*k as usize],
+                        choices[k as usize],
                         self.show(p)
                     ));
                 }
@@ -529,9 +526,9 @@ pub fn score_keeping(edition: &Edition, data: &Dataset, keep: Keep) -> Scores {
             }
             for (k, &i) in ids.iter().enumerate() {
                 if let Value::Number(v) = data.input(u, i) {
-                    let e = best[b][k].get_or_insert(*v);
-                    if *v > *e {
-                        *e = *v;
+                    let e = best[b][k].get_or_insert(v);
+                    if v > *e {
+                        *e = v;
                     }
                 }
             }
@@ -893,7 +890,7 @@ pub fn explain(
                 inputs.push(format!(
                     "{} = {}",
                     edition.inputs[i].id,
-                    show_value(edition, i, data.input(u, i))
+                    show_value(edition, i, &data.input(u, i))
                 ));
             }
             let best: Vec<(usize, Decimal)> = match block {

@@ -116,7 +116,7 @@ pub fn template_with_values(
     let mut entries = HashMap::new();
     for (u, unit) in data.units.iter().enumerate() {
         for (i, input) in edition.inputs.iter().enumerate() {
-            if let Some(e) = value_entry(data.input(u, i), Some(input), lang) {
+            if let Some(e) = value_entry(&data.input(u, i), Some(input), lang) {
                 entries.insert((unit.code.clone(), input.id.clone()), e);
             }
         }

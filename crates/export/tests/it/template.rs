@@ -112,7 +112,7 @@ fn assert_same(ed: &Edition, orig: &Dataset, back: &Dataset) {
                     unit.code,
                     input.id
                 );
-                assert_eq!(r, &Value::NotApplicable, "{} {}", unit.code, input.id);
+                assert_eq!(r, Value::NotApplicable, "{} {}", unit.code, input.id);
             } else {
                 assert_eq!(r, o, "{} {}", unit.code, input.id);
             }
@@ -205,10 +205,10 @@ fn commune_entries(ed: &Edition, ds: &Dataset) -> HashMap<(String, String), Entr
     for (u, unit) in ds.units.iter().enumerate() {
         for (i, input) in ed.inputs.iter().enumerate() {
             let v = match ds.input(u, i) {
-                Value::Number(d) => Entry::Number(*d),
-                Value::Bool(b) => Entry::Text(if *b { "Có" } else { "Không" }.into()),
+                Value::Number(d) => Entry::Number(d),
+                Value::Bool(b) => Entry::Text(if b { "Có" } else { "Không" }.into()),
                 Value::Choice(k) => match &input.kind {
-                    egov_core::edition::InputKind::Choice(c) => Entry::Text(c[*k as usize].clone()),
+                    egov_core::edition::InputKind::Choice(c) => Entry::Text(c[k as usize].clone()),
                     _ => unreachable!(),
                 },
                 Value::NotApplicable => Entry::Text("Không áp dụng".into()),
@@ -542,8 +542,8 @@ fn a_single_unit_template_is_the_self_assessment_form() {
     let back = template::read_values(&ed, "x02.xlsx", &bytes).unwrap();
     assert_eq!(back.units, one);
     let htth = ed.input("co_htth").unwrap();
-    assert_eq!(back.input(0, htth), &Value::NotApplicable);
-    assert_eq!(back.input(0, ed.input("so_cbcc").unwrap()), &Value::Missing);
+    assert_eq!(back.input(0, htth), Value::NotApplicable);
+    assert_eq!(back.input(0, ed.input("so_cbcc").unwrap()), Value::Missing);
 }
 
 #[test]
