@@ -92,6 +92,7 @@ impl Packed {
     const BIG: u64 = 6;
 
     /// `None` for a number whose mantissa needs more than 55 bits.
+    #[inline]
     fn pack(v: &Value) -> Option<Packed> {
         Some(Packed(match v {
             Value::Missing => 0,
@@ -115,6 +116,7 @@ impl Packed {
         Packed(Self::BIG | (index as u64) << 3)
     }
 
+    #[inline]
     fn unpack(self, big: &[Decimal]) -> Value {
         let b = self.0;
         match b & 7 {
@@ -149,6 +151,7 @@ impl Value {
 }
 
 impl Dataset {
+    #[inline]
     pub fn input(&self, unit: usize, input: usize) -> Value {
         self.inputs[unit * self.n_inputs + input].unpack(&self.big)
     }
@@ -423,7 +426,13 @@ fn parse_cell(edition: &Edition, key: Key, raw: &str) -> Result<Value, String> {
                         return Err(format!("\"{s}\" phải là số nguyên (số lượng)"));
                     }
                     let min = input.min.unwrap_or(Decimal::ZERO);
-                    if d < min {
+                    // Against the usual minimum, zero, the sign says it without a comparison.
+                    let below = if min.is_zero() {
+                        d.is_sign_negative() && !d.is_zero()
+                    } else {
+                        d < min
+                    };
+                    if below {
                         return Err(format!("giá trị {s} nhỏ hơn mức tối thiểu {min}"));
                     }
                     if let Some(max) = input.max
