@@ -378,6 +378,73 @@ fn usual_answer(edition: &Edition, key: Key, raw: &str) -> Option<Value> {
     }
 }
 
+/// The common number cell (`75`, `35.6`, `27,5`: digits with at most one separator between digits, no
+/// sign, no space) of a number or count input, read straight into a packed cell: no decimal is built
+/// and the bounds are compared as integers. Anything else — and anything out of bounds, a fraction in a
+/// count, a long number — is `None` and goes through [`parse_cell`], which gives the same value for the
+/// cells this accepts (and the message for those it refuses).
+#[derive(Debug, Clone, Copy)]
+struct PlainNumber {
+    /// Inclusive bounds as (mantissa, scale), scale ≤ 10 (else no fast path for the column).
+    min: (u128, u32),
+    max: Option<(u128, u32)>,
+    count: bool,
+}
+
+impl PlainNumber {
+    fn for_input(input: &crate::edition::Input) -> Option<PlainNumber> {
+        let bound = |d: Decimal| {
+            (!d.is_sign_negative() && d.scale() <= 10)
+                .then(|| (d.mantissa().unsigned_abs(), d.scale()))
+        };
+        let count = match input.kind {
+            InputKind::Number => false,
+            InputKind::Count => true,
+            _ => return None,
+        };
+        let min = match input.min {
+            Some(m) if m.is_sign_negative() && !m.is_zero() => (0, 0), // below zero: every plain cell is above
+            Some(m) => bound(m)?,
+            None => (0, 0),
+        };
+        let max = match input.max {
+            Some(m) => Some(bound(m)?),
+            None => None,
+        };
+        Some(PlainNumber { min, max, count })
+    }
+
+    #[inline]
+    fn parse(&self, cell: &str) -> Option<Packed> {
+        let b = cell.as_bytes();
+        // 17 characters at most, so that the mantissa cannot overflow (it must still fit 55 bits).
+        if b.is_empty() || b.len() > 17 {
+            return None;
+        }
+        let (mut m, mut scale, mut sep) = (0u64, 0u32, false);
+        for (i, &c) in b.iter().enumerate() {
+            match c {
+                b'0'..=b'9' => {
+                    m = m * 10 + u64::from(c - b'0');
+                    scale += u32::from(sep);
+                }
+                b',' | b'.' if !sep && i > 0 && i + 1 < b.len() => sep = true,
+                _ => return None,
+            }
+        }
+        if m >= 1 << 55 || scale > 10 || (self.count && scale > 0) {
+            return None;
+        }
+        // a/10^s ≤ b/10^t  ⇔  a·10^t ≤ b·10^s, exact in u128 for scales ≤ 10 and 16 digits.
+        let le = |(a, s): (u128, u32), (b, t): (u128, u32)| a * 10u128.pow(t) <= b * 10u128.pow(s);
+        let v = (u128::from(m), scale);
+        if !le(self.min, v) || self.max.is_some_and(|max| !le(v, max)) {
+            return None;
+        }
+        Some(Packed(Packed::NUMBER | u64::from(scale) << 4 | m << 9))
+    }
+}
+
 /// Parses one cell for a key. `Err` is the message (Vietnamese) for the officer.
 fn parse_cell(edition: &Edition, key: Key, raw: &str) -> Result<Value, String> {
     if let Some(v) = usual_answer(edition, key, raw) {
@@ -1382,6 +1449,13 @@ fn parse_wide<'a>(
     }
     let n_inputs = ds.n_inputs;
     // Per unit: points given at nodes, and the cells that were wrong (line, column, message).
+    let plain: Vec<Option<PlainNumber>> = keys
+        .iter()
+        .map(|k| match k {
+            Some(Key::Input(i)) => PlainNumber::for_input(&edition.inputs[*i]),
+            _ => None,
+        })
+        .collect();
     // Numbers too long to pack are set after the parallel pass, with the points given at nodes.
     type RowOut = (Vec<(Key, Value)>, Vec<(usize, usize, String)>);
     let fill = |ui: usize, row: &mut [Packed]| -> Option<(usize, RowOut)> {
@@ -1390,6 +1464,10 @@ fn parse_wide<'a>(
         let mut bad = Vec::new();
         let mut cell = |i: usize, cell: &str| {
             let Some(k) = keys[i] else { return };
+            if let (Key::Input(inp), Some(p)) = (k, plain[i].and_then(|n| n.parse(cell))) {
+                row[inp] = p;
+                return;
+            }
             match parse_cell(edition, k, cell) {
                 Ok(v) => match (k, Packed::pack(&v)) {
                     (Key::Input(inp), Some(p)) => row[inp] = p,
@@ -1610,6 +1688,42 @@ mod packed {
                     panic!("not a number");
                 };
                 proptest::prop_assert_eq!(back.serialize(), d.serialize());
+            }
+        }
+    }
+
+    proptest::proptest! {
+        #![proptest_config(proptest::prelude::ProptestConfig::with_cases(3000))]
+        /// A cell the fast path reads is read to the same packed value as the general way, for any
+        /// bounds; one it refuses, the general way reads or reports.
+        #[test]
+        fn plain_numbers_read_as_the_general_way(
+            cell in "[0-9]{0,18}([.,][0-9]{0,12})?|[0-9 .,-]{0,8}",
+            min in proptest::option::of(0u32..1000),
+            max in proptest::option::of(0u64..100_000_000_000),
+            max_scale in 0u32..12,
+            count: bool,
+        ) {
+            use crate::edition::Input;
+            let input = Input {
+                id: "x".into(),
+                name: "x".into(),
+                name_en: None,
+                kind: if count { InputKind::Count } else { InputKind::Number },
+                min: min.map(Decimal::from),
+                max: max.map(|m| Decimal::from_i128_with_scale(i128::from(m), max_scale)),
+                unit: None,
+                evidence: false,
+            };
+            let edition = crate::edition::Edition::from_toml(
+                &std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/../../data/editions/dti-2022-province.toml")).expect("edition"),
+                "dti-2022-province.toml",
+            ).expect("valid");
+            let mut edition = edition;
+            edition.inputs[0] = input.clone();
+            if let Some(fast) = PlainNumber::for_input(&input).and_then(|p| p.parse(&cell)) {
+                let general = parse_cell(&edition, Key::Input(0), &cell);
+                proptest::prop_assert_eq!(general.as_ref().ok().and_then(Packed::pack), Some(fast), "{:?}", general);
             }
         }
     }
