@@ -445,12 +445,14 @@ fn add_unless_plain_zero(acc: &mut Decimal, x: Decimal) {
     }
 }
 
-/// `p` within `[0, max]`: `p.max(0).min(max)` with one comparison in the common case.
+/// `p` within `[0, max]`. No rule gives more than the maximum — the constants of yes-no, steps, choice
+/// and per-item are checked against it when the edition is read, ratio and relative-to-best reach it
+/// exactly at 100 %, sum is capped at it — so only a negative input can take a result out of range:
+/// one sign test, not a decimal comparison per leaf and unit. Tests check the bound.
 fn clamp(p: Decimal, max: Decimal) -> Decimal {
+    debug_assert!(p <= max, "a rule gave {p} above the maximum {max}");
     if p.is_sign_negative() && !p.is_zero() {
         Decimal::ZERO
-    } else if p > max {
-        max
     } else {
         p
     }
@@ -790,7 +792,13 @@ fn aggregate(
             }
             continue;
         }
-        let mut applicable = (node.max - d.excluded - d.unevaluated).max(Decimal::ZERO);
+        let plain_zero = |x: Decimal| x.is_zero() && x.scale() == 0;
+        // Nothing deducted (the usual case): the node's maximum as it is, without two subtractions.
+        let mut applicable = if plain_zero(d.excluded) && plain_zero(d.unevaluated) {
+            node.max
+        } else {
+            (node.max - d.excluded - d.unevaluated).max(Decimal::ZERO)
+        };
         let mut points = if node.cap { sum.min(node.max) } else { sum };
         if d.excluded > Decimal::ZERO && (node.rescale || n == 0) {
             // Exclude and rescale: converted = achieved ÷ (max − excluded max) × max.
