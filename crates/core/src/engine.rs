@@ -1,13 +1,12 @@
 //! Scoring: from a dataset's values to every unit's points at every node of the criteria tree.
 //!
-//! Three passes, because one rule kind needs the whole cohort:
-//! 1. per unit, top-down applicability (category, flags, a unit's own "không áp dụng"), then every leaf
-//!    whose rule needs only the unit's own values;
+//! Three steps, because one rule kind needs the whole cohort:
+//! 1. per unit, top-down applicability (category, flags, a unit's own "không áp dụng");
 //! 2. per leaf with a relative-to-best rule, the best value among the units of each ranking block for
-//!    which the leaf applies, then those leaves;
-//! 3. per unit, bottom-up aggregation: sum of children (capped where the edition says), the
-//!    not-applicable policies (zero / not evaluated / exclude and rescale), points given directly at a
-//!    node (which take precedence and are reconciled against the children, see [`Note`]).
+//!    which the leaf is scored by its rule (this needs only the inputs and step 1);
+//! 3. per unit, every leaf, then bottom-up aggregation: sum of children (capped where the edition says),
+//!    the not-applicable policies (zero / not evaluated / exclude and rescale), points given directly at
+//!    a node (which take precedence and are reconciled against the children, see [`Note`]).
 //!
 //! Arithmetic is exact ([`Decimal`]) and nothing is rounded here: rounding belongs to the place that
 //! prints a value (the annex), once. [`explain`] replays one unit with a human-readable trace.
