@@ -1260,28 +1260,24 @@ fn read_piece(piece: &str, base: usize, mut line: usize) -> Vec<PieceItem<'_>> {
         let nl = rest.find('\n');
         let end = nl.unwrap_or(rest.len());
         let text = rest[..end].strip_suffix('\r').unwrap_or(&rest[..end]);
-        if !text.bytes().any(|b| b == b'"' || b == b'\r') {
-            // Empty lines are skipped, as the csv reader does.
-            if !text.is_empty() {
+        // A line read in place: `Some(None)` for an empty one, which is skipped as the csv reader does.
+        let in_place = if !text.bytes().any(|b| b == b'"' || b == b'\r') {
+            Some((!text.is_empty()).then(|| {
                 let len = 1 + text.bytes().filter(|&b| b == b',').count();
+                (Fields::Plain(text), len)
+            }))
+        } else {
+            whole_cell_quotes(text).map(|len| Some((Fields::Wrapped(text), len)))
+        };
+        if let Some(record) = in_place {
+            if let Some((fields, len)) = record {
                 out.push(Ok(WideRecord {
-                    fields: Fields::Plain(text),
+                    fields,
                     len,
                     line,
                     start: base + pos,
                 }));
             }
-            pos += nl.map_or(end, |n| n + 1);
-            line += 1;
-            continue;
-        }
-        if let Some(len) = whole_cell_quotes(text) {
-            out.push(Ok(WideRecord {
-                fields: Fields::Wrapped(text),
-                len,
-                line,
-                start: base + pos,
-            }));
             pos += nl.map_or(end, |n| n + 1);
             line += 1;
             continue;

@@ -198,6 +198,18 @@ fn edited_dataset(tag: &str, edit: impl Fn(&str, Vec<u8>) -> Vec<u8>) -> std::pa
     dir
 }
 
+/// `egov validate` of hoabinh-2019 on `dir`.
+fn validate(dir: &std::path::Path) -> (i32, String) {
+    let (code, _, err) = egov(&[
+        "validate",
+        "--edition",
+        "hoabinh-2019",
+        "--data",
+        dir.to_str().unwrap(),
+    ]);
+    (code, err)
+}
+
 #[test]
 fn windows_line_ends_keep_lines_and_columns_right() {
     // Excel on Windows saves CSV with \r\n; the csv crate would place each record on the line before.
@@ -212,13 +224,7 @@ fn windows_line_ends_keep_lines_and_columns_right() {
         };
         text.replace('\n', "\r\n").into_bytes()
     });
-    let (code, _, err) = egov(&[
-        "validate",
-        "--edition",
-        "hoabinh-2019",
-        "--data",
-        dir.to_str().unwrap(),
-    ]);
+    let (code, err) = validate(&dir);
     assert_eq!(code, 2, "{err}");
     assert!(err.contains("units.csv:4:30: loại đơn vị 'so-x'"), "{err}");
     std::fs::remove_dir_all(&dir).ok();
@@ -231,13 +237,7 @@ fn windows_line_ends_keep_lines_and_columns_right() {
         }
         .into_bytes()
     });
-    let (code, _, err) = egov(&[
-        "validate",
-        "--edition",
-        "hoabinh-2019",
-        "--data",
-        dir.to_str().unwrap(),
-    ]);
+    let (code, err) = validate(&dir);
     assert_eq!(code, 2);
     assert!(err.contains("values.csv:3:17:"), "{err}");
     std::fs::remove_dir_all(&dir).ok();
@@ -256,13 +256,7 @@ fn a_file_that_is_not_utf8_is_located() {
         }
         _ => bytes,
     });
-    let (code, _, err) = egov(&[
-        "validate",
-        "--edition",
-        "hoabinh-2019",
-        "--data",
-        dir.to_str().unwrap(),
-    ]);
+    let (code, err) = validate(&dir);
     assert_eq!(code, 2);
     assert!(
         err.contains("units.csv:3:6: tệp không phải văn bản UTF-8"),
