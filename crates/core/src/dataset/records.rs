@@ -1,0 +1,414 @@
+//! Splitting the records of a wide values file, fast and exactly as the csv crate reads them.
+//!
+//! A province's values file is megabytes of short cells; reading it through the csv crate's records
+//! (a copy and a UTF-8 check per field) was a third of loading it. Here the body is cut into pieces of
+//! whole records, following the csv reader's quoting, so that the pieces can be read in parallel; a
+//! record without quotes, or whose quotes only wrap whole cells (a decimal comma: `1,"27,5",Có`), is split
+//! in place; any other goes through `csv_core`, the csv crate's own parser. Each record keeps its line
+//! and byte offset in the whole file, counted as people count lines (also after `\r\n`). The tests
+//! compare every reading with the csv crate's, on random text too.
+
+/// Cuts CSV text into about `k` pieces of whole records: `(from, to, newlines before from)`. The scan
+/// follows the csv reader's quoting (a quote opens a quoted cell only at the start of a cell; `""`
+/// inside one is a quote), so a newline inside a quoted cell never cuts a record, and a stray quote
+/// inside an unquoted cell (`Trường "A"`) does not throw the count off. Only quotes and newlines are
+/// visited (memchr), so the scan costs little next to reading the pieces.
+pub(super) fn record_pieces(body: &str, k: usize) -> Vec<(usize, usize, usize)> {
+    cut_records(body, (body.len() / k.max(1)).max(64 * 1024))
+}
+
+/// [`record_pieces`] with pieces of at least `target` bytes.
+fn cut_records(body: &str, target: usize) -> Vec<(usize, usize, usize)> {
+    let bytes = body.as_bytes();
+    let mut pieces = Vec::new();
+    let (mut from, mut lines_at_from, mut lines) = (0usize, 0usize, 0usize);
+    let mut in_quotes = false;
+    let mut at = 0;
+    while let Some(i) = memchr::memchr2(b'"', b'\n', &bytes[at..]).map(|i| at + i) {
+        at = i + 1;
+        match (bytes[i], in_quotes) {
+            (b'\n', _) => {
+                lines += 1;
+                if !in_quotes && i + 1 - from >= target {
+                    pieces.push((from, i + 1, lines_at_from));
+                    from = i + 1;
+                    lines_at_from = lines;
+                }
+            }
+            (_, false) => {
+                // A quote opens a quoted cell only where a cell starts.
+                in_quotes = i == 0 || matches!(bytes[i - 1], b',' | b'\n' | b'\r');
+            }
+            (_, true) => {
+                if bytes.get(i + 1) == Some(&b'"') {
+                    at = i + 2; // `""`: a quote inside the cell
+                } else {
+                    in_quotes = false;
+                }
+            }
+        }
+    }
+    if from < bytes.len() || pieces.is_empty() {
+        pieces.push((from, bytes.len(), lines_at_from));
+    }
+    pieces
+}
+
+/// One record of the wide form's body. Nearly every record of a large file holds no quote: its fields
+/// are the slices of the source between commas, used in place without copying. A record with a quote
+/// (a decimal comma written `"27,5"`, a name with a comma) is read by the csv reader, which owns the
+/// unquoting rules; both give the same fields for a record without quotes.
+pub(super) struct WideRecord<'a> {
+    pub(super) fields: Fields<'a>,
+    /// Number of fields.
+    pub(super) len: usize,
+    pub(super) line: usize,
+    /// Byte offset of the record in the whole file (for columns in messages).
+    pub(super) start: usize,
+}
+
+pub(super) enum Fields<'a> {
+    /// A line without quotes: split at commas.
+    Plain(&'a str),
+    /// A line whose quotes only wrap whole cells (see [`whole_cell_quotes`]): split in place too.
+    Wrapped(&'a str),
+    /// The unquoted fields one after another, and where each ends.
+    Quoted(String, Vec<usize>),
+}
+
+impl<'a> Fields<'a> {
+    pub(super) fn iter(&self) -> impl Iterator<Item = &str> {
+        let (plain, wrapped, quoted) = match self {
+            Fields::Plain(t) => (Some(t.split(',')), None, None),
+            Fields::Wrapped(t) => (None, Some(WrappedCells(Some(t))), None),
+            Fields::Quoted(text, ends) => (
+                None,
+                None,
+                Some(ends.iter().scan(0usize, move |from, &e| {
+                    let f = &text[*from..e];
+                    *from = e;
+                    Some(f)
+                })),
+            ),
+        };
+        plain
+            .into_iter()
+            .flatten()
+            .chain(wrapped.into_iter().flatten())
+            .chain(quoted.into_iter().flatten())
+    }
+}
+
+/// The number of cells of a line whose quotes only wrap whole cells (`1,"27,5",Có`: a decimal comma, the
+/// usual reason for a quote): each quote opens a cell or closes it right before a comma or the end, and
+/// there is no `""` and no carriage return. `None` for any other line, which the csv reader reads.
+pub(super) fn whole_cell_quotes(line: &str) -> Option<usize> {
+    let b = line.as_bytes();
+    if b.contains(&b'\r') {
+        return None;
+    }
+    let (mut at, mut cells) = (0, 0);
+    loop {
+        cells += 1;
+        let end = if b.get(at) == Some(&b'"') {
+            let close = at + 1 + b[at + 1..].iter().position(|&c| c == b'"')?;
+            if !matches!(b.get(close + 1), None | Some(b',')) {
+                return None;
+            }
+            close + 1
+        } else {
+            let mut end = at;
+            while end < b.len() && b[end] != b',' {
+                if b[end] == b'"' {
+                    return None;
+                }
+                end += 1;
+            }
+            end
+        };
+        if end >= b.len() {
+            return Some(cells);
+        }
+        at = end + 1;
+    }
+}
+
+/// The cells of a line [`whole_cell_quotes`] accepted, without their quotes.
+pub(super) struct WrappedCells<'a>(pub(super) Option<&'a str>);
+
+impl<'a> Iterator for WrappedCells<'a> {
+    type Item = &'a str;
+    fn next(&mut self) -> Option<&'a str> {
+        // Cells are short: a plain loop over bytes beats a memchr call per cell.
+        let rest = self.0?;
+        let b = rest.as_bytes();
+        let (from, to) = if b.first() == Some(&b'"') {
+            let close = b[1..]
+                .iter()
+                .position(|&c| c == b'"')
+                .map_or(b.len(), |i| i + 1);
+            (1, close)
+        } else {
+            (0, b.iter().position(|&c| c == b',').unwrap_or(b.len()))
+        };
+        let after = if from == 1 { to + 1 } else { to };
+        self.0 = rest.get(after..).and_then(|r| r.strip_prefix(','));
+        Some(&rest[from..to])
+    }
+}
+
+impl WideRecord<'_> {
+    pub(super) fn first(&self) -> &str {
+        self.fields.iter().next().unwrap_or("")
+    }
+    pub(super) fn is_blank(&self) -> bool {
+        self.fields.iter().all(crate::text::is_blank)
+    }
+}
+
+pub(super) type PieceItem<'a> = Result<WideRecord<'a>, (usize, String)>;
+
+/// Reads the records of one piece of the body (whole records, see [`record_pieces`]). `base` is the
+/// piece's byte offset in the whole file and `line` the file line it starts on.
+pub(super) fn read_piece(piece: &str, base: usize, mut line: usize) -> Vec<PieceItem<'_>> {
+    let mut out = Vec::new();
+    let mut quoted = QuotedReader::default();
+    let mut pos = 0;
+    while pos < piece.len() {
+        let rest = &piece[pos..];
+        let nl = rest.find('\n');
+        let end = nl.unwrap_or(rest.len());
+        let text = rest[..end].strip_suffix('\r').unwrap_or(&rest[..end]);
+        // A line read in place: `Some(None)` for an empty one, which is skipped as the csv reader does.
+        let in_place = if !text.bytes().any(|b| b == b'"' || b == b'\r') {
+            Some((!text.is_empty()).then(|| {
+                let len = 1 + text.bytes().filter(|&b| b == b',').count();
+                (Fields::Plain(text), len)
+            }))
+        } else {
+            whole_cell_quotes(text).map(|len| Some((Fields::Wrapped(text), len)))
+        };
+        if let Some(record) = in_place {
+            if let Some((fields, len)) = record {
+                out.push(Ok(WideRecord {
+                    fields,
+                    len,
+                    line,
+                    start: base + pos,
+                }));
+            }
+            pos += nl.map_or(end, |n| n + 1);
+            line += 1;
+            continue;
+        }
+        // Line ends before the record are not part of it (the csv reader skips empty lines too).
+        let skip = rest
+            .bytes()
+            .take_while(|&b| b == b'\r' || b == b'\n')
+            .count();
+        if skip > 0 {
+            line += rest.as_bytes()[..skip]
+                .iter()
+                .filter(|&&b| b == b'\n')
+                .count();
+            pos += skip;
+            continue;
+        }
+        let (consumed, fields) = quoted.read(rest, end);
+        match fields {
+            Some(Ok((text, ends))) => out.push(Ok(WideRecord {
+                len: ends.len(),
+                fields: Fields::Quoted(text, ends),
+                line,
+                start: base + pos,
+            })),
+            Some(Err(e)) => out.push(Err((line, format!("dòng CSV không đọc được: {e}")))),
+            None => {}
+        }
+        let consumed = consumed.max(1).min(rest.len());
+        line += rest.as_bytes()[..consumed]
+            .iter()
+            .filter(|&&b| b == b'\n')
+            .count();
+        pos += consumed;
+    }
+    out
+}
+
+/// Reads one record that holds a quote with `csv_core` (the csv crate's own parser, without its
+/// buffering), reusing its buffers from record to record.
+struct QuotedReader {
+    rdr: csv_core::Reader,
+    out: Vec<u8>,
+    ends: Vec<usize>,
+}
+
+impl Default for QuotedReader {
+    fn default() -> Self {
+        QuotedReader {
+            rdr: csv_core::Reader::new(),
+            out: vec![0; 4096],
+            ends: vec![0; 256],
+        }
+    }
+}
+
+impl QuotedReader {
+    /// The bytes of `input` the record took, and its fields (`None`: no record, only line ends).
+    /// `line_len` is where the record's first line ends, to size the buffers.
+    #[allow(clippy::type_complexity)]
+    fn read(
+        &mut self,
+        input: &str,
+        line_len: usize,
+    ) -> (
+        usize,
+        Option<Result<(String, Vec<usize>), std::str::Utf8Error>>,
+    ) {
+        use csv_core::ReadRecordResult as R;
+        self.rdr.reset();
+        if self.out.len() < line_len + 1 {
+            self.out.resize(line_len + 1, 0);
+        }
+        let (mut nin, mut nout, mut nend) = (0, 0, 0);
+        let input = input.as_bytes();
+        loop {
+            let (res, i, o, e) =
+                self.rdr
+                    .read_record(&input[nin..], &mut self.out[nout..], &mut self.ends[nend..]);
+            nin += i;
+            nout += o;
+            nend += e;
+            match res {
+                R::Record => break,
+                R::End => return (nin, None),
+                R::OutputFull => {
+                    let n = self.out.len() * 2;
+                    self.out.resize(n, 0)
+                }
+                R::OutputEndsFull => {
+                    let n = self.ends.len() * 2;
+                    self.ends.resize(n, 0)
+                }
+                // The input is used up: the next call (with nothing left) ends the record.
+                R::InputEmpty => {}
+            }
+        }
+        let fields = std::str::from_utf8(&self.out[..nout])
+            .map(|t| (t.to_string(), self.ends[..nend].to_vec()));
+        (nin, Some(fields))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// What the csv crate reads from `body`: per record its fields, line and byte offset. The csv
+    /// crate places a record after a `\r\n` at the `\n` (and on the line before); people count lines,
+    /// so the record starts at its first byte and its line is one more than the newlines before it.
+    fn with_csv(body: &str) -> Vec<(Vec<String>, usize, usize)> {
+        let mut r = csv::ReaderBuilder::new()
+            .has_headers(false)
+            .flexible(true)
+            .from_reader(body.as_bytes());
+        let (mut counted, mut lines) = (0, 1);
+        r.records()
+            .map(|rec| {
+                let rec = rec.expect("text is UTF-8");
+                let mut at = rec.position().expect("position").byte() as usize;
+                while matches!(body.as_bytes().get(at), Some(b'\r' | b'\n')) {
+                    at += 1;
+                }
+                lines += body.as_bytes()[counted..at]
+                    .iter()
+                    .filter(|&&b| b == b'\n')
+                    .count();
+                counted = at;
+                (rec.iter().map(str::to_string).collect(), lines, at)
+            })
+            .collect()
+    }
+
+    /// The first difference between two readings, for a short failure message.
+    fn first_difference(
+        a: &[(Vec<String>, usize, usize)],
+        b: &[(Vec<String>, usize, usize)],
+    ) -> Option<String> {
+        if let Some(i) = (0..a.len().min(b.len())).find(|&i| a[i] != b[i]) {
+            return Some(format!("record {i}: {:?} ≠ {:?}", a[i], b[i]));
+        }
+        (a.len() != b.len()).then(|| format!("{} records ≠ {}", a.len(), b.len()))
+    }
+
+    /// What the wide reader reads from `body` cut into pieces of at least `target` bytes.
+    fn with_pieces(body: &str, target: usize) -> Vec<(Vec<String>, usize, usize)> {
+        cut_records(body, target)
+            .into_iter()
+            .flat_map(|(from, to, lines)| read_piece(&body[from..to], from, 1 + lines))
+            .map(|r| {
+                let r = r.expect("no read error");
+                assert_eq!(r.len, r.fields.iter().count());
+                (
+                    r.fields.iter().map(str::to_string).collect(),
+                    r.line,
+                    r.start,
+                )
+            })
+            .collect()
+    }
+
+    #[test]
+    fn reads_as_the_csv_crate_does() {
+        for body in [
+            "a,b\nc,d\n",
+            "a,b\r\nc,d",
+            "\n\na,\"b,c\"\n\"x\ny\",z\n",
+            "1,\"27,5\",\"he said \"\"hi\"\"\"\r\n2,3\r\n",
+            "a\rb,c\n",
+            "Trường \"A\",1\nb,\"q\nr\"\n",
+            "\"ab\"cd,e\n\"unterminated,\nx",
+            "x,y",
+            "",
+        ] {
+            for target in [1, 3, 1 << 20] {
+                let d = first_difference(&with_pieces(body, target), &with_csv(body));
+                assert!(
+                    d.is_none(),
+                    "{body:?} ({target}): {}",
+                    d.unwrap_or_default()
+                );
+            }
+        }
+    }
+
+    #[test]
+    fn cuts_only_between_records() {
+        // Large enough for several pieces of 64 KiB, with quoted newlines and stray quotes throughout.
+        let mut body = String::new();
+        for i in 0..30_000 {
+            match i % 4 {
+                0 => body.push_str(&format!("u{i},\"{i},5\",Có\n")),
+                1 => body.push_str(&format!("u{i},\"dòng\nhai\",x\r\n")),
+                2 => body.push_str(&format!("u{i},Trường \"A\",1\n")),
+                _ => body.push_str(&format!("u{i},1,2\n")),
+            }
+        }
+        let plain: String = (0..30_000).map(|i| format!("u{i},1,2\n")).collect();
+        for body in [body, plain] {
+            assert!(record_pieces(&body, 8).len() > 4);
+            let target = (body.len() / 8).max(64 * 1024);
+            let d = first_difference(&with_pieces(&body, target), &with_csv(&body));
+            assert!(d.is_none(), "{}", d.unwrap_or_default());
+        }
+    }
+
+    proptest::proptest! {
+        #![proptest_config(proptest::prelude::ProptestConfig::with_cases(2000))]
+        #[test]
+        fn any_text_reads_as_the_csv_crate_does(body in "[ab,\"\n\r Đ1]{0,60}", target in 1usize..12) {
+            let d = first_difference(&with_pieces(&body, target), &with_csv(&body));
+            proptest::prop_assert!(d.is_none(), "{:?}: {}", body, d.unwrap_or_default());
+        }
+    }
+}
