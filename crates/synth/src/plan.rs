@@ -568,6 +568,25 @@ impl Builder<'_> {
         self.inputs.len() - 1
     }
 
+    /// A leaf read from one input, named after the next topic of `bank`: the leaf gets the topic's name,
+    /// the input (id `id`) the topic's question and unit.
+    fn one_input_leaf(
+        &mut self,
+        leaf: &mut LeafPlan,
+        kind: Kind,
+        bank: &[bank::Topic],
+        id: &str,
+        ty: InputType,
+        draw: Gen,
+    ) {
+        let (t, q) = self.topic(kind, bank.len());
+        let t = &bank[t];
+        let i = self.input(id.to_string(), format!("{}{q}", t.input), ty, t.unit, draw);
+        leaf.name = format!("{}{q}", t.name);
+        leaf.name_en = t.name_en.into();
+        leaf.inputs = vec![i];
+    }
+
     fn topic(&mut self, kind: Kind, len: usize) -> (usize, String) {
         let slot = kind as usize;
         let k = self.used[slot];
@@ -625,53 +644,30 @@ impl Builder<'_> {
                 leaf.inputs = vec![num, den];
             }
             Kind::Percent => {
-                let (t, q) = self.topic(kind, bank::PERCENT.len());
-                let t = &bank::PERCENT[t];
-                let i = self.input(
-                    id.clone(),
-                    format!("{}{q}", t.input),
-                    InputType::Number {
-                        max: Some(Decimal::ONE_HUNDRED),
-                    },
-                    t.unit,
-                    Gen::Percent,
-                );
-                leaf.name = format!("{}{q}", t.name);
-                leaf.name_en = t.name_en.into();
+                let percent = InputType::Number {
+                    max: Some(Decimal::ONE_HUNDRED),
+                };
+                self.one_input_leaf(&mut leaf, kind, bank::PERCENT, &id, percent, Gen::Percent);
                 leaf.rule = format!(
                     "{{ kind = \"ratio\", numerator = \"{id}\", denominator_value = 100 }}"
                 );
-                leaf.inputs = vec![i];
             }
             Kind::YesNo => {
-                let (t, q) = self.topic(kind, bank::YES_NO.len());
-                let t = &bank::YES_NO[t];
-                let i = self.input(
-                    id.clone(),
-                    format!("{}{q}", t.input),
+                self.one_input_leaf(
+                    &mut leaf,
+                    kind,
+                    bank::YES_NO,
+                    &id,
                     InputType::YesNo,
-                    None,
                     Gen::YesNo,
                 );
-                leaf.name = format!("{}{q}", t.name);
-                leaf.name_en = t.name_en.into();
                 leaf.rule = format!("{{ kind = \"yes-no\", input = \"{id}\" }}");
-                leaf.inputs = vec![i];
             }
             Kind::Steps => {
-                let (t, q) = self.topic(kind, bank::STEPS.len());
-                let t = &bank::STEPS[t];
-                let i = self.input(
-                    id.clone(),
-                    format!("{}{q}", t.input),
-                    InputType::Number {
-                        max: Some(Decimal::ONE_HUNDRED),
-                    },
-                    t.unit,
-                    Gen::Percent,
-                );
-                leaf.name = format!("{}{q}", t.name);
-                leaf.name_en = t.name_en.into();
+                let percent = InputType::Number {
+                    max: Some(Decimal::ONE_HUNDRED),
+                };
+                self.one_input_leaf(&mut leaf, kind, bank::STEPS, &id, percent, Gen::Percent);
                 leaf.rule = format!(
                     "{{ kind = \"steps\", input = \"{id}\", steps = [[90, {}], [70, {}], [50, {}], [30, {}]] }}",
                     dec(max),
@@ -679,7 +675,6 @@ impl Builder<'_> {
                     dec(quarter(2)),
                     dec(quarter(1))
                 );
-                leaf.inputs = vec![i];
             }
             Kind::Choice => {
                 let (t, q) = self.topic(kind, bank::CHOICE.len());
@@ -704,22 +699,19 @@ impl Builder<'_> {
                 leaf.inputs = vec![i];
             }
             Kind::PerItem => {
-                let (t, q) = self.topic(kind, bank::PER_ITEM.len());
-                let t = &bank::PER_ITEM[t];
-                let i = self.input(
-                    id.clone(),
-                    format!("{}{q}", t.input),
+                let items = Gen::Items { full: 4 };
+                self.one_input_leaf(
+                    &mut leaf,
+                    kind,
+                    bank::PER_ITEM,
+                    &id,
                     InputType::Count,
-                    t.unit,
-                    Gen::Items { full: 4 },
+                    items,
                 );
-                leaf.name = format!("{}{q}", t.name);
-                leaf.name_en = t.name_en.into();
                 leaf.rule = format!(
                     "{{ kind = \"per-item\", input = \"{id}\", per = {} }}",
                     dec(quarter(1))
                 );
-                leaf.inputs = vec![i];
             }
             Kind::Sum => {
                 let (t, q) = self.topic(kind, bank::SUM.len());
@@ -776,20 +768,18 @@ impl Builder<'_> {
                 leaf.inputs = vec![num, den, yn];
             }
             Kind::Relative => {
-                let (t, q) = self.topic(kind, bank::RELATIVE.len());
-                let t = &bank::RELATIVE[t];
-                let scale = *self.d.pick(&[500i64, 2000, 10_000]);
-                let i = self.input(
-                    id.clone(),
-                    format!("{}{q}", t.input),
+                let volume = Gen::Volume {
+                    scale: *self.d.pick(&[500i64, 2000, 10_000]),
+                };
+                self.one_input_leaf(
+                    &mut leaf,
+                    kind,
+                    bank::RELATIVE,
+                    &id,
                     InputType::Count,
-                    t.unit,
-                    Gen::Volume { scale },
+                    volume,
                 );
-                leaf.name = format!("{}{q}", t.name);
-                leaf.name_en = t.name_en.into();
                 leaf.rule = format!("{{ kind = \"relative-to-best\", input = \"{id}\" }}");
-                leaf.inputs = vec![i];
             }
             Kind::Points => {
                 let (t, q) = self.topic(kind, bank::POINTS.len());
