@@ -569,29 +569,10 @@ impl Formats {
     }
 }
 
-/// A valid sheet name (≤ 31 characters, none of `[]:*?/\`), unique case-insensitively.
+/// A sheet name of the form: the workbook rule ([`crate::xlsx::sheet_name`]) with a base of at most 28
+/// characters, "khoi" when nothing usable is left.
 fn sheet_name(base: &str, used: &mut HashSet<String>) -> String {
-    let cleaned: String = clean(base)
-        .chars()
-        .map(|c| if "[]:*?/\\".contains(c) { '_' } else { c })
-        .collect();
-    let cleaned = cleaned.trim_matches('\'').to_string();
-    let base: String = if cleaned.is_empty() {
-        "khoi".into()
-    } else {
-        cleaned.chars().take(28).collect()
-    };
-    let mut name = base.clone();
-    let mut k = 2;
-    while used.contains(&name.to_lowercase()) {
-        // Excel allows 31 characters: the base gives way to the suffix, however long it grows.
-        let suffix = format!("~{k}");
-        let keep = 31usize.saturating_sub(suffix.chars().count());
-        name = base.chars().take(keep).collect::<String>() + &suffix;
-        k += 1;
-    }
-    used.insert(name.to_lowercase());
-    name
+    crate::xlsx::sheet_name(base, "khoi", 28, None, used)
 }
 
 #[cfg(test)]

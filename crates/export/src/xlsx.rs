@@ -101,27 +101,37 @@ fn to_f64(d: Decimal) -> f64 {
         .unwrap_or_else(|| d.to_string().parse().unwrap_or(f64::NAN))
 }
 
-/// A valid, unique sheet name (≤ 31 characters, none of `[]:*?/\`) derived from the table id.
-fn sheet_name(id: &str, used: &mut HashSet<String>) -> String {
-    let cleaned: String = text::clean(id)
+/// A valid sheet name (≤ 31 characters, none of `[]:*?/\`) made from `base`: unique case-insensitively
+/// among `used` (and added to it), never `reserved`, `fallback` when nothing usable is left. The base
+/// keeps at most `keep` characters; on a clash a `~2`, `~3` … suffix is added and the base gives way to
+/// it, however long it grows. Shared by the annex workbook and the entry form.
+pub(crate) fn sheet_name(
+    base: &str,
+    fallback: &str,
+    keep: usize,
+    reserved: Option<&str>,
+    used: &mut HashSet<String>,
+) -> String {
+    let cleaned: String = text::clean(base)
         .chars()
         .map(|c| if "[]:*?/\\".contains(c) { '_' } else { c })
         .collect();
-    let cleaned = cleaned.trim_matches('\'').to_string();
+    let cleaned = cleaned.trim_matches('\'');
     let base: String = if cleaned.is_empty() {
-        "bang".into()
+        fallback.into()
     } else {
-        cleaned.chars().take(31).collect()
+        cleaned.chars().take(keep.min(31)).collect()
+    };
+    let taken = |name: &str| {
+        used.contains(&name.to_lowercase())
+            || reserved.is_some_and(|r| name.eq_ignore_ascii_case(r))
     };
     let mut name = base.clone();
     let mut k = 2;
-    while used.contains(&name.to_lowercase()) || name.eq_ignore_ascii_case(DATA_SHEET) {
+    while taken(&name) {
         let suffix = format!("~{k}");
-        name = base
-            .chars()
-            .take(31 - suffix.chars().count())
-            .collect::<String>()
-            + &suffix;
+        let room = 31usize.saturating_sub(suffix.chars().count());
+        name = base.chars().take(room).collect::<String>() + &suffix;
         k += 1;
     }
     used.insert(name.to_lowercase());
@@ -137,7 +147,7 @@ pub fn render(annex: &Annex, opts: &RenderOptions) -> Result<Vec<u8>, ExportErro
     for t in &annex.tables {
         let v = layout::view(t, opts.lang);
         let mut ws = Worksheet::new();
-        ws.set_name(sheet_name(&t.id, &mut used))?;
+        ws.set_name(sheet_name(&t.id, "bang", 31, Some(DATA_SHEET), &mut used))?;
         table_sheet(&mut ws, &v, &annex_title, &heading, &mut f)?;
         wb.push_worksheet(ws);
     }
