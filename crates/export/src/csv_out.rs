@@ -13,18 +13,8 @@ use serde_json::json;
 use crate::layout::{self, format_number};
 use crate::{ExportError, Lang, RenderOptions};
 
-/// The CSV header, in field order.
-pub const FIELDS: [&str; 9] = [
-    "table_id",
-    "table_title",
-    "block",
-    "tt",
-    "unit",
-    "unit_code",
-    "column",
-    "value",
-    "rank",
-];
+/// The CSV header, in field order: the long form egov-import reads back, so both use its definition.
+pub const FIELDS: [&str; 9] = egov_import::LONG_FORM_FIELDS;
 
 /// The `column` field of a table's long-form lines: its value columns' labels, then the total's.
 pub(crate) fn long_labels(t: &Table) -> Vec<String> {

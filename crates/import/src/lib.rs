@@ -33,6 +33,7 @@ use std::path::Path;
 use egov_core::table::{Pos, Table};
 
 pub use csvout::tables_to_csv;
+pub use longform::FIELDS as LONG_FORM_FIELDS;
 
 /// The form of the input. `Auto` sniffs it from the bytes (and, for CSV, the file name).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]

@@ -14,8 +14,9 @@ use egov_core::text::clean;
 use crate::ImportProblem;
 use crate::source::SrcRow;
 
-/// The header of the long form, in order.
-pub(crate) const FIELDS: [&str; 9] = [
+/// The header of the long form, in order: what `egov export --format csv` and the workbook's `data` sheet
+/// write (egov-export takes it from here), and what this module recognises.
+pub const FIELDS: [&str; 9] = [
     "table_id",
     "table_title",
     "block",
