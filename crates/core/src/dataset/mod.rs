@@ -170,6 +170,35 @@ impl Dataset {
     pub fn unit_index(&self, code: &str) -> Option<usize> {
         self.units.iter().position(|u| u.code == code)
     }
+
+    /// A dataset for `n_units` units with no values yet (`inputs`: the all-missing matrix); the units
+    /// themselves are set once the values are read.
+    fn without_values(
+        edition: &Edition,
+        meta: DatasetMeta,
+        n_units: usize,
+        inputs: Vec<Packed>,
+    ) -> Dataset {
+        Dataset {
+            meta,
+            n_inputs: edition.inputs.len(),
+            inputs,
+            big: Vec::new(),
+            n_units,
+            given_slot: vec![None; edition.nodes.len()],
+            given: Vec::new(),
+            units: Vec::new(),
+        }
+    }
+}
+
+/// Units by code, for matching value records to them.
+fn code_index(units: &[Unit]) -> HashMap<&str, usize> {
+    units
+        .iter()
+        .enumerate()
+        .map(|(i, u)| (u.code.as_str(), i))
+        .collect()
 }
 
 /// The unit a values record is for: `None` for a blank record (skipped) or an unknown unit (reported).
@@ -571,21 +600,8 @@ impl Dataset {
             },
             || read_wide_body(values),
         );
-        let index: HashMap<&str, usize> = units_list
-            .iter()
-            .enumerate()
-            .map(|(i, u)| (u.code.as_str(), i))
-            .collect();
-        let mut ds = Dataset {
-            meta,
-            n_inputs: edition.inputs.len(),
-            inputs,
-            big: Vec::new(),
-            n_units: units_list.len(),
-            given_slot: vec![None; edition.nodes.len()],
-            given: Vec::new(),
-            units: Vec::new(),
-        };
+        let index = code_index(&units_list);
+        let mut ds = Dataset::without_values(edition, meta, units_list.len(), inputs);
         parse_values_csv(edition, values, body, &index, &mut ds, &mut problems);
         ds.units = units_list;
         finish(ds, problems)
@@ -665,34 +681,23 @@ impl Dataset {
             }
             None => problems.push(src.name, 1, 1, "thiếu danh sách \"units\""),
         }
-        let index: HashMap<&str, usize> = units
-            .iter()
-            .enumerate()
-            .map(|(i, u)| (u.code.as_str(), i))
-            .collect();
-        let mut ds = Dataset {
-            meta: DatasetMeta {
-                edition: doc
-                    .get("edition")
-                    .and_then(|e| e.as_str())
-                    .map(str::to_string),
-                title: doc
-                    .get("title")
-                    .and_then(|e| e.as_str())
-                    .map(str::to_string),
-                source: doc
-                    .get("source")
-                    .and_then(|e| e.as_str())
-                    .map(str::to_string),
-            },
-            n_inputs: edition.inputs.len(),
-            inputs: filled(units.len() * edition.inputs.len(), Packed::MISSING),
-            big: Vec::new(),
-            n_units: units.len(),
-            given_slot: vec![None; edition.nodes.len()],
-            given: Vec::new(),
-            units: Vec::new(),
+        let index = code_index(&units);
+        let meta = DatasetMeta {
+            edition: doc
+                .get("edition")
+                .and_then(|e| e.as_str())
+                .map(str::to_string),
+            title: doc
+                .get("title")
+                .and_then(|e| e.as_str())
+                .map(str::to_string),
+            source: doc
+                .get("source")
+                .and_then(|e| e.as_str())
+                .map(str::to_string),
         };
+        let inputs = filled(units.len() * edition.inputs.len(), Packed::MISSING);
+        let mut ds = Dataset::without_values(edition, meta, units.len(), inputs);
         if let Some(values) = doc.get("values").and_then(|v| v.as_object()) {
             let mut cursor = locate("values", 0).2;
             for (ucode, kv) in values {
