@@ -25,6 +25,16 @@ pub(crate) fn long_labels(t: &Table) -> Vec<String> {
         .collect()
 }
 
+/// A row's `tt`, `unit` and `unit_code` fields of the long form, cleaned.
+pub(crate) fn long_row_fields(row: &Row) -> [String; 3] {
+    let clean = |s: Option<&str>| s.map(text::clean).unwrap_or_default();
+    [
+        clean(row.tt.as_deref()),
+        text::clean(&row.unit),
+        clean(row.unit_code.as_deref()),
+    ]
+}
+
 /// A row's cells in the order of [`long_labels`].
 pub(crate) fn long_cells(row: &Row) -> impl Iterator<Item = &Cell> {
     row.values
@@ -51,13 +61,7 @@ pub fn render(annex: &Annex, _opts: &RenderOptions) -> Result<Vec<u8>, ExportErr
                 RankCell::Unranked => String::new(),
                 RankCell::Invalid(s) => text::clean(s),
             };
-            let unit = text::clean(&row.unit);
-            let tt = row.tt.as_deref().map(text::clean).unwrap_or_default();
-            let code = row
-                .unit_code
-                .as_deref()
-                .map(text::clean)
-                .unwrap_or_default();
+            let [tt, unit, code] = long_row_fields(row);
             let block = row.block.as_deref().unwrap_or("");
             for ((label, cell), dp) in labels.iter().zip(long_cells(row)).zip(&v.decimals) {
                 let value = match cell {

@@ -17,7 +17,7 @@ use rust_decimal::Decimal;
 use rust_decimal::prelude::ToPrimitive;
 use rust_xlsxwriter::{Format as XFormat, FormatAlign, FormatBorder, Workbook, Worksheet};
 
-use crate::csv_out::{FIELDS, long_cells, long_labels};
+use crate::csv_out::{FIELDS, long_cells, long_labels, long_row_fields};
 use crate::layout::{self, Line, TableView};
 use crate::{ExportError, RenderOptions};
 
@@ -292,13 +292,7 @@ fn data_sheet(ws: &mut Worksheet, annex: &Annex, f: &mut Formats) -> Result<(), 
         let title = text::clean(&t.title);
         let labels = long_labels(t);
         for row in &t.rows {
-            let unit = text::clean(&row.unit);
-            let tt = row.tt.as_deref().map(text::clean).unwrap_or_default();
-            let code = row
-                .unit_code
-                .as_deref()
-                .map(text::clean)
-                .unwrap_or_default();
+            let [tt, unit, code] = long_row_fields(row);
             for (label, cell) in labels.iter().zip(long_cells(row)) {
                 ws.write_string(r, 0, &t.id)?;
                 ws.write_string(r, 1, &title)?;
