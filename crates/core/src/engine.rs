@@ -125,14 +125,6 @@ fn same_decimal(a: Decimal, b: Decimal) -> bool {
     a.serialize() == b.serialize()
 }
 
-/// Result of a leaf in pass 1.
-#[derive(Clone, Copy)]
-enum Leaf {
-    Points(Decimal, Status),
-    /// Waits for the cohort pass.
-    Pending,
-}
-
 /// Whether `node` itself (not its ancestors) applies to `unit`.
 fn applies_locally(node: &Node, unit: &Unit) -> bool {
     if let Some(cats) = &node.applies_to
@@ -404,35 +396,34 @@ fn fmt_exact(d: Decimal) -> String {
     d.normalize().to_string().replace('.', ",")
 }
 
-fn leaf_pass1(
+/// A leaf's points and how they came about: not applicable, given in the data, or by its rule
+/// (`best`: the unit's block's best values for a relative-to-best rule, empty otherwise).
+fn score_leaf(
     edition: &Edition,
     data: &Dataset,
     u: usize,
     n: usize,
     na: Option<NaPolicy>,
-    trace: Option<&mut Vec<String>>,
-) -> Leaf {
+    best: &[(usize, Decimal)],
+) -> (Decimal, Status) {
     let node = &edition.nodes[n];
     if let Some(p) = na {
-        return Leaf::Points(Decimal::ZERO, na_status(p));
+        return (Decimal::ZERO, na_status(p));
     }
     if let Some(Value::Number(d)) = data.given(u, n) {
-        return Leaf::Points(*d, Status::Given);
+        return (*d, Status::Given);
     }
     let rule = node.rule.as_ref().unwrap_or(&Rule::Points);
-    if rule.needs_cohort() {
-        return Leaf::Pending;
-    }
     let mut ev = Eval {
         edition,
         data,
         unit: u,
-        best: &[],
-        trace,
+        best,
+        trace: None,
     };
     match ev.rule(rule, node.max) {
-        Some(p) => Leaf::Points(clamp(p, node.max), Status::Scored),
-        None => Leaf::Points(Decimal::ZERO, Status::Missing),
+        Some(p) => (clamp(p, node.max), Status::Scored),
+        None => (Decimal::ZERO, Status::Missing),
     }
 }
 
@@ -596,30 +587,15 @@ pub fn score_keeping(edition: &Edition, data: &Dataset, keep: Keep) -> Scores {
                     if !node.is_leaf() {
                         continue;
                     }
-                    let scored = match &cohort[n] {
-                        Some(per_block) if by_rule(u, n) => {
-                            let rule = node.rule.as_ref().expect("a cohort leaf has a rule");
-                            let mut ev = Eval {
-                                edition,
-                                data,
-                                unit: u,
-                                best: block_of[u].map_or(&[][..], |b| &per_block[b][..]),
-                                trace: None,
-                            };
-                            match ev.rule(rule, node.max) {
-                                Some(p) => Leaf::Points(clamp(p, node.max), Status::Scored),
-                                None => Leaf::Points(Decimal::ZERO, Status::Missing),
-                            }
-                        }
-                        _ => leaf_pass1(edition, data, u, n, na_row[n], None),
+                    let best = match (&cohort[n], block_of[u]) {
+                        (Some(per_block), Some(b)) => &per_block[b][..],
+                        _ => &[],
                     };
-                    row[n] = match scored {
-                        Leaf::Points(points, status) => NodeScore {
-                            points,
-                            max: node.max,
-                            status,
-                        },
-                        Leaf::Pending => blank,
+                    let (points, status) = score_leaf(edition, data, u, n, na_row[n], best);
+                    row[n] = NodeScore {
+                        points,
+                        max: node.max,
+                        status,
                     };
                 }
                 let mut notes = Vec::new();
