@@ -7,6 +7,7 @@
 //! The JSON shape of [`Table::to_json`] is the `annex`/`audit` contract of design.md and must not change.
 
 use std::fmt;
+use std::sync::Arc;
 
 use rayon::prelude::*;
 use rust_decimal::Decimal;
@@ -14,15 +15,70 @@ use serde::Serialize;
 use serde::ser::{Error as _, SerializeMap, Serializer};
 use serde_json::Value;
 
-/// Where something stands in a source document: a line and column of a text file, or a sheet cell.
+/// Where something stands in a source document: a line and column of a text file, or a place in a
+/// document without lines (a sheet cell, a cell of a Word or HTML table, a paragraph).
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
 pub struct Pos {
-    /// 1-based line in a text source (0 when the source has no lines, as for XLSX).
+    /// 1-based line in a text source (0 when the source has no lines, as for XLSX; the row for a
+    /// [`Place::Table`] cell).
     pub line: u32,
-    /// 1-based column (characters) in a text source.
+    /// 1-based column (characters) in a text source (the cell for a [`Place::Table`] cell).
     pub column: u32,
-    /// Sheet name and cell reference (`Sheet1!B7`) for spreadsheet sources.
-    pub cell: Option<String>,
+    /// The place in a source without lines; shown instead of `line:column` when present.
+    pub cell: Option<Place>,
+}
+
+/// A place in a source without lines. Imported tables keep one per cell, blanks included, so a place
+/// holds numbers and at most a shared name: a sheet's name is one `Arc<str>` for all its cells (a
+/// crafted workbook with a 100,000-character sheet name must not cost that much per cell), and the
+/// text is formatted only when shown.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Place {
+    /// A spreadsheet cell, 0-based row and column, shown `Sheet1!B7`.
+    Sheet { sheet: Arc<str>, row: u32, col: u32 },
+    /// A cell of the `table`-th table of a document (all 1-based), shown "bảng 2, hàng 5, ô 3".
+    Table { table: u32, row: u32, cell: u32 },
+    /// The n-th paragraph (1-based) of a document without lines, shown "đoạn 3".
+    Paragraph(u32),
+    /// Anything else, shown as written.
+    Named(Arc<str>),
+}
+
+impl fmt::Display for Place {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            Place::Sheet { sheet, row, col } => {
+                write!(f, "{sheet}!")?;
+                write_a1(f, *row, *col)
+            }
+            Place::Table { table, row, cell } => write!(f, "bảng {table}, hàng {row}, ô {cell}"),
+            Place::Paragraph(n) => write!(f, "đoạn {n}"),
+            Place::Named(s) => f.write_str(s),
+        }
+    }
+}
+
+/// A place is written as it is shown (`"Sheet1!B7"`), as when it was a string.
+impl Serialize for Place {
+    fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        s.collect_str(self)
+    }
+}
+
+/// The `A1` reference of a 0-based row and column (`B7` for row 6, column 1).
+fn write_a1(f: &mut fmt::Formatter<'_>, row: u32, col: u32) -> fmt::Result {
+    let mut letters = [0u8; 8];
+    let mut at = letters.len();
+    let mut c = u64::from(col) + 1;
+    while c > 0 {
+        at -= 1;
+        letters[at] = b'A' + u8::try_from((c - 1) % 26).unwrap_or(0);
+        c = (c - 1) / 26;
+    }
+    for &b in &letters[at..] {
+        write!(f, "{}", char::from(b))?;
+    }
+    write!(f, "{}", u64::from(row) + 1)
 }
 
 impl Pos {
@@ -33,11 +89,41 @@ impl Pos {
             cell: None,
         }
     }
+    /// A named place (`Pos::cell("Sheet1", "B7")` shows `Sheet1!B7`). Readers that make a position per
+    /// cell use [`Pos::sheet`], which shares the sheet's name.
     pub fn cell(sheet: &str, cell: &str) -> Pos {
         Pos {
             line: 0,
             column: 0,
-            cell: Some(format!("{sheet}!{cell}")),
+            cell: Some(Place::Named(format!("{sheet}!{cell}").into())),
+        }
+    }
+    /// A spreadsheet cell at a 0-based row and column, sharing `sheet`.
+    pub fn sheet(sheet: &Arc<str>, row: u32, col: u32) -> Pos {
+        Pos {
+            line: 0,
+            column: 0,
+            cell: Some(Place::Sheet {
+                sheet: Arc::clone(sheet),
+                row,
+                col,
+            }),
+        }
+    }
+    /// A cell of a document's table (all 1-based): `line` is the row and `column` the cell.
+    pub fn table(table: u32, row: u32, cell: u32) -> Pos {
+        Pos {
+            line: row,
+            column: cell,
+            cell: Some(Place::Table { table, row, cell }),
+        }
+    }
+    /// The n-th paragraph (1-based) of a document without lines: `line` is `n`, `column` 1.
+    pub fn paragraph(n: u32) -> Pos {
+        Pos {
+            line: n,
+            column: 1,
+            cell: Some(Place::Paragraph(n)),
         }
     }
 }
@@ -45,7 +131,7 @@ impl Pos {
 impl fmt::Display for Pos {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match &self.cell {
-            Some(c) => f.write_str(c),
+            Some(c) => c.fmt(f),
             None => write!(f, "{}:{}", self.line, self.column),
         }
     }
@@ -433,5 +519,29 @@ impl Annex {
         }
         out.extend_from_slice(b"]}");
         Ok(out)
+    }
+}
+
+#[cfg(test)]
+mod pos_tests {
+    use super::*;
+
+    #[test]
+    fn places_show_as_before() {
+        let sheet: Arc<str> = "Sheet1".into();
+        assert_eq!(Pos::sheet(&sheet, 6, 1).to_string(), "Sheet1!B7");
+        assert_eq!(
+            Pos::sheet(&sheet, 1_048_575, 16_383).to_string(),
+            "Sheet1!XFD1048576"
+        );
+        assert_eq!(Pos::sheet(&sheet, 0, 26).to_string(), "Sheet1!AA1");
+        assert_eq!(Pos::cell("Sheet1", "B7").to_string(), "Sheet1!B7");
+        assert_eq!(Pos::table(2, 5, 3).to_string(), "bảng 2, hàng 5, ô 3");
+        assert_eq!(Pos::paragraph(4).to_string(), "đoạn 4");
+        assert_eq!(Pos::line(3, 9).to_string(), "3:9");
+        assert_eq!(
+            serde_json::to_string(&Place::Table { table: 1, row: 2, cell: 3 }).unwrap(),
+            "\"bảng 1, hàng 2, ô 3\""
+        );
     }
 }

@@ -64,11 +64,7 @@ impl State {
             if !raw.trim().is_empty() {
                 self.paragraphs += 1;
                 let k = self.paragraphs;
-                let pos = Pos {
-                    line: u32::try_from(k).unwrap_or(u32::MAX),
-                    column: 1,
-                    cell: Some(format!("đoạn {k}")),
-                };
+                let pos = Pos::paragraph(u32::try_from(k).unwrap_or(u32::MAX));
                 self.items.push(Item::Text { raw, pos });
             }
         }

@@ -90,11 +90,7 @@ impl Walker {
         }
         self.paragraphs += 1;
         let k = self.paragraphs;
-        let pos = Pos {
-            line: u32::try_from(k).unwrap_or(u32::MAX),
-            column: 1,
-            cell: Some(format!("đoạn {k}")),
-        };
+        let pos = Pos::paragraph(u32::try_from(k).unwrap_or(u32::MAX));
         self.items.push(Item::Text { raw, pos });
     }
 
@@ -229,11 +225,7 @@ mod tests {
             items[0],
             Item::Text {
                 raw: "Bảng 1".into(),
-                pos: Pos {
-                    line: 1,
-                    column: 1,
-                    cell: Some("đoạn 1".into())
-                }
+                pos: Pos::paragraph(1)
             }
         );
         let Item::Grid(rows) = &items[1] else {

@@ -43,9 +43,6 @@ pub(crate) enum Item {
 /// and `column` the 1-based cell within the table, and `cell` reads "bảng 2, hàng 5, ô 3" so that a
 /// message shows the officer where to look.
 pub(crate) fn table_pos(table: usize, row: usize, cell: usize) -> Pos {
-    Pos {
-        line: u32::try_from(row).unwrap_or(u32::MAX),
-        column: u32::try_from(cell).unwrap_or(u32::MAX),
-        cell: Some(format!("bảng {table}, hàng {row}, ô {cell}")),
-    }
+    let n = |v: usize| u32::try_from(v).unwrap_or(u32::MAX);
+    Pos::table(n(table), n(row), n(cell))
 }

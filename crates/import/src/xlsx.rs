@@ -12,6 +12,7 @@
 //! shortest form Excel would show (15 significant digits), while numbers stored as text keep theirs.
 
 use std::str::FromStr;
+use std::sync::Arc;
 
 use calamine::Data;
 use egov_core::table::Pos;
@@ -29,8 +30,11 @@ pub(crate) fn read(name: &str, bytes: &[u8]) -> Result<Vec<Item>, ImportError> {
     let mut grid_cells = 0usize;
     for sheet_name in book.sheet_names() {
         let sheet = book.sheet(&sheet_name).map_err(err)?;
+        // One name for every position of the sheet, cut to what Excel allows if a crafted workbook
+        // names a sheet with more (the name is shown in every message about the sheet).
+        let place: Arc<str> = shown_name(&sheet_name).into();
         items.push(Item::Section {
-            name: sheet_name.clone(),
+            name: place.to_string(),
         });
         let Some(((r0, c0), (_, c1))) = sheet.bounds() else {
             continue;
@@ -43,7 +47,7 @@ pub(crate) fn read(name: &str, bytes: &[u8]) -> Result<Vec<Item>, ImportError> {
             if r > next_row {
                 // The empty rows in between, as one row without cells.
                 rows.push(SrcRow {
-                    pos: Pos::cell(&sheet_name, &a1(next_row, c0)),
+                    pos: Pos::sheet(&place, next_row, c0),
                     cells: Vec::new(),
                 });
             }
@@ -59,7 +63,7 @@ pub(crate) fn read(name: &str, bytes: &[u8]) -> Result<Vec<Item>, ImportError> {
                 .map(|c| SrcCell {
                     typed: false,
                     raw: String::new(),
-                    pos: Pos::cell(&sheet_name, &a1(r, c)),
+                    pos: Pos::sheet(&place, r, c),
                 })
                 .collect();
             while let Some(((_, c), d)) = cells.next_if(|((rr, _), _)| *rr == r) {
@@ -68,7 +72,7 @@ pub(crate) fn read(name: &str, bytes: &[u8]) -> Result<Vec<Item>, ImportError> {
                 cell.typed = matches!(d, Data::Int(_) | Data::Float(_));
             }
             rows.push(SrcRow {
-                pos: Pos::cell(&sheet_name, &a1(r, c0)),
+                pos: Pos::sheet(&place, r, c0),
                 cells: row,
             });
             next_row = r + 1;
@@ -76,6 +80,18 @@ pub(crate) fn read(name: &str, bytes: &[u8]) -> Result<Vec<Item>, ImportError> {
         items.push(Item::Grid(rows));
     }
     Ok(items)
+}
+
+/// Longest sheet name Excel allows.
+const SHEET_NAME_CHARS: usize = 31;
+
+/// A sheet's name as shown in positions: whole when Excel could have written it, otherwise its first
+/// [`SHEET_NAME_CHARS`] characters and `…` (only a crafted file has a longer name).
+pub(crate) fn shown_name(name: &str) -> String {
+    match name.char_indices().nth(SHEET_NAME_CHARS) {
+        None => name.to_string(),
+        Some((cut, _)) => format!("{}…", &name[..cut]),
+    }
 }
 
 /// A cell's text as Excel would show it without formatting.
