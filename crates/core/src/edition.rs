@@ -503,7 +503,7 @@ struct RawEdition {
 #[serde(deny_unknown_fields)]
 struct RawScoring {
     rounding: Option<Spanned<String>>,
-    decimals: Option<u32>,
+    decimals: Option<Spanned<u32>>,
     /// Maximum of the whole (root); default: the sum of the top-level maxima.
     total_max: Option<Spanned<toml::Value>>,
     total_name: Option<String>,
@@ -618,9 +618,9 @@ struct RawTable {
     total_label: Option<String>,
     total_label_en: Option<String>,
     show: Option<Spanned<String>>,
-    decimals: Option<u32>,
+    decimals: Option<Spanned<u32>>,
     #[serde(default)]
-    column_decimals: HashMap<String, u32>,
+    column_decimals: HashMap<String, Spanned<u32>>,
     #[serde(rename = "section")]
     sections: Vec<Spanned<RawSection>>,
     numbering: Option<Spanned<String>>,
@@ -659,13 +659,50 @@ struct Checker<'a> {
 impl Checker<'_> {
     fn at(&mut self, offset: usize, path: impl Into<String>, message: impl Into<String>) {
         let (line, column) = line_col(self.src, offset);
+        let path = path.into();
         self.problems.push(EditionProblem {
             file: self.file.to_string(),
             line,
             column,
-            path: path.into(),
+            path: q(&path).into_owned(),
             message: message.into(),
         });
+    }
+
+    /// Decimals printed, within [`MAX_DECIMALS`]; `default` when not given or out of range (reported).
+    fn decimals(&mut self, v: Option<&Spanned<u32>>, path: &str, default: u32) -> u32 {
+        match v {
+            None => default,
+            Some(d) if *d.get_ref() <= MAX_DECIMALS => *d.get_ref(),
+            Some(d) => {
+                self.at(
+                    d.span().start,
+                    path,
+                    format!(
+                        "số chữ số thập phân {} vượt giới hạn {MAX_DECIMALS}",
+                        d.get_ref()
+                    ),
+                );
+                default
+            }
+        }
+    }
+
+    /// Points (a maximum, a cap, points per item), refused above [`MAX_POINTS`].
+    fn points_limit(&mut self, p: Decimal, offset: usize, path: &str, what: &str) -> bool {
+        if p > MAX_POINTS {
+            self.at(
+                offset,
+                path,
+                format!(
+                    "{what} = {} vượt giới hạn {} điểm",
+                    q(&p.normalize().to_string()),
+                    MAX_POINTS
+                ),
+            );
+            return false;
+        }
+        true
     }
 
     fn decimal(&mut self, v: &Spanned<toml::Value>, path: &str) -> Option<Decimal> {
@@ -675,12 +712,157 @@ impl Checker<'_> {
                 self.at(
                     v.span().start,
                     path,
-                    format!("cần một số, gặp {}", v.get_ref()),
+                    format!("cần một số, gặp {}", q(&v.get_ref().to_string())),
                 );
                 None
             }
         }
     }
+}
+
+/// The most decimals a table may print. Ten places are far more than any decision prints (one or two),
+/// and keep every printed value within the 28 digits of an exact decimal: a value of at most
+/// [`MAX_POINTS`] (16 digits before the separator) with 10 places is 26 digits.
+pub const MAX_DECIMALS: u32 = 10;
+
+/// The most points any maximum, cap or per-item value may be (10¹⁵). Real editions give 100 or 1,000
+/// points; the bound is what lets validation prove that scoring cannot overflow: sums of maxima are
+/// checked when the edition is read, and every product of two point values (at most 10³⁰ before the
+/// division that follows it) is computed with checked arithmetic in the engine.
+pub const MAX_POINTS: Decimal = Decimal::from_parts(0xA4C6_8000, 0x0003_8D7E, 0, false, 0);
+
+/// An offending value of the file, quoted short ([`crate::text::quote_short`]).
+fn q(s: &str) -> std::borrow::Cow<'_, str> {
+    crate::text::quote_short(s)
+}
+
+/// Keys whose strings are names, codes, titles or labels: printed in decisions and tables, where no
+/// control character may stand (tab and line breaks included). Other strings (descriptions, notes,
+/// answers of a choice, which a cell may hold on two lines) may break lines but hold no other control
+/// character either.
+const NAME_KEYS: &[&str] = &[
+    "id",
+    "code",
+    "title",
+    "title_en",
+    "name",
+    "name_en",
+    "total_name",
+    "total_name_en",
+    "subtitle",
+    "part",
+    "part_en",
+    "label",
+    "column_group",
+    "column_group_en",
+    "total_label",
+    "total_label_en",
+    "unit",
+    "number",
+    "issuer",
+    "categories",
+    "blocks",
+    "columns",
+    "applies_to",
+    "requires_flags",
+    "unless_flags",
+    "node",
+];
+
+/// Checks what serde's view of the file loses: the exact text of every number and every string.
+/// A float literal must be exactly the decimal egov reads from it (no digit beyond an exact decimal's
+/// 28, nothing the double in between rounds away: `1e-300`, a 200-digit fraction), and names hold no
+/// control character. Each problem is reported at the value.
+fn check_literals(ck: &mut Checker<'_>) {
+    let Ok(doc) = toml::de::DeTable::parse(ck.src) else {
+        return;
+    };
+    fn walk(ck: &mut Checker<'_>, key: &str, v: &Spanned<toml::de::DeValue<'_>>) {
+        use toml::de::DeValue;
+        let at = v.span().start;
+        match v.get_ref() {
+            DeValue::Float(f) => {
+                let raw = f.as_str();
+                let exact = crate::num::exact_scientific(raw);
+                let via_double = raw
+                    .parse::<f64>()
+                    .ok()
+                    .and_then(|x| value_decimal(&toml::Value::Float(x)));
+                match exact {
+                    // inf and nan: reported where a number is expected.
+                    Err(()) => {}
+                    Ok(None) => ck.at(
+                        at,
+                        key,
+                        format!(
+                            "số {} không giữ được chính xác (tối đa 28 chữ số có nghĩa và 28 chữ số thập phân); số này không được làm tròn ngầm",
+                            q(raw)
+                        ),
+                    ),
+                    Ok(Some(d)) if via_double != Some(d) => ck.at(
+                        at,
+                        key,
+                        format!(
+                            "số {} có nhiều chữ số hơn một số thực TOML giữ được; hãy viết nó thành chuỗi, ví dụ \"{}\"",
+                            q(raw),
+                            q(&d.to_string().replace('.', ","))
+                        ),
+                    ),
+                    Ok(Some(_)) => {}
+                }
+            }
+            DeValue::String(t) => {
+                let bad = if !NAME_KEYS.contains(&key) {
+                    t.chars()
+                        .enumerate()
+                        .find(|(_, c)| c.is_control() && !matches!(c, '\n' | '\r' | '\t'))
+                        .map(|(i, c)| (i + 1, c))
+                } else {
+                    crate::text::control_char(t)
+                };
+                if let Some((pos, c)) = bad {
+                    ck.at(
+                        at,
+                        key,
+                        format!(
+                            "chứa ký tự điều khiển U+{:04X} ở ký tự thứ {pos} (\"{}\"); tên, mã và nhãn không được chứa ký tự điều khiển",
+                            u32::from(c),
+                            q(t).escape_debug()
+                        ),
+                    );
+                }
+            }
+            DeValue::Array(a) => {
+                for x in a {
+                    walk(ck, key, x);
+                }
+            }
+            DeValue::Table(t) => table(ck, t),
+            DeValue::Integer(_) | DeValue::Boolean(_) | DeValue::Datetime(_) => {}
+        }
+    }
+    fn table(ck: &mut Checker<'_>, t: &toml::de::DeTable<'_>) {
+        for (k, v) in t {
+            let bad = k
+                .get_ref()
+                .chars()
+                .enumerate()
+                .find(|(_, c)| c.is_control() && !matches!(c, '\n' | '\r' | '\t'))
+                .map(|(i, c)| (i + 1, c));
+            if let Some((pos, c)) = bad {
+                ck.at(
+                    k.span().start,
+                    k.get_ref().as_ref(),
+                    format!(
+                        "khóa chứa ký tự điều khiển U+{:04X} ở ký tự thứ {pos}",
+                        u32::from(c)
+                    ),
+                );
+            }
+            walk(ck, k.get_ref(), v);
+        }
+    }
+    table(ck, doc.get_ref());
 }
 
 /// 1-based line and column (in characters) of a byte offset.
@@ -701,6 +883,11 @@ fn value_decimal(v: &toml::Value) -> Option<Decimal> {
         toml::Value::String(s) => crate::num::parse_decimal(s).ok(),
         _ => None,
     }
+}
+
+/// The sum of decimals, or `None` when it is not a decimal (rust_decimal's `+` would panic).
+fn checked_sum(mut it: impl Iterator<Item = Decimal>) -> Option<Decimal> {
+    it.try_fold(Decimal::ZERO, |acc, x| acc.checked_add(x))
 }
 
 fn valid_code(code: &str) -> bool {
@@ -745,6 +932,7 @@ impl Edition {
             file,
             problems: Vec::new(),
         };
+        check_literals(&mut ck);
         let edition = build(raw, &mut ck);
         if ck.problems.is_empty() {
             Ok(edition)
@@ -775,6 +963,7 @@ fn build(raw: RawEdition, ck: &mut Checker<'_>) -> Edition {
         Some(("half-even", _)) => RoundingMode::HalfEven,
         Some(("down", _)) => RoundingMode::Down,
         Some((other, at)) => {
+            let other = q(other);
             ck.at(
                 at,
                 "scoring.rounding",
@@ -797,7 +986,7 @@ fn build(raw: RawEdition, ck: &mut Checker<'_>) -> Edition {
         if category_index.contains_key(&code) {
             ck.at(
                 c_ref.code.span().start,
-                format!("category {code}"),
+                format!("category {}", q(&code)),
                 "mã loại đơn vị bị trùng",
             );
             continue;
@@ -820,7 +1009,7 @@ fn build(raw: RawEdition, ck: &mut Checker<'_>) -> Edition {
         if block_codes.contains_key(&code) {
             ck.at(
                 b_ref.code.span().start,
-                format!("block {code}"),
+                format!("block {}", q(&code)),
                 "mã khối bị trùng",
             );
             continue;
@@ -832,16 +1021,20 @@ fn build(raw: RawEdition, ck: &mut Checker<'_>) -> Edition {
                     if let Some(other) = category_block.insert(i, code.clone()) {
                         ck.at(
                             c.span().start,
-                            format!("block {code}"),
-                            format!("loại đơn vị '{}' đã thuộc khối '{other}'", c.get_ref()),
+                            format!("block {}", q(&code)),
+                            format!(
+                                "loại đơn vị '{}' đã thuộc khối '{}'",
+                                q(c.get_ref()),
+                                q(&other)
+                            ),
                         );
                     }
                     cats.push(i);
                 }
                 None => ck.at(
                     c.span().start,
-                    format!("block {code}"),
-                    format!("loại đơn vị '{}' không được khai báo", c.get_ref()),
+                    format!("block {}", q(&code)),
+                    format!("loại đơn vị '{}' không được khai báo", q(c.get_ref())),
                 ),
             }
         }
@@ -860,7 +1053,7 @@ fn build(raw: RawEdition, ck: &mut Checker<'_>) -> Edition {
         {
             ck.at(
                 c.span().start,
-                format!("category {}", c.get_ref().code.get_ref()),
+                format!("category {}", q(c.get_ref().code.get_ref())),
                 "loại đơn vị không thuộc khối xếp hạng nào ([[block]])",
             );
         }
@@ -872,7 +1065,7 @@ fn build(raw: RawEdition, ck: &mut Checker<'_>) -> Edition {
     for inp in &raw.inputs {
         let r = inp.get_ref();
         let id = r.id.get_ref().clone();
-        let path = format!("input {id}");
+        let path = format!("input {}", q(&id));
         if !valid_code(&id) {
             ck.at(
                 r.id.span().start,
@@ -896,7 +1089,7 @@ fn build(raw: RawEdition, ck: &mut Checker<'_>) -> Edition {
                             ck.at(
                                 r.kind.span().start,
                                 &path,
-                                format!("phương án '{ch}' bị trùng"),
+                                format!("phương án '{}' bị trùng", q(ch)),
                             );
                         }
                     }
@@ -912,6 +1105,7 @@ fn build(raw: RawEdition, ck: &mut Checker<'_>) -> Edition {
                 }
             },
             other => {
+                let other = q(other);
                 ck.at(
                     r.kind.span().start,
                     &path,
@@ -976,12 +1170,12 @@ fn build(raw: RawEdition, ck: &mut Checker<'_>) -> Edition {
         if !valid_code(code) {
             ck.at(
                 at,
-                format!("criterion {code}"),
+                format!("criterion {}", q(code)),
                 "mã tiêu chí phải có dạng A.1.3 (chữ, số, '-', '_' ngăn bởi '.')",
             );
         }
         if by_code.insert(code.clone(), i).is_some() {
-            ck.at(at, format!("criterion {code}"), "mã tiêu chí bị trùng");
+            ck.at(at, format!("criterion {}", q(code)), "mã tiêu chí bị trùng");
         }
     }
     let mut parent_of: Vec<Option<usize>> = vec![None; raw.criteria.len()];
@@ -999,8 +1193,8 @@ fn build(raw: RawEdition, ck: &mut Checker<'_>) -> Edition {
                     ok_node[i] = false;
                     ck.at(
                         c.get_ref().code.span().start,
-                        format!("criterion {code}"),
-                        format!("tiêu chí cha '{p}' không được khai báo"),
+                        format!("criterion {}", q(code)),
+                        format!("tiêu chí cha '{}' không được khai báo", q(p)),
                     );
                 }
             }
@@ -1056,9 +1250,21 @@ fn build(raw: RawEdition, ck: &mut Checker<'_>) -> Edition {
         let ri = node_raw[&n];
         let r = raw.criteria[ri].get_ref();
         let code = r.code.get_ref().clone();
-        let path = format!("criterion {code}");
+        let path = format!("criterion {}", q(&code));
         let at = raw.criteria[ri].span().start;
-        let children_max: Decimal = nodes[n].children.iter().map(|&c| nodes[c].max).sum();
+        // Checked: the sum a parent's points can reach must be a decimal (each maximum is bounded, the
+        // number of children is not).
+        let children_max = match checked_sum(nodes[n].children.iter().map(|&c| nodes[c].max)) {
+            Some(m) => m,
+            None => {
+                ck.at(
+                    at,
+                    &path,
+                    "tổng điểm tối đa của các tiêu chí con quá lớn, không tính được chính xác",
+                );
+                Decimal::ZERO
+            }
+        };
         let is_leaf = nodes[n].children.is_empty();
         let max = match &r.max {
             Some(v) => match ck.decimal(v, &format!("{path} / max")) {
@@ -1068,6 +1274,9 @@ fn build(raw: RawEdition, ck: &mut Checker<'_>) -> Edition {
                         format!("{path} / max"),
                         "điểm tối đa không được âm",
                     );
+                    Decimal::ZERO
+                }
+                Some(m) if !ck.points_limit(m, v.span().start, &format!("{path} / max"), "max") => {
                     Decimal::ZERO
                 }
                 Some(m) => {
@@ -1090,7 +1299,15 @@ fn build(raw: RawEdition, ck: &mut Checker<'_>) -> Edition {
                 ck.at(at, &path, "tiêu chí lá cần điểm tối đa 'max'");
                 Decimal::ZERO
             }
-            None => children_max,
+            None => {
+                ck.points_limit(
+                    children_max,
+                    at,
+                    &path,
+                    "tổng điểm tối đa của các tiêu chí con",
+                );
+                children_max
+            }
         };
         if r.cap && is_leaf {
             ck.at(at, &path, "'cap' chỉ dùng cho tiêu chí có tiêu chí con");
@@ -1124,7 +1341,7 @@ fn build(raw: RawEdition, ck: &mut Checker<'_>) -> Edition {
                         ck.at(
                             c.span().start,
                             format!("{path} / applies_to"),
-                            format!("loại đơn vị '{}' không được khai báo", c.get_ref()),
+                            format!("loại đơn vị '{}' không được khai báo", q(c.get_ref())),
                         );
                         None
                     }
@@ -1140,6 +1357,7 @@ fn build(raw: RawEdition, ck: &mut Checker<'_>) -> Edition {
             Some(("not-evaluated", _)) => NaPolicy::NotEvaluated,
             Some(("exclude", _)) => NaPolicy::Exclude,
             Some((other, at)) => {
+                let other = q(other);
                 ck.at(
                     at,
                     format!("{path} / not_applicable"),
@@ -1162,11 +1380,20 @@ fn build(raw: RawEdition, ck: &mut Checker<'_>) -> Edition {
         node.applies_to = applies_to;
         node.not_applicable = na;
     }
-    let top_max: Decimal = nodes[0].children.iter().map(|&c| nodes[c].max).sum();
+    let top_max =
+        checked_sum(nodes[0].children.iter().map(|&c| nodes[c].max)).unwrap_or_else(|| {
+            ck.at(
+                0,
+                "criterion",
+                "tổng điểm tối đa các hạng mục quá lớn, không tính được chính xác",
+            );
+            Decimal::ZERO
+        });
     nodes[0].max = match &raw.scoring.total_max {
         Some(v) => {
             let m = ck.decimal(v, "scoring.total_max").unwrap_or(top_max);
-            if top_max > m {
+            let within = ck.points_limit(m, v.span().start, "scoring.total_max", "total_max");
+            if within && top_max > m {
                 ck.at(
                     v.span().start,
                     "scoring.total_max",
@@ -1179,7 +1406,10 @@ fn build(raw: RawEdition, ck: &mut Checker<'_>) -> Edition {
             }
             m
         }
-        None => top_max,
+        None => {
+            ck.points_limit(top_max, 0, "criterion", "tổng điểm tối đa các hạng mục");
+            top_max
+        }
     };
     if nodes.len() == 1 && raw.criteria.is_empty() {
         ck.at(
@@ -1200,7 +1430,7 @@ fn build(raw: RawEdition, ck: &mut Checker<'_>) -> Edition {
         if node_index.contains_key(id) {
             ck.at(
                 inp.get_ref().id.span().start,
-                format!("input {id}"),
+                format!("input {}", q(id)),
                 "mã chỉ tiêu trùng với mã một tiêu chí; cột dữ liệu sẽ không rõ nghĩa",
             );
         }
@@ -1239,13 +1469,13 @@ fn build(raw: RawEdition, ck: &mut Checker<'_>) -> Edition {
     }
 
     // Annex layout.
-    let decimals = raw.scoring.decimals.unwrap_or(2);
+    let decimals = ck.decimals(raw.scoring.decimals.as_ref(), "scoring.decimals", 2);
     let mut tables = Vec::new();
     let mut table_ids = HashSet::new();
     for t in &raw.annex.tables {
         let r = t.get_ref();
         let id = r.id.get_ref().clone();
-        let path = format!("annex.table {id}");
+        let path = format!("annex.table {}", q(&id));
         if !table_ids.insert(id.clone()) {
             ck.at(r.id.span().start, &path, "mã bảng bị trùng");
         }
@@ -1256,7 +1486,7 @@ fn build(raw: RawEdition, ck: &mut Checker<'_>) -> Edition {
                 ck.at(
                     s.span().start,
                     format!("{path} / node"),
-                    format!("tiêu chí '{}' không có", s.get_ref()),
+                    format!("tiêu chí '{}' không có", q(s.get_ref())),
                 );
                 0
             }),
@@ -1269,6 +1499,7 @@ fn build(raw: RawEdition, ck: &mut Checker<'_>) -> Edition {
             None | Some(("points", _)) => Show::Points,
             Some(("fraction", _)) => Show::Fraction,
             Some((other, at)) => {
+                let other = q(other);
                 ck.at(
                     at,
                     format!("{path} / show"),
@@ -1277,7 +1508,8 @@ fn build(raw: RawEdition, ck: &mut Checker<'_>) -> Edition {
                 Show::Points
             }
         };
-        let table_decimals = r.decimals.unwrap_or(decimals);
+        let table_decimals =
+            ck.decimals(r.decimals.as_ref(), &format!("{path} / decimals"), decimals);
         let mut columns = Vec::new();
         for c in &r.columns {
             let key = c.get_ref();
@@ -1288,7 +1520,7 @@ fn build(raw: RawEdition, ck: &mut Checker<'_>) -> Edition {
                         ck.at(
                             c.span().start,
                             format!("{path} / columns"),
-                            format!("chỉ tiêu '{inp}' không có"),
+                            format!("chỉ tiêu '{}' không có", q(inp)),
                         );
                         None
                     }
@@ -1300,7 +1532,7 @@ fn build(raw: RawEdition, ck: &mut Checker<'_>) -> Edition {
                         ck.at(
                             c.span().start,
                             format!("{path} / columns"),
-                            format!("tiêu chí '{key}' không có"),
+                            format!("tiêu chí '{}' không có", q(key)),
                         );
                         None
                     }
@@ -1311,11 +1543,11 @@ fn build(raw: RawEdition, ck: &mut Checker<'_>) -> Edition {
                     source,
                     label: r.column_labels.get(key).cloned(),
                     label_en: r.column_labels_en.get(key).cloned(),
-                    decimals: r
-                        .column_decimals
-                        .get(key)
-                        .copied()
-                        .unwrap_or(table_decimals),
+                    decimals: ck.decimals(
+                        r.column_decimals.get(key),
+                        &format!("{path} / column_decimals"),
+                        table_decimals,
+                    ),
                 });
             }
         }
@@ -1324,7 +1556,7 @@ fn build(raw: RawEdition, ck: &mut Checker<'_>) -> Edition {
                 ck.at(
                     t.span().start,
                     &path,
-                    format!("'{key}' không phải là một cột của bảng"),
+                    format!("'{}' không phải là một cột của bảng", q(key)),
                 );
             }
         }
@@ -1342,7 +1574,7 @@ fn build(raw: RawEdition, ck: &mut Checker<'_>) -> Edition {
                     None => ck.at(
                         b.span().start,
                         format!("{path} / section"),
-                        format!("khối '{}' không có", b.get_ref()),
+                        format!("khối '{}' không có", q(b.get_ref())),
                     ),
                 }
             }
@@ -1359,7 +1591,7 @@ fn build(raw: RawEdition, ck: &mut Checker<'_>) -> Edition {
                     None => ck.at(
                         c.span().start,
                         format!("{path} / section"),
-                        format!("loại đơn vị '{}' không được khai báo", c.get_ref()),
+                        format!("loại đơn vị '{}' không được khai báo", q(c.get_ref())),
                     ),
                 }
             }
@@ -1393,6 +1625,7 @@ fn build(raw: RawEdition, ck: &mut Checker<'_>) -> Edition {
             None | Some(("per-section", _)) => Numbering::PerSection,
             Some(("continuous", _)) => Numbering::Continuous,
             Some((other, at)) => {
+                let other = q(other);
                 ck.at(
                     at,
                     format!("{path} / numbering"),
@@ -1462,6 +1695,7 @@ fn parse_ties(v: Option<&Spanned<String>>, path: &str, ck: &mut Checker<'_>) -> 
         "dense" => Some(Ties::Dense),
         "competition" => Some(Ties::Competition),
         other => {
+            let other = q(other);
             ck.at(
                 v.span().start,
                 path,
@@ -1478,6 +1712,7 @@ fn parse_rank_on(v: Option<&Spanned<String>>, path: &str, ck: &mut Checker<'_>) 
         "rounded" => Some(RankOn::Rounded),
         "exact" => Some(RankOn::Exact),
         other => {
+            let other = q(other);
             ck.at(
                 v.span().start,
                 path,
@@ -1517,6 +1752,7 @@ fn parse_rule(
         "best-of" => &["kind", "cases"],
         "relative-to-best" => &["kind", "input"],
         other => {
+            let other = q(other);
             ck.at(
                 at,
                 path,
@@ -1530,7 +1766,7 @@ fn parse_rule(
             ck.at(
                 at,
                 path,
-                format!("quy tắc '{kind}' không có tham số '{key}'"),
+                format!("quy tắc '{kind}' không có tham số '{}'", q(key)),
             );
         }
     }
@@ -1540,7 +1776,7 @@ fn parse_rule(
                 match input_index.get(id) {
                     Some(&i) => Some(i),
                     None => {
-                        ck.at(at, path, format!("quy tắc '{kind}' dùng chỉ tiêu '{id}' chưa được khai báo ([[input]])"));
+                        ck.at(at, path, format!("quy tắc '{kind}' dùng chỉ tiêu '{}' chưa được khai báo ([[input]])", q(id)));
                         None
                     }
                 }
@@ -1698,12 +1934,14 @@ fn parse_rule(
                     for (label, v) in tab {
                         match value_decimal(v) {
                             Some(p) => {
-                                check_points(p, &format!("điểm của phương án '{label}'"), ck);
+                                check_points(p, &format!("điểm của phương án '{}'", q(label)), ck);
                                 options.push((crate::text::clean(label), p));
                             }
-                            None => {
-                                ck.at(at, path, format!("điểm của phương án '{label}' phải là số"))
-                            }
+                            None => ck.at(
+                                at,
+                                path,
+                                format!("điểm của phương án '{}' phải là số", q(label)),
+                            ),
                         }
                     }
                 }
@@ -1777,6 +2015,7 @@ fn parse_rule(
             if per <= Decimal::ZERO {
                 ck.at(at, path, "'per' phải dương");
             }
+            ck.points_limit(per, at, path, "per");
             Some(Rule::PerItem {
                 input: input?,
                 per,
@@ -1800,7 +2039,8 @@ fn parse_rule(
                                 at,
                                 path,
                                 format!(
-                                    "quy tắc 'sum' dùng chỉ tiêu {v} chưa được khai báo ([[input]])"
+                                    "quy tắc 'sum' dùng chỉ tiêu {} chưa được khai báo ([[input]])",
+                                    q(&v.to_string())
                                 ),
                             ),
                         }

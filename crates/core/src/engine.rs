@@ -223,7 +223,7 @@ impl<'a> Eval<'a> {
                     return Some(Decimal::ZERO);
                 }
                 // a ≥ b reaches the maximum without dividing (the common case of a complete service).
-                let p = if a >= b { max } else { a * max / b };
+                let p = if a >= b { max } else { mul_div(a, max, b) };
                 self.note(format_args!(
                     "tỷ lệ {} / {} = {} / {} × {} = {}",
                     self.input_name(*numerator),
@@ -289,7 +289,12 @@ impl<'a> Eval<'a> {
             }
             Rule::PerItem { input, per, cap } => {
                 let n = num(data.input(u, *input))?;
-                let p = (n * per).min(*cap);
+                // A product past any decimal is past the cap too (or, negative, clamped to zero).
+                let p = match n.checked_mul(*per) {
+                    Some(x) => x.min(*cap),
+                    None if n.is_sign_negative() != per.is_sign_negative() => Decimal::MIN,
+                    None => *cap,
+                };
                 self.note(format_args!(
                     "{} = {} × {} (tối đa {}) = {}",
                     self.input_name(*input),
@@ -305,7 +310,7 @@ impl<'a> Eval<'a> {
                 if vals().all(|v| v.is_none()) {
                     return None;
                 }
-                let s: Decimal = vals().flatten().sum();
+                let s = sum_saturating(vals().flatten());
                 let p = s.min(max);
                 let parts: Vec<String> = if self.trace.is_none() {
                     Vec::new()
@@ -352,7 +357,7 @@ impl<'a> Eval<'a> {
                 } else if v >= best {
                     max
                 } else {
-                    v * max / best
+                    mul_div(v, max, best)
                 };
                 self.note(format_args!(
                     "so với đơn vị tốt nhất của khối: {} / {} × {} = {}",
@@ -364,6 +369,46 @@ impl<'a> Eval<'a> {
                 Some(p)
             }
         }
+    }
+}
+
+/// `a × b ÷ c` for `0 ≤ a < c` and `b ≥ 0`: exactly as written when the product is a decimal (the
+/// usual case, the result every edition has always had), else dividing first. `a ÷ c < 1` makes the
+/// second form at most `b`, so neither can overflow; rust_decimal's operators would panic instead.
+fn mul_div(a: Decimal, b: Decimal, c: Decimal) -> Decimal {
+    a.checked_mul(b)
+        .and_then(|p| p.checked_div(c))
+        .or_else(|| a.checked_div(c).and_then(|r| r.checked_mul(b)))
+        .unwrap_or(b)
+}
+
+/// The sum of input values, exactly when it is a decimal. Otherwise the values are added so that the
+/// running sum stays between the smallest and the largest value (a positive when it is not above zero,
+/// a negative when it is), and what still overflows after one sign is used up is beyond every decimal
+/// in that direction: [`Decimal::MAX`] (the caller caps it at the maximum) or [`Decimal::MIN`] (clamped
+/// to zero).
+fn sum_saturating(values: impl Iterator<Item = Decimal> + Clone) -> Decimal {
+    if let Some(s) = values
+        .clone()
+        .try_fold(Decimal::ZERO, |acc, x| acc.checked_add(x))
+    {
+        return s;
+    }
+    let (mut pos, mut neg): (Vec<Decimal>, Vec<Decimal>) =
+        values.partition(|x| !x.is_sign_negative());
+    let mut acc = Decimal::ZERO;
+    loop {
+        let next = if acc.is_sign_negative() || acc.is_zero() {
+            pos.pop().or_else(|| neg.pop())
+        } else {
+            neg.pop().or_else(|| pos.pop())
+        };
+        let Some(x) = next else { return acc };
+        acc = match acc.checked_add(x) {
+            Some(a) => a,
+            None if x.is_sign_negative() => return Decimal::MIN,
+            None => return Decimal::MAX,
+        };
     }
 }
 
@@ -431,8 +476,19 @@ fn score_leaf(
 /// the scale): deductions are nearly always that, and exact decimal additions are not free.
 fn add_unless_plain_zero(acc: &mut Decimal, x: Decimal) {
     if !(x.is_zero() && x.scale() == 0) {
-        *acc += x;
+        *acc = add_points(*acc, x);
     }
+}
+
+/// Points and maxima added up a unit's tree. Maxima are bounded by the edition's validation
+/// ([`crate::edition::MAX_POINTS`]) and given points by the dataset's, so such a sum is far from
+/// overflowing; checked all the same, saturating, so that no input can make scoring panic.
+fn add_points(a: Decimal, b: Decimal) -> Decimal {
+    a.checked_add(b).unwrap_or(if b.is_sign_negative() {
+        Decimal::MIN
+    } else {
+        Decimal::MAX
+    })
 }
 
 /// `p` within `[0, max]`. No rule gives more than the maximum — the constants of yes-no, steps, choice
@@ -729,7 +785,7 @@ fn aggregate(
                         s.status,
                         Status::Scored | Status::Given | Status::NotApplicable
                     );
-                    sum += s.points;
+                    sum = add_points(sum, s.points);
                 }
             }
         }
@@ -772,19 +828,19 @@ fn aggregate(
         let mut applicable = if plain_zero(d.excluded) && plain_zero(d.unevaluated) {
             node.max
         } else {
-            (node.max - d.excluded - d.unevaluated).max(Decimal::ZERO)
+            sub_points(sub_points(node.max, d.excluded), d.unevaluated).max(Decimal::ZERO)
         };
         let mut points = if node.cap { sum.min(node.max) } else { sum };
         if d.excluded > Decimal::ZERO && (node.rescale || n == 0) {
             // Exclude and rescale: converted = achieved ÷ (max − excluded max) × max.
-            let base = node.max - d.excluded;
+            let base = sub_points(node.max, d.excluded);
             points = if base > Decimal::ZERO {
-                points * node.max / base
+                rescale(points, node.max, base)
             } else {
                 Decimal::ZERO
             };
             d.excluded = Decimal::ZERO;
-            applicable = (node.max - d.unevaluated).max(Decimal::ZERO);
+            applicable = sub_points(node.max, d.unevaluated).max(Decimal::ZERO);
         }
         deduct[n] = d;
         let status = if any_data {
@@ -800,13 +856,36 @@ fn aggregate(
     }
 }
 
+/// `a − b` of non-negative maxima (cannot overflow; checked so that it cannot panic either).
+fn sub_points(a: Decimal, b: Decimal) -> Decimal {
+    a.checked_sub(b).unwrap_or(Decimal::MIN)
+}
+
+/// Exclude-and-rescale, `points × max ÷ base`: as written when the product is a decimal, else dividing
+/// first. Only a capped node with nearly all of its maximum excluded below it could take the result
+/// past every decimal; it then saturates rather than panics.
+fn rescale(points: Decimal, max: Decimal, base: Decimal) -> Decimal {
+    points
+        .checked_mul(max)
+        .and_then(|p| p.checked_div(base))
+        .or_else(|| points.checked_div(base).and_then(|r| r.checked_mul(max)))
+        .unwrap_or(Decimal::MAX)
+}
+
 /// The level band of a unit at a node (by percent of its applicable maximum).
 pub fn band<'a>(edition: &'a Edition, score: &NodeScore) -> Option<&'a Band> {
     if score.max <= Decimal::ZERO || matches!(score.status, Status::NotEvaluated | Status::Excluded)
     {
         return None;
     }
-    let pct = score.points * Decimal::ONE_HUNDRED / score.max;
+    let pct = score
+        .points
+        .checked_mul(Decimal::ONE_HUNDRED)
+        .and_then(|p| p.checked_div(score.max))
+        .or_else(|| {
+            (score.points.checked_div(score.max)).and_then(|r| r.checked_mul(Decimal::ONE_HUNDRED))
+        })
+        .unwrap_or(Decimal::MAX);
     edition.bands.iter().find(|b| pct >= b.min_percent)
 }
 
@@ -911,7 +990,7 @@ pub fn explain(
                 .map(|&c| scores.get(u, c).points)
                 .collect();
             let parts: Vec<String> = counted.iter().map(|&p| fmt_exact(p)).collect();
-            let sum: Decimal = counted.iter().sum();
+            let sum = counted.iter().fold(Decimal::ZERO, |a, &b| add_points(a, b));
             steps.push(format!(
                 "{} = {}",
                 if parts.is_empty() {
@@ -978,7 +1057,7 @@ fn excluded_below(edition: &Edition, scores: &Scores, u: usize, n: usize) -> Dec
                 _ => excluded_below(edition, scores, u, c),
             }
         })
-        .sum()
+        .fold(Decimal::ZERO, add_points)
 }
 
 fn show_value(edition: &Edition, input: usize, v: &Value) -> String {

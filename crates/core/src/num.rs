@@ -40,10 +40,104 @@ pub fn round(value: Decimal, decimals: u32, mode: RoundingMode) -> Decimal {
 pub enum NumberError {
     #[error("ô trống, cần một số")]
     Empty,
+    /// The text (quoted short, [`crate::text::quote_short`]) is not a number.
     #[error("\"{0}\" không phải là số")]
     NotANumber(String),
-    #[error("\"{0}\" quá lớn hoặc quá nhiều chữ số thập phân")]
+    /// The text (quoted short) is a number that no exact decimal holds: more than
+    /// [`MAX_DIGITS`] significant digits, more than [`MAX_DIGITS`] decimals, or above about 7,9 × 10²⁸.
+    #[error(
+        "\"{0}\" quá lớn hoặc quá nhiều chữ số (tối đa 28 chữ số có nghĩa và 28 chữ số thập phân); số này không được làm tròn ngầm"
+    )]
     OutOfRange(String),
+}
+
+impl NumberError {
+    fn not_a_number(text: &str) -> NumberError {
+        NumberError::NotANumber(crate::text::quote_short(text).into_owned())
+    }
+    fn out_of_range(text: &str) -> NumberError {
+        NumberError::OutOfRange(crate::text::quote_short(text).into_owned())
+    }
+}
+
+/// Significant digits, and decimals, an exact decimal holds (rust_decimal: a 96-bit mantissa and a
+/// scale of at most 28). A number needing more is refused where it is written, never rounded.
+pub const MAX_DIGITS: usize = 28;
+
+/// The exact decimal `int_digits.frac_digits × 10^exp` (ASCII digits only, signs handled by the
+/// caller), or `None` when no [`Decimal`] holds that value exactly. The written scale is kept when it
+/// can be (`22.50` has scale 2); trailing zeros are dropped only when keeping them would not fit, which
+/// does not change the value.
+pub fn exact_decimal(int_digits: &str, frac_digits: &str, exp: i64) -> Option<Decimal> {
+    let all = || int_digits.bytes().chain(frac_digits.bytes());
+    if !all().all(|b| b.is_ascii_digit()) {
+        return None;
+    }
+    let lead = all().take_while(|&b| b == b'0').count();
+    let total = int_digits.len() + frac_digits.len();
+    if lead == total {
+        return Some(Decimal::ZERO);
+    }
+    let frac_len = i64::try_from(frac_digits.len()).ok()?;
+    // Significant digits of the mantissa, and the power of ten it is multiplied by.
+    let digits = || all().skip(lead);
+    let mut len = total - lead;
+    let mut power = exp.checked_sub(frac_len)?;
+    let trailing = all().rev().take_while(|&b| b == b'0').count();
+    let fits = |len: usize, power: i64| len <= 29 && (-28..=28).contains(&power);
+    if !fits(len, power) || power > 0 && len + power as usize > 29 {
+        // Only trailing zeros can be given up: they do not change the value.
+        len -= trailing;
+        power = power.checked_add(i64::try_from(trailing).ok()?)?;
+    }
+    if !fits(len, power) {
+        return None;
+    }
+    let mut m: i128 = 0;
+    for b in digits().take(len) {
+        m = m * 10 + i128::from(b - b'0');
+    }
+    if power >= 0 {
+        let scaled = m.checked_mul(10i128.checked_pow(u32::try_from(power).ok()?)?)?;
+        Decimal::try_from_i128_with_scale(scaled, 0).ok()
+    } else {
+        Decimal::try_from_i128_with_scale(m, u32::try_from(-power).ok()?).ok()
+    }
+}
+
+/// The exact decimal of a number written in scientific or plain notation with a decimal point
+/// (`7.9e28`, `1e-300`, `-0.125`, `1_000.5` as TOML writes them, underscores allowed): `Err(())` when it
+/// is not such a number, `Ok(None)` when no [`Decimal`] holds it exactly.
+#[allow(clippy::result_unit_err)]
+pub fn exact_scientific(text: &str) -> Result<Option<Decimal>, ()> {
+    let t: String = text.chars().filter(|&c| c != '_').collect();
+    let (neg, body) = match t.strip_prefix('-') {
+        Some(rest) => (true, rest),
+        None => (false, t.strip_prefix('+').unwrap_or(&t)),
+    };
+    let (mant, exp) = match body.find(['e', 'E']) {
+        Some(i) => {
+            let e = &body[i + 1..];
+            let digits = e.strip_prefix(['+', '-']).unwrap_or(e);
+            if digits.is_empty() || !digits.bytes().all(|b| b.is_ascii_digit()) {
+                return Err(());
+            }
+            // An exponent beyond any decimal's reach only needs to be told apart from the others.
+            let mag: i64 = digits.parse().unwrap_or(i64::from(u32::MAX));
+            (&body[..i], if e.starts_with('-') { -mag } else { mag })
+        }
+        None => (body, 0),
+    };
+    let (int, frac) = mant.split_once('.').unwrap_or((mant, ""));
+    if int.is_empty() || !(int.bytes().chain(frac.bytes())).all(|b| b.is_ascii_digit()) {
+        return Err(());
+    }
+    Ok(exact_decimal(int, frac, exp).map(|mut d| {
+        if neg {
+            d.set_sign_negative(true);
+        }
+        d
+    }))
 }
 
 /// Parses a number written either with a decimal comma (`27,0`, `1.234,5`) or a decimal point
@@ -67,7 +161,7 @@ pub fn parse_decimal(text: &str) -> Result<Decimal, NumberError> {
             .chars()
             .all(|c| c.is_ascii_digit() || c == ',' || c == '.')
     {
-        return Err(NumberError::NotANumber(text.to_string()));
+        return Err(NumberError::not_a_number(text));
     }
     let commas = body.matches(',').count();
     let dots = body.matches('.').count();
@@ -91,14 +185,16 @@ pub fn parse_decimal(text: &str) -> Result<Decimal, NumberError> {
             check_groups(&format!("{body}."), ',', '.', text)?;
             body.replace(',', "")
         }
-        _ => return Err(NumberError::NotANumber(text.to_string())),
+        _ => return Err(NumberError::not_a_number(text)),
     };
     if normalized.starts_with('.') || normalized.ends_with('.') {
-        return Err(NumberError::NotANumber(text.to_string()));
+        return Err(NumberError::not_a_number(text));
     }
-    let mut d: Decimal = normalized
-        .parse()
-        .map_err(|_| NumberError::OutOfRange(text.to_string()))?;
+    // Exact or refused: rust_decimal's own parser rounds digits past the 28th silently.
+    let (int, frac) = normalized
+        .split_once('.')
+        .unwrap_or((normalized.as_str(), ""));
+    let mut d = exact_decimal(int, frac, 0).ok_or_else(|| NumberError::out_of_range(text))?;
     if neg {
         d.set_sign_negative(true);
     }
@@ -167,7 +263,7 @@ fn check_groups(body: &str, group: char, decimal: char, orig: &str) -> Result<()
     if ok {
         Ok(())
     } else {
-        Err(NumberError::NotANumber(orig.to_string()))
+        Err(NumberError::not_a_number(orig))
     }
 }
 

@@ -88,6 +88,44 @@ pub fn is_nfc(s: &str) -> bool {
     }
 }
 
+/// How many characters of an offending value a message quotes: enough to recognise it, never the
+/// whole of a 100 MB cell.
+pub const QUOTE_CHARS: usize = 100;
+
+/// An offending value as a message quotes it: whole when it has at most [`QUOTE_CHARS`] characters,
+/// otherwise its first [`QUOTE_CHARS`] characters, "…" and its length (`abc… (104857600 ký tự)`).
+/// Every message of egov-core that repeats what a file holds goes through here, so that a huge value
+/// gives a short message.
+pub fn quote_short(s: &str) -> std::borrow::Cow<'_, str> {
+    match s.char_indices().nth(QUOTE_CHARS) {
+        None => std::borrow::Cow::Borrowed(s),
+        Some((cut, _)) => {
+            std::borrow::Cow::Owned(format!("{}… ({} ký tự)", &s[..cut], s.chars().count()))
+        }
+    }
+}
+
+/// The first control character of a name (C0, DEL or C1; tab and line breaks included), with its
+/// character position (1-based). Names and codes are printed in decisions and tables: a control
+/// character in one is invisible damage, never meaning, so it is refused rather than cleaned away.
+pub fn control_char(s: &str) -> Option<(usize, char)> {
+    s.chars()
+        .enumerate()
+        .find(|(_, c)| c.is_control())
+        .map(|(i, c)| (i + 1, c))
+}
+
+/// The message for a name holding a control character (see [`control_char`]), in Vietnamese.
+pub fn control_char_message(what: &str, s: &str) -> Option<String> {
+    control_char(s).map(|(at, c)| {
+        format!(
+            "{what} chứa ký tự điều khiển U+{:04X} ở ký tự thứ {at} (\"{}\"); hãy xóa ký tự này",
+            u32::from(c),
+            quote_short(s).escape_debug()
+        )
+    })
+}
+
 /// Whether a cell is visually empty (only spaces, NBSP, zero-width characters).
 pub fn is_blank(s: &str) -> bool {
     s.chars()
@@ -130,6 +168,32 @@ mod tests {
             assert!(!is_clean(s), "{s:?}");
             assert_eq!(is_clean(s), clean(s) == s);
         }
+    }
+
+    #[test]
+    fn long_values_are_quoted_short() {
+        assert_eq!(quote_short("27,5"), "27,5");
+        let exact: String = "é".repeat(QUOTE_CHARS);
+        assert_eq!(quote_short(&exact), exact.as_str());
+        let long = "x".repeat(1_000_000);
+        let q = quote_short(&long);
+        assert!(q.starts_with(&"x".repeat(QUOTE_CHARS)));
+        assert!(q.ends_with("… (1000000 ký tự)"), "{q}");
+        assert!(q.chars().count() < QUOTE_CHARS + 30);
+    }
+
+    #[test]
+    fn control_characters_are_found() {
+        assert_eq!(control_char("Sở Y tế"), None);
+        assert_eq!(control_char("Sở\u{1}Y"), Some((3, '\u{1}')));
+        assert_eq!(control_char("a\tb"), Some((2, '\t')));
+        assert_eq!(control_char("a\u{85}"), Some((2, '\u{85}')));
+        assert_eq!(control_char("a\u{7f}"), Some((2, '\u{7f}')));
+        assert!(
+            control_char_message("tên", "a\u{1}")
+                .unwrap()
+                .contains("U+0001")
+        );
     }
 
     #[test]

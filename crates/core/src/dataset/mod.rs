@@ -222,7 +222,10 @@ fn record_unit(
                 file,
                 line,
                 1,
-                format!("đơn vị '{ucode}' không có trong danh sách đơn vị"),
+                format!(
+                    "đơn vị '{ucode}' không có trong danh sách đơn vị",
+                    ucode = crate::text::quote_short(&ucode)
+                ),
             );
             None
         }
@@ -452,6 +455,8 @@ fn parse_cell(edition: &Edition, key: Key, raw: &str) -> Result<Value, String> {
     if s.is_empty() {
         return Ok(Value::Missing);
     }
+    // Every message below repeats the cell: at most its first characters.
+    let q = crate::text::quote_short(s);
     if is_na_marker(s) {
         return Ok(Value::NotApplicable);
     }
@@ -460,11 +465,19 @@ fn parse_cell(edition: &Edition, key: Key, raw: &str) -> Result<Value, String> {
             let node = &edition.nodes[n];
             let d = parse_decimal(s).map_err(|e| e.to_string())?;
             if d < Decimal::ZERO {
-                return Err(format!("điểm {s} âm"));
+                return Err(format!("điểm {q} âm"));
+            }
+            // A capped node may be given more than its maximum, never more than any maximum may be:
+            // that bound is what keeps the sums of scoring exact.
+            if d > crate::edition::MAX_POINTS {
+                return Err(format!(
+                    "điểm {q} vượt giới hạn {} điểm",
+                    crate::edition::MAX_POINTS
+                ));
             }
             if d > node.max && !node.cap {
                 return Err(format!(
-                    "điểm {s} vượt điểm tối đa {} của tiêu chí {}",
+                    "điểm {q} vượt điểm tối đa {} của tiêu chí {}",
                     crate::num::format_vi(node.max, node.max.scale(), edition.rounding),
                     node.code
                 ));
@@ -477,7 +490,7 @@ fn parse_cell(edition: &Edition, key: Key, raw: &str) -> Result<Value, String> {
                 InputKind::Number | InputKind::Count => {
                     let d = parse_decimal(s).map_err(|e| e.to_string())?;
                     if input.kind == InputKind::Count && d.scale() > 0 && !d.fract().is_zero() {
-                        return Err(format!("\"{s}\" phải là số nguyên (số lượng)"));
+                        return Err(format!("\"{q}\" phải là số nguyên (số lượng)"));
                     }
                     let min = input.min.unwrap_or(Decimal::ZERO);
                     // Against the usual minimum, zero, the sign says it without a comparison.
@@ -487,12 +500,12 @@ fn parse_cell(edition: &Edition, key: Key, raw: &str) -> Result<Value, String> {
                         d < min
                     };
                     if below {
-                        return Err(format!("giá trị {s} nhỏ hơn mức tối thiểu {min}"));
+                        return Err(format!("giá trị {q} nhỏ hơn mức tối thiểu {min}"));
                     }
                     if let Some(max) = input.max
                         && d > max
                     {
-                        return Err(format!("giá trị {s} lớn hơn mức tối đa {max}"));
+                        return Err(format!("giá trị {q} lớn hơn mức tối đa {max}"));
                     }
                     Ok(Value::Number(d))
                 }
@@ -510,7 +523,7 @@ fn parse_cell(edition: &Edition, key: Key, raw: &str) -> Result<Value, String> {
                     } else if NO.iter().any(|w| crate::text::eq_ci(s, w)) {
                         Ok(Value::Bool(false))
                     } else {
-                        Err(format!("\"{s}\" không phải Có/Không"))
+                        Err(format!("\"{q}\" không phải Có/Không"))
                     }
                 }
                 InputKind::Choice(choices) => choices
@@ -519,7 +532,7 @@ fn parse_cell(edition: &Edition, key: Key, raw: &str) -> Result<Value, String> {
                     .or_else(|| choices.iter().position(|c| crate::text::eq_ci(c, s)))
                     .map(|k| Value::Choice(k as u32))
                     .ok_or_else(|| {
-                        format!("\"{s}\" không phải một phương án ({})", choices.join(" / "))
+                        format!("\"{q}\" không phải một phương án ({})", choices.join(" / "))
                     }),
             }
         }
@@ -650,6 +663,17 @@ impl Dataset {
                         .unwrap_or_default();
                     let (line, col, at) = locate(&code, cursor);
                     cursor = at;
+                    let raw = |k: &str| u.get(k).and_then(|c| c.as_str()).unwrap_or("");
+                    let damage: Vec<String> = [("code", "mã đơn vị"), ("name", "tên đơn vị")]
+                        .into_iter()
+                        .filter_map(|(k, what)| crate::text::control_char_message(what, raw(k)))
+                        .collect();
+                    if !damage.is_empty() {
+                        for m in damage {
+                            problems.push(src.name, line, col, m);
+                        }
+                        continue;
+                    }
                     let name = u
                         .get("name")
                         .and_then(|c| c.as_str())
@@ -708,7 +732,10 @@ impl Dataset {
                         src.name,
                         uline,
                         ucol,
-                        format!("đơn vị '{ucode}' không có trong danh sách đơn vị"),
+                        format!(
+                            "đơn vị '{ucode}' không có trong danh sách đơn vị",
+                            ucode = crate::text::quote_short(ucode)
+                        ),
                     );
                     continue;
                 };
@@ -731,7 +758,8 @@ impl Dataset {
                             line,
                             col,
                             format!(
-                                "'{key}' không phải chỉ tiêu hay tiêu chí của bộ chỉ số {}",
+                                "'{}' không phải chỉ tiêu hay tiêu chí của bộ chỉ số {}",
+                                crate::text::quote_short(key),
                                 edition.id
                             ),
                         );
@@ -753,7 +781,10 @@ impl Dataset {
                                 src.name,
                                 line,
                                 col,
-                                format!("giá trị của '{key}' phải là số, chữ hoặc null"),
+                                format!(
+                                    "giá trị của '{key}' phải là số, chữ hoặc null",
+                                    key = crate::text::quote_short(key)
+                                ),
                             );
                             continue;
                         }
@@ -764,7 +795,11 @@ impl Dataset {
                             src.name,
                             line,
                             col,
-                            format!("đơn vị {ucode}, '{key}': {m}"),
+                            format!(
+                                "đơn vị {ucode}, '{key}': {m}",
+                                ucode = crate::text::quote_short(ucode),
+                                key = crate::text::quote_short(key)
+                            ),
                         ),
                     }
                 }
@@ -834,11 +869,17 @@ fn check_unit(
         return None;
     }
     if let Some(prev) = seen.insert(code.clone(), line) {
-        report(format!("mã đơn vị '{code}' bị trùng (đã có ở dòng {prev})"));
+        report(format!(
+            "mã đơn vị '{code}' bị trùng (đã có ở dòng {prev})",
+            code = crate::text::quote_short(&code)
+        ));
         return None;
     }
     if name.is_empty() {
-        report(format!("đơn vị '{code}' thiếu tên"));
+        report(format!(
+            "đơn vị '{code}' thiếu tên",
+            code = crate::text::quote_short(&code)
+        ));
     }
     match edition.category(category) {
         Some(c) => Some(Unit {
@@ -850,7 +891,8 @@ fn check_unit(
         None => {
             let known: Vec<&str> = edition.categories.iter().map(|c| c.code.as_str()).collect();
             report(format!(
-                "loại đơn vị '{category}' không có trong bộ chỉ số {} ({})",
+                "loại đơn vị '{}' không có trong bộ chỉ số {} ({})",
+                crate::text::quote_short(category),
                 edition.id,
                 known.join(", ")
             ));
@@ -909,6 +951,17 @@ fn parse_units_csv(edition: &Edition, src: Source<'_>, problems: &mut Problems) 
                     .collect()
             })
             .unwrap_or_default();
+        // Before cleaning, which would turn a tab or a line break into a space and hide it.
+        let mut damaged = false;
+        for (c, what) in [(c_code, "mã đơn vị"), (c_name, "tên đơn vị")] {
+            if let Some(m) = crate::text::control_char_message(what, rec.get(c).unwrap_or("")) {
+                problems.push(src.name, line, field_column(src.text, start, c), m);
+                damaged = true;
+            }
+        }
+        if damaged {
+            continue;
+        }
         let cat = get(c_cat);
         let column = field_column(
             src.text,
@@ -1028,7 +1081,8 @@ fn parse_values_csv<'a>(
                     1,
                     field_column(src.text, offset, i),
                     format!(
-                        "cột '{h}' không phải chỉ tiêu hay tiêu chí của bộ chỉ số {}",
+                        "cột '{}' không phải chỉ tiêu hay tiêu chí của bộ chỉ số {}",
+                        crate::text::quote_short(h),
                         edition.id
                     ),
                 ),
@@ -1071,7 +1125,11 @@ fn parse_values_csv<'a>(
                 src.name,
                 line,
                 field_column(src.text, start, 1),
-                format!("'{key}' của đơn vị {ucode} đã có ở dòng {prev}"),
+                format!(
+                    "'{key}' của đơn vị {ucode} đã có ở dòng {prev}",
+                    ucode = crate::text::quote_short(&ucode),
+                    key = crate::text::quote_short(&key)
+                ),
             );
             continue;
         }
@@ -1082,7 +1140,11 @@ fn parse_values_csv<'a>(
                     src.name,
                     line,
                     field_column(src.text, start, 2),
-                    format!("đơn vị {ucode}, '{key}': {m}"),
+                    format!(
+                        "đơn vị {ucode}, '{key}': {m}",
+                        ucode = crate::text::quote_short(&ucode),
+                        key = crate::text::quote_short(&key)
+                    ),
                 ),
             },
             None => problems.push(
@@ -1090,7 +1152,8 @@ fn parse_values_csv<'a>(
                 line,
                 field_column(src.text, start, 1),
                 format!(
-                    "'{key}' không phải chỉ tiêu hay tiêu chí của bộ chỉ số {}",
+                    "'{}' không phải chỉ tiêu hay tiêu chí của bộ chỉ số {}",
+                    crate::text::quote_short(&key),
                     edition.id
                 ),
             ),
@@ -1141,7 +1204,10 @@ fn parse_wide<'a>(
                 src.name,
                 line,
                 1,
-                format!("đơn vị '{ucode}' đã có ở dòng {prev_line}"),
+                format!(
+                    "đơn vị '{ucode}' đã có ở dòng {prev_line}",
+                    ucode = crate::text::quote_short(&ucode)
+                ),
             );
             continue;
         }
@@ -1191,7 +1257,11 @@ fn parse_wide<'a>(
                     bad.push((
                         r.line,
                         field_column(src.text, r.start, i),
-                        format!("đơn vị {ucode}, cột '{}': {m}", headers[i]),
+                        format!(
+                            "đơn vị {}, cột '{}': {m}",
+                            crate::text::quote_short(&ucode),
+                            crate::text::quote_short(&headers[i])
+                        ),
                     ));
                 }
             }

@@ -10,6 +10,7 @@ mod dataset_json;
 mod dti;
 mod editions;
 mod explain;
+mod limits;
 mod policies;
 mod rounding;
 mod rules;
