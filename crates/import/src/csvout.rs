@@ -1,36 +1,89 @@
-//! Tables as one flat, long CSV: a line per value, for spreadsheets and scripts.
+//! Tables as one flat, long CSV: a line per value, for spreadsheets and scripts; and the one rule every
+//! CSV egov writes follows so that opening it in a spreadsheet runs nothing ([`csv_text`]).
 //!
 //! Long form (table, block, unit, column, value) survives any number of columns and tables in one file
 //! and is what pivot tables want. Numbers use a decimal point and keep their printed scale; blanks are
 //! empty; "Không đánh giá" is `not_evaluated` as in the JSON contract. The file starts with a UTF-8
 //! BOM so that Excel shows Vietnamese correctly.
+//!
+//! **Spreadsheet-safe text.** Excel, LibreOffice and Google Sheets read a CSV field that begins with
+//! `=`, `+`, `-`, `@`, a tab or a carriage return as a formula, so a unit named
+//! `=HYPERLINK("http://x","y")` would run when a clerk opens the file. Following OWASP, every *text*
+//! field (names, codes, labels, titles, blocks, row numbers, positions, text cells) that begins with one
+//! of those characters is written with a single quote `'` in front and between double quotes. A text
+//! field that already begins with quotes followed by one of those characters gets one quote more, so
+//! the rule can be undone exactly ([`text_back`]): egov reads its own files back to the original text.
+//! *Numbers egov formatted itself* (values, points, maxima, ranks: `-3.5`, `-2`) are fields of their
+//! own kind ([`csv_number`]) and are never prefixed, so they stay numbers in a spreadsheet; the
+//! rule is decided by the column, not by what the text looks like (a unit *named* `+1` is text).
+
+use std::borrow::Cow;
 
 use egov_core::table::{Cell, Entry, RankCell, Table};
 
+/// What makes a spreadsheet read a field as a formula (OWASP "CSV injection").
+const FORMULA_START: [char; 6] = ['=', '+', '-', '@', '\t', '\r'];
+
+/// Whether a text field is guarded: after any leading quotes, it begins like a formula.
+fn guarded(s: &str) -> bool {
+    s.trim_start_matches('\'').starts_with(FORMULA_START)
+}
+
+/// A text field as a spreadsheet may safely open it: `'` in front when it begins like a formula (or
+/// with quotes and then like a formula), otherwise unchanged. Undone by [`text_back`].
+pub fn spreadsheet_text(s: &str) -> Cow<'_, str> {
+    if guarded(s) {
+        Cow::Owned(format!("'{s}"))
+    } else {
+        Cow::Borrowed(s)
+    }
+}
+
+/// The text [`spreadsheet_text`] was given: one leading `'` removed where it added one. Any other
+/// text (a foreign file's `=x`, a name `'Quote`) is returned as it stands.
+pub fn text_back(s: &str) -> &str {
+    match s.strip_prefix('\'') {
+        Some(rest) if guarded(rest) => rest,
+        _ => s,
+    }
+}
+
+/// A text field as written in a CSV line: made [`spreadsheet_text`], and quoted when guarded (as OWASP
+/// asks) or when it holds a comma, a double quote or a line break.
+pub fn csv_text(s: &str) -> Cow<'_, str> {
+    let s = spreadsheet_text(s);
+    let quote = guarded(&s) || needs_quotes(&s);
+    quoted(s, quote)
+}
+
+/// A number egov formatted itself (`-3.5`, `27`, `not_evaluated`, empty) as written in a CSV line:
+/// never prefixed; quoted only if it holds a comma (a decimal comma).
+pub fn csv_number(s: &str) -> Cow<'_, str> {
+    quoted(Cow::Borrowed(s), needs_quotes(s))
+}
+
+fn needs_quotes(s: &str) -> bool {
+    s.contains([',', '"', '\r', '\n'])
+}
+
+fn quoted(s: Cow<'_, str>, quote: bool) -> Cow<'_, str> {
+    if quote {
+        Cow::Owned(format!("\"{}\"", s.replace('"', "\"\"")))
+    } else {
+        s
+    }
+}
+
 /// `table_id,table_title,block,tt,unit,column,value,rank,source`, one line per value and total.
 pub fn tables_to_csv(tables: &[Table]) -> String {
-    let mut w = csv::WriterBuilder::new().from_writer(Vec::new());
-    let mut write = |fields: [&str; 9]| {
-        // Writing to a Vec cannot fail.
-        let _ = w.write_record(fields);
-    };
-    write([
-        "table_id",
-        "table_title",
-        "block",
-        "tt",
-        "unit",
-        "column",
-        "value",
-        "rank",
-        "source",
-    ]);
+    let mut out = String::from("\u{feff}");
+    out.push_str("table_id,table_title,block,tt,unit,column,value,rank,source\n");
     for t in tables {
         for r in &t.rows {
             let rank = match &r.rank {
-                RankCell::Ranked(n) => n.to_string(),
-                RankCell::Unranked => String::new(),
-                RankCell::Invalid(s) => s.clone(),
+                RankCell::Ranked(n) => Field::Number(n.to_string()),
+                RankCell::Unranked => Field::Number(String::new()),
+                RankCell::Invalid(s) => Field::Text(s.clone()),
             };
             let block = r.block.as_deref().unwrap_or("");
             let tt = r.tt.as_deref().unwrap_or("");
@@ -44,33 +97,91 @@ pub fn tables_to_csv(tables: &[Table]) -> String {
                 let source = source(e)
                     .or_else(|| r.pos.as_ref().map(|p| p.to_string()))
                     .unwrap_or_default();
-                write([
-                    &t.id,
-                    &t.title,
-                    block,
-                    tt,
-                    &r.unit,
-                    column,
-                    &value(&e.cell),
-                    &rank,
-                    &source,
-                ]);
+                let mut fields: Vec<Cow<'_, str>> = [&t.id, &t.title, block, tt, &r.unit, column]
+                    .into_iter()
+                    .map(|s| csv_text(s))
+                    .collect();
+                fields.push(value(&e.cell).csv().into_owned().into());
+                fields.push(rank.csv());
+                fields.push(csv_text(&source).into_owned().into());
+                out.push_str(&fields.join(","));
+                out.push('\n');
             }
         }
     }
-    let bytes = w.into_inner().unwrap_or_default();
-    format!("\u{feff}{}", String::from_utf8_lossy(&bytes))
+    out
+}
+
+/// A field by kind: numbers egov formatted, or text from the document.
+enum Field {
+    Number(String),
+    Text(String),
+}
+
+impl Field {
+    fn csv(&self) -> Cow<'_, str> {
+        match self {
+            Field::Number(s) => csv_number(s),
+            Field::Text(s) => csv_text(s),
+        }
+    }
 }
 
 fn source(e: &Entry) -> Option<String> {
     e.pos.as_ref().map(|p| p.to_string())
 }
 
-fn value(c: &Cell) -> String {
+fn value(c: &Cell) -> Field {
     match c {
-        Cell::Number(d) => d.to_string(),
-        Cell::NotEvaluated => "not_evaluated".into(),
-        Cell::Blank => String::new(),
-        Cell::Text(t) => t.clone(),
+        Cell::Number(d) => Field::Number(d.to_string()),
+        Cell::NotEvaluated => Field::Number("not_evaluated".into()),
+        Cell::Blank => Field::Number(String::new()),
+        Cell::Text(t) => Field::Text(t.clone()),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn formulas_are_guarded_and_come_back() {
+        for s in [
+            "=HYPERLINK(\"http://x\",\"y\")",
+            "+1",
+            "-cmd",
+            "@SUM(A1)",
+            "\tx",
+            "\rx",
+            "'=x",
+            "''+1",
+        ] {
+            let safe = spreadsheet_text(s);
+            assert!(safe.starts_with('\''), "{s:?} → {safe:?}");
+            assert_eq!(text_back(&safe), s);
+        }
+        for s in ["Xã An Bình", "'quoted", "", "'", "1-2", "a=b"] {
+            assert_eq!(spreadsheet_text(s), s);
+            assert_eq!(text_back(s), s);
+        }
+        // A foreign file's formula is read as it stands.
+        assert_eq!(text_back("=x"), "=x");
+    }
+
+    #[test]
+    fn guarded_fields_are_quoted_and_numbers_are_not_prefixed() {
+        let line = [
+            csv_text("+1"),
+            csv_number("-3.5"),
+            csv_text("=HYPERLINK(\"http://x\",\"y\")"),
+            csv_number("-3,5"),
+            csv_text("Xã A"),
+            csv_text(""),
+        ]
+        .join(",");
+        assert_eq!(
+            line,
+            "\"'+1\",-3.5,\"'=HYPERLINK(\"\"http://x\"\",\"\"y\"\")\",\"-3,5\",Xã A,"
+        );
     }
 }

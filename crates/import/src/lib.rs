@@ -32,7 +32,7 @@ use std::path::Path;
 
 use egov_core::table::{Pos, Table};
 
-pub use csvout::tables_to_csv;
+pub use csvout::{csv_number, csv_text, spreadsheet_text, tables_to_csv, text_back};
 pub use longform::FIELDS as LONG_FORM_FIELDS;
 
 /// The form of the input. `Auto` sniffs it from the bytes (and, for CSV, the file name).

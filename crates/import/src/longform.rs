@@ -12,6 +12,7 @@ use egov_core::table::{Block, Cell, Column, Entry, RankCell, Row, Table};
 use egov_core::text::clean;
 
 use crate::ImportProblem;
+use crate::csvout::text_back;
 use crate::source::SrcRow;
 
 /// The header of the long form, in order: what `egov export --format csv` and the workbook's `data` sheet
@@ -49,7 +50,13 @@ pub(crate) fn tables(rows: &[SrcRow]) -> (Vec<Table>, Vec<ImportProblem>) {
     let mut cells: Vec<Vec<RowCells>> = Vec::new();
     let mut problems = Vec::new();
     for r in rows.iter().skip(1) {
-        let get = |i: usize| r.cells.get(i).map(|c| clean(&c.raw)).unwrap_or_default();
+        // Text fields come back as written before egov guarded them against spreadsheet formulas.
+        let get = |i: usize| {
+            r.cells
+                .get(i)
+                .map(|c| text_back(&clean(&c.raw)).to_string())
+                .unwrap_or_default()
+        };
         let pos_of = |i: usize| {
             r.cells
                 .get(i)
@@ -98,7 +105,7 @@ pub(crate) fn tables(rows: &[SrcRow]) -> (Vec<Table>, Vec<ImportProblem>) {
             "not_evaluated" => Cell::NotEvaluated,
             v => match parse_decimal(v) {
                 Ok(d) => Cell::Number(d),
-                Err(_) => Cell::Text(v.to_string()),
+                Err(_) => Cell::Text(text_back(v).to_string()),
             },
         };
         let rank_raw = get(8);
