@@ -5,9 +5,15 @@
 //! file starts with a UTF-8 BOM because Excel otherwise opens Vietnamese text as mojibake.
 //! Non-numeric cells are written as `not_evaluated` (the JSON contract's word) or verbatim text; a blank
 //! cell is an empty field. [`data_dictionary`] describes the fields for publication with the file.
+//! Text fields are spreadsheet-safe (a field that begins like a formula gets a `'` in front, see
+//! [`egov_import::csv_text`]); numbers are never prefixed; the dictionary says so under
+//! `files.csv.spreadsheet_safety`.
+
+use std::borrow::Cow;
 
 use egov_core::table::{Annex, Cell, RankCell, Row, Table};
 use egov_core::text;
+use egov_import::{csv_number, csv_text};
 use serde_json::json;
 
 use crate::layout::{self, format_number};
@@ -43,48 +49,48 @@ pub(crate) fn long_cells(row: &Row) -> impl Iterator<Item = &Cell> {
         .chain(std::iter::once(&row.total.cell))
 }
 
-/// The whole annex as one long CSV with a UTF-8 BOM.
+/// The whole annex as one long CSV with a UTF-8 BOM. Text fields are spreadsheet-safe
+/// ([`egov_import::csv_text`]: a field that begins like a formula gets a `'` in front); the numbers
+/// egov formats are never prefixed.
 pub fn render(annex: &Annex, _opts: &RenderOptions) -> Result<Vec<u8>, ExportError> {
-    let mut buf = Vec::with_capacity(64 * 1024);
-    buf.extend_from_slice("\u{feff}".as_bytes());
-    let mut w = csv::WriterBuilder::new()
-        .terminator(csv::Terminator::CRLF)
-        .from_writer(buf);
-    w.write_record(FIELDS)?;
+    let mut out = String::with_capacity(64 * 1024);
+    out.push('\u{feff}');
+    out.push_str(&FIELDS.join(","));
+    out.push_str("\r\n");
     for t in &annex.tables {
         let v = layout::view(t, Lang::En);
         let table_title = text::clean(&t.title);
         let labels = long_labels(t);
         for row in &t.rows {
-            let rank = match &row.rank {
-                RankCell::Ranked(n) => n.to_string(),
-                RankCell::Unranked => String::new(),
-                RankCell::Invalid(s) => text::clean(s),
-            };
             let [tt, unit, code] = long_row_fields(row);
             let block = row.block.as_deref().unwrap_or("");
             for ((label, cell), dp) in labels.iter().zip(long_cells(row)).zip(&v.decimals) {
+                let mut fields: Vec<Cow<'_, str>> =
+                    [t.id.as_str(), &table_title, block, &tt, &unit, &code, label]
+                        .into_iter()
+                        .map(csv_text)
+                        .collect();
                 let value = match cell {
                     Cell::Number(d) => format_number(*d, dp.unwrap_or(d.scale()), Lang::En),
                     Cell::NotEvaluated => "not_evaluated".to_string(),
                     Cell::Blank => String::new(),
                     Cell::Text(s) => text::clean(s),
                 };
-                w.write_record([
-                    t.id.as_str(),
-                    &table_title,
-                    block,
-                    &tt,
-                    &unit,
-                    &code,
-                    label,
-                    &value,
-                    &rank,
-                ])?;
+                fields.push(match cell {
+                    Cell::Text(_) => csv_text(&value).into_owned().into(),
+                    _ => csv_number(&value).into_owned().into(),
+                });
+                fields.push(match &row.rank {
+                    RankCell::Ranked(n) => n.to_string().into(),
+                    RankCell::Unranked => "".into(),
+                    RankCell::Invalid(s) => csv_text(&text::clean(s)).into_owned().into(),
+                });
+                out.push_str(&fields.join(","));
+                out.push_str("\r\n");
             }
         }
     }
-    w.into_inner().map_err(|e| ExportError::Io(e.into_error()))
+    Ok(out.into_bytes())
 }
 
 /// The data dictionary published with the CSV and JSON files: fields and their meanings, the value
@@ -168,7 +174,13 @@ pub fn data_dictionary(annex: &Annex, opts: &RenderOptions) -> Result<Vec<u8>, E
         "provenance": heading,
         "encoding": "UTF-8 with BOM (CSV), UTF-8 (JSON); text in Unicode NFC",
         "files": {
-            "csv": {"fields": fields, "decimal_separator": ".", "one_line_per": "table × unit × column"},
+            "csv": {"fields": fields, "decimal_separator": ".", "one_line_per": "table × unit × column",
+                    "spreadsheet_safety": {
+                        "description_vi": "Trường văn bản (table_id, table_title, block, tt, unit, unit_code, column; value và rank khi là chữ) bắt đầu bằng =, +, -, @, tab hoặc xuống dòng (CR) — kể cả sau một hay nhiều dấu ' — được thêm một dấu ' ở đầu và đặt trong ngoặc kép, để bảng tính không chạy nó như công thức (OWASP). Số do egov ghi (value, rank) không bao giờ bị thêm dấu: -3.5 vẫn là số. Khi đọc: bỏ đúng một dấu ' ở đầu trường văn bản nếu phần còn lại bắt đầu bằng ' hoặc một trong các ký tự trên; egov import làm việc này.",
+                        "description_en": "Text fields (table_id, table_title, block, tt, unit, unit_code, column; value and rank when they are text) that begin with =, +, -, @, a tab or a carriage return — also after one or more ' — get one ' in front and are quoted, so that spreadsheets do not run them as formulas (OWASP). Numbers egov writes (value, rank) are never prefixed: -3.5 stays a number. To read: remove exactly one leading ' from a text field when the rest begins with ' or one of those characters; egov import does this.",
+                        "prefixed_when_starting_with": ["=", "+", "-", "@", "\t", "\r"],
+                        "prefix": "'"
+                    }},
             "json": {"shape": "{edition, title, subtitle, tables: [{id, title, columns, rows: [{tt, unit, values, total, rank, block}]}]}",
                      "numbers": "exact decimals as JSON numbers", "rank_null": "not ranked"}
         },

@@ -411,21 +411,10 @@ fn table(out: &mut String, v: &TableView<'_>, total_width: u32) {
     out.push_str("</w:tbl>");
 }
 
-/// Escapes text for XML element content, dropping characters XML 1.0 cannot hold.
+/// Escapes text for XML element content: tab and line breaks become spaces (a run is one line), and
+/// characters no document may hold become U+FFFD ([`crate::xml`]).
 fn esc(s: &str) -> String {
-    let mut out = String::with_capacity(s.len());
-    for ch in s.chars() {
-        match ch {
-            '&' => out.push_str("&amp;"),
-            '<' => out.push_str("&lt;"),
-            '>' => out.push_str("&gt;"),
-            '"' => out.push_str("&quot;"),
-            '\t' | '\n' | '\r' => out.push(' '),
-            c if (c as u32) < 0x20 || c == '\u{fffe}' || c == '\u{ffff}' => {}
-            c => out.push(c),
-        }
-    }
-    out
+    crate::xml::esc(&s.replace(['\t', '\n', '\r'], " "))
 }
 
 fn styles_xml() -> String {

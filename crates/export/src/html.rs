@@ -152,18 +152,8 @@ fn table(o: &mut String, v: &TableView<'_>) {
     o.push_str("</tbody>\n</table>\n</section>\n");
 }
 
-/// Escapes text for HTML element content and attribute values.
+/// Escapes text for HTML element content and attribute values; characters no document may hold become
+/// U+FFFD ([`crate::xml`]).
 pub fn esc(s: &str) -> String {
-    let mut out = String::with_capacity(s.len());
-    for ch in s.chars() {
-        match ch {
-            '&' => out.push_str("&amp;"),
-            '<' => out.push_str("&lt;"),
-            '>' => out.push_str("&gt;"),
-            '"' => out.push_str("&quot;"),
-            '\'' => out.push_str("&#39;"),
-            _ => out.push(ch),
-        }
-    }
-    out
+    crate::xml::esc(s)
 }

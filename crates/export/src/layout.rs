@@ -15,6 +15,12 @@ use rust_decimal::Decimal;
 
 use crate::{Lang, RenderOptions};
 
+/// Text as every format shows it: cleaned (NFC, spaces) and without characters no document may hold
+/// (replaced by U+FFFD, see [`crate::xml`]), so no renderer has to think about them.
+pub fn clean(s: &str) -> String {
+    crate::xml::safe(&text::clean(s)).into_owned()
+}
+
 /// The fixed texts of an export in one language.
 #[derive(Debug, Clone, Copy)]
 pub struct Labels {
@@ -159,16 +165,11 @@ pub fn heading(annex: &Annex, opts: &RenderOptions) -> (String, Vec<String>) {
         let mut line = format!(
             "({} {} {} {}",
             labels.decision_prefix,
-            text::clean(&d.number),
+            clean(&d.number),
             labels.decision_date,
-            text::clean(&d.date)
+            clean(&d.date)
         );
-        if let Some(issuer) = d
-            .issuer
-            .as_deref()
-            .map(text::clean)
-            .filter(|s| !s.is_empty())
-        {
+        if let Some(issuer) = d.issuer.as_deref().map(clean).filter(|s| !s.is_empty()) {
             line.push(' ');
             line.push_str(labels.decision_of);
             line.push(' ');
@@ -181,7 +182,7 @@ pub fn heading(annex: &Annex, opts: &RenderOptions) -> (String, Vec<String>) {
             annex
                 .subtitle
                 .iter()
-                .map(|s| text::clean(s))
+                .map(|s| clean(s))
                 .filter(|s| !s.is_empty() && !s.starts_with("(Ban hành kèm theo")),
         );
     } else {
@@ -189,11 +190,11 @@ pub fn heading(annex: &Annex, opts: &RenderOptions) -> (String, Vec<String>) {
             annex
                 .subtitle
                 .iter()
-                .map(|s| text::clean(s))
+                .map(|s| clean(s))
                 .filter(|s| !s.is_empty()),
         );
     }
-    (text::clean(&annex.title), lines)
+    (clean(&annex.title), lines)
 }
 
 /// Formats a number for the language with `decimals` places (the value is already rounded by the annex
@@ -226,7 +227,7 @@ fn value_cell(cell: &Cell, decimals: Option<u32>, labels: &Labels, lang: Lang) -
             decimals: 0,
         },
         Cell::Text(t) => ValueCell {
-            text: text::clean(t),
+            text: clean(t),
             number: None,
             decimals: 0,
         },
@@ -238,7 +239,7 @@ pub fn rank_text(rank: &RankCell) -> String {
     match rank {
         RankCell::Ranked(n) => n.to_string(),
         RankCell::Unranked => String::new(),
-        RankCell::Invalid(t) => text::clean(t),
+        RankCell::Invalid(t) => clean(t),
     }
 }
 
@@ -268,9 +269,9 @@ pub fn view<'a>(table: &'a Table, lang: Lang) -> TableView<'a> {
     let mut flat = vec![labels.tt.to_string(), labels.unit.to_string()];
     let mut i = 0;
     while i < n {
-        let group = table.columns[i].group.as_deref().map(text::clean);
+        let group = table.columns[i].group.as_deref().map(clean);
         let mut j = i + 1;
-        while j < n && table.columns[j].group.as_deref().map(text::clean) == group {
+        while j < n && table.columns[j].group.as_deref().map(clean) == group {
             j += 1;
         }
         match group {
@@ -282,7 +283,7 @@ pub fn view<'a>(table: &'a Table, lang: Lang) -> TableView<'a> {
                     rowspan: 1,
                 });
                 for (k, c) in table.columns[i..j].iter().enumerate() {
-                    let label = text::clean(&c.label);
+                    let label = clean(&c.label);
                     second.push(HeadCell {
                         text: label.clone(),
                         col: i + k + 2,
@@ -294,7 +295,7 @@ pub fn view<'a>(table: &'a Table, lang: Lang) -> TableView<'a> {
             }
             None => {
                 for (k, c) in table.columns[i..j].iter().enumerate() {
-                    let label = text::clean(&c.label);
+                    let label = clean(&c.label);
                     top.push(HeadCell {
                         text: label.clone(),
                         col: i + k + 2,
@@ -307,8 +308,8 @@ pub fn view<'a>(table: &'a Table, lang: Lang) -> TableView<'a> {
         }
         i = j;
     }
-    let total_label = text::clean(&table.total_label);
-    let rank_label = text::clean(&table.rank_label);
+    let total_label = clean(&table.total_label);
+    let rank_label = clean(&table.rank_label);
     top.push(HeadCell {
         text: total_label.clone(),
         col: n + 2,
@@ -356,8 +357,8 @@ pub fn view<'a>(table: &'a Table, lang: Lang) -> TableView<'a> {
                 && let Some(label) = &b.label
             {
                 lines.push(Line::Block {
-                    label: text::clean(label),
-                    title: b.title.as_deref().map(text::clean).unwrap_or_default(),
+                    label: clean(label),
+                    title: b.title.as_deref().map(clean).unwrap_or_default(),
                 });
             }
         }
@@ -366,12 +367,8 @@ pub fn view<'a>(table: &'a Table, lang: Lang) -> TableView<'a> {
 
     TableView {
         table,
-        title: text::clean(&table.title),
-        part: table
-            .part
-            .as_deref()
-            .map(text::clean)
-            .filter(|p| !p.is_empty()),
+        title: clean(&table.title),
+        part: table.part.as_deref().map(clean).filter(|p| !p.is_empty()),
         header,
         flat_header: flat,
         column_numbers,
@@ -399,8 +396,8 @@ fn unit_line(row: &Row, idx: usize, decimals: &[Option<u32>], labels: &Labels, l
     );
     values.push(value_cell(&row.total.cell, decimals[n], labels, lang));
     Line::Unit {
-        tt: row.tt.as_deref().map(text::clean).unwrap_or_default(),
-        unit: text::clean(&row.unit),
+        tt: row.tt.as_deref().map(clean).unwrap_or_default(),
+        unit: clean(&row.unit),
         values,
         rank: rank_text(&row.rank),
         rank_number: match row.rank {
@@ -445,7 +442,7 @@ pub fn parts_to_print(annex: &Annex) -> Vec<bool> {
         .tables
         .iter()
         .map(|t| {
-            let p = t.part.as_deref().map(text::clean).filter(|p| !p.is_empty());
+            let p = t.part.as_deref().map(clean).filter(|p| !p.is_empty());
             let print = p.is_some() && p != prev;
             prev = p;
             print

@@ -28,6 +28,7 @@ pub mod pdf;
 pub mod template;
 pub mod text;
 pub mod xlsx;
+pub mod xml;
 
 /// Language of the fixed texts of an export (headings, "Không đánh giá", number style: decimal comma in
 /// Vietnamese, point in English). Table and column labels are data and print as the annex holds them.

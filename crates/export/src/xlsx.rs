@@ -114,7 +114,13 @@ pub(crate) fn sheet_name(
 ) -> String {
     let cleaned: String = text::clean(base)
         .chars()
-        .map(|c| if "[]:*?/\\".contains(c) { '_' } else { c })
+        .map(|c| {
+            if "[]:*?/\\".contains(c) || !crate::xml::allowed(c) {
+                '_'
+            } else {
+                c
+            }
+        })
         .collect();
     let cleaned = cleaned.trim_matches('\'');
     let base: String = if cleaned.is_empty() {
@@ -283,6 +289,13 @@ fn text_width(s: &str) -> usize {
     s.chars().count()
 }
 
+/// A text field of the data sheet: the long form is one format wherever it is written, so its text is
+/// guarded against formulas exactly as in the CSV (`egov import` takes the guard off again), and holds
+/// only characters a document may hold.
+fn data_text(s: &str) -> String {
+    egov_import::spreadsheet_text(&crate::xml::safe(s)).into_owned()
+}
+
 fn data_sheet(ws: &mut Worksheet, annex: &Annex, f: &mut Formats) -> Result<(), ExportError> {
     for (c, name) in FIELDS.iter().enumerate() {
         ws.write_string_with_format(0, c as u16, *name, &f.data_head)?;
@@ -293,14 +306,14 @@ fn data_sheet(ws: &mut Worksheet, annex: &Annex, f: &mut Formats) -> Result<(), 
         let labels = long_labels(t);
         for row in &t.rows {
             let [tt, unit, code] = long_row_fields(row);
+            let block = row.block.as_deref().unwrap_or("");
             for (label, cell) in labels.iter().zip(long_cells(row)) {
-                ws.write_string(r, 0, &t.id)?;
-                ws.write_string(r, 1, &title)?;
-                ws.write_string(r, 2, row.block.as_deref().unwrap_or(""))?;
-                ws.write_string(r, 3, &tt)?;
-                ws.write_string(r, 4, &unit)?;
-                ws.write_string(r, 5, &code)?;
-                ws.write_string(r, 6, label)?;
+                for (c, field) in [t.id.as_str(), &title, block, &tt, &unit, &code, label]
+                    .into_iter()
+                    .enumerate()
+                {
+                    ws.write_string(r, c as u16, data_text(field))?;
+                }
                 match cell {
                     Cell::Number(d) => {
                         ws.write_number(r, 7, to_f64(*d))?;
@@ -310,7 +323,7 @@ fn data_sheet(ws: &mut Worksheet, annex: &Annex, f: &mut Formats) -> Result<(), 
                     }
                     Cell::Blank => {}
                     Cell::Text(s) => {
-                        ws.write_string(r, 7, text::clean(s))?;
+                        ws.write_string(r, 7, data_text(&text::clean(s)))?;
                     }
                 }
                 match &row.rank {
@@ -319,7 +332,7 @@ fn data_sheet(ws: &mut Worksheet, annex: &Annex, f: &mut Formats) -> Result<(), 
                     }
                     RankCell::Unranked => {}
                     RankCell::Invalid(s) => {
-                        ws.write_string(r, 8, text::clean(s))?;
+                        ws.write_string(r, 8, data_text(&text::clean(s)))?;
                     }
                 }
                 r += 1;

@@ -6,6 +6,7 @@ mod docx;
 mod fixture;
 mod pdf;
 mod plain;
+mod safety;
 mod template;
 mod tools;
 mod xlsx;
