@@ -11,7 +11,10 @@ use egov_core::table::{Block, Cell, Column, Entry, Pos, RankCell, Row, Table};
 use egov_core::text::clean;
 use rust_decimal::Decimal;
 
+use std::collections::{HashMap, HashSet};
+
 use crate::ImportProblem;
+use crate::budget::Budget;
 use crate::source::{Item, SrcCell, SrcRow};
 
 /// Tables, headings and problems found in one document.
@@ -22,9 +25,10 @@ pub(crate) struct Built {
 }
 
 /// Builds tables from a document's items, in reading order.
-pub(crate) fn build(items: Vec<Item>) -> Built {
+pub(crate) fn build(items: Vec<Item>, budget: &mut Budget) -> Built {
     let mut ctx = Ctx::default();
     for item in items {
+        budget.step(1);
         match item {
             Item::Text { raw, .. } => ctx.heading(&raw),
             Item::Grid(rows) => ctx.grid(rows),
@@ -34,6 +38,7 @@ pub(crate) fn build(items: Vec<Item>) -> Built {
             }
         }
     }
+    budget.step(ctx.steps);
     Built {
         tables: ctx.tables,
         headings: ctx.headings,
@@ -52,6 +57,51 @@ struct Ctx {
     part: Option<String>,
     /// Name of the current sheet, the title of last resort.
     section: Option<String>,
+    /// The ids of the tables so far.
+    ids: Unique,
+    /// Work done, for the budget's counters.
+    steps: u64,
+}
+
+/// Names made unique with a numbered suffix (`x`, `x-2`, `x-3` …), in time linear in the names: a
+/// crafted document can repeat one label a million times, and looking for a free number from 2 each
+/// time would be quadratic. The next number to try is remembered per base; every number below it was
+/// taken when tried, and names are never given back, so the answer is the same as counting from 2.
+#[derive(Default)]
+struct Unique {
+    taken: HashSet<String>,
+    next: HashMap<String, usize>,
+}
+
+impl Unique {
+    fn contains(&self, name: &str) -> bool {
+        self.taken.contains(name)
+    }
+
+    /// `base` if it is free, otherwise `suffixed(base, k)` for the first free k from 2; taken from now on.
+    fn claim(
+        &mut self,
+        base: String,
+        suffixed: impl Fn(&str, usize) -> String,
+        steps: &mut u64,
+    ) -> String {
+        let name = if self.taken.contains(&base) {
+            let k = self.next.entry(base.clone()).or_insert(2);
+            loop {
+                *steps += 1;
+                let name = suffixed(&base, *k);
+                *k += 1;
+                if !self.taken.contains(&name) {
+                    break name;
+                }
+            }
+        } else {
+            base
+        };
+        *steps += 1;
+        self.taken.insert(name.clone());
+        name
+    }
 }
 
 impl Ctx {
@@ -140,17 +190,11 @@ impl Ctx {
 
     fn finish(&mut self, draft: Draft) {
         let n = self.tables.len() + 1;
-        let mut id =
-            table_id(&draft.title, draft.part.as_deref()).unwrap_or_else(|| format!("t{n}"));
-        if self.tables.iter().any(|t| t.id == id) {
-            let base = id.clone();
-            let mut k = 2;
-            while self.tables.iter().any(|t| t.id == id) {
-                id = format!("{base}-{k}");
-                k += 1;
-            }
-        }
-        let table = draft.into_table(id, &mut self.problems);
+        let id = table_id(&draft.title, draft.part.as_deref()).unwrap_or_else(|| format!("t{n}"));
+        let id = self
+            .ids
+            .claim(id, |base, k| format!("{base}-{k}"), &mut self.steps);
+        let table = draft.into_table(id, &mut self.problems, &mut self.steps);
         self.tables.push(table);
     }
 }
@@ -165,6 +209,8 @@ struct Draft {
     columns: Vec<(String, Option<String>)>,
     column_numbers: Vec<Entry>,
     blocks: Vec<Block>,
+    /// The ids of `blocks`.
+    block_ids: Unique,
     rows: Vec<(SrcRow, String)>,
 }
 
@@ -179,17 +225,16 @@ impl Draft {
             columns,
             column_numbers: Vec::new(),
             blocks: Vec::new(),
+            block_ids: Unique::default(),
             rows: Vec::new(),
         }
     }
 
     fn open_block(&mut self, label: String, title: Option<String>, pos: Pos) {
-        let mut id = label.clone();
-        let mut k = 2;
-        while self.blocks.iter().any(|b| b.id == id) {
-            id = format!("{label}-{k}");
-            k += 1;
-        }
+        let mut steps = 0;
+        let id = self
+            .block_ids
+            .claim(label.clone(), |base, k| format!("{base}-{k}"), &mut steps);
         self.blocks.push(Block {
             id,
             label: Some(label),
@@ -249,7 +294,7 @@ impl Draft {
         self.rows.push((row, block));
     }
 
-    fn into_table(self, id: String, problems: &mut Vec<ImportProblem>) -> Table {
+    fn into_table(self, id: String, problems: &mut Vec<ImportProblem>, steps: &mut u64) -> Table {
         let roles = assign_roles(&self.columns, &self.rows);
         if let Some(note) = &roles.note {
             problems.push(ImportProblem {
@@ -259,20 +304,16 @@ impl Draft {
             });
         }
         let mut columns: Vec<Column> = Vec::new();
+        let mut labels = Unique::default();
         for &i in &roles.values {
             let (label, group) = &self.columns[i];
-            let mut unique = label.clone();
-            if columns.iter().any(|c| c.label == unique) {
-                if let Some(g) = group {
-                    unique = format!("{g} – {label}");
-                }
-                let base = unique.clone();
-                let mut k = 2;
-                while columns.iter().any(|c| c.label == unique) {
-                    unique = format!("{base} ({k})");
-                    k += 1;
-                }
+            let mut base = label.clone();
+            if labels.contains(&base)
+                && let Some(g) = group
+            {
+                base = format!("{g} – {label}");
             }
+            let unique = labels.claim(base, |base, k| format!("{base} ({k})"), steps);
             columns.push(Column {
                 label: unique,
                 group: group.clone(),

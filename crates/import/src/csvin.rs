@@ -6,13 +6,25 @@
 
 use egov_core::table::Pos;
 
-use crate::ImportError;
-use crate::source::{Item, SrcCell, SrcRow};
+use std::borrow::Cow;
 
-/// Reads a CSV text into one grid.
-pub(crate) fn read(name: &str, text: &str) -> Result<Vec<Item>, ImportError> {
+use crate::ImportError;
+use crate::budget::Budget;
+use crate::source::{Item, SrcCell, SrcRow, lines};
+
+/// Reads a CSV text into one grid; every field is charged to `budget`.
+pub(crate) fn read(name: &str, text: &str, budget: &mut Budget) -> Result<Vec<Item>, ImportError> {
+    // Lines ending in a lone carriage return (old Mac files) are lines: the csv crate splits records
+    // there too, but counts lines only at `\n`, so positions would all say line 1.
+    let text: Cow<'_, str> = if has_lone_cr(text) {
+        budget.scan(text.len() as u64);
+        Cow::Owned(text.replace("\r\n", "\n").replace('\r', "\n"))
+    } else {
+        Cow::Borrowed(text)
+    };
+    let text = &*text;
     // Title lines above the table have no separators: judge by the first lines together.
-    let head: String = text.lines().take(20).collect();
+    let head: String = lines(text).take(20).map(|(_, l)| l).collect();
     let delimiter = [b';', b',', b'\t']
         .into_iter()
         .max_by_key(|d| head.bytes().filter(|b| b == d).count())
@@ -35,13 +47,21 @@ pub(crate) fn read(name: &str, text: &str) -> Result<Vec<Item>, ImportError> {
         let line = record
             .position()
             .map_or(0, |p| u32::try_from(p.line()).unwrap_or(u32::MAX));
+        let over = |e| ImportError::over_budget(name, e);
+        let field_pos = |k: usize| Pos::line(line, u32::try_from(k).unwrap_or(u32::MAX));
+        budget
+            .charge_cells(record.len() as u64, || field_pos(record.len()))
+            .map_err(over)?;
+        budget
+            .charge_text(record.as_slice().len() as u64, || field_pos(1))
+            .map_err(over)?;
         let cells: Vec<SrcCell> = record
             .iter()
             .enumerate()
             .map(|(i, f)| SrcCell {
                 typed: false,
                 raw: f.to_string(),
-                pos: Pos::line(line, u32::try_from(i + 1).unwrap_or(u32::MAX)),
+                pos: field_pos(i + 1),
             })
             .collect();
         rows.push(SrcRow {
@@ -50,4 +70,12 @@ pub(crate) fn read(name: &str, text: &str) -> Result<Vec<Item>, ImportError> {
         });
     }
     Ok(vec![Item::Grid(rows)])
+}
+
+/// Whether a text has a carriage return not followed by a line feed.
+fn has_lone_cr(text: &str) -> bool {
+    let b = text.as_bytes();
+    b.iter()
+        .enumerate()
+        .any(|(i, &c)| c == b'\r' && b.get(i + 1) != Some(&b'\n'))
 }

@@ -11,6 +11,7 @@ use egov_core::table::Pos;
 use quick_xml::Reader;
 use quick_xml::events::Event;
 
+use crate::budget::{Budget, BudgetError};
 use crate::package::{open_archive, read_part};
 use crate::source::{Item, SrcCell, SrcRow, table_pos};
 use crate::{ImportError, line_col};
@@ -20,21 +21,37 @@ const DOCUMENT: &str = "word/document.xml";
 
 /// Reads `word/document.xml` into paragraphs and grids. The archive is checked first
 /// ([`open_archive`]: number of entries, decompressed size of the document part).
-pub(crate) fn read(name: &str, bytes: &[u8]) -> Result<Vec<Item>, ImportError> {
+/// Every cell, text and nested table is charged to `budget` as it is read.
+pub(crate) fn read(name: &str, bytes: &[u8], budget: &mut Budget) -> Result<Vec<Item>, ImportError> {
     let part = DOCUMENT;
     let mut zip =
         open_archive(bytes, |n| n == DOCUMENT).map_err(|e| ImportError::from_package(name, e))?;
     let xml = read_part(&mut zip, part).map_err(|e| ImportError::from_package(name, e))?;
-    parse(&xml).map_err(|(offset, message)| {
-        let (line, column) = line_col(&xml, offset);
-        ImportError::Xml {
-            file: name.to_string(),
-            part: part.to_string(),
-            line,
-            column,
-            message,
+    parse(&xml, budget).map_err(|e| match e {
+        Stop::Budget(e) => ImportError::over_budget(name, e),
+        Stop::Xml(offset, message) => {
+            let (line, column) = line_col(&xml, offset);
+            ImportError::Xml {
+                file: name.to_string(),
+                part: part.to_string(),
+                line,
+                column,
+                message,
+            }
         }
     })
+}
+
+/// Why reading the part stopped: broken XML at a byte offset, or the budget.
+enum Stop {
+    Xml(usize, String),
+    Budget(BudgetError),
+}
+
+impl From<BudgetError> for Stop {
+    fn from(e: BudgetError) -> Self {
+        Stop::Budget(e)
+    }
 }
 
 #[derive(Default)]
@@ -52,10 +69,27 @@ struct State {
 }
 
 impl State {
-    fn open_paragraph(&mut self) {
-        if self.depth > 0 && !self.buf.is_empty() {
-            self.buf.push('\n');
+    /// Where text now read goes: the open cell of the outermost table, or the next paragraph.
+    fn here(&self) -> Pos {
+        if self.depth > 0 {
+            table_pos(self.tables, self.rows.len() + 1, self.cells.len() + 1)
+        } else {
+            Pos::paragraph(u32::try_from(self.paragraphs + 1).unwrap_or(u32::MAX))
         }
+    }
+
+    /// Text of the open cell or paragraph, charged to the budget before it is kept.
+    fn push(&mut self, text: &str, budget: &mut Budget) -> Result<(), BudgetError> {
+        budget.charge_text(text.len() as u64, || self.here())?;
+        self.buf.push_str(text);
+        Ok(())
+    }
+
+    fn open_paragraph(&mut self, budget: &mut Budget) -> Result<(), BudgetError> {
+        if self.depth > 0 && !self.buf.is_empty() {
+            self.push("\n", budget)?;
+        }
+        Ok(())
     }
 
     fn close_paragraph(&mut self) {
@@ -70,9 +104,10 @@ impl State {
         }
     }
 
-    fn close_cell(&mut self) {
+    fn close_cell(&mut self, budget: &mut Budget) -> Result<(), BudgetError> {
         if self.depth == 1 {
             let pos = table_pos(self.tables, self.rows.len() + 1, self.cells.len() + 1);
+            budget.charge_cells(1, || pos.clone())?;
             let raw = std::mem::take(&mut self.buf);
             self.cells.push(SrcCell {
                 raw,
@@ -80,6 +115,7 @@ impl State {
                 typed: false,
             });
         }
+        Ok(())
     }
 
     fn close_row(&mut self) {
@@ -91,58 +127,64 @@ impl State {
     }
 }
 
-fn parse(xml: &str) -> Result<Vec<Item>, (usize, String)> {
+fn parse(xml: &str, budget: &mut Budget) -> Result<Vec<Item>, Stop> {
     let mut reader = Reader::from_str(xml);
     let mut s = State::default();
     loop {
         let event = reader.read_event().map_err(|e| {
-            (
+            Stop::Xml(
                 usize::try_from(reader.error_position()).unwrap_or(0),
                 e.to_string(),
             )
         })?;
+        budget.step(1);
         match event {
             Event::Eof => break,
             Event::Start(e) => match e.local_name().as_ref() {
                 "tbl" => {
+                    // Counted before the new table is opened, so a refusal names the enclosing cell.
+                    budget.enter(|| s.here())?;
                     s.depth += 1;
                     if s.depth == 1 {
                         s.tables += 1;
                         s.rows.clear();
                     }
                 }
-                "p" => s.open_paragraph(),
+                "p" => s.open_paragraph(budget)?,
                 "t" => s.in_text = true,
-                "tab" => s.buf.push('\t'),
-                "br" | "cr" => s.buf.push('\n'),
+                "tab" => s.push("\t", budget)?,
+                "br" | "cr" => s.push("\n", budget)?,
                 _ => {}
             },
             Event::Empty(e) => match e.local_name().as_ref() {
-                "tab" => s.buf.push('\t'),
-                "br" | "cr" => s.buf.push('\n'),
+                "tab" => s.push("\t", budget)?,
+                "br" | "cr" => s.push("\n", budget)?,
                 "p" => {
-                    s.open_paragraph();
+                    s.open_paragraph(budget)?;
                     s.close_paragraph();
                 }
-                "tc" => s.close_cell(),
+                "tc" => s.close_cell(budget)?,
                 _ => {}
             },
             Event::End(e) => match e.local_name().as_ref() {
                 "t" => s.in_text = false,
                 "p" => s.close_paragraph(),
-                "tc" => s.close_cell(),
+                "tc" => s.close_cell(budget)?,
                 "tr" => s.close_row(),
                 "tbl" => {
                     if s.depth == 1 {
                         let rows = std::mem::take(&mut s.rows);
                         s.items.push(Item::Grid(rows));
                     }
+                    if s.depth > 0 {
+                        budget.leave();
+                    }
                     s.depth = s.depth.saturating_sub(1);
                 }
                 _ => {}
             },
-            Event::Text(t) if s.in_text => s.buf.push_str(&t.xml10_content()),
-            Event::CData(t) if s.in_text => s.buf.push_str(&t.xml10_content()),
+            Event::Text(t) if s.in_text => s.push(&t.xml10_content(), budget)?,
+            Event::CData(t) if s.in_text => s.push(&t.xml10_content(), budget)?,
             Event::GeneralRef(r) if s.in_text => {
                 let ch = match &*r {
                     "amp" => Some('&'),
@@ -153,7 +195,7 @@ fn parse(xml: &str) -> Result<Vec<Item>, (usize, String)> {
                     _ => r.resolve_char_ref().ok().flatten(),
                 };
                 if let Some(ch) = ch {
-                    s.buf.push(ch);
+                    s.push(ch.encode_utf8(&mut [0; 4]), budget)?;
                 }
             }
             _ => {}
@@ -173,7 +215,7 @@ mod tests {
             <w:tc><w:tcPr><w:gridSpan w:val="2"/></w:tcPr><w:p><w:r><w:t>Điểm</w:t></w:r></w:p></w:tc></w:tr>
             <w:tr><w:tc><w:tcPr><w:vMerge/></w:tcPr><w:p/></w:tc><w:tc><w:p><w:r><w:t xml:space="preserve">A</w:t></w:r></w:p></w:tc>
             <w:tc><w:p><w:r><w:t>&#160;</w:t></w:r></w:p></w:tc></w:tr></w:tbl></w:body></w:document>"#;
-        let items = parse(xml).expect("valid xml");
+        let items = parse(xml, &mut Budget::default()).ok().expect("valid xml");
         assert!(matches!(&items[0], Item::Text { raw, .. } if raw == "Bảng & 1"));
         let Item::Grid(rows) = &items[1] else {
             panic!("a grid")
@@ -191,6 +233,10 @@ mod tests {
 
     #[test]
     fn broken_xml_is_located() {
-        assert!(parse("<w:document><w:body></w:bod></w:document>").is_err());
+        assert!(parse(
+            "<w:document><w:body></w:bod></w:document>",
+            &mut Budget::default()
+        )
+        .is_err());
     }
 }

@@ -6,33 +6,44 @@
 //! out as Word's text export does (see [`crate::source`]): a `colspan` cell appears once and the rows
 //! under a `rowspan` get a blank cell. Positions follow [`crate::source::table_pos`].
 
-use ego_tree::NodeRef;
+use std::collections::{BTreeMap, HashSet};
+
+use ego_tree::iter::Edge;
+use ego_tree::{NodeId, NodeRef};
 use egov_core::table::Pos;
 use scraper::{Html, Node};
 
+use crate::budget::{Budget, BudgetError};
 use crate::source::{Item, SrcCell, SrcRow, table_pos};
 
-/// Limits on spans, so that `rowspan=99999999` in a hostile page cannot blow up memory.
+/// Limits on spans, so that `rowspan=99999999` in a hostile page cannot blow up memory on its own;
+/// the blank cells spans lay out over a whole page are charged to the [`Budget`].
 const MAX_SPAN: usize = 1000;
-/// Element nesting followed before the rest of a subtree is read as text.
-const MAX_DEPTH: usize = 200;
 
-/// Splits an HTML page into paragraphs and table grids.
-pub(crate) fn read(text: &str) -> Vec<Item> {
+/// Splits an HTML page into paragraphs and table grids, charging `budget` for every cell and text.
+/// Linear in the page: the tree is walked once to find which elements hold blocks, once to read it,
+/// and every text node is read once.
+pub(crate) fn read(text: &str, budget: &mut Budget) -> Result<Vec<Item>, BudgetError> {
+    budget.scan(text.len() as u64);
     let doc = Html::parse_document(text);
     let mut w = Walker {
         items: Vec::new(),
         tables: 0,
         paragraphs: 0,
+        with_blocks: with_blocks(doc.tree.root(), budget),
+        budget,
     };
-    w.walk(doc.tree.root(), 0);
-    w.items
+    w.walk(doc.tree.root(), 0)?;
+    Ok(w.items)
 }
 
-struct Walker {
+struct Walker<'b> {
     items: Vec<Item>,
     tables: usize,
     paragraphs: usize,
+    /// Elements with a block element somewhere inside (see [`with_blocks`]).
+    with_blocks: HashSet<NodeId>,
+    budget: &'b mut Budget,
 }
 
 fn is_block(name: &str) -> bool {
@@ -77,76 +88,95 @@ fn skipped(name: &str) -> bool {
     matches!(name, "script" | "style" | "head" | "template" | "noscript")
 }
 
-fn has_block_inside(node: NodeRef<'_, Node>) -> bool {
-    node.descendants()
-        .skip(1)
-        .any(|d| matches!(d.value(), Node::Element(e) if is_block(e.name()) && e.name() != "br"))
-}
-
-impl Walker {
-    fn paragraph(&mut self, raw: String) {
-        if raw.trim().is_empty() {
-            return;
-        }
-        self.paragraphs += 1;
-        let k = self.paragraphs;
-        let pos = Pos::paragraph(u32::try_from(k).unwrap_or(u32::MAX));
-        self.items.push(Item::Text { raw, pos });
-    }
-
-    fn walk(&mut self, node: NodeRef<'_, Node>, depth: usize) {
-        match node.value() {
-            // Real pages nest a few dozen levels; deeper than this, read the rest as one paragraph
-            // rather than recurse without bound on a hostile page.
-            Node::Element(_) if depth > MAX_DEPTH => self.paragraph(text_of(node)),
-            Node::Text(t) => self.paragraph(t.trim().to_string()),
-            Node::Element(e) if skipped(e.name()) => {}
-            Node::Element(e) if e.name() == "table" => self.table(node),
-            Node::Element(_) if !has_block_inside(node) => self.paragraph(text_of(node)),
-            _ => {
-                for child in node.children() {
-                    self.walk(child, depth + 1);
+/// The nodes with a block element (other than `<br>`) among their descendants, found in one
+/// post-order pass (asking each element in turn would walk its subtree once per ancestor).
+fn with_blocks(root: NodeRef<'_, Node>, budget: &mut Budget) -> HashSet<NodeId> {
+    let mut out = HashSet::new();
+    // For each open node: whether a block was seen inside it so far.
+    let mut open: Vec<bool> = Vec::new();
+    for edge in root.traverse() {
+        budget.step(1);
+        match edge {
+            Edge::Open(_) => open.push(false),
+            Edge::Close(node) => {
+                let inside = open.pop().unwrap_or(false);
+                if inside {
+                    out.insert(node.id());
+                }
+                let own = matches!(node.value(), Node::Element(e) if is_block(e.name()) && e.name() != "br");
+                if let Some(parent) = open.last_mut() {
+                    *parent |= inside || own;
                 }
             }
         }
     }
+    out
+}
 
-    fn table(&mut self, table: NodeRef<'_, Node>) {
+impl Walker<'_> {
+    fn paragraph(&mut self, raw: String) -> Result<(), BudgetError> {
+        if raw.trim().is_empty() {
+            return Ok(());
+        }
+        self.paragraphs += 1;
+        let k = self.paragraphs;
+        let pos = Pos::paragraph(u32::try_from(k).unwrap_or(u32::MAX));
+        self.budget.charge_text(raw.len() as u64, || pos.clone())?;
+        self.items.push(Item::Text { raw, pos });
+        Ok(())
+    }
+
+    fn walk(&mut self, node: NodeRef<'_, Node>, depth: u32) -> Result<(), BudgetError> {
+        self.budget.step(1);
+        match node.value() {
+            // Real pages nest a few dozen levels; deeper than the budget's depth, read the rest as one
+            // paragraph rather than recurse without bound on a hostile page.
+            Node::Element(_) if self.budget.past_depth(depth) => {
+                let text = text_of(node, self.budget);
+                self.paragraph(text)
+            }
+            Node::Text(t) => self.paragraph(t.trim().to_string()),
+            Node::Element(e) if skipped(e.name()) => Ok(()),
+            Node::Element(e) if e.name() == "table" => self.table(node),
+            Node::Element(_) if !self.with_blocks.contains(&node.id()) => {
+                let text = text_of(node, self.budget);
+                self.paragraph(text)
+            }
+            _ => {
+                for child in node.children() {
+                    self.walk(child, depth + 1)?;
+                }
+                Ok(())
+            }
+        }
+    }
+
+    fn table(&mut self, table: NodeRef<'_, Node>) -> Result<(), BudgetError> {
         self.tables += 1;
         let t = self.tables;
         let mut trs = Vec::new();
-        collect_rows(table, &mut trs, &mut |caption| self.paragraph(caption));
-        // Open vertical merges: (first column, width, rows still covered).
-        let mut open: Vec<(usize, usize, usize)> = Vec::new();
+        let mut captions = Vec::new();
+        collect_rows(table, &mut trs, &mut captions, self.budget);
+        for caption in captions {
+            self.paragraph(caption)?;
+        }
+        // Open vertical merges by first column: (width, rows still covered). They never overlap: a
+        // new merge removes those it covers.
+        let mut open: BTreeMap<usize, (usize, usize)> = BTreeMap::new();
         let mut rows = Vec::new();
         for (ri, tr) in trs.into_iter().enumerate() {
-            let mut cells = Vec::new();
+            let mut cells: Vec<SrcCell> = Vec::new();
             let mut col = 0;
-            let push = |cells: &mut Vec<SrcCell>, raw: String| {
-                let c = cells.len() + 1;
-                cells.push(SrcCell {
-                    typed: false,
-                    raw,
-                    pos: table_pos(t, ri + 1, c),
-                });
-            };
-            let fill = |cells: &mut Vec<SrcCell>,
-                        col: &mut usize,
-                        open: &mut Vec<(usize, usize, usize)>| {
-                while let Some(o) = open.iter_mut().find(|o| o.0 == *col && o.2 > 0) {
-                    o.2 -= 1;
-                    *col += o.1;
-                    push(cells, String::new());
-                }
-            };
+            let budget = &mut *self.budget;
             for td in tr.children() {
+                budget.step(1);
                 let Node::Element(e) = td.value() else {
                     continue;
                 };
                 if !matches!(e.name(), "td" | "th") {
                     continue;
                 }
-                fill(&mut cells, &mut col, &mut open);
+                fill(&mut cells, &mut col, &mut open, t, ri, budget)?;
                 let span = |a: &str| {
                     e.attr(a)
                         .and_then(|v| v.trim().parse::<usize>().ok())
@@ -155,56 +185,121 @@ impl Walker {
                 };
                 let (colspan, rowspan) = (span("colspan"), span("rowspan"));
                 if rowspan > 1 {
-                    open.retain(|o| o.2 > 0 && (o.0 + o.1 <= col || o.0 >= col + colspan));
-                    open.push((col, colspan, rowspan - 1));
+                    let end = col + colspan;
+                    let mut covered: Vec<usize> = open.range(col..end).map(|(&c, _)| c).collect();
+                    if let Some((&c, &(w, _))) = open.range(..col).next_back()
+                        && c + w > col
+                    {
+                        covered.push(c);
+                    }
+                    budget.step(covered.len() as u64 + 1);
+                    for c in covered {
+                        open.remove(&c);
+                    }
+                    open.insert(col, (colspan, rowspan - 1));
                 }
-                push(&mut cells, text_of(td));
+                let c = cells.len() + 1;
+                let pos = || table_pos(t, ri + 1, c);
+                budget.charge_cells(1, pos)?;
+                let raw = text_of(td, budget);
+                budget.charge_text(raw.len() as u64, pos)?;
+                cells.push(SrcCell {
+                    typed: false,
+                    raw,
+                    pos: pos(),
+                });
                 col += colspan;
             }
-            fill(&mut cells, &mut col, &mut open);
+            fill(&mut cells, &mut col, &mut open, t, ri, budget)?;
             let pos = table_pos(t, ri + 1, 1);
             rows.push(SrcRow { cells, pos });
         }
         self.items.push(Item::Grid(rows));
+        Ok(())
     }
 }
 
-/// The rows of a table (through thead/tbody/tfoot, not into nested tables); captions go to `caption`.
+/// The blank cells of the merges open at `col` and right after, as Word lays out a vertical merge.
+fn fill(
+    cells: &mut Vec<SrcCell>,
+    col: &mut usize,
+    open: &mut BTreeMap<usize, (usize, usize)>,
+    table: usize,
+    row: usize,
+    budget: &mut Budget,
+) -> Result<(), BudgetError> {
+    while let Some(o) = open.get_mut(col) {
+        budget.step(1);
+        let (width, left) = *o;
+        if left <= 1 {
+            open.remove(col);
+        } else {
+            o.1 = left - 1;
+        }
+        let c = cells.len() + 1;
+        let pos = || table_pos(table, row + 1, c);
+        budget.charge_spans(1, pos)?;
+        cells.push(SrcCell {
+            typed: false,
+            raw: String::new(),
+            pos: pos(),
+        });
+        *col += width;
+    }
+    Ok(())
+}
+
+/// The rows of a table (through thead/tbody/tfoot, not into nested tables); the text of its captions
+/// goes to `captions`.
 fn collect_rows<'a>(
     node: NodeRef<'a, Node>,
     out: &mut Vec<NodeRef<'a, Node>>,
-    caption: &mut dyn FnMut(String),
+    captions: &mut Vec<String>,
+    budget: &mut Budget,
 ) {
     for child in node.children() {
+        budget.step(1);
         let Node::Element(e) = child.value() else {
             continue;
         };
         match e.name() {
             "tr" => out.push(child),
-            "caption" => caption(text_of(child)),
-            "thead" | "tbody" | "tfoot" => collect_rows(child, out, caption),
+            "caption" => captions.push(text_of(child, budget)),
+            "thead" | "tbody" | "tfoot" => collect_rows(child, out, captions, budget),
             _ => {}
         }
     }
 }
 
 /// Text of an element as a reader sees it: `<br>` and inner blocks break lines; ASCII layout
-/// whitespace at the ends is dropped, non-breaking spaces are kept (they mark blank cells).
-fn text_of(node: NodeRef<'_, Node>) -> String {
+/// whitespace at the ends is dropped, non-breaking spaces are kept (they mark blank cells). One pass
+/// over the subtree, counting the skipped elements (`<script>`…) it is inside of on the way down.
+fn text_of(node: NodeRef<'_, Node>, budget: &mut Budget) -> String {
     let mut s = String::new();
-    for d in node.descendants() {
-        match d.value() {
-            Node::Text(t)
-                if !d
-                    .ancestors()
-                    .any(|a| matches!(a.value(), Node::Element(e) if skipped(e.name()))) =>
-            {
-                s.push_str(t);
+    let mut in_skipped = 0usize;
+    for edge in node.traverse() {
+        budget.step(1);
+        match edge {
+            Edge::Open(d) => match d.value() {
+                Node::Text(t) if in_skipped == 0 => {
+                    budget.scan(t.len() as u64);
+                    s.push_str(t);
+                }
+                Node::Element(e) => {
+                    if skipped(e.name()) {
+                        in_skipped += 1;
+                    }
+                    if e.name() == "br" || (is_block(e.name()) && !s.is_empty()) {
+                        s.push('\n');
+                    }
+                }
+                _ => {}
+            },
+            Edge::Close(d) => {
+                if matches!(d.value(), Node::Element(e) if skipped(e.name())) {
+                    in_skipped -= 1;
+                }
             }
-            Node::Element(e) if e.name() == "br" || (is_block(e.name()) && !s.is_empty()) => {
-                s.push('\n')
-            }
-            _ => {}
         }
     }
     s.trim_matches(|c: char| c.is_ascii_whitespace())
@@ -220,7 +315,9 @@ mod tests {
         let items = read(
             "<h2>Bảng 1</h2><table><tr><th rowspan=2>TT</th><th colspan=2>Điểm</th><th rowspan=2>Hạng</th></tr>\
              <tr><th>A</th><th>B</th></tr><tr><td>1</td><td>2,5</td><td>&nbsp;</td><td>1</td></tr></table>",
-        );
+            &mut Budget::default(),
+        )
+        .unwrap();
         assert_eq!(
             items[0],
             Item::Text {

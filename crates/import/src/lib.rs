@@ -10,11 +10,14 @@
 //!
 //! # Layout
 //! - [`wordtext`], [`markdown`], [`html`], [`docx`], [`xlsx`], [`csvin`]: one reader per format.
+//! - [`budget`]: what one document may make the readers hold (cells, text, spans, depth), charged as
+//!   it is read.
 //! - [`package`]: DOCX/XLSX archives and worksheets read within hard limits (untrusted input).
 //! - [`source`]: the stream of paragraphs and grids the readers produce.
 //! - [`build`]: grids → [`Table`]s (headers, merged groups, blocks, total and rank columns).
 //! - [`csvout`]: tables → the flat long CSV of `egov import --format csv`.
 
+pub mod budget;
 mod build;
 mod csvin;
 mod csvout;
@@ -120,6 +123,14 @@ pub enum ImportError {
         #[source]
         source: package::PackageError,
     },
+    /// A document refused for what reading it would hold ([`budget`]: cells, text, merged cells,
+    /// nesting); the message names the place (`file:12:3`, `file: Sheet1!B7`, `file: bảng 1, hàng 2, ô 3`).
+    #[error("{file}{}: tệp quá lớn để đọc: {source}", at(&source.pos))]
+    OverBudget {
+        file: String,
+        #[source]
+        source: budget::BudgetError,
+    },
     #[error("{file}:{line}: CSV hỏng: {message}")]
     Csv {
         file: String,
@@ -128,7 +139,22 @@ pub enum ImportError {
     },
 }
 
+/// A position after a file name: `:12:3` for a line and column, `: Sheet1!B7` for a place.
+fn at(pos: &Pos) -> String {
+    match &pos.cell {
+        Some(place) => format!(": {place}"),
+        None => format!(":{}:{}", pos.line, pos.column),
+    }
+}
+
 impl ImportError {
+    fn over_budget(file: &str, source: budget::BudgetError) -> ImportError {
+        ImportError::OverBudget {
+            file: file.to_string(),
+            source,
+        }
+    }
+
     /// The error of `file` for a package problem: a size limit, a broken archive or part, or a
     /// workbook calamine could not read.
     fn from_package(file: &str, e: package::PackageError) -> ImportError {
@@ -145,6 +171,7 @@ impl ImportError {
                 sheet,
                 message,
             },
+            P::Budget(source) => ImportError::OverBudget { file, source },
             source => ImportError::TooLarge { file, source },
         }
     }
@@ -153,20 +180,44 @@ impl ImportError {
 /// Imports every table of a document held in memory. `name` is used in messages and, with
 /// [`Format::Auto`], to recognise CSV by its extension.
 pub fn import_bytes(name: &str, bytes: &[u8], format: Format) -> Result<Imported, ImportError> {
+    import_within(name, bytes, format, budget::Limits::DOCUMENT).0
+}
+
+/// [`import_bytes`] within other limits, with the work it counted (for tests of the limits and of
+/// linear time; not part of the API).
+#[doc(hidden)]
+pub fn import_within(
+    name: &str,
+    bytes: &[u8],
+    format: Format,
+    limits: budget::Limits,
+) -> (Result<Imported, ImportError>, budget::Work) {
+    let mut budget = budget::Budget::new(limits);
+    let result = import_budgeted(name, bytes, format, &mut budget);
+    (result, budget.work())
+}
+
+fn import_budgeted(
+    name: &str,
+    bytes: &[u8],
+    format: Format,
+    budget: &mut budget::Budget,
+) -> Result<Imported, ImportError> {
     let format = match format {
         Format::Auto => sniff(name, bytes)?,
         f => f,
     };
+    let over = |e| ImportError::over_budget(name, e);
     let (items, mut problems) = match format {
-        Format::Docx => (docx::read(name, bytes)?, Vec::new()),
-        Format::Xlsx => (xlsx::read(name, bytes)?, Vec::new()),
+        Format::Docx => (docx::read(name, bytes, budget)?, Vec::new()),
+        Format::Xlsx => (xlsx::read(name, bytes, budget)?, Vec::new()),
         Format::Auto | Format::WordText | Format::Markdown | Format::Html | Format::Csv => {
             let text = decode(name, bytes)?;
             match format {
-                Format::Markdown => (markdown::read(&text), Vec::new()),
-                Format::Html => (html::read(&text), Vec::new()),
-                Format::Csv => (csvin::read(name, &text)?, Vec::new()),
-                _ => (wordtext::read(&text), Vec::new()),
+                Format::Markdown => (markdown::read(&text, budget).map_err(over)?, Vec::new()),
+                Format::Html => (html::read(&text, budget).map_err(over)?, Vec::new()),
+                Format::Csv => (csvin::read(name, &text, budget)?, Vec::new()),
+                _ => (wordtext::read(&text, budget).map_err(over)?, Vec::new()),
             }
         }
     };
@@ -183,7 +234,7 @@ pub fn import_bytes(name: &str, bytes: &[u8], format: Format) -> Result<Imported
             other => rest.push(other),
         }
     }
-    let built = build::build(rest);
+    let built = build::build(rest, budget);
     problems.extend(built.problems);
     // A workbook with both the formatted sheets and the data sheet: the formatted sheets are what readers
     // see (and what the audit should point at); the data sheet alone is read when nothing else is there.
@@ -238,7 +289,7 @@ fn sniff(name: &str, bytes: &[u8]) -> Result<Format, ImportError> {
     let lower = text.to_lowercase();
     if lower.contains("<table") {
         Ok(Format::Html)
-    } else if text.lines().any(|l| l.trim_start().starts_with('|')) {
+    } else if source::lines(&text).any(|(_, l)| l.trim_start().starts_with('|')) {
         Ok(Format::Markdown)
     } else if name.to_lowercase().ends_with(".csv") {
         Ok(Format::Csv)

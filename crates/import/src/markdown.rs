@@ -10,17 +10,18 @@
 use egov_core::table::Pos;
 use egov_core::text::is_blank;
 
-use crate::source::{Item, SrcCell, SrcRow};
+use crate::budget::{Budget, BudgetError};
+use crate::source::{Item, SrcCell, SrcRow, lines};
 
-/// Splits Markdown into paragraphs and pipe-table grids, keeping each cell's line and column.
-pub(crate) fn read(text: &str) -> Vec<Item> {
+/// Splits Markdown into paragraphs and pipe-table grids, keeping each cell's line and column; every
+/// cell and line is charged to `budget`.
+pub(crate) fn read(text: &str, budget: &mut Budget) -> Result<Vec<Item>, BudgetError> {
     let mut items = Vec::new();
     let mut grid: Vec<SrcRow> = Vec::new();
-    for (i, line) in text.split('\n').enumerate() {
-        let line = line.strip_suffix('\r').unwrap_or(line);
-        let n = u32::try_from(i + 1).unwrap_or(u32::MAX);
+    for (n, line) in lines(text) {
+        budget.charge_text(line.len() as u64, || Pos::line(n, 1))?;
         if line.trim_start().starts_with('|') {
-            let cells = split_row(line, n);
+            let cells = split_row(line, n, budget)?;
             let separator = !cells.is_empty()
                 && cells.iter().all(|c| {
                     let t = c.raw.trim_matches(':');
@@ -53,7 +54,7 @@ pub(crate) fn read(text: &str) -> Vec<Item> {
     if !grid.is_empty() {
         items.push(Item::Grid(grid));
     }
-    items
+    Ok(items)
 }
 
 /// A header row whose cells read `Group: column` becomes two rows: the groups (cells without a colon
@@ -92,8 +93,10 @@ fn unfold_header(row: SrcRow) -> Vec<SrcRow> {
 }
 
 /// Cells of one `| a | b |` line; `\|` is a literal bar. Cell text keeps non-breaking spaces (they mark
-/// blank cells) and loses only the ASCII padding and `**`/`__` emphasis around it.
-fn split_row(line: &str, n: u32) -> Vec<SrcCell> {
+/// blank cells) and loses only the ASCII padding and `**`/`__` emphasis around it. One pass over the
+/// line: the character column of each cell is counted on from the previous one (a line of bars is a
+/// cell per byte, and counting each column from the line's start would be quadratic).
+fn split_row(line: &str, n: u32, budget: &mut Budget) -> Result<Vec<SrcCell>, BudgetError> {
     let start = line.find('|').map_or(0, |i| i + 1);
     let mut cells = Vec::new();
     let mut seg_start = start;
@@ -104,16 +107,21 @@ fn split_row(line: &str, n: u32) -> Vec<SrcCell> {
         match ch {
             '\\' if !escaped => escaped = true,
             '|' if !escaped => {
+                budget.charge_cells(1, || Pos::line(n, col_at(line, at)))?;
                 bounds.push((seg_start, at));
                 seg_start = at + 1;
             }
             _ => escaped = false,
         }
     }
+    budget.scan(line.len() as u64);
     let tail = &line[seg_start..];
     if !tail.trim_matches([' ', '\t']).is_empty() {
+        budget.charge_cells(1, || Pos::line(n, col_at(line, seg_start)))?;
         bounds.push((seg_start, line.len()));
     }
+    // (byte, character column) of the last cell start counted.
+    let mut counted = (0usize, 1u32);
     for (a, b) in bounds {
         let seg = &line[a..b];
         let lead = seg.len() - seg.trim_start_matches([' ', '\t']).len();
@@ -123,14 +131,25 @@ fn split_row(line: &str, n: u32) -> Vec<SrcCell> {
                 raw = &raw[2..raw.len() - 2];
             }
         }
-        let column = u32::try_from(line[..a + lead].chars().count() + 1).unwrap_or(u32::MAX);
+        let to = a + lead;
+        let skipped = &line[counted.0..to];
+        budget.scan(skipped.len() as u64);
+        let column = counted
+            .1
+            .saturating_add(u32::try_from(skipped.chars().count()).unwrap_or(u32::MAX));
+        counted = (to, column);
         cells.push(SrcCell {
             typed: false,
             raw: unescape(raw),
             pos: Pos::line(n, column),
         });
     }
-    cells
+    Ok(cells)
+}
+
+/// The 1-based character column of a byte offset of a line (only for a refusal's message).
+fn col_at(line: &str, byte: usize) -> u32 {
+    u32::try_from(line[..byte].chars().count() + 1).unwrap_or(u32::MAX)
 }
 
 /// The few escapes Markdown writers use inside cells.
@@ -153,7 +172,9 @@ mod tests {
     fn rows_separator_and_headings() {
         let items = read(
             "## Bảng 1\n| TT | Đơn vị |\n|---|:--:|\n| 1 | **Sở A \\| B** |\n|\u{a0}| x |\ntext",
-        );
+            &mut Budget::default(),
+        )
+        .unwrap();
         assert_eq!(items.len(), 3);
         assert_eq!(
             items[0],

@@ -28,9 +28,14 @@
 use std::collections::BTreeMap;
 use std::io::{BufReader, Cursor, Read};
 
+use std::sync::Arc;
+
 use calamine::{Data, DataRef, Reader, Xlsx, XlsxError};
+use egov_core::table::Pos;
 use quick_xml::events::Event;
 use zip::ZipArchive;
+
+use crate::budget::{Budget, BudgetError};
 
 /// Entries of one zip. An XLSX or DOCX holds a few dozen; a workbook with hundreds of sheets a few
 /// thousand.
@@ -46,8 +51,9 @@ pub const MAX_CELL_ELEMENTS: usize = 10_000_000;
 /// Excel's own last column (XFD).
 pub const EXCEL_COLUMNS: u32 = 16_384;
 /// Cells of the grids built from a workbook for the table builder: rows with content are read across
-/// the sheet's whole used width, blanks included, so this bounds rows × width rather than values.
-pub const MAX_GRID_CELLS: usize = 4_000_000;
+/// the sheet's whole used width, blanks included, so this bounds rows × width rather than values. It is
+/// the document budget's cell limit ([`crate::budget::MAX_CELLS`]), which every reader shares.
+pub const MAX_GRID_CELLS: usize = crate::budget::MAX_CELLS as usize;
 
 /// How much of a workbook is read; crossing a bound is an error naming the cell.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -165,6 +171,22 @@ pub enum PackageError {
         cell: String,
         max: usize,
     },
+    /// The document budget ([`crate::budget`]) was crossed; the error names the cell.
+    #[error("{}: {}", .0.pos, .0.message())]
+    Budget(#[from] BudgetError),
+}
+
+/// Longest sheet name Excel allows.
+pub const SHEET_NAME_CHARS: usize = 31;
+
+/// A sheet's name as shown in positions and messages: whole when Excel could have written it,
+/// otherwise its first [`SHEET_NAME_CHARS`] characters and `…`. Only a crafted workbook has a longer
+/// name, and a message (or a position per cell) must not repeat 100,000 characters.
+pub fn shown_name(name: &str) -> String {
+    match name.char_indices().nth(SHEET_NAME_CHARS) {
+        None => name.to_string(),
+        Some((cut, _)) => format!("{}…", &name[..cut]),
+    }
 }
 
 impl PackageError {
@@ -238,7 +260,8 @@ pub fn read_part(zip: &mut ZipArchive<Cursor<&[u8]>>, part: &str) -> Result<Stri
 }
 
 /// Refuses a shared-string table declaring more strings than `max` (calamine reserves room for the
-/// declared `uniqueCount` up front; a forged `uniqueCount="100000000000000"` would abort the process).
+/// declared `uniqueCount` up front; a forged `uniqueCount="100000000000000"` would abort the process),
+/// or declaring XML entities (a DTD), naming the part.
 fn check_shared_strings(
     zip: &mut ZipArchive<Cursor<&[u8]>>,
     max: usize,
@@ -264,6 +287,14 @@ fn check_shared_strings(
                 break;
             };
             match event {
+                // Office never writes a DTD; one in a part calamine parses can only declare entities
+                // (a "billion laughs" expanding to gigabytes), so it is refused here, naming the part.
+                Event::DocType(_) => {
+                    return Err(PackageError::Part {
+                        part,
+                        message: "phần XML có khai báo DOCTYPE (thực thể XML), điều tệp Office không bao giờ có; tệp đã bị sửa, không đọc".into(),
+                    });
+                }
                 Event::Start(e) | Event::Empty(e) if e.local_name().as_ref() == "sst" => {
                     let count = e
                         .attributes()
@@ -347,11 +378,23 @@ pub struct Workbook<'a> {
     cells: usize,
     /// `<c>` elements read so far, over all sheets.
     elements: usize,
+    /// The document budget: the text of the cells kept is charged to it.
+    budget: Budget,
 }
 
 impl<'a> Workbook<'a> {
     /// Checks the archive ([`open_archive`], shared strings) and opens the workbook.
     pub fn open(bytes: &'a [u8], limits: Limits) -> Result<Self, PackageError> {
+        Workbook::open_within(bytes, limits, Budget::default())
+    }
+
+    /// [`Workbook::open`] charging `budget`, which [`Workbook::budget_mut`] and
+    /// [`Workbook::into_budget`] give back.
+    pub fn open_within(
+        bytes: &'a [u8],
+        limits: Limits,
+        budget: Budget,
+    ) -> Result<Self, PackageError> {
         // Every entry counts: calamine follows the workbook's relationships to its sheets, and a crafted
         // relationship can name any entry, whatever its extension.
         let mut zip = open_archive(bytes, |_| true)?;
@@ -365,7 +408,17 @@ impl<'a> Workbook<'a> {
             limits,
             cells: 0,
             elements: 0,
+            budget,
         })
+    }
+
+    /// The budget charged so far.
+    pub fn budget_mut(&mut self) -> &mut Budget {
+        &mut self.budget
+    }
+
+    pub fn into_budget(self) -> Budget {
+        self.budget
     }
 
     /// Sheet names in workbook order.
@@ -384,6 +437,8 @@ impl<'a> Workbook<'a> {
             name: name.to_string(),
             ..Sheet::default()
         };
+        let shown = shown_name(name);
+        let place: Arc<str> = shown.as_str().into();
         let mut reader = match self.book.worksheet_cells_reader(name) {
             Ok(r) => r,
             Err(XlsxError::NotAWorksheet(_)) => return Ok(sheet),
@@ -392,7 +447,8 @@ impl<'a> Workbook<'a> {
         let limits = self.limits;
         while let Some(cell) = reader.next_cell().map_err(calamine_err)? {
             let (row, col) = cell.get_position();
-            let at = || (name.to_string(), a1(row, col));
+            let at = || (shown.clone(), a1(row, col));
+            self.budget.step(1);
             self.elements += 1;
             if self.elements > MAX_CELL_ELEMENTS {
                 let (sheet, cell) = at();
@@ -433,6 +489,13 @@ impl<'a> Workbook<'a> {
                     max: limits.cells,
                 });
             }
+            let text = match cell.get_value() {
+                DataRef::String(t) | DataRef::DateTimeIso(t) | DataRef::DurationIso(t) => t.len(),
+                DataRef::SharedString(t) => t.len(),
+                _ => 0,
+            };
+            self.budget
+                .charge_text(text as u64, || Pos::sheet(&place, row, col))?;
             sheet.bounds = Some(match sheet.bounds {
                 None => ((row, col), (row, col)),
                 Some(((r0, c0), (r1, c1))) => {

@@ -46,3 +46,39 @@ pub(crate) fn table_pos(table: usize, row: usize, cell: usize) -> Pos {
     let n = |v: usize| u32::try_from(v).unwrap_or(u32::MAX);
     Pos::table(n(table), n(row), n(cell))
 }
+
+/// The lines of a text with their 1-based numbers. A line ends at `\n`, `\r\n` or a lone `\r`: text
+/// saved on an old Mac, or pasted through some mail clients, has only carriage returns, and a reader
+/// must see its lines as lines. One pass, no copy.
+pub(crate) fn lines(text: &str) -> impl Iterator<Item = (u32, &str)> {
+    let mut rest = Some(text);
+    let mut n: u32 = 0;
+    std::iter::from_fn(move || {
+        let t = rest?;
+        n = n.saturating_add(1);
+        match t.find(['\n', '\r']) {
+            None => {
+                rest = None;
+                Some((n, t))
+            }
+            Some(i) => {
+                let next = if t[i..].starts_with("\r\n") { i + 2 } else { i + 1 };
+                rest = Some(&t[next..]);
+                Some((n, &t[..i]))
+            }
+        }
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn lines_end_at_any_break() {
+        let got: Vec<_> = lines("a\r\nb\rc\n\nd").collect();
+        assert_eq!(got, [(1, "a"), (2, "b"), (3, "c"), (4, ""), (5, "d")]);
+        assert_eq!(lines("").collect::<Vec<_>>(), [(1, "")]);
+        assert_eq!(lines("x\n").collect::<Vec<_>>(), [(1, "x"), (2, "")]);
+    }
+}

@@ -10,18 +10,20 @@ use egov_core::num::parse_decimal;
 use egov_core::table::Pos;
 use egov_core::text::is_blank;
 
-use crate::source::{Item, SrcCell, SrcRow};
+use crate::budget::{Budget, BudgetError};
+use crate::source::{Item, SrcCell, SrcRow, lines};
 
-/// Splits Word text into paragraphs and grids, keeping each cell's line and column.
-pub(crate) fn read(text: &str) -> Vec<Item> {
+/// Splits Word text into paragraphs and grids, keeping each cell's line and column; every cell and
+/// line is charged to `budget`.
+pub(crate) fn read(text: &str, budget: &mut Budget) -> Result<Vec<Item>, BudgetError> {
     let mut r = Reader::default();
-    for (i, line) in text.split('\n').enumerate() {
-        let line = line.strip_suffix('\r').unwrap_or(line);
-        let n = u32::try_from(i + 1).unwrap_or(u32::MAX);
+    for (n, line) in lines(text) {
+        budget.charge_text(line.len() as u64, || Pos::line(n, 1))?;
         if line.starts_with('\t') {
             r.flush_list();
             let tabs = line.len() - line.trim_start_matches('\t').len();
             let col = u32::try_from(tabs + 1).unwrap_or(u32::MAX);
+            budget.charge_cells(1, || Pos::line(n, col))?;
             r.row.push(SrcCell {
                 typed: false,
                 raw: line[tabs..].to_string(),
@@ -32,7 +34,10 @@ pub(crate) fn read(text: &str) -> Vec<Item> {
         } else {
             r.end_grid();
             match list_item(line, n) {
-                Some(row) => r.list.push((row, line.to_string(), n)),
+                Some(row) => {
+                    budget.charge_cells(3, || Pos::line(n, 1))?;
+                    r.list.push((row, line.to_string(), n));
+                }
                 None => {
                     r.flush_list();
                     r.items.push(Item::Text {
@@ -45,7 +50,7 @@ pub(crate) fn read(text: &str) -> Vec<Item> {
     }
     r.end_grid();
     r.flush_list();
-    r.items
+    Ok(r.items)
 }
 
 #[derive(Default)]
@@ -178,7 +183,11 @@ mod tests {
 
     #[test]
     fn cells_rows_and_paragraphs() {
-        let items = read("Tiêu đề\r\n\tTT\n\tĐơn vị\n\n\t1\n\tSở Y tế\n\nCuối");
+        let items = read(
+            "Tiêu đề\r\n\tTT\n\tĐơn vị\n\n\t1\n\tSở Y tế\n\nCuối",
+            &mut Budget::default(),
+        )
+        .unwrap();
         assert_eq!(items.len(), 3);
         let Item::Grid(rows) = &items[1] else {
             panic!("a grid")

@@ -19,17 +19,25 @@ use egov_core::table::Pos;
 use rust_decimal::Decimal;
 
 use crate::ImportError;
-use crate::package::{Limits, MAX_GRID_CELLS, PackageError, Workbook, a1};
+use crate::budget::{Budget, Resource};
+use crate::package::{Limits, PackageError, Workbook, a1, shown_name};
 use crate::source::{Item, SrcCell, SrcRow};
 
-/// Reads every sheet of a workbook into grids, keeping `Sheet!B7` positions.
-pub(crate) fn read(name: &str, bytes: &[u8]) -> Result<Vec<Item>, ImportError> {
+/// Reads every sheet of a workbook into grids, keeping `Sheet!B7` positions; the cells laid out and
+/// their text are charged to `budget`.
+pub(crate) fn read(name: &str, bytes: &[u8], budget: &mut Budget) -> Result<Vec<Item>, ImportError> {
     let err = |e: PackageError| ImportError::from_package(name, e);
-    let mut book = Workbook::open(bytes, Limits::TABLES).map_err(err)?;
+    let mut book =
+        Workbook::open_within(bytes, Limits::TABLES, std::mem::take(budget)).map_err(err)?;
+    let items = sheets(&mut book).map_err(err);
+    *budget = book.into_budget();
+    items
+}
+
+fn sheets(book: &mut Workbook<'_>) -> Result<Vec<Item>, PackageError> {
     let mut items = Vec::new();
-    let mut grid_cells = 0usize;
     for sheet_name in book.sheet_names() {
-        let sheet = book.sheet(&sheet_name).map_err(err)?;
+        let sheet = book.sheet(&sheet_name)?;
         // One name for every position of the sheet, cut to what Excel allows if a crafted workbook
         // names a sheet with more (the name is shown in every message about the sheet).
         let place: Arc<str> = shown_name(&sheet_name).into();
@@ -51,13 +59,20 @@ pub(crate) fn read(name: &str, bytes: &[u8]) -> Result<Vec<Item>, ImportError> {
                     cells: Vec::new(),
                 });
             }
-            grid_cells += width;
-            if grid_cells > MAX_GRID_CELLS {
-                return Err(err(PackageError::GridTooLarge {
-                    sheet: sheet_name.clone(),
-                    cell: a1(r, c1),
-                    max: MAX_GRID_CELLS,
-                }));
+            // Charged before the row is laid out; crossing the cells limit here is the grid's own error,
+            // which says what to delete.
+            if let Err(e) = book
+                .budget_mut()
+                .charge_cells(width as u64, || Pos::sheet(&place, r, c1))
+            {
+                return Err(match e.resource {
+                    Resource::Cells => PackageError::GridTooLarge {
+                        sheet: place.to_string(),
+                        cell: a1(r, c1),
+                        max: usize::try_from(e.max).unwrap_or(usize::MAX),
+                    },
+                    _ => PackageError::Budget(e),
+                });
             }
             let mut row: Vec<SrcCell> = (c0..=c1)
                 .map(|c| SrcCell {
@@ -80,18 +95,6 @@ pub(crate) fn read(name: &str, bytes: &[u8]) -> Result<Vec<Item>, ImportError> {
         items.push(Item::Grid(rows));
     }
     Ok(items)
-}
-
-/// Longest sheet name Excel allows.
-const SHEET_NAME_CHARS: usize = 31;
-
-/// A sheet's name as shown in positions: whole when Excel could have written it, otherwise its first
-/// [`SHEET_NAME_CHARS`] characters and `…` (only a crafted file has a longer name).
-pub(crate) fn shown_name(name: &str) -> String {
-    match name.char_indices().nth(SHEET_NAME_CHARS) {
-        None => name.to_string(),
-        Some((cut, _)) => format!("{}…", &name[..cut]),
-    }
 }
 
 /// A cell's text as Excel would show it without formatting.
