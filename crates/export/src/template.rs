@@ -38,7 +38,7 @@
 use std::collections::{HashMap, HashSet};
 use std::fmt;
 
-use calamine::Data;
+use calamine::{Data, Reader as _};
 use egov_core::dataset::{DataProblem, Dataset, DatasetMeta, Source, Unit, Value};
 use egov_core::edition::{Edition, Input, InputKind, NaPolicy, Node, Operand, Rule};
 use egov_core::lang::Lang;
@@ -1394,6 +1394,12 @@ pub enum TemplateError {
         #[source]
         source: PackageError,
     },
+    /// A sheet of the form other than egov's own is very hidden (`state="veryHidden"`): Excel's menus
+    /// cannot do that, so the form was altered by other means and none of it is trusted.
+    #[error(
+        "{file}: trang tính '{sheet}' bị ẩn sâu (veryHidden), điều Excel không cho làm bằng menu; mẫu đã bị can thiệp, hãy nhập lại vào mẫu mới tạo bằng `egov template`"
+    )]
+    VeryHidden { file: String, sheet: String },
     #[error("{0}")]
     Cells(CellErrors),
 }
@@ -1494,14 +1500,93 @@ pub fn read_values_csv(
             });
         }
     }
+    // The package checks above bound the archive; calamine opened a second time gives what the sparse
+    // sheets leave out: sheet states, formulas and every `<c>` element as written.
+    let mut raw =
+        calamine::Xlsx::new(std::io::Cursor::new(bytes)).map_err(|e| TemplateError::Open {
+            file: file.clone(),
+            message: e.to_string(),
+        })?;
+    if let Some(s) = raw
+        .sheets_metadata()
+        .iter()
+        .find(|s| s.visible == calamine::SheetVisible::VeryHidden && s.name != META_SHEET)
+    {
+        return Err(TemplateError::VeryHidden {
+            file,
+            sheet: egov_core::text::quote_short(&s.name).into_owned(),
+        });
+    }
 
     let mut grid = Grid::default();
     for (sheet, block) in &sheets {
         let cells = book.sheet(sheet).map_err(package_err)?;
+        grid.problems
+            .extend(
+                written_cells(&mut raw, sheet).map_err(|message| TemplateError::Open {
+                    file: file.clone(),
+                    message,
+                })?,
+            );
         grid.read_sheet(edition, &file, sheet, block, &cells)?;
     }
     grid.finish(edition, &file)
 }
+
+/// Problems of cell elements as the sheet's XML writes them, which the sparse sheet cannot show: a
+/// formula without a cached value (calamine reads it as a blank, so the unit would silently score
+/// nothing), and a cell written twice (which of the two values Excel shows is not for egov to guess).
+/// Called after the sheet was read within the form's limits, so its elements are bounded; at most
+/// [`MAX_WRITTEN_PROBLEMS`] are listed.
+fn written_cells(
+    book: &mut calamine::Xlsx<std::io::Cursor<&[u8]>>,
+    sheet: &str,
+) -> Result<Vec<(String, u32, u16, String)>, String> {
+    let mut out = Vec::new();
+    let mut reader = match book.worksheet_cells_reader(sheet) {
+        Ok(r) => r,
+        Err(calamine::XlsxError::NotAWorksheet(_)) => return Ok(out),
+        Err(e) => return Err(format!("{}: {e}", egov_core::text::quote_short(sheet))),
+    };
+    let mut seen: HashSet<(u32, u32)> = HashSet::new();
+    while let Some(cell) = reader
+        .next_cell_with_formula_metadata()
+        .map_err(|e| format!("{}: {e}", egov_core::text::quote_short(sheet)))?
+    {
+        let (row, col) = cell.pos;
+        let empty = matches!(cell.value, calamine::DataRef::Empty);
+        if empty && cell.formula.is_none() {
+            continue;
+        }
+        let Ok(c) = u16::try_from(col) else { continue };
+        let message = if !seen.insert((row, col)) {
+            "ô này xuất hiện hai lần trong trang tính (tệp đã bị sửa ngoài Excel); không biết giá trị nào đúng, hãy nhập lại vào mẫu mới"
+        } else if empty {
+            "ô có công thức nhưng không có giá trị đã tính (tệp được lưu mà không tính lại); hãy nhập giá trị trực tiếp, không dùng công thức"
+        } else {
+            continue;
+        };
+        if out.len() < MAX_WRITTEN_PROBLEMS {
+            out.push((sheet.to_string(), row, c, message.to_string()));
+        }
+    }
+    Ok(out)
+}
+
+/// Cell-element problems listed per sheet (see [`written_cells`]).
+const MAX_WRITTEN_PROBLEMS: usize = 200;
+
+/// Whether a cell holds a date or a duration: the entry cells of a form are numbers and answers, so a
+/// date there is Excel's reading of what was typed (`1.5` or `1/5` became 1 May).
+fn is_date(d: &Data) -> bool {
+    matches!(
+        d,
+        Data::DateTime(_) | Data::DateTimeIso(_) | Data::DurationIso(_)
+    )
+}
+
+/// The message for a date-formatted cell (see [`is_date`]).
+const DATE_MESSAGE: &str = "ô được định dạng ngày tháng (Excel đã đổi số hay phân số vừa nhập thành ngày, ví dụ 1.5 hay 1/5 thành ngày 1 tháng 5); hãy định dạng ô là Số hoặc Văn bản rồi nhập lại";
 
 /// Text of a cell as a CSV field: numbers in their shortest exact decimal form.
 fn cell_text(d: &Data) -> String {
@@ -1627,6 +1712,12 @@ impl Grid {
             }
         }
         for &c in &unit_cols {
+            for r in rows {
+                if cells.get(r, u32::from(c)).is_some_and(is_date) {
+                    self.problems
+                        .push((sheet.to_string(), r, c, DATE_MESSAGE.to_string()));
+                }
+            }
             let fields = rows.map(|r| clean(&text(r, c)).replace(['\n', '\r'], " "));
             let mut values: Vec<(u32, String, String)> = Vec::new();
             for &(r, d) in by_col.get(&c).map(Vec::as_slice).unwrap_or_default() {
@@ -1638,6 +1729,11 @@ impl Grid {
                         c,
                         format!("ô có lỗi công thức ({e:?}); nhập một giá trị"),
                     ));
+                    continue;
+                }
+                if is_date(d) {
+                    self.problems
+                        .push((sheet.to_string(), r, c, DATE_MESSAGE.to_string()));
                     continue;
                 }
                 let t = clean(&cell_text(d)).replace(['\n', '\r'], " ");

@@ -659,3 +659,171 @@ fn a_form_with_too_many_zip_entries_is_refused() {
     );
     assert!(e.to_string().contains("vượt giới hạn 10.000 mục"), "{e}");
 }
+
+/// A filled form with its XML parts rewritten by `edit(part, text)` (`None` keeps a part as it is), as
+/// someone editing the file outside Excel would leave it.
+fn tampered(bytes: &[u8], edit: impl Fn(&str, &str) -> Option<String>) -> Vec<u8> {
+    use std::io::Write;
+    let mut z = zip::ZipArchive::new(Cursor::new(bytes)).unwrap();
+    let mut out = zip::ZipWriter::new(Cursor::new(Vec::new()));
+    let opts = zip::write::SimpleFileOptions::default();
+    for i in 0..z.len() {
+        let mut f = z.by_index(i).unwrap();
+        let name = f.name().unwrap().to_string();
+        let mut data = Vec::new();
+        f.read_to_end(&mut data).unwrap();
+        let data = match std::str::from_utf8(&data).ok().and_then(|t| edit(&name, t)) {
+            Some(t) => t.into_bytes(),
+            None => data,
+        };
+        out.start_file(name, opts).unwrap();
+        out.write_all(&data).unwrap();
+    }
+    out.finish().unwrap().into_inner()
+}
+
+/// The worksheet part of a sheet of a form written by rust_xlsxwriter (`sheetN.xml` in workbook order).
+fn sheet_part(bytes: &[u8], sheet: &str) -> String {
+    let wb = &unzip(bytes)["xl/workbook.xml"];
+    let k = wb
+        .split("<sheet ")
+        .skip(1)
+        .position(|s| s.contains(&format!("name=\"{sheet}\"")))
+        .unwrap();
+    format!("xl/worksheets/sheet{}.xml", k + 1)
+}
+
+/// The `<c r="…">…</c>` element of a cell in a sheet's XML.
+fn cell_element<'a>(xml: &'a str, cell: &str) -> &'a str {
+    let start = xml.find(&format!("<c r=\"{cell}\"")).unwrap();
+    let end = start + xml[start..].find("</c>").unwrap() + 4;
+    &xml[start..end]
+}
+
+/// A filled commune form (valid as it is) and the part of its `khoi-xa` sheet.
+fn filled_form() -> (Edition, Vec<u8>, String) {
+    let (ed, ds) = commune();
+    let bytes =
+        template::template_prefilled(&ed, &ds.units, &commune_entries(&ed, &ds), Lang::Vi).unwrap();
+    assert!(template::read_values(&ed, "xa.xlsx", &bytes).is_ok());
+    let part = sheet_part(&bytes, "khoi-xa");
+    (ed, bytes, part)
+}
+
+/// Asserts that a tampered form is refused whole, with one problem at `cell` whose message says `what`.
+#[track_caller]
+fn refused_at(ed: &Edition, bytes: &[u8], cell: &str, what: &str) {
+    let err = template::read_values(ed, "xa.xlsx", bytes).unwrap_err();
+    let TemplateError::Cells(cells) = &err else {
+        panic!("{err}")
+    };
+    let p = cells
+        .problems
+        .iter()
+        .find(|p| p.cell == cell)
+        .unwrap_or_else(|| panic!("no problem at {cell}: {err}"));
+    assert!(p.message.contains(what), "{err}");
+    assert!(
+        err.to_string().contains(&format!("xa.xlsx: {cell}: ")),
+        "{err}"
+    );
+}
+
+#[test]
+fn a_formula_without_a_cached_value_is_refused_at_its_cell() {
+    let (ed, bytes, part) = filled_form();
+    // H13 is X01's so_cbcc (see the pinned addresses above): a formula saved without its result.
+    let bad = tampered(&bytes, |name, xml| {
+        (name == part).then(|| {
+            let el = cell_element(xml, "H13");
+            let head = &el[..el.find('>').unwrap() + 1];
+            xml.replacen(el, &format!("{head}<f>10+14</f></c>"), 1)
+        })
+    });
+    refused_at(&ed, &bad, "khoi-xa!H13", "công thức");
+    // With its cached value the formula's result is read.
+    let ok = tampered(&bytes, |name, xml| {
+        (name == part).then(|| {
+            let el = cell_element(xml, "H13");
+            let head = &el[..el.find('>').unwrap() + 1];
+            let v = &el[el.find("<v>").unwrap()..];
+            xml.replacen(el, &format!("{head}<f>10+14</f>{v}"), 1)
+        })
+    });
+    assert!(template::read_values(&ed, "xa.xlsx", &ok).is_ok());
+}
+
+#[test]
+fn a_cell_written_twice_is_refused_at_its_cell() {
+    let (ed, bytes, part) = filled_form();
+    let bad = tampered(&bytes, |name, xml| {
+        (name == part).then(|| {
+            let el = cell_element(xml, "H13");
+            xml.replacen(el, &format!("{el}{}", el.replace("<v>", "<v>1")), 1)
+        })
+    });
+    refused_at(&ed, &bad, "khoi-xa!H13", "hai lần");
+}
+
+#[test]
+fn a_date_formatted_number_is_refused_at_its_cell() {
+    let (ed, bytes, part) = filled_form();
+    // A cell format with Excel's built-in date format 14 appended to the styles, and H13 given it.
+    let styles = &unzip(&bytes)["xl/styles.xml"];
+    let xfs = &styles[styles.find("<cellXfs").unwrap()..];
+    let count: usize = xfs["<cellXfs count=\"".len()..]
+        .split('"')
+        .next()
+        .unwrap()
+        .parse()
+        .unwrap();
+    let bad = tampered(&bytes, |name, xml| {
+        if name == "xl/styles.xml" {
+            Some(
+                xml.replacen(
+                    &format!("<cellXfs count=\"{count}\">"),
+                    &format!("<cellXfs count=\"{}\">", count + 1),
+                    1,
+                )
+                .replacen(
+                    "</cellXfs>",
+                    "<xf numFmtId=\"14\" fontId=\"0\" fillId=\"0\" borderId=\"0\" xfId=\"0\" applyNumberFormat=\"1\"/></cellXfs>",
+                    1,
+                ),
+            )
+        } else if name == part {
+            let el = cell_element(xml, "H13");
+            let v = &el[el.find("<v>").unwrap()..];
+            Some(xml.replacen(el, &format!("<c r=\"H13\" s=\"{count}\">{v}"), 1))
+        } else {
+            None
+        }
+    });
+    refused_at(&ed, &bad, "khoi-xa!H13", "ngày tháng");
+}
+
+#[test]
+fn a_very_hidden_block_sheet_refuses_the_form() {
+    let (ed, bytes, _) = filled_form();
+    let bad = tampered(&bytes, |name, xml| {
+        (name == "xl/workbook.xml").then(|| {
+            xml.replacen(
+                "name=\"khoi-do-thi\"",
+                "name=\"khoi-do-thi\" state=\"veryHidden\"",
+                1,
+            )
+        })
+    });
+    let err = template::read_values(&ed, "xa.xlsx", &bad).unwrap_err();
+    assert!(
+        matches!(&err, TemplateError::VeryHidden { sheet, .. } if sheet == "khoi-do-thi"),
+        "{err:?}"
+    );
+    assert!(
+        err.to_string()
+            .starts_with("xa.xlsx: trang tính 'khoi-do-thi' bị ẩn sâu"),
+        "{err}"
+    );
+    // Egov's own sheet is very hidden by design.
+    assert!(unzip(&bytes)["xl/workbook.xml"].contains("veryHidden"));
+}
