@@ -27,9 +27,8 @@ pub fn edition(spec: &str) -> Result<Edition> {
     }
     let path = Path::new(spec);
     if path.exists() {
-        let text = fs::read_to_string(path)
-            .with_context(|| format!("không đọc được {}", path.display()))?;
-        return Edition::from_toml(&text, &path.display().to_string())
+        let bytes = fs::read(path).with_context(|| format!("không đọc được {}", path.display()))?;
+        return Edition::from_toml(utf8(&bytes, path)?, &path.display().to_string())
             .map_err(|e| anyhow::anyhow!("{e}"));
     }
     bail!(
