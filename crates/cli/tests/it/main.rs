@@ -3,4 +3,6 @@
 mod audit;
 mod cli;
 mod hostile;
+mod hostile_edition;
+mod hostile_form;
 mod reproduce;
