@@ -540,7 +540,12 @@ mod pos_tests {
         assert_eq!(Pos::paragraph(4).to_string(), "đoạn 4");
         assert_eq!(Pos::line(3, 9).to_string(), "3:9");
         assert_eq!(
-            serde_json::to_string(&Place::Table { table: 1, row: 2, cell: 3 }).unwrap(),
+            serde_json::to_string(&Place::Table {
+                table: 1,
+                row: 2,
+                cell: 3
+            })
+            .unwrap(),
             "\"bảng 1, hàng 2, ô 3\""
         );
     }

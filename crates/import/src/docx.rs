@@ -22,7 +22,11 @@ const DOCUMENT: &str = "word/document.xml";
 /// Reads `word/document.xml` into paragraphs and grids. The archive is checked first
 /// ([`open_archive`]: number of entries, decompressed size of the document part).
 /// Every cell, text and nested table is charged to `budget` as it is read.
-pub(crate) fn read(name: &str, bytes: &[u8], budget: &mut Budget) -> Result<Vec<Item>, ImportError> {
+pub(crate) fn read(
+    name: &str,
+    bytes: &[u8],
+    budget: &mut Budget,
+) -> Result<Vec<Item>, ImportError> {
     let part = DOCUMENT;
     let mut zip =
         open_archive(bytes, |n| n == DOCUMENT).map_err(|e| ImportError::from_package(name, e))?;
@@ -233,10 +237,12 @@ mod tests {
 
     #[test]
     fn broken_xml_is_located() {
-        assert!(parse(
-            "<w:document><w:body></w:bod></w:document>",
-            &mut Budget::default()
-        )
-        .is_err());
+        assert!(
+            parse(
+                "<w:document><w:body></w:bod></w:document>",
+                &mut Budget::default()
+            )
+            .is_err()
+        );
     }
 }

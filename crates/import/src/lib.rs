@@ -64,6 +64,15 @@ pub struct Imported {
     /// Paragraphs and headings outside tables (NFC), in reading order: titles, part headings, notes.
     pub headings: Vec<String>,
     pub problems: Vec<ImportProblem>,
+    /// The text of a text document (Word text, Markdown, HTML, CSV) as decoded — UTF-8 or UTF-16,
+    /// not normalised, lines as in the file — for [`egov_core::audit::AuditOptions::source_text`]:
+    /// the tables keep headings and headers only normalised, so this is how the NFC check sees them.
+    /// `None` for DOCX and XLSX, whose texts are in [`Imported::not_nfc`].
+    pub source_text: Option<String>,
+    /// Every paragraph and cell of the document, in any format, whose raw text is not in NFC, with
+    /// its place (`12:3`, `đoạn 2`, `bảng 1, hàng 3, ô 2`, `Sheet1!B7`): the same check reaches text
+    /// a decoder or a package reader handed over, whatever the format.
+    pub not_nfc: Vec<(Pos, String)>,
 }
 
 /// Something in the input that was not imported as it stands, with where it is.
@@ -208,19 +217,22 @@ fn import_budgeted(
         f => f,
     };
     let over = |e| ImportError::over_budget(name, e);
-    let (items, mut problems) = match format {
-        Format::Docx => (docx::read(name, bytes, budget)?, Vec::new()),
-        Format::Xlsx => (xlsx::read(name, bytes, budget)?, Vec::new()),
+    let mut problems = Vec::new();
+    let (items, source_text) = match format {
+        Format::Docx => (docx::read(name, bytes, budget)?, None),
+        Format::Xlsx => (xlsx::read(name, bytes, budget)?, None),
         Format::Auto | Format::WordText | Format::Markdown | Format::Html | Format::Csv => {
             let text = decode(name, bytes)?;
-            match format {
-                Format::Markdown => (markdown::read(&text, budget).map_err(over)?, Vec::new()),
-                Format::Html => (html::read(&text, budget).map_err(over)?, Vec::new()),
-                Format::Csv => (csvin::read(name, &text, budget)?, Vec::new()),
-                _ => (wordtext::read(&text, budget).map_err(over)?, Vec::new()),
-            }
+            let items = match format {
+                Format::Markdown => markdown::read(&text, budget).map_err(over)?,
+                Format::Html => html::read(&text, budget).map_err(over)?,
+                Format::Csv => csvin::read(name, &text, budget)?,
+                _ => wordtext::read(&text, budget).map_err(over)?,
+            };
+            (items, Some(text))
         }
     };
+    let not_nfc = source::not_nfc(&items, budget);
     // egov's own long form (the CSV export, the workbook's data sheet) is read as the tables it encodes.
     let mut long_tables = Vec::new();
     let mut rest = Vec::with_capacity(items.len());
@@ -247,6 +259,8 @@ fn import_budgeted(
         tables,
         headings: built.headings,
         problems,
+        source_text,
+        not_nfc,
     })
 }
 

@@ -8,6 +8,9 @@
 //! the same table read from text.
 
 use egov_core::table::Pos;
+use egov_core::text::is_nfc;
+
+use crate::budget::Budget;
 
 /// One cell as it stood in the source.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -47,6 +50,29 @@ pub(crate) fn table_pos(table: usize, row: usize, cell: usize) -> Pos {
     Pos::table(n(table), n(row), n(cell))
 }
 
+/// The paragraphs and cells whose raw text is not in NFC, with their places (see
+/// [`crate::Imported::not_nfc`]).
+pub(crate) fn not_nfc(items: &[Item], budget: &mut Budget) -> Vec<(Pos, String)> {
+    let mut out = Vec::new();
+    let mut check = |raw: &String, pos: &Pos| {
+        budget.scan(raw.len() as u64);
+        if !is_nfc(raw) {
+            out.push((pos.clone(), raw.clone()));
+        }
+    };
+    for item in items {
+        match item {
+            Item::Text { raw, pos } => check(raw, pos),
+            Item::Grid(rows) => rows
+                .iter()
+                .flat_map(|r| &r.cells)
+                .for_each(|c| check(&c.raw, &c.pos)),
+            Item::Section { .. } => {}
+        }
+    }
+    out
+}
+
 /// The lines of a text with their 1-based numbers. A line ends at `\n`, `\r\n` or a lone `\r`: text
 /// saved on an old Mac, or pasted through some mail clients, has only carriage returns, and a reader
 /// must see its lines as lines. One pass, no copy.
@@ -62,7 +88,11 @@ pub(crate) fn lines(text: &str) -> impl Iterator<Item = (u32, &str)> {
                 Some((n, t))
             }
             Some(i) => {
-                let next = if t[i..].starts_with("\r\n") { i + 2 } else { i + 1 };
+                let next = if t[i..].starts_with("\r\n") {
+                    i + 2
+                } else {
+                    i + 1
+                };
                 rest = Some(&t[next..]);
                 Some((n, &t[..i]))
             }

@@ -25,7 +25,11 @@ use crate::source::{Item, SrcCell, SrcRow};
 
 /// Reads every sheet of a workbook into grids, keeping `Sheet!B7` positions; the cells laid out and
 /// their text are charged to `budget`.
-pub(crate) fn read(name: &str, bytes: &[u8], budget: &mut Budget) -> Result<Vec<Item>, ImportError> {
+pub(crate) fn read(
+    name: &str,
+    bytes: &[u8],
+    budget: &mut Budget,
+) -> Result<Vec<Item>, ImportError> {
     let err = |e: PackageError| ImportError::from_package(name, e);
     let mut book =
         Workbook::open_within(bytes, Limits::TABLES, std::mem::take(budget)).map_err(err)?;

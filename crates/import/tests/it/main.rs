@@ -1,6 +1,7 @@
 //! Integration tests of egov-import, one binary grouped by topic.
 
 mod forms;
+mod hostile;
 mod limits;
 mod robust;
 mod roundtrip;
