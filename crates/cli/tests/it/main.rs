@@ -5,4 +5,5 @@ mod cli;
 mod hostile;
 mod hostile_edition;
 mod hostile_form;
+mod hostile_import;
 mod reproduce;
