@@ -1,16 +1,17 @@
 //! `egov annex` (one format to standard output or a file) and `egov export` (several formats into a
 //! folder). Both score the dataset, build the annex once and hand it to the renderers; every file is
-//! rendered in memory first and written atomically, so a failure writes nothing partial.
+//! rendered in memory first; `export` writes all its files or none ([`Staged`]).
 
 use std::path::PathBuf;
 use std::process::ExitCode;
 
-use anyhow::{Context, Result};
+use anyhow::Result;
 use egov_core::Lang;
 use egov_core::engine::Keep;
 use egov_export::{ChartOptions, DecisionInfo, Format, RenderOptions};
 
 use crate::load;
+use crate::output::Staged;
 
 #[derive(clap::Args)]
 pub struct Common {
@@ -120,7 +121,8 @@ pub fn export(a: ExportArgs) -> Result<ExitCode> {
             let date = date.clone().unwrap_or_default();
             if !date.is_empty() && !is_ddmmyyyy(&date) {
                 return Err(load::InputError(format!(
-                    "--decision-date {date}: cần dạng dd/mm/yyyy"
+                    "--decision-date {}: cần dạng dd/mm/yyyy",
+                    load::short(&date)
                 ))
                 .into());
             }
@@ -171,9 +173,12 @@ pub fn export(a: ExportArgs) -> Result<ExitCode> {
             egov_export::csv_out::data_dictionary(&annex, &opts)?,
         ));
     }
+    // All files or none: written into a temporary folder and moved into place together.
+    let mut staged = Staged::new(&a.out)?;
     for (name, bytes) in &files {
-        let path = a.out.join(name);
-        load::write_atomic(&path, bytes).with_context(|| path.display().to_string())?;
+        staged.write(name, bytes)?;
+    }
+    for path in staged.commit()? {
         println!("{}", path.display());
     }
     Ok(ExitCode::SUCCESS)

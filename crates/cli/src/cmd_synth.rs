@@ -1,6 +1,6 @@
 //! `egov synth`: a realistic synthetic edition and dataset (for benchmarks, load tests and demos),
 //! deterministic for a seed. Writes `edition.toml`, `units.csv`, `values.csv` and `dataset.toml` into a
-//! folder, each atomically.
+//! folder, all or none ([`Staged`]).
 
 use std::path::PathBuf;
 use std::process::ExitCode;
@@ -9,6 +9,7 @@ use anyhow::Result;
 use egov_synth::{Level, SynthOptions};
 
 use crate::load;
+use crate::output::Staged;
 
 #[derive(clap::Args)]
 pub struct Args {
@@ -53,14 +54,17 @@ pub fn run(a: Args) -> Result<ExitCode> {
         "edition = \"{}\"\ntitle = \"Dữ liệu tổng hợp (synthetic): {} đơn vị × {} chỉ tiêu, seed {}\"\nsource = \"egov synth\"\n",
         s.edition_id, a.units, a.indicators, a.seed
     );
+    let mut staged = Staged::new(&a.out)?;
     for (name, text) in [
         ("edition.toml", s.edition_toml.as_str()),
         ("units.csv", s.units_csv.as_str()),
         ("values.csv", s.values_csv.as_str()),
         ("dataset.toml", meta.as_str()),
     ] {
-        load::write_atomic(&a.out.join(name), text.as_bytes())?;
-        println!("{}", a.out.join(name).display());
+        staged.write(name, text.as_bytes())?;
+    }
+    for path in staged.commit()? {
+        println!("{}", path.display());
     }
     Ok(ExitCode::SUCCESS)
 }

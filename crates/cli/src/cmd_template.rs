@@ -10,6 +10,7 @@ use egov_core::Lang;
 use egov_core::dataset::{Source, Unit};
 
 use crate::load;
+use crate::output::Staged;
 
 #[derive(clap::Args)]
 pub struct TemplateArgs {
@@ -53,7 +54,7 @@ pub fn template(a: TemplateArgs) -> Result<ExitCode> {
             egov_export::template::template_with_values(&edition, &data, a.lang)?
         }
     };
-    load::write_atomic(&a.out, &bytes)?;
+    crate::output::write_atomic(&a.out, &bytes)?;
     println!("{}", a.out.display());
     Ok(ExitCode::SUCCESS)
 }
@@ -95,13 +96,16 @@ pub fn import_values(a: ImportValuesArgs) -> Result<ExitCode> {
             .replace('"', "'"),
         name.replace('\\', "/").replace('"', "'")
     );
+    // The three files together or none: a dataset folder is never half new, half old.
+    let mut staged = Staged::new(&a.out)?;
     for (file, text) in [
         ("units.csv", &csv.units),
         ("values.csv", &csv.values),
         ("dataset.toml", &meta),
     ] {
-        load::write_atomic(&a.out.join(file), text.as_bytes())?;
+        staged.write(file, text.as_bytes())?;
     }
+    staged.commit()?;
     println!(
         "{}: {} đơn vị → {}",
         a.path.display(),

@@ -1,10 +1,11 @@
 //! Reading what the user names on the command line: editions (shipped, by id, or a TOML file) and
 //! datasets (a folder with `units.csv` + `values.csv` and an optional `dataset.toml`, or one JSON file);
-//! and writing outputs atomically, so that a failed run never leaves a half-written file.
+//! and where a command's single output goes (standard output, or a file written by
+//! [`crate::output::write_atomic`]).
 
 use std::fs;
 use std::io::Write;
-use std::path::{Path, PathBuf};
+use std::path::Path;
 
 use anyhow::{Context, Result, bail};
 use egov_core::dataset::{Dataset, DatasetMeta, Source};
@@ -32,7 +33,8 @@ pub fn edition(spec: &str) -> Result<Edition> {
             .map_err(|e| anyhow::anyhow!("{e}"));
     }
     bail!(
-        "không có bộ chỉ số '{spec}' (có sẵn: {}; hoặc đường dẫn tới tệp .toml)",
+        "không có bộ chỉ số '{}' (có sẵn: {}; hoặc đường dẫn tới tệp .toml)",
+        short(spec),
         shipped_ids().join(", ")
     )
 }
@@ -156,31 +158,22 @@ impl std::fmt::Display for InputError {
 }
 impl std::error::Error for InputError {}
 
-/// Writes `bytes` to `path` through a temporary file in the same folder and a rename.
-pub fn write_atomic(path: &Path, bytes: &[u8]) -> Result<()> {
-    let dir = path
-        .parent()
-        .filter(|p| !p.as_os_str().is_empty())
-        .unwrap_or(Path::new("."));
-    fs::create_dir_all(dir).with_context(|| format!("không tạo được thư mục {}", dir.display()))?;
-    let tmp: PathBuf = dir.join(format!(
-        ".{}.tmp-{}",
-        path.file_name().and_then(|n| n.to_str()).unwrap_or("out"),
-        std::process::id()
-    ));
-    let mut f =
-        fs::File::create(&tmp).with_context(|| format!("không ghi được {}", tmp.display()))?;
-    f.write_all(bytes)
-        .and_then(|_| f.sync_all())
-        .with_context(|| format!("không ghi được {}", tmp.display()))?;
-    fs::rename(&tmp, path).with_context(|| format!("không ghi được {}", path.display()))?;
-    Ok(())
+/// A value from the command line or a file as a message quotes it: at most its first 100 characters,
+/// then "…" and its length, so that a huge value gives a short message.
+pub fn short(s: &str) -> std::borrow::Cow<'_, str> {
+    const QUOTE_CHARS: usize = 100;
+    match s.char_indices().nth(QUOTE_CHARS) {
+        None => std::borrow::Cow::Borrowed(s),
+        Some((cut, _)) => {
+            std::borrow::Cow::Owned(format!("{}… ({} ký tự)", &s[..cut], s.chars().count()))
+        }
+    }
 }
 
 /// Writes to `out` if given, else to standard output.
 pub fn emit(out: Option<&Path>, bytes: &[u8]) -> Result<()> {
     match out {
-        Some(p) => write_atomic(p, bytes),
+        Some(p) => crate::output::write_atomic(p, bytes),
         None => {
             let mut so = std::io::stdout().lock();
             so.write_all(bytes)?;

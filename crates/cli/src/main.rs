@@ -22,6 +22,7 @@ mod cmd_synth;
 mod cmd_template;
 mod cmd_validate;
 mod load;
+mod output;
 
 /// Chỉ số và xếp hạng Chính quyền điện tử / chuyển đổi số: tính điểm, xếp hạng, phụ lục, kiểm tra.
 #[derive(Parser)]
