@@ -35,7 +35,8 @@ fn parse_format(s: &str) -> Result<Format, String> {
         "csv" => Format::Csv,
         other => {
             return Err(format!(
-                "'{other}': auto, text, markdown, html, docx, xlsx, csv"
+                "'{}': auto, text, markdown, html, docx, xlsx, csv",
+                load::short(other)
             ));
         }
     })
@@ -60,7 +61,13 @@ pub fn run(a: Args) -> Result<ExitCode> {
             s.into_bytes()
         }
         "csv" => egov_import::tables_to_csv(&imported.tables).into_bytes(),
-        other => return Err(load::InputError(format!("--format {other}: json hoặc csv")).into()),
+        other => {
+            return Err(load::InputError(format!(
+                "--format {}: json hoặc csv",
+                load::short(other)
+            ))
+            .into());
+        }
     };
     load::emit(a.out.as_deref(), &bytes)?;
     Ok(ExitCode::SUCCESS)

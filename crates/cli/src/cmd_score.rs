@@ -1,4 +1,6 @@
 //! `egov score` (points of every unit, or one unit's explanation) and `egov rank` (ranks per block).
+//! Their CSV follows the rule of every CSV egov writes: text fields (codes, names) that begin like a
+//! spreadsheet formula get a `'` in front ([`egov_import::csv_text`]); numbers are never prefixed.
 
 use std::path::PathBuf;
 use std::process::ExitCode;
@@ -10,6 +12,7 @@ use egov_core::engine::{self, Scores, Status};
 use egov_core::num::{format_vi, round};
 use egov_core::table::decimal_json;
 use egov_core::{Lang, rank};
+use egov_import::{csv_number, csv_text};
 use serde_json::json;
 
 use crate::cmd_annex::Common;
@@ -63,7 +66,11 @@ fn load_all(c: &Common) -> Result<(Edition, Dataset, Scores)> {
 
 fn unit_index(data: &Dataset, code: &str) -> Result<usize> {
     data.unit_index(code).ok_or_else(|| {
-        load::InputError(format!("không có đơn vị mã '{code}' trong bộ dữ liệu")).into()
+        load::InputError(format!(
+            "không có đơn vị mã '{}' trong bộ dữ liệu",
+            load::short(code)
+        ))
+        .into()
     })
 }
 
@@ -158,10 +165,10 @@ pub fn score(a: ScoreArgs) -> Result<ExitCode> {
                         let s = scores.get(u, n);
                         w.push_str(&format!(
                             "{},{},{},{},{}\n",
-                            data.units[u].code,
-                            node.code,
-                            s.points,
-                            s.max,
+                            csv_text(&data.units[u].code),
+                            csv_text(&node.code),
+                            csv_number(&s.points.to_string()),
+                            csv_number(&s.max.to_string()),
                             status_name(s.status)
                         ));
                     }
@@ -224,6 +231,17 @@ pub fn score(a: ScoreArgs) -> Result<ExitCode> {
     Ok(ExitCode::SUCCESS)
 }
 
+/// A name in the rank CSV: always quoted, as it always was (names hold commas), and
+/// spreadsheet-safe like every text field ([`csv_text`]).
+fn csv_name(name: &str) -> String {
+    let field = csv_text(name);
+    if field.starts_with('"') {
+        field.into_owned()
+    } else {
+        format!("\"{field}\"")
+    }
+}
+
 fn fmt_exact(d: rust_decimal::Decimal) -> String {
     d.normalize().to_string().replace('.', ",")
 }
@@ -237,7 +255,8 @@ pub fn rank(a: RankArgs) -> Result<ExitCode> {
         edition.node(&a.node).ok_or_else(|| {
             load::InputError(format!(
                 "không có tiêu chí '{}' trong bộ chỉ số {}",
-                a.node, edition.id
+                load::short(&a.node),
+                edition.id
             ))
         })?
     };
@@ -298,12 +317,12 @@ pub fn rank(a: RankArgs) -> Result<ExitCode> {
             let mut s = String::from("\u{feff}block,rank,unit,name,points\n");
             for (b, r, u, p) in &rows {
                 s.push_str(&format!(
-                    "{},{},{},\"{}\",{}\n",
-                    b.code,
+                    "{},{},{},{},{}\n",
+                    csv_text(&b.code),
                     r.map(|x| x.to_string()).unwrap_or_default(),
-                    data.units[*u].code,
-                    data.units[*u].name.replace('"', "\"\""),
-                    round(*p, d, edition.rounding)
+                    csv_text(&data.units[*u].code),
+                    csv_name(&data.units[*u].name),
+                    csv_number(&round(*p, d, edition.rounding).to_string())
                 ));
             }
             s
