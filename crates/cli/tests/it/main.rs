@@ -6,4 +6,5 @@ mod hostile;
 mod hostile_edition;
 mod hostile_form;
 mod hostile_import;
+mod hostile_output;
 mod reproduce;
