@@ -69,6 +69,22 @@ proptest! {
     }
 
     #[test]
+    fn tight_budgets_refuse_with_a_place_or_read(text in annex_like(), cells in 1u64..200, cr in any::<bool>()) {
+        // Any text under small limits, with old-Mac line ends or not: read, or refused by the budget
+        // naming the file and a place; never a panic; the work stays proportional to the input.
+        let text = if cr { text.replace('\n', "\r") } else { text };
+        let limits = egov_import::budget::Limits { cells, text_bytes: 2_000, span_cells: cells, depth: 8 };
+        for f in [Format::WordText, Format::Markdown, Format::Html, Format::Csv] {
+            let (r, work) = egov_import::import_within("x", text.as_bytes(), f, limits);
+            if let Err(e) = r {
+                let msg = e.to_string();
+                prop_assert!(msg.starts_with("x"), "{}", msg);
+            }
+            prop_assert!(work.total() <= 64 * (text.len() as u64 + 64), "{:?} for {} bytes", work, text.len());
+        }
+    }
+
+    #[test]
     fn a_cut_seed_keeps_whole_rows(cut in 0usize..60_000) {
         let seed = std::fs::read_to_string(crate::seed::seed_path()).unwrap();
         let mut end = cut.min(seed.len());
