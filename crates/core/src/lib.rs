@@ -9,6 +9,7 @@
 //! - [`engine`]: scoring with not-applicable policies and cohort rules, explanation traces.
 //! - [`rank`]: dense and competition ranking.
 //! - [`annex`]: the annex tables of an edition built from scores.
+//! - [`spreadsheet`]: the spreadsheet-safe rule of every CSV egov writes, and its inverse.
 //!
 //! Everything parses from `&str`; callers do the reading and writing.
 
@@ -21,6 +22,7 @@ pub mod lang;
 pub mod names;
 pub mod num;
 pub mod rank;
+pub mod spreadsheet;
 pub mod table;
 pub mod text;
 

@@ -1826,7 +1826,7 @@ impl Grid {
         }
         let mut values = String::from("unit,key,value\n");
         for (u, k, t, ..) in &self.cells {
-            values.push_str(&[csv_field(&codes[*u]), csv_field(k), csv_field(t)].join(","));
+            values.push_str(&[csv_field(&codes[*u]), csv_field(k), csv_value(t)].join(","));
             values.push('\n');
         }
         (units, values, field_starts)
@@ -2006,11 +2006,25 @@ impl Grid {
     }
 }
 
+/// A text field of the dataset CSVs (codes, names, keys, answers), spreadsheet-safe: a unit named
+/// `=HYPERLINK(…)` must not run when a clerk opens `units.csv` (the dataset reader undoes the guard);
+/// quoted also when it begins or ends with a space, which a reader would trim.
 fn csv_field(s: &str) -> String {
-    if s.contains([',', '"', '\n', '\r']) || s.starts_with(' ') || s.ends_with(' ') {
+    let safe = egov_core::spreadsheet::csv_text(s);
+    if matches!(safe, std::borrow::Cow::Borrowed(_)) && (s.starts_with(' ') || s.ends_with(' ')) {
         format!("\"{}\"", s.replace('"', "\"\""))
     } else {
-        s.to_string()
+        safe.into_owned()
+    }
+}
+
+/// A value cell of `values.csv`: a number as typed (`-3,5` stays a number for the spreadsheet), any
+/// other text through [`csv_field`].
+fn csv_value(s: &str) -> String {
+    if egov_core::num::parse_decimal(s).is_ok() {
+        egov_core::spreadsheet::csv_number(s).into_owned()
+    } else {
+        csv_field(s)
     }
 }
 

@@ -1,78 +1,16 @@
-//! Tables as one flat, long CSV: a line per value, for spreadsheets and scripts; and the one rule every
-//! CSV egov writes follows so that opening it in a spreadsheet runs nothing ([`csv_text`]).
+//! Tables as one flat, long CSV: a line per value, for spreadsheets and scripts, written under the one
+//! rule every CSV egov writes follows so that opening it in a spreadsheet runs nothing
+//! ([`egov_core::spreadsheet`], re-exported here).
 //!
 //! Long form (table, block, unit, column, value) survives any number of columns and tables in one file
 //! and is what pivot tables want. Numbers use a decimal point and keep their printed scale; blanks are
 //! empty; "Không đánh giá" is `not_evaluated` as in the JSON contract. The file starts with a UTF-8
 //! BOM so that Excel shows Vietnamese correctly.
-//!
-//! **Spreadsheet-safe text.** Excel, LibreOffice and Google Sheets read a CSV field that begins with
-//! `=`, `+`, `-`, `@`, a tab or a carriage return as a formula, so a unit named
-//! `=HYPERLINK("http://x","y")` would run when a clerk opens the file. Following OWASP, every *text*
-//! field (names, codes, labels, titles, blocks, row numbers, positions, text cells) that begins with one
-//! of those characters is written with a single quote `'` in front and between double quotes. A text
-//! field that already begins with quotes followed by one of those characters gets one quote more, so
-//! the rule can be undone exactly ([`text_back`]): egov reads its own files back to the original text.
-//! *Numbers egov formatted itself* (values, points, maxima, ranks: `-3.5`, `-2`) are fields of their
-//! own kind ([`csv_number`]) and are never prefixed, so they stay numbers in a spreadsheet; the
-//! rule is decided by the column, not by what the text looks like (a unit *named* `+1` is text).
 
 use std::borrow::Cow;
 
+pub use egov_core::spreadsheet::{csv_number, csv_text, spreadsheet_text, text_back};
 use egov_core::table::{Cell, Entry, RankCell, Table};
-
-/// What makes a spreadsheet read a field as a formula (OWASP "CSV injection").
-const FORMULA_START: [char; 6] = ['=', '+', '-', '@', '\t', '\r'];
-
-/// Whether a text field is guarded: after any leading quotes, it begins like a formula.
-fn guarded(s: &str) -> bool {
-    s.trim_start_matches('\'').starts_with(FORMULA_START)
-}
-
-/// A text field as a spreadsheet may safely open it: `'` in front when it begins like a formula (or
-/// with quotes and then like a formula), otherwise unchanged. Undone by [`text_back`].
-pub fn spreadsheet_text(s: &str) -> Cow<'_, str> {
-    if guarded(s) {
-        Cow::Owned(format!("'{s}"))
-    } else {
-        Cow::Borrowed(s)
-    }
-}
-
-/// The text [`spreadsheet_text`] was given: one leading `'` removed where it added one. Any other
-/// text (a foreign file's `=x`, a name `'Quote`) is returned as it stands.
-pub fn text_back(s: &str) -> &str {
-    match s.strip_prefix('\'') {
-        Some(rest) if guarded(rest) => rest,
-        _ => s,
-    }
-}
-
-/// A text field as written in a CSV line: made [`spreadsheet_text`], and quoted when guarded (as OWASP
-/// asks) or when it holds a comma, a double quote or a line break.
-pub fn csv_text(s: &str) -> Cow<'_, str> {
-    let s = spreadsheet_text(s);
-    let quote = guarded(&s) || needs_quotes(&s);
-    quoted(s, quote)
-}
-
-/// A number egov formatted itself (`-3.5`, `27`, `not_evaluated`, empty) as written in a CSV line:
-/// never prefixed; quoted only if it holds a comma (a decimal comma).
-pub fn csv_number(s: &str) -> Cow<'_, str> {
-    quoted(Cow::Borrowed(s), needs_quotes(s))
-}
-
-fn needs_quotes(s: &str) -> bool {
-    s.contains([',', '"', '\r', '\n'])
-}
-
-fn quoted(s: Cow<'_, str>, quote: bool) -> Cow<'_, str> {
-    if quote {
-        Cow::Owned(format!("\"{}\"", s.replace('"', "\"\"")))
-    } else {
-        s
-    }
-}
 
 /// `table_id,table_title,block,tt,unit,column,value,rank,source`, one line per value and total.
 pub fn tables_to_csv(tables: &[Table]) -> String {

@@ -214,7 +214,7 @@ fn record_unit(
     if crate::text::is_blank(first) && blank() {
         return None;
     }
-    let ucode = clean(first);
+    let ucode = clean(crate::spreadsheet::text_back(first));
     match index.get(ucode.as_str()) {
         Some(&ui) => Some((ucode, ui)),
         None => {
@@ -437,6 +437,8 @@ impl PlainNumber {
 
 /// Parses one cell for a key. `Err` is the message (Vietnamese) for the officer.
 fn parse_cell(edition: &Edition, key: Key, raw: &str) -> Result<Value, String> {
+    // A text cell egov wrote spreadsheet-safe (`'-` before an answer) reads as what it guarded.
+    let raw = crate::spreadsheet::text_back(raw);
     if let Some(v) = usual_answer(edition, key, raw) {
         return Ok(v);
     }
@@ -938,7 +940,12 @@ fn parse_units_csv(edition: &Edition, src: Source<'_>, problems: &mut Problems) 
             }
         };
         let (line, start) = record_place(src.text, offset, rec.position());
-        let get = |i: usize| rec.get(i).map(clean).unwrap_or_default();
+        // Codes and names egov wrote spreadsheet-safe (`'=…`) read as the text they guarded.
+        let get = |i: usize| {
+            rec.get(i)
+                .map(|s| clean(crate::spreadsheet::text_back(s)))
+                .unwrap_or_default()
+        };
         if rec.iter().all(crate::text::is_blank) {
             continue;
         }
@@ -1119,7 +1126,7 @@ fn parse_values_csv<'a>(
         ) else {
             continue;
         };
-        let key = clean(record.get(1).unwrap_or(""));
+        let key = clean(crate::spreadsheet::text_back(record.get(1).unwrap_or("")));
         if let Some(prev) = seen_rows.insert(format!("{ucode}\u{0}{key}"), line) {
             problems.push(
                 src.name,
@@ -1253,7 +1260,7 @@ fn parse_wide<'a>(
                     _ => given.push((k, v)),
                 },
                 Err(m) => {
-                    let ucode = clean(r.first());
+                    let ucode = clean(crate::spreadsheet::text_back(r.first()));
                     bad.push((
                         r.line,
                         field_column(src.text, r.start, i),
