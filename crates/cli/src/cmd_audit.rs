@@ -68,14 +68,17 @@ pub fn run(a: Args) -> Result<ExitCode> {
         }
         None => None,
     };
-    // Headings and headers are only kept normalised in the tables; the NFC check needs the text itself.
-    let source_text = std::str::from_utf8(&bytes)
-        .ok()
-        .filter(|t| !t.starts_with("PK"));
+    // Headings and headers are only kept normalised in the tables; the NFC check needs the text itself:
+    // the decoded text of a text file (UTF-8 or UTF-16), or the places of DOCX/XLSX texts.
     let opts = AuditOptions {
         aliases: aliases.as_ref(),
         edition: edition.as_ref(),
-        source_text,
+        source_text: imported.source_text.as_deref(),
+        placed_text: if imported.source_text.is_some() {
+            &[]
+        } else {
+            &imported.not_nfc
+        },
         rounding: edition.as_ref().map(|e| e.rounding).unwrap_or_default(),
     };
     let result = audit::audit(&imported.tables, &opts);

@@ -17,7 +17,7 @@ use serde_json::Value;
 
 /// Where something stands in a source document: a line and column of a text file, or a place in a
 /// document without lines (a sheet cell, a cell of a Word or HTML table, a paragraph).
-#[derive(Debug, Clone, PartialEq, Eq, Default)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash, Default)]
 pub struct Pos {
     /// 1-based line in a text source (0 when the source has no lines, as for XLSX; the row for a
     /// [`Place::Table`] cell).
@@ -32,7 +32,7 @@ pub struct Pos {
 /// holds numbers and at most a shared name: a sheet's name is one `Arc<str>` for all its cells (a
 /// crafted workbook with a 100,000-character sheet name must not cost that much per cell), and the
 /// text is formatted only when shown.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub enum Place {
     /// A spreadsheet cell, 0-based row and column, shown `Sheet1!B7`.
     Sheet { sheet: Arc<str>, row: u32, col: u32 },

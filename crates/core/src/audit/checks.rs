@@ -30,6 +30,7 @@ pub(crate) fn run(cx: &mut Cx) {
         tt_numbering(cx, ti);
     }
     source_text(cx);
+    placed_text(cx);
 }
 
 /// Where a row's unit name stands. Importers give the row's start (its TT cell); in text with one cell
@@ -398,6 +399,43 @@ fn not_nfc(cx: &mut Cx, ti: usize) {
             col,
             pos.as_ref(),
             Msg::new(vi, en),
+        )
+        .fix(NFC_FIX_VI, NFC_FIX_EN);
+    }
+}
+
+/// Paragraphs and cells of a source without lines that are not NFC and were not reported through a
+/// cell of a table (headings, header cells, notes).
+fn placed_text(cx: &mut Cx) {
+    if cx.opts.placed_text.is_empty() {
+        return;
+    }
+    let reported: std::collections::HashSet<Pos> = cx
+        .findings
+        .iter()
+        .filter(|f| f.kind == FindingKind::NotNfc)
+        .filter_map(|f| f.pos.clone())
+        .collect();
+    for (pos, raw) in cx.opts.placed_text {
+        if reported.contains(pos) || text::is_nfc(raw) {
+            continue;
+        }
+        let clean = text::clean(raw);
+        let excerpt: String = if clean.chars().count() > 80 {
+            clean.chars().take(77).collect::<String>() + "…"
+        } else {
+            clean.clone()
+        };
+        cx.push_placed(
+            FindingKind::NotNfc,
+            Severity::Warning,
+            pos,
+            Msg::new(
+                format!(
+                    "ô «{excerpt}» lưu ở dạng Unicode tổ hợp (NFD), không phải dạng dựng sẵn (NFC)"
+                ),
+                format!("cell \"{excerpt}\" is stored decomposed (NFD), not composed (NFC)"),
+            ),
         )
         .fix(NFC_FIX_VI, NFC_FIX_EN);
     }

@@ -43,7 +43,7 @@ use crate::Lang;
 use crate::edition::Edition;
 use crate::names::{Aliases, MatchKind};
 use crate::num::{self, RoundingMode};
-use crate::table::{Pos, Table};
+use crate::table::{Place, Pos, Table};
 
 pub use ranking::{Basis, Convention};
 pub use render::{finding_line, render_markdown, render_text, to_json};
@@ -404,6 +404,10 @@ pub struct AuditOptions<'a> {
     /// The source text the tables were read from, when it was text: lets the audit check headings and
     /// headers for NFC, which the table model keeps only normalised.
     pub source_text: Option<&'a str>,
+    /// For sources without lines (DOCX, XLSX), the paragraphs and cells whose raw text is not NFC,
+    /// with their places: the same check as `source_text` gives a text file, so a heading or a header
+    /// cell in NFD is found whatever the format.
+    pub placed_text: &'a [(Pos, String)],
     /// How printed numbers were rounded (half-up unless the edition says otherwise).
     pub rounding: RoundingMode,
 }
@@ -524,6 +528,51 @@ impl<'a> Cx<'a> {
             found: None,
             correction: None,
             order: (ti + 1, sub, self.findings.len() as u64),
+        });
+        self.findings.last_mut().expect("just pushed")
+    }
+
+    /// Records a finding about text at a place of a source without lines (`Sheet1!B2`, "bảng 1,
+    /// hàng 2, ô 3"): it belongs to the first table read from the same sheet or document table, and
+    /// comes before that table's own findings (headings and headers are above its rows).
+    pub fn push_placed(
+        &mut self,
+        kind: FindingKind,
+        severity: Severity,
+        pos: &Pos,
+        message: Msg,
+    ) -> &mut Finding {
+        let same_container = |p: &Pos| match (&p.cell, &pos.cell) {
+            (Some(Place::Sheet { sheet: a, .. }), Some(Place::Sheet { sheet: b, .. })) => a == b,
+            (Some(Place::Table { table: a, .. }), Some(Place::Table { table: b, .. })) => a == b,
+            _ => false,
+        };
+        let ti = self.tables.iter().position(|t| {
+            t.pos.as_ref().is_some_and(same_container)
+                || t.rows
+                    .iter()
+                    .filter_map(|r| r.pos.as_ref())
+                    .any(same_container)
+        });
+        let (table, table_title) = ti
+            .map(|i| (self.tables[i].id.clone(), self.tables[i].title.clone()))
+            .unwrap_or_default();
+        self.findings.push(Finding {
+            kind,
+            severity,
+            table,
+            table_title,
+            unit: None,
+            pos: Some(pos.clone()),
+            message,
+            expected: None,
+            found: None,
+            correction: None,
+            order: (
+                ti.map_or(self.tables.len() + 1, |i| i + 1),
+                0,
+                self.findings.len() as u64,
+            ),
         });
         self.findings.last_mut().expect("just pushed")
     }

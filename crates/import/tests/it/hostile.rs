@@ -449,9 +449,29 @@ fn text_not_in_nfc_reaches_the_audit_in_every_format() {
             &imp.tables,
             &AuditOptions {
                 source_text: imp.source_text.as_deref(),
+                // As `egov audit` passes them: the placed texts where there are no lines.
+                placed_text: if imp.source_text.is_some() {
+                    &[]
+                } else {
+                    &imp.not_nfc
+                },
                 ..AuditOptions::default()
             },
         );
+        // The title and the header cell are findings too, whatever the format (a line of a text
+        // file, a paragraph or cell of a DOCX, a cell of a sheet).
+        let messages: Vec<String> = found
+            .findings
+            .iter()
+            .filter(|f| f.kind == FindingKind::NotNfc)
+            .map(|f| f.message.vi.clone())
+            .collect();
+        for shown in ["Bảng điểm", "Điểm"] {
+            assert!(
+                messages.iter().any(|m| m.contains(shown)),
+                "{name}: no NFC finding for {shown}: {messages:?}"
+            );
+        }
         let units: Vec<_> = found
             .findings
             .iter()
