@@ -1380,6 +1380,16 @@ pub enum TemplateError {
         sheet: String,
         known: String,
     },
+    /// A sheet name longer than Excel allows: the form was written by something other than Excel.
+    #[error(
+        "{file}: trang tính '{sheet}' có tên dài {chars} ký tự, quá {max} ký tự Excel cho phép; mẫu đã bị can thiệp, hãy nhập lại vào mẫu mới tạo bằng `egov template`",
+        max = package::SHEET_NAME_CHARS
+    )]
+    SheetName {
+        file: String,
+        sheet: String,
+        chars: usize,
+    },
     #[error("{file}: thiếu trang tính '{sheet}' của mẫu")]
     MissingSheet { file: String, sheet: String },
     #[error(
@@ -1484,11 +1494,24 @@ pub fn read_values_csv(
         .chain(sheets.iter().map(|s| s.0.as_str()))
         .collect();
     for n in &names {
+        let chars = n.chars().count();
+        if chars > package::SHEET_NAME_CHARS {
+            return Err(TemplateError::SheetName {
+                file,
+                sheet: package::shown_name(n),
+                chars,
+            });
+        }
         if n != META_SHEET && !known.contains(&n.as_str()) {
+            // Names as Excel allows them (31 characters): a tampered form's may be any length.
             return Err(TemplateError::UnknownSheet {
                 file,
-                sheet: n.clone(),
-                known: known.join(", "),
+                sheet: package::shown_name(n),
+                known: known
+                    .iter()
+                    .map(|k| package::shown_name(k))
+                    .collect::<Vec<_>>()
+                    .join(", "),
             });
         }
     }
@@ -1496,7 +1519,7 @@ pub fn read_values_csv(
         if !names.contains(s) {
             return Err(TemplateError::MissingSheet {
                 file,
-                sheet: s.clone(),
+                sheet: package::shown_name(s),
             });
         }
     }
@@ -1585,6 +1608,9 @@ fn is_date(d: &Data) -> bool {
     )
 }
 
+/// The message for a value in a column that is not a unit's (see `Grid::read_sheet`).
+const STRAY_MESSAGE: &str = "ô có giá trị nhưng cột này không phải cột đơn vị của mẫu (dòng mã ẩn ở hàng 1 không đánh dấu cột); có thể cột đã bị chèn hoặc dòng mã bị sửa, hãy nhập lại vào mẫu mới tạo bằng `egov template`";
+
 /// The message for a date-formatted cell (see [`is_date`]).
 const DATE_MESSAGE: &str = "ô được định dạng ngày tháng (Excel đã đổi số hay phân số vừa nhập thành ngày, ví dụ 1.5 hay 1/5 thành ngày 1 tháng 5); hãy định dạng ô là Số hoặc Văn bản rồi nhập lại";
 
@@ -1660,6 +1686,7 @@ impl Grid {
             .filter(|(_, d)| clean(&cell_text(d)) == UNIT_MARK)
             .filter_map(|(c, _)| u16::try_from(c).ok())
             .collect();
+        let unit_set: HashSet<u16> = unit_cols.iter().copied().collect();
         let mut id_rows: HashMap<&str, u32> = HashMap::new();
         let mut data_rows: Vec<(u32, String)> = Vec::new();
         for ((r, _), d) in cells
@@ -1702,6 +1729,29 @@ impl Grid {
         };
         // The entry cells of every unit column, in row order, gathered in one pass over the cells.
         let key_of: HashMap<u32, &str> = data_rows.iter().map(|(r, k)| (*r, k.as_str())).collect();
+        // A value right of the labels in a column the hidden key row does not mark as a unit's would
+        // be dropped without a word (the key row was damaged, or a column inserted): refused at the
+        // first such cell of each column.
+        let mut stray: HashSet<u32> = HashSet::new();
+        for ((r, c), d) in cells.cells() {
+            let in_form = key_of.contains_key(&r) || rows.contains(&r);
+            let entry_side = c >= u32::from(UNIT_COL);
+            let unmarked = u16::try_from(c).map_or(true, |c| !unit_set.contains(&c));
+            if in_form
+                && entry_side
+                && unmarked
+                && !clean(&cell_text(d)).is_empty()
+                && stray.len() < MAX_WRITTEN_PROBLEMS
+                && stray.insert(c)
+            {
+                self.problems.push((
+                    sheet.to_string(),
+                    r,
+                    u16::try_from(c).unwrap_or(u16::MAX),
+                    STRAY_MESSAGE.to_string(),
+                ));
+            }
+        }
         let mut by_col: HashMap<u16, Vec<(u32, &Data)>> =
             unit_cols.iter().map(|&c| (c, Vec::new())).collect();
         for ((r, c), d) in cells.cells() {

@@ -19,6 +19,8 @@
 
 use egov_core::table::Pos;
 
+use crate::package::group;
+
 /// Grid cells one document may lay out, blanks and merged continuations included, over all its tables.
 /// 10,600 communes × about 300 indicators is 3.2 million; four million leaves room for headers and a
 /// province that prints a few more columns. (Each cell costs about a hundred bytes once read and
@@ -216,19 +218,6 @@ impl Budget {
             pos: pos(),
         }
     }
-}
-
-/// A count with dots between thousands, as Vietnamese writes it (`4.000.000`).
-fn group(n: u64) -> String {
-    let digits = n.to_string();
-    let mut out = String::with_capacity(digits.len() + digits.len() / 3);
-    for (i, ch) in digits.chars().enumerate() {
-        if i > 0 && (digits.len() - i).is_multiple_of(3) {
-            out.push('.');
-        }
-        out.push(ch);
-    }
-    out
 }
 
 #[cfg(test)]

@@ -529,7 +529,7 @@ pub fn a1(row: u32, col: u32) -> String {
 }
 
 /// A count with dots between thousands, as Vietnamese writes it (`1.048.576`).
-fn group(n: u64) -> String {
+pub(crate) fn group(n: u64) -> String {
     let digits = n.to_string();
     let mut out = String::with_capacity(digits.len() + digits.len() / 3);
     for (i, ch) in digits.chars().enumerate() {

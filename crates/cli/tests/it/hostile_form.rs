@@ -1,13 +1,15 @@
 //! Tampered entry forms through `egov import-values`, under the memory limit and the wall-clock guard
 //! of [`super::hostile`]: a formula saved without its cached value (read as a blank, it silently
 //! scored the unit zero), a cell written twice, an entry Excel turned into a date, and a very hidden
-//! sheet. Each is refused (exit 2) naming its cell or sheet, and the output folder is not created.
+//! sheet; and a form whose block sheet is renamed to 200,000 characters with a unit marker in every
+//! column (read naively, the name was copied into every cell's position: 5 MB of file, 19 GB of
+//! memory). Each is refused (exit 2) naming its cell or sheet, and the output folder is not created.
 
 use std::io::{Cursor, Read, Write};
 use std::path::Path;
 use std::time::Duration;
 
-use super::hostile::{assert_refused, egov_limited, scratch};
+use super::hostile::{assert_refused, egov_limited, head, scratch};
 
 const GUARD: Duration = Duration::from_secs(120);
 
@@ -199,4 +201,120 @@ fn tampered_forms_are_refused_at_their_cell_or_sheet() {
         GUARD,
     );
     assert_eq!(run.code, Some(0), "{}", run.stderr);
+}
+
+/// The A1 column letters of a 0-based column.
+fn column_letters(mut c: u32) -> String {
+    let mut out = Vec::new();
+    c += 1;
+    while c > 0 {
+        out.push(b'A' + ((c - 1) % 26) as u8);
+        c = (c - 1) / 26;
+    }
+    out.reverse();
+    String::from_utf8(out).unwrap()
+}
+
+#[test]
+fn a_renamed_sheet_with_a_unit_in_every_column_stays_within_memory() {
+    let dir = scratch("form-wide-long-name");
+    let form = filled_form(&dir);
+    let part = khoi_xa(&form);
+    let long = "x".repeat(200_000);
+    // Renamed in the workbook only (an unknown sheet), and everywhere the form names it (the hidden
+    // sheet's list too, so the reader goes on to every cell and every unit column).
+    // The same without the rename: sixteen thousand unit columns, all but the form's own empty, read
+    // within the limits (the empty ones are not units).
+    for (file, everywhere, name) in [
+        ("wide.xlsx", false, long.as_str()),
+        ("wide-known.xlsx", true, long.as_str()),
+        ("wide-columns.xlsx", true, "khoi-xa"),
+    ] {
+        let long = name;
+        let bomb = tampered(&form, |name, xml| {
+            if name == part {
+                // Row 1 holds the unit markers (H1…); one in every column up to Excel's last, XFD.
+                let start = xml.find("<row r=\"1\"").unwrap();
+                let end = start + xml[start..].find("</row>").unwrap();
+                let marker = cell_element(xml, "H1");
+                let body = &marker["<c r=\"H1\"".len()..];
+                let mut row =
+                    String::from(&xml[start..start + xml[start..].find('>').unwrap() + 1]);
+                row.push_str(cell_element(xml, "A1"));
+                for c in 7..16_384 {
+                    row.push_str(&format!("<c r=\"{}1\"{body}", column_letters(c)));
+                }
+                Some(format!("{}{row}{}", &xml[..start], &xml[end..]).replace("khoi-xa", long))
+            } else if name == "xl/workbook.xml" || everywhere {
+                Some(xml.replace("khoi-xa", long))
+            } else {
+                None
+            }
+        });
+        assert!(bomb.len() < 8_000_000, "a small file: {} bytes", bomb.len());
+        if long == "khoi-xa" {
+            std::fs::write(dir.join(file), &bomb).unwrap();
+            let run = egov_limited(
+                &dir,
+                &[
+                    "import-values",
+                    file,
+                    "--edition",
+                    "commune-2392",
+                    "--out",
+                    "wide-columns",
+                ],
+                GUARD,
+            );
+            assert_eq!(run.code, Some(0), "{}", head(&run.stderr));
+            // The same dataset as the untouched form gives.
+            let run = egov_limited(
+                &dir,
+                &[
+                    "import-values",
+                    "xa.xlsx",
+                    "--edition",
+                    "commune-2392",
+                    "--out",
+                    "plain",
+                ],
+                GUARD,
+            );
+            assert_eq!(run.code, Some(0), "{}", head(&run.stderr));
+            for f in ["units.csv", "values.csv"] {
+                assert_eq!(
+                    std::fs::read_to_string(dir.join("wide-columns").join(f)).unwrap(),
+                    std::fs::read_to_string(dir.join("plain").join(f)).unwrap(),
+                    "{f}"
+                );
+            }
+        } else {
+            refused(&dir, file, &bomb, &[file, "200000 ký tự"]);
+        }
+    }
+}
+
+#[test]
+fn values_in_columns_the_key_row_does_not_mark_are_refused() {
+    // The hidden row 1 marks each unit column with `#unit`; damaged (the markers turned into numbers,
+    // or a column inserted), the unit's values would be dropped without a word and the form imported.
+    let dir = scratch("form-unmarked-columns");
+    let form = filled_form(&dir);
+    let part = khoi_xa(&form);
+    let damaged = tampered(&form, |name, xml| {
+        (name == part).then(|| {
+            let mut xml = xml.to_string();
+            for col in ["H", "I", "J", "K", "L"] {
+                let el = cell_element(&xml, &format!("{col}1")).to_string();
+                xml = xml.replacen(&el, &el.replace(" t=\"s\"", ""), 1);
+            }
+            xml
+        })
+    });
+    refused(
+        &dir,
+        "unmarked.xlsx",
+        &damaged,
+        &["unmarked.xlsx: khoi-xa!H", "không phải cột đơn vị"],
+    );
 }

@@ -554,6 +554,21 @@ impl<'a> Cx<'a> {
                     .filter_map(|r| r.pos.as_ref())
                     .any(same_container)
         });
+        let section = ti.map_or(self.tables.len() + 1, |i| i + 1);
+        self.push_outside(kind, severity, ti, pos.clone(), message, (section, 0))
+    }
+
+    /// A finding outside the rows of a table (no unit), belonging to table `ti` if any, in document
+    /// order `(section, place in it)`.
+    fn push_outside(
+        &mut self,
+        kind: FindingKind,
+        severity: Severity,
+        ti: Option<usize>,
+        pos: Pos,
+        message: Msg,
+        (section, sub): (usize, u64),
+    ) -> &mut Finding {
         let (table, table_title) = ti
             .map(|i| (self.tables[i].id.clone(), self.tables[i].title.clone()))
             .unwrap_or_default();
@@ -563,16 +578,12 @@ impl<'a> Cx<'a> {
             table,
             table_title,
             unit: None,
-            pos: Some(pos.clone()),
+            pos: Some(pos),
             message,
             expected: None,
             found: None,
             correction: None,
-            order: (
-                ti.map_or(self.tables.len() + 1, |i| i + 1),
-                0,
-                self.findings.len() as u64,
-            ),
+            order: (section, sub, self.findings.len() as u64),
         });
         self.findings.last_mut().expect("just pushed")
     }
@@ -607,28 +618,18 @@ impl<'a> Cx<'a> {
             .first()
             .and_then(|t| t.pos.as_ref())
             .is_some_and(|p| line < p.line);
-        let (table, table_title) = match self.tables.get(section.wrapping_sub(1)) {
-            Some(t) if !before_first => (t.id.clone(), t.title.clone()),
-            _ => (String::new(), String::new()),
+        let ti = match self.tables.get(section.wrapping_sub(1)) {
+            Some(_) if !before_first => Some(section - 1),
+            _ => None,
         };
-        self.findings.push(Finding {
+        self.push_outside(
             kind,
             severity,
-            table,
-            table_title,
-            unit: None,
-            pos: Some(Pos::line(line, 1)),
+            ti,
+            Pos::line(line, 1),
             message,
-            expected: None,
-            found: None,
-            correction: None,
-            order: (
-                section,
-                u64::from(line) * 1000 + 1,
-                self.findings.len() as u64,
-            ),
-        });
-        self.findings.last_mut().expect("just pushed")
+            (section, u64::from(line) * 1000 + 1),
+        )
     }
 
     fn finish(mut self) -> Audit {
