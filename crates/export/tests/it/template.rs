@@ -827,3 +827,94 @@ fn a_very_hidden_block_sheet_refuses_the_form() {
     // Egov's own sheet is very hidden by design.
     assert!(unzip(&bytes)["xl/workbook.xml"].contains("veryHidden"));
 }
+
+/// The parts of a package, in order.
+fn package_parts(bytes: &[u8]) -> Vec<(String, Vec<u8>)> {
+    let mut z = zip::ZipArchive::new(Cursor::new(bytes)).unwrap();
+    (0..z.len())
+        .map(|i| {
+            let mut f = z.by_index(i).unwrap();
+            let mut data = Vec::new();
+            f.read_to_end(&mut data).unwrap();
+            (f.name().unwrap().to_string(), data)
+        })
+        .collect()
+}
+
+fn package_of(parts: &[(String, Vec<u8>)]) -> Vec<u8> {
+    use std::io::Write;
+    let mut out = zip::ZipWriter::new(Cursor::new(Vec::new()));
+    let opts =
+        zip::write::SimpleFileOptions::default().compression_method(zip::CompressionMethod::Stored);
+    for (name, data) in parts {
+        out.start_file(name.as_str(), opts).unwrap();
+        out.write_all(data).unwrap();
+    }
+    out.finish().unwrap().into_inner()
+}
+
+/// Pieces a tampering hand or a broken tool might leave in a form's sheet XML.
+fn sheet_piece() -> impl proptest::strategy::Strategy<Value = String> {
+    use proptest::prelude::*;
+    prop_oneof![
+        Just("<c r=\"H13\"><v>1e308</v></c>".to_string()),
+        Just("<c r=\"H13\" t=\"inlineStr\"><is><t>=SUM(A1)</t></is></c>".to_string()),
+        Just("<c r=\"I14\"><f>1/0</f></c>".to_string()),
+        Just("<c r=\"XFD1\" t=\"s\"><v>32</v></c>".to_string()),
+        Just("<c r=\"H9\" t=\"e\"><v>#DIV/0!</v></c>".to_string()),
+        Just("<c r=\"H10\" t=\"b\"><v>1</v></c>".to_string()),
+        Just("<c r=\"H11\" s=\"999\"><v>2</v></c>".to_string()),
+        Just("<row r=\"9\">".to_string()),
+        Just("</row>".to_string()),
+        Just("<c/>".to_string()),
+        Just("".to_string()),
+        "[0-9,.\\-]{1,12}".prop_map(|s| format!("<c r=\"H12\"><v>{s}</v></c>")),
+        "\\PC{0,8}".prop_map(|s| format!("<c r=\"I12\" t=\"inlineStr\"><is><t>{s}</t></is></c>")),
+    ]
+}
+
+proptest::proptest! {
+    #![proptest_config(proptest::prelude::ProptestConfig { cases: 64, ..Default::default() })]
+
+    /// The fuzz target's property on stable: a filled form whose block sheet has pieces spliced in at
+    /// any place (or is cut short) reads as a dataset or is refused with a reason, never a panic, and
+    /// whatever it reads is a dataset the engine scores.
+    #[test]
+    fn tampered_forms_never_panic(
+        cuts in proptest::collection::vec((0.0f64..1.0, sheet_piece()), 1..6),
+        truncate in proptest::option::of(0.0f64..1.0),
+    ) {
+        use std::sync::OnceLock;
+        static FORM: OnceLock<(Edition, Vec<(String, Vec<u8>)>)> = OnceLock::new();
+        let (ed, parts) = FORM.get_or_init(|| {
+            let (ed, ds) = commune();
+            let bytes = template::template_with_values(&ed, &ds, Lang::Vi).unwrap();
+            (ed, package_parts(&bytes))
+        });
+        let mut parts = parts.clone();
+        let sheet = parts
+            .iter_mut()
+            .find(|(n, _)| n == "xl/worksheets/sheet2.xml")
+            .expect("a block sheet");
+        let mut xml = String::from_utf8(sheet.1.clone()).unwrap();
+        for (at, piece) in &cuts {
+            let mut i = (at * xml.len() as f64) as usize;
+            while !xml.is_char_boundary(i) {
+                i -= 1;
+            }
+            xml.insert_str(i, piece);
+        }
+        if let Some(t) = truncate {
+            let mut i = (t * xml.len() as f64) as usize;
+            while !xml.is_char_boundary(i) {
+                i -= 1;
+            }
+            xml.truncate(i);
+        }
+        sheet.1 = xml.into_bytes();
+        let bytes = package_of(&parts);
+        if let Ok(ds) = template::read_values(ed, "xa.xlsx", &bytes) {
+            let _ = engine::score(ed, &ds);
+        }
+    }
+}

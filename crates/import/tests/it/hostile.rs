@@ -61,7 +61,7 @@ fn linear(what: &str, make: impl Fn(usize) -> Vec<u8>, n: usize, format: Format)
 }
 
 /// A minimal DOCX around a `word/document.xml` body (stored, not deflated: tests stay fast).
-fn docx(body: &str) -> Vec<u8> {
+pub(crate) fn docx(body: &str) -> Vec<u8> {
     let mut zip = zip::ZipWriter::new(std::io::Cursor::new(Vec::new()));
     let opts =
         zip::write::SimpleFileOptions::default().compression_method(zip::CompressionMethod::Stored);
