@@ -114,6 +114,11 @@ pub fn template_with_values(
     lang: Lang,
 ) -> Result<Vec<u8>, ExportError> {
     let mut entries = HashMap::new();
+    // Points a dataset gives at a node the form has no row for (a category total entered over its
+    // groups, as published decisions print them) would be dropped from the form without a word, and
+    // the unit's total would change when the form comes back: refused, naming them.
+    let rows: std::collections::HashSet<String> = entry_keys(edition).into_iter().collect();
+    let mut missing: Vec<String> = Vec::new();
     for (u, unit) in data.units.iter().enumerate() {
         for (i, input) in edition.inputs.iter().enumerate() {
             if let Some(e) = value_entry(&data.input(u, i), Some(input), lang) {
@@ -122,9 +127,25 @@ pub fn template_with_values(
         }
         for (n, node) in edition.nodes.iter().enumerate().skip(1) {
             if let Some(e) = data.given(u, n).and_then(|v| value_entry(v, None, lang)) {
+                if !rows.contains(&node.code) {
+                    missing.push(format!("{} ở {}", unit.code, node.code));
+                    continue;
+                }
                 entries.insert((unit.code.clone(), node.code.clone()), e);
             }
         }
+    }
+    if !missing.is_empty() {
+        let n = missing.len();
+        missing.truncate(5);
+        return Err(ExportError::Table {
+            table: "mẫu nhập liệu".into(),
+            message: format!(
+                "bộ dữ liệu cho điểm trực tiếp ở {n} chỗ mà mẫu không có ô để nhập ({}{}); mẫu sẽ làm mất các điểm này và đổi tổng điểm. Hãy bỏ các điểm đó khỏi bộ dữ liệu (chỉ giữ điểm các tiêu chí của mẫu) rồi tạo lại mẫu",
+                missing.join(", "),
+                if n > 5 { ", …" } else { "" }
+            ),
+        });
     }
     build(edition, Some(&data.units), &entries, lang)
 }

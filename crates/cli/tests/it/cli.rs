@@ -480,3 +480,23 @@ fn entry_template_round_trips_through_the_cli() {
     assert!(!refused.exists());
     std::fs::remove_dir_all(&dir).ok();
 }
+
+#[test]
+fn a_form_prefilled_from_published_totals_is_refused() {
+    // Hòa Bình's dataset gives category totals the form has no row for: refused, not silently dropped.
+    let dir = std::env::temp_dir().join(format!("egov-cli-prefill-{}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&dir);
+    let form = dir.join("hb.xlsx");
+    let (code, _, err) = egov(&[
+        "template",
+        "--edition",
+        "hoabinh-2019",
+        "--units",
+        "data/published/hoabinh-2019",
+        "--out",
+        form.to_str().unwrap(),
+    ]);
+    assert_eq!(code, 2, "{err}");
+    assert!(err.contains("mẫu không có ô"), "{err}");
+    assert!(!form.exists());
+}

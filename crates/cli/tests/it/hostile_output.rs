@@ -207,7 +207,7 @@ fn every_csv_egov_writes_is_spreadsheet_safe_and_reads_back() {
     assert_names_back("rank csv", &rows, 3);
 
     // The dataset CSVs of egov import-values (units.csv, values.csv): safe to open, and read back by
-    // egov as the original dataset (the same annex as the hostile dataset's).
+    // egov with the original names and codes.
     let run = egov(
         &dir,
         &[
@@ -215,7 +215,7 @@ fn every_csv_egov_writes_is_spreadsheet_safe_and_reads_back() {
             "--edition",
             "hoabinh-2019",
             "--units",
-            ds,
+            &format!("{ds}/units.csv"),
             "--out",
             "form.xlsx",
         ],

@@ -918,3 +918,20 @@ proptest::proptest! {
         }
     }
 }
+
+#[test]
+fn a_dataset_with_points_the_form_cannot_hold_is_refused() {
+    // The published Hòa Bình dataset gives category totals (A, B) over their groups, as the decision
+    // prints them; a form has rows for the groups only, so prefilling it would drop them and change
+    // the totals when the form comes back.
+    let ed = edition("hoabinh-2019");
+    let ds = dataset(
+        &ed,
+        &read("data/published/hoabinh-2019/units.csv"),
+        &read("data/published/hoabinh-2019/values.csv"),
+    );
+    let err = template::template_with_values(&ed, &ds, Lang::Vi).unwrap_err();
+    let msg = err.to_string();
+    assert!(msg.contains("SKHDT ở A"), "{msg}");
+    assert!(msg.contains("mẫu không có ô"), "{msg}");
+}
