@@ -100,7 +100,11 @@ pub fn quote_short(s: &str) -> std::borrow::Cow<'_, str> {
     match s.char_indices().nth(QUOTE_CHARS) {
         None => std::borrow::Cow::Borrowed(s),
         Some((cut, _)) => {
-            std::borrow::Cow::Owned(format!("{}… ({} ký tự)", &s[..cut], s.chars().count()))
+            let (head, n) = (&s[..cut], s.chars().count());
+            std::borrow::Cow::Owned(crate::msg!(
+                "{head}… ({n} ký tự)",
+                "{head}… ({n} characters)"
+            ))
         }
     }
 }
@@ -115,15 +119,52 @@ pub fn control_char(s: &str) -> Option<(usize, char)> {
         .map(|(i, c)| (i + 1, c))
 }
 
-/// The message for a name holding a control character (see [`control_char`]), in Vietnamese.
+/// The message for a name holding a control character (see [`control_char`]), in the message language.
 pub fn control_char_message(what: &str, s: &str) -> Option<String> {
     control_char(s).map(|(at, c)| {
-        format!(
+        crate::msg!(
             "{what} chứa ký tự điều khiển U+{:04X} ở ký tự thứ {at} (\"{}\"); hãy xóa ký tự này",
+            "{what} holds the control character U+{:04X} at character {at} (\"{}\"); remove it",
             u32::from(c),
             quote_short(s).escape_debug()
         )
     })
+}
+
+/// The candidate a mistyped word was most likely meant to be ("did you mean"): the closest by
+/// Damerau–Levenshtein distance (a swap of two neighbours counts one, so `2091` is near `2019`),
+/// ignoring case, and only when it is close enough to be a typo: at most one edit in three characters
+/// of the longer word, and never the word itself. Ties go to the first candidate.
+pub fn did_you_mean<'a>(
+    word: &str,
+    candidates: impl IntoIterator<Item = &'a str>,
+) -> Option<&'a str> {
+    let w = word.to_lowercase();
+    let mut best: Option<(usize, &'a str)> = None;
+    for c in candidates {
+        let cl = c.to_lowercase();
+        if cl == w {
+            continue;
+        }
+        let d = strsim::damerau_levenshtein(&w, &cl);
+        let longer = w.chars().count().max(cl.chars().count());
+        if d <= (longer / 3).max(1) && best.is_none_or(|(bd, _)| d < bd) {
+            best = Some((d, c));
+        }
+    }
+    best.map(|(_, c)| c)
+}
+
+/// `"; có phải 'x'?"` / `"; did you mean 'x'?"` for [`did_you_mean`]'s candidate, or `""`: appended
+/// to a message about an unknown name.
+pub fn suggestion<'a>(word: &str, candidates: impl IntoIterator<Item = &'a str>) -> String {
+    match did_you_mean(word, candidates) {
+        Some(c) => {
+            let c = quote_short(c);
+            crate::msg!("; có phải '{c}'?", "; did you mean '{c}'?")
+        }
+        None => String::new(),
+    }
 }
 
 /// Whether a cell is visually empty (only spaces, NBSP, zero-width characters).
@@ -194,6 +235,23 @@ mod tests {
                 .unwrap()
                 .contains("U+0001")
         );
+    }
+
+    #[test]
+    fn did_you_mean_finds_typos_only() {
+        let ids = ["hoabinh-2019", "commune-2392", "dti-2022-province"];
+        assert_eq!(did_you_mean("hoabinh-2091", ids), Some("hoabinh-2019"));
+        assert_eq!(did_you_mean("HOABINH-2019x", ids), Some("hoabinh-2019"));
+        assert_eq!(did_you_mean("hanoi-2020", ids), None);
+        let fields = ["min", "max", "name", "name_en"];
+        assert_eq!(did_you_mean("maxx", fields), Some("max"));
+        assert_eq!(did_you_mean("nmae", fields), Some("name"));
+        assert_eq!(did_you_mean("mix", fields), Some("min"));
+        assert_eq!(did_you_mean("zzz", fields), None);
+        assert_eq!(did_you_mean("max", fields), None, "never the word itself");
+        assert_eq!(did_you_mean("A.1.4", ["A.1.3", "B.2"]), Some("A.1.3"));
+        assert_eq!(suggestion("maxx", fields), "; có phải 'max'?");
+        assert_eq!(suggestion("zzz", fields), "");
     }
 
     #[test]
