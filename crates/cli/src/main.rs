@@ -16,6 +16,7 @@ static GLOBAL: mimalloc::MiMalloc = mimalloc::MiMalloc;
 
 mod cmd_annex;
 mod cmd_audit;
+mod cmd_docs;
 mod cmd_import;
 mod cmd_score;
 mod cmd_synth;
@@ -56,6 +57,10 @@ enum Command {
     Synth(cmd_synth::Args),
     /// List the shipped editions.
     Editions,
+    /// Print the completion script of a shell (bash, zsh, fish, powershell, elvish).
+    Completions(cmd_docs::CompletionsArgs),
+    /// Print the manual page, or write one page per command into a folder (--out).
+    Man(cmd_docs::ManArgs),
 }
 
 fn run(cli: Cli) -> anyhow::Result<ExitCode> {
@@ -70,6 +75,10 @@ fn run(cli: Cli) -> anyhow::Result<ExitCode> {
         Command::Synth(a) => cmd_synth::run(a),
         Command::Template(a) => cmd_template::template(a),
         Command::ImportValues(a) => cmd_template::import_values(a),
+        Command::Completions(a) => {
+            cmd_docs::completions(a, <Cli as clap::CommandFactory>::command())
+        }
+        Command::Man(a) => cmd_docs::man(a, <Cli as clap::CommandFactory>::command()),
         Command::Editions => {
             for id in load::shipped_ids() {
                 let e = load::edition(id)?;
