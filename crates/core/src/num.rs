@@ -38,17 +38,27 @@ pub fn round(value: Decimal, decimals: u32, mode: RoundingMode) -> Decimal {
 /// Why a piece of text is not a number.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 pub enum NumberError {
-    #[error("ô trống, cần một số")]
+    #[error("{}", crate::msg!("ô trống, cần một số", "empty cell, a number is needed"))]
     Empty,
     /// The text (quoted short, [`crate::text::quote_short`]) is not a number.
-    #[error("\"{0}\" không phải là số")]
+    #[error("{}", crate::msg!("\"{0}\" không phải là số", "\"{0}\" is not a number", .0))]
     NotANumber(String),
     /// The text (quoted short) is a number that no exact decimal holds: more than
     /// [`MAX_DIGITS`] significant digits, more than [`MAX_DIGITS`] decimals, or above about 7,9 × 10²⁸.
-    #[error(
-        "\"{0}\" quá lớn hoặc quá nhiều chữ số (tối đa 28 chữ số có nghĩa và 28 chữ số thập phân); số này không được làm tròn ngầm"
-    )]
+    #[error("{}", crate::msg!(
+        "\"{0}\" quá lớn hoặc quá nhiều chữ số (tối đa 28 chữ số có nghĩa và 28 chữ số thập phân); số này không được làm tròn ngầm",
+        "\"{0}\" is too large or has too many digits (at most 28 significant digits and 28 decimals); it is not rounded silently",
+        .0
+    ))]
     OutOfRange(String),
+    /// One separator followed by exactly three digits (`1.500`, `2,500`) and no number style to read it
+    /// by: the text (quoted short), its value with a decimal comma, and with a decimal point.
+    #[error("{}", crate::msg!(
+        "\"{0}\" đọc được hai cách: {1} nếu dấu phẩy là dấu thập phân (kiểu decimal-comma, dấu chấm phân cách hàng nghìn), hoặc {2} nếu dấu chấm là dấu thập phân (kiểu decimal-point)",
+        "\"{0}\" reads two ways: {1} if the comma is the decimal mark (style decimal-comma, the dot groups thousands), or {2} if the point is the decimal mark (style decimal-point)",
+        .0, format_plain(.1), format_plain(.2)
+    ))]
+    Ambiguous(String, Decimal, Decimal),
 }
 
 impl NumberError {
@@ -199,6 +209,146 @@ pub fn parse_decimal(text: &str) -> Result<Decimal, NumberError> {
         d.set_sign_negative(true);
     }
     Ok(d)
+}
+
+/// How a dataset writes its numbers. Vietnamese offices write a decimal comma and group thousands with
+/// dots (`1.500` is one thousand five hundred, `27,5` twenty-seven and a half); English-language tools and
+/// machines write a decimal point. Most cells say which by themselves (`27,5`, `0.8123`, `1.234,5`); only
+/// one separator followed by exactly three digits (`1.500`, `2,500`) reads both ways, and it is read by
+/// the dataset's style.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum NumberStyle {
+    /// `1.500` = 1500, `2,5` = 2.5 (Vietnamese writing; the default of the entry form).
+    DecimalComma,
+    /// `1.500` = 1.5, `2,500` = 2500.
+    DecimalPoint,
+}
+
+impl NumberStyle {
+    /// The name written in `dataset.toml` (`number_style = "decimal-comma"`).
+    pub fn name(self) -> &'static str {
+        match self {
+            NumberStyle::DecimalComma => "decimal-comma",
+            NumberStyle::DecimalPoint => "decimal-point",
+        }
+    }
+
+    /// The style named `name`, if any.
+    pub fn from_name(name: &str) -> Option<NumberStyle> {
+        match name.trim() {
+            "decimal-comma" => Some(NumberStyle::DecimalComma),
+            "decimal-point" => Some(NumberStyle::DecimalPoint),
+            _ => None,
+        }
+    }
+
+    /// The decimal separator of the style.
+    pub fn decimal(self) -> u8 {
+        match self {
+            NumberStyle::DecimalComma => b',',
+            NumberStyle::DecimalPoint => b'.',
+        }
+    }
+
+    /// The style in which `sep` is the decimal separator.
+    fn with_decimal(sep: u8) -> NumberStyle {
+        if sep == b',' {
+            NumberStyle::DecimalComma
+        } else {
+            NumberStyle::DecimalPoint
+        }
+    }
+}
+
+/// A number read from a dataset cell, and the style the text itself shows (`27,5` shows a decimal comma;
+/// `75` and, with a style given, `1.500` show none).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Reading {
+    pub value: Decimal,
+    pub shows: Option<NumberStyle>,
+}
+
+/// Where a lone separator could be a thousands separator: one followed by exactly three digits, after
+/// one to three digits that do not start with `0` (`1.500`, `-25,000`; not `0.500` or `1234.567`, which
+/// no one groups). Returns the separator.
+pub fn ambiguous_separator(body: &[u8]) -> Option<u8> {
+    let digits = body.strip_prefix(b"-").unwrap_or(body);
+    let n = digits.len();
+    if !(5..=7).contains(&n) || digits[0] == b'0' {
+        return None;
+    }
+    let sep = digits[n - 4];
+    let ok = matches!(sep, b',' | b'.')
+        && digits[..n - 4].iter().all(u8::is_ascii_digit)
+        && digits[n - 3..].iter().all(u8::is_ascii_digit);
+    ok.then_some(sep)
+}
+
+/// Reads a dataset cell as a number in the dataset's `style` (`None`: not known yet). A cell that reads
+/// the same either way is read so whatever the style (`27,5`, `0.8123`, `1.500.000`, `1.234,5`), and
+/// says which style it shows; one that does not ([`ambiguous_separator`]) is read by `style`, or is
+/// [`NumberError::Ambiguous`] without one. Unlike [`parse_decimal`], which reads published tables and
+/// takes a lone separator for a decimal one, nothing here is read by guessing.
+pub fn parse_number(text: &str, style: Option<NumberStyle>) -> Result<Reading, NumberError> {
+    let t = text.trim_matches(|c: char| c.is_whitespace() || c == '\u{a0}' || c == '\u{200b}');
+    let body = t
+        .strip_prefix(['-', '+', '\u{2212}'])
+        .unwrap_or(t)
+        .as_bytes();
+    if let Some(sep) = ambiguous_separator(body) {
+        let value = parse_decimal(t)?;
+        // parse_decimal read the separator as a decimal one; the thousands reading drops it.
+        let thousands = || {
+            let digits: String = t.chars().filter(|&c| c != ',' && c != '.').collect();
+            parse_decimal(&digits)
+        };
+        return match style {
+            Some(s) if s.decimal() == sep => Ok(Reading { value, shows: None }),
+            Some(_) => Ok(Reading {
+                value: thousands()?,
+                shows: None,
+            }),
+            None => {
+                let grouped = thousands()?;
+                let (comma, point) = if sep == b',' {
+                    (value, grouped)
+                } else {
+                    (grouped, value)
+                };
+                Err(NumberError::Ambiguous(
+                    crate::text::quote_short(t).into_owned(),
+                    comma,
+                    point,
+                ))
+            }
+        };
+    }
+    let value = parse_decimal(text)?;
+    // What the separators show: the last one is the decimal one when both kinds appear or it appears
+    // once (and is not ambiguous, above); a repeated one groups thousands, so the other is the decimal.
+    let commas = body.iter().filter(|&&b| b == b',').count();
+    let dots = body.iter().filter(|&&b| b == b'.').count();
+    let shows = match (commas, dots) {
+        (0, 0) => None,
+        (_, 0) if commas > 1 => Some(NumberStyle::DecimalPoint),
+        (0, _) if dots > 1 => Some(NumberStyle::DecimalComma),
+        _ => body
+            .iter()
+            .rev()
+            .find(|&&b| b == b',' || b == b'.')
+            .map(|&b| NumberStyle::with_decimal(b)),
+    };
+    Ok(Reading { value, shows })
+}
+
+/// A number in a message: no grouping, the decimal separator of the message language.
+fn format_plain(d: &Decimal) -> String {
+    let s = d.to_string();
+    match crate::lang::messages() {
+        crate::lang::Lang::Vi => s.replace('.', ","),
+        crate::lang::Lang::En => s,
+    }
 }
 
 /// The digits of [`parse_plain`] as a mantissa and a scale: digits with at most one `,` or `.` between
@@ -359,6 +509,71 @@ mod tests {
             let general: Decimal = Decimal::from_str(&t.replace(',', ".")).unwrap();
             proptest::prop_assert_eq!(fast, general);
             proptest::prop_assert_eq!(fast.scale(), general.scale());
+        }
+    }
+
+    #[test]
+    fn a_lone_three_digit_group_follows_the_style() {
+        use NumberStyle::*;
+        let read = |t: &str, s| parse_number(t, s).map(|r| r.value);
+        assert_eq!(read("1.500", Some(DecimalComma)).unwrap(), d("1500"));
+        assert_eq!(read("1.500", Some(DecimalPoint)).unwrap(), d("1.500"));
+        assert_eq!(read("2,500", Some(DecimalComma)).unwrap(), d("2.500"));
+        assert_eq!(read("2,500", Some(DecimalPoint)).unwrap(), d("2500"));
+        assert_eq!(read("-12.345", Some(DecimalComma)).unwrap(), d("-12345"));
+        // Both readings are in the error, which says how to decide.
+        match parse_number("1.500", None) {
+            Err(e @ NumberError::Ambiguous(..)) => {
+                let m = e.to_string();
+                assert!(m.contains("1500") && m.contains("1,500"), "{m}");
+                assert!(
+                    m.contains("decimal-comma") && m.contains("decimal-point"),
+                    "{m}"
+                );
+            }
+            other => panic!("{other:?}"),
+        }
+        // Multiple groups, both separators, other lengths: one reading whatever the style.
+        for style in [None, Some(DecimalComma), Some(DecimalPoint)] {
+            assert_eq!(read("1.500.000", style).unwrap(), d("1500000"));
+            assert_eq!(read("1,500,000", style).unwrap(), d("1500000"));
+            assert_eq!(read("1.234,5", style).unwrap(), d("1234.5"));
+            assert_eq!(read("27,5", style).unwrap(), d("27.5"));
+            assert_eq!(read("0.8123", style).unwrap(), d("0.8123"));
+            assert_eq!(read("0,500", style).unwrap(), d("0.500"));
+            assert_eq!(read("1234.567", style).unwrap(), d("1234.567"));
+            assert_eq!(read("75", style).unwrap(), d("75"));
+        }
+        let shows = |t: &str| parse_number(t, None).unwrap().shows;
+        assert_eq!(shows("27,5"), Some(DecimalComma));
+        assert_eq!(shows("1.500.000"), Some(DecimalComma));
+        assert_eq!(shows("0.8123"), Some(DecimalPoint));
+        assert_eq!(shows("1,234.5"), Some(DecimalPoint));
+        assert_eq!(shows("75"), None);
+        assert_eq!(
+            parse_number("1.500", Some(DecimalComma)).unwrap().shows,
+            None
+        );
+    }
+
+    proptest::proptest! {
+        /// A cell with one separator reads as the separator says, or as the style says when only the
+        /// style can tell; never by guessing.
+        #[test]
+        fn lone_separators_read_by_the_style(int in 0u64..100_000, frac in "[0-9]{1,5}", comma: bool, point_style: bool) {
+            let sep = if comma { ',' } else { '.' };
+            let t = format!("{int}{sep}{frac}");
+            let style = if point_style { NumberStyle::DecimalPoint } else { NumberStyle::DecimalComma };
+            let as_decimal = Decimal::from_str(&format!("{int}.{frac}")).unwrap();
+            let grouped = int > 0 && int < 1000 && frac.len() == 3;
+            let got = parse_number(&t, Some(style)).unwrap().value;
+            if grouped && style.decimal() != sep as u8 {
+                proptest::prop_assert_eq!(got, Decimal::from_str(&format!("{int}{frac}")).unwrap());
+                proptest::prop_assert!(parse_number(&t, None).is_err());
+            } else {
+                proptest::prop_assert_eq!(got, as_decimal);
+                proptest::prop_assert_eq!(got.scale(), as_decimal.scale());
+            }
         }
     }
 
