@@ -45,6 +45,8 @@ pub struct Edition {
     /// Decimals printed when a table does not say.
     pub decimals: u32,
     pub ranking: RankingPolicy,
+    /// What happens to a unit of the dataset that has no value at all (`[scoring] not_submitted`).
+    pub not_submitted: NotSubmitted,
     pub categories: Vec<Category>,
     pub blocks: Vec<RankBlock>,
     pub inputs: Vec<Input>,
@@ -98,6 +100,20 @@ pub enum RankOn {
     #[default]
     Rounded,
     Exact,
+}
+
+/// The non-submission policy: what a unit of the dataset with no value at all means. By default it is a
+/// mistake in the data (a values file that covers 1 unit of 4 must not pass); an edition whose rules
+/// say what happens to a unit that does not submit names that instead.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum NotSubmitted {
+    /// `"error"`: the dataset is refused, naming the unit.
+    #[default]
+    Error,
+    /// `"zero"`: scored 0 and ranked with that total (last); the annex marks it as not submitted.
+    Zero,
+    /// `"unranked"`: listed as not submitted, without points and without a rank.
+    Unranked,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
@@ -401,6 +417,19 @@ pub struct TableLayout {
 }
 
 impl Edition {
+    /// Why the edition cannot publish, if it cannot: without a `[[annex.table]]` an annex or an export
+    /// would be a document holding only a title. Valid for scoring, so a warning there; `egov annex` and
+    /// `egov export` refuse.
+    pub fn annex_missing(&self) -> Option<String> {
+        self.annex.tables.is_empty().then(|| {
+            let id = &self.id;
+            crate::msg!(
+                "bộ chỉ số {id} không có bảng phụ lục nào ([[annex.table]]): không có gì để công bố; hãy thêm ít nhất một bảng vào phần [annex] của tệp bộ chỉ số",
+                "edition {id} has no annex table ([[annex.table]]): there is nothing to publish; add at least one table to the [annex] part of the edition file"
+            )
+        })
+    }
+
     pub fn node(&self, code: &str) -> Option<usize> {
         self.node_index.get(code).copied()
     }
@@ -508,6 +537,7 @@ struct RawScoring {
     total_max: Option<Spanned<toml::Value>>,
     total_name: Option<String>,
     total_name_en: Option<String>,
+    not_submitted: Option<Spanned<String>>,
 }
 
 #[derive(Deserialize, Default)]
@@ -970,6 +1000,28 @@ fn build(raw: RawEdition, ck: &mut Checker<'_>) -> Edition {
                 format!("kiểu làm tròn '{other}' không có (half-up, half-even, down)"),
             );
             RoundingMode::HalfUp
+        }
+    };
+    let not_submitted = match raw
+        .scoring
+        .not_submitted
+        .as_ref()
+        .map(|s| (s.get_ref().as_str(), s.span().start))
+    {
+        None | Some(("error", _)) => NotSubmitted::Error,
+        Some(("zero", _)) => NotSubmitted::Zero,
+        Some(("unranked", _)) => NotSubmitted::Unranked,
+        Some((other, at)) => {
+            let other = q(other);
+            ck.at(
+                at,
+                "scoring.not_submitted",
+                crate::msg!(
+                    "cách xử lý đơn vị không nộp '{other}' không có (error, zero, unranked)",
+                    "no policy '{other}' for units that do not submit (error, zero, unranked)"
+                ),
+            );
+            NotSubmitted::Error
         }
     };
     let ranking = RankingPolicy {
@@ -1672,6 +1724,7 @@ fn build(raw: RawEdition, ck: &mut Checker<'_>) -> Edition {
         rounding,
         decimals,
         ranking,
+        not_submitted,
         categories,
         blocks,
         inputs,

@@ -10,6 +10,12 @@
 //! the input's range, points above the node's maximum, unknown answer) and reports **all** problems with
 //! `file:line:column`; a dataset with any problem is not returned, so nothing is ever used partially.
 //! Text is NFC-normalised on the way in.
+//!
+//! Files are read as Excel writes them: the CSV separator (`,`, `;` or tab) is the one the header line
+//! uses; numbers follow the dataset's number style ([`NumberStyle`]), declared in its metadata or shown
+//! by its cells, and a cell only a style could read (`1.500`) is an error when neither says. Every unit
+//! must have values, unless the edition's non-submission policy ([`NotSubmitted`]) says what a unit
+//! without any means.
 
 use std::collections::HashMap;
 use std::fmt;
@@ -17,13 +23,16 @@ use std::fmt;
 use rayon::prelude::*;
 use rust_decimal::Decimal;
 
-use crate::edition::{Edition, InputKind};
-use crate::num::parse_decimal;
+use crate::edition::{Edition, InputKind, NotSubmitted};
+use crate::msg;
+use crate::num::{NumberError, NumberStyle, parse_number};
 use crate::text::clean;
 
 mod records;
 
-use records::{Fields, PieceItem, WideRecord, WrappedCells, read_piece, record_pieces};
+use records::{
+    Fields, PieceItem, WideRecord, WrappedCells, read_piece, record_pieces, unclosed_quote,
+};
 
 /// A unit under evaluation (đơn vị): a department, a district, a commune.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -59,6 +68,22 @@ pub struct DatasetMeta {
     pub edition: Option<String>,
     pub title: Option<String>,
     pub source: Option<String>,
+    /// How the data write numbers (`number_style` in `dataset.toml` or the JSON form); `None`: as the
+    /// cells show, and a cell that reads two ways is an error.
+    pub number_style: Option<NumberStyle>,
+}
+
+/// How the files of a dataset were read, for the summary that `egov validate` prints.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct ReadAs {
+    /// The separator of `units.csv` and of `values.csv` (the CSV form).
+    pub units_separator: Option<char>,
+    pub values_separator: Option<char>,
+    /// The style numbers were read in: declared, or shown by the cells; `None` when neither (then no
+    /// cell needed one).
+    pub number_style: Option<NumberStyle>,
+    /// Whether the style was declared rather than shown by the cells.
+    pub style_declared: bool,
 }
 
 /// Units and their values, validated against one edition.
@@ -77,6 +102,10 @@ pub struct Dataset {
     given_slot: Vec<Option<u32>>,
     given: Vec<Vec<Value>>,
     n_units: usize,
+    /// Units without any value that the edition's policy lets through ([`NotSubmitted`]), in order.
+    not_submitted: Vec<u32>,
+    /// How the files were read.
+    pub read_as: ReadAs,
 }
 
 /// A value cell of the input matrix in 8 bytes: a province's matrix is millions of cells (10,000 units ×
@@ -171,6 +200,68 @@ impl Dataset {
         self.units.iter().position(|u| u.code == code)
     }
 
+    /// Whether the unit submitted any value (a unit without one is only in a dataset when the
+    /// edition's [`NotSubmitted`] policy is `zero` or `unranked`).
+    pub fn submitted(&self, unit: usize) -> bool {
+        u32::try_from(unit).map_or(true, |u| self.not_submitted.binary_search(&u).is_err())
+    }
+
+    /// The units that submitted nothing, in unit order.
+    pub fn not_submitted(&self) -> impl Iterator<Item = usize> + '_ {
+        self.not_submitted.iter().map(|&u| u as usize)
+    }
+
+    /// Units with no value at all: every input missing, no points given, and `touched` false (a unit
+    /// whose cells were all wrong has values, only wrong ones, and is reported for them).
+    fn blank_units(&self, touched: &[bool]) -> Vec<usize> {
+        let n = self.n_inputs;
+        (0..self.n_units)
+            .into_par_iter()
+            .with_min_len(256)
+            .filter(|&u| {
+                !touched.get(u).copied().unwrap_or(false)
+                    && self.inputs[u * n..(u + 1) * n]
+                        .iter()
+                        .all(|p| *p == Packed::MISSING)
+                    && self.given.iter().all(|col| col[u] == Value::Missing)
+            })
+            .collect()
+    }
+
+    /// Every unit accounted for: one without any value is an error at its place (`places[u]`: file,
+    /// line, column), unless the edition's policy lets it through, when it is remembered as not
+    /// submitted.
+    fn check_coverage(
+        &mut self,
+        edition: &Edition,
+        touched: &[bool],
+        places: &[(String, usize, usize)],
+        values_file: &str,
+        problems: &mut Problems,
+    ) {
+        let blank = self.blank_units(touched);
+        if edition.not_submitted != NotSubmitted::Error {
+            self.not_submitted = blank.into_iter().map(|u| u as u32).collect();
+            return;
+        }
+        for u in blank {
+            let Some((file, line, column)) = places.get(u) else {
+                continue;
+            };
+            let code = crate::text::quote_short(&self.units[u].code);
+            let name = crate::text::quote_short(&self.units[u].name);
+            problems.push(
+                file,
+                *line,
+                *column,
+                msg!(
+                    "đơn vị '{code}' ({name}) không có giá trị nào trong {values_file}; hãy nhập giá trị của đơn vị, bỏ đơn vị khỏi danh sách, hoặc quy định trong bộ chỉ số cách xử lý đơn vị không nộp: [scoring] not_submitted = \"zero\" (0 điểm, xếp cuối) hoặc \"unranked\" (ghi \"Không nộp\", không xếp hạng)",
+                    "unit '{code}' ({name}) has no value in {values_file}; enter its values, remove it from the list, or have the edition say what happens to a unit that does not submit: [scoring] not_submitted = \"zero\" (0 points, ranked last) or \"unranked\" (listed as not submitted, not ranked)"
+                ),
+            );
+        }
+    }
+
     /// A dataset for `n_units` units with no values yet (`inputs`: the all-missing matrix); the units
     /// themselves are set once the values are read.
     fn without_values(
@@ -188,6 +279,8 @@ impl Dataset {
             given_slot: vec![None; edition.nodes.len()],
             given: Vec::new(),
             units: Vec::new(),
+            not_submitted: Vec::new(),
+            read_as: ReadAs::default(),
         }
     }
 }
@@ -218,13 +311,14 @@ fn record_unit(
     match index.get(ucode.as_str()) {
         Some(&ui) => Some((ucode, ui)),
         None => {
+            let code = crate::text::quote_short(&ucode);
             problems.push(
                 file,
                 line,
                 1,
-                format!(
-                    "đơn vị '{ucode}' không có trong danh sách đơn vị",
-                    ucode = crate::text::quote_short(&ucode)
+                msg!(
+                    "đơn vị '{code}' không có trong danh sách đơn vị",
+                    "unit '{code}' is not in the list of units"
                 ),
             );
             None
@@ -276,7 +370,12 @@ impl fmt::Display for DataError {
             write!(f, "{p}")?;
         }
         if self.more > 0 {
-            write!(f, "\n… và {} lỗi khác", self.more)?;
+            let more = self.more;
+            write!(
+                f,
+                "\n{}",
+                msg!("… và {more} lỗi khác", "… and {more} more problems")
+            )?;
         }
         Ok(())
     }
@@ -404,43 +503,163 @@ impl PlainNumber {
         Some(PlainNumber { min, max, count })
     }
 
+    /// The packed cell and the number style it shows ([`SHOWS_COMMA`], [`SHOWS_POINT`] or 0).
     #[inline]
-    fn parse(&self, cell: &str) -> Option<Packed> {
+    fn parse(&self, cell: &str) -> Option<(Packed, u8)> {
         let b = cell.as_bytes();
         // 17 characters at most, so that the mantissa cannot overflow (it must still fit 55 bits).
         if b.is_empty() || b.len() > 17 {
             return None;
         }
-        let (mut m, mut scale, mut sep) = (0u64, 0u32, false);
+        let (mut m, mut scale, mut sep) = (0u64, 0u32, 0u8);
         for (i, &c) in b.iter().enumerate() {
             match c {
                 b'0'..=b'9' => {
                     m = m * 10 + u64::from(c - b'0');
-                    scale += u32::from(sep);
+                    scale += u32::from(sep != 0);
                 }
-                b',' | b'.' if !sep && i > 0 && i + 1 < b.len() => sep = true,
+                b',' | b'.' if sep == 0 && i > 0 && i + 1 < b.len() => sep = c,
                 _ => return None,
             }
         }
         if m >= 1 << 55 || scale > 10 || (self.count && scale > 0) {
             return None;
         }
+        // `1.500` reads by the dataset's style: the general way, which knows it.
+        if scale == 3 && crate::num::ambiguous_separator(b).is_some() {
+            return None;
+        }
+        let shows = match sep {
+            b',' => SHOWS_COMMA,
+            b'.' => SHOWS_POINT,
+            _ => 0,
+        };
         // a/10^s ≤ b/10^t  ⇔  a·10^t ≤ b·10^s, exact in u128 for scales ≤ 10 and 16 digits.
         let le = |(a, s): (u128, u32), (b, t): (u128, u32)| a * 10u128.pow(t) <= b * 10u128.pow(s);
         let v = (u128::from(m), scale);
         if !le(self.min, v) || self.max.is_some_and(|max| !le(v, max)) {
             return None;
         }
-        Some(Packed(Packed::NUMBER | u64::from(scale) << 4 | m << 9))
+        Some((
+            Packed(Packed::NUMBER | u64::from(scale) << 4 | m << 9),
+            shows,
+        ))
     }
 }
 
-/// Parses one cell for a key. `Err` is the message (Vietnamese) for the officer.
-fn parse_cell(edition: &Edition, key: Key, raw: &str) -> Result<Value, String> {
+/// A number cell that shows a decimal comma (`27,5`), or a decimal point (`0.8123`): the bits of what
+/// a file's cells show, from which its style is found when its metadata does not declare one.
+const SHOWS_COMMA: u8 = 1;
+const SHOWS_POINT: u8 = 2;
+
+fn shows_bits(style: Option<NumberStyle>) -> u8 {
+    match style {
+        Some(NumberStyle::DecimalComma) => SHOWS_COMMA,
+        Some(NumberStyle::DecimalPoint) => SHOWS_POINT,
+        None => 0,
+    }
+}
+
+/// Why a cell was not read: a message, or a number that only the dataset's style can read (`1.500`),
+/// which waits until every cell has shown what style the file is in ([`Styles`]).
+#[derive(Debug)]
+enum CellError {
+    Bad(String),
+    Ambiguous(NumberError),
+}
+
+impl From<String> for CellError {
+    fn from(m: String) -> CellError {
+        CellError::Bad(m)
+    }
+}
+
+/// A cell that reads two ways (`1.500`), kept until the file's style is known.
+struct Deferred {
+    unit: usize,
+    key: Key,
+    raw: String,
+    line: usize,
+    column: usize,
+    /// What the message says first ("đơn vị X, cột 'Y'").
+    prefix: String,
+}
+
+/// The number style of a file: declared in the metadata, or what its unambiguous cells show (all of one
+/// style; a file showing both styles shows none), and its cells that wait for it.
+struct Styles {
+    declared: Option<NumberStyle>,
+    shows: u8,
+    deferred: Vec<Deferred>,
+}
+
+impl Styles {
+    fn new(declared: Option<NumberStyle>) -> Styles {
+        Styles {
+            declared,
+            shows: 0,
+            deferred: Vec::new(),
+        }
+    }
+
+    fn decided(&self) -> Option<NumberStyle> {
+        self.declared.or(match self.shows {
+            SHOWS_COMMA => Some(NumberStyle::DecimalComma),
+            SHOWS_POINT => Some(NumberStyle::DecimalPoint),
+            _ => None,
+        })
+    }
+
+    /// Reads the cells that waited, in the decided style, into `ds`; the problems found, as
+    /// `(line, column, message)`.
+    fn resolve(&mut self, edition: &Edition, ds: &mut Dataset) -> Vec<(usize, usize, String)> {
+        let style = self.decided();
+        let mut out = Vec::new();
+        for d in std::mem::take(&mut self.deferred) {
+            let prefix = &d.prefix;
+            match parse_cell(edition, d.key, &d.raw, style) {
+                Ok((v, _)) => ds.set(d.unit, d.key, v),
+                Err(CellError::Bad(m)) => out.push((d.line, d.column, format!("{prefix}: {m}"))),
+                Err(CellError::Ambiguous(e)) => {
+                    let why = if self.shows == SHOWS_COMMA | SHOWS_POINT {
+                        msg!(
+                            "các ô số khác của tệp có ô dùng dấu phẩy thập phân, có ô dùng dấu chấm thập phân, nên không suy ra được kiểu số",
+                            "other number cells of the file use a decimal comma and others a decimal point, so the style cannot be told from them"
+                        )
+                    } else {
+                        msg!(
+                            "không ô số nào khác của tệp cho biết kiểu số",
+                            "no other number cell of the file shows the style"
+                        )
+                    };
+                    out.push((
+                        d.line,
+                        d.column,
+                        msg!(
+                            "{prefix}: {e}; {why}: hãy khai báo kiểu số của bộ dữ liệu, number_style = \"decimal-comma\" hoặc \"decimal-point\" trong dataset.toml (tệp JSON: khóa \"number_style\")",
+                            "{prefix}: {e}; {why}: declare the dataset's number style, number_style = \"decimal-comma\" or \"decimal-point\" in dataset.toml (a JSON file: the key \"number_style\")"
+                        ),
+                    ));
+                }
+            }
+        }
+        out
+    }
+}
+
+/// Parses one cell for a key, numbers in `style` (`None`: not known). The value and the number style the
+/// cell shows ([`SHOWS_COMMA`], [`SHOWS_POINT`] or 0); `Err` is the message for the officer, or a number
+/// that reads two ways without a style.
+fn parse_cell(
+    edition: &Edition,
+    key: Key,
+    raw: &str,
+    style: Option<NumberStyle>,
+) -> Result<(Value, u8), CellError> {
     // A text cell egov wrote spreadsheet-safe (`'-` before an answer) reads as what it guarded.
     let raw = crate::spreadsheet::text_back(raw);
     if let Some(v) = usual_answer(edition, key, raw) {
-        return Ok(v);
+        return Ok((v, 0));
     }
     // Plain ASCII cells (nearly all of a large file) need no normalisation and no allocation.
     let s: std::borrow::Cow<'_, str> = if raw
@@ -455,44 +674,57 @@ fn parse_cell(edition: &Edition, key: Key, raw: &str) -> Result<Value, String> {
     };
     let s = s.as_ref();
     if s.is_empty() {
-        return Ok(Value::Missing);
+        return Ok((Value::Missing, 0));
     }
     // Every message below repeats the cell: at most its first characters.
     let q = crate::text::quote_short(s);
     if is_na_marker(s) {
-        return Ok(Value::NotApplicable);
+        return Ok((Value::NotApplicable, 0));
     }
+    let number = |s: &str| match parse_number(s, style) {
+        Ok(r) => Ok((r.value, shows_bits(r.shows))),
+        Err(e @ NumberError::Ambiguous(..)) => Err(CellError::Ambiguous(e)),
+        Err(e) => Err(CellError::Bad(e.to_string())),
+    };
     match key {
         Key::Node(n) => {
             let node = &edition.nodes[n];
-            let d = parse_decimal(s).map_err(|e| e.to_string())?;
+            let (d, shows) = number(s)?;
             if d < Decimal::ZERO {
-                return Err(format!("điểm {q} âm"));
+                return Err(msg!("điểm {q} âm", "points {q} are negative").into());
             }
             // A capped node may be given more than its maximum, never more than any maximum may be:
             // that bound is what keeps the sums of scoring exact.
             if d > crate::edition::MAX_POINTS {
-                return Err(format!(
-                    "điểm {q} vượt giới hạn {} điểm",
-                    crate::edition::MAX_POINTS
-                ));
+                let limit = crate::edition::MAX_POINTS;
+                return Err(msg!(
+                    "điểm {q} vượt giới hạn {limit} điểm",
+                    "points {q} exceed the limit of {limit} points"
+                )
+                .into());
             }
             if d > node.max && !node.cap {
-                return Err(format!(
-                    "điểm {q} vượt điểm tối đa {} của tiêu chí {}",
-                    crate::num::format_vi(node.max, node.max.scale(), edition.rounding),
-                    node.code
-                ));
+                let max = crate::num::format_vi(node.max, node.max.scale(), edition.rounding);
+                let code = &node.code;
+                return Err(msg!(
+                    "điểm {q} vượt điểm tối đa {max} của tiêu chí {code}",
+                    "points {q} exceed the maximum {max} of criterion {code}"
+                )
+                .into());
             }
-            Ok(Value::Number(d))
+            Ok((Value::Number(d), shows))
         }
         Key::Input(i) => {
             let input = &edition.inputs[i];
             match &input.kind {
                 InputKind::Number | InputKind::Count => {
-                    let d = parse_decimal(s).map_err(|e| e.to_string())?;
+                    let (d, shows) = number(s)?;
                     if input.kind == InputKind::Count && d.scale() > 0 && !d.fract().is_zero() {
-                        return Err(format!("\"{q}\" phải là số nguyên (số lượng)"));
+                        return Err(msg!(
+                            "\"{q}\" phải là số nguyên (số lượng)",
+                            "\"{q}\" must be a whole number (a count)"
+                        )
+                        .into());
                     }
                     let min = input.min.unwrap_or(Decimal::ZERO);
                     // Against the usual minimum, zero, the sign says it without a comparison.
@@ -502,47 +734,66 @@ fn parse_cell(edition: &Edition, key: Key, raw: &str) -> Result<Value, String> {
                         d < min
                     };
                     if below {
-                        return Err(format!("giá trị {q} nhỏ hơn mức tối thiểu {min}"));
+                        return Err(msg!(
+                            "giá trị {q} nhỏ hơn mức tối thiểu {min}",
+                            "value {q} is below the minimum {min}"
+                        )
+                        .into());
                     }
                     if let Some(max) = input.max
                         && d > max
                     {
-                        return Err(format!("giá trị {q} lớn hơn mức tối đa {max}"));
+                        return Err(msg!(
+                            "giá trị {q} lớn hơn mức tối đa {max}",
+                            "value {q} is above the maximum {max}"
+                        )
+                        .into());
                     }
-                    Ok(Value::Number(d))
+                    Ok((Value::Number(d), shows))
                 }
                 InputKind::YesNo => {
                     const YES: [&str; 7] = ["có", "co", "yes", "true", "1", "x", "đạt"];
                     const NO: [&str; 6] = ["không", "khong", "no", "false", "0", "không đạt"];
                     // The usual spellings first, without case folding.
                     match s {
-                        "Có" | "có" | "x" | "1" => return Ok(Value::Bool(true)),
-                        "Không" | "không" | "0" => return Ok(Value::Bool(false)),
+                        "Có" | "có" | "x" | "1" => return Ok((Value::Bool(true), 0)),
+                        "Không" | "không" | "0" => return Ok((Value::Bool(false), 0)),
                         _ => {}
                     }
                     if YES.iter().any(|w| crate::text::eq_ci(s, w)) {
-                        Ok(Value::Bool(true))
+                        Ok((Value::Bool(true), 0))
                     } else if NO.iter().any(|w| crate::text::eq_ci(s, w)) {
-                        Ok(Value::Bool(false))
+                        Ok((Value::Bool(false), 0))
                     } else {
-                        Err(format!("\"{q}\" không phải Có/Không"))
+                        Err(msg!(
+                            "\"{q}\" không phải Có/Không",
+                            "\"{q}\" is not Có/Không (yes/no)"
+                        )
+                        .into())
                     }
                 }
                 InputKind::Choice(choices) => choices
                     .iter()
                     .position(|c| c == s)
                     .or_else(|| choices.iter().position(|c| crate::text::eq_ci(c, s)))
-                    .map(|k| Value::Choice(k as u32))
+                    .map(|k| (Value::Choice(k as u32), 0))
                     .ok_or_else(|| {
-                        format!("\"{q}\" không phải một phương án ({})", choices.join(" / "))
+                        let options = choices.join(" / ");
+                        msg!(
+                            "\"{q}\" không phải một phương án ({options})",
+                            "\"{q}\" is not one of the options ({options})"
+                        )
+                        .into()
                     }),
             }
         }
     }
 }
 
-/// 1-based character column where field `field` of the CSV record starting at byte `start` begins.
-fn field_column(src: &str, start: usize, field: usize) -> usize {
+/// 1-based character column where field `field` of the CSV record starting at byte `start` begins
+/// (cells separated by `sep`).
+fn field_column(src: &str, start: usize, field: usize, sep: u8) -> usize {
+    let sep = char::from(sep);
     let mut in_quotes = false;
     let mut f = 0;
     let mut col = 1;
@@ -556,7 +807,7 @@ fn field_column(src: &str, start: usize, field: usize) -> usize {
         col += 1;
         match ch {
             '"' => in_quotes = !in_quotes,
-            ',' if !in_quotes => {
+            c if c == sep && !in_quotes => {
                 f += 1;
                 if f == field {
                     return col;
@@ -585,12 +836,68 @@ fn record_place(text: &str, offset: usize, pos: Option<&csv::Position>) -> (usiz
     (line, at)
 }
 
-fn csv_reader(text: &str) -> csv::Reader<&[u8]> {
+fn csv_reader(text: &str, sep: u8) -> csv::Reader<&[u8]> {
     let text = text.strip_prefix('\u{feff}').unwrap_or(text);
     csv::ReaderBuilder::new()
+        .delimiter(sep)
         .has_headers(true)
         .flexible(true)
         .from_reader(text.as_bytes())
+}
+
+/// The separator of a CSV file, from its header line: `,`, `;` (Excel's where the comma is the decimal
+/// mark, as in Vietnamese) or tab, whichever appears most outside quotes; `,` when none does.
+fn detect_separator(text: &str) -> u8 {
+    let b = text.strip_prefix('\u{feff}').unwrap_or(text).as_bytes();
+    let (mut counts, mut in_quotes, mut at_start) = ([0usize; 3], false, true);
+    let mut i = 0;
+    while let Some(&c) = b.get(i) {
+        i += 1;
+        match c {
+            // `""` inside a quoted cell is a quote.
+            b'"' if in_quotes && b.get(i) == Some(&b'"') => i += 1,
+            b'"' if in_quotes || at_start => in_quotes = !in_quotes,
+            b'\n' | b'\r' if !in_quotes => break,
+            b',' if !in_quotes => counts[0] += 1,
+            b';' if !in_quotes => counts[1] += 1,
+            b'\t' if !in_quotes => counts[2] += 1,
+            _ => {}
+        }
+        at_start = !in_quotes && matches!(c, b',' | b';' | b'\t');
+    }
+    let best = (0..3)
+        .max_by_key(|&i| (counts[i], std::cmp::Reverse(i)))
+        .unwrap_or(0);
+    if counts[best] == 0 {
+        b','
+    } else {
+        [b',', b';', b'\t'][best]
+    }
+}
+
+/// The separator as a message shows it.
+fn separator_char(sep: u8) -> char {
+    char::from(sep)
+}
+
+/// A quote that opens a cell and is never closed, as a problem at the line and column where it opens
+/// (the csv reader would silently take the rest of the file into that cell).
+fn report_unclosed(src: Source<'_>, sep: u8, problems: &mut Problems) -> bool {
+    let text = src.text.strip_prefix('\u{feff}').unwrap_or(src.text);
+    let Some(at) = unclosed_quote(text, sep) else {
+        return false;
+    };
+    let (line, column) = crate::edition::line_col(text, at);
+    problems.push(
+        src.name,
+        line,
+        column,
+        msg!(
+            "dấu ngoặc kép mở ô ở đây không được đóng: phần còn lại của tệp sẽ bị đọc thành một ô; hãy thêm dấu \" đóng ô hoặc bỏ dấu mở",
+            "the quote that opens a cell here is never closed: the rest of the file would be read as one cell; add the closing \" or remove the opening one"
+        ),
+    );
+    true
 }
 
 impl Dataset {
@@ -601,28 +908,54 @@ impl Dataset {
         values: Source<'_>,
         meta: DatasetMeta,
     ) -> Result<Dataset, DataError> {
+        let (units_sep, values_sep) = (detect_separator(units.text), detect_separator(values.text));
         // The units and the values body are independent until records are matched to units: read both
         // at once (the body in parallel pieces), then match.
-        let ((units_list, inputs, mut problems), body) = rayon::join(
+        let ((units_list, places, inputs, mut problems), body) = rayon::join(
             || {
                 let mut problems = Problems {
                     list: Vec::new(),
                     more: 0,
                 };
-                let units_list = parse_units_csv(edition, units, &mut problems);
+                let (units_list, places) =
+                    parse_units_csv(edition, units, units_sep, &mut problems);
                 let inputs = filled(units_list.len() * edition.inputs.len(), Packed::MISSING);
-                (units_list, inputs, problems)
+                (units_list, places, inputs, problems)
             },
-            || read_wide_body(values),
+            || read_wide_body(values, values_sep),
         );
         let index = code_index(&units_list);
+        let declared = meta.number_style;
         let mut ds = Dataset::without_values(edition, meta, units_list.len(), inputs);
-        parse_values_csv(edition, values, body, &index, &mut ds, &mut problems);
+        let mut styles = Styles::new(declared);
+        let mut touched = vec![false; units_list.len()];
+        let read = parse_values_csv(
+            edition,
+            values,
+            values_sep,
+            body,
+            &index,
+            &mut ds,
+            &mut styles,
+            &mut touched,
+            &mut problems,
+        );
         ds.units = units_list;
+        if read {
+            ds.check_coverage(edition, &touched, &places, values.name, &mut problems);
+        }
+        ds.read_as = ReadAs {
+            units_separator: Some(separator_char(units_sep)),
+            values_separator: Some(separator_char(values_sep)),
+            number_style: styles.decided(),
+            style_declared: declared.is_some(),
+        };
         finish(ds, problems)
     }
 
-    /// Parses the JSON form: `{"units": [{"code","name","category","flags"}], "values": {"UNIT": {"key": value}}}`.
+    /// Parses the JSON form: `{"units": [{"code","name","category","flags"}], "values": {"UNIT": {"key": value}}}`,
+    /// with `"number_style"` beside them when the text values need one. JSON numbers (`1.5`) are read
+    /// as JSON writes them; text values (`"1,5"`) in the dataset's style.
     pub fn from_json(edition: &Edition, src: Source<'_>) -> Result<Dataset, DataError> {
         let mut problems = Problems {
             list: Vec::new(),
@@ -636,7 +969,7 @@ impl Dataset {
                     src.name,
                     e.line(),
                     e.column(),
-                    format!("JSON không hợp lệ: {e}"),
+                    msg!("JSON không hợp lệ: {e}", "invalid JSON: {e}"),
                 );
                 return finish_err(problems);
             }
@@ -653,6 +986,7 @@ impl Dataset {
             }
         };
         let mut units = Vec::new();
+        let mut places = Vec::new();
         let mut seen = HashMap::new();
         match doc.get("units").and_then(|u| u.as_array()) {
             Some(arr) => {
@@ -666,10 +1000,13 @@ impl Dataset {
                     let (line, col, at) = locate(&code, cursor);
                     cursor = at;
                     let raw = |k: &str| u.get(k).and_then(|c| c.as_str()).unwrap_or("");
-                    let damage: Vec<String> = [("code", "mã đơn vị"), ("name", "tên đơn vị")]
-                        .into_iter()
-                        .filter_map(|(k, what)| crate::text::control_char_message(what, raw(k)))
-                        .collect();
+                    let damage: Vec<String> = [
+                        ("code", msg!("mã đơn vị", "unit code")),
+                        ("name", msg!("tên đơn vị", "unit name")),
+                    ]
+                    .into_iter()
+                    .filter_map(|(k, what)| crate::text::control_char_message(&what, raw(k)))
+                    .collect();
                     if !damage.is_empty() {
                         for m in damage {
                             problems.push(src.name, line, col, m);
@@ -702,10 +1039,16 @@ impl Dataset {
                         line,
                     ) {
                         units.push(unit);
+                        places.push((src.name.to_string(), line, col));
                     }
                 }
             }
-            None => problems.push(src.name, 1, 1, "thiếu danh sách \"units\""),
+            None => problems.push(
+                src.name,
+                1,
+                1,
+                msg!("thiếu danh sách \"units\"", "the list \"units\" is missing"),
+            ),
         }
         let index = code_index(&units);
         let meta = DatasetMeta {
@@ -721,7 +1064,29 @@ impl Dataset {
                 .get("source")
                 .and_then(|e| e.as_str())
                 .map(str::to_string),
+            number_style: match doc.get("number_style") {
+                None | Some(serde_json::Value::Null) => None,
+                Some(v) => {
+                    let style = v.as_str().and_then(NumberStyle::from_name);
+                    if style.is_none() {
+                        let (line, col, _) = locate("number_style", 0);
+                        let found = crate::text::quote_short(&v.to_string()).into_owned();
+                        problems.push(
+                            src.name,
+                            line,
+                            col,
+                            msg!(
+                                "\"number_style\" {found} không có (\"decimal-comma\": 1.500 là một nghìn năm trăm, 2,5 là hai phẩy năm; \"decimal-point\": 1.500 là một phẩy năm)",
+                                "\"number_style\" {found} does not exist (\"decimal-comma\": 1.500 is one thousand five hundred, 2,5 is two and a half; \"decimal-point\": 1.500 is one and a half)"
+                            ),
+                        );
+                    }
+                    style
+                }
+            },
         };
+        let mut styles = Styles::new(meta.number_style);
+        let mut touched = vec![false; units.len()];
         let inputs = filled(units.len() * edition.inputs.len(), Packed::MISSING);
         let mut ds = Dataset::without_values(edition, meta, units.len(), inputs);
         if let Some(values) = doc.get("values").and_then(|v| v.as_object()) {
@@ -729,14 +1094,15 @@ impl Dataset {
             for (ucode, kv) in values {
                 let (uline, ucol, at) = locate(ucode, cursor);
                 cursor = at;
+                let qu = crate::text::quote_short(ucode);
                 let Some(&ui) = index.get(clean(ucode).as_str()) else {
                     problems.push(
                         src.name,
                         uline,
                         ucol,
-                        format!(
-                            "đơn vị '{ucode}' không có trong danh sách đơn vị",
-                            ucode = crate::text::quote_short(ucode)
+                        msg!(
+                            "đơn vị '{qu}' không có trong danh sách đơn vị",
+                            "unit '{qu}' is not in the list of units"
                         ),
                     );
                     continue;
@@ -746,7 +1112,10 @@ impl Dataset {
                         src.name,
                         uline,
                         ucol,
-                        "giá trị của một đơn vị phải là một đối tượng {\"mã\": giá trị}",
+                        msg!(
+                            "giá trị của một đơn vị phải là một đối tượng {{\"mã\": giá trị}}",
+                            "the values of a unit must be an object {{\"code\": value}}"
+                        ),
                     );
                     continue;
                 };
@@ -754,19 +1123,22 @@ impl Dataset {
                 for (key, v) in kv {
                     let (line, col, kat) = locate(key, kcursor);
                     kcursor = kat;
+                    let qk = crate::text::quote_short(key);
                     let Some(k) = resolve_key(edition, &clean(key)) else {
+                        let id = &edition.id;
                         problems.push(
                             src.name,
                             line,
                             col,
-                            format!(
-                                "'{}' không phải chỉ tiêu hay tiêu chí của bộ chỉ số {}",
-                                crate::text::quote_short(key),
-                                edition.id
+                            msg!(
+                                "'{qk}' không phải chỉ tiêu hay tiêu chí của bộ chỉ số {id}",
+                                "'{qk}' is neither an input nor a criterion of edition {id}"
                             ),
                         );
                         continue;
                     };
+                    // A JSON number is written with a decimal point whatever the dataset's style.
+                    let mut style = styles.declared;
                     let raw = match v {
                         serde_json::Value::Null => String::new(),
                         serde_json::Value::Bool(b) => {
@@ -776,38 +1148,64 @@ impl Dataset {
                                 "không".into()
                             }
                         }
-                        serde_json::Value::Number(n) => n.to_string(),
+                        serde_json::Value::Number(n) => {
+                            style = Some(NumberStyle::DecimalPoint);
+                            n.to_string()
+                        }
                         serde_json::Value::String(s) => s.clone(),
                         _ => {
                             problems.push(
                                 src.name,
                                 line,
                                 col,
-                                format!(
-                                    "giá trị của '{key}' phải là số, chữ hoặc null",
-                                    key = crate::text::quote_short(key)
+                                msg!(
+                                    "giá trị của '{qk}' phải là số, chữ hoặc null",
+                                    "the value of '{qk}' must be a number, a text or null"
                                 ),
                             );
                             continue;
                         }
                     };
-                    match parse_cell(edition, k, &raw) {
-                        Ok(val) => ds.set(ui, k, val),
-                        Err(m) => problems.push(
+                    if !crate::text::is_blank(&raw) {
+                        touched[ui] = true;
+                    }
+                    match parse_cell(edition, k, &raw, style) {
+                        Ok((val, shows)) => {
+                            if matches!(v, serde_json::Value::String(_)) {
+                                styles.shows |= shows;
+                            }
+                            ds.set(ui, k, val)
+                        }
+                        Err(CellError::Ambiguous(_)) => styles.deferred.push(Deferred {
+                            unit: ui,
+                            key: k,
+                            raw,
+                            line,
+                            column: col,
+                            prefix: msg!("đơn vị {qu}, '{qk}'", "unit {qu}, '{qk}'"),
+                        }),
+                        Err(CellError::Bad(m)) => problems.push(
                             src.name,
                             line,
                             col,
-                            format!(
-                                "đơn vị {ucode}, '{key}': {m}",
-                                ucode = crate::text::quote_short(ucode),
-                                key = crate::text::quote_short(key)
-                            ),
+                            msg!("đơn vị {qu}, '{qk}': {m}", "unit {qu}, '{qk}': {m}"),
                         ),
                     }
                 }
             }
         }
+        for (line, column, m) in styles.resolve(edition, &mut ds) {
+            problems.push(src.name, line, column, m);
+        }
         ds.units = units;
+        if doc.get("units").is_some_and(|u| u.is_array()) {
+            ds.check_coverage(edition, &touched, &places, src.name, &mut problems);
+        }
+        ds.read_as = ReadAs {
+            number_style: styles.decided(),
+            style_declared: styles.declared.is_some(),
+            ..ReadAs::default()
+        };
         finish(ds, problems)
     }
 
@@ -867,20 +1265,22 @@ fn check_unit(
     line: usize,
 ) -> Option<Unit> {
     if code.is_empty() {
-        report("thiếu mã đơn vị".into());
+        report(msg!("thiếu mã đơn vị", "the unit code is missing"));
         return None;
     }
     if let Some(prev) = seen.insert(code.clone(), line) {
-        report(format!(
+        let code = crate::text::quote_short(&code);
+        report(msg!(
             "mã đơn vị '{code}' bị trùng (đã có ở dòng {prev})",
-            code = crate::text::quote_short(&code)
+            "unit code '{code}' is repeated (already on line {prev})"
         ));
         return None;
     }
     if name.is_empty() {
-        report(format!(
+        let code = crate::text::quote_short(&code);
+        report(msg!(
             "đơn vị '{code}' thiếu tên",
-            code = crate::text::quote_short(&code)
+            "unit '{code}' has no name"
         ));
     }
     match edition.category(category) {
@@ -892,24 +1292,42 @@ fn check_unit(
         }),
         None => {
             let known: Vec<&str> = edition.categories.iter().map(|c| c.code.as_str()).collect();
-            report(format!(
-                "loại đơn vị '{}' không có trong bộ chỉ số {} ({})",
+            let (category, id, known) = (
                 crate::text::quote_short(category),
-                edition.id,
-                known.join(", ")
+                &edition.id,
+                known.join(", "),
+            );
+            report(msg!(
+                "loại đơn vị '{category}' không có trong bộ chỉ số {id} ({known})",
+                "unit category '{category}' is not in edition {id} ({known})"
             ));
             None
         }
     }
 }
 
-fn parse_units_csv(edition: &Edition, src: Source<'_>, problems: &mut Problems) -> Vec<Unit> {
-    let mut rdr = csv_reader(src.text);
+/// The units of `units.csv` (cells separated by `sep`), and where each is (file, line, column).
+fn parse_units_csv(
+    edition: &Edition,
+    src: Source<'_>,
+    sep: u8,
+    problems: &mut Problems,
+) -> (Vec<Unit>, Vec<(String, usize, usize)>) {
+    report_unclosed(src, sep, problems);
+    let mut rdr = csv_reader(src.text, sep);
     let headers: Vec<String> = match rdr.headers() {
         Ok(h) => h.iter().map(|s| clean(s).to_lowercase()).collect(),
         Err(e) => {
-            problems.push(src.name, 1, 1, format!("không đọc được tiêu đề CSV: {e}"));
-            return Vec::new();
+            problems.push(
+                src.name,
+                1,
+                1,
+                msg!(
+                    "không đọc được tiêu đề CSV: {e}",
+                    "cannot read the CSV header: {e}"
+                ),
+            );
+            return (Vec::new(), Vec::new());
         }
     };
     let col = |names: &[&str]| headers.iter().position(|h| names.contains(&h.as_str()));
@@ -918,16 +1336,22 @@ fn parse_units_csv(edition: &Edition, src: Source<'_>, problems: &mut Problems) 
         col(&["name", "tên", "ten", "đơn vị"]),
         col(&["category", "loại", "loai"]),
     ) else {
+        let found = headers.join(&*char::from(sep).to_string());
+        let sep_name = separator_name(sep);
         problems.push(
             src.name,
             1,
             1,
-            "tệp đơn vị cần các cột code, name, category (và flags nếu có)",
+            msg!(
+                "tệp đơn vị cần các cột code, name, category (và flags nếu có); dòng tiêu đề, đọc với dấu phân cách {sep_name}, có các cột: {found}",
+                "the units file needs the columns code, name, category (and flags if any); its header, read with the separator {sep_name}, has: {found}"
+            ),
         );
-        return Vec::new();
+        return (Vec::new(), Vec::new());
     };
     let c_flags = col(&["flags", "cờ"]);
     let mut units = Vec::new();
+    let mut places = Vec::new();
     let mut seen = HashMap::new();
     let offset = src.text.len() - src.text.strip_prefix('\u{feff}').unwrap_or(src.text).len();
     for rec in rdr.records() {
@@ -935,7 +1359,12 @@ fn parse_units_csv(edition: &Edition, src: Source<'_>, problems: &mut Problems) 
             Ok(r) => r,
             Err(e) => {
                 let line = e.position().map(|p| p.line() as usize).unwrap_or(0);
-                problems.push(src.name, line, 1, format!("dòng CSV không đọc được: {e}"));
+                problems.push(
+                    src.name,
+                    line,
+                    1,
+                    msg!("dòng CSV không đọc được: {e}", "unreadable CSV line: {e}"),
+                );
                 continue;
             }
         };
@@ -962,7 +1391,7 @@ fn parse_units_csv(edition: &Edition, src: Source<'_>, problems: &mut Problems) 
         let mut damaged = false;
         for (c, what) in [(c_code, "mã đơn vị"), (c_name, "tên đơn vị")] {
             if let Some(m) = crate::text::control_char_message(what, rec.get(c).unwrap_or("")) {
-                problems.push(src.name, line, field_column(src.text, start, c), m);
+                problems.push(src.name, line, field_column(src.text, start, c, sep), m);
                 damaged = true;
             }
         }
@@ -978,6 +1407,7 @@ fn parse_units_csv(edition: &Edition, src: Source<'_>, problems: &mut Problems) 
             } else {
                 c_code
             },
+            sep,
         );
         if let Some(u) = check_unit(
             edition,
@@ -990,9 +1420,19 @@ fn parse_units_csv(edition: &Edition, src: Source<'_>, problems: &mut Problems) 
             line,
         ) {
             units.push(u);
+            places.push((src.name.to_string(), line, 1));
         }
     }
-    units
+    (units, places)
+}
+
+/// The separator as messages name it.
+fn separator_name(sep: u8) -> String {
+    match sep {
+        b'\t' => msg!("tab", "tab"),
+        b';' => msg!("';' (chấm phẩy)", "';' (semicolon)"),
+        _ => msg!("',' (phẩy)", "',' (comma)"),
+    }
 }
 
 /// Whether lower-cased headers are those of the long form (`unit,key,value`).
@@ -1003,13 +1443,15 @@ fn is_long_form(lower: &[String]) -> bool {
 /// The records of a wide values file's body, piece by piece, in file order.
 struct WideBody<'a> {
     pieces: Vec<Vec<PieceItem<'a>>>,
+    /// Where a quote that is never closed opens (byte offset in the whole file).
+    unclosed: Option<usize>,
 }
 
 /// Reads the body of a wide values file in parallel pieces (cut at record boundaries; each record keeps
 /// its line and byte offset in the whole file). `None` for the long form or an unreadable header, which
 /// [`parse_values_csv`] reports.
-fn read_wide_body(src: Source<'_>) -> Option<WideBody<'_>> {
-    let mut rdr = csv_reader(src.text);
+fn read_wide_body(src: Source<'_>, sep: u8) -> Option<WideBody<'_>> {
+    let mut rdr = csv_reader(src.text, sep);
     let lower: Vec<String> = rdr
         .headers()
         .ok()?
@@ -1024,47 +1466,90 @@ fn read_wide_body(src: Source<'_>) -> Option<WideBody<'_>> {
     let body_start = (rdr.position().byte() as usize).min(text.len());
     let first_line = rdr.position().line() as usize;
     let body = &text[body_start..];
-    let pieces = record_pieces(body, rayon::current_num_threads() * 4)
+    let (cuts, unclosed) = record_pieces(body, rayon::current_num_threads() * 4, sep);
+    let pieces = cuts
         .par_iter()
         .map(|&(from, to, lines_before)| {
             read_piece(
                 &body[from..to],
                 offset + body_start + from,
                 first_line + lines_before,
+                sep,
             )
         })
         .collect();
-    Some(WideBody { pieces })
+    Some(WideBody {
+        pieces,
+        unclosed: unclosed.map(|at| offset + body_start + at),
+    })
 }
 
+/// Reads the values file into `ds`; `false` when its header could not be used (then no unit's values
+/// were read, and saying that every unit has none would only repeat it).
+#[allow(clippy::too_many_arguments)]
 fn parse_values_csv<'a>(
     edition: &Edition,
     src: Source<'a>,
+    sep: u8,
     body: Option<WideBody<'a>>,
     index: &HashMap<&str, usize>,
     ds: &mut Dataset,
+    styles: &mut Styles,
+    touched: &mut [bool],
     problems: &mut Problems,
-) {
-    let mut rdr = csv_reader(src.text);
+) -> bool {
+    match body.as_ref().map(|b| b.unclosed) {
+        Some(Some(at)) => {
+            let (line, column) = crate::edition::line_col(src.text, at);
+            problems.push(
+                src.name,
+                line,
+                column,
+                msg!(
+                    "dấu ngoặc kép mở ô ở đây không được đóng: phần còn lại của tệp sẽ bị đọc thành một ô; hãy thêm dấu \" đóng ô hoặc bỏ dấu mở",
+                    "the quote that opens a cell here is never closed: the rest of the file would be read as one cell; add the closing \" or remove the opening one"
+                ),
+            );
+        }
+        Some(None) => {}
+        None => {
+            report_unclosed(src, sep, problems);
+        }
+    }
+    let mut rdr = csv_reader(src.text, sep);
     let offset = src.text.len() - src.text.strip_prefix('\u{feff}').unwrap_or(src.text).len();
     let headers: Vec<String> = match rdr.headers() {
         Ok(h) => h.iter().map(clean).collect(),
         Err(e) => {
-            problems.push(src.name, 1, 1, format!("không đọc được tiêu đề CSV: {e}"));
-            return;
+            problems.push(
+                src.name,
+                1,
+                1,
+                msg!(
+                    "không đọc được tiêu đề CSV: {e}",
+                    "cannot read the CSV header: {e}"
+                ),
+            );
+            return false;
         }
     };
     let lower: Vec<String> = headers.iter().map(|h| h.to_lowercase()).collect();
     if lower.first().map(String::as_str) != Some("unit")
         && lower.first().map(String::as_str) != Some("đơn vị")
     {
+        let first =
+            crate::text::quote_short(headers.first().map_or("", String::as_str)).into_owned();
+        let sep_name = separator_name(sep);
         problems.push(
             src.name,
             1,
             1,
-            "cột đầu tiên của tệp giá trị phải là 'unit' (mã đơn vị)",
+            msg!(
+                "cột đầu tiên của tệp giá trị phải là 'unit' (mã đơn vị); đọc với dấu phân cách {sep_name}, cột đầu tiên là '{first}'",
+                "the first column of the values file must be 'unit' (the unit code); read with the separator {sep_name}, the first column is '{first}'"
+            ),
         );
-        return;
+        return false;
     }
     let long = is_long_form(&lower);
     // Wide form: resolve every header once; a bad header is reported once, not per row.
@@ -1073,34 +1558,45 @@ fn parse_values_csv<'a>(
         let mut seen = HashMap::new();
         for (i, h) in headers.iter().enumerate().skip(1) {
             if let Some(prev) = seen.insert(h.clone(), i) {
+                let (h, prev) = (crate::text::quote_short(h), prev + 1);
                 problems.push(
                     src.name,
                     1,
-                    field_column(src.text, offset, i),
-                    format!("cột '{h}' lặp lại (đã có ở cột {})", prev + 1),
+                    field_column(src.text, offset, i, sep),
+                    msg!(
+                        "cột '{h}' lặp lại (đã có ở cột {prev})",
+                        "column '{h}' is repeated (already column {prev})"
+                    ),
                 );
                 continue;
             }
             match resolve_key(edition, h) {
                 Some(k) => keys[i] = Some(k),
-                None => problems.push(
-                    src.name,
-                    1,
-                    field_column(src.text, offset, i),
-                    format!(
-                        "cột '{}' không phải chỉ tiêu hay tiêu chí của bộ chỉ số {}",
-                        crate::text::quote_short(h),
-                        edition.id
-                    ),
-                ),
+                None => {
+                    let (h, id) = (crate::text::quote_short(h), &edition.id);
+                    problems.push(
+                        src.name,
+                        1,
+                        field_column(src.text, offset, i, sep),
+                        msg!(
+                            "cột '{h}' không phải chỉ tiêu hay tiêu chí của bộ chỉ số {id}",
+                            "column '{h}' is neither an input nor a criterion of edition {id}"
+                        ),
+                    )
+                }
             }
         }
     }
     if !long {
         // Read by `read_wide_body` from the same header, which it found wide as well.
-        let body = body.unwrap_or(WideBody { pieces: Vec::new() });
-        parse_wide(edition, src, &headers, &keys, index, ds, problems, body);
-        return;
+        let body = body.unwrap_or(WideBody {
+            pieces: Vec::new(),
+            unclosed: None,
+        });
+        parse_wide(
+            edition, src, sep, &headers, &keys, index, ds, styles, touched, problems, body,
+        );
+        return true;
     }
     // Long form (`unit,key,value`): one value a line, read in order.
     let mut seen_rows: HashMap<String, usize> = HashMap::new();
@@ -1111,7 +1607,12 @@ fn parse_values_csv<'a>(
             Ok(true) => {}
             Err(e) => {
                 let line = e.position().map(|p| p.line() as usize).unwrap_or(0);
-                problems.push(src.name, line, 1, format!("dòng CSV không đọc được: {e}"));
+                problems.push(
+                    src.name,
+                    line,
+                    1,
+                    msg!("dòng CSV không đọc được: {e}", "unreadable CSV line: {e}"),
+                );
                 continue;
             }
         }
@@ -1127,45 +1628,65 @@ fn parse_values_csv<'a>(
             continue;
         };
         let key = clean(crate::spreadsheet::text_back(record.get(1).unwrap_or("")));
+        let (qu, qk) = (
+            crate::text::quote_short(&ucode),
+            crate::text::quote_short(&key),
+        );
         if let Some(prev) = seen_rows.insert(format!("{ucode}\u{0}{key}"), line) {
             problems.push(
                 src.name,
                 line,
-                field_column(src.text, start, 1),
-                format!(
-                    "'{key}' của đơn vị {ucode} đã có ở dòng {prev}",
-                    ucode = crate::text::quote_short(&ucode),
-                    key = crate::text::quote_short(&key)
+                field_column(src.text, start, 1, sep),
+                msg!(
+                    "'{qk}' của đơn vị {qu} đã có ở dòng {prev}",
+                    "'{qk}' of unit {qu} is already on line {prev}"
                 ),
             );
             continue;
         }
+        let raw = record.get(2).unwrap_or("");
+        if !crate::text::is_blank(raw) {
+            touched[ui] = true;
+        }
         match resolve_key(edition, &key) {
-            Some(k) => match parse_cell(edition, k, record.get(2).unwrap_or("")) {
-                Ok(v) => ds.set(ui, k, v),
-                Err(m) => problems.push(
+            Some(k) => match parse_cell(edition, k, raw, styles.declared) {
+                Ok((v, shows)) => {
+                    styles.shows |= shows;
+                    ds.set(ui, k, v)
+                }
+                Err(CellError::Ambiguous(_)) => styles.deferred.push(Deferred {
+                    unit: ui,
+                    key: k,
+                    raw: raw.to_string(),
+                    line,
+                    column: field_column(src.text, start, 2, sep),
+                    prefix: msg!("đơn vị {qu}, '{qk}'", "unit {qu}, '{qk}'"),
+                }),
+                Err(CellError::Bad(m)) => problems.push(
                     src.name,
                     line,
-                    field_column(src.text, start, 2),
-                    format!(
-                        "đơn vị {ucode}, '{key}': {m}",
-                        ucode = crate::text::quote_short(&ucode),
-                        key = crate::text::quote_short(&key)
-                    ),
+                    field_column(src.text, start, 2, sep),
+                    msg!("đơn vị {qu}, '{qk}': {m}", "unit {qu}, '{qk}': {m}"),
                 ),
             },
-            None => problems.push(
-                src.name,
-                line,
-                field_column(src.text, start, 1),
-                format!(
-                    "'{}' không phải chỉ tiêu hay tiêu chí của bộ chỉ số {}",
-                    crate::text::quote_short(&key),
-                    edition.id
-                ),
-            ),
+            None => {
+                let id = &edition.id;
+                problems.push(
+                    src.name,
+                    line,
+                    field_column(src.text, start, 1, sep),
+                    msg!(
+                        "'{qk}' không phải chỉ tiêu hay tiêu chí của bộ chỉ số {id}",
+                        "'{qk}' is neither an input nor a criterion of edition {id}"
+                    ),
+                )
+            }
         }
     }
+    for (line, column, m) in styles.resolve(edition, ds) {
+        problems.push(src.name, line, column, m);
+    }
+    true
 }
 
 /// The wide form (`unit,<key>,<key>…`, a row per unit), the shape of large files. Records are read in
@@ -1176,10 +1697,13 @@ fn parse_values_csv<'a>(
 fn parse_wide<'a>(
     edition: &Edition,
     src: Source<'a>,
+    sep: u8,
     headers: &[String],
     keys: &[Option<Key>],
     index: &HashMap<&str, usize>,
     ds: &mut Dataset,
+    styles: &mut Styles,
+    touched: &mut [bool],
     problems: &mut Problems,
     body: WideBody<'a>,
 ) {
@@ -1207,26 +1731,27 @@ fn parse_wide<'a>(
         };
         if let Some(prev) = record_of_unit[ui] {
             let prev_line = records[prev as usize].line;
+            let code = crate::text::quote_short(&ucode);
             problems.push(
                 src.name,
                 line,
                 1,
-                format!(
-                    "đơn vị '{ucode}' đã có ở dòng {prev_line}",
-                    ucode = crate::text::quote_short(&ucode)
+                msg!(
+                    "đơn vị '{code}' đã có ở dòng {prev_line}",
+                    "unit '{code}' is already on line {prev_line}"
                 ),
             );
             continue;
         }
         if record.len > headers.len() {
+            let (cells, columns) = (record.len, headers.len());
             problems.push(
                 src.name,
                 line,
-                field_column(src.text, record.start, headers.len()),
-                format!(
-                    "dòng có {} ô, tiêu đề chỉ có {} cột",
-                    record.len,
-                    headers.len()
+                field_column(src.text, record.start, headers.len(), sep),
+                msg!(
+                    "dòng có {cells} ô, tiêu đề chỉ có {columns} cột",
+                    "the line has {cells} cells, the header only {columns} columns"
                 ),
             );
         }
@@ -1242,46 +1767,71 @@ fn parse_wide<'a>(
             _ => None,
         })
         .collect();
-    // Numbers too long to pack are set after the parallel pass, with the points given at nodes.
-    type RowOut = (Vec<(Key, Value)>, Vec<(usize, usize, String)>);
+    // Numbers too long to pack are set after the parallel pass, with the points given at nodes; cells
+    // that only the file's style can read wait until every row has shown it.
+    type RowOut = (
+        Vec<(Key, Value)>,
+        Vec<(usize, usize, String)>,
+        Vec<Deferred>,
+    );
+    let declared = styles.declared;
+    let shown = std::sync::atomic::AtomicU8::new(0);
     let fill = |ui: usize, row: &mut [Packed]| -> Option<(usize, RowOut)> {
         let r = &records[record_of_unit.get(ui).copied().flatten()? as usize];
         let mut given = Vec::new();
         let mut bad = Vec::new();
+        let mut deferred = Vec::new();
+        let mut shows = 0u8;
+        let prefix = |i: usize| {
+            let ucode = clean(crate::spreadsheet::text_back(r.first()));
+            let (u, h) = (
+                crate::text::quote_short(&ucode),
+                crate::text::quote_short(&headers[i]),
+            );
+            msg!("đơn vị {u}, cột '{h}'", "unit {u}, column '{h}'")
+        };
         let mut cell = |i: usize, cell: &str| {
             let Some(k) = keys[i] else { return };
-            if let (Key::Input(inp), Some(p)) = (k, plain[i].and_then(|n| n.parse(cell))) {
+            if let (Key::Input(inp), Some((p, s))) = (k, plain[i].and_then(|n| n.parse(cell))) {
                 row[inp] = p;
+                shows |= s;
                 return;
             }
-            match parse_cell(edition, k, cell) {
-                Ok(v) => match (k, Packed::pack(&v)) {
-                    (Key::Input(inp), Some(p)) => row[inp] = p,
-                    _ => given.push((k, v)),
-                },
-                Err(m) => {
-                    let ucode = clean(crate::spreadsheet::text_back(r.first()));
+            match parse_cell(edition, k, cell, declared) {
+                Ok((v, s)) => {
+                    shows |= s;
+                    match (k, Packed::pack(&v)) {
+                        (Key::Input(inp), Some(p)) => row[inp] = p,
+                        _ => given.push((k, v)),
+                    }
+                }
+                Err(CellError::Ambiguous(_)) => deferred.push(Deferred {
+                    unit: ui,
+                    key: k,
+                    raw: cell.to_string(),
+                    line: r.line,
+                    column: field_column(src.text, r.start, i, sep),
+                    prefix: prefix(i),
+                }),
+                Err(CellError::Bad(m)) => {
+                    let p = prefix(i);
                     bad.push((
                         r.line,
-                        field_column(src.text, r.start, i),
-                        format!(
-                            "đơn vị {}, cột '{}': {m}",
-                            crate::text::quote_short(&ucode),
-                            crate::text::quote_short(&headers[i])
-                        ),
+                        field_column(src.text, r.start, i, sep),
+                        format!("{p}: {m}"),
                     ));
                 }
             }
         };
         match &r.fields {
             // The plain case on its own: the split iterator alone is what the compiler sees here.
-            Fields::Plain(t) => t
-                .split(',')
+            Fields::Plain(t, sep) => t
+                .split(*sep)
                 .enumerate()
                 .take(headers.len())
                 .skip(1)
                 .for_each(|(i, c)| cell(i, c)),
-            Fields::Wrapped(t) => WrappedCells(Some(t))
+            Fields::Wrapped(t, sep) => WrappedCells(Some(t), *sep)
                 .enumerate()
                 .take(headers.len())
                 .skip(1)
@@ -1293,7 +1843,13 @@ fn parse_wide<'a>(
                 .skip(1)
                 .for_each(|(i, c)| cell(i, c)),
         }
-        (!given.is_empty() || !bad.is_empty()).then_some((ui, (given, bad)))
+        // Most rows show what earlier ones did: the shared bits are written only when they grow.
+        use std::sync::atomic::Ordering::Relaxed;
+        if shows & !shown.load(Relaxed) != 0 {
+            shown.fetch_or(shows, Relaxed);
+        }
+        (!given.is_empty() || !bad.is_empty() || !deferred.is_empty())
+            .then_some((ui, (given, bad, deferred)))
     };
     // An edition whose data are all points given at nodes (Hòa Bình) has no input matrix to split.
     let outs: Vec<(usize, RowOut)> = if n_inputs == 0 {
@@ -1310,12 +1866,18 @@ fn parse_wide<'a>(
             .collect()
     };
     let mut all_bad = Vec::new();
-    for (ui, (given, bad)) in outs {
+    for (ui, (given, bad, deferred)) in outs {
         for (k, v) in given {
             ds.set(ui, k, v);
         }
+        if !bad.is_empty() || !deferred.is_empty() {
+            touched[ui] = true;
+        }
         all_bad.extend(bad);
+        styles.deferred.extend(deferred);
     }
+    styles.shows |= shown.into_inner();
+    all_bad.extend(styles.resolve(edition, ds));
     // In file order, so that the problems listed (at most MAX_PROBLEMS) are the first ones of the file.
     all_bad.sort_by_key(|(line, column, _)| (*line, *column));
     for (line, column, message) in all_bad {
@@ -1371,11 +1933,12 @@ mod packed {
 
     proptest::proptest! {
         #![proptest_config(proptest::prelude::ProptestConfig::with_cases(3000))]
-        /// A cell the fast path reads is read to the same packed value as the general way, for any
-        /// bounds; one it refuses, the general way reads or reports.
+        /// A cell the fast path reads is read to the same packed value, and shows the same style, as
+        /// the general way, for any bounds and whatever the dataset's style; one it refuses, the
+        /// general way reads or reports.
         #[test]
         fn plain_numbers_read_as_the_general_way(
-            cell in "[0-9]{0,18}([.,][0-9]{0,12})?|[0-9 .,-]{0,8}",
+            cell in "[0-9]{0,18}([.,][0-9]{0,12})?|[0-9 .,-]{0,8}|[1-9][0-9]{0,3}[.,][0-9]{3}",
             min in proptest::option::of(0u32..1000),
             max in proptest::option::of(0u64..100_000_000_000),
             max_scale in 0u32..12,
@@ -1398,9 +1961,12 @@ mod packed {
             ).expect("valid");
             let mut edition = edition;
             edition.inputs[0] = input.clone();
-            if let Some(fast) = PlainNumber::for_input(&input).and_then(|p| p.parse(&cell)) {
-                let general = parse_cell(&edition, Key::Input(0), &cell);
-                proptest::prop_assert_eq!(general.as_ref().ok().and_then(Packed::pack), Some(fast), "{:?}", general);
+            if let Some((fast, shows)) = PlainNumber::for_input(&input).and_then(|p| p.parse(&cell)) {
+                for style in [None, Some(NumberStyle::DecimalComma), Some(NumberStyle::DecimalPoint)] {
+                    let general = parse_cell(&edition, Key::Input(0), &cell, style);
+                    let got = general.as_ref().ok().and_then(|(v, s)| Some((Packed::pack(v)?, *s)));
+                    proptest::prop_assert_eq!(got, Some((fast, shows)), "{:?} ({:?})", general, style);
+                }
             }
         }
     }

@@ -6,23 +6,35 @@
 //! record without quotes, or whose quotes only wrap whole cells (a decimal comma: `1,"27,5",Có`), is split
 //! in place; any other goes through `csv_core`, the csv crate's own parser. Each record keeps its line
 //! and byte offset in the whole file, counted as people count lines (also after `\r\n`). The tests
-//! compare every reading with the csv crate's, on random text too.
+//! compare every reading with the csv crate's, on random text too. The separator is the one the file's
+//! header uses (`,`, or `;` and tab as Excel writes CSV where the comma is the decimal mark).
 
 /// Cuts CSV text into about `k` pieces of whole records: `(from, to, newlines before from)`. The scan
 /// follows the csv reader's quoting (a quote opens a quoted cell only at the start of a cell; `""`
 /// inside one is a quote), so a newline inside a quoted cell never cuts a record, and a stray quote
 /// inside an unquoted cell (`Trường "A"`) does not throw the count off. Only quotes and newlines are
-/// visited (memchr), so the scan costs little next to reading the pieces.
-pub(super) fn record_pieces(body: &str, k: usize) -> Vec<(usize, usize, usize)> {
-    cut_records(body, (body.len() / k.max(1)).max(64 * 1024))
+/// visited (memchr), so the scan costs little next to reading the pieces. Also gives where a quote
+/// that is never closed opens (the csv reader would take the rest of the file into one cell silently).
+pub(super) fn record_pieces(
+    body: &str,
+    k: usize,
+    sep: u8,
+) -> (Vec<(usize, usize, usize)>, Option<usize>) {
+    cut_records(body, (body.len() / k.max(1)).max(64 * 1024), sep)
+}
+
+/// Where a quoted cell that is never closed opens in `text` (byte offset), if one does.
+pub(super) fn unclosed_quote(text: &str, sep: u8) -> Option<usize> {
+    cut_records(text, usize::MAX, sep).1
 }
 
 /// [`record_pieces`] with pieces of at least `target` bytes.
-fn cut_records(body: &str, target: usize) -> Vec<(usize, usize, usize)> {
+fn cut_records(body: &str, target: usize, sep: u8) -> (Vec<(usize, usize, usize)>, Option<usize>) {
     let bytes = body.as_bytes();
     let mut pieces = Vec::new();
     let (mut from, mut lines_at_from, mut lines) = (0usize, 0usize, 0usize);
     let mut in_quotes = false;
+    let mut opened = 0;
     let mut at = 0;
     while let Some(i) = memchr::memchr2(b'"', b'\n', &bytes[at..]).map(|i| at + i) {
         at = i + 1;
@@ -37,7 +49,8 @@ fn cut_records(body: &str, target: usize) -> Vec<(usize, usize, usize)> {
             }
             (_, false) => {
                 // A quote opens a quoted cell only where a cell starts.
-                in_quotes = i == 0 || matches!(bytes[i - 1], b',' | b'\n' | b'\r');
+                in_quotes = i == 0 || matches!(bytes[i - 1], b'\n' | b'\r') || bytes[i - 1] == sep;
+                opened = i;
             }
             (_, true) => {
                 if bytes.get(i + 1) == Some(&b'"') {
@@ -51,7 +64,7 @@ fn cut_records(body: &str, target: usize) -> Vec<(usize, usize, usize)> {
     if from < bytes.len() || pieces.is_empty() {
         pieces.push((from, bytes.len(), lines_at_from));
     }
-    pieces
+    (pieces, in_quotes.then_some(opened))
 }
 
 /// One record of the wide form's body. Nearly every record of a large file holds no quote: its fields
@@ -68,10 +81,10 @@ pub(super) struct WideRecord<'a> {
 }
 
 pub(super) enum Fields<'a> {
-    /// A line without quotes: split at commas.
-    Plain(&'a str),
+    /// A line without quotes: split at the separator.
+    Plain(&'a str, char),
     /// A line whose quotes only wrap whole cells (see [`whole_cell_quotes`]): split in place too.
-    Wrapped(&'a str),
+    Wrapped(&'a str, u8),
     /// The unquoted fields one after another, and where each ends.
     Quoted(String, Vec<usize>),
 }
@@ -79,8 +92,8 @@ pub(super) enum Fields<'a> {
 impl<'a> Fields<'a> {
     pub(super) fn iter(&self) -> impl Iterator<Item = &str> {
         let (plain, wrapped, quoted) = match self {
-            Fields::Plain(t) => (Some(t.split(',')), None, None),
-            Fields::Wrapped(t) => (None, Some(WrappedCells(Some(t))), None),
+            Fields::Plain(t, sep) => (Some(t.split(*sep)), None, None),
+            Fields::Wrapped(t, sep) => (None, Some(WrappedCells(Some(t), *sep)), None),
             Fields::Quoted(text, ends) => (
                 None,
                 None,
@@ -102,7 +115,7 @@ impl<'a> Fields<'a> {
 /// The number of cells of a line whose quotes only wrap whole cells (`1,"27,5",Có`: a decimal comma, the
 /// usual reason for a quote): each quote opens a cell or closes it right before a comma or the end, and
 /// there is no `""` and no carriage return. `None` for any other line, which the csv reader reads.
-pub(super) fn whole_cell_quotes(line: &str) -> Option<usize> {
+pub(super) fn whole_cell_quotes(line: &str, sep: u8) -> Option<usize> {
     let b = line.as_bytes();
     if b.contains(&b'\r') {
         return None;
@@ -112,13 +125,13 @@ pub(super) fn whole_cell_quotes(line: &str) -> Option<usize> {
         cells += 1;
         let end = if b.get(at) == Some(&b'"') {
             let close = at + 1 + b[at + 1..].iter().position(|&c| c == b'"')?;
-            if !matches!(b.get(close + 1), None | Some(b',')) {
+            if b.get(close + 1).is_some_and(|&c| c != sep) {
                 return None;
             }
             close + 1
         } else {
             let mut end = at;
-            while end < b.len() && b[end] != b',' {
+            while end < b.len() && b[end] != sep {
                 if b[end] == b'"' {
                     return None;
                 }
@@ -133,8 +146,8 @@ pub(super) fn whole_cell_quotes(line: &str) -> Option<usize> {
     }
 }
 
-/// The cells of a line [`whole_cell_quotes`] accepted, without their quotes.
-pub(super) struct WrappedCells<'a>(pub(super) Option<&'a str>);
+/// The cells of a line [`whole_cell_quotes`] accepted, without their quotes; then the separator.
+pub(super) struct WrappedCells<'a>(pub(super) Option<&'a str>, pub(super) u8);
 
 impl<'a> Iterator for WrappedCells<'a> {
     type Item = &'a str;
@@ -149,10 +162,12 @@ impl<'a> Iterator for WrappedCells<'a> {
                 .map_or(b.len(), |i| i + 1);
             (1, close)
         } else {
-            (0, b.iter().position(|&c| c == b',').unwrap_or(b.len()))
+            (0, b.iter().position(|&c| c == self.1).unwrap_or(b.len()))
         };
         let after = if from == 1 { to + 1 } else { to };
-        self.0 = rest.get(after..).and_then(|r| r.strip_prefix(','));
+        self.0 = rest
+            .get(after..)
+            .and_then(|r| r.strip_prefix(char::from(self.1)));
         Some(&rest[from..to])
     }
 }
@@ -170,9 +185,9 @@ pub(super) type PieceItem<'a> = Result<WideRecord<'a>, (usize, String)>;
 
 /// Reads the records of one piece of the body (whole records, see [`record_pieces`]). `base` is the
 /// piece's byte offset in the whole file and `line` the file line it starts on.
-pub(super) fn read_piece(piece: &str, base: usize, mut line: usize) -> Vec<PieceItem<'_>> {
+pub(super) fn read_piece(piece: &str, base: usize, mut line: usize, sep: u8) -> Vec<PieceItem<'_>> {
     let mut out = Vec::new();
-    let mut quoted = QuotedReader::default();
+    let mut quoted = QuotedReader::new(sep);
     let mut pos = 0;
     while pos < piece.len() {
         let rest = &piece[pos..];
@@ -182,11 +197,11 @@ pub(super) fn read_piece(piece: &str, base: usize, mut line: usize) -> Vec<Piece
         // A line read in place: `Some(None)` for an empty one, which is skipped as the csv reader does.
         let in_place = if !text.bytes().any(|b| b == b'"' || b == b'\r') {
             Some((!text.is_empty()).then(|| {
-                let len = 1 + text.bytes().filter(|&b| b == b',').count();
-                (Fields::Plain(text), len)
+                let len = 1 + text.bytes().filter(|&b| b == sep).count();
+                (Fields::Plain(text, char::from(sep)), len)
             }))
         } else {
-            whole_cell_quotes(text).map(|len| Some((Fields::Wrapped(text), len)))
+            whole_cell_quotes(text, sep).map(|len| Some((Fields::Wrapped(text, sep), len)))
         };
         if let Some(record) = in_place {
             if let Some((fields, len)) = record {
@@ -222,7 +237,10 @@ pub(super) fn read_piece(piece: &str, base: usize, mut line: usize) -> Vec<Piece
                 line,
                 start: base + pos,
             })),
-            Some(Err(e)) => out.push(Err((line, format!("dòng CSV không đọc được: {e}")))),
+            Some(Err(e)) => out.push(Err((
+                line,
+                crate::msg!("dòng CSV không đọc được: {e}", "unreadable CSV line: {e}"),
+            ))),
             None => {}
         }
         let consumed = consumed.max(1).min(rest.len());
@@ -243,10 +261,10 @@ struct QuotedReader {
     ends: Vec<usize>,
 }
 
-impl Default for QuotedReader {
-    fn default() -> Self {
+impl QuotedReader {
+    fn new(sep: u8) -> Self {
         QuotedReader {
-            rdr: csv_core::Reader::new(),
+            rdr: csv_core::ReaderBuilder::new().delimiter(sep).build(),
             out: vec![0; 4096],
             ends: vec![0; 256],
         }
@@ -307,8 +325,9 @@ mod tests {
     /// What the csv crate reads from `body`: per record its fields, line and byte offset. The csv
     /// crate places a record after a `\r\n` at the `\n` (and on the line before); people count lines,
     /// so the record starts at its first byte and its line is one more than the newlines before it.
-    fn with_csv(body: &str) -> Vec<(Vec<String>, usize, usize)> {
+    fn with_csv(body: &str, sep: u8) -> Vec<(Vec<String>, usize, usize)> {
         let mut r = csv::ReaderBuilder::new()
+            .delimiter(sep)
             .has_headers(false)
             .flexible(true)
             .from_reader(body.as_bytes());
@@ -342,10 +361,11 @@ mod tests {
     }
 
     /// What the wide reader reads from `body` cut into pieces of at least `target` bytes.
-    fn with_pieces(body: &str, target: usize) -> Vec<(Vec<String>, usize, usize)> {
-        cut_records(body, target)
+    fn with_pieces(body: &str, target: usize, sep: u8) -> Vec<(Vec<String>, usize, usize)> {
+        cut_records(body, target, sep)
+            .0
             .into_iter()
-            .flat_map(|(from, to, lines)| read_piece(&body[from..to], from, 1 + lines))
+            .flat_map(|(from, to, lines)| read_piece(&body[from..to], from, 1 + lines, sep))
             .map(|r| {
                 let r = r.expect("no read error");
                 assert_eq!(r.len, r.fields.iter().count());
@@ -371,15 +391,30 @@ mod tests {
             "x,y",
             "",
         ] {
-            for target in [1, 3, 1 << 20] {
-                let d = first_difference(&with_pieces(body, target), &with_csv(body));
-                assert!(
-                    d.is_none(),
-                    "{body:?} ({target}): {}",
-                    d.unwrap_or_default()
-                );
+            // The same text as Excel writes it with a semicolon or a tab between cells.
+            for sep in [b',', b';', b'\t'] {
+                let body = &body.replace(',', &char::from(sep).to_string());
+                for target in [1, 3, 1 << 20] {
+                    let d = first_difference(&with_pieces(body, target, sep), &with_csv(body, sep));
+                    assert!(
+                        d.is_none(),
+                        "{body:?} ({target}): {}",
+                        d.unwrap_or_default()
+                    );
+                }
             }
         }
+    }
+
+    #[test]
+    fn finds_the_quote_that_is_never_closed() {
+        assert_eq!(unclosed_quote("a,b\nc,\"d\n", b','), Some(6));
+        assert_eq!(unclosed_quote("a,\"b\"\"\n", b','), Some(2));
+        assert_eq!(unclosed_quote("a;\"b\nc\";d\n", b';'), None);
+        // A quote inside an unquoted cell is a character, as the csv reader reads it.
+        assert_eq!(unclosed_quote("Trường \"A,1\n", b','), None);
+        assert_eq!(unclosed_quote("a,\"b,c\"\n", b','), None);
+        assert_eq!(unclosed_quote("a;\"b\n", b','), None);
     }
 
     #[test]
@@ -396,9 +431,9 @@ mod tests {
         }
         let plain: String = (0..30_000).map(|i| format!("u{i},1,2\n")).collect();
         for body in [body, plain] {
-            assert!(record_pieces(&body, 8).len() > 4);
+            assert!(record_pieces(&body, 8, b',').0.len() > 4);
             let target = (body.len() / 8).max(64 * 1024);
-            let d = first_difference(&with_pieces(&body, target), &with_csv(&body));
+            let d = first_difference(&with_pieces(&body, target, b','), &with_csv(&body, b','));
             assert!(d.is_none(), "{}", d.unwrap_or_default());
         }
     }
@@ -406,8 +441,8 @@ mod tests {
     proptest::proptest! {
         #![proptest_config(proptest::prelude::ProptestConfig::with_cases(2000))]
         #[test]
-        fn any_text_reads_as_the_csv_crate_does(body in "[ab,\"\n\r Đ1]{0,60}", target in 1usize..12) {
-            let d = first_difference(&with_pieces(&body, target), &with_csv(&body));
+        fn any_text_reads_as_the_csv_crate_does(body in "[ab,;\t\"\n\r Đ1]{0,60}", target in 1usize..12, sep in proptest::sample::select(vec![b',', b';', b'\t'])) {
+            let d = first_difference(&with_pieces(&body, target, sep), &with_csv(&body, sep));
             proptest::prop_assert!(d.is_none(), "{:?}: {}", body, d.unwrap_or_default());
         }
     }

@@ -242,7 +242,7 @@ fn annex_shows_not_evaluated_and_rounds_the_rescaled_total_once() {
 fn a_unit_can_declare_a_leaf_not_applicable() {
     let ed = edition(EDITION);
     // The unit marks A.1's input "không áp dụng": A.1 keeps the zero policy (the edition's default).
-    let data = dataset(&ed, UNITS, "unit,co_a1,A.3\nX,Không áp dụng,14\n");
+    let data = dataset(&ed, UNITS, "unit,co_a1,A.3\nX,Không áp dụng,14\nP,có,\n");
     let scores = engine::score(&ed, &data);
     let x = data.unit_index("X").expect("X");
     let a1 = scores.get(x, ed.node("A.1").expect("A.1"));
@@ -258,7 +258,11 @@ fn a_unit_can_declare_a_leaf_not_applicable() {
 #[test]
 fn given_aggregate_that_disagrees_with_children_is_noted() {
     let ed = edition(EDITION);
-    let data = dataset(&ed, UNITS, "unit,co_a1,co_a2,A.3,A\nP,có,có,20,35\n");
+    let data = dataset(
+        &ed,
+        UNITS,
+        "unit,co_a1,co_a2,A.3,A\nP,có,có,20,35\nX,có,,,\n",
+    );
     let scores = engine::score(&ed, &data);
     let p = data.unit_index("P").expect("P");
     let a = ed.node("A").expect("A");
