@@ -10,8 +10,8 @@ use egov_core::Lang;
 use egov_core::engine::Keep;
 use egov_export::{ChartOptions, DecisionInfo, Format, RenderOptions};
 
-use crate::load;
 use crate::output::Staged;
+use crate::{help, load};
 
 #[derive(clap::Args)]
 pub struct Common {
@@ -21,17 +21,17 @@ pub struct Common {
     /// Dataset folder (units.csv, values.csv, dataset.toml) or JSON file.
     #[arg(long)]
     pub data: PathBuf,
-    /// Language of labels: vi (default) or en.
-    #[arg(long, default_value = "vi")]
+    /// The document language: the global `--lang` (set by `main`).
+    #[arg(skip)]
     pub lang: Lang,
 }
 
 #[derive(clap::Args)]
 pub struct AnnexArgs {
     #[command(flatten)]
-    common: Common,
+    pub common: Common,
     /// text, markdown, csv, json, html (docx, xlsx, pdf with --out).
-    #[arg(long, default_value = "text")]
+    #[arg(long, default_value = "text", value_parser = annex_format())]
     format: Format,
     /// Write here instead of standard output.
     #[arg(long)]
@@ -44,9 +44,9 @@ pub struct AnnexArgs {
 #[derive(clap::Args)]
 pub struct ExportArgs {
     #[command(flatten)]
-    common: Common,
+    pub common: Common,
     /// Formats, comma-separated: docx,pdf,xlsx,csv,json,html,svg,png,text,markdown.
-    #[arg(long, value_delimiter = ',', required = true)]
+    #[arg(long, value_delimiter = ',', required = true, value_parser = export_format())]
     format: Vec<Format>,
     /// Output folder.
     #[arg(long)]
@@ -68,9 +68,72 @@ pub struct ExportArgs {
     decision_date: Option<String>,
 }
 
+/// The formats of `annex` (one document) and of `export` (also the charts), closed lists.
+const ANNEX_FORMATS: &[(&str, &[&str])] = &[
+    ("text", &["txt"]),
+    ("markdown", &["md"]),
+    ("csv", &[]),
+    ("json", &[]),
+    ("html", &[]),
+    ("docx", &[]),
+    ("xlsx", &[]),
+    ("pdf", &[]),
+];
+const EXPORT_FORMATS: &[(&str, &[&str])] = &[
+    ("docx", &[]),
+    ("xlsx", &[]),
+    ("pdf", &[]),
+    ("csv", &[]),
+    ("json", &[]),
+    ("html", &[]),
+    ("svg", &[]),
+    ("png", &[]),
+    ("text", &["txt"]),
+    ("markdown", &["md"]),
+];
+
+fn parse_format(s: &str) -> Format {
+    s.parse().unwrap_or(Format::Text)
+}
+
+fn annex_format() -> impl clap::builder::TypedValueParser<Value = Format> {
+    help::choice(ANNEX_FORMATS, parse_format)
+}
+
+fn export_format() -> impl clap::builder::TypedValueParser<Value = Format> {
+    help::choice(EXPORT_FORMATS, parse_format)
+}
+
+/// Formats whose bytes are not text: never written to a terminal, where they would only scramble it.
+pub fn is_binary(f: Format) -> bool {
+    matches!(f, Format::Docx | Format::Xlsx | Format::Pdf | Format::Png)
+}
+
+/// Refuses a binary format bound for a terminal (no `--out`, standard output a terminal); `terminal`
+/// is `std::io::stdout().is_terminal()`, passed in so that the rule is tested without one.
+pub fn refuse_binary_to_terminal(
+    format: Format,
+    out: Option<&std::path::Path>,
+    terminal: bool,
+) -> Result<()> {
+    if is_binary(format) && out.is_none() && terminal {
+        let f = format.extension();
+        return Err(load::InputError(egov_core::msg!(
+            "--format {f} ghi ra tệp nhị phân, không in được ra màn hình; hãy thêm --out phu-luc.{f} (hoặc chuyển hướng: > phu-luc.{f})",
+            "--format {f} writes a binary file, which a terminal cannot show; add --out annex.{f} (or redirect: > annex.{f})"
+        ))
+        .into());
+    }
+    Ok(())
+}
+
 pub fn build(c: &Common) -> Result<egov_core::table::Annex> {
     let mut t = load::Timings::from_env();
     let edition = load::edition(&c.edition)?;
+    // Without an annex table there is nothing to publish: refused before the data are read.
+    if let Some(m) = edition.annex_missing() {
+        return Err(load::InputError(m).into());
+    }
     t.mark("edition");
     let data = load::dataset(&edition, &c.data)?;
     t.mark("dataset");
@@ -86,8 +149,17 @@ pub fn build(c: &Common) -> Result<egov_core::table::Annex> {
 
 pub fn annex(a: AnnexArgs) -> Result<ExitCode> {
     if a.compact && a.format != Format::Json {
-        return Err(load::InputError("--compact chỉ dùng với --format json".into()).into());
+        return Err(load::InputError(egov_core::msg!(
+            "--compact chỉ dùng với --format json",
+            "--compact goes only with --format json"
+        ))
+        .into());
     }
+    refuse_binary_to_terminal(
+        a.format,
+        a.out.as_deref(),
+        std::io::IsTerminal::is_terminal(&std::io::stdout()),
+    )?;
     let annex = build(&a.common)?;
     let opts = RenderOptions {
         lang: a.common.lang,
@@ -120,9 +192,10 @@ pub fn export(a: ExportArgs) -> Result<ExitCode> {
         (Some(number), date) => {
             let date = date.clone().unwrap_or_default();
             if !date.is_empty() && !is_ddmmyyyy(&date) {
-                return Err(load::InputError(format!(
-                    "--decision-date {}: cần dạng dd/mm/yyyy",
-                    load::short(&date)
+                let d = load::short(&date);
+                return Err(load::InputError(egov_core::msg!(
+                    "--decision-date {d}: cần dạng dd/mm/yyyy",
+                    "--decision-date {d}: dd/mm/yyyy is needed"
                 ))
                 .into());
             }
@@ -193,4 +266,37 @@ fn is_ddmmyyyy(s: &str) -> bool {
         && p.iter().all(|x| x.chars().all(|c| c.is_ascii_digit()))
         && (1..=31).contains(&p[0].parse::<u32>().unwrap_or(0))
         && (1..=12).contains(&p[1].parse::<u32>().unwrap_or(0))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn binary_formats_are_refused_on_a_terminal_only() {
+        for f in [Format::Docx, Format::Xlsx, Format::Pdf] {
+            let e = refuse_binary_to_terminal(f, None, true)
+                .unwrap_err()
+                .to_string();
+            assert!(e.contains("--out") && e.contains(f.extension()), "{e}");
+            assert!(
+                refuse_binary_to_terminal(f, None, false).is_ok(),
+                "a pipe or a file"
+            );
+            let out = std::path::Path::new("x");
+            assert!(
+                refuse_binary_to_terminal(f, Some(out), true).is_ok(),
+                "--out"
+            );
+        }
+        for f in [
+            Format::Text,
+            Format::Markdown,
+            Format::Csv,
+            Format::Json,
+            Format::Html,
+        ] {
+            assert!(refuse_binary_to_terminal(f, None, true).is_ok());
+        }
+    }
 }

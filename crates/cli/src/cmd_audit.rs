@@ -6,7 +6,7 @@
 use std::path::PathBuf;
 use std::process::ExitCode;
 
-use anyhow::{Context, Result};
+use anyhow::Result;
 use egov_core::Lang;
 use egov_core::audit::{self, AuditOptions};
 use egov_core::names::{AliasFormat, Aliases};
@@ -24,30 +24,28 @@ pub struct Args {
     #[arg(long)]
     aliases: Option<PathBuf>,
     /// text (default), markdown or json.
-    #[arg(long, default_value = "text")]
+    #[arg(long, default_value = "text", value_parser = crate::help::choice(
+        &[("text", &["txt"]), ("markdown", &["md"]), ("json", &[])],
+        |s| match s { "txt" => "text", "md" => "markdown", s => s }.to_string(),
+    ))]
     format: String,
-    /// Language of the report: vi (default) or en.
-    #[arg(long, default_value = "vi")]
-    lang: Lang,
+    /// The report's language: the global `--lang` (set by `main`).
+    #[arg(skip)]
+    pub lang: Lang,
     /// Write the report here instead of standard output.
     #[arg(long)]
     out: Option<PathBuf>,
 }
 
 pub fn run(a: Args) -> Result<ExitCode> {
-    if !matches!(a.format.as_str(), "text" | "markdown" | "json") {
-        return Err(
-            load::InputError(format!("--format {}: text, markdown hoặc json", a.format)).into(),
-        );
-    }
-    let bytes =
-        std::fs::read(&a.path).with_context(|| format!("không đọc được {}", a.path.display()))?;
+    let bytes = std::fs::read(&a.path).map_err(|e| load::read_error(&a.path, &e))?;
     let name = a.path.display().to_string();
     let imported = egov_import::import_bytes(&name, &bytes, egov_import::Format::Auto)
         .map_err(|e| load::InputError(e.to_string()))?;
     if imported.tables.is_empty() {
-        return Err(load::InputError(format!(
-            "{name}: không tìm thấy bảng xếp hạng nào trong tệp"
+        return Err(load::InputError(egov_core::msg!(
+            "{name}: không tìm thấy bảng xếp hạng nào trong tệp",
+            "{name}: no ranking table found in the file"
         ))
         .into());
     }
@@ -57,12 +55,12 @@ pub fn run(a: Args) -> Result<ExitCode> {
     let edition = a.edition.as_deref().map(load::edition).transpose()?;
     let aliases = match &a.aliases {
         Some(p) => {
-            let text = std::fs::read_to_string(p)
-                .with_context(|| format!("không đọc được {}", p.display()))?;
+            let bytes = std::fs::read(p).map_err(|e| load::read_error(p, &e))?;
+            let text = load::utf8(&bytes, p)?;
             let shown = p.display().to_string();
             let format = AliasFormat::from_path(&shown).unwrap_or(AliasFormat::Toml);
             Some(
-                Aliases::parse(&text, format, &shown)
+                Aliases::parse(text, format, &shown)
                     .map_err(|e| load::InputError(e.to_string()))?,
             )
         }

@@ -14,32 +14,40 @@ pub struct Args {
     /// The published document.
     path: PathBuf,
     /// Input form (default: recognised from the content).
-    #[arg(long, value_parser = parse_format, default_value = "auto")]
+    #[arg(long, value_parser = crate::help::choice(FROM, parse_format), default_value = "auto")]
     from: Format,
     /// Output: json or csv.
-    #[arg(long, default_value = "json")]
+    #[arg(long, default_value = "json", value_parser = crate::help::choice(
+        &[("json", &[]), ("csv", &[])],
+        str::to_string,
+    ))]
     format: String,
     /// Write here instead of standard output.
     #[arg(long)]
     out: Option<PathBuf>,
 }
 
-fn parse_format(s: &str) -> Result<Format, String> {
-    Ok(match s {
-        "auto" => Format::Auto,
+/// The input forms `--from` accepts: a closed list.
+const FROM: &[(&str, &[&str])] = &[
+    ("auto", &[]),
+    ("text", &["word-text"]),
+    ("markdown", &["md"]),
+    ("html", &[]),
+    ("docx", &[]),
+    ("xlsx", &[]),
+    ("csv", &[]),
+];
+
+fn parse_format(s: &str) -> Format {
+    match s {
         "text" | "word-text" => Format::WordText,
         "markdown" | "md" => Format::Markdown,
         "html" => Format::Html,
         "docx" => Format::Docx,
         "xlsx" => Format::Xlsx,
         "csv" => Format::Csv,
-        other => {
-            return Err(format!(
-                "'{}': auto, text, markdown, html, docx, xlsx, csv",
-                load::short(other)
-            ));
-        }
-    })
+        _ => Format::Auto,
+    }
 }
 
 pub fn run(a: Args) -> Result<ExitCode> {
@@ -60,14 +68,7 @@ pub fn run(a: Args) -> Result<ExitCode> {
             s.push('\n');
             s.into_bytes()
         }
-        "csv" => egov_import::tables_to_csv(&imported.tables).into_bytes(),
-        other => {
-            return Err(load::InputError(format!(
-                "--format {}: json hoặc csv",
-                load::short(other)
-            ))
-            .into());
-        }
+        _ => egov_import::tables_to_csv(&imported.tables).into_bytes(),
     };
     load::emit(a.out.as_deref(), &bytes)?;
     Ok(ExitCode::SUCCESS)

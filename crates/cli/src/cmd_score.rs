@@ -21,26 +21,33 @@ use crate::load;
 #[derive(clap::Args)]
 pub struct ScoreArgs {
     #[command(flatten)]
-    common: Common,
+    pub common: Common,
     /// Explain one unit (by code) node by node: inputs, rule, points.
     #[arg(long)]
     explain: Option<String>,
     /// text, json or csv.
-    #[arg(long, default_value = "text")]
+    #[arg(long, default_value = "text", value_parser = table_format())]
     format: String,
     #[arg(long)]
     out: Option<PathBuf>,
 }
 
+/// The formats of `score` and `rank`: a closed list.
+fn table_format() -> impl clap::builder::TypedValueParser<Value = String> {
+    crate::help::choice(&[("text", &["txt"]), ("json", &[]), ("csv", &[])], |s| {
+        if s == "txt" { "text" } else { s }.to_string()
+    })
+}
+
 #[derive(clap::Args)]
 pub struct RankArgs {
     #[command(flatten)]
-    common: Common,
+    pub common: Common,
     /// Criterion code to rank on (default: the total).
     #[arg(long, default_value = "")]
     node: String,
     /// text, json or csv.
-    #[arg(long, default_value = "text")]
+    #[arg(long, default_value = "text", value_parser = table_format())]
     format: String,
     #[arg(long)]
     out: Option<PathBuf>,
@@ -59,6 +66,13 @@ fn status_name(s: Status) -> &'static str {
 
 fn load_all(c: &Common) -> Result<(Edition, Dataset, Scores)> {
     let edition = load::edition(&c.edition)?;
+    // Scores need no annex; only publishing does (`egov annex` and `egov export` refuse).
+    if let Some(m) = edition.annex_missing() {
+        eprintln!(
+            "{}",
+            egov_core::msg!("egov: cảnh báo: {m}", "egov: warning: {m}")
+        );
+    }
     let data = load::dataset(&edition, &c.data)?;
     let scores = engine::score(&edition, &data);
     Ok((edition, data, scores))
@@ -66,9 +80,13 @@ fn load_all(c: &Common) -> Result<(Edition, Dataset, Scores)> {
 
 fn unit_index(data: &Dataset, code: &str) -> Result<usize> {
     data.unit_index(code).ok_or_else(|| {
-        load::InputError(format!(
-            "không có đơn vị mã '{}' trong bộ dữ liệu",
-            load::short(code)
+        let (c, hint) = (
+            load::short(code),
+            egov_core::text::suggestion(code, data.units.iter().map(|u| u.code.as_str())),
+        );
+        load::InputError(egov_core::msg!(
+            "không có đơn vị mã '{c}' trong bộ dữ liệu{hint}",
+            "there is no unit with the code '{c}' in the dataset{hint}"
         ))
         .into()
     })
@@ -253,10 +271,14 @@ pub fn rank(a: RankArgs) -> Result<ExitCode> {
         0
     } else {
         edition.node(&a.node).ok_or_else(|| {
-            load::InputError(format!(
-                "không có tiêu chí '{}' trong bộ chỉ số {}",
-                load::short(&a.node),
-                edition.id
+            let (c, id) = (load::short(&a.node), &edition.id);
+            let hint = egov_core::text::suggestion(
+                &a.node,
+                edition.nodes.iter().skip(1).map(|n| n.code.as_str()),
+            );
+            load::InputError(egov_core::msg!(
+                "không có tiêu chí '{c}' trong bộ chỉ số {id}{hint}",
+                "there is no criterion '{c}' in the edition {id}{hint}"
             ))
         })?
     };
@@ -270,6 +292,11 @@ pub fn rank(a: RankArgs) -> Result<ExitCode> {
                     scores.get(u, node).status,
                     Status::NotEvaluated | Status::Excluded
                 )
+            })
+            // A unit that submitted nothing is unranked when the edition says so.
+            .filter(|&u| {
+                data.submitted(u)
+                    || edition.not_submitted != egov_core::edition::NotSubmitted::Unranked
             })
             .collect();
         let keys: Vec<_> = members

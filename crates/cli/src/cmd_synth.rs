@@ -23,7 +23,10 @@ pub struct Args {
     #[arg(long, default_value_t = 42)]
     seed: u64,
     /// Kind of units: xa (communes before 2025), xa-2025 (communes, wards, special zones), so-huyen.
-    #[arg(long, default_value = "xa")]
+    #[arg(long, default_value = "xa", value_parser = crate::help::choice(
+        &[("xa", &["commune"]), ("xa-2025", &["commune-2025"]), ("so-huyen", &["agency"])],
+        |s| s.parse::<Level>().unwrap_or_default(),
+    ))]
     level: Level,
     /// Share of blank input cells (0–1).
     #[arg(long, default_value_t = 0.02)]
@@ -39,7 +42,11 @@ pub struct Args {
 pub fn run(a: Args) -> Result<ExitCode> {
     for (name, rate) in [("--missing-rate", a.missing_rate), ("--na-rate", a.na_rate)] {
         if !(0.0..=1.0).contains(&rate) {
-            return Err(load::InputError(format!("{name} {rate}: phải từ 0 đến 1")).into());
+            return Err(load::InputError(egov_core::msg!(
+                "{name} {rate}: phải từ 0 đến 1",
+                "{name} {rate}: must be from 0 to 1"
+            ))
+            .into());
         }
     }
     let s = egov_synth::generate(&SynthOptions {
@@ -51,7 +58,7 @@ pub fn run(a: Args) -> Result<ExitCode> {
         level: a.level,
     });
     let meta = format!(
-        "edition = \"{}\"\ntitle = \"Dữ liệu tổng hợp (synthetic): {} đơn vị × {} chỉ tiêu, seed {}\"\nsource = \"egov synth\"\n",
+        "edition = \"{}\"\ntitle = \"Dữ liệu tổng hợp (synthetic): {} đơn vị × {} chỉ tiêu, seed {}\"\nsource = \"egov synth\"\nnumber_style = \"decimal-point\"\n",
         s.edition_id, a.units, a.indicators, a.seed
     );
     let mut staged = Staged::new(&a.out)?;

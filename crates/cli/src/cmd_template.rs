@@ -5,7 +5,7 @@
 use std::path::PathBuf;
 use std::process::ExitCode;
 
-use anyhow::{Context, Result};
+use anyhow::Result;
 use egov_core::Lang;
 use egov_core::dataset::{Source, Unit};
 
@@ -21,9 +21,9 @@ pub struct TemplateArgs {
     /// whose values pre-fill the form. Without it, each block sheet has blank unit columns.
     #[arg(long)]
     units: Option<PathBuf>,
-    /// Language of the instructions and labels: vi (default) or en.
-    #[arg(long, default_value = "vi")]
-    lang: Lang,
+    /// The form's language: the global `--lang` (set by `main`).
+    #[arg(skip)]
+    pub lang: Lang,
     /// The .xlsx file to write.
     #[arg(long)]
     out: PathBuf,
@@ -61,16 +61,16 @@ pub fn template(a: TemplateArgs) -> Result<ExitCode> {
 
 /// Units from a units.csv alone (validated like a dataset with no values).
 fn units_only(edition: &egov_core::edition::Edition, path: &std::path::Path) -> Result<Vec<Unit>> {
-    let text = std::fs::read_to_string(path)
-        .with_context(|| format!("không đọc được {}", path.display()))?;
+    let bytes = std::fs::read(path).map_err(|e| load::read_error(path, &e))?;
+    let text = load::utf8(&bytes, path)?;
     let data = egov_core::dataset::Dataset::from_csv(
         edition,
         Source {
             name: &path.display().to_string(),
-            text: &text,
+            text,
         },
         Source {
-            name: "(không có giá trị)",
+            name: &egov_core::msg!("(không có giá trị)", "(no values)"),
             text: "unit\n",
         },
         Default::default(),
@@ -81,8 +81,7 @@ fn units_only(edition: &egov_core::edition::Edition, path: &std::path::Path) -> 
 
 pub fn import_values(a: ImportValuesArgs) -> Result<ExitCode> {
     let edition = load::edition(&a.edition)?;
-    let bytes =
-        std::fs::read(&a.path).with_context(|| format!("không đọc được {}", a.path.display()))?;
+    let bytes = std::fs::read(&a.path).map_err(|e| load::read_error(&a.path, &e))?;
     let name = a.path.display().to_string();
     let (data, csv) = egov_export::template::read_values_csv(&edition, &name, &bytes)
         .map_err(|e| load::InputError(e.to_string()))?;
@@ -106,11 +105,10 @@ pub fn import_values(a: ImportValuesArgs) -> Result<ExitCode> {
         staged.write(file, text.as_bytes())?;
     }
     staged.commit()?;
+    let (p, n, o) = (a.path.display(), data.units.len(), a.out.display());
     println!(
-        "{}: {} đơn vị → {}",
-        a.path.display(),
-        data.units.len(),
-        a.out.display()
+        "{}",
+        egov_core::msg!("{p}: {n} đơn vị → {o}", "{p}: {n} units → {o}")
     );
     Ok(ExitCode::SUCCESS)
 }

@@ -7,9 +7,10 @@ use std::fs;
 use std::io::Write;
 use std::path::Path;
 
-use anyhow::{Context, Result, bail};
+use anyhow::{Result, bail};
 use egov_core::dataset::{Dataset, DatasetMeta, Source};
 use egov_core::edition::Edition;
+use egov_core::msg;
 
 mod shipped {
     include!(concat!(env!("OUT_DIR"), "/editions.rs"));
@@ -24,19 +25,54 @@ pub fn shipped_ids() -> Vec<&'static str> {
 pub fn edition(spec: &str) -> Result<Edition> {
     if let Some((id, text)) = shipped::SHIPPED.iter().find(|(id, _)| *id == spec) {
         return Edition::from_toml(text, &format!("data/editions/{id}.toml"))
-            .map_err(|e| anyhow::anyhow!("{e}"));
+            .map_err(|e| InputError(e.to_string()).into());
     }
     let path = Path::new(spec);
     if path.exists() {
-        let bytes = fs::read(path).with_context(|| format!("không đọc được {}", path.display()))?;
+        let bytes = read_bytes(path)?;
         return Edition::from_toml(utf8(&bytes, path)?, &path.display().to_string())
-            .map_err(|e| anyhow::anyhow!("{e}"));
+            .map_err(|e| InputError(e.to_string()).into());
     }
-    bail!(
-        "không có bộ chỉ số '{}' (có sẵn: {}; hoặc đường dẫn tới tệp .toml)",
-        short(spec),
-        shipped_ids().join(", ")
-    )
+    let (id, ids) = (short(spec), shipped_ids().join(", "));
+    let hint = egov_core::text::suggestion(spec, shipped_ids());
+    Err(InputError(msg!(
+        "không có bộ chỉ số '{id}'{hint} (có sẵn: {ids}; hoặc đường dẫn tới tệp .toml)",
+        "there is no edition '{id}'{hint} (shipped: {ids}; or give the path of a .toml file)"
+    ))
+    .into())
+}
+
+/// "cannot read PATH: REASON" in the message language, the reason in words ([`egov_core::lang::io_reason`]).
+pub fn read_error(path: &Path, e: &std::io::Error) -> anyhow::Error {
+    let (p, why) = (path.display(), egov_core::lang::io_reason(e));
+    InputError(msg!("không đọc được {p}: {why}", "cannot read {p}: {why}")).into()
+}
+
+/// "cannot write PATH: REASON" in the message language.
+pub fn write_error(path: &Path, e: &std::io::Error) -> anyhow::Error {
+    let (p, why) = (path.display(), egov_core::lang::io_reason(e));
+    anyhow::anyhow!(msg!("không ghi được {p}: {why}", "cannot write {p}: {why}"))
+}
+
+/// "cannot create the folder PATH: REASON" in the message language.
+pub fn mkdir_error(path: &Path, e: &std::io::Error) -> anyhow::Error {
+    let (p, why) = (path.display(), egov_core::lang::io_reason(e));
+    anyhow::anyhow!(msg!(
+        "không tạo được thư mục {p}: {why}",
+        "cannot create the folder {p}: {why}"
+    ))
+}
+
+/// An error as `main` prints it: its chain joined by ": ", where an operating-system error that no
+/// command described is put in words ([`egov_core::lang::io_reason`]) instead of the system's English.
+pub fn describe(e: &anyhow::Error) -> String {
+    e.chain()
+        .map(|c| match c.downcast_ref::<std::io::Error>() {
+            Some(io) => egov_core::lang::io_reason(io),
+            None => c.to_string(),
+        })
+        .collect::<Vec<_>>()
+        .join(": ")
 }
 
 /// Reads `dataset.toml` beside the data, if any.
@@ -45,9 +81,19 @@ fn meta(dir: &Path) -> Result<DatasetMeta> {
     if !p.exists() {
         return Ok(DatasetMeta::default());
     }
-    let text = fs::read_to_string(&p).with_context(|| format!("không đọc được {}", p.display()))?;
-    let v: toml::Table =
-        toml::from_str(&text).map_err(|e| anyhow::anyhow!("{}: {e}", p.display()))?;
+    let bytes = read_bytes(&p)?;
+    let text = utf8(&bytes, &p)?;
+    let v: toml::Table = toml::from_str(text).map_err(|e| {
+        let (line, column) = e
+            .span()
+            .map(|s| egov_core::edition::line_col(text, s.start))
+            .unwrap_or((1, 1));
+        let f = p.display();
+        InputError(msg!(
+            "{f}:{line}:{column}: không phải TOML hợp lệ (kiểm tra dấu ngoặc kép, dấu = và tên khóa ở dòng này)",
+            "{f}:{line}:{column}: not valid TOML (check the quotes, the = and the key names on this line)"
+        ))
+    })?;
     let get = |k: &str| v.get(k).and_then(|x| x.as_str()).map(str::to_string);
     Ok(DatasetMeta {
         edition: get("edition"),
@@ -58,7 +104,7 @@ fn meta(dir: &Path) -> Result<DatasetMeta> {
 
 /// The bytes of a file, with the path in the error.
 fn read_bytes(path: &Path) -> Result<Vec<u8>> {
-    fs::read(path).with_context(|| format!("không đọc được {}", path.display()))
+    fs::read(path).map_err(|e| read_error(path, &e))
 }
 
 /// `bytes` as text, or where the first byte that is not UTF-8 is (`file:line:column`). The check is
@@ -70,9 +116,10 @@ pub fn utf8<'a>(bytes: &'a [u8], path: &Path) -> Result<&'a str> {
         let line = good.iter().filter(|&&b| b == b'\n').count() + 1;
         let line_start = good.iter().rposition(|&b| b == b'\n').map_or(0, |i| i + 1);
         let column = String::from_utf8_lossy(&good[line_start..]).chars().count() + 1;
-        anyhow::Error::new(InputError(format!(
-            "{}:{line}:{column}: tệp không phải văn bản UTF-8; hãy lưu lại dưới dạng \"CSV UTF-8\"",
-            path.display()
+        let f = path.display();
+        anyhow::Error::new(InputError(msg!(
+            "{f}:{line}:{column}: tệp không phải văn bản UTF-8; hãy lưu lại dưới dạng \"CSV UTF-8\"",
+            "{f}:{line}:{column}: the file is not UTF-8 text; save it again as \"CSV UTF-8\""
         )))
     })
 }
@@ -89,11 +136,12 @@ pub fn dataset(edition: &Edition, path: &Path) -> Result<Dataset> {
         if let Some(e) = &m.edition
             && e != &edition.id
         {
-            bail!(
-                "{}: bộ dữ liệu dành cho bộ chỉ số '{e}', không phải '{}'",
-                path.join("dataset.toml").display(),
-                edition.id
-            );
+            let (f, id) = (path.join("dataset.toml"), &edition.id);
+            let f = f.display();
+            bail!(InputError(msg!(
+                "{f}: bộ dữ liệu dành cho bộ chỉ số '{e}', không phải '{id}'",
+                "{f}: the dataset is for the edition '{e}', not '{id}'"
+            )));
         }
         Dataset::from_csv(
             edition,
@@ -108,13 +156,12 @@ pub fn dataset(edition: &Edition, path: &Path) -> Result<Dataset> {
             m,
         )
     } else {
-        let text = fs::read_to_string(path)
-            .with_context(|| format!("không đọc được {}", path.display()))?;
+        let bytes = read_bytes(path)?;
         Dataset::from_json(
             edition,
             Source {
                 name: &path.display().to_string(),
-                text: &text,
+                text: utf8(&bytes, path)?,
             },
         )
     };
@@ -165,7 +212,8 @@ pub fn short(s: &str) -> std::borrow::Cow<'_, str> {
     match s.char_indices().nth(QUOTE_CHARS) {
         None => std::borrow::Cow::Borrowed(s),
         Some((cut, _)) => {
-            std::borrow::Cow::Owned(format!("{}… ({} ký tự)", &s[..cut], s.chars().count()))
+            let (head, n) = (&s[..cut], s.chars().count());
+            std::borrow::Cow::Owned(msg!("{head}… ({n} ký tự)", "{head}… ({n} characters)"))
         }
     }
 }
@@ -176,9 +224,13 @@ pub fn emit(out: Option<&Path>, bytes: &[u8]) -> Result<()> {
         Some(p) => crate::output::write_atomic(p, bytes),
         None => {
             let mut so = std::io::stdout().lock();
-            so.write_all(bytes)?;
-            so.flush()?;
-            Ok(())
+            so.write_all(bytes).and_then(|()| so.flush()).map_err(|e| {
+                let why = egov_core::lang::io_reason(&e);
+                anyhow::anyhow!(msg!(
+                    "không ghi được ra đầu ra chuẩn: {why}",
+                    "cannot write to standard output: {why}"
+                ))
+            })
         }
     }
 }

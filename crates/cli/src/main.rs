@@ -6,7 +6,8 @@
 
 use std::process::ExitCode;
 
-use clap::{Parser, Subcommand};
+use clap::{CommandFactory, FromArgMatches, Parser, Subcommand};
+use egov_core::Lang;
 
 /// mimalloc instead of the system allocator: a province's run allocates about a hundred megabytes in
 /// large blocks and millions of small ones, and mimalloc's arenas (with transparent huge pages where the
@@ -22,15 +23,27 @@ mod cmd_score;
 mod cmd_synth;
 mod cmd_template;
 mod cmd_validate;
+mod help;
 mod load;
 mod output;
 
-/// Chỉ số và xếp hạng Chính quyền điện tử / chuyển đổi số: tính điểm, xếp hạng, phụ lục, kiểm tra.
+/// E-government / digital transformation indexes and rankings: scoring, ranking, annexes, audits.
+///
+/// The doc comments of the derive are the English texts clap falls back on; what the user sees comes
+/// from [`help`]'s tables, in the message language ([`command`]).
 #[derive(Parser)]
 #[command(name = "egov", version, about, long_about = None)]
 struct Cli {
+    /// Language of messages, help and the documents written: vi (default) or en.
+    #[arg(long, global = true, value_parser = help::lang_parser())]
+    lang: Option<Lang>,
     #[command(subcommand)]
     command: Command,
+}
+
+/// The command line of `egov` in `lang`: help, headings and examples localized ([`help::localize`]).
+pub fn command(lang: Lang) -> clap::Command {
+    help::localize(Cli::command(), lang)
 }
 
 #[derive(Subcommand)]
@@ -64,21 +77,39 @@ enum Command {
 }
 
 fn run(cli: Cli) -> anyhow::Result<ExitCode> {
+    // Documents follow `--lang` only (never the environment: see `help`).
+    let lang = cli.lang.unwrap_or_default();
     match cli.command {
         Command::Validate(a) => cmd_validate::run(a),
-        Command::Score(a) => cmd_score::score(a),
-        Command::Rank(a) => cmd_score::rank(a),
-        Command::Annex(a) => cmd_annex::annex(a),
-        Command::Export(a) => cmd_annex::export(a),
-        Command::Import(a) => cmd_import::run(a),
-        Command::Audit(a) => cmd_audit::run(a),
-        Command::Synth(a) => cmd_synth::run(a),
-        Command::Template(a) => cmd_template::template(a),
-        Command::ImportValues(a) => cmd_template::import_values(a),
-        Command::Completions(a) => {
-            cmd_docs::completions(a, <Cli as clap::CommandFactory>::command())
+        Command::Score(mut a) => {
+            a.common.lang = lang;
+            cmd_score::score(a)
         }
-        Command::Man(a) => cmd_docs::man(a, <Cli as clap::CommandFactory>::command()),
+        Command::Rank(mut a) => {
+            a.common.lang = lang;
+            cmd_score::rank(a)
+        }
+        Command::Annex(mut a) => {
+            a.common.lang = lang;
+            cmd_annex::annex(a)
+        }
+        Command::Export(mut a) => {
+            a.common.lang = lang;
+            cmd_annex::export(a)
+        }
+        Command::Import(a) => cmd_import::run(a),
+        Command::Audit(mut a) => {
+            a.lang = lang;
+            cmd_audit::run(a)
+        }
+        Command::Synth(a) => cmd_synth::run(a),
+        Command::Template(mut a) => {
+            a.lang = lang;
+            cmd_template::template(a)
+        }
+        Command::ImportValues(a) => cmd_template::import_values(a),
+        Command::Completions(a) => cmd_docs::completions(a, command(egov_core::lang::messages())),
+        Command::Man(a) => cmd_docs::man(a, command(egov_core::lang::messages())),
         Command::Editions => {
             for id in load::shipped_ids() {
                 let e = load::edition(id)?;
@@ -89,11 +120,38 @@ fn run(cli: Cli) -> anyhow::Result<ExitCode> {
     }
 }
 
+/// Parses the command line in the message language, or prints clap's help, version or error in it.
+fn parse(lang: Lang) -> Result<Cli, ExitCode> {
+    let args = help::help_subcommand(std::env::args_os().collect());
+    let mut cmd = command(lang);
+    let parsed = cmd
+        .try_get_matches_from_mut(args.clone())
+        .and_then(|m| Cli::from_arg_matches(&m));
+    parsed.map_err(|e| {
+        if e.kind() == clap::error::ErrorKind::DisplayVersion {
+            println!("{}", e.to_string().trim_end());
+        } else if help::is_help_request(e.kind()) {
+            let _ = e.print();
+        } else {
+            eprint!("{}", help::render_error(&e, lang, &cmd, &args));
+        }
+        ExitCode::from(e.exit_code().clamp(0, 255) as u8)
+    })
+}
+
 fn main() -> ExitCode {
-    match run(Cli::parse()) {
+    let lang = help::message_lang(&std::env::args_os().collect::<Vec<_>>(), |k| {
+        std::env::var(k).ok()
+    });
+    egov_core::lang::set_messages(lang);
+    let cli = match parse(lang) {
+        Ok(cli) => cli,
+        Err(code) => return code,
+    };
+    match run(cli) {
         Ok(code) => code,
         Err(e) => {
-            eprintln!("egov: {e:#}");
+            eprintln!("egov: {}", load::describe(&e));
             ExitCode::from(2)
         }
     }

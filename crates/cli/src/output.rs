@@ -19,7 +19,10 @@ use std::path::{Path, PathBuf};
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::time::{Duration, SystemTime};
 
-use anyhow::{Context, Result, bail};
+use anyhow::{Result, bail};
+use egov_core::msg;
+
+use crate::load::{mkdir_error, write_error};
 
 /// A temporary older than this is swept even when a process with its id is alive (the id was reused).
 pub const STALE_AFTER: Duration = Duration::from_secs(12 * 3600);
@@ -125,21 +128,20 @@ fn sync_dir(dir: &Path) {
 /// temporary is removed if anything fails.
 pub fn write_atomic(path: &Path, bytes: &[u8]) -> Result<()> {
     let dir = parent_of(path);
-    fs::create_dir_all(dir).with_context(|| format!("không tạo được thư mục {}", dir.display()))?;
+    fs::create_dir_all(dir).map_err(|e| mkdir_error(&dir, &e))?;
     sweep(dir);
     if path.is_dir() {
-        bail!(
-            "không ghi được {}: đã có một thư mục trùng tên",
-            path.display()
-        );
+        let p = path.display();
+        bail!(msg!(
+            "không ghi được {p}: đã có một thư mục trùng tên",
+            "cannot write {p}: a folder of that name is there"
+        ));
     }
     let name = path.file_name().and_then(|n| n.to_str()).unwrap_or("out");
     let tmp: PathBuf = dir.join(format!(".{name}.{}", temp_suffix()));
     let written = write_synced(&tmp, bytes)
-        .with_context(|| format!("không ghi được {}", tmp.display()))
-        .and_then(|()| {
-            fs::rename(&tmp, path).with_context(|| format!("không ghi được {}", path.display()))
-        });
+        .map_err(|e| write_error(path, &e))
+        .and_then(|()| fs::rename(&tmp, path).map_err(|e| write_error(path, &e)));
     if written.is_err() {
         let _ = fs::remove_file(&tmp);
     } else {
@@ -164,15 +166,15 @@ impl Staged {
     pub fn new(target: &Path) -> Result<Staged> {
         let fresh = !target.exists();
         if !fresh && !target.is_dir() {
-            bail!(
-                "không ghi được vào {}: đó là một tệp, không phải thư mục",
-                target.display()
-            );
+            let t = target.display();
+            bail!(msg!(
+                "không ghi được vào {t}: đó là một tệp, không phải thư mục",
+                "cannot write into {t}: it is a file, not a folder"
+            ));
         }
         let tmp = if fresh {
             let parent = parent_of(target);
-            fs::create_dir_all(parent)
-                .with_context(|| format!("không tạo được thư mục {}", parent.display()))?;
+            fs::create_dir_all(parent).map_err(|e| mkdir_error(&parent, &e))?;
             sweep(parent);
             let name = target.file_name().and_then(|n| n.to_str()).unwrap_or("out");
             parent.join(format!(".{name}.{}", temp_suffix()))
@@ -182,8 +184,7 @@ impl Staged {
             sweep(target);
             target.join(format!(".{}", temp_suffix()))
         };
-        fs::create_dir(&tmp)
-            .with_context(|| format!("không tạo được thư mục {}", tmp.display()))?;
+        fs::create_dir(&tmp).map_err(|e| mkdir_error(&tmp, &e))?;
         Ok(Staged {
             target: target.to_path_buf(),
             tmp,
@@ -201,14 +202,14 @@ impl Staged {
             || name.contains(['/', '\\'])
             || temp_pid(name).is_some()
         {
-            bail!(
-                "tên tệp kết quả không hợp lệ: '{}'",
-                crate::load::short(name)
-            );
+            let n = crate::load::short(name);
+            bail!(msg!(
+                "tên tệp kết quả không hợp lệ: '{n}'",
+                "invalid output file name: '{n}'"
+            ));
         }
         let path = self.tmp.join(name);
-        write_synced(&path, bytes)
-            .with_context(|| format!("không ghi được {}", self.target.join(name).display()))?;
+        write_synced(&path, bytes).map_err(|e| write_error(&self.target.join(name), &e))?;
         if !self.names.iter().any(|n| n == name) {
             self.names.push(name.to_string());
         }
@@ -222,13 +223,13 @@ impl Staged {
         let finals: Vec<PathBuf> = self.names.iter().map(|n| self.target.join(n)).collect();
         if self.fresh {
             if self.target.exists() {
-                bail!(
-                    "không ghi được {}: thư mục vừa được tạo bởi chương trình khác",
-                    self.target.display()
-                );
+                let t = self.target.display();
+                bail!(msg!(
+                    "không ghi được {t}: thư mục vừa được tạo bởi chương trình khác",
+                    "cannot write {t}: another program has just created the folder"
+                ));
             }
-            fs::rename(&self.tmp, &self.target)
-                .with_context(|| format!("không ghi được {}", self.target.display()))?;
+            fs::rename(&self.tmp, &self.target).map_err(|e| write_error(&self.target, &e))?;
             sync_dir(parent_of(&self.target));
             self.done = true;
             return Ok(finals);
@@ -236,31 +237,29 @@ impl Staged {
         // Refuse before moving anything: a folder where a file is to go cannot be replaced.
         for f in &finals {
             if f.is_dir() && !f.is_symlink() {
-                bail!(
-                    "không ghi được {}: đã có một thư mục trùng tên",
-                    f.display()
-                );
+                let p = f.display();
+                bail!(msg!(
+                    "không ghi được {p}: đã có một thư mục trùng tên",
+                    "cannot write {p}: a folder of that name is there"
+                ));
             }
         }
         let backup = self.tmp.join(format!(".{}", temp_suffix()));
-        fs::create_dir(&backup)
-            .with_context(|| format!("không tạo được thư mục {}", backup.display()))?;
+        fs::create_dir(&backup).map_err(|e| mkdir_error(&backup, &e))?;
         // (final path, whether an earlier file was set aside) of the files already moved.
         let mut moved: Vec<(&Path, bool)> = Vec::new();
         let mut failure = None;
         for (name, f) in self.names.iter().zip(&finals) {
             let kept = f.symlink_metadata().is_ok();
             if kept && let Err(e) = fs::rename(f, backup.join(name)) {
-                failure =
-                    Some(anyhow::Error::new(e).context(format!("không ghi được {}", f.display())));
+                failure = Some(write_error(f, &e));
                 break;
             }
             if let Err(e) = fs::rename(self.tmp.join(name), f) {
                 if kept {
                     let _ = fs::rename(backup.join(name), f);
                 }
-                failure =
-                    Some(anyhow::Error::new(e).context(format!("không ghi được {}", f.display())));
+                failure = Some(write_error(f, &e));
                 break;
             }
             moved.push((f, kept));

@@ -7,4 +7,5 @@ mod hostile_edition;
 mod hostile_form;
 mod hostile_import;
 mod hostile_output;
+mod messages;
 mod reproduce;
