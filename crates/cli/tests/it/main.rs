@@ -6,6 +6,7 @@ mod hostile;
 mod hostile_edition;
 mod hostile_form;
 mod hostile_import;
+mod hostile_minor;
 mod hostile_output;
 mod messages;
 mod reproduce;
