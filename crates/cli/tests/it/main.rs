@@ -2,6 +2,7 @@
 
 mod audit;
 mod cli;
+mod guide;
 mod hostile;
 mod hostile_edition;
 mod hostile_form;
