@@ -201,3 +201,29 @@ fn a_control_character_in_a_unit_name_never_reaches_an_output() {
     assert_refused(&r, &["units.csv:"]);
     assert!(!dir.join("out").exists(), "nothing written");
 }
+
+#[test]
+fn a_megabyte_cell_is_quoted_short_in_every_report() {
+    // Findings quote cells and names from the document; a crafted cell of a megabyte (a rank cell,
+    // a decomposed unit name, a total that is not a number) must not make a megabyte of report.
+    let dir = scratch("minor-big-cell");
+    let big = "x".repeat(1_000_000);
+    let nfd = "Ba\u{309}ng".repeat(200_000);
+    std::fs::write(
+        dir.join("big.csv"),
+        format!(
+            "TT,Đơn vị,Điểm,Xếp hạng\n1,Sở Y tế,7.5,{big}\n2,Sở {nfd},6.5,2\n3,Sở Tư pháp,abc{big},3\n"
+        ),
+    )
+    .unwrap();
+    for format in ["text", "markdown"] {
+        let r = run(&dir, &["audit", "big.csv", "--format", format]);
+        assert_eq!(r.code, Some(1), "{format}: {}", head(&r.stderr));
+        assert!(
+            r.stdout.len() < 16_000,
+            "{format}: a report of {} bytes",
+            r.stdout.len()
+        );
+        assert!(r.stdout.contains("xxxx…"), "{format}: {}", head(&r.stdout));
+    }
+}

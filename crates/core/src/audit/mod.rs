@@ -234,10 +234,13 @@ pub struct Msg {
 }
 
 impl Msg {
+    /// A message whose quoted parts («…» in Vietnamese, "…" in English) are each at most
+    /// [`crate::text::QUOTE_CHARS`] characters: findings quote cells and names from the document, and
+    /// a crafted cell of a megabyte must not make a megabyte of report line.
     pub fn new(vi: impl Into<String>, en: impl Into<String>) -> Msg {
         Msg {
-            vi: vi.into(),
-            en: en.into(),
+            vi: short_quotes(vi.into(), '«', '»'),
+            en: short_quotes(en.into(), '"', '"'),
         }
     }
     pub fn get(&self, lang: Lang) -> &str {
@@ -246,6 +249,34 @@ impl Msg {
             Lang::En => &self.en,
         }
     }
+}
+
+/// `s` with every part between `open` and `close` longer than [`crate::text::QUOTE_CHARS`] characters
+/// cut to that many and "…". One pass; a message without long quotes is returned as it is.
+fn short_quotes(s: String, open: char, close: char) -> String {
+    let max = crate::text::QUOTE_CHARS;
+    if s.len() <= max {
+        return s;
+    }
+    let mut out = String::with_capacity(s.len().min(4 * max));
+    let mut rest = s.as_str();
+    while let Some(i) = rest.find(open) {
+        let after = &rest[i + open.len_utf8()..];
+        let Some(j) = after.find(close) else { break };
+        out.push_str(&rest[..i + open.len_utf8()]);
+        let quoted = &after[..j];
+        match quoted.char_indices().nth(max) {
+            Some((cut, _)) => {
+                out.push_str(&quoted[..cut]);
+                out.push('…');
+            }
+            None => out.push_str(quoted),
+        }
+        out.push(close);
+        rest = &after[j + close.len_utf8()..];
+    }
+    out.push_str(rest);
+    out
 }
 
 /// One inconsistency.
@@ -689,4 +720,23 @@ pub fn fmt_num(d: Decimal, lang: Lang) -> String {
 /// Both language forms of a number, for building messages.
 pub(crate) fn nums(d: Decimal) -> (String, String) {
     (fmt_num(d, Lang::Vi), fmt_num(d, Lang::En))
+}
+
+#[cfg(test)]
+mod quote_tests {
+    use super::*;
+
+    #[test]
+    fn long_quotes_in_messages_are_cut() {
+        let long = "x".repeat(5000);
+        let m = Msg::new(
+            format!("ô «{long}» và «ngắn»"),
+            format!("cell \"{long}\" and \"short\""),
+        );
+        let want_x = "x".repeat(crate::text::QUOTE_CHARS);
+        assert_eq!(m.vi, format!("ô «{want_x}…» và «ngắn»"));
+        assert_eq!(m.en, format!("cell \"{want_x}…\" and \"short\""));
+        let plain = Msg::new("«a» b", "\"a\" b");
+        assert_eq!((plain.vi.as_str(), plain.en.as_str()), ("«a» b", "\"a\" b"));
+    }
 }

@@ -29,6 +29,15 @@ fn short(title: &str) -> String {
     }
 }
 
+/// A unit's name as a report shows it: whole, unless a crafted document made it longer than a message
+/// may quote ([`crate::text::QUOTE_CHARS`]).
+fn name(u: &str) -> String {
+    match u.char_indices().nth(crate::text::QUOTE_CHARS) {
+        Some((cut, _)) => format!("{}…", &u[..cut]),
+        None => u.to_string(),
+    }
+}
+
 fn summary_line(audit: &Audit, lang: Lang) -> String {
     use super::Severity::*;
     if audit.findings.is_empty() {
@@ -74,7 +83,7 @@ pub fn finding_line(f: &Finding, lang: Lang) -> String {
         ));
     }
     if let Some(u) = &f.unit {
-        head.push(u.clone());
+        head.push(name(u));
     }
     let mut line = format!(
         "[{}] {}: {}",
@@ -111,7 +120,7 @@ fn impact_line(audit: &Audit, im: &Impact, lang: Lang) -> String {
     };
     let mut s = format!(
         "{at}{} — {} \"{}\"{block}: ",
-        im.unit,
+        name(&im.unit),
         lang.tr("xếp hạng trong bảng", "ranking in table"),
         short(&im.table_title)
     );
@@ -138,7 +147,7 @@ fn impact_line(audit: &Audit, im: &Impact, lang: Lang) -> String {
         let list: Vec<String> = im
             .changes
             .iter()
-            .map(|c| format!("{} {} → {}", c.unit, c.from, c.to))
+            .map(|c| format!("{} {} → {}", name(&c.unit), c.from, c.to))
             .collect();
         s.push_str(&format!(
             "{} ({}): {}.",
@@ -206,7 +215,11 @@ pub fn render_text(audit: &Audit, lang: Lang) -> String {
                 Lang::Vi => m.kind.label_vi(),
                 Lang::En => m.kind.label_en(),
             };
-            out.push_str(&format!("- {at}«{}» = «{}» ({how})\n", m.unit, m.matched));
+            out.push_str(&format!(
+                "- {at}«{}» = «{}» ({how})\n",
+                name(&m.unit),
+                name(&m.matched)
+            ));
         }
     }
     out
@@ -249,21 +262,21 @@ pub fn render_markdown(audit: &Audit, lang: Lang) -> String {
                 } else {
                     &f.table_title
                 })),
-                md_cell(f.unit.as_deref().unwrap_or("")),
+                md_cell(&name(f.unit.as_deref().unwrap_or(""))),
                 f.severity.label(lang),
                 md_cell(f.message.get(lang)),
-                md_cell(
+                md_cell(&name(
                     &f.expected
                         .as_ref()
                         .map(|v| v.display(lang))
                         .unwrap_or_default()
-                ),
-                md_cell(
+                )),
+                md_cell(&name(
                     &f.found
                         .as_ref()
                         .map(|v| v.display(lang))
                         .unwrap_or_default()
-                ),
+                )),
                 md_cell(f.correction.as_ref().map(|c| c.get(lang)).unwrap_or("")),
             ));
         }
@@ -307,9 +320,9 @@ pub fn render_markdown(audit: &Audit, lang: Lang) -> String {
                     .collect();
                 let moved = im.changes.iter().any(|c| c.unit == u.unit);
                 let name = if moved {
-                    format!("**{}**", md_cell(&u.unit))
+                    format!("**{}**", md_cell(&name(&u.unit)))
                 } else {
-                    md_cell(&u.unit)
+                    md_cell(&name(&u.unit))
                 };
                 out.push_str(&format!("| {name} | {} |\n", cells.join(" | ")));
             }
@@ -334,7 +347,7 @@ pub fn render_markdown(audit: &Audit, lang: Lang) -> String {
             };
             out.push_str(&format!(
                 "- {at}«{}» = «{}» ({how})\n",
-                md_cell(&m.unit),
+                md_cell(&name(&m.unit)),
                 md_cell(&m.matched)
             ));
         }
