@@ -109,6 +109,37 @@ pub fn quote_short(s: &str) -> std::borrow::Cow<'_, str> {
     }
 }
 
+/// Messages made from a document's text (audit findings, import problems) quote cells and names in
+/// `open`…`close` marks («…» in Vietnamese, "…" in English); a crafted cell of a megabyte must not
+/// make a megabyte of message. Returns `s` with every part between `open` and `close` longer than
+/// [`QUOTE_CHARS`] characters cut to that many and "…"; one pass, and a message without long quotes
+/// is returned as it is.
+pub fn short_quotes(s: String, open: char, close: char) -> String {
+    let max = QUOTE_CHARS;
+    if s.len() <= max {
+        return s;
+    }
+    let mut out = String::with_capacity(s.len().min(4 * max));
+    let mut rest = s.as_str();
+    while let Some(i) = rest.find(open) {
+        let after = &rest[i + open.len_utf8()..];
+        let Some(j) = after.find(close) else { break };
+        out.push_str(&rest[..i + open.len_utf8()]);
+        let quoted = &after[..j];
+        match quoted.char_indices().nth(max) {
+            Some((cut, _)) => {
+                out.push_str(&quoted[..cut]);
+                out.push('…');
+            }
+            None => out.push_str(quoted),
+        }
+        out.push(close);
+        rest = &after[j + close.len_utf8()..];
+    }
+    out.push_str(rest);
+    out
+}
+
 /// The first control character of a name (C0, DEL or C1; tab and line breaks included), with its
 /// character position (1-based). Names and codes are printed in decisions and tables: a control
 /// character in one is invisible damage, never meaning, so it is refused rather than cleaned away.

@@ -248,6 +248,11 @@ fn import_budgeted(
     }
     let built = build::build(rest, budget);
     problems.extend(built.problems);
+    // Problems quote rows and cells of the document: at most the first characters of each.
+    for p in &mut problems {
+        let message = std::mem::take(&mut p.message);
+        p.message = egov_core::text::short_quotes(message, '«', '»');
+    }
     // A workbook with both the formatted sheets and the data sheet: the formatted sheets are what readers
     // see (and what the audit should point at); the data sheet alone is read when nothing else is there.
     let tables = if built.tables.is_empty() {

@@ -227,3 +227,24 @@ fn a_megabyte_cell_is_quoted_short_in_every_report() {
         assert!(r.stdout.contains("xxxx…"), "{format}: {}", head(&r.stdout));
     }
 }
+
+#[test]
+fn a_megabyte_row_is_quoted_short_in_import_problems() {
+    // A row cut off mid-table is reported with its text; a crafted megabyte row is quoted short.
+    let dir = scratch("minor-big-row");
+    let big = "y".repeat(1_000_000);
+    std::fs::write(
+        dir.join("cut.txt"),
+        format!("\tTT\n\tĐơn vị\n\tĐiểm\n\n\t1\n\tSở Y tế\n\t7,5\n\n\t2\n\tSở {big}\n"),
+    )
+    .unwrap();
+    for args in [
+        &["import", "cut.txt"][..],
+        &["import", "cut.txt", "--format", "json"],
+    ] {
+        let r = run(&dir, args);
+        assert_eq!(r.code, Some(0), "{args:?}: {}", head(&r.stderr));
+        assert!(r.stderr.len() < 4096, "{args:?}: {} bytes", r.stderr.len());
+        assert!(r.stderr.contains("yyyy…"), "{args:?}: {}", head(&r.stderr));
+    }
+}

@@ -239,8 +239,8 @@ impl Msg {
     /// a crafted cell of a megabyte must not make a megabyte of report line.
     pub fn new(vi: impl Into<String>, en: impl Into<String>) -> Msg {
         Msg {
-            vi: short_quotes(vi.into(), '«', '»'),
-            en: short_quotes(en.into(), '"', '"'),
+            vi: crate::text::short_quotes(vi.into(), '«', '»'),
+            en: crate::text::short_quotes(en.into(), '"', '"'),
         }
     }
     pub fn get(&self, lang: Lang) -> &str {
@@ -249,34 +249,6 @@ impl Msg {
             Lang::En => &self.en,
         }
     }
-}
-
-/// `s` with every part between `open` and `close` longer than [`crate::text::QUOTE_CHARS`] characters
-/// cut to that many and "…". One pass; a message without long quotes is returned as it is.
-fn short_quotes(s: String, open: char, close: char) -> String {
-    let max = crate::text::QUOTE_CHARS;
-    if s.len() <= max {
-        return s;
-    }
-    let mut out = String::with_capacity(s.len().min(4 * max));
-    let mut rest = s.as_str();
-    while let Some(i) = rest.find(open) {
-        let after = &rest[i + open.len_utf8()..];
-        let Some(j) = after.find(close) else { break };
-        out.push_str(&rest[..i + open.len_utf8()]);
-        let quoted = &after[..j];
-        match quoted.char_indices().nth(max) {
-            Some((cut, _)) => {
-                out.push_str(&quoted[..cut]);
-                out.push('…');
-            }
-            None => out.push_str(quoted),
-        }
-        out.push(close);
-        rest = &after[j + close.len_utf8()..];
-    }
-    out.push_str(rest);
-    out
 }
 
 /// One inconsistency.

@@ -411,9 +411,14 @@ fn blank_template_is_protected_and_validated() {
         meta.contains("Không áp dụng") && meta.contains("Chỉ tiêu"),
         "instructions in Vietnamese"
     );
-    // An empty template reads back as an empty dataset, not an error.
-    let back = template::read_values(&ed, "trong.xlsx", &bytes).unwrap();
-    assert!(back.units.is_empty());
+    // An empty template is refused: read back, it would give every unit nothing.
+    let e = template::read_values(&ed, "trong.xlsx", &bytes).unwrap_err();
+    assert!(matches!(e, template::TemplateError::Empty { .. }), "{e}");
+    assert!(
+        e.to_string()
+            .contains("trong.xlsx: biểu mẫu chưa có giá trị nào"),
+        "{e}"
+    );
 }
 
 #[test]
@@ -828,8 +833,10 @@ fn a_very_hidden_block_sheet_refuses_the_form() {
     assert!(unzip(&bytes)["xl/workbook.xml"].contains("veryHidden"));
 }
 
-/// The parts of a package, in order.
-fn package_parts(bytes: &[u8]) -> Vec<(String, Vec<u8>)> {
+/// The parts of a package (name, bytes), in order.
+type Parts = Vec<(String, Vec<u8>)>;
+
+fn package_parts(bytes: &[u8]) -> Parts {
     let mut z = zip::ZipArchive::new(Cursor::new(bytes)).unwrap();
     (0..z.len())
         .map(|i| {
@@ -885,7 +892,7 @@ proptest::proptest! {
         truncate in proptest::option::of(0.0f64..1.0),
     ) {
         use std::sync::OnceLock;
-        static FORM: OnceLock<(Edition, Vec<(String, Vec<u8>)>)> = OnceLock::new();
+        static FORM: OnceLock<(Edition, Parts)> = OnceLock::new();
         let (ed, parts) = FORM.get_or_init(|| {
             let (ed, ds) = commune();
             let bytes = template::template_with_values(&ed, &ds, Lang::Vi).unwrap();
