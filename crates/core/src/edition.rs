@@ -25,6 +25,8 @@ use toml::Spanned;
 use crate::lang::Lang;
 use crate::num::RoundingMode;
 
+mod schema;
+
 // ---------------------------------------------------------------------------------------------
 // Validated model
 // ---------------------------------------------------------------------------------------------
@@ -944,18 +946,7 @@ impl Edition {
         let src = src_nfc.as_str();
         let raw: RawEdition = match toml::from_str(src) {
             Ok(r) => r,
-            Err(e) => {
-                let (line, column) = e.span().map(|s| line_col(src, s.start)).unwrap_or((1, 1));
-                return Err(EditionError {
-                    problems: vec![EditionProblem {
-                        file: file.to_string(),
-                        line,
-                        column,
-                        path: "tệp".into(),
-                        message: e.message().to_string(),
-                    }],
-                });
-            }
+            Err(e) => return Err(structural_problems(src, file, &e)),
         };
         let mut ck = Checker {
             src,
@@ -972,6 +963,52 @@ impl Edition {
                 problems: ck.problems,
             })
         }
+    }
+}
+
+/// Every problem of a file serde refused, at once: each TOML syntax error, or else every structural
+/// mistake ([`schema`]: unknown keys with the nearest known one, missing keys, wrong types), each at
+/// its line and column and in the message language; serde's own error only when neither finds one.
+/// The TOML parser's English is shown only in English messages.
+fn structural_problems(src: &str, file: &str, serde_error: &toml::de::Error) -> EditionError {
+    let mut ck = Checker {
+        src,
+        file,
+        problems: Vec::new(),
+    };
+    let (doc, syntax) = toml::de::DeTable::parse_recoverable(src);
+    for e in &syntax {
+        let at = e.span().map_or(0, |s| s.start);
+        let detail = e.message().lines().next().unwrap_or("").to_string();
+        ck.at(
+            at,
+            crate::msg!("tệp", "file"),
+            crate::msg!(
+                "cú pháp TOML không hợp lệ ở đây (kiểm tra dấu ngoặc kép, dấu =, dấu phẩy và dấu ngoặc vuông)",
+                "invalid TOML syntax here ({detail})"
+            ),
+        );
+    }
+    if syntax.is_empty() {
+        for (at, path, message) in schema::check(&doc, schema::EDITION, "") {
+            ck.at(at, path, message);
+        }
+    }
+    if ck.problems.is_empty() {
+        let at = serde_error.span().map_or(0, |s| s.start);
+        let detail = serde_error.message().to_string();
+        ck.at(
+            at,
+            crate::msg!("tệp", "file"),
+            crate::msg!(
+                "giá trị ở đây không đúng kiểu hoặc không đúng chỗ",
+                "the value here has the wrong type or place ({detail})"
+            ),
+        );
+    }
+    ck.problems.sort_by_key(|p| (p.line, p.column));
+    EditionError {
+        problems: ck.problems,
     }
 }
 
