@@ -63,20 +63,14 @@ pub fn template(a: TemplateArgs) -> Result<ExitCode> {
 fn units_only(edition: &egov_core::edition::Edition, path: &std::path::Path) -> Result<Vec<Unit>> {
     let bytes = std::fs::read(path).map_err(|e| load::read_error(path, &e))?;
     let text = load::utf8(&bytes, path)?;
-    let data = egov_core::dataset::Dataset::from_csv(
+    egov_core::dataset::Dataset::units_from_csv(
         edition,
         Source {
             name: &path.display().to_string(),
             text,
         },
-        Source {
-            name: &egov_core::msg!("(không có giá trị)", "(no values)"),
-            text: "unit\n",
-        },
-        Default::default(),
     )
-    .map_err(|e| load::InputError(e.to_string()))?;
-    Ok(data.units)
+    .map_err(|e| load::InputError(e.to_string()).into())
 }
 
 pub fn import_values(a: ImportValuesArgs) -> Result<ExitCode> {
@@ -86,7 +80,7 @@ pub fn import_values(a: ImportValuesArgs) -> Result<ExitCode> {
     let (data, csv) = egov_export::template::read_values_csv(&edition, &name, &bytes)
         .map_err(|e| load::InputError(e.to_string()))?;
     let meta = format!(
-        "edition = \"{}\"\ntitle = \"Nhập từ biểu mẫu {}\"\nsource = \"{}\"\n",
+        "edition = \"{}\"\ntitle = \"Nhập từ biểu mẫu {}\"\nsource = \"{}\"\nnumber_style = \"decimal-comma\"\n",
         edition.id,
         a.path
             .file_name()

@@ -5,12 +5,14 @@
 //! the ranks under the table's tie policy, computed on the rounded or the exact values as the edition says.
 //! This is the one place where scores are rounded: to each column's decimals, with the edition's mode.
 //! Rows are ordered by rank, ties and unranked rows in Vietnamese collation of the unit name.
+//! A unit that submitted nothing, which the edition's policy lets through, is marked as such: ranked with
+//! its zero total (`zero`), or listed without values and rank (`unranked`).
 
 use rayon::prelude::*;
 use rust_decimal::Decimal;
 
 use crate::dataset::Dataset;
-use crate::edition::{ColumnSource, Edition, Numbering, RankOn, Show, TableLayout};
+use crate::edition::{ColumnSource, Edition, NotSubmitted, Numbering, RankOn, Show, TableLayout};
 use crate::engine::{Scores, Status};
 use crate::lang::Lang;
 use crate::num::round;
@@ -155,19 +157,29 @@ fn build_table(
         let mut computed: Vec<Member> = members
             .par_iter()
             .with_min_len(256)
-            .map(|&u| Member {
-                total: shown(edition, scores, data, u, &total_src, t.show)
-                    .map(|x| (x, round(x, t.decimals, edition.rounding))),
-                values: t
-                    .columns
-                    .iter()
-                    .map(|c| {
-                        Entry::computed(match shown(edition, scores, data, u, &c.source, t.show) {
-                            Ok(x) => Cell::Number(round(x, c.decimals, edition.rounding)),
-                            Err(cell) => cell,
+            .map(|&u| {
+                if edition.not_submitted == NotSubmitted::Unranked && !data.submitted(u) {
+                    return Member {
+                        total: Err(Cell::Blank),
+                        values: vec![Entry::computed(Cell::Blank); t.columns.len()],
+                    };
+                }
+                Member {
+                    total: shown(edition, scores, data, u, &total_src, t.show)
+                        .map(|x| (x, round(x, t.decimals, edition.rounding))),
+                    values: t
+                        .columns
+                        .iter()
+                        .map(|c| {
+                            Entry::computed(
+                                match shown(edition, scores, data, u, &c.source, t.show) {
+                                    Ok(x) => Cell::Number(round(x, c.decimals, edition.rounding)),
+                                    Err(cell) => cell,
+                                },
+                            )
                         })
-                    })
-                    .collect(),
+                        .collect(),
+                }
             })
             .collect();
         let totals: Vec<&Result<(Decimal, Decimal), Cell>> =
@@ -224,6 +236,7 @@ fn build_table(
                 block: Some(block_id.clone()),
                 pos: None,
                 unit_raw: None,
+                not_submitted: !data.submitted(u),
             });
         }
     }

@@ -235,6 +235,10 @@ pub struct Row {
     pub pos: Option<Pos>,
     /// Raw unit text as printed (before NFC), for imported tables.
     pub unit_raw: Option<String>,
+    /// The unit submitted nothing and the edition's policy let it through (`[scoring] not_submitted`):
+    /// ranked with zero points, or unranked; the annex says so in its rank cell, the JSON with
+    /// `"status": "not_submitted"`.
+    pub not_submitted: bool,
 }
 
 /// One annex table.
@@ -367,6 +371,9 @@ impl Serialize for RowJson<'_> {
         }
         if let RankCell::Invalid(t) = &r.rank {
             m.serialize_entry("rank_text", t)?;
+        }
+        if r.not_submitted {
+            m.serialize_entry("status", "not_submitted")?;
         }
         m.serialize_entry("block", &r.block)?;
         if let Some(p) = &r.pos {

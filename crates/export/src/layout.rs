@@ -399,7 +399,14 @@ fn unit_line(row: &Row, idx: usize, decimals: &[Option<u32>], labels: &Labels, l
         tt: row.tt.as_deref().map(clean).unwrap_or_default(),
         unit: clean(&row.unit),
         values,
-        rank: rank_text(&row.rank),
+        // A unit that submitted nothing says so where its rank is (the edition's policy let it in).
+        rank: match (row.not_submitted, &row.rank) {
+            (false, rank) => rank_text(rank),
+            (true, RankCell::Ranked(n)) => {
+                format!("{n} ({})", lang.tr("không nộp", "not submitted"))
+            }
+            (true, _) => lang.tr("Không nộp", "Not submitted").to_string(),
+        },
         rank_number: match row.rank {
             RankCell::Ranked(r) => Some(r),
             _ => None,

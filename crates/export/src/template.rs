@@ -1431,6 +1431,12 @@ pub enum TemplateError {
         "{file}: trang tính '{sheet}' bị ẩn sâu (veryHidden), điều Excel không cho làm bằng menu; mẫu đã bị can thiệp, hãy nhập lại vào mẫu mới tạo bằng `egov template`"
     )]
     VeryHidden { file: String, sheet: String },
+    /// Not one value in the whole form: a blank template read back would give every unit nothing.
+    #[error("{}", egov_core::msg!(
+        "{file}: biểu mẫu chưa có giá trị nào (mọi ô nhập đều trống); hãy điền giá trị của các đơn vị vào mẫu rồi nhập lại",
+        "{file}: the form holds no value (every entry cell is blank); fill in the units' values, then import it again"
+    ))]
+    Empty { file: String },
     #[error("{0}")]
     Cells(CellErrors),
 }
@@ -1940,10 +1946,18 @@ impl Grid {
         let mut problems: Vec<(String, u32, u16, String)> = std::mem::take(&mut self.problems);
         problems.extend(self.block_problems(edition));
         let (units, values, field_starts) = self.csv_texts(edition, &HashSet::new());
+        if self.cells.is_empty() && problems.is_empty() {
+            return Err(TemplateError::Empty {
+                file: file.to_string(),
+            });
+        }
+        // Excel's number cells are written with a decimal comma (`cell_text`), exactly; text typed in
+        // a cell is read as Vietnamese writes it.
         let meta = DatasetMeta {
             edition: Some(edition.id.clone()),
             title: None,
             source: Some(file.to_string()),
+            number_style: Some(egov_core::num::NumberStyle::DecimalComma),
         };
         let parse = |units: &str, values: &str| {
             Dataset::from_csv(

@@ -356,6 +356,7 @@ impl Draft {
                 block: Some(block.clone()),
                 pos: Some(src.pos.clone()),
                 unit_raw,
+                not_submitted: false,
             });
         }
         let mut blocks = self.blocks;

@@ -146,6 +146,7 @@ pub(crate) fn tables(rows: &[SrcRow]) -> (Vec<Table>, Vec<ImportProblem>) {
                         block: (!block.is_empty()).then(|| block.clone()),
                         pos: Some(r.pos.clone()),
                         unit_raw: r.cells.get(4).map(|c| c.raw.clone()),
+                        not_submitted: false,
                     },
                     Vec::new(),
                 ));

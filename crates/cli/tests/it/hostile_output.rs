@@ -208,6 +208,17 @@ fn every_csv_egov_writes_is_spreadsheet_safe_and_reads_back() {
 
     // The dataset CSVs of egov import-values (units.csv, values.csv): safe to open, and read back by
     // egov with the original names and codes.
+    // The form is pre-filled with one leaf value per unit (a form without any value is refused, and
+    // the dataset's points at aggregates have no cell in the form).
+    let units_text = std::fs::read_to_string(format!("{ds}/units.csv")).unwrap();
+    let mut leaf_values = String::from("unit,A.1\n");
+    for line in units_text.lines().skip(1).filter(|l| !l.is_empty()) {
+        let code = line.split(',').next().unwrap();
+        leaf_values.push_str(&format!("{code},1\n"));
+    }
+    std::fs::create_dir_all(dir.join("leaf")).unwrap();
+    std::fs::write(dir.join("leaf/units.csv"), &units_text).unwrap();
+    std::fs::write(dir.join("leaf/values.csv"), leaf_values).unwrap();
     let run = egov(
         &dir,
         &[
@@ -215,7 +226,7 @@ fn every_csv_egov_writes_is_spreadsheet_safe_and_reads_back() {
             "--edition",
             "hoabinh-2019",
             "--units",
-            &format!("{ds}/units.csv"),
+            "leaf",
             "--out",
             "form.xlsx",
         ],

@@ -440,6 +440,7 @@ fn arb_table() -> impl Strategy<Value = Table> {
             block: block.map(str::to_string),
             pos: None,
             unit_raw: Some(unit.to_string()),
+            not_submitted: false,
         });
     let labels = prop::collection::vec(
         prop::sample::select(vec!["Điều kiện sẵn sàng", "Kết quả", "A B", ""]),

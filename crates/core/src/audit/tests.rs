@@ -119,6 +119,7 @@ impl Tb {
             block: block.map(str::to_string),
             pos: Some(Pos::line(start, 2)),
             unit_raw: Some(unit.into()),
+            not_submitted: false,
         });
         self.line = line + 3;
         self

@@ -901,6 +901,22 @@ fn report_unclosed(src: Source<'_>, sep: u8, problems: &mut Problems) -> bool {
 }
 
 impl Dataset {
+    /// Parses a units CSV alone (the units an entry form is prepared for, before any value exists),
+    /// checked as [`Dataset::from_csv`] checks it.
+    pub fn units_from_csv(edition: &Edition, units: Source<'_>) -> Result<Vec<Unit>, DataError> {
+        let mut problems = Problems {
+            list: Vec::new(),
+            more: 0,
+        };
+        let (list, _) =
+            parse_units_csv(edition, units, detect_separator(units.text), &mut problems);
+        if problems.list.is_empty() {
+            Ok(list)
+        } else {
+            finish_err(problems)
+        }
+    }
+
     /// Parses units and values CSV. Both are checked fully before anything is returned.
     pub fn from_csv(
         edition: &Edition,
@@ -1484,8 +1500,9 @@ fn read_wide_body(src: Source<'_>, sep: u8) -> Option<WideBody<'_>> {
     })
 }
 
-/// Reads the values file into `ds`; `false` when its header could not be used (then no unit's values
-/// were read, and saying that every unit has none would only repeat it).
+/// Reads the values file into `ds`; `false` when its header could not be used or a quote left open
+/// took the rest of the file (then units' values were not read, and saying that they have none would
+/// only repeat it).
 #[allow(clippy::too_many_arguments)]
 fn parse_values_csv<'a>(
     edition: &Edition,
@@ -1498,7 +1515,8 @@ fn parse_values_csv<'a>(
     touched: &mut [bool],
     problems: &mut Problems,
 ) -> bool {
-    match body.as_ref().map(|b| b.unclosed) {
+    // After an unclosed quote the rest of the file is one cell: its units are not said to lack values.
+    let unclosed = match body.as_ref().map(|b| b.unclosed) {
         Some(Some(at)) => {
             let (line, column) = crate::edition::line_col(src.text, at);
             problems.push(
@@ -1510,12 +1528,11 @@ fn parse_values_csv<'a>(
                     "the quote that opens a cell here is never closed: the rest of the file would be read as one cell; add the closing \" or remove the opening one"
                 ),
             );
+            true
         }
-        Some(None) => {}
-        None => {
-            report_unclosed(src, sep, problems);
-        }
-    }
+        Some(None) => false,
+        None => report_unclosed(src, sep, problems),
+    };
     let mut rdr = csv_reader(src.text, sep);
     let offset = src.text.len() - src.text.strip_prefix('\u{feff}').unwrap_or(src.text).len();
     let headers: Vec<String> = match rdr.headers() {
@@ -1596,7 +1613,7 @@ fn parse_values_csv<'a>(
         parse_wide(
             edition, src, sep, &headers, &keys, index, ds, styles, touched, problems, body,
         );
-        return true;
+        return !unclosed;
     }
     // Long form (`unit,key,value`): one value a line, read in order.
     let mut seen_rows: HashMap<String, usize> = HashMap::new();
@@ -1686,7 +1703,7 @@ fn parse_values_csv<'a>(
     for (line, column, m) in styles.resolve(edition, ds) {
         problems.push(src.name, line, column, m);
     }
-    true
+    !unclosed
 }
 
 /// The wide form (`unit,<key>,<key>…`, a row per unit), the shape of large files. Records are read in

@@ -9,6 +9,7 @@ mod commune;
 mod dataset_json;
 mod dti;
 mod editions;
+mod excel_habits;
 mod explain;
 mod limits;
 mod policies;

@@ -28,6 +28,7 @@ fn row(tt: &str, unit: &str, values: Vec<Entry>, total: &str, rank: RankCell, bl
         block: Some(block.into()),
         pos: None,
         unit_raw: Some(unit.into()),
+        not_submitted: false,
     }
 }
 

@@ -49,6 +49,7 @@ fn long_annex(n: usize) -> Annex {
                 block: Some("co-dvc".into()),
                 pos: None,
                 unit_raw: None,
+                not_submitted: false,
             }
         })
         .collect();
