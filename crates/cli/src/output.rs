@@ -128,7 +128,7 @@ fn sync_dir(dir: &Path) {
 /// temporary is removed if anything fails.
 pub fn write_atomic(path: &Path, bytes: &[u8]) -> Result<()> {
     let dir = parent_of(path);
-    fs::create_dir_all(dir).map_err(|e| mkdir_error(&dir, &e))?;
+    fs::create_dir_all(dir).map_err(|e| mkdir_error(dir, &e))?;
     sweep(dir);
     if path.is_dir() {
         let p = path.display();
@@ -174,7 +174,7 @@ impl Staged {
         }
         let tmp = if fresh {
             let parent = parent_of(target);
-            fs::create_dir_all(parent).map_err(|e| mkdir_error(&parent, &e))?;
+            fs::create_dir_all(parent).map_err(|e| mkdir_error(parent, &e))?;
             sweep(parent);
             let name = target.file_name().and_then(|n| n.to_str()).unwrap_or("out");
             parent.join(format!(".{name}.{}", temp_suffix()))

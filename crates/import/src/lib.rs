@@ -94,15 +94,16 @@ impl fmt::Display for ImportProblem {
 /// Input that cannot be read at all; each variant names the file and where in it.
 #[derive(Debug, thiserror::Error)]
 pub enum ImportError {
-    #[error("{file}: không đọc được tệp: {source}")]
+    #[error("{file}: {}", egov_core::msg!("không đọc được tệp: {}", "cannot read the file: {}", egov_core::lang::io_reason(source)))]
     Io {
         file: String,
         #[source]
         source: std::io::Error,
     },
-    #[error(
-        "{file}:{line}:{column}: văn bản không phải UTF-8 hợp lệ (hãy lưu lại tệp với mã hóa UTF-8)"
-    )]
+    #[error("{file}:{line}:{column}: {}", egov_core::msg!(
+        "văn bản không phải UTF-8 hợp lệ (hãy lưu lại tệp với mã hóa UTF-8)",
+        "the text is not valid UTF-8 (save the file again with the UTF-8 encoding)"
+    ))]
     Encoding {
         file: String,
         line: u32,

@@ -372,9 +372,7 @@ fn operating_system_errors_are_in_words() {
     let (code, _, err) = egov(&["audit", d]);
     assert_eq!(code, 2);
     assert!(err.contains("thư mục"), "{err}");
-    for e in [&err] {
-        assert!(english_in(e).is_none(), "{e}");
-    }
+    assert!(english_in(&err).is_none(), "{err}");
     // A full disk, on standard output.
     if let Ok(full) = std::fs::OpenOptions::new().write(true).open("/dev/full") {
         let out = Command::new(env!("CARGO_BIN_EXE_egov"))
@@ -393,6 +391,125 @@ fn operating_system_errors_are_in_words() {
         let err = String::from_utf8_lossy(&out.stderr);
         assert_eq!(out.status.code(), Some(2));
         assert!(err.contains("ổ đĩa đã đầy"), "{err}");
+    }
+    std::fs::remove_dir_all(&dir).ok();
+}
+
+/// Failing commands whose every message is converted: in English no Vietnamese outside quotes, by
+/// default no English of a parser, of clap or of the system. (Validation messages of editions and the
+/// import/export crates are not all converted yet; they join this corpus as they are.)
+#[test]
+fn a_corpus_of_failures_in_one_language() {
+    let dir = scratch("corpus");
+    let shipped =
+        std::fs::read_to_string(format!("{ROOT}data/editions/hoabinh-2019.toml")).unwrap();
+    let structural = dir.join("structural.toml");
+    std::fs::write(
+        &structural,
+        shipped
+            .replacen("max = 65", "maxx = 65", 1)
+            .replacen("year = 2019", "year = \"2019\"", 1)
+            .replacen("[scoring]\n", "[scoring]\ndecimal = 2\n", 1),
+    )
+    .unwrap();
+    let syntax = dir.join("syntax.toml");
+    std::fs::write(&syntax, shipped.replacen("year = 2019", "year = 2019 x", 1)).unwrap();
+    let not_utf8 = dir.join("latin1.toml");
+    std::fs::write(&not_utf8, b"id = \"x\"\ntitle = \"S\xf4\"\n").unwrap();
+    let ds = dir.join("ds");
+    std::fs::create_dir_all(&ds).unwrap();
+    for f in ["units.csv", "values.csv"] {
+        std::fs::copy(format!("{ROOT}data/published/hoabinh-2019/{f}"), ds.join(f)).unwrap();
+    }
+    std::fs::write(ds.join("dataset.toml"), "edition = \"hoabinh-2019\nx").unwrap();
+    let (s, y, n, d) = (
+        structural.to_str().unwrap(),
+        syntax.to_str().unwrap(),
+        not_utf8.to_str().unwrap(),
+        ds.to_str().unwrap(),
+    );
+    let missing = dir.join("missing");
+    let m = missing.to_str().unwrap();
+    let corpus: Vec<Vec<&str>> = vec![
+        vec!["validate", "--edition", s],
+        vec!["validate", "--edition", y],
+        vec!["validate", "--edition", n],
+        vec!["validate", "--edition", "hoabinh-2091"],
+        vec!["validate", "--edition", "hoabinh-2019", "--data", m],
+        vec!["validate", "--edition", "hoabinh-2019", "--data", d],
+        vec!["audit", m],
+        vec!["audit", dir.to_str().unwrap()],
+        vec!["import", m],
+        vec![
+            "template",
+            "--edition",
+            "hoabinh-2019",
+            "--units",
+            m,
+            "--out",
+            "x.xlsx",
+        ],
+        vec![
+            "import-values",
+            m,
+            "--edition",
+            "hoabinh-2019",
+            "--out",
+            "x",
+        ],
+        vec![
+            "score",
+            "--edition",
+            "hoabinh-2019",
+            "--data",
+            "data/published/hoabinh-2019",
+            "--format",
+            "xml",
+        ],
+        vec!["score", "--edition", "hoabinh-2019"],
+        vec![
+            "annex",
+            "--edition",
+            "hoabinh-2019",
+            "--data",
+            "data/published/hoabinh-2019",
+            "--compact",
+        ],
+        vec![
+            "export",
+            "--edition",
+            "hoabinh-2019",
+            "--data",
+            "data/published/hoabinh-2019",
+            "--format",
+            "docx",
+            "--out",
+            "x",
+            "--decision-number",
+            "1",
+            "--decision-date",
+            "2019-12-31",
+        ],
+        vec!["synth", "--units", "many", "--out", "x"],
+        vec!["synth", "--na-rate", "2", "--out", "x"],
+        vec!["frobnicate"],
+        vec![],
+    ];
+    for args in &corpus {
+        let (code, _, err) = egov(args);
+        assert_eq!(code, 2, "egov {}: {err}", args.join(" "));
+        assert!(!err.trim().is_empty());
+        if let Some(t) = english_in(&err) {
+            panic!("egov {}: English '{t}' in:\n{err}", args.join(" "));
+        }
+        let (code, _, err) = egov_en(args);
+        assert_eq!(code, 2, "egov --lang en {}: {err}", args.join(" "));
+        if let Some(c) = vietnamese_in(&err) {
+            panic!(
+                "egov --lang en {}: Vietnamese '{c}' in:\n{err}",
+                args.join(" ")
+            );
+        }
     }
     std::fs::remove_dir_all(&dir).ok();
 }
