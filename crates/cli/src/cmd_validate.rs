@@ -26,14 +26,14 @@ pub struct Args {
 pub fn run(a: Args) -> Result<ExitCode> {
     let edition = load::edition(&a.edition)?;
     let leaves = edition.nodes.iter().skip(1).filter(|n| n.is_leaf()).count();
+    let (id, nodes, inputs) = (&edition.id, edition.nodes.len() - 1, edition.inputs.len());
+    let (categories, tables) = (edition.categories.len(), edition.annex.tables.len());
     println!(
-        "{}: hợp lệ — {} tiêu chí ({} tiêu chí lá), {} chỉ tiêu đầu vào, {} loại đơn vị, {} bảng phụ lục",
-        edition.id,
-        edition.nodes.len() - 1,
-        leaves,
-        edition.inputs.len(),
-        edition.categories.len(),
-        edition.annex.tables.len()
+        "{}",
+        msg!(
+            "{id}: hợp lệ — {nodes} tiêu chí ({leaves} tiêu chí lá), {inputs} chỉ tiêu đầu vào, {categories} loại đơn vị, {tables} bảng phụ lục",
+            "{id}: valid — {nodes} criteria ({leaves} leaves), {inputs} inputs, {categories} unit categories, {tables} annex tables"
+        )
     );
     // Valid for scoring; `egov annex` and `egov export` refuse it.
     if let Some(m) = edition.annex_missing() {

@@ -2,6 +2,7 @@
 
 mod audit;
 mod cli;
+mod excel_habits;
 mod guide;
 mod hostile;
 mod hostile_edition;
