@@ -115,9 +115,8 @@ fn a_lone_three_digit_group_is_read_by_the_style_or_refused_with_both_readings()
     let r = validate(&dir);
     assert_eq!(r.code, Some(0), "{}", r.stderr);
     assert!(
-        r.stdout.contains(
-            "số viết với dấu chấm thập phân (1.500 = một phẩy năm), suy ra từ các ô"
-        ),
+        r.stdout
+            .contains("số viết với dấu chấm thập phân (1.500 = một phẩy năm), suy ra từ các ô"),
         "{}",
         r.stdout
     );
