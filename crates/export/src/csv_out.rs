@@ -21,6 +21,17 @@ use crate::{ExportError, Lang, RenderOptions};
 
 /// The CSV header, in field order: the long form egov-import reads back, so both use its definition.
 pub const FIELDS: [&str; 9] = egov_import::LONG_FORM_FIELDS;
+/// The long form's last column: `not_submitted` for a unit that submitted nothing, else empty.
+pub const STATUS: &str = egov_import::LONG_FORM_STATUS;
+
+/// The status field of a row (see [`STATUS`]).
+pub(crate) fn status(row: &egov_core::table::Row) -> &'static str {
+    if row.not_submitted {
+        "not_submitted"
+    } else {
+        ""
+    }
+}
 
 /// The `column` field of a table's long-form lines: its value columns' labels, then the total's.
 pub(crate) fn long_labels(t: &Table) -> Vec<String> {
@@ -56,6 +67,8 @@ pub fn render(annex: &Annex, _opts: &RenderOptions) -> Result<Vec<u8>, ExportErr
     let mut out = String::with_capacity(64 * 1024);
     out.push('\u{feff}');
     out.push_str(&FIELDS.join(","));
+    out.push(',');
+    out.push_str(STATUS);
     out.push_str("\r\n");
     for t in &annex.tables {
         let v = layout::view(t, Lang::En);
@@ -85,6 +98,7 @@ pub fn render(annex: &Annex, _opts: &RenderOptions) -> Result<Vec<u8>, ExportErr
                     RankCell::Unranked => "".into(),
                     RankCell::Invalid(s) => csv_text(&text::clean(s)).into_owned().into(),
                 });
+                fields.push(status(row).into());
                 out.push_str(&fields.join(","));
                 out.push_str("\r\n");
             }
@@ -144,6 +158,12 @@ pub fn data_dictionary(annex: &Annex, opts: &RenderOptions) -> Result<Vec<u8>, E
             "integer",
             "Xếp hạng trong khối; trống = không xếp hạng",
             "Rank within the block; empty = not ranked",
+        ),
+        field(
+            "status",
+            "string",
+            "\"not_submitted\" = đơn vị không nộp giá trị nào (phụ lục ghi «không nộp»); trống = đã nộp",
+            "\"not_submitted\" = the unit submitted nothing (the annex says \"not submitted\"); empty = submitted",
         ),
     ];
     let tables: Vec<_> = annex

@@ -407,8 +407,9 @@ fn unit_line(row: &Row, idx: usize, decimals: &[Option<u32>], labels: &Labels, l
             }
             (true, _) => lang.tr("Không nộp", "Not submitted").to_string(),
         },
+        // A not-submitted mark makes the cell text ("3 (không nộp)"): a bare number would hide it.
         rank_number: match row.rank {
-            RankCell::Ranked(r) => Some(r),
+            RankCell::Ranked(r) if !row.not_submitted => Some(r),
             _ => None,
         },
         row: idx,

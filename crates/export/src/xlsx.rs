@@ -17,7 +17,7 @@ use rust_decimal::Decimal;
 use rust_decimal::prelude::ToPrimitive;
 use rust_xlsxwriter::{Format as XFormat, FormatAlign, FormatBorder, Workbook, Worksheet};
 
-use crate::csv_out::{FIELDS, long_cells, long_labels, long_row_fields};
+use crate::csv_out::{FIELDS, STATUS, long_cells, long_labels, long_row_fields, status};
 use crate::layout::{self, Line, TableView};
 use crate::{ExportError, RenderOptions};
 
@@ -297,7 +297,7 @@ fn data_text(s: &str) -> String {
 }
 
 fn data_sheet(ws: &mut Worksheet, annex: &Annex, f: &mut Formats) -> Result<(), ExportError> {
-    for (c, name) in FIELDS.iter().enumerate() {
+    for (c, name) in FIELDS.iter().chain([&STATUS]).enumerate() {
         ws.write_string_with_format(0, c as u16, *name, &f.data_head)?;
     }
     let mut r = 1u32;
@@ -335,15 +335,18 @@ fn data_sheet(ws: &mut Worksheet, annex: &Annex, f: &mut Formats) -> Result<(), 
                         ws.write_string(r, 8, data_text(&text::clean(s)))?;
                     }
                 }
+                if row.not_submitted {
+                    ws.write_string(r, 9, status(row))?;
+                }
                 r += 1;
             }
         }
     }
     ws.set_freeze_panes(1, 0)?;
     if r > 1 {
-        ws.autofilter(0, 0, r - 1, FIELDS.len() as u16 - 1)?;
+        ws.autofilter(0, 0, r - 1, FIELDS.len() as u16)?;
     }
-    for (c, width) in [12.0, 40.0, 12.0, 5.0, 32.0, 10.0, 32.0, 10.0, 8.0]
+    for (c, width) in [12.0, 40.0, 12.0, 5.0, 32.0, 10.0, 32.0, 10.0, 8.0, 14.0]
         .into_iter()
         .enumerate()
     {

@@ -356,7 +356,7 @@ impl Draft {
                 block: Some(block.clone()),
                 pos: Some(src.pos.clone()),
                 unit_raw,
-                not_submitted: false,
+                not_submitted: roles.rank.is_some_and(|i| not_submitted(&cell(i).raw)),
             });
         }
         let mut blocks = self.blocks;
@@ -843,9 +843,28 @@ pub(crate) fn value_cell(raw: &str) -> Cell {
     }
 }
 
-/// A rank cell: a positive integer, blank (unranked), or anything else kept as invalid.
+/// How an annex marks a unit that submitted nothing (egov writes these; decisions write the same
+/// words): alone in the rank cell (not ranked), or after the rank in parentheses (ranked with 0).
+const NOT_SUBMITTED: [&str; 4] = ["không nộp", "not submitted", "không gửi", "chưa nộp"];
+
+/// Whether a rank cell carries a not-submitted mark (`Không nộp`, `3 (không nộp)`).
+pub(crate) fn not_submitted(raw: &str) -> bool {
+    let t = clean(raw).to_lowercase();
+    NOT_SUBMITTED
+        .iter()
+        .any(|m| t == *m || t.ends_with(&format!("({m})")))
+}
+
+/// A rank cell: a positive integer, blank or a not-submitted mark alone (unranked), a rank followed
+/// by a not-submitted mark (that rank), or anything else kept as invalid.
 pub(crate) fn rank_cell(raw: &str) -> RankCell {
-    let t = clean(raw);
+    let mut t = clean(raw);
+    if not_submitted(&t) {
+        t = t.split('(').next().unwrap_or_default().trim().to_string();
+        if NOT_SUBMITTED.contains(&t.to_lowercase().as_str()) {
+            t.clear();
+        }
+    }
     if t.is_empty() {
         return RankCell::Unranked;
     }
@@ -929,6 +948,13 @@ mod tests {
         assert_eq!(rank_cell("I"), RankCell::Invalid("I".into()));
         assert_eq!(rank_cell("0"), RankCell::Invalid("0".into()));
         assert_eq!(rank_cell(" 12 "), RankCell::Ranked(12));
+        // egov's own not-submitted marks, under both policies and both languages.
+        assert_eq!(rank_cell("3 (không nộp)"), RankCell::Ranked(3));
+        assert_eq!(rank_cell("Không nộp"), RankCell::Unranked);
+        assert_eq!(rank_cell("Not submitted"), RankCell::Unranked);
+        assert_eq!(rank_cell("4 (not submitted)"), RankCell::Ranked(4));
+        assert_eq!(rank_cell("x (không nộp)"), RankCell::Invalid("x".into()));
+        assert!(not_submitted("3 (Không nộp)") && !not_submitted("3"));
     }
 
     #[test]

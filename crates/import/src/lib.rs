@@ -36,7 +36,7 @@ use std::path::Path;
 use egov_core::table::{Pos, Table};
 
 pub use csvout::{csv_number, csv_text, spreadsheet_text, tables_to_csv, text_back};
-pub use longform::FIELDS as LONG_FORM_FIELDS;
+pub use longform::{FIELDS as LONG_FORM_FIELDS, STATUS as LONG_FORM_STATUS};
 
 /// The form of the input. `Auto` sniffs it from the bytes (and, for CSV, the file name).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]

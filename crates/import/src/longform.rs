@@ -29,6 +29,10 @@ pub const FIELDS: [&str; 9] = [
     "rank",
 ];
 
+/// An optional column after [`FIELDS`]: `not_submitted` for a unit that submitted nothing (the annex's
+/// "không nộp" mark), empty otherwise. Files without it (written before it existed) read as before.
+pub const STATUS: &str = "status";
+
 /// Whether a grid's first row is the long-form header.
 pub(crate) fn is_long_form(rows: &[SrcRow]) -> bool {
     rows.first().is_some_and(|r| {
@@ -49,6 +53,10 @@ pub(crate) fn tables(rows: &[SrcRow]) -> (Vec<Table>, Vec<ImportProblem>) {
     type RowCells = (Row, Vec<(String, Entry)>);
     let mut cells: Vec<Vec<RowCells>> = Vec::new();
     let mut problems = Vec::new();
+    let has_status = rows
+        .first()
+        .and_then(|h| h.cells.get(FIELDS.len()))
+        .is_some_and(|c| clean(&c.raw) == STATUS);
     for r in rows.iter().skip(1) {
         // Text fields come back as written before egov guarded them against spreadsheet formulas.
         let get = |i: usize| {
@@ -146,7 +154,7 @@ pub(crate) fn tables(rows: &[SrcRow]) -> (Vec<Table>, Vec<ImportProblem>) {
                         block: (!block.is_empty()).then(|| block.clone()),
                         pos: Some(r.pos.clone()),
                         unit_raw: r.cells.get(4).map(|c| c.raw.clone()),
-                        not_submitted: false,
+                        not_submitted: has_status && get(FIELDS.len()) == "not_submitted",
                     },
                     Vec::new(),
                 ));

@@ -260,3 +260,48 @@ fn same(a: &Value, b: &Value) -> bool {
         _ => a == b,
     }
 }
+
+#[test]
+fn an_annex_with_units_not_submitted_audits_clean() {
+    // Both policies mark the rank cell ("3 (không nộp)", "Không nộp"): the audit reads the marks, so
+    // egov's own annex is not reported for rank cells that are not numbers or are blank.
+    use super::excel_habits::{UNITS, setup};
+    use super::hostile::egov_limited;
+    let values = b"unit,A,B\nX1,5,5\nX2,1,1\n";
+    for policy in ["zero", "unranked"] {
+        let dir = setup(
+            &format!("audit-not-submitted-{policy}"),
+            &format!("[scoring]\nnot_submitted = \"{policy}\""),
+            UNITS.as_bytes(),
+            values,
+            None,
+        );
+        let guard = std::time::Duration::from_secs(60);
+        for (format, file) in [
+            ("markdown", "a.md"),
+            ("html", "a.html"),
+            ("csv", "a.csv"),
+            ("xlsx", "a.xlsx"),
+            ("docx", "a.docx"),
+        ] {
+            let r = egov_limited(
+                &dir,
+                &[
+                    "annex",
+                    "--edition",
+                    "ed.toml",
+                    "--data",
+                    "d",
+                    "--format",
+                    format,
+                    "--out",
+                    file,
+                ],
+                guard,
+            );
+            assert_eq!(r.code, Some(0), "{}", r.stderr);
+            let r = egov_limited(&dir, &["audit", file], guard);
+            assert_eq!(r.code, Some(0), "{policy} {format}: {}", r.stdout);
+        }
+    }
+}

@@ -9,7 +9,7 @@ use std::time::Duration;
 
 use crate::hostile::{Run, egov_limited, scratch};
 
-const EDITION: &str = r#"
+pub(crate) const EDITION: &str = r#"
 id = "thu-excel"
 title = "Thử thói quen Excel"
 year = 2025
@@ -51,10 +51,17 @@ columns = ["A", "B"]
 blocks = ["cap-xa"]
 "#;
 
-const UNITS: &str = "code,name,category\nX1,Xã Một,xa\nX2,Xã Hai,xa\nX3,Xã Ba,xa\nX4,Xã Bốn,xa\n";
+pub(crate) const UNITS: &str =
+    "code,name,category\nX1,Xã Một,xa\nX2,Xã Hai,xa\nX3,Xã Ba,xa\nX4,Xã Bốn,xa\n";
 
 /// A scratch folder with `ed.toml` (the edition with `extra` after its year) and a dataset `d/`.
-fn setup(name: &str, extra: &str, units: &[u8], values: &[u8], meta: Option<&str>) -> PathBuf {
+pub(crate) fn setup(
+    name: &str,
+    extra: &str,
+    units: &[u8],
+    values: &[u8],
+    meta: Option<&str>,
+) -> PathBuf {
     let dir = scratch(&format!("excel-{name}"));
     let ed = EDITION.replace("year = 2025\n", &format!("year = 2025\n{extra}\n"));
     std::fs::write(dir.join("ed.toml"), ed).unwrap();

@@ -136,7 +136,9 @@ fn csv_long_form_reads_back() {
     let body = &bytes[3..];
     let mut r = csv::Reader::from_reader(body);
     let header: Vec<String> = r.headers().unwrap().iter().map(String::from).collect();
-    assert_eq!(header, egov_export::csv_out::FIELDS);
+    let mut want: Vec<&str> = egov_export::csv_out::FIELDS.to_vec();
+    want.push(egov_export::csv_out::STATUS);
+    assert_eq!(header, want);
     let recs: Vec<csv::StringRecord> = r.records().map(|r| r.unwrap()).collect();
     // (6 rows × (2 columns + total)) + (3 rows × (3 columns + total))
     assert_eq!(recs.len(), 6 * 3 + 3 * 4);
@@ -197,7 +199,9 @@ fn data_dictionary_describes_every_table() {
         .iter()
         .map(|f| f["name"].as_str().unwrap())
         .collect();
-    assert_eq!(fields, egov_export::csv_out::FIELDS);
+    let mut want: Vec<&str> = egov_export::csv_out::FIELDS.to_vec();
+    want.push(egov_export::csv_out::STATUS);
+    assert_eq!(fields, want);
     assert_eq!(v["tables"].as_array().unwrap().len(), 2);
     assert_eq!(
         v["tables"][0]["columns"][1]["decimals"], 1,

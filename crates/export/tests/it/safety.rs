@@ -221,7 +221,7 @@ fn csv_neutralises_formulas_keeps_negative_numbers_and_reads_back() {
             continue;
         }
         let f = fields(line);
-        assert_eq!(f.len(), 9, "{line}");
+        assert_eq!(f.len(), 10, "{line}");
         for (i, field) in f.iter().enumerate() {
             if i == 7 && field.starts_with('-') {
                 assert!(field.parse::<f64>().is_ok(), "{line}");
