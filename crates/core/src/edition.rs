@@ -710,8 +710,9 @@ impl Checker<'_> {
                 self.at(
                     d.span().start,
                     path,
-                    format!(
+                    crate::msg!(
                         "số chữ số thập phân {} vượt giới hạn {MAX_DECIMALS}",
+                        "{} decimals exceed the limit of {MAX_DECIMALS}",
                         d.get_ref()
                     ),
                 );
@@ -726,8 +727,9 @@ impl Checker<'_> {
             self.at(
                 offset,
                 path,
-                format!(
+                crate::msg!(
                     "{what} = {} vượt giới hạn {} điểm",
+                    "{what} = {} exceeds the limit of {} points",
                     q(&p.normalize().to_string()),
                     MAX_POINTS
                 ),
@@ -744,7 +746,11 @@ impl Checker<'_> {
                 self.at(
                     v.span().start,
                     path,
-                    format!("cần một số, gặp {}", q(&v.get_ref().to_string())),
+                    crate::msg!(
+                        "cần một số, gặp {}",
+                        "a number is needed here, not {}",
+                        q(&v.get_ref().to_string())
+                    ),
                 );
                 None
             }
@@ -826,16 +832,14 @@ fn check_literals(ck: &mut Checker<'_>) {
                     Ok(None) => ck.at(
                         at,
                         key,
-                        format!(
-                            "số {} không giữ được chính xác (tối đa 28 chữ số có nghĩa và 28 chữ số thập phân); số này không được làm tròn ngầm",
+                        crate::msg!("số {} không giữ được chính xác (tối đa 28 chữ số có nghĩa và 28 chữ số thập phân); số này không được làm tròn ngầm", "the number {} cannot be held exactly (at most 28 significant digits and 28 decimals); it is never rounded silently",
                             q(raw)
                         ),
                     ),
                     Ok(Some(d)) if via_double != Some(d) => ck.at(
                         at,
                         key,
-                        format!(
-                            "số {} có nhiều chữ số hơn một số thực TOML giữ được; hãy viết nó thành chuỗi, ví dụ \"{}\"",
+                        crate::msg!("số {} có nhiều chữ số hơn một số thực TOML giữ được; hãy viết nó thành chuỗi, ví dụ \"{}\"", "the number {} has more digits than a TOML float holds; write it as a string, for example \"{}\"",
                             q(raw),
                             q(&d.to_string().replace('.', ","))
                         ),
@@ -856,8 +860,7 @@ fn check_literals(ck: &mut Checker<'_>) {
                     ck.at(
                         at,
                         key,
-                        format!(
-                            "chứa ký tự điều khiển U+{:04X} ở ký tự thứ {pos} (\"{}\"); tên, mã và nhãn không được chứa ký tự điều khiển",
+                        crate::msg!("chứa ký tự điều khiển U+{:04X} ở ký tự thứ {pos} (\"{}\"); tên, mã và nhãn không được chứa ký tự điều khiển", "holds the control character U+{:04X} at character {pos} (\"{}\"); names, codes and labels may hold no control character",
                             u32::from(c),
                             q(t).escape_debug()
                         ),
@@ -885,8 +888,9 @@ fn check_literals(ck: &mut Checker<'_>) {
                 ck.at(
                     k.span().start,
                     k.get_ref().as_ref(),
-                    format!(
+                    crate::msg!(
                         "khóa chứa ký tự điều khiển U+{:04X} ở ký tự thứ {pos}",
+                        "the key holds the control character U+{:04X} at character {pos}",
                         u32::from(c)
                     ),
                 );
@@ -1017,7 +1021,10 @@ fn build(raw: RawEdition, ck: &mut Checker<'_>) -> Edition {
         ck.at(
             raw.id.span().start,
             "id",
-            "mã bộ chỉ số chỉ gồm chữ, số, '-', '_' và '.'",
+            crate::msg!(
+                "mã bộ chỉ số chỉ gồm chữ, số, '-', '_' và '.'",
+                "an edition id holds only letters, digits, '-', '_' and '.'"
+            ),
         );
     }
     let rounding = match raw
@@ -1034,7 +1041,10 @@ fn build(raw: RawEdition, ck: &mut Checker<'_>) -> Edition {
             ck.at(
                 at,
                 "scoring.rounding",
-                format!("kiểu làm tròn '{other}' không có (half-up, half-even, down)"),
+                crate::msg!(
+                    "kiểu làm tròn '{other}' không có (half-up, half-even, down)",
+                    "no rounding mode '{other}' (half-up, half-even, down)"
+                ),
             );
             RoundingMode::HalfUp
         }
@@ -1076,7 +1086,7 @@ fn build(raw: RawEdition, ck: &mut Checker<'_>) -> Edition {
             ck.at(
                 c_ref.code.span().start,
                 format!("category {}", q(&code)),
-                "mã loại đơn vị bị trùng",
+                crate::msg!("mã loại đơn vị bị trùng", "duplicate unit category code"),
             );
             continue;
         }
@@ -1099,7 +1109,7 @@ fn build(raw: RawEdition, ck: &mut Checker<'_>) -> Edition {
             ck.at(
                 b_ref.code.span().start,
                 format!("block {}", q(&code)),
-                "mã khối bị trùng",
+                crate::msg!("mã khối bị trùng", "duplicate block code"),
             );
             continue;
         }
@@ -1111,8 +1121,9 @@ fn build(raw: RawEdition, ck: &mut Checker<'_>) -> Edition {
                         ck.at(
                             c.span().start,
                             format!("block {}", q(&code)),
-                            format!(
+                            crate::msg!(
                                 "loại đơn vị '{}' đã thuộc khối '{}'",
+                                "unit category '{}' already belongs to block '{}'",
                                 q(c.get_ref()),
                                 q(&other)
                             ),
@@ -1123,7 +1134,11 @@ fn build(raw: RawEdition, ck: &mut Checker<'_>) -> Edition {
                 None => ck.at(
                     c.span().start,
                     format!("block {}", q(&code)),
-                    format!("loại đơn vị '{}' không được khai báo", q(c.get_ref())),
+                    crate::msg!(
+                        "loại đơn vị '{}' không được khai báo",
+                        "unit category '{}' is not declared",
+                        q(c.get_ref())
+                    ),
                 ),
             }
         }
@@ -1143,7 +1158,10 @@ fn build(raw: RawEdition, ck: &mut Checker<'_>) -> Edition {
             ck.at(
                 c.span().start,
                 format!("category {}", q(c.get_ref().code.get_ref())),
-                "loại đơn vị không thuộc khối xếp hạng nào ([[block]])",
+                crate::msg!(
+                    "loại đơn vị không thuộc khối xếp hạng nào ([[block]])",
+                    "the unit category belongs to no ranking block ([[block]])"
+                ),
             );
         }
     }
@@ -1159,11 +1177,18 @@ fn build(raw: RawEdition, ck: &mut Checker<'_>) -> Edition {
             ck.at(
                 r.id.span().start,
                 &path,
-                "mã chỉ tiêu chỉ gồm chữ, số, '-', '_' và '.'",
+                crate::msg!(
+                    "mã chỉ tiêu chỉ gồm chữ, số, '-', '_' và '.'",
+                    "an input id holds only letters, digits, '-', '_' and '.'"
+                ),
             );
         }
         if input_index.contains_key(&id) {
-            ck.at(r.id.span().start, &path, "mã chỉ tiêu đầu vào bị trùng");
+            ck.at(
+                r.id.span().start,
+                &path,
+                crate::msg!("mã chỉ tiêu đầu vào bị trùng", "duplicate input id"),
+            );
             continue;
         }
         let kind = match r.kind.get_ref().as_str() {
@@ -1178,7 +1203,11 @@ fn build(raw: RawEdition, ck: &mut Checker<'_>) -> Edition {
                             ck.at(
                                 r.kind.span().start,
                                 &path,
-                                format!("phương án '{}' bị trùng", q(ch)),
+                                crate::msg!(
+                                    "phương án '{}' bị trùng",
+                                    "duplicate choice '{}'",
+                                    q(ch)
+                                ),
                             );
                         }
                     }
@@ -1188,7 +1217,10 @@ fn build(raw: RawEdition, ck: &mut Checker<'_>) -> Edition {
                     ck.at(
                         r.kind.span().start,
                         &path,
-                        "kiểu 'choice' cần danh sách 'choices'",
+                        crate::msg!(
+                            "kiểu 'choice' cần danh sách 'choices'",
+                            "kind 'choice' needs a list 'choices'"
+                        ),
                     );
                     InputKind::Choice(Vec::new())
                 }
@@ -1198,7 +1230,10 @@ fn build(raw: RawEdition, ck: &mut Checker<'_>) -> Edition {
                 ck.at(
                     r.kind.span().start,
                     &path,
-                    format!("kiểu '{other}' không có (number, count, yes-no, choice)"),
+                    crate::msg!(
+                        "kiểu '{other}' không có (number, count, yes-no, choice)",
+                        "no input kind '{other}' (number, count, yes-no, choice)"
+                    ),
                 );
                 InputKind::Number
             }
@@ -1208,7 +1243,14 @@ fn build(raw: RawEdition, ck: &mut Checker<'_>) -> Edition {
         if let (Some(lo), Some(hi), Some(m)) = (min, max, &r.max)
             && lo > hi
         {
-            ck.at(m.span().start, &path, format!("max {hi} nhỏ hơn min {lo}"));
+            ck.at(
+                m.span().start,
+                &path,
+                crate::msg!(
+                    "max {hi} nhỏ hơn min {lo}",
+                    "max {hi} is less than min {lo}"
+                ),
+            );
         }
         input_index.insert(id.clone(), inputs.len());
         inputs.push(Input {
@@ -1260,11 +1302,15 @@ fn build(raw: RawEdition, ck: &mut Checker<'_>) -> Edition {
             ck.at(
                 at,
                 format!("criterion {}", q(code)),
-                "mã tiêu chí phải có dạng A.1.3 (chữ, số, '-', '_' ngăn bởi '.')",
+                crate::msg!("mã tiêu chí phải có dạng A.1.3 (chữ, số, '-', '_' ngăn bởi '.')", "a criterion code has the form A.1.3 (letters, digits, '-', '_' separated by '.')"),
             );
         }
         if by_code.insert(code.clone(), i).is_some() {
-            ck.at(at, format!("criterion {}", q(code)), "mã tiêu chí bị trùng");
+            ck.at(
+                at,
+                format!("criterion {}", q(code)),
+                crate::msg!("mã tiêu chí bị trùng", "duplicate criterion code"),
+            );
         }
     }
     let mut parent_of: Vec<Option<usize>> = vec![None; raw.criteria.len()];
@@ -1283,7 +1329,11 @@ fn build(raw: RawEdition, ck: &mut Checker<'_>) -> Edition {
                     ck.at(
                         c.get_ref().code.span().start,
                         format!("criterion {}", q(code)),
-                        format!("tiêu chí cha '{}' không được khai báo", q(p)),
+                        crate::msg!(
+                            "tiêu chí cha '{}' không được khai báo",
+                            "parent criterion '{}' is not declared",
+                            q(p)
+                        ),
                     );
                 }
             }
@@ -1349,7 +1399,7 @@ fn build(raw: RawEdition, ck: &mut Checker<'_>) -> Edition {
                 ck.at(
                     at,
                     &path,
-                    "tổng điểm tối đa của các tiêu chí con quá lớn, không tính được chính xác",
+                    crate::msg!("tổng điểm tối đa của các tiêu chí con quá lớn, không tính được chính xác", "the maxima of the child criteria add up to more than can be computed exactly"),
                 );
                 Decimal::ZERO
             }
@@ -1361,7 +1411,10 @@ fn build(raw: RawEdition, ck: &mut Checker<'_>) -> Edition {
                     ck.at(
                         v.span().start,
                         format!("{path} / max"),
-                        "điểm tối đa không được âm",
+                        crate::msg!(
+                            "điểm tối đa không được âm",
+                            "the maximum may not be negative"
+                        ),
                     );
                     Decimal::ZERO
                 }
@@ -1373,8 +1426,7 @@ fn build(raw: RawEdition, ck: &mut Checker<'_>) -> Edition {
                         ck.at(
                             v.span().start,
                             format!("{path} / max"),
-                            format!(
-                                "tổng điểm tối đa của các tiêu chí con ({}) vượt điểm tối đa {} (khai báo cap = true nếu điểm được chặn trên)",
+                            crate::msg!("tổng điểm tối đa của các tiêu chí con ({}) vượt điểm tối đa {} (khai báo cap = true nếu điểm được chặn trên)", "the maxima of the child criteria add up to {}, more than the maximum {} (declare cap = true if the points are capped)",
                                 children_max.normalize(),
                                 m.normalize()
                             ),
@@ -1385,7 +1437,14 @@ fn build(raw: RawEdition, ck: &mut Checker<'_>) -> Edition {
                 None => Decimal::ZERO,
             },
             None if is_leaf => {
-                ck.at(at, &path, "tiêu chí lá cần điểm tối đa 'max'");
+                ck.at(
+                    at,
+                    &path,
+                    crate::msg!(
+                        "tiêu chí lá cần điểm tối đa 'max'",
+                        "a leaf criterion needs a maximum 'max'"
+                    ),
+                );
                 Decimal::ZERO
             }
             None => {
@@ -1393,20 +1452,30 @@ fn build(raw: RawEdition, ck: &mut Checker<'_>) -> Edition {
                     children_max,
                     at,
                     &path,
-                    "tổng điểm tối đa của các tiêu chí con",
+                    &crate::msg!(
+                        "tổng điểm tối đa của các tiêu chí con",
+                        "the maxima of the child criteria added up"
+                    ),
                 );
                 children_max
             }
         };
         if r.cap && is_leaf {
-            ck.at(at, &path, "'cap' chỉ dùng cho tiêu chí có tiêu chí con");
+            ck.at(
+                at,
+                &path,
+                crate::msg!(
+                    "'cap' chỉ dùng cho tiêu chí có tiêu chí con",
+                    "'cap' is only for a criterion with child criteria"
+                ),
+            );
         }
         let rule = match (&r.rule, is_leaf) {
             (Some(t), false) => {
                 ck.at(
                     t.span().start,
                     format!("{path} / rule"),
-                    "tiêu chí có tiêu chí con được tính bằng tổng các tiêu chí con; không khai báo 'rule'",
+                    crate::msg!("tiêu chí có tiêu chí con được tính bằng tổng các tiêu chí con; không khai báo 'rule'", "a criterion with child criteria scores the sum of its children; declare no 'rule'"),
                 );
                 None
             }
@@ -1430,7 +1499,11 @@ fn build(raw: RawEdition, ck: &mut Checker<'_>) -> Edition {
                         ck.at(
                             c.span().start,
                             format!("{path} / applies_to"),
-                            format!("loại đơn vị '{}' không được khai báo", q(c.get_ref())),
+                            crate::msg!(
+                                "loại đơn vị '{}' không được khai báo",
+                                "unit category '{}' is not declared",
+                                q(c.get_ref())
+                            ),
                         );
                         None
                     }
@@ -1450,13 +1523,23 @@ fn build(raw: RawEdition, ck: &mut Checker<'_>) -> Edition {
                 ck.at(
                     at,
                     format!("{path} / not_applicable"),
-                    format!("chính sách '{other}' không có (zero, not-evaluated, exclude)"),
+                    crate::msg!(
+                        "chính sách '{other}' không có (zero, not-evaluated, exclude)",
+                        "no policy '{other}' (zero, not-evaluated, exclude)"
+                    ),
                 );
                 NaPolicy::Zero
             }
         };
         if r.rescale && is_leaf {
-            ck.at(at, &path, "'rescale' chỉ dùng cho tiêu chí có tiêu chí con");
+            ck.at(
+                at,
+                &path,
+                crate::msg!(
+                    "'rescale' chỉ dùng cho tiêu chí có tiêu chí con",
+                    "'rescale' is only for a criterion with child criteria"
+                ),
+            );
         }
         let node = &mut nodes[n];
         node.max = max;
@@ -1474,7 +1557,7 @@ fn build(raw: RawEdition, ck: &mut Checker<'_>) -> Edition {
             ck.at(
                 0,
                 "criterion",
-                "tổng điểm tối đa các hạng mục quá lớn, không tính được chính xác",
+                crate::msg!("tổng điểm tối đa các hạng mục quá lớn, không tính được chính xác", "the maxima of the top-level criteria add up to more than can be computed exactly"),
             );
             Decimal::ZERO
         });
@@ -1486,8 +1569,9 @@ fn build(raw: RawEdition, ck: &mut Checker<'_>) -> Edition {
                 ck.at(
                     v.span().start,
                     "scoring.total_max",
-                    format!(
+                    crate::msg!(
                         "tổng điểm tối đa các hạng mục ({}) vượt {}",
+                        "the maxima of the top-level criteria add up to {}, more than {}",
                         top_max.normalize(),
                         m.normalize()
                     ),
@@ -1496,7 +1580,15 @@ fn build(raw: RawEdition, ck: &mut Checker<'_>) -> Edition {
             m
         }
         None => {
-            ck.points_limit(top_max, 0, "criterion", "tổng điểm tối đa các hạng mục");
+            ck.points_limit(
+                top_max,
+                0,
+                "criterion",
+                &crate::msg!(
+                    "tổng điểm tối đa các hạng mục",
+                    "the maxima of the top-level criteria added up"
+                ),
+            );
             top_max
         }
     };
@@ -1504,7 +1596,10 @@ fn build(raw: RawEdition, ck: &mut Checker<'_>) -> Edition {
         ck.at(
             0,
             "criterion",
-            "bộ chỉ số chưa có tiêu chí nào ([[criterion]])",
+            crate::msg!(
+                "bộ chỉ số chưa có tiêu chí nào ([[criterion]])",
+                "the edition has no criterion yet ([[criterion]])"
+            ),
         );
     }
     let node_index: HashMap<String, usize> = nodes
@@ -1520,7 +1615,10 @@ fn build(raw: RawEdition, ck: &mut Checker<'_>) -> Edition {
             ck.at(
                 inp.get_ref().id.span().start,
                 format!("input {}", q(id)),
-                "mã chỉ tiêu trùng với mã một tiêu chí; cột dữ liệu sẽ không rõ nghĩa",
+                crate::msg!(
+                    "mã chỉ tiêu trùng với mã một tiêu chí; cột dữ liệu sẽ không rõ nghĩa",
+                    "the input id is also a criterion code; a data column would be ambiguous"
+                ),
             );
         }
     }
@@ -1536,7 +1634,10 @@ fn build(raw: RawEdition, ck: &mut Checker<'_>) -> Edition {
                 ck.at(
                     r.min_percent.span().start,
                     &path,
-                    "min_percent phải từ 0 đến 100",
+                    crate::msg!(
+                        "min_percent phải từ 0 đến 100",
+                        "min_percent must be from 0 to 100"
+                    ),
                 );
             }
             if let Some(l) = last
@@ -1545,7 +1646,10 @@ fn build(raw: RawEdition, ck: &mut Checker<'_>) -> Edition {
                 ck.at(
                     r.min_percent.span().start,
                     &path,
-                    "các mức xếp loại phải theo thứ tự ngưỡng giảm dần",
+                    crate::msg!(
+                        "các mức xếp loại phải theo thứ tự ngưỡng giảm dần",
+                        "bands must come in decreasing order of threshold"
+                    ),
                 );
             }
             last = Some(p);
@@ -1566,7 +1670,11 @@ fn build(raw: RawEdition, ck: &mut Checker<'_>) -> Edition {
         let id = r.id.get_ref().clone();
         let path = format!("annex.table {}", q(&id));
         if !table_ids.insert(id.clone()) {
-            ck.at(r.id.span().start, &path, "mã bảng bị trùng");
+            ck.at(
+                r.id.span().start,
+                &path,
+                crate::msg!("mã bảng bị trùng", "duplicate table id"),
+            );
         }
         let node = match &r.node {
             None => 0,
@@ -1575,7 +1683,11 @@ fn build(raw: RawEdition, ck: &mut Checker<'_>) -> Edition {
                 ck.at(
                     s.span().start,
                     format!("{path} / node"),
-                    format!("tiêu chí '{}' không có", q(s.get_ref())),
+                    crate::msg!(
+                        "tiêu chí '{}' không có",
+                        "no criterion '{}'",
+                        q(s.get_ref())
+                    ),
                 );
                 0
             }),
@@ -1592,7 +1704,10 @@ fn build(raw: RawEdition, ck: &mut Checker<'_>) -> Edition {
                 ck.at(
                     at,
                     format!("{path} / show"),
-                    format!("'{other}' không có (points, fraction)"),
+                    crate::msg!(
+                        "'{other}' không có (points, fraction)",
+                        "no '{other}' (points, fraction)"
+                    ),
                 );
                 Show::Points
             }
@@ -1609,7 +1724,7 @@ fn build(raw: RawEdition, ck: &mut Checker<'_>) -> Edition {
                         ck.at(
                             c.span().start,
                             format!("{path} / columns"),
-                            format!("chỉ tiêu '{}' không có", q(inp)),
+                            crate::msg!("chỉ tiêu '{}' không có", "no input '{}'", q(inp)),
                         );
                         None
                     }
@@ -1621,7 +1736,7 @@ fn build(raw: RawEdition, ck: &mut Checker<'_>) -> Edition {
                         ck.at(
                             c.span().start,
                             format!("{path} / columns"),
-                            format!("tiêu chí '{}' không có", q(key)),
+                            crate::msg!("tiêu chí '{}' không có", "no criterion '{}'", q(key)),
                         );
                         None
                     }
@@ -1645,7 +1760,11 @@ fn build(raw: RawEdition, ck: &mut Checker<'_>) -> Edition {
                 ck.at(
                     t.span().start,
                     &path,
-                    format!("'{}' không phải là một cột của bảng", q(key)),
+                    crate::msg!(
+                        "'{}' không phải là một cột của bảng",
+                        "'{}' is not a column of the table",
+                        q(key)
+                    ),
                 );
             }
         }
@@ -1663,7 +1782,7 @@ fn build(raw: RawEdition, ck: &mut Checker<'_>) -> Edition {
                     None => ck.at(
                         b.span().start,
                         format!("{path} / section"),
-                        format!("khối '{}' không có", q(b.get_ref())),
+                        crate::msg!("khối '{}' không có", "no block '{}'", q(b.get_ref())),
                     ),
                 }
             }
@@ -1680,7 +1799,11 @@ fn build(raw: RawEdition, ck: &mut Checker<'_>) -> Edition {
                     None => ck.at(
                         c.span().start,
                         format!("{path} / section"),
-                        format!("loại đơn vị '{}' không được khai báo", q(c.get_ref())),
+                        crate::msg!(
+                            "loại đơn vị '{}' không được khai báo",
+                            "unit category '{}' is not declared",
+                            q(c.get_ref())
+                        ),
                     ),
                 }
             }
@@ -1688,7 +1811,10 @@ fn build(raw: RawEdition, ck: &mut Checker<'_>) -> Edition {
                 ck.at(
                     s.span().start,
                     format!("{path} / section"),
-                    "khối hàng cần 'blocks' hoặc 'categories'",
+                    crate::msg!(
+                        "khối hàng cần 'blocks' hoặc 'categories'",
+                        "a section needs 'blocks' or 'categories'"
+                    ),
                 );
             }
             sections.push(SectionLayout {
@@ -1703,7 +1829,10 @@ fn build(raw: RawEdition, ck: &mut Checker<'_>) -> Edition {
             ck.at(
                 t.span().start,
                 &path,
-                "bảng cần ít nhất một [[annex.table.section]]",
+                crate::msg!(
+                    "bảng cần ít nhất một [[annex.table.section]]",
+                    "a table needs at least one [[annex.table.section]]"
+                ),
             );
         }
         let numbering = match r
@@ -1718,7 +1847,10 @@ fn build(raw: RawEdition, ck: &mut Checker<'_>) -> Edition {
                 ck.at(
                     at,
                     format!("{path} / numbering"),
-                    format!("'{other}' không có (per-section, continuous)"),
+                    crate::msg!(
+                        "'{other}' không có (per-section, continuous)",
+                        "no '{other}' (per-section, continuous)"
+                    ),
                 );
                 Numbering::PerSection
             }
@@ -1789,7 +1921,10 @@ fn parse_ties(v: Option<&Spanned<String>>, path: &str, ck: &mut Checker<'_>) -> 
             ck.at(
                 v.span().start,
                 path,
-                format!("cách xếp hạng đồng hạng '{other}' không có (dense, competition)"),
+                crate::msg!(
+                    "cách xếp hạng đồng hạng '{other}' không có (dense, competition)",
+                    "no way of ranking ties '{other}' (dense, competition)"
+                ),
             );
             None
         }
@@ -1806,7 +1941,10 @@ fn parse_rank_on(v: Option<&Spanned<String>>, path: &str, ck: &mut Checker<'_>) 
             ck.at(
                 v.span().start,
                 path,
-                format!("'{other}' không có (rounded, exact)"),
+                crate::msg!(
+                    "'{other}' không có (rounded, exact)",
+                    "no '{other}' (rounded, exact)"
+                ),
             );
             None
         }
@@ -1827,7 +1965,10 @@ fn parse_rule(
         ck.at(
             at,
             path,
-            format!("thiếu 'kind' của quy tắc tính điểm ({RULE_KINDS})"),
+            crate::msg!(
+                "thiếu 'kind' của quy tắc tính điểm ({RULE_KINDS})",
+                "the scoring rule has no 'kind' ({RULE_KINDS})"
+            ),
         );
         return None;
     };
@@ -1846,7 +1987,10 @@ fn parse_rule(
             ck.at(
                 at,
                 path,
-                format!("quy tắc '{other}' không có ({RULE_KINDS})"),
+                crate::msg!(
+                    "quy tắc '{other}' không có ({RULE_KINDS})",
+                    "no rule kind '{other}' ({RULE_KINDS})"
+                ),
             );
             return None;
         }
@@ -1856,7 +2000,11 @@ fn parse_rule(
             ck.at(
                 at,
                 path,
-                format!("quy tắc '{kind}' không có tham số '{}'", q(key)),
+                crate::msg!(
+                    "quy tắc '{kind}' không có tham số '{}'",
+                    "rule '{kind}' has no parameter '{}'",
+                    q(key)
+                ),
             );
         }
     }
@@ -1866,7 +2014,7 @@ fn parse_rule(
                 match input_index.get(id) {
                     Some(&i) => Some(i),
                     None => {
-                        ck.at(at, path, format!("quy tắc '{kind}' dùng chỉ tiêu '{}' chưa được khai báo ([[input]])", q(id)));
+                        ck.at(at, path, crate::msg!("quy tắc '{kind}' dùng chỉ tiêu '{}' chưa được khai báo ([[input]])", "rule '{kind}' uses the input '{}', which is not declared ([[input]])", q(id)));
                         None
                     }
                 }
@@ -1875,7 +2023,10 @@ fn parse_rule(
                 ck.at(
                     at,
                     path,
-                    format!("quy tắc '{kind}' cần tham số '{key}' (mã chỉ tiêu)"),
+                    crate::msg!(
+                        "quy tắc '{kind}' cần tham số '{key}' (mã chỉ tiêu)",
+                        "rule '{kind}' needs the parameter '{key}' (an input id)"
+                    ),
                 );
                 None
             }
@@ -1884,11 +2035,25 @@ fn parse_rule(
     let dec = |key: &str, default: Option<Decimal>, ck: &mut Checker<'_>| -> Option<Decimal> {
         match t.get(key) {
             Some(v) => value_decimal(v).or_else(|| {
-                ck.at(at, path, format!("tham số '{key}' phải là số"));
+                ck.at(
+                    at,
+                    path,
+                    crate::msg!(
+                        "tham số '{key}' phải là số",
+                        "the parameter '{key}' must be a number"
+                    ),
+                );
                 None
             }),
             None => default.or_else(|| {
-                ck.at(at, path, format!("quy tắc '{kind}' cần tham số '{key}'"));
+                ck.at(
+                    at,
+                    path,
+                    crate::msg!(
+                        "quy tắc '{kind}' cần tham số '{key}'",
+                        "rule '{kind}' needs the parameter '{key}'"
+                    ),
+                );
                 None
             }),
         }
@@ -1904,9 +2069,10 @@ fn parse_rule(
             ck.at(
                 at,
                 path,
-                format!(
+                crate::msg!(
                     "quy tắc '{kind}' cần chỉ tiêu kiểu {}, '{}' là kiểu {k}",
-                    want.join(" hoặc "),
+                    "rule '{kind}' needs an input of kind {}, '{}' is of kind {k}",
+                    want.join(&crate::msg!(" hoặc ", " or ")),
                     inputs[i].id
                 ),
             );
@@ -1917,8 +2083,9 @@ fn parse_rule(
             ck.at(
                 at,
                 path,
-                format!(
+                crate::msg!(
                     "{what} = {} nằm ngoài 0…{} (điểm tối đa)",
+                    "{what} = {} is outside 0…{} (the maximum)",
                     p.normalize(),
                     max.normalize()
                 ),
@@ -1935,12 +2102,19 @@ fn parse_rule(
                 (None, Some(v)) => match value_decimal(v) {
                     Some(d) if d > Decimal::ZERO => Some(Operand::Constant(d)),
                     _ => {
-                        ck.at(at, path, "denominator_value phải là số dương");
+                        ck.at(
+                            at,
+                            path,
+                            crate::msg!(
+                                "denominator_value phải là số dương",
+                                "denominator_value must be a positive number"
+                            ),
+                        );
                         None
                     }
                 },
                 _ => {
-                    ck.at(at, path, "quy tắc 'ratio' cần đúng một trong 'denominator' (mã chỉ tiêu) hoặc 'denominator_value' (hằng số)");
+                    ck.at(at, path, crate::msg!("quy tắc 'ratio' cần đúng một trong 'denominator' (mã chỉ tiêu) hoặc 'denominator_value' (hằng số)", "rule 'ratio' needs exactly one of 'denominator' (an input id) or 'denominator_value' (a constant)"));
                     None
                 }
             };
@@ -1994,22 +2168,43 @@ fn parse_rule(
                         {
                             Some(p) if p.len() == 2 && p.iter().all(Option::is_some) => {
                                 let (th, pts) = (p[0].unwrap(), p[1].unwrap());
-                                check_points(pts, "điểm của bậc", ck);
+                                check_points(
+                                    pts,
+                                    &crate::msg!("điểm của bậc", "a step's points"),
+                                    ck,
+                                );
                                 steps.push((th, pts));
                             }
-                            _ => ck.at(at, path, "mỗi bậc của 'steps' là [ngưỡng, điểm]"),
+                            _ => ck.at(
+                                at,
+                                path,
+                                crate::msg!(
+                                    "mỗi bậc của 'steps' là [ngưỡng, điểm]",
+                                    "each step of 'steps' is [threshold, points]"
+                                ),
+                            ),
                         }
                     }
                 }
                 _ => ck.at(
                     at,
                     path,
-                    "quy tắc 'steps' cần 'steps = [[ngưỡng, điểm], …]'",
+                    crate::msg!(
+                        "quy tắc 'steps' cần 'steps = [[ngưỡng, điểm], …]'",
+                        "rule 'steps' needs 'steps = [[threshold, points], …]'"
+                    ),
                 ),
             }
             steps.sort_by_key(|s| std::cmp::Reverse(s.0));
             if steps.windows(2).any(|w| w[0].0 == w[1].0) {
-                ck.at(at, path, "hai bậc có cùng ngưỡng");
+                ck.at(
+                    at,
+                    path,
+                    crate::msg!(
+                        "hai bậc có cùng ngưỡng",
+                        "two steps have the same threshold"
+                    ),
+                );
             }
             Some(Rule::Steps {
                 input: input?,
@@ -2024,13 +2219,25 @@ fn parse_rule(
                     for (label, v) in tab {
                         match value_decimal(v) {
                             Some(p) => {
-                                check_points(p, &format!("điểm của phương án '{}'", q(label)), ck);
+                                check_points(
+                                    p,
+                                    &crate::msg!(
+                                        "điểm của phương án '{}'",
+                                        "the points of choice '{}'",
+                                        q(label)
+                                    ),
+                                    ck,
+                                );
                                 options.push((crate::text::clean(label), p));
                             }
                             None => ck.at(
                                 at,
                                 path,
-                                format!("điểm của phương án '{}' phải là số", q(label)),
+                                crate::msg!(
+                                    "điểm của phương án '{}' phải là số",
+                                    "the points of choice '{}' must be a number",
+                                    q(label)
+                                ),
                             ),
                         }
                     }
@@ -2038,7 +2245,10 @@ fn parse_rule(
                 _ => ck.at(
                     at,
                     path,
-                    "quy tắc 'choice' cần 'options = { \"phương án\" = điểm, … }'",
+                    crate::msg!(
+                        "quy tắc 'choice' cần 'options = {{ \"phương án\" = điểm, … }}'",
+                        "rule 'choice' needs 'options = {{ \"choice\" = points, … }}'"
+                    ),
                 ),
             }
             if let Some(i) = input {
@@ -2052,8 +2262,9 @@ fn parse_rule(
                                 ck.at(
                                     at,
                                     path,
-                                    format!(
+                                    crate::msg!(
                                         "phương án '{label}' không có trong 'choices' của '{}'",
+                                        "choice '{label}' is not among the 'choices' of '{}'",
                                         inputs[i].id
                                     ),
                                 );
@@ -2067,7 +2278,11 @@ fn parse_rule(
                                 ck.at(
                                     at,
                                     path,
-                                    format!("phương án '{c}' của '{}' chưa có điểm", inputs[i].id),
+                                    crate::msg!(
+                                        "phương án '{c}' của '{}' chưa có điểm",
+                                        "choice '{c}' of '{}' has no points",
+                                        inputs[i].id
+                                    ),
                                 );
                             }
                         }
@@ -2103,7 +2318,11 @@ fn parse_rule(
             let cap = dec("cap", Some(max), ck)?;
             check_points(cap, "cap", ck);
             if per <= Decimal::ZERO {
-                ck.at(at, path, "'per' phải dương");
+                ck.at(
+                    at,
+                    path,
+                    crate::msg!("'per' phải dương", "'per' must be positive"),
+                );
             }
             ck.points_limit(per, at, path, "per");
             Some(Rule::PerItem {
@@ -2128,15 +2347,21 @@ fn parse_rule(
                             None => ck.at(
                                 at,
                                 path,
-                                format!(
-                                    "quy tắc 'sum' dùng chỉ tiêu {} chưa được khai báo ([[input]])",
+                                crate::msg!("quy tắc 'sum' dùng chỉ tiêu {} chưa được khai báo ([[input]])", "rule 'sum' uses the input {}, which is not declared ([[input]])",
                                     q(&v.to_string())
                                 ),
                             ),
                         }
                     }
                 }
-                _ => ck.at(at, path, "quy tắc 'sum' cần 'inputs = [\"…\", …]'"),
+                _ => ck.at(
+                    at,
+                    path,
+                    crate::msg!(
+                        "quy tắc 'sum' cần 'inputs = [\"…\", …]'",
+                        "rule 'sum' needs 'inputs = [\"…\", …]'"
+                    ),
+                ),
             }
             Some(Rule::Sum { inputs: ids })
         }
@@ -2157,7 +2382,7 @@ fn parse_rule(
                                     ck,
                                 ) {
                                     if matches!(r, Rule::Points | Rule::Manual) {
-                                        ck.at(at, path, "một trường hợp của 'best-of' phải tính từ chỉ tiêu, không phải điểm nhập trực tiếp");
+                                        ck.at(at, path, crate::msg!("một trường hợp của 'best-of' phải tính từ chỉ tiêu, không phải điểm nhập trực tiếp", "a case of 'best-of' must compute from inputs, not from points entered directly"));
                                     }
                                     cases.push(r);
                                 }
@@ -2165,7 +2390,10 @@ fn parse_rule(
                             None => ck.at(
                                 at,
                                 path,
-                                "mỗi trường hợp của 'best-of' là một quy tắc { kind = … }",
+                                crate::msg!(
+                                    "mỗi trường hợp của 'best-of' là một quy tắc {{ kind = … }}",
+                                    "each case of 'best-of' is a rule {{ kind = … }}"
+                                ),
                             ),
                         }
                     }
@@ -2173,7 +2401,10 @@ fn parse_rule(
                 _ => ck.at(
                     at,
                     path,
-                    "quy tắc 'best-of' cần ít nhất hai trường hợp 'cases'",
+                    crate::msg!(
+                        "quy tắc 'best-of' cần ít nhất hai trường hợp 'cases'",
+                        "rule 'best-of' needs at least two 'cases'"
+                    ),
                 ),
             }
             Some(Rule::BestOf { cases })

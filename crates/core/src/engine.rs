@@ -180,6 +180,32 @@ struct Eval<'a> {
     /// Best value of the input among the unit's block (pass 2 only).
     best: &'a [(usize, Decimal)],
     trace: Option<&'a mut Vec<String>>,
+    /// The language of the trace (the explanation is a document: it follows `--lang`).
+    lang: Lang,
+}
+
+/// A trace step in the trace's language, formatted only when a trace is kept: scoring without
+/// `explain` must not pay for text.
+macro_rules! note {
+    ($ev:expr, $vi:literal, $en:literal $(, $a:expr)* $(,)?) => {
+        if $ev.trace.is_some() {
+            let text = match $ev.lang {
+                Lang::Vi => format!($vi $(, $a)*),
+                Lang::En => format!($en $(, $a)*),
+            };
+            $ev.note(text);
+        }
+    };
+}
+
+/// Text in `lang`: the Vietnamese and the English format strings with the same arguments.
+macro_rules! in_lang {
+    ($lang:expr, $vi:literal, $en:literal $(, $a:expr)* $(,)?) => {
+        match $lang {
+            Lang::Vi => format!($vi $(, $a)*),
+            Lang::En => format!($en $(, $a)*),
+        }
+    };
 }
 
 impl<'a> Eval<'a> {
@@ -191,10 +217,9 @@ impl<'a> Eval<'a> {
         Exact(d)
     }
 
-    /// Formats the step only when a trace is kept: scoring without `explain` must not pay for text.
-    fn note(&mut self, args: std::fmt::Arguments<'_>) {
+    fn note(&mut self, text: String) {
         if let Some(t) = self.trace.as_deref_mut() {
-            t.push(args.to_string());
+            t.push(text);
         }
     }
 
@@ -216,23 +241,27 @@ impl<'a> Eval<'a> {
                     Operand::Constant(c) => (*c, Shown::Value(self.show(*c))),
                 };
                 if b <= Decimal::ZERO {
-                    self.note(format_args!(
+                    note!(
+                        self,
                         "{} / {bname}: mẫu số bằng 0 → 0 điểm",
+                        "{} / {bname}: the denominator is 0 → 0 points",
                         self.input_name(*numerator)
-                    ));
+                    );
                     return Some(Decimal::ZERO);
                 }
                 // a ≥ b reaches the maximum without dividing (the common case of a complete service).
                 let p = if a >= b { max } else { mul_div(a, max, b) };
-                self.note(format_args!(
+                note!(
+                    self,
                     "tỷ lệ {} / {} = {} / {} × {} = {}",
+                    "ratio {} / {} = {} / {} × {} = {}",
                     self.input_name(*numerator),
                     bname,
                     self.show(a),
                     self.show(b),
                     self.show(max),
                     self.show(p)
-                ));
+                );
                 Some(p)
             }
             Rule::YesNo { input, yes, no } => {
@@ -240,12 +269,18 @@ impl<'a> Eval<'a> {
                     return None;
                 };
                 let p = if b { *yes } else { *no };
-                self.note(format_args!(
+                note!(
+                    self,
+                    "{} = {} → {}",
                     "{} = {} → {}",
                     self.input_name(*input),
-                    if b { "Có" } else { "Không" },
+                    if b {
+                        self.lang.tr("Có", "Yes")
+                    } else {
+                        self.lang.tr("Không", "No")
+                    },
                     self.show(p)
-                ));
+                );
                 Some(p)
             }
             Rule::Steps { input, steps } => {
@@ -253,18 +288,22 @@ impl<'a> Eval<'a> {
                 let hit = steps.iter().find(|(th, _)| v >= *th);
                 let p = hit.map(|(_, p)| *p).unwrap_or(Decimal::ZERO);
                 match hit {
-                    Some((th, _)) => self.note(format_args!(
+                    Some((th, _)) => note!(
+                        self,
+                        "{} = {} ≥ {} → {}",
                         "{} = {} ≥ {} → {}",
                         self.input_name(*input),
                         self.show(v),
                         self.show(*th),
                         self.show(p)
-                    )),
-                    None => self.note(format_args!(
+                    ),
+                    None => note!(
+                        self,
                         "{} = {} dưới bậc thấp nhất → 0",
+                        "{} = {} is below the lowest step → 0",
                         self.input_name(*input),
                         self.show(v)
-                    )),
+                    ),
                 }
                 Some(p)
             }
@@ -278,12 +317,14 @@ impl<'a> Eval<'a> {
                 if self.trace.is_some()
                     && let InputKind::Choice(choices) = &self.edition.inputs[*input].kind
                 {
-                    self.note(format_args!(
+                    note!(
+                        self,
+                        "{} = \"{}\" → {}",
                         "{} = \"{}\" → {}",
                         self.input_name(*input),
                         choices[k as usize],
                         self.show(p)
-                    ));
+                    );
                 }
                 Some(p)
             }
@@ -295,14 +336,16 @@ impl<'a> Eval<'a> {
                     None if n.is_sign_negative() != per.is_sign_negative() => Decimal::MIN,
                     None => *cap,
                 };
-                self.note(format_args!(
+                note!(
+                    self,
                     "{} = {} × {} (tối đa {}) = {}",
+                    "{} = {} × {} (at most {}) = {}",
                     self.input_name(*input),
                     self.show(n),
                     self.show(*per),
                     self.show(*cap),
                     self.show(p)
-                ));
+                );
                 Some(p)
             }
             Rule::Sum { inputs } => {
@@ -320,17 +363,21 @@ impl<'a> Eval<'a> {
                         .zip(vals())
                         .map(|(i, v)| match v {
                             Some(d) => format!("{}={}", self.input_name(*i), self.show(d)),
-                            None => format!("{}=trống", self.input_name(*i)),
+                            None => {
+                                in_lang!(self.lang, "{}=trống", "{}=blank", self.input_name(*i))
+                            }
                         })
                         .collect()
                 };
-                self.note(format_args!(
+                note!(
+                    self,
                     "tổng {} = {} (tối đa {}) → {}",
+                    "sum {} = {} (at most {}) → {}",
                     parts.join(" + "),
                     self.show(s),
                     self.show(max),
                     self.show(p)
-                ));
+                );
                 Some(p)
             }
             Rule::BestOf { cases } => {
@@ -341,7 +388,12 @@ impl<'a> Eval<'a> {
                     }
                 }
                 if let Some(b) = best {
-                    self.note(format_args!("lấy trường hợp cao nhất → {}", self.show(b)));
+                    note!(
+                        self,
+                        "lấy trường hợp cao nhất → {}",
+                        "the highest case → {}",
+                        self.show(b)
+                    );
                 }
                 best
             }
@@ -359,13 +411,15 @@ impl<'a> Eval<'a> {
                 } else {
                     mul_div(v, max, best)
                 };
-                self.note(format_args!(
+                note!(
+                    self,
                     "so với đơn vị tốt nhất của khối: {} / {} × {} = {}",
+                    "relative to the best unit of the block: {} / {} × {} = {}",
                     self.show(v),
                     self.show(best),
                     self.show(max),
                     self.show(p)
-                ));
+                );
                 Some(p)
             }
         }
@@ -465,6 +519,7 @@ fn score_leaf(
         unit: u,
         best,
         trace: None,
+        lang: Lang::Vi,
     };
     match ev.rule(rule, node.max) {
         Some(p) => (clamp(p, node.max), Status::Scored),
@@ -923,23 +978,37 @@ pub fn explain(
         let mut inputs = Vec::new();
         let rule_name;
         if let Some(p) = na[n] {
-            rule_name = "không áp dụng".to_string();
-            steps.push(match p {
-                NaPolicy::Zero => {
-                    "không áp dụng cho đơn vị: tính 0 điểm trên điểm tối đa đầy đủ".to_string()
+            rule_name = lang.tr("không áp dụng", "not applicable").to_string();
+            steps.push(
+                match p {
+                    NaPolicy::Zero => lang.tr(
+                        "không áp dụng cho đơn vị: tính 0 điểm trên điểm tối đa đầy đủ",
+                        "not applicable to the unit: 0 points out of the full maximum",
+                    ),
+                    NaPolicy::NotEvaluated => lang.tr(
+                        "không áp dụng cho đơn vị: Không đánh giá",
+                        "not applicable to the unit: not evaluated",
+                    ),
+                    NaPolicy::Exclude => lang.tr(
+                        "không áp dụng cho đơn vị: loại khỏi điểm tối đa, quy đổi ở cấp trên",
+                        "not applicable to the unit: left out of the maximum, rescaled above",
+                    ),
                 }
-                NaPolicy::NotEvaluated => "không áp dụng cho đơn vị: Không đánh giá".to_string(),
-                NaPolicy::Exclude => {
-                    "không áp dụng cho đơn vị: loại khỏi điểm tối đa, quy đổi ở cấp trên"
-                        .to_string()
-                }
-            });
+                .to_string(),
+            );
         } else if s.status == Status::Given {
-            rule_name = "nhập trực tiếp".to_string();
-            steps.push(format!("điểm nhập trực tiếp: {}", fmt_exact(s.points)));
+            rule_name = lang.tr("nhập trực tiếp", "given directly").to_string();
+            steps.push(in_lang!(
+                lang,
+                "điểm nhập trực tiếp: {}",
+                "points given directly: {}",
+                fmt_exact(s.points)
+            ));
             if let Some(note) = scores.notes.iter().find(|x| x.unit == u && x.node == n) {
-                steps.push(format!(
+                steps.push(in_lang!(
+                    lang,
                     "lưu ý: tổng các tiêu chí con là {}, khác điểm nhập",
+                    "note: the child criteria add up to {}, not the points given",
                     fmt_exact(note.children_sum)
                 ));
             }
@@ -952,7 +1021,7 @@ pub fn explain(
                 inputs.push(format!(
                     "{} = {}",
                     edition.inputs[i].id,
-                    show_value(edition, i, &data.input(u, i))
+                    show_value(edition, i, &data.input(u, i), lang)
                 ));
             }
             let best: Vec<(usize, Decimal)> = match block {
@@ -968,15 +1037,20 @@ pub fn explain(
                 unit: u,
                 best: &best,
                 trace: Some(&mut steps),
+                lang,
             };
             if ev.rule(rule, node.max).is_none() {
-                steps.push("thiếu dữ liệu: 0 điểm".into());
+                steps.push(
+                    lang.tr("thiếu dữ liệu: 0 điểm", "missing data: 0 points")
+                        .into(),
+                );
             }
         } else {
             rule_name = if node.cap {
-                "tổng (chặn trên)".into()
+                lang.tr("tổng (chặn trên)", "sum (capped)").into()
             } else {
-                "tổng các tiêu chí con".into()
+                lang.tr("tổng các tiêu chí con", "sum of the child criteria")
+                    .into()
             };
             let counted: Vec<Decimal> = node
                 .children
@@ -1002,15 +1076,22 @@ pub fn explain(
             ));
             // The trace must add up: show the cap and the exclude-and-rescale conversion when they apply.
             let achieved = if node.cap && sum > node.max {
-                steps.push(format!("chặn ở điểm tối đa {}", fmt_exact(node.max)));
+                steps.push(in_lang!(
+                    lang,
+                    "chặn ở điểm tối đa {}",
+                    "capped at the maximum {}",
+                    fmt_exact(node.max)
+                ));
                 node.max
             } else {
                 sum
             };
             let excluded = excluded_below(edition, scores, u, n);
             if excluded > Decimal::ZERO && (node.rescale || n == 0) {
-                steps.push(format!(
+                steps.push(in_lang!(
+                    lang,
                     "quy đổi: {} ÷ ({} − {}) × {} = {}",
+                    "rescaled: {} ÷ ({} − {}) × {} = {}",
                     fmt_exact(achieved),
                     fmt_exact(node.max),
                     fmt_exact(excluded),
@@ -1019,8 +1100,10 @@ pub fn explain(
                 ));
             }
             if s.max < node.max {
-                steps.push(format!(
+                steps.push(in_lang!(
+                    lang,
                     "điểm tối đa áp dụng {} trên {}",
+                    "applicable maximum {} of {}",
                     fmt_exact(s.max),
                     fmt_exact(node.max)
                 ));
@@ -1060,21 +1143,21 @@ fn excluded_below(edition: &Edition, scores: &Scores, u: usize, n: usize) -> Dec
         .fold(Decimal::ZERO, add_points)
 }
 
-fn show_value(edition: &Edition, input: usize, v: &Value) -> String {
+fn show_value(edition: &Edition, input: usize, v: &Value, lang: Lang) -> String {
     match v {
-        Value::Missing => "trống".into(),
+        Value::Missing => lang.tr("trống", "blank").into(),
         Value::Number(d) => fmt_exact(*d),
         Value::Bool(b) => {
             if *b {
-                "Có".into()
+                lang.tr("Có", "Yes").into()
             } else {
-                "Không".into()
+                lang.tr("Không", "No").into()
             }
         }
         Value::Choice(k) => match &edition.inputs[input].kind {
             InputKind::Choice(c) => c[*k as usize].clone(),
             _ => k.to_string(),
         },
-        Value::NotApplicable => "không áp dụng".into(),
+        Value::NotApplicable => lang.tr("không áp dụng", "not applicable").into(),
     }
 }

@@ -239,9 +239,13 @@ impl Aliases {
         };
         let parsed: AliasToml = toml::from_str(text).map_err(|e| {
             let offset = e.span().map_or(0, |s| s.start);
+            let detail = e.message().trim();
             err(
                 offset,
-                format!("tệp tên gọi khác không đúng cú pháp TOML: {}", e.message()),
+                crate::msg!(
+                    "tệp tên gọi khác không đúng cú pháp TOML (cần phần [aliases] với các dòng \"tên khác\" = \"tên chuẩn\")",
+                    "the alias file is not valid TOML ({detail})"
+                ),
             )
         })?;
         let mut entries: Vec<(AliasEntry, usize)> = parsed
@@ -282,7 +286,7 @@ impl Aliases {
                     source_name: source_name.to_string(),
                     line,
                     column: 1,
-                    message: format!("dòng CSV không đọc được: {e}"),
+                    message: crate::msg!("dòng CSV không đọc được", "unreadable CSV line ({e})"),
                 }
             })?;
             let line = record.position().map_or(i as u32 + 1, |p| p.line() as u32);
@@ -306,8 +310,9 @@ impl Aliases {
                     source_name: source_name.to_string(),
                     line,
                     column: 1,
-                    message: format!(
+                    message: crate::msg!(
                         "cần đúng 2 cột (tên khác, tên chuẩn), dòng này có {} cột",
+                        "exactly 2 columns are needed (alias, canonical name); this line has {}",
                         fields.len()
                     ),
                 });
@@ -332,7 +337,13 @@ impl Aliases {
         let mut direct: BTreeMap<String, (String, usize)> = BTreeMap::new();
         for (i, e) in entries.iter().enumerate() {
             if e.alias.is_empty() || e.canonical.is_empty() {
-                return Err((i, "tên khác và tên chuẩn đều phải có".to_string()));
+                return Err((
+                    i,
+                    crate::msg!(
+                        "tên khác và tên chuẩn đều phải có",
+                        "both the alias and the canonical name are needed"
+                    ),
+                ));
             }
             let k = key(&e.alias);
             if k == key(&e.canonical) {
@@ -344,9 +355,12 @@ impl Aliases {
             {
                 return Err((
                     i,
-                    format!(
+                    crate::msg!(
                         "\"{}\" đã được gán cho \"{}\", không thể gán thêm cho \"{}\"",
-                        e.alias, prev, e.canonical
+                        "\"{}\" is already given to \"{}\"; it cannot also be given to \"{}\"",
+                        e.alias,
+                        prev,
+                        e.canonical
                     ),
                 ));
             }
@@ -361,7 +375,10 @@ impl Aliases {
                 if seen.contains(&ck) {
                     return Err((
                         *i,
-                        format!("tên gọi khác tạo thành vòng lặp qua \"{current}\""),
+                        crate::msg!(
+                            "tên gọi khác tạo thành vòng lặp qua \"{current}\"",
+                            "the aliases form a loop through \"{current}\""
+                        ),
                     ));
                 }
                 seen.push(ck);
