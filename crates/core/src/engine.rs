@@ -1155,7 +1155,8 @@ fn show_value(edition: &Edition, input: usize, v: &Value, lang: Lang) -> String 
             }
         }
         Value::Choice(k) => match &edition.inputs[input].kind {
-            InputKind::Choice(c) => c[*k as usize].clone(),
+            // Quoted as in the rule's step: the edition's own words, in its language.
+            InputKind::Choice(c) => format!("\"{}\"", c[*k as usize]),
             _ => k.to_string(),
         },
         Value::NotApplicable => lang.tr("không áp dụng", "not applicable").into(),

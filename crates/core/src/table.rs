@@ -44,24 +44,45 @@ pub enum Place {
     Named(Arc<str>),
 }
 
-impl fmt::Display for Place {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        match self {
-            Place::Sheet { sheet, row, col } => {
+impl Place {
+    fn write_in(&self, f: &mut fmt::Formatter<'_>, lang: crate::lang::Lang) -> fmt::Result {
+        use crate::lang::Lang;
+        match (self, lang) {
+            (Place::Sheet { sheet, row, col }, _) => {
                 write!(f, "{sheet}!")?;
                 write_a1(f, *row, *col)
             }
-            Place::Table { table, row, cell } => write!(f, "bảng {table}, hàng {row}, ô {cell}"),
-            Place::Paragraph(n) => write!(f, "đoạn {n}"),
-            Place::Named(s) => f.write_str(s),
+            (Place::Table { table, row, cell }, Lang::Vi) => {
+                write!(f, "bảng {table}, hàng {row}, ô {cell}")
+            }
+            (Place::Table { table, row, cell }, Lang::En) => {
+                write!(f, "table {table}, row {row}, cell {cell}")
+            }
+            (Place::Paragraph(n), Lang::Vi) => write!(f, "đoạn {n}"),
+            (Place::Paragraph(n), Lang::En) => write!(f, "paragraph {n}"),
+            (Place::Named(s), _) => f.write_str(s),
         }
     }
 }
 
-/// A place is written as it is shown (`"Sheet1!B7"`), as when it was a string.
+/// In messages, a place is written in the message language.
+impl fmt::Display for Place {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        self.write_in(f, crate::lang::messages())
+    }
+}
+
+/// A place is written as it is shown in Vietnamese (`"Sheet1!B7"`, `"bảng 1, hàng 2, ô 3"`), as when
+/// it was a string: the JSON contract does not change with the message language.
 impl Serialize for Place {
     fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        s.collect_str(self)
+        struct Vi<'a>(&'a Place);
+        impl fmt::Display for Vi<'_> {
+            fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+                self.0.write_in(f, crate::lang::Lang::Vi)
+            }
+        }
+        s.collect_str(&Vi(self))
     }
 }
 

@@ -97,7 +97,10 @@ pub fn charts(
             .collect(),
         other => Err(ExportError::Chart {
             chart: String::new(),
-            message: format!("biểu đồ chỉ xuất được SVG hoặc PNG, không phải {other:?}"),
+            message: egov_core::msg!(
+                "biểu đồ chỉ xuất được SVG hoặc PNG, không phải {other:?}",
+                "charts are exported only as SVG or PNG, not {other:?}"
+            ),
         }),
     }
 }
@@ -720,11 +723,17 @@ pub fn png(name: &str, svg: &str) -> Result<Vec<u8>, ExportError> {
         message,
     };
     if opt.fontdb.is_empty() {
-        return Err(err(
-            "không tìm thấy phông chữ hệ thống để vẽ PNG (cần gói fonts-dejavu-core)".into(),
-        ));
+        return Err(err(egov_core::msg!(
+            "không tìm thấy phông chữ hệ thống để vẽ PNG (cần gói fonts-dejavu-core)",
+            "no system font to draw the PNG (the package fonts-dejavu-core is needed)"
+        )));
     }
-    let tree = usvg::Tree::from_str(svg, opt).map_err(|e| err(format!("SVG không hợp lệ: {e}")))?;
+    let tree = usvg::Tree::from_str(svg, opt).map_err(|e| {
+        err(egov_core::msg!(
+            "SVG không vẽ được (SVG hỏng)",
+            "cannot draw the SVG ({e})"
+        ))
+    })?;
     let scale = 2.0;
     let size = tree
         .size()

@@ -109,30 +109,38 @@ impl std::str::FromStr for Format {
     }
 }
 
-/// Why an export failed. Messages are Vietnamese: the organiser sees them.
+/// Why an export failed, in the message language ([`egov_core::lang::messages`]): the organiser sees
+/// them. A library's own English (csv, serde_json, rust_xlsxwriter, zip) is shown only in English;
+/// an OS error is said in words ([`egov_core::lang::io_reason`]).
 #[derive(Debug, thiserror::Error)]
 pub enum ExportError {
-    #[error(
-        "định dạng \"{0}\" không được hỗ trợ (text, markdown, csv, json, html, docx, xlsx, pdf, svg, png)"
-    )]
+    #[error("{}", egov_core::msg!(
+        "định dạng \"{0}\" không được hỗ trợ (text, markdown, csv, json, html, docx, xlsx, pdf, svg, png)",
+        "the format \"{0}\" is not supported (text, markdown, csv, json, html, docx, xlsx, pdf, svg, png)",
+        .0
+    ))]
     UnknownFormat(String),
-    #[error("định dạng {0:?} tạo nhiều tệp biểu đồ: dùng egov_export::charts thay cho render")]
+    #[error("{}", egov_core::msg!(
+        "định dạng {0:?} tạo nhiều tệp biểu đồ: dùng egov_export::charts thay cho render",
+        "the format {0:?} makes several chart files: use egov_export::charts instead of render",
+        .0
+    ))]
     MultiFile(Format),
-    #[error("lỗi ghi CSV: {0}")]
+    #[error("{}", egov_core::msg!("lỗi ghi CSV", "cannot write the CSV ({_0})"))]
     Csv(#[from] csv::Error),
-    #[error("lỗi ghi JSON: {0}")]
+    #[error("{}", egov_core::msg!("lỗi ghi JSON", "cannot write the JSON ({_0})"))]
     Json(#[from] serde_json::Error),
-    #[error("lỗi ghi XLSX: {0}")]
+    #[error("{}", egov_core::msg!("lỗi ghi XLSX", "cannot write the XLSX ({_0})"))]
     Xlsx(#[from] rust_xlsxwriter::XlsxError),
-    #[error("lỗi ghi DOCX (zip): {0}")]
+    #[error("{}", egov_core::msg!("lỗi ghi DOCX (zip)", "cannot write the DOCX (zip: {_0})"))]
     Zip(#[from] zip::result::ZipError),
-    #[error("lỗi ghi tệp: {0}")]
+    #[error("{}", egov_core::msg!("lỗi ghi tệp: {0}", "cannot write the file: {0}", egov_core::lang::io_reason(.0)))]
     Io(#[from] std::io::Error),
     #[error("{tool}: {message}")]
     Tool { tool: String, message: String },
-    #[error("bảng {table}: {message}")]
+    #[error("{}", egov_core::msg!("bảng {table}: {message}", "table {table}: {message}"))]
     Table { table: String, message: String },
-    #[error("biểu đồ {chart}: {message}")]
+    #[error("{}", egov_core::msg!("biểu đồ {chart}: {message}", "chart {chart}: {message}"))]
     Chart { chart: String, message: String },
 }
 

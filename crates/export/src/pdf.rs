@@ -272,9 +272,11 @@ impl<'f> Doc<'f> {
             None => Ok(()),
             Some(c) => Err(ExportError::Table {
                 table: place.to_string(),
-                message: format!(
+                message: egov_core::msg!(
                     "\"{text}\" có ký tự '{c}' (U+{:04X}) mà phông {} không có, kể cả khi tách dấu; \
                      hãy sửa văn bản hoặc cài phông đủ bộ chữ",
+                    "\"{text}\" holds the character '{c}' (U+{:04X}), which the font {} lacks, even with \
+                     its marks apart; correct the text or install a font with every character",
                     u32::from(c),
                     self.fonts.faces[face].family
                 ),

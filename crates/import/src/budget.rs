@@ -96,21 +96,28 @@ pub struct BudgetError {
 }
 
 impl BudgetError {
-    /// What was crossed, in Vietnamese, without the place (the caller puts the file and place first).
+    /// What was crossed, in the message language, without the place (the caller puts the file and
+    /// place first).
     pub fn message(&self) -> String {
         let max = group(self.max);
         match self.resource {
-            Resource::Cells => format!(
-                "các bảng có hơn {max} ô (kể cả ô trống và ô gộp), vượt giới hạn của một văn bản"
+            Resource::Cells => egov_core::msg!(
+                "các bảng có hơn {max} ô (kể cả ô trống và ô gộp), vượt giới hạn của một văn bản",
+                "the tables have more than {max} cells (blank and merged cells included), past the limit of a document"
             ),
-            Resource::TextBytes => format!(
+            Resource::TextBytes => egov_core::msg!(
                 "nội dung chữ của văn bản vượt {} MiB, giới hạn của một văn bản",
+                "the text of the document is over {} MiB, the limit of a document",
                 group(self.max / (1024 * 1024))
             ),
-            Resource::SpanCells => format!(
-                "các ô gộp dòng (rowspan) trải ra hơn {max} ô, vượt giới hạn của một văn bản"
+            Resource::SpanCells => egov_core::msg!(
+                "các ô gộp dòng (rowspan) trải ra hơn {max} ô, vượt giới hạn của một văn bản",
+                "the merged cells (rowspan) spread over more than {max} cells, past the limit of a document"
             ),
-            Resource::Depth => format!("các phần tử lồng nhau sâu hơn {max} tầng, vượt giới hạn"),
+            Resource::Depth => egov_core::msg!(
+                "các phần tử lồng nhau sâu hơn {max} tầng, vượt giới hạn",
+                "the elements are nested more than {max} deep, past the limit"
+            ),
         }
     }
 }

@@ -261,9 +261,11 @@ impl Draft {
             problems.push(ImportProblem {
                 pos: row.pos.clone(),
                 table: None,
-                message: format!(
+                message: egov_core::msg!(
                     "hàng «{who}» chỉ có {} ô trong khi bảng «{}» có {width} cột: bảng bị cắt giữa hàng hoặc \
                      hàng thiếu ô; hàng này không được nhập",
+                    "row «{who}» has only {} cells while table «{}» has {width} columns: the table is cut \
+                     mid-row or the row lacks cells; this row is not imported",
                     row.cells.len(),
                     self.title
                 ),
@@ -274,8 +276,7 @@ impl Draft {
             problems.push(ImportProblem {
                 pos: row.cells[width].pos.clone(),
                 table: None,
-                message: format!(
-                    "hàng có {filled} ô có nội dung, nhiều hơn {width} cột của tiêu đề bảng «{}»; các ô thừa bị bỏ qua",
+                message: egov_core::msg!("hàng có {filled} ô có nội dung, nhiều hơn {width} cột của tiêu đề bảng «{}»; các ô thừa bị bỏ qua", "the row has {filled} filled cells, more than the {width} columns of the heading of table «{}»; the extra cells are left out",
                     self.title
                 ),
             });
@@ -369,8 +370,9 @@ impl Draft {
             problems.push(ImportProblem {
                 pos: self.pos.clone(),
                 table: Some(id.clone()),
-                message: format!(
+                message: egov_core::msg!(
                     "bảng «{}» có tiêu đề nhưng không có hàng dữ liệu nào",
+                    "table «{}» has a heading but no data row",
                     self.title
                 ),
             });
@@ -476,11 +478,13 @@ fn assign_roles(columns: &[(String, Option<String>)], rows: &[(SrcRow, String)])
             if guessed && !years {
                 let label = &columns[pick].0;
                 note = Some(match chosen {
-                    Some(_) => format!(
-                        "bảng không có cột «Tổng điểm»; dùng cột «{label}» làm tổng vì thứ hạng theo cột này"
+                    Some(_) => egov_core::msg!(
+                        "bảng không có cột «Tổng điểm»; dùng cột «{label}» làm tổng vì thứ hạng theo cột này",
+                        "the table has no «Tổng điểm» (total) column; the column «{label}» is taken as the total because the ranks follow it"
                     ),
-                    None => format!(
-                        "bảng không có cột «Tổng điểm» và không có cột xếp hạng; dùng cột cuối «{label}» làm tổng"
+                    None => egov_core::msg!(
+                        "bảng không có cột «Tổng điểm» và không có cột xếp hạng; dùng cột cuối «{label}» làm tổng",
+                        "the table has no «Tổng điểm» (total) column and no rank column; the last column «{label}» is taken as the total"
                     ),
                 });
             }

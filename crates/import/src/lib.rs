@@ -109,9 +109,14 @@ pub enum ImportError {
         line: u32,
         column: u32,
     },
-    #[error("{file}: không phải tệp DOCX/XLSX hợp lệ: {message}")]
+    /// `message` is in the message language already.
+    #[error("{file}: {}", egov_core::msg!("không phải tệp DOCX/XLSX hợp lệ: {message}", "not a valid DOCX/XLSX file: {message}"))]
     Archive { file: String, message: String },
-    #[error("{file}: {part}:{line}:{column}: XML hỏng: {message}")]
+    /// `message` is the XML parser's English, shown only in English messages.
+    #[error("{file}: {part}:{line}:{column}: {}", egov_core::msg!(
+        "XML hỏng ở đây (tệp đã bị sửa hoặc bị cắt cụt; hãy lưu lại tệp bằng Word/Excel)",
+        "broken XML: {message}"
+    ))]
     Xml {
         file: String,
         part: String,
@@ -119,7 +124,8 @@ pub enum ImportError {
         column: u32,
         message: String,
     },
-    #[error("{file}: {sheet}: không đọc được bảng tính: {message}")]
+    /// `message` is in the message language already.
+    #[error("{file}{}: {}", at_sheet(sheet), egov_core::msg!("không đọc được bảng tính: {message}", "cannot read the workbook: {message}"))]
     Spreadsheet {
         file: String,
         sheet: String,
@@ -127,7 +133,7 @@ pub enum ImportError {
     },
     /// A DOCX/XLSX refused for its size (too many entries, a part too large once decompressed, a cell
     /// past the limits of a sheet); the message names the part or the cell.
-    #[error("{file}: tệp quá lớn để đọc: {source}")]
+    #[error("{file}: {}", egov_core::msg!("tệp quá lớn để đọc: {source}", "the file is too large to read: {source}"))]
     TooLarge {
         file: String,
         #[source]
@@ -135,18 +141,31 @@ pub enum ImportError {
     },
     /// A document refused for what reading it would hold ([`budget`]: cells, text, merged cells,
     /// nesting); the message names the place (`file:12:3`, `file: Sheet1!B7`, `file: bảng 1, hàng 2, ô 3`).
-    #[error("{file}{}: tệp quá lớn để đọc: {source}", at(&source.pos))]
+    #[error("{file}{}: {}", at(&source.pos), egov_core::msg!("tệp quá lớn để đọc: {source}", "the file is too large to read: {source}"))]
     OverBudget {
         file: String,
         #[source]
         source: budget::BudgetError,
     },
-    #[error("{file}:{line}: CSV hỏng: {message}")]
+    /// `message` is the csv library's English, shown only in English messages.
+    #[error("{file}:{line}: {}", egov_core::msg!(
+        "CSV hỏng ở dòng này (kiểm tra dấu ngoặc kép)",
+        "broken CSV: {message}"
+    ))]
     Csv {
         file: String,
         line: u32,
         message: String,
     },
+}
+
+/// A sheet after a file name (`: Sheet1`), nothing when the whole workbook is meant.
+fn at_sheet(sheet: &str) -> String {
+    if sheet.is_empty() {
+        String::new()
+    } else {
+        format!(": {sheet}")
+    }
 }
 
 /// A position after a file name: `:12:3` for a line and column, `: Sheet1!B7` for a place.
@@ -288,7 +307,10 @@ fn sniff(name: &str, bytes: &[u8]) -> Result<Format, ImportError> {
         let archive = zip::ZipArchive::new(std::io::Cursor::new(bytes)).map_err(|e| {
             ImportError::Archive {
                 file: name.to_string(),
-                message: e.to_string(),
+                message: egov_core::msg!(
+                    "tệp nén hỏng hoặc bị cắt cụt",
+                    "the archive is broken or cut short ({e})"
+                ),
             }
         })?;
         if archive.index_for_name("word/document.xml").is_some() {
@@ -302,7 +324,10 @@ fn sniff(name: &str, bytes: &[u8]) -> Result<Format, ImportError> {
         }
         return Err(ImportError::Archive {
             file: name.to_string(),
-            message: "tệp nén không chứa word/document.xml hay xl/".into(),
+            message: egov_core::msg!(
+                "tệp nén không chứa word/document.xml hay xl/",
+                "the archive holds neither word/document.xml nor xl/"
+            ),
         });
     }
     let text = decode(name, bytes)?;

@@ -79,8 +79,10 @@ pub(crate) fn tables(rows: &[SrcRow]) -> (Vec<Table>, Vec<ImportProblem>) {
             problems.push(ImportProblem {
                 pos: r.pos.clone(),
                 table: (!id.is_empty()).then(|| id.clone()),
-                message: "dòng dữ liệu thiếu mã bảng, tên đơn vị hoặc tên cột; bỏ qua dòng này"
-                    .into(),
+                message: egov_core::msg!(
+                    "dòng dữ liệu thiếu mã bảng, tên đơn vị hoặc tên cột; bỏ qua dòng này",
+                    "the data line lacks a table id, a unit name or a column name; the line is left out"
+                ),
             });
             continue;
         }

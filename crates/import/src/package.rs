@@ -83,34 +83,40 @@ impl Limits {
     };
 }
 
-/// Why a package was not read. Messages are Vietnamese: the unit officer who sent the file reads them.
+/// Why a package was not read, in the message language ([`egov_core::lang::messages`]). The zip and
+/// calamine libraries' own English is kept only in English messages; in Vietnamese the problem is said
+/// in Vietnamese words (the unit officer who sent the file reads them).
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 pub enum PackageError {
-    /// Not a zip at all, or a broken one.
-    #[error("không phải tệp nén Office (zip) hợp lệ: {0}")]
+    /// Not a zip at all, or a broken one (the reason already in the message language: [`broken_zip`]).
+    #[error("{}", egov_core::msg!("không phải tệp nén Office (zip) hợp lệ: {0}", "not a valid Office archive (zip): {0}", .0))]
     Zip(String),
-    #[error(
+    #[error("{}", egov_core::msg!(
         "tệp nén có {} mục, vượt giới hạn {} mục của một tệp DOCX/XLSX",
-        group(*.count as u64),
-        group(*.max as u64)
-    )]
+        "the archive has {} entries, more than the {} entries a DOCX/XLSX file may have",
+        group(*count as u64),
+        group(*max as u64)
+    ))]
     TooManyEntries { count: usize, max: usize },
-    #[error(
+    #[error("{}", egov_core::msg!(
         "{part}: giải nén ra {}, vượt giới hạn {} cho một phần của tệp",
-        mib(*.size),
-        mib(*.max)
-    )]
+        "{part}: decompresses to {}, more than the limit of {} for one part of a file",
+        mib(*size),
+        mib(*max)
+    ))]
     PartTooLarge { part: String, size: u64, max: u64 },
-    #[error(
+    #[error("{}", egov_core::msg!(
         "{part}: tổng dung lượng giải nén của các phần cần đọc đã tới {}, vượt giới hạn {}",
-        mib(*.total),
-        mib(*.max)
-    )]
+        "{part}: the parts to read decompress to {} in all, more than the limit of {}",
+        mib(*total),
+        mib(*max)
+    ))]
     TotalTooLarge { part: String, total: u64, max: u64 },
-    #[error(
+    #[error("{}", egov_core::msg!(
         "{part}: khai báo {count} chuỗi dùng chung, vượt giới hạn {} ô có nội dung của một bảng tính",
-        group(*.max as u64)
-    )]
+        "{part}: declares {count} shared strings, more than the limit of {} filled cells of a workbook",
+        group(*max as u64)
+    ))]
     TooManyStrings {
         part: String,
         count: String,
@@ -119,53 +125,59 @@ pub enum PackageError {
     /// A part that cannot be read (checksum, inflated past its declared size, …).
     #[error("{part}: {message}")]
     Part { part: String, message: String },
-    /// calamine could not read the workbook (`sheet` is empty) or a sheet.
-    #[error("{sheet}: {message}")]
+    /// calamine could not read the workbook (`sheet` is empty) or a sheet (the reason already in the
+    /// message language: [`broken_sheet`]).
+    #[error("{sheet}: {}", egov_core::msg!("không đọc được bảng tính: {message}", "cannot read the workbook: {message}"))]
     Sheet { sheet: String, message: String },
-    #[error(
+    #[error("{}", egov_core::msg!(
         "{sheet}!{cell}: ô ở hàng {}, vượt giới hạn {} hàng của một trang tính (hãy xóa các ô thừa ở cuối trang)",
-        group(u64::from(*.row) + 1),
-        group(u64::from(*.max))
-    )]
+        "{sheet}!{cell}: a cell in row {}, past the limit of {} rows of a sheet (delete the stray cells at the end of the sheet)",
+        group(u64::from(*row) + 1),
+        group(u64::from(*max))
+    ))]
     TooManyRows {
         sheet: String,
         cell: String,
         row: u32,
         max: u32,
     },
-    #[error(
+    #[error("{}", egov_core::msg!(
         "{sheet}!{cell}: ô ở cột thứ {}, vượt giới hạn {} cột của một trang tính (hãy xóa các ô thừa bên phải)",
-        group(u64::from(*.column) + 1),
-        group(u64::from(*.max))
-    )]
+        "{sheet}!{cell}: a cell in column {}, past the limit of {} columns of a sheet (delete the stray cells on the right)",
+        group(u64::from(*column) + 1),
+        group(u64::from(*max))
+    ))]
     TooManyColumns {
         sheet: String,
         cell: String,
         column: u32,
         max: u32,
     },
-    #[error(
+    #[error("{}", egov_core::msg!(
         "{sheet}!{cell}: bảng tính có hơn {} ô có nội dung, vượt giới hạn",
-        group(*.max as u64)
-    )]
+        "{sheet}!{cell}: the workbook has more than {} filled cells, past the limit",
+        group(*max as u64)
+    ))]
     TooManyCells {
         sheet: String,
         cell: String,
         max: usize,
     },
-    #[error(
+    #[error("{}", egov_core::msg!(
         "{sheet}!{cell}: bảng tính có hơn {} ô (kể cả ô trống có định dạng), vượt giới hạn",
-        group(*.max as u64)
-    )]
+        "{sheet}!{cell}: the workbook has more than {} cells (formatted blank cells included), past the limit",
+        group(*max as u64)
+    ))]
     TooManyElements {
         sheet: String,
         cell: String,
         max: usize,
     },
-    #[error(
+    #[error("{}", egov_core::msg!(
         "{sheet}!{cell}: các hàng có nội dung trải trên hơn {} ô (kể cả ô trống trong vùng đã dùng), vượt giới hạn; hãy xóa các ô lẻ nằm xa bảng",
-        group(*.max as u64)
-    )]
+        "{sheet}!{cell}: the filled rows span more than {} cells (blank cells of the used range included), past the limit; delete the stray cells far from the table",
+        group(*max as u64)
+    ))]
     GridTooLarge {
         sheet: String,
         cell: String,
@@ -189,6 +201,30 @@ pub fn shown_name(name: &str) -> String {
     }
 }
 
+/// Why the zip library refused an archive, in the message language: its English only in English.
+fn broken_zip(e: &zip::result::ZipError) -> String {
+    egov_core::msg!(
+        "tệp nén hỏng hoặc bị cắt cụt",
+        "the archive is broken or cut short ({e})"
+    )
+}
+
+/// Why a part of an archive could not be read, in the message language.
+fn broken_part(e: &dyn std::fmt::Display) -> String {
+    egov_core::msg!(
+        "không đọc được phần này của tệp nén (hỏng hoặc thiếu)",
+        "cannot read this part of the archive ({e})"
+    )
+}
+
+/// Why calamine could not read a workbook or a sheet, in the message language.
+fn broken_sheet(e: &XlsxError) -> String {
+    egov_core::msg!(
+        "tệp hỏng hoặc không phải bảng tính XLSX",
+        "the file is broken or not an XLSX workbook ({e})"
+    )
+}
+
 impl PackageError {
     /// Whether the package was refused for its size rather than for being broken.
     pub fn is_limit(&self) -> bool {
@@ -206,7 +242,7 @@ pub fn open_archive(
     bytes: &[u8],
     read: impl Fn(&str) -> bool,
 ) -> Result<ZipArchive<Cursor<&[u8]>>, PackageError> {
-    let zip = ZipArchive::new(Cursor::new(bytes)).map_err(|e| PackageError::Zip(e.to_string()))?;
+    let zip = ZipArchive::new(Cursor::new(bytes)).map_err(|e| PackageError::Zip(broken_zip(&e)))?;
     if zip.len() > MAX_ENTRIES {
         return Err(PackageError::TooManyEntries {
             count: zip.len(),
@@ -217,7 +253,7 @@ pub fn open_archive(
     for i in 0..zip.len() {
         let entry = zip
             .by_index_data(i)
-            .map_err(|e| PackageError::Zip(e.to_string()))?;
+            .map_err(|e| PackageError::Zip(broken_zip(&e)))?;
         let name = String::from_utf8_lossy(entry.name_raw()).into_owned();
         if !read(&name) {
             continue;
@@ -249,13 +285,13 @@ pub fn read_part(zip: &mut ZipArchive<Cursor<&[u8]>>, part: &str) -> Result<Stri
         part: part.to_string(),
         message,
     };
-    let file = zip.by_name(part).map_err(|e| err(e.to_string()))?;
+    let file = zip.by_name(part).map_err(|e| err(broken_part(&e)))?;
     // The zip crate already stops at the declared size; the `take` keeps this function safe on an
     // archive that did not go through `open_archive`.
     let mut text = String::new();
     file.take(MAX_PART_BYTES)
         .read_to_string(&mut text)
-        .map_err(|e| err(e.to_string()))?;
+        .map_err(|e| err(broken_part(&e)))?;
     Ok(text)
 }
 
@@ -277,7 +313,7 @@ fn check_shared_strings(
             part: part.clone(),
             message,
         };
-        let file = zip.by_name(&part).map_err(|e| part_err(e.to_string()))?;
+        let file = zip.by_name(&part).map_err(|e| part_err(broken_part(&e)))?;
         let mut xml = quick_xml::Reader::from_reader(BufReader::new(file));
         let mut buf = Vec::new();
         loop {
@@ -292,7 +328,10 @@ fn check_shared_strings(
                 Event::DocType(_) => {
                     return Err(PackageError::Part {
                         part,
-                        message: "phần XML có khai báo DOCTYPE (thực thể XML), điều tệp Office không bao giờ có; tệp đã bị sửa, không đọc".into(),
+                        message: egov_core::msg!(
+                            "phần XML có khai báo DOCTYPE (thực thể XML), điều tệp Office không bao giờ có; tệp đã bị sửa, không đọc",
+                            "the XML part declares a DOCTYPE (XML entities), which an Office file never has; the file was altered and is not read"
+                        ),
                     });
                 }
                 Event::Start(e) | Event::Empty(e) if e.local_name().as_ref() == "sst" => {
@@ -401,7 +440,7 @@ impl<'a> Workbook<'a> {
         check_shared_strings(&mut zip, limits.cells)?;
         let book = Xlsx::new(Cursor::new(bytes)).map_err(|e| PackageError::Sheet {
             sheet: String::new(),
-            message: e.to_string(),
+            message: broken_sheet(&e),
         })?;
         Ok(Workbook {
             book,
@@ -431,7 +470,7 @@ impl<'a> Workbook<'a> {
     pub fn sheet(&mut self, name: &str) -> Result<Sheet, PackageError> {
         let calamine_err = |e: XlsxError| PackageError::Sheet {
             sheet: name.to_string(),
-            message: e.to_string(),
+            message: broken_sheet(&e),
         };
         let mut sheet = Sheet {
             name: name.to_string(),

@@ -513,3 +513,183 @@ fn a_corpus_of_failures_in_one_language() {
     }
     std::fs::remove_dir_all(&dir).ok();
 }
+
+fn zip_of(parts: &[(&str, &[u8])]) -> Vec<u8> {
+    use std::io::Write;
+    let mut zip = zip::ZipWriter::new(std::io::Cursor::new(Vec::new()));
+    for (name, data) in parts {
+        zip.start_file(*name, zip::write::SimpleFileOptions::default())
+            .unwrap();
+        zip.write_all(data).unwrap();
+    }
+    zip.finish().unwrap().into_inner()
+}
+
+/// Edition validation, import, alias-file and budget failures: each says its problem in the message
+/// language (the Vietnamese and English words expected are checked, so each case fails as meant), with
+/// the zip, XML, calamine and TOML libraries' English only in English.
+#[test]
+fn converted_failures_say_their_problem_in_one_language() {
+    let dir = scratch("converted");
+    let shipped =
+        std::fs::read_to_string(format!("{ROOT}data/editions/hoabinh-2019.toml")).unwrap();
+    let rules = dir.join("rules.toml");
+    std::fs::write(
+        &rules,
+        shipped.replacen("code = \"A.2\"", "code = \"A.1\"", 1)
+            + r#"
+[[input]]
+id = "co_ht"
+name = "Có hệ thống"
+type = "yes-no"
+
+[[input]]
+id = "so_tt"
+name = "Số thủ tục"
+type = "number"
+
+[[criterion]]
+code = "C"
+name = "Có hệ thống"
+max = 5
+rule = { kind = "yes-no", input = "co_ht", yes = 999 }
+
+[[criterion]]
+code = "D"
+name = "Bậc"
+max = 5
+rule = { kind = "steps", input = "so_tt" }
+
+[[criterion]]
+code = "E"
+name = "Tỷ lệ"
+max = 5
+rule = { kind = "ratio", numerator = "so_tt", denominator = "khong_co" }
+
+[[criterion]]
+code = "Z.1"
+name = "Không có cha"
+max = 1
+"#,
+    )
+    .unwrap();
+    let w = |name: &str, bytes: &[u8]| {
+        let p = dir.join(name);
+        std::fs::write(&p, bytes).unwrap();
+        p.to_str().unwrap().to_string()
+    };
+    let broken_zip = w("hong.docx", b"PK\x03\x04not a zip at all");
+    let bad_xml = w(
+        "xml.docx",
+        &zip_of(&[(
+            "word/document.xml",
+            b"<w:document xmlns:w=\"x\"><w:body><w:p></w:r></w:body></w:document>",
+        )]),
+    );
+    let not_book = w("sach.xlsx", &zip_of(&[("xl/workbook.xml", b"hi")]));
+    let rowspans = w(
+        "gop.html",
+        format!(
+            "<table>{}</table>",
+            "<tr><td rowspan=1000>a</td></tr>".repeat(7_000)
+        )
+        .as_bytes(),
+    );
+    let aliases = w("ten.toml", b"[aliases]\n\"a\" = \n");
+    let aliases_loop = w("vong.csv", "Sở A,Sở B\nSở B,Sở A\n".as_bytes());
+    let seed = format!("{ROOT}tests/data/hoabinh-2870-QD-UBND-2019.txt");
+    let r = rules.to_str().unwrap();
+    let cases: Vec<(Vec<&str>, &str, &str)> = vec![
+        (
+            vec!["validate", "--edition", r],
+            "mã tiêu chí bị trùng",
+            "duplicate criterion code",
+        ),
+        (
+            vec!["validate", "--edition", r],
+            "yes = 999 nằm ngoài 0…5",
+            "yes = 999 is outside 0…5",
+        ),
+        (
+            vec!["validate", "--edition", r],
+            "tiêu chí cha",
+            "parent criterion",
+        ),
+        (
+            vec!["validate", "--edition", r],
+            "quy tắc 'steps' cần",
+            "rule 'steps' needs",
+        ),
+        (
+            vec!["validate", "--edition", r],
+            "chưa được khai báo",
+            "not declared",
+        ),
+        (vec!["import", &broken_zip], "tệp nén hỏng", "broken"),
+        (vec!["import", &bad_xml], "XML hỏng", "broken XML"),
+        (
+            vec!["import", &not_book],
+            "không đọc được bảng tính",
+            "cannot read the workbook",
+        ),
+        (
+            vec!["import", &rowspans],
+            "tệp quá lớn để đọc",
+            "too large to read",
+        ),
+        (
+            vec!["audit", &seed, "--aliases", &aliases],
+            "tên gọi khác",
+            "alias file",
+        ),
+        (
+            vec!["audit", &seed, "--aliases", &aliases_loop],
+            "vòng lặp",
+            "loop",
+        ),
+    ];
+    for (args, vi, en) in &cases {
+        let (code, _, err) = egov(args);
+        assert_eq!(code, 2, "egov {}: {err}", args.join(" "));
+        assert!(
+            err.contains(vi),
+            "egov {}: '{vi}' in:\n{err}",
+            args.join(" ")
+        );
+        if let Some(t) = english_in(&err) {
+            panic!("egov {}: English '{t}' in:\n{err}", args.join(" "));
+        }
+        let (code, _, err) = egov_en(args);
+        assert_eq!(code, 2, "egov --lang en {}: {err}", args.join(" "));
+        assert!(
+            err.contains(en),
+            "egov --lang en {}: '{en}' in:\n{err}",
+            args.join(" ")
+        );
+        if let Some(c) = vietnamese_in(&err) {
+            panic!(
+                "egov --lang en {}: Vietnamese '{c}' in:\n{err}",
+                args.join(" ")
+            );
+        }
+    }
+    // The --explain trace is a document in the language of --lang: rule steps, yes/no, blanks, not
+    // applicable. Only the unit's own name (the first line) is Vietnamese data.
+    let syn = dir.join("syn");
+    let s = syn.to_str().unwrap();
+    let (code, _, err) = egov(&["synth", "--units", "5", "--indicators", "12", "--out", s]);
+    assert_eq!(code, 0, "{err}");
+    let edition = syn.join("edition.toml");
+    let e = edition.to_str().unwrap();
+    let (code, out, err) = egov_en(&["score", "--edition", e, "--data", s, "--explain", "00010"]);
+    assert_eq!(code, 0, "{err}");
+    assert!(out.contains("ratio ") && out.contains("input: "), "{out}");
+    for line in out.lines().skip(1) {
+        if let Some(c) = vietnamese_in(line) {
+            panic!("--lang en --explain: Vietnamese '{c}' in '{line}':\n{out}");
+        }
+    }
+    let (_, out, _) = egov(&["score", "--edition", e, "--data", s, "--explain", "00010"]);
+    assert!(out.contains("tỷ lệ ") && out.contains("đầu vào: "), "{out}");
+    std::fs::remove_dir_all(&dir).ok();
+}

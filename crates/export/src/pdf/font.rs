@@ -149,17 +149,24 @@ pub fn find(db: &fontdb::Database) -> Result<FontSet, ExportError> {
             italic,
         });
     }
-    let mut message = format!(
+    let mut message = egov_core::msg!(
         "không tìm thấy phông chữ có chân (serif) TrueType đủ dấu tiếng Việt để xuất PDF; đã thử {}",
+        "no TrueType serif font with every Vietnamese letter was found to export the PDF; tried {}",
         FAMILIES.join(", ")
     );
     if !rejected.is_empty() {
-        message.push_str(&format!(" (bỏ qua: {})", rejected.join("; ")));
+        message.push_str(&egov_core::msg!(
+            " (bỏ qua: {})",
+            " (left out: {})",
+            rejected.join("; ")
+        ));
     }
-    message.push_str(
+    message.push_str(&egov_core::msg!(
         ". Hãy cài một trong các phông này, ví dụ trên Debian/Ubuntu: apt-get install fonts-liberation2 \
          (hoặc fonts-dejavu-core, fonts-noto-core)",
-    );
+        ". Install one of these fonts, for example on Debian/Ubuntu: apt-get install fonts-liberation2 \
+         (or fonts-dejavu-core, fonts-noto-core)"
+    ));
     Err(ExportError::Tool {
         tool: "PDF".into(),
         message,
@@ -187,7 +194,10 @@ fn load(db: &fontdb::Database, id: fontdb::ID, family: &str) -> Result<FaceData,
         .ok_or("không đọc được tệp phông")?;
     let face = ttf_parser::Face::parse(&data, index).map_err(|e| format!("tệp phông hỏng: {e}"))?;
     if face.tables().glyf.is_none() {
-        return Err("không phải phông TrueType".into());
+        return Err(egov_core::msg!(
+            "không phải phông TrueType",
+            "not a TrueType font"
+        ));
     }
     let missing: String = VIETNAMESE_PROBE
         .chars()
@@ -195,7 +205,10 @@ fn load(db: &fontdb::Database, id: fontdb::ID, family: &str) -> Result<FaceData,
         .take(8)
         .collect();
     if !missing.is_empty() {
-        return Err(format!("thiếu chữ tiếng Việt: {missing}"));
+        return Err(egov_core::msg!(
+            "thiếu chữ tiếng Việt: {missing}",
+            "Vietnamese letters missing: {missing}"
+        ));
     }
     Ok(FaceData {
         family: family.to_string(),
@@ -247,7 +260,11 @@ impl<'a> FaceUse<'a> {
         let face =
             ttf_parser::Face::parse(&data.data, data.index).map_err(|e| ExportError::Tool {
                 tool: "PDF".into(),
-                message: format!("phông {} không đọc được: {e}", data.family),
+                message: egov_core::msg!(
+                    "phông {} không đọc được (tệp phông hỏng)",
+                    "cannot read the font {} ({e})",
+                    data.family
+                ),
             })?;
         let upem = f32::from(face.units_per_em());
         let space_id = face.glyph_index(' ').map_or(0, |g| g.0);
@@ -379,7 +396,11 @@ impl<'a> FaceUse<'a> {
             subsetter::subset(&self.data.data, self.data.index, &self.remapper).map_err(|e| {
                 ExportError::Tool {
                     tool: "PDF".into(),
-                    message: format!("không tạo được tập con của phông {}: {e}", self.data.family),
+                    message: egov_core::msg!(
+                        "không tạo được tập con của phông {}",
+                        "cannot subset the font {} ({e})",
+                        self.data.family
+                    ),
                 }
             })?;
         let scale = 1000.0 / self.upem;
