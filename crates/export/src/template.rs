@@ -1364,62 +1364,76 @@ impl fmt::Display for CellErrors {
             write!(f, "{}: {p}", self.file)?;
         }
         if self.more > 0 {
-            write!(f, "\n{}: … và {} lỗi khác", self.file, self.more)?;
+            let (file, more) = (&self.file, self.more);
+            write!(
+                f,
+                "\n{}",
+                egov_core::msg!("{file}: … và {more} lỗi khác", "{file}: … and {more} more")
+            )?;
         }
         Ok(())
     }
 }
 
-/// Why a filled template was not accepted. Messages are Vietnamese: the unit officer reads them.
+/// Why a filled template was not accepted, in the message language (Vietnamese unless `--lang en`):
+/// the unit officer reads them.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 pub enum TemplateError {
-    #[error("{file}: không mở được tệp Excel (.xlsx): {message}")]
+    #[error("{}", egov_core::msg!("{file}: không mở được tệp Excel (.xlsx): {message}", "{file}: cannot open the Excel file (.xlsx): {message}"))]
     Open { file: String, message: String },
-    #[error(
-        "{file}: không phải mẫu nhập liệu của egov (thiếu trang ẩn '{META_SHEET}'); hãy dùng mẫu tạo bằng `egov template`"
-    )]
+    #[error("{}", egov_core::msg!(
+        "{file}: không phải mẫu nhập liệu của egov (thiếu trang ẩn '{META_SHEET}'); hãy dùng mẫu tạo bằng `egov template`",
+        "{file}: not an egov entry form (the hidden sheet '{META_SHEET}' is missing); use a form made by `egov template`"
+    ))]
     NotATemplate { file: String },
-    #[error(
-        "{file}: mẫu phiên bản '{found}', chương trình này đọc mẫu '{expected}'; hãy tạo lại mẫu bằng `egov template`"
-    )]
+    #[error("{}", egov_core::msg!(
+        "{file}: mẫu phiên bản '{found}', chương trình này đọc mẫu '{expected}'; hãy tạo lại mẫu bằng `egov template`",
+        "{file}: a form of version '{found}', this program reads forms '{expected}'; make the form again with `egov template`"
+    ))]
     Version {
         file: String,
         found: String,
         expected: String,
     },
-    #[error("{file}: mẫu của bộ chỉ số '{found}', không phải bộ chỉ số '{expected}' đang nhập")]
+    #[error("{}", egov_core::msg!(
+        "{file}: mẫu của bộ chỉ số '{found}', không phải bộ chỉ số '{expected}' đang nhập",
+        "{file}: a form of the edition '{found}', not of the edition '{expected}' being imported"
+    ))]
     EditionMismatch {
         file: String,
         found: String,
         expected: String,
     },
-    #[error(
-        "{file}: trang tính '{sheet}' không thuộc mẫu (các trang của mẫu: {known}); không thêm hay đổi tên trang tính"
-    )]
+    #[error("{}", egov_core::msg!(
+        "{file}: trang tính '{sheet}' không thuộc mẫu (các trang của mẫu: {known}); không thêm hay đổi tên trang tính",
+        "{file}: the sheet '{sheet}' is not one of the form's (the form's sheets: {known}); add or rename no sheet"
+    ))]
     UnknownSheet {
         file: String,
         sheet: String,
         known: String,
     },
     /// A sheet name longer than Excel allows: the form was written by something other than Excel.
-    #[error(
-        "{file}: trang tính '{sheet}' có tên dài {chars} ký tự, quá {max} ký tự Excel cho phép; mẫu đã bị can thiệp, hãy nhập lại vào mẫu mới tạo bằng `egov template`",
-        max = package::SHEET_NAME_CHARS
-    )]
+    #[error("{}", egov_core::msg!(
+        "{file}: trang tính '{sheet}' có tên dài {chars} ký tự, quá {} ký tự Excel cho phép; mẫu đã bị can thiệp, hãy nhập lại vào mẫu mới tạo bằng `egov template`",
+        "{file}: the sheet '{sheet}' has a name {chars} characters long, more than the {} Excel allows; the form was tampered with, enter the values again in a new form made by `egov template`",
+        package::SHEET_NAME_CHARS
+    ))]
     SheetName {
         file: String,
         sheet: String,
         chars: usize,
     },
-    #[error("{file}: thiếu trang tính '{sheet}' của mẫu")]
+    #[error("{}", egov_core::msg!("{file}: thiếu trang tính '{sheet}' của mẫu", "{file}: the form's sheet '{sheet}' is missing"))]
     MissingSheet { file: String, sheet: String },
-    #[error(
-        "{file}: {cell}: thiếu dòng mã ẩn của mẫu (ô này phải là '{KEY_MARK}'); trang tính đã bị sửa cấu trúc, hãy nhập lại vào mẫu mới"
-    )]
+    #[error("{}", egov_core::msg!(
+        "{file}: {cell}: thiếu dòng mã ẩn của mẫu (ô này phải là '{KEY_MARK}'); trang tính đã bị sửa cấu trúc, hãy nhập lại vào mẫu mới",
+        "{file}: {cell}: the form's hidden key row is missing (this cell must be '{KEY_MARK}'); the sheet's structure was changed, enter the values again in a new form"
+    ))]
     MissingKeyRow { file: String, cell: String },
     /// Refused for its size before reading (too many zip entries, a part too large once
     /// decompressed, a cell past the limits of a sheet); the message names the part or the cell.
-    #[error("{file}: tệp quá lớn để đọc: {source}")]
+    #[error("{}", egov_core::msg!("{file}: tệp quá lớn để đọc: {source}", "{file}: the file is too large to read: {source}"))]
     TooLarge {
         file: String,
         #[source]
@@ -1427,9 +1441,10 @@ pub enum TemplateError {
     },
     /// A sheet of the form other than egov's own is very hidden (`state="veryHidden"`): Excel's menus
     /// cannot do that, so the form was altered by other means and none of it is trusted.
-    #[error(
-        "{file}: trang tính '{sheet}' bị ẩn sâu (veryHidden), điều Excel không cho làm bằng menu; mẫu đã bị can thiệp, hãy nhập lại vào mẫu mới tạo bằng `egov template`"
-    )]
+    #[error("{}", egov_core::msg!(
+        "{file}: trang tính '{sheet}' bị ẩn sâu (veryHidden), điều Excel không cho làm bằng menu; mẫu đã bị can thiệp, hãy nhập lại vào mẫu mới tạo bằng `egov template`",
+        "{file}: the sheet '{sheet}' is very hidden (veryHidden), which Excel's menus cannot do; the form was tampered with, enter the values again in a new form made by `egov template`"
+    ))]
     VeryHidden { file: String, sheet: String },
     /// Not one value in the whole form: a blank template read back would give every unit nothing.
     #[error("{}", egov_core::msg!(
@@ -1596,12 +1611,12 @@ fn written_cells(
     let mut reader = match book.worksheet_cells_reader(sheet) {
         Ok(r) => r,
         Err(calamine::XlsxError::NotAWorksheet(_)) => return Ok(out),
-        Err(e) => return Err(format!("{}: {e}", egov_core::text::quote_short(sheet))),
+        Err(e) => return Err(broken_sheet(sheet, &e)),
     };
     let mut seen: HashSet<(u32, u32)> = HashSet::new();
     while let Some(cell) = reader
         .next_cell_with_formula_metadata()
-        .map_err(|e| format!("{}: {e}", egov_core::text::quote_short(sheet)))?
+        .map_err(|e| broken_sheet(sheet, &e))?
     {
         let (row, col) = cell.pos;
         let empty = matches!(cell.value, calamine::DataRef::Empty);
@@ -1610,14 +1625,20 @@ fn written_cells(
         }
         let Ok(c) = u16::try_from(col) else { continue };
         let message = if !seen.insert((row, col)) {
-            "ô này xuất hiện hai lần trong trang tính (tệp đã bị sửa ngoài Excel); không biết giá trị nào đúng, hãy nhập lại vào mẫu mới"
+            egov_core::msg!(
+                "ô này xuất hiện hai lần trong trang tính (tệp đã bị sửa ngoài Excel); không biết giá trị nào đúng, hãy nhập lại vào mẫu mới",
+                "this cell is written twice in the sheet (the file was edited outside Excel); which value is right is unknown, enter the values again in a new form"
+            )
         } else if empty {
-            "ô có công thức nhưng không có giá trị đã tính (tệp được lưu mà không tính lại); hãy nhập giá trị trực tiếp, không dùng công thức"
+            egov_core::msg!(
+                "ô có công thức nhưng không có giá trị đã tính (tệp được lưu mà không tính lại); hãy nhập giá trị trực tiếp, không dùng công thức",
+                "the cell has a formula but no computed value (the file was saved without recalculating); enter the value itself, not a formula"
+            )
         } else {
             continue;
         };
         if out.len() < MAX_WRITTEN_PROBLEMS {
-            out.push((sheet.to_string(), row, c, message.to_string()));
+            out.push((sheet.to_string(), row, c, message));
         }
     }
     Ok(out)
@@ -1636,10 +1657,30 @@ fn is_date(d: &Data) -> bool {
 }
 
 /// The message for a value in a column that is not a unit's (see `Grid::read_sheet`).
-const STRAY_MESSAGE: &str = "ô có giá trị nhưng cột này không phải cột đơn vị của mẫu (dòng mã ẩn ở hàng 1 không đánh dấu cột); có thể cột đã bị chèn hoặc dòng mã bị sửa, hãy nhập lại vào mẫu mới tạo bằng `egov template`";
+fn stray_message() -> String {
+    egov_core::msg!(
+        "ô có giá trị nhưng cột này không phải cột đơn vị của mẫu (dòng mã ẩn ở hàng 1 không đánh dấu cột); có thể cột đã bị chèn hoặc dòng mã bị sửa, hãy nhập lại vào mẫu mới tạo bằng `egov template`",
+        "the cell has a value but its column is not a unit's column of the form (the hidden key row in row 1 does not mark it); a column may have been inserted or the key row edited, enter the values again in a new form made by `egov template`"
+    )
+}
+
+/// Why calamine could not read a sheet of the form, in the message language (its English only in
+/// English).
+fn broken_sheet(sheet: &str, e: &dyn std::fmt::Display) -> String {
+    let sheet = egov_core::text::quote_short(sheet);
+    egov_core::msg!(
+        "{sheet}: trang tính hỏng, không đọc được",
+        "{sheet}: the sheet is broken and cannot be read ({e})"
+    )
+}
 
 /// The message for a date-formatted cell (see [`is_date`]).
-const DATE_MESSAGE: &str = "ô được định dạng ngày tháng (Excel đã đổi số hay phân số vừa nhập thành ngày, ví dụ 1.5 hay 1/5 thành ngày 1 tháng 5); hãy định dạng ô là Số hoặc Văn bản rồi nhập lại";
+fn date_message() -> String {
+    egov_core::msg!(
+        "ô được định dạng ngày tháng (Excel đã đổi số hay phân số vừa nhập thành ngày, ví dụ 1.5 hay 1/5 thành ngày 1 tháng 5); hãy định dạng ô là Số hoặc Văn bản rồi nhập lại",
+        "the cell is formatted as a date (Excel turned a number or fraction just typed into a date, e.g. 1.5 or 1/5 into the 1st of May); format the cell as Number or Text and enter it again"
+    )
+}
 
 /// Text of a cell as a CSV field: numbers in their shortest exact decimal form.
 fn cell_text(d: &Data) -> String {
@@ -1775,7 +1816,7 @@ impl Grid {
                     sheet.to_string(),
                     r,
                     u16::try_from(c).unwrap_or(u16::MAX),
-                    STRAY_MESSAGE.to_string(),
+                    stray_message(),
                 ));
             }
         }
@@ -1792,7 +1833,7 @@ impl Grid {
             for r in rows {
                 if cells.get(r, u32::from(c)).is_some_and(is_date) {
                     self.problems
-                        .push((sheet.to_string(), r, c, DATE_MESSAGE.to_string()));
+                        .push((sheet.to_string(), r, c, date_message()));
                 }
             }
             let fields = rows.map(|r| clean(&text(r, c)).replace(['\n', '\r'], " "));
@@ -1804,13 +1845,16 @@ impl Grid {
                         sheet.to_string(),
                         r,
                         c,
-                        format!("ô có lỗi công thức ({e:?}); nhập một giá trị"),
+                        egov_core::msg!(
+                            "ô có lỗi công thức ({e:?}); nhập một giá trị",
+                            "the cell holds a formula error ({e:?}); enter a value"
+                        ),
                     ));
                     continue;
                 }
                 if is_date(d) {
                     self.problems
-                        .push((sheet.to_string(), r, c, DATE_MESSAGE.to_string()));
+                        .push((sheet.to_string(), r, c, date_message()));
                     continue;
                 }
                 let t = clean(&cell_text(d)).replace(['\n', '\r'], " ");
@@ -1927,8 +1971,9 @@ impl Grid {
                     u.sheet.clone(),
                     u.rows[2],
                     u.col,
-                    format!(
+                    egov_core::msg!(
                         "loại đơn vị '{cat}' không thuộc khối '{}' của trang này ({})",
+                        "unit category '{cat}' is not in the block '{}' of this sheet ({})",
                         u.block,
                         allowed.join("; ")
                     ),
