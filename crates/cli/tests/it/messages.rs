@@ -693,3 +693,40 @@ max = 1
     assert!(out.contains("tỷ lệ ") && out.contains("đầu vào: "), "{out}");
     std::fs::remove_dir_all(&dir).ok();
 }
+
+#[test]
+fn near_names_in_a_dataset_are_suggested() {
+    // An unknown unit in values.csv, a values column that is a typo of an input, and a long-form key
+    // that is a typo of a criterion code: each message names the nearest known one.
+    let dir = scratch("dataset-hints");
+    let units = "code,name,category\nX01,Xã Một,xa\nX02,Xã Hai,xa\n";
+    let wide = dir.join("wide");
+    std::fs::create_dir_all(&wide).unwrap();
+    std::fs::write(wide.join("units.csv"), units).unwrap();
+    let edition = std::fs::read_to_string(concat!(
+        env!("CARGO_MANIFEST_DIR"),
+        "/../../data/editions/commune-2392.toml"
+    ))
+    .unwrap();
+    let input = edition
+        .split("[[input]]")
+        .nth(1)
+        .and_then(|s| s.split("id = \"").nth(1))
+        .and_then(|s| s.split('"').next())
+        .expect("the first input's id")
+        .to_string();
+    let typo = format!("{input}x");
+    std::fs::write(
+        wide.join("values.csv"),
+        format!("unit,{typo}\nX01,1\nX02,2\nX0l,3\n"),
+    )
+    .unwrap();
+    let w = wide.to_str().unwrap();
+    let (code, _, err) = egov(&["validate", "--edition", "commune-2392", "--data", w]);
+    assert_eq!(code, 2, "{err}");
+    assert!(err.contains(&format!("có phải '{input}'?")), "{err}");
+    assert!(err.contains("có phải 'X01'?"), "{err}");
+    let (_, _, err) = egov_en(&["validate", "--edition", "commune-2392", "--data", w]);
+    assert!(err.contains(&format!("did you mean '{input}'?")), "{err}");
+    assert!(err.contains("did you mean 'X01'?"), "{err}");
+}

@@ -312,13 +312,18 @@ fn record_unit(
         Some(&ui) => Some((ucode, ui)),
         None => {
             let code = crate::text::quote_short(&ucode);
+            let hint = if problems.full() {
+                String::new()
+            } else {
+                crate::text::suggestion(&ucode, index.keys().copied())
+            };
             problems.push(
                 file,
                 line,
                 1,
                 msg!(
-                    "đơn vị '{code}' không có trong danh sách đơn vị",
-                    "unit '{code}' is not in the list of units"
+                    "đơn vị '{code}' không có trong danh sách đơn vị{hint}",
+                    "unit '{code}' is not in the list of units{hint}"
                 ),
             );
             None
@@ -396,6 +401,12 @@ struct Problems {
 }
 
 impl Problems {
+    /// Whether no more problems will be listed: a suggestion (which compares a word with every
+    /// candidate) is worked out only for problems that are shown.
+    fn full(&self) -> bool {
+        self.list.len() >= MAX_PROBLEMS
+    }
+
     fn push(&mut self, file: &str, line: usize, column: usize, message: impl Into<String>) {
         if self.list.len() < MAX_PROBLEMS {
             self.list.push(DataProblem {
@@ -415,6 +426,19 @@ impl Problems {
 enum Key {
     Input(usize),
     Node(usize),
+}
+
+/// "; có phải 'x'?" for a key that is neither an input nor a criterion: the nearest input id or
+/// criterion code, if one is a typo away.
+fn key_suggestion(edition: &Edition, key: &str) -> String {
+    crate::text::suggestion(
+        key,
+        edition
+            .inputs
+            .iter()
+            .map(|i| i.id.as_str())
+            .chain(edition.nodes.iter().skip(1).map(|n| n.code.as_str())),
+    )
 }
 
 fn resolve_key(edition: &Edition, key: &str) -> Option<Key> {
@@ -1112,13 +1136,18 @@ impl Dataset {
                 cursor = at;
                 let qu = crate::text::quote_short(ucode);
                 let Some(&ui) = index.get(clean(ucode).as_str()) else {
+                    let hint = if problems.full() {
+                        String::new()
+                    } else {
+                        crate::text::suggestion(&clean(ucode), index.keys().copied())
+                    };
                     problems.push(
                         src.name,
                         uline,
                         ucol,
                         msg!(
-                            "đơn vị '{qu}' không có trong danh sách đơn vị",
-                            "unit '{qu}' is not in the list of units"
+                            "đơn vị '{qu}' không có trong danh sách đơn vị{hint}",
+                            "unit '{qu}' is not in the list of units{hint}"
                         ),
                     );
                     continue;
@@ -1142,13 +1171,18 @@ impl Dataset {
                     let qk = crate::text::quote_short(key);
                     let Some(k) = resolve_key(edition, &clean(key)) else {
                         let id = &edition.id;
+                        let hint = if problems.full() {
+                            String::new()
+                        } else {
+                            key_suggestion(edition, &clean(key))
+                        };
                         problems.push(
                             src.name,
                             line,
                             col,
                             msg!(
-                                "'{qk}' không phải chỉ tiêu hay tiêu chí của bộ chỉ số {id}",
-                                "'{qk}' is neither an input nor a criterion of edition {id}"
+                                "'{qk}' không phải chỉ tiêu hay tiêu chí của bộ chỉ số {id}{hint}",
+                                "'{qk}' is neither an input nor a criterion of edition {id}{hint}"
                             ),
                         );
                         continue;
@@ -1590,14 +1624,19 @@ fn parse_values_csv<'a>(
             match resolve_key(edition, h) {
                 Some(k) => keys[i] = Some(k),
                 None => {
+                    let hint = if problems.full() {
+                        String::new()
+                    } else {
+                        key_suggestion(edition, h)
+                    };
                     let (h, id) = (crate::text::quote_short(h), &edition.id);
                     problems.push(
                         src.name,
                         1,
                         field_column(src.text, offset, i, sep),
                         msg!(
-                            "cột '{h}' không phải chỉ tiêu hay tiêu chí của bộ chỉ số {id}",
-                            "column '{h}' is neither an input nor a criterion of edition {id}"
+                            "cột '{h}' không phải chỉ tiêu hay tiêu chí của bộ chỉ số {id}{hint}",
+                            "column '{h}' is neither an input nor a criterion of edition {id}{hint}"
                         ),
                     )
                 }
@@ -1688,13 +1727,18 @@ fn parse_values_csv<'a>(
             },
             None => {
                 let id = &edition.id;
+                let hint = if problems.full() {
+                    String::new()
+                } else {
+                    key_suggestion(edition, &key)
+                };
                 problems.push(
                     src.name,
                     line,
                     field_column(src.text, start, 1, sep),
                     msg!(
-                        "'{qk}' không phải chỉ tiêu hay tiêu chí của bộ chỉ số {id}",
-                        "'{qk}' is neither an input nor a criterion of edition {id}"
+                        "'{qk}' không phải chỉ tiêu hay tiêu chí của bộ chỉ số {id}{hint}",
+                        "'{qk}' is neither an input nor a criterion of edition {id}{hint}"
                     ),
                 )
             }
