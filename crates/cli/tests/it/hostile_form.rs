@@ -18,7 +18,7 @@ fn data(rel: &str) -> String {
 }
 
 /// A filled commune form (the example's units and values) in `dir`, as its bytes.
-fn filled_form(dir: &Path) -> Vec<u8> {
+pub(crate) fn filled_form(dir: &Path) -> Vec<u8> {
     let run = egov_limited(
         dir,
         &[
@@ -49,7 +49,7 @@ fn parts(bytes: &[u8]) -> Vec<(String, Vec<u8>)> {
 }
 
 /// The form with its XML parts rewritten by `edit(part, text)` (`None` keeps a part).
-fn tampered(bytes: &[u8], edit: impl Fn(&str, &str) -> Option<String>) -> Vec<u8> {
+pub(crate) fn tampered(bytes: &[u8], edit: impl Fn(&str, &str) -> Option<String>) -> Vec<u8> {
     let mut out = zip::ZipWriter::new(Cursor::new(Vec::new()));
     for (name, data) in parts(bytes) {
         let data = match std::str::from_utf8(&data).ok().and_then(|t| edit(&name, t)) {
@@ -69,7 +69,7 @@ fn text_of(bytes: &[u8], part: &str) -> String {
 }
 
 /// The worksheet part of `khoi-xa` (rust_xlsxwriter names parts `sheetN.xml` in workbook order).
-fn khoi_xa(bytes: &[u8]) -> String {
+pub(crate) fn khoi_xa(bytes: &[u8]) -> String {
     let wb = text_of(bytes, "xl/workbook.xml");
     let k = wb
         .split("<sheet ")
@@ -80,7 +80,7 @@ fn khoi_xa(bytes: &[u8]) -> String {
 }
 
 /// The `<c r="…">…</c>` element of a cell.
-fn cell_element<'a>(xml: &'a str, cell: &str) -> &'a str {
+pub(crate) fn cell_element<'a>(xml: &'a str, cell: &str) -> &'a str {
     let start = xml.find(&format!("<c r=\"{cell}\"")).unwrap();
     let end = start + xml[start..].find("</c>").unwrap() + 4;
     &xml[start..end]

@@ -730,3 +730,54 @@ fn near_names_in_a_dataset_are_suggested() {
     assert!(err.contains(&format!("did you mean '{input}'?")), "{err}");
     assert!(err.contains("did you mean 'X01'?"), "{err}");
 }
+
+#[test]
+fn entry_form_cell_errors_are_in_one_language() {
+    // A filled form with a formula saved without its value, a value in a column the key row does not
+    // mark, and a date-formatted entry: every cell problem in the chosen language only.
+    use super::hostile_form::{cell_element, filled_form, khoi_xa, tampered};
+    let dir = scratch("form");
+    let form = filled_form(&dir);
+    let part = khoi_xa(&form);
+    let bad = tampered(&form, |name, xml| {
+        (name == part).then(|| {
+            let el = cell_element(xml, "H13");
+            let head = &el[..el.find('>').unwrap() + 1];
+            let xml = xml.replacen(el, &format!("{head}<f>10+14</f></c>"), 1);
+            // A value far right of the unit columns, on the same row.
+            let row_end = xml[xml.find("<row r=\"13\"").unwrap()..]
+                .find("</row>")
+                .unwrap()
+                + xml.find("<row r=\"13\"").unwrap();
+            format!(
+                "{}<c r=\"Z13\"><v>7</v></c>{}",
+                &xml[..row_end],
+                &xml[row_end..]
+            )
+        })
+    });
+    std::fs::write(dir.join("bad.xlsx"), &bad).unwrap();
+    let args = [
+        "import-values",
+        "bad.xlsx",
+        "--edition",
+        "commune-2392",
+        "--out",
+        "out",
+    ];
+    let (code, _, err) = run_in(&dir, &args, None);
+    assert_eq!(code, 2, "{err}");
+    assert!(
+        err.contains("khoi-xa!H13") && err.contains("khoi-xa!Z13"),
+        "{err}"
+    );
+    assert_eq!(english_in(&err), None, "{err}");
+    let en: Vec<&str> = ["--lang", "en"].into_iter().chain(args).collect();
+    let (code, _, err) = run_in(&dir, &en, None);
+    assert_eq!(code, 2, "{err}");
+    assert!(
+        err.contains("khoi-xa!H13") && err.contains("formula"),
+        "{err}"
+    );
+    assert_eq!(vietnamese_in(&err), None, "{err}");
+}
