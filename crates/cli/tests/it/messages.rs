@@ -718,14 +718,22 @@ fn near_names_in_a_dataset_are_suggested() {
     let typo = format!("{input}x");
     std::fs::write(
         wide.join("values.csv"),
-        format!("unit,{typo}\nX01,1\nX02,2\nX0l,3\n"),
+        format!("unit,{typo}\nX01,1\nX02,2\nXO1,3\nX09,4\n"),
     )
     .unwrap();
     let w = wide.to_str().unwrap();
     let (code, _, err) = egov(&["validate", "--edition", "commune-2392", "--data", w]);
     assert_eq!(code, 2, "{err}");
     assert!(err.contains(&format!("có phải '{input}'?")), "{err}");
-    assert!(err.contains("có phải 'X01'?"), "{err}");
+    assert!(
+        err.contains("'XO1' không có trong danh sách đơn vị; có phải 'X01'?"),
+        "{err}"
+    );
+    // A code that differs only in its digits is another unit, not a typo.
+    assert!(
+        err.contains("'X09' không có trong danh sách đơn vị\n"),
+        "{err}"
+    );
     let (_, _, err) = egov_en(&["validate", "--edition", "commune-2392", "--data", w]);
     assert!(err.contains(&format!("did you mean '{input}'?")), "{err}");
     assert!(err.contains("did you mean 'X01'?"), "{err}");

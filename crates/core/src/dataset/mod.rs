@@ -315,7 +315,7 @@ fn record_unit(
             let hint = if problems.full() {
                 String::new()
             } else {
-                crate::text::suggestion(&ucode, index.keys().copied())
+                unit_suggestion(&ucode, index.keys().copied())
             };
             problems.push(
                 file,
@@ -426,6 +426,18 @@ impl Problems {
 enum Key {
     Input(usize),
     Node(usize),
+}
+
+/// "; có phải 'x'?" for an unknown unit code. Codes that differ only in their digits are other units
+/// (`X09` and `X01`, `P1` and `P11`: numbered communes and wards), never a typo to suggest.
+fn unit_suggestion<'a>(code: &str, known: impl Iterator<Item = &'a str>) -> String {
+    let letters = |s: &str| {
+        s.chars()
+            .filter(|c| !c.is_ascii_digit())
+            .collect::<String>()
+    };
+    let own = letters(code);
+    crate::text::suggestion(code, known.filter(|k| letters(k) != own))
 }
 
 /// "; có phải 'x'?" for a key that is neither an input nor a criterion: the nearest input id or
@@ -1139,7 +1151,7 @@ impl Dataset {
                     let hint = if problems.full() {
                         String::new()
                     } else {
-                        crate::text::suggestion(&clean(ucode), index.keys().copied())
+                        unit_suggestion(&clean(ucode), index.keys().copied())
                     };
                     problems.push(
                         src.name,
