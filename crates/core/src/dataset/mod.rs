@@ -923,9 +923,15 @@ fn report_unclosed(src: Source<'_>, sep: u8, problems: &mut Problems) -> bool {
     let Some(at) = unclosed_quote(text, sep) else {
         return false;
     };
+    push_unclosed(src.name, text, at, problems);
+    true
+}
+
+/// The problem of a quote opened at byte `at` of `text` and never closed.
+fn push_unclosed(file: &str, text: &str, at: usize, problems: &mut Problems) {
     let (line, column) = crate::edition::line_col(text, at);
     problems.push(
-        src.name,
+        file,
         line,
         column,
         msg!(
@@ -933,7 +939,6 @@ fn report_unclosed(src: Source<'_>, sep: u8, problems: &mut Problems) -> bool {
             "the quote that opens a cell here is never closed: the rest of the file would be read as one cell; add the closing \" or remove the opening one"
         ),
     );
-    true
 }
 
 impl Dataset {
@@ -1564,16 +1569,7 @@ fn parse_values_csv<'a>(
     // After an unclosed quote the rest of the file is one cell: its units are not said to lack values.
     let unclosed = match body.as_ref().map(|b| b.unclosed) {
         Some(Some(at)) => {
-            let (line, column) = crate::edition::line_col(src.text, at);
-            problems.push(
-                src.name,
-                line,
-                column,
-                msg!(
-                    "dấu ngoặc kép mở ô ở đây không được đóng: phần còn lại của tệp sẽ bị đọc thành một ô; hãy thêm dấu \" đóng ô hoặc bỏ dấu mở",
-                    "the quote that opens a cell here is never closed: the rest of the file would be read as one cell; add the closing \" or remove the opening one"
-                ),
-            );
+            push_unclosed(src.name, src.text, at, problems);
             true
         }
         Some(None) => false,
