@@ -478,6 +478,129 @@ mod tests {
         assert_eq!(normalise_tone("thuỷ"), "thủy");
     }
 
+    /// Numbered wards and communes (common before 2025, some remain) are different units: the key keeps
+    /// every digit, Roman numeral and ordinal word, so "Phường 1", "Phường 11", "Phường I" and
+    /// "Phường Một" never fold into one another; only an alias file a person wrote may link them.
+    #[test]
+    fn numbers_roman_numerals_and_ordinal_words_stay_apart() {
+        let lists: &[&[&str]] = &[
+            &[
+                "Phường 1",
+                "Phường 2",
+                "Phường 3",
+                "Phường 10",
+                "Phường 11",
+                "Phường 12",
+            ],
+            &[
+                "Phường 1",
+                "Phường 01",
+                "Phường 1A",
+                "Phường 1B",
+                "Phường 1 3",
+                "Phường 13",
+            ],
+            &[
+                "Phường I",
+                "Phường II",
+                "Phường III",
+                "Phường IV",
+                "Phường V",
+                "Phường VI",
+            ],
+            &[
+                "Phường 1",
+                "Phường I",
+                "Phường Một",
+                "Phường Nhất",
+                "Phường Thứ Nhất",
+            ],
+            &["Quận 1", "Quận 10", "Quận I", "Quận X", "Quận Mười"],
+            &[
+                "Xã Đông Hòa 1",
+                "Xã Đông Hòa 2",
+                "Xã Đông Hòa",
+                "Xã Đông Hòa I",
+            ],
+            &["Thị trấn Nông trường 1", "Thị trấn Nông trường 2"],
+            &[
+                "Khu phố 1 phường 3",
+                "Khu phố 3 phường 1",
+                "Khu phố 13",
+                "Khu phố 31",
+            ],
+        ];
+        for list in lists {
+            for (i, a) in list.iter().enumerate() {
+                assert!(!key(a).is_empty(), "{a}");
+                for b in &list[i + 1..] {
+                    assert_ne!(key(a), key(b), "{a} / {b}");
+                    assert_eq!(compare(a, b, None), None, "{a} / {b}");
+                }
+            }
+        }
+        // The number is kept as written, whatever surrounds it.
+        assert_eq!(key("Phường 1"), "phường 1");
+        assert_eq!(key("PHƯỜNG 11"), "phường 11");
+        assert_eq!(key("Phường I"), "phường i");
+        assert_eq!(key("P. 1"), "p 1");
+    }
+
+    /// The real abbreviations fold around a number without eating it or joining it to a neighbour.
+    #[test]
+    fn abbreviations_fold_around_numbers_without_merging_them() {
+        for (a, b) in [
+            ("UBND Phường 1", "Ủy ban nhân dân phường 1"),
+            (
+                "UBND phường 11, TP. Vũng Tàu",
+                "Uỷ ban nhân dân Phường 11 - Thành phố Vũng Tàu",
+            ),
+            (
+                "UBND Quận 3, TP.HCM",
+                "Ủy ban nhân dân quận 3 thành phố HCM",
+            ),
+            (
+                "UBND TX. Phú Mỹ, phường II",
+                "Ủy ban nhân dân thị xã Phú Mỹ - Phường II",
+            ),
+            ("Trung tâm CNTT số 2", "Trung tâm Công nghệ thông tin số 2"),
+            ("Sở LĐ-TB&XH", "Sở Lao động - Thương binh và Xã hội"),
+        ] {
+            assert_eq!(key(a), key(b), "{a} / {b}");
+        }
+        for (a, b) in [
+            ("UBND Phường 1", "UBND Phường 11"),
+            ("UBND Phường 1", "UBND Phường I"),
+            ("UBND Phường 1", "UBND Phường 2"),
+            (
+                "UBND phường 1, TP. Vũng Tàu",
+                "UBND phường 11, TP. Vũng Tàu",
+            ),
+            ("UBND phường 1, TP. Vũng Tàu", "UBND phường 1, TX. Vũng Tàu"),
+            ("UBND Quận 1, TP.HCM", "UBND Quận 12, TP.HCM"),
+            ("UBND TX. Phú Mỹ, phường I", "UBND TX. Phú Mỹ, phường II"),
+            ("Trung tâm CNTT số 1", "Trung tâm CNTT số 11"),
+            ("Khu CN số 1", "Khu CN số 1 mở rộng"),
+            ("Ban Quản lý KCN 1", "Ban Quản lý KCN 2"),
+        ] {
+            assert_ne!(key(a), key(b), "{a} / {b}");
+            assert_eq!(compare(a, b, None), None, "{a} / {b}");
+        }
+        // An alias file may link a renumbered ward; the key alone never does.
+        let aliases = Aliases::parse_csv(
+            "alias,canonical
+Phường I,Phường 1
+",
+            "a.csv",
+        )
+        .unwrap();
+        assert_eq!(
+            compare("Phường I", "Phường 1", Some(&aliases)),
+            Some(MatchKind::Alias)
+        );
+        assert_eq!(compare("Phường 11", "Phường 1", Some(&aliases)), None);
+    }
+
     #[test]
     fn compare_reports_how_names_matched() {
         assert_eq!(

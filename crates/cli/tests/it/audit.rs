@@ -305,3 +305,79 @@ fn an_annex_with_units_not_submitted_audits_clean() {
         }
     }
 }
+
+/// Numbered wards are different units. A table of "Phường 1", "Phường 2", "Phường 3" (with "Phường 11"
+/// and "Phường I" beside them) and its category table audit clean: no duplicate unit, no name variant,
+/// every row linked to its own row in the other table. If the name key lost digits or read a Roman
+/// numeral as a number, the wards would merge and the audit would report duplicates and variants.
+#[test]
+fn numbered_wards_are_not_duplicates_or_variants() {
+    const WARDS: [(&str, &str, &str, &str, &str, &str); 5] = [
+        // unit, readiness = infrastructure + staff, results, total, rank
+        ("Phường 1", "20,5", "10,0", "30,5", "40,0", "70,5"),
+        ("Phường 2", "20,0", "10,0", "30,0", "38,5", "68,5"),
+        ("Phường 3", "19,0", "10,0", "29,0", "35,0", "64,0"),
+        ("Phường 11", "18,0", "9,0", "27,0", "33,0", "60,0"),
+        ("Phường I", "15,0", "9,5", "24,5", "30,0", "54,5"),
+    ];
+    let mut md = String::from(
+        "# Chỉ số và xếp hạng Chính quyền điện tử của các phường\n\n\
+         | TT | Đơn vị | Điều kiện sẵn sàng | Kết quả đạt được | Tổng điểm | Xếp hạng |\n\
+         |---|---|---|---|---|---|\n",
+    );
+    for (i, (unit, _, _, ready, results, total)) in WARDS.iter().enumerate() {
+        let n = i + 1;
+        md.push_str(&format!(
+            "| {n} | {unit} | {ready} | {results} | {total} | {n} |\n"
+        ));
+    }
+    md.push_str(
+        "\n## 1. Chỉ số nhóm tiêu chí điều kiện sẵn sàng\n\n\
+         | TT | Đơn vị | Hạ tầng | Nhân lực | Tổng điểm | Xếp hạng |\n\
+         |---|---|---|---|---|---|\n",
+    );
+    for (i, (unit, infra, staff, ready, _, _)) in WARDS.iter().enumerate() {
+        let n = i + 1;
+        md.push_str(&format!(
+            "| {n} | {unit} | {infra} | {staff} | {ready} | {n} |\n"
+        ));
+    }
+    let dir = std::env::temp_dir().join(format!("egov-audit-wards-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let clean = dir.join("wards.md");
+    std::fs::write(&clean, &md).unwrap();
+    let (code, out, err) = egov(&["audit", clean.to_str().unwrap(), "--format", "json"]);
+    assert_eq!(code, 0, "no findings: {out}{err}");
+    let v: Value = serde_json::from_str(&out).unwrap();
+    assert_eq!(v["findings"].as_array().unwrap().len(), 0, "{out}");
+    let tables = v["tables"].as_array().unwrap();
+    assert_eq!(tables.len(), 2);
+    for t in tables {
+        let units: Vec<&str> = t["rows"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|r| r["unit"].as_str().unwrap())
+            .collect();
+        assert_eq!(
+            units,
+            ["Phường 1", "Phường 2", "Phường 3", "Phường 11", "Phường I"]
+        );
+    }
+
+    // The same check sees a real duplicate: "Phường 2" printed twice.
+    let dup = dir.join("dup.md");
+    std::fs::write(&dup, md.replace("| 3 | Phường 3 |", "| 3 | Phường 2 |")).unwrap();
+    let (code, out, _) = egov(&["audit", dup.to_str().unwrap(), "--format", "json"]);
+    assert_eq!(code, 1, "{out}");
+    let v: Value = serde_json::from_str(&out).unwrap();
+    assert!(
+        v["findings"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .any(|f| f["kind"] == "duplicate_unit" && f["unit"] == "Phường 2"),
+        "{out}"
+    );
+    std::fs::remove_dir_all(&dir).ok();
+}
