@@ -235,14 +235,18 @@ mod tests {
         assert_eq!(raw(1), ["", "A", "\u{a0}"]);
     }
 
+    /// The mismatched end tag is reported at its own place: byte offset, then line and column (the
+    /// column in characters, after a Vietnamese word of multi-byte characters on the same line).
     #[test]
     fn broken_xml_is_located() {
-        assert!(
-            parse(
-                "<w:document><w:body></w:bod></w:document>",
-                &mut Budget::default()
-            )
-            .is_err()
-        );
+        let xml = "<w:document>\n<w:body>\n<w:p><w:t>Điểm</w:t></w:p></w:bod>\n</w:document>";
+        let at = xml.find("</w:bod>").unwrap();
+        assert_eq!(at, 51);
+        let Err(Stop::Xml(offset, message)) = parse(xml, &mut Budget::default()) else {
+            panic!("broken XML must stop the reader")
+        };
+        assert_eq!(offset, at, "{message}");
+        assert_eq!(line_col(xml, offset), (3, 27));
+        assert!(message.contains("w:bod"), "{message}");
     }
 }
