@@ -166,10 +166,11 @@ pub(crate) fn write(plan: &Plan, opts: &SynthOptions) -> String {
     for t in &plan.tops {
         let _ = writeln!(
             o,
-            "[[criterion]]\ncode = {}\nname = {}\nname_en = {}\n",
+            "[[criterion]]\ncode = {}\nname = {}\nname_en = {}{}\n",
             q(t.code),
             q(t.name),
-            q(t.name_en)
+            q(t.name_en),
+            if t.rescale { "\nrescale = true" } else { "" }
         );
         for g in &t.groups {
             let _ = writeln!(

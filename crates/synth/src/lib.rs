@@ -12,8 +12,11 @@
 //!   steps, choice, per-item, sum, best-of, relative-to-best, points entered directly), Vietnamese names
 //!   and realistic inputs; a group evaluated only for urban units ("Không đánh giá" elsewhere), a group
 //!   with exclude-and-rescale (one criterion only for border units, one that units may declare not
-//!   applicable); ranking blocks (one unranked where the level has one); bands; an annex of an overall
-//!   table and one table per category (dense and competition ties, 2 and 1 decimals);
+//!   applicable) nested in a category that rescales too; every rule kind under every not-applicable
+//!   policy (the first leaf of a kind excluded, the next not evaluated, the rest zero) and excluded
+//!   criteria rescaled at the root (A.1, and A.3 where A.3 is evaluated), at a category (B.1) and in
+//!   the nested group (B.2); ranking blocks (one unranked where the level has one); bands; an annex of
+//!   an overall table and one table per category (dense and competition ties, 2 and 1 decimals);
 //! - `units` units with unique Vietnamese names (with diacritics, NFC), categories and flags;
 //! - their values, with blank (missing) and "Không áp dụng" cells.
 

@@ -124,6 +124,9 @@ pub(crate) struct TopPlan {
     pub code: &'static str,
     pub name: &'static str,
     pub name_en: &'static str,
+    /// Exclude-and-rescale at this category (B): what its groups exclude is rescaled here, and B.2,
+    /// which rescales too, is a rescaling node nested in another.
+    pub rescale: bool,
     pub groups: Vec<GroupPlan>,
 }
 
@@ -450,16 +453,23 @@ pub(crate) fn build(opts: &SynthOptions, d: &mut Draw) -> Plan {
             code: "A",
             name: "Chính quyền số",
             name_en: "Digital government",
+            rescale: false,
             groups: Vec::new(),
         },
         TopPlan {
             code: "B",
             name: "Phục vụ người dân và doanh nghiệp",
             name_en: "Serving citizens and businesses",
+            rescale: true,
             groups: Vec::new(),
         },
     ];
     let mut next_kind = kinds.into_iter();
+    // Every rule kind under every not-applicable policy: the first leaf of a kind that is not placed
+    // below is excluded when a unit declares it not applicable, the next one is not evaluated; the
+    // rest count as zero (the default policy).
+    let mut kind_excluded = [false; KIND_WEIGHTS.len()];
+    let mut kind_not_evaluated = [false; KIND_WEIGHTS.len()];
     for (gi, &(code, name, name_en, gmax)) in GROUPS.iter().enumerate() {
         let n = per_group[gi] as usize;
         // Quarter points while there is room for them, hundredths otherwise.
@@ -499,6 +509,22 @@ pub(crate) fn build(opts: &SynthOptions, d: &mut Draw) -> Plan {
             } else if code == "B.2" && j == 1 {
                 leaf.extra.push("not_applicable = \"exclude\"".into());
                 leaf.na_prone = true;
+                kind_excluded[kind as usize] = true;
+            } else if j == 0 && matches!(code, "A.1" | "A.3" | "B.1") {
+                // Excluded at each rescale position: A.1's maximum is rescaled at the root (neither A
+                // nor A.1 rescales), B.1's at B; A.3's at the root too, for urban units only, since
+                // A.3 is not evaluated for the others — exclusion mixed with not-evaluated.
+                leaf.extra.push("not_applicable = \"exclude\"".into());
+                leaf.na_prone = true;
+                kind_excluded[kind as usize] = true;
+            } else if !kind_excluded[kind as usize] {
+                leaf.extra.push("not_applicable = \"exclude\"".into());
+                leaf.na_prone = true;
+                kind_excluded[kind as usize] = true;
+            } else if !kind_not_evaluated[kind as usize] {
+                leaf.extra.push("not_applicable = \"not-evaluated\"".into());
+                leaf.na_prone = true;
+                kind_not_evaluated[kind as usize] = true;
             }
             leaves.push(leaf);
         }
