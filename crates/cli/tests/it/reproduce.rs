@@ -313,3 +313,126 @@ fn hoabinh_2019_annex_reproduces_the_seed_except_its_contradictions() {
     assert_eq!(cells, 20 * 4 + 20 * 5 + 20 * 5 + 11 * 4 + 11 * 5 + 11 * 5);
     assert_eq!(reproduced, cells - expected.len());
 }
+
+/// The second reproduction: from the printed **group** points only
+/// (`data/published/hoabinh-2019/groups/`), the engine computes every category value and unit total.
+/// Each computed category that does not agree with a value the decision prints for it (in the overall
+/// table or as its category table's total, compared at the printed number's own decimals) must be one
+/// of the differences `groups/README.md` documents, and each documented difference must occur: the
+/// README's table is read here, so the data, its documentation and the engine cannot drift apart.
+#[test]
+fn hoabinh_2019_categories_computed_from_group_points_differ_only_where_documented() {
+    let edition = Edition::from_toml(
+        &read("data/editions/hoabinh-2019.toml"),
+        "hoabinh-2019.toml",
+    )
+    .unwrap();
+    let units = read("data/published/hoabinh-2019/groups/units.csv");
+    let values = read("data/published/hoabinh-2019/groups/values.csv");
+    assert!(
+        !values
+            .lines()
+            .next()
+            .unwrap()
+            .split(',')
+            .any(|c| c == "A" || c == "B"),
+        "the groups dataset gives no category points"
+    );
+    let data = Dataset::from_csv(
+        &edition,
+        Source {
+            name: "units.csv",
+            text: &units,
+        },
+        Source {
+            name: "values.csv",
+            text: &values,
+        },
+        DatasetMeta::default(),
+    )
+    .unwrap();
+    let scores = engine::score(&edition, &data);
+    assert!(
+        scores.notes.is_empty(),
+        "nothing given at a category to reconcile"
+    );
+    let printed = printed_tables();
+
+    // Half-up at the printed number's decimals, written out here (not the product's rounding).
+    let at_scale = |exact: Decimal, printed: Decimal| {
+        exact.round_dp_with_strategy(
+            printed.scale(),
+            rust_decimal::RoundingStrategy::MidpointAwayFromZero,
+        ) == printed
+    };
+    let mut found = BTreeSet::new();
+    let mut compared = 0;
+    for (u, unit) in data.units.iter().enumerate() {
+        for cat in ["A", "B"] {
+            let node = edition.node(cat).unwrap();
+            let s = scores.get(u, node);
+            // The printed values of this unit's category: a column of an overall table, or the total of
+            // the category's own table.
+            for t in &printed {
+                let Some(row) = t.rows.iter().find(|r| key(&r.unit) == key(&unit.name)) else {
+                    continue;
+                };
+                let label = &edition.nodes[node].name;
+                let cell = match t.column_index(label) {
+                    Some(c) => &row.values[c],
+                    None if t.title.to_lowercase().contains(&label.to_lowercase()) => &row.total,
+                    None => continue,
+                };
+                match (&cell.cell, s.status) {
+                    (Cell::Number(p), egov_core::engine::Status::Scored) => {
+                        compared += 1;
+                        if !at_scale(s.points, *p) {
+                            let line = cell.pos.as_ref().map_or(0, |p| p.line);
+                            found.insert(format!(
+                                "{} | {cat} | {} | {} | {line}",
+                                unit.code,
+                                cell.raw.as_deref().unwrap_or_default().trim(),
+                                s.points.to_string().replace('.', ","),
+                            ));
+                        }
+                    }
+                    (c, st) => panic!("{} {cat}: printed {c:?}, engine {st:?}", unit.code),
+                }
+            }
+        }
+    }
+    // Every category of the 31 units is printed twice (overall table and category table).
+    assert_eq!(compared, 31 * 2 * 2);
+
+    // The README's table: | unit | category | printed | from the groups | line | why |
+    let readme = read("data/published/hoabinh-2019/groups/README.md");
+    let documented: BTreeSet<String> = readme
+        .lines()
+        .filter(|l| l.starts_with("| ") && !l.starts_with("| unit") && !l.starts_with("|---"))
+        .map(|l| {
+            let cells: Vec<&str> = l.trim_matches('|').split('|').map(str::trim).collect();
+            assert!(cells.len() >= 6, "{l}");
+            cells[..5].join(" | ")
+        })
+        .collect();
+    assert_eq!(
+        found, documented,
+        "computed categories that differ from the printed ones (left) against groups/README.md (right)"
+    );
+
+    // None of these differences moves a rank: every table ranks as the annex from the printed categories.
+    let from_groups = annex::build(&edition, &data, &scores, Lang::Vi).tables;
+    let (_, from_categories) = engine_annex();
+    for (g, c) in from_groups.iter().zip(&from_categories) {
+        let ranks = |t: &Table| -> Vec<(String, RankCell)> {
+            let mut v: Vec<_> = t
+                .rows
+                .iter()
+                .map(|r| (r.unit.clone(), r.rank.clone()))
+                .collect();
+            v.sort_by(|a, b| a.0.cmp(&b.0));
+            v
+        };
+        assert_eq!(ranks(g), ranks(c), "table {}", g.id);
+    }
+}
