@@ -14,7 +14,8 @@ exact because rounding first snaps the scaled value to 7 decimals (removing floa
 e.g. 2.675 held as 2.67499999…) and then rounds half up — so terminating decimals such as 0.125 or
 21.55 round exactly as Python's decimal.ROUND_HALF_UP would. A non-terminating value lying within
 5e-8 of a rounding midpoint could round differently from exact arithmetic; bench/check_annex.py
-verifies every number against egov's output on each run.
+verifies every number against egov's output on each run. Numbers are written with exactly their
+column's decimals (43.90, not 43.9), since the printed scale is part of the annex contract.
 
 What the peer does not do (egov does): validate inputs with located errors, NFC-normalise text, collate
 names in Vietnamese order (rows with equal rank and equal exact total may come in another order; the
@@ -381,9 +382,26 @@ def score(edition, data):
 # --------------------------------------------------------------------------------------------
 
 
+# A number is emitted with exactly its column's decimals (27.0, 43.90), as egov prints it: the JSON
+# encoder would write a float's shortest form (27.0 → 27.0 but 43.90 → 43.9), so cells hold a marked
+# string that `dump_json` turns into a bare JSON number after encoding.
+MARK = "\x00"
+MARKED = re.compile(r'"\\u0000(-?[0-9]+(?:\.[0-9]+)?)"')
+
+
 def fmt(k, decimals):
-    """JSON number of k × 10^-decimals: the float's shortest repr is exactly that decimal."""
-    return k / 10.0**decimals
+    """JSON number k × 10^-decimals (k an integer-valued float) with exactly `decimals` places."""
+    k = int(k)
+    if decimals == 0:
+        return f"{MARK}{k}"
+    sign = "-" if k < 0 else ""
+    digits = str(abs(k)).rjust(decimals + 1, "0")
+    return f"{MARK}{sign}{digits[:-decimals]}.{digits[-decimals:]}"
+
+
+def dump_json(doc):
+    text = json.dumps(doc, ensure_ascii=False, separators=(",", ":"))
+    return MARKED.sub(r"\1", text)
 
 
 def build_annex(edition, data, pts, status):
@@ -518,7 +536,7 @@ def main(argv):
     pts, status = score(edition, data)
     annex = build_annex(edition, data, pts, status)
     with open(out, "w", encoding="utf-8") as f:
-        json.dump(annex, f, ensure_ascii=False, separators=(",", ":"))
+        f.write(dump_json(annex))
     # Decimal is imported for the exactness argument above; keep a cheap self-check that the rounding
     # convention is half-up as in decimal.ROUND_HALF_UP.
     assert round_half_up(np.array([2.675, 0.125]), 2).tolist() == [
