@@ -116,3 +116,43 @@ fn every_rule_kind_policy_and_rescale_position_is_reached() {
         );
     }
 }
+
+/// Exclusion rescaled at the root, checked in closed form on the generated units: where only leaves
+/// rescaled at the root are excluded and nothing is not evaluated, the unit total is
+/// (A + B) × 100 ÷ (100 − the excluded maxima). Written here from the statuses, not with the engine's
+/// own rescaling.
+#[test]
+fn exclusion_at_the_root_rescales_the_total() {
+    let (_, edition, data) = gen_load(&opts(2000, 100, 42, Level::Commune));
+    let scores = egov_core::engine::score(&edition, &data);
+    let (a, b) = (edition.node("A").unwrap(), edition.node("B").unwrap());
+    let hundred = edition.nodes[0].max;
+    let mut checked = 0;
+    for u in 0..data.units.len() {
+        let mut excluded = rust_decimal::Decimal::ZERO;
+        let mut simple = true;
+        for (n, node) in edition.nodes.iter().enumerate() {
+            match scores.get(u, n).status {
+                Status::NotEvaluated => simple = false,
+                Status::Excluded if rescaled_at(&edition, n) == 0 => {
+                    simple &= node.is_leaf();
+                    excluded += node.max;
+                }
+                _ => {}
+            }
+        }
+        if !simple || excluded.is_zero() {
+            continue;
+        }
+        let sum = scores.get(u, a).points + scores.get(u, b).points;
+        let want = sum * hundred / (hundred - excluded);
+        let got = scores.get(u, 0).points;
+        assert!(
+            (got - want).abs() < rust_decimal::Decimal::new(1, 20),
+            "unit {}: total {got}, expected ({sum}) × {hundred} ÷ ({hundred} − {excluded}) = {want}",
+            data.units[u].code
+        );
+        checked += 1;
+    }
+    assert!(checked >= 50, "only {checked} units rescaled at the root");
+}
