@@ -1,0 +1,404 @@
+//! The unit registry, users and their role grants.
+
+use serde_json::json;
+
+use crate::error::unique;
+use crate::log::Change;
+use crate::{NewUnit, Role, RoleGrant, Store, StoreError, Unit, User};
+
+const UNIT_BY_CODE: &str = "SELECT code, name, category, flags, parent_code, active_from, active_to, version \
+                            FROM units WHERE code = $1";
+
+fn unit_json(u: &NewUnit) -> String {
+    json!({
+        "code": u.code, "name": u.name, "category": u.category, "flags": u.flags,
+        "parent_code": u.parent_code, "active_from": u.active_from, "active_to": u.active_to,
+    })
+    .to_string()
+}
+
+impl Unit {
+    fn as_new(&self) -> NewUnit {
+        NewUnit {
+            code: self.code.clone(),
+            name: self.name.clone(),
+            category: self.category.clone(),
+            flags: self.flags.clone(),
+            parent_code: self.parent_code.clone(),
+            active_from: self.active_from.clone(),
+            active_to: self.active_to.clone(),
+        }
+    }
+}
+
+fn user_json(u: &User) -> String {
+    // The password hash stays out of the log: the log is read by more people than the users table.
+    json!({"id": u.id, "login": u.login, "display_name": u.display_name, "active": u.active})
+        .to_string()
+}
+
+impl Store {
+    /// Adds a unit, or changes it when `unit.code` exists (its version goes up); an unchanged unit
+    /// writes nothing. Returns the unit as stored.
+    pub async fn upsert_unit(&self, actor: &str, unit: &NewUnit) -> Result<Unit, StoreError> {
+        let stored = write_tx!(self, |tx| {
+            let old: Option<Unit> = sqlx::query_as(UNIT_BY_CODE)
+                .bind(&unit.code)
+                .fetch_optional(&mut *tx)
+                .await?;
+            let (action, before) = match &old {
+                Some(o) if o.as_new() == *unit => return Ok(o.clone()),
+                Some(o) => {
+                    sqlx::query(
+                        "UPDATE units SET name = $2, category = $3, flags = $4, parent_code = $5, \
+                         active_from = $6, active_to = $7, version = version + 1 WHERE code = $1",
+                    )
+                    .bind(&unit.code)
+                    .bind(&unit.name)
+                    .bind(&unit.category)
+                    .bind(&unit.flags)
+                    .bind(&unit.parent_code)
+                    .bind(&unit.active_from)
+                    .bind(&unit.active_to)
+                    .execute(&mut *tx)
+                    .await?;
+                    ("unit.update", Some(unit_json(&o.as_new())))
+                }
+                None => {
+                    sqlx::query(
+                        "INSERT INTO units (code, name, category, flags, parent_code, active_from, active_to) \
+                         VALUES ($1, $2, $3, $4, $5, $6, $7)",
+                    )
+                    .bind(&unit.code)
+                    .bind(&unit.name)
+                    .bind(&unit.category)
+                    .bind(&unit.flags)
+                    .bind(&unit.parent_code)
+                    .bind(&unit.active_from)
+                    .bind(&unit.active_to)
+                    .execute(&mut *tx)
+                    .await?;
+                    ("unit.create", None)
+                }
+            };
+            append_log!(
+                tx,
+                Change {
+                    actor,
+                    action,
+                    object_kind: "unit",
+                    object_id: unit.code.clone(),
+                    before,
+                    after: Some(unit_json(unit)),
+                    reason: None,
+                }
+            );
+            let new: Unit = sqlx::query_as(UNIT_BY_CODE)
+                .bind(&unit.code)
+                .fetch_one(&mut *tx)
+                .await?;
+            new
+        });
+        Ok(stored)
+    }
+
+    /// Every unit, by code.
+    pub async fn units(&self) -> Result<Vec<Unit>, StoreError> {
+        Ok(with_pool!(self, |pool| {
+            sqlx::query_as::<_, Unit>(
+                "SELECT code, name, category, flags, parent_code, active_from, active_to, version FROM units ORDER BY code",
+            )
+            .fetch_all(pool)
+            .await?
+        }))
+    }
+
+    /// One unit.
+    pub async fn unit(&self, code: &str) -> Result<Unit, StoreError> {
+        let unit: Option<Unit> = with_pool!(self, |pool| {
+            sqlx::query_as(
+                "SELECT code, name, category, flags, parent_code, active_from, active_to, version FROM units WHERE code = $1",
+            )
+            .bind(code)
+            .fetch_optional(pool)
+            .await?
+        });
+        unit.ok_or_else(|| StoreError::NotFound {
+            kind: "unit",
+            id: code.to_string(),
+        })
+    }
+
+    /// Adds a user (active). `password_hash` is the web layer's PHC string.
+    pub async fn create_user(
+        &self,
+        actor: &str,
+        login: &str,
+        display_name: &str,
+        password_hash: &str,
+    ) -> Result<User, StoreError> {
+        let user = write_tx!(self, |tx| {
+            let user: User = sqlx::query_as(
+                "INSERT INTO users (login, display_name, password_hash, active, created_at) \
+                 VALUES ($1, $2, $3, TRUE, $4) \
+                 RETURNING id, login, display_name, password_hash, active, created_at",
+            )
+            .bind(login)
+            .bind(display_name)
+            .bind(password_hash)
+            .bind(crate::now_ms())
+            .fetch_one(&mut *tx)
+            .await
+            .map_err(unique("user", login))?;
+            append_log!(
+                tx,
+                Change {
+                    actor,
+                    action: "user.create",
+                    object_kind: "user",
+                    object_id: login.to_string(),
+                    before: None,
+                    after: Some(user_json(&user)),
+                    reason: None,
+                }
+            );
+            user
+        });
+        Ok(user)
+    }
+
+    /// A user by login.
+    pub async fn user_by_login(&self, login: &str) -> Result<User, StoreError> {
+        let user: Option<User> = with_pool!(self, |pool| {
+            sqlx::query_as(
+                "SELECT id, login, display_name, password_hash, active, created_at FROM users WHERE login = $1",
+            )
+            .bind(login)
+            .fetch_optional(pool)
+            .await?
+        });
+        user.ok_or_else(|| StoreError::NotFound {
+            kind: "user",
+            id: login.to_string(),
+        })
+    }
+
+    /// A user by id.
+    pub async fn user(&self, id: i64) -> Result<User, StoreError> {
+        let user: Option<User> = with_pool!(self, |pool| {
+            sqlx::query_as(
+                "SELECT id, login, display_name, password_hash, active, created_at FROM users WHERE id = $1",
+            )
+            .bind(id)
+            .fetch_optional(pool)
+            .await?
+        });
+        user.ok_or_else(|| StoreError::NotFound {
+            kind: "user",
+            id: id.to_string(),
+        })
+    }
+
+    /// Every user, by login.
+    pub async fn users(&self) -> Result<Vec<User>, StoreError> {
+        Ok(with_pool!(self, |pool| {
+            sqlx::query_as::<_, User>(
+                "SELECT id, login, display_name, password_hash, active, created_at FROM users ORDER BY login",
+            )
+            .fetch_all(pool)
+            .await?
+        }))
+    }
+
+    /// Changes a user's display name, password hash or active flag (what is `None` stays).
+    pub async fn update_user(
+        &self,
+        actor: &str,
+        id: i64,
+        display_name: Option<&str>,
+        password_hash: Option<&str>,
+        active: Option<bool>,
+    ) -> Result<User, StoreError> {
+        let user = write_tx!(self, |tx| {
+            let old: Option<User> = sqlx::query_as(
+                "SELECT id, login, display_name, password_hash, active, created_at FROM users WHERE id = $1",
+            )
+            .bind(id)
+            .fetch_optional(&mut *tx)
+            .await?;
+            let old = old.ok_or_else(|| StoreError::NotFound {
+                kind: "user",
+                id: id.to_string(),
+            })?;
+            let new: User = sqlx::query_as(
+                "UPDATE users SET display_name = $2, password_hash = $3, active = $4 WHERE id = $1 \
+                 RETURNING id, login, display_name, password_hash, active, created_at",
+            )
+            .bind(id)
+            .bind(display_name.unwrap_or(&old.display_name))
+            .bind(password_hash.unwrap_or(&old.password_hash))
+            .bind(active.unwrap_or(old.active))
+            .fetch_one(&mut *tx)
+            .await?;
+            let mut after = user_json(&new);
+            if password_hash.is_some() {
+                after = json!({"user": serde_json::from_str::<serde_json::Value>(&after).unwrap_or_default(), "password": "changed"}).to_string();
+            }
+            append_log!(
+                tx,
+                Change {
+                    actor,
+                    action: "user.update",
+                    object_kind: "user",
+                    object_id: old.login.clone(),
+                    before: Some(user_json(&old)),
+                    after: Some(after),
+                    reason: None,
+                }
+            );
+            new
+        });
+        Ok(user)
+    }
+
+    /// Grants `role` to a user; unit officers and heads need a unit, the other roles take none.
+    pub async fn grant_role(
+        &self,
+        actor: &str,
+        user_id: i64,
+        role: Role,
+        unit_code: Option<&str>,
+    ) -> Result<RoleGrant, StoreError> {
+        if role.is_unit_scoped() != unit_code.is_some() {
+            return Err(StoreError::Invalid(egov_core::msg!(
+                "quyền {role} {}",
+                "the role {role} {}",
+                if role.is_unit_scoped() {
+                    egov_core::msg!("cần một đơn vị", "needs a unit")
+                } else {
+                    egov_core::msg!("không gắn với đơn vị", "takes no unit")
+                }
+            )));
+        }
+        let grant = write_tx!(self, |tx| {
+            let login: Option<String> = sqlx::query_scalar("SELECT login FROM users WHERE id = $1")
+                .bind(user_id)
+                .fetch_optional(&mut *tx)
+                .await?;
+            let login = login.ok_or_else(|| StoreError::NotFound {
+                kind: "user",
+                id: user_id.to_string(),
+            })?;
+            // NULL units are distinct in a UNIQUE index on both backends, so duplicates are refused
+            // here, under the write lock.
+            let same: Option<i64> = sqlx::query_scalar(
+                "SELECT id FROM role_grants WHERE user_id = $1 AND role = $2 \
+                 AND (unit_code = $3 OR (unit_code IS NULL AND $3 IS NULL))",
+            )
+            .bind(user_id)
+            .bind(role.as_str())
+            .bind(unit_code)
+            .fetch_optional(&mut *tx)
+            .await?;
+            let id = format!(
+                "{login}/{role}{}",
+                unit_code.map(|u| format!("/{u}")).unwrap_or_default()
+            );
+            if same.is_some() {
+                return Err(StoreError::Duplicate { kind: "role", id });
+            }
+            let grant: RoleGrant = sqlx::query_as(
+                "INSERT INTO role_grants (user_id, role, unit_code, granted_by, granted_at) \
+                 VALUES ($1, $2, $3, $4, $5) \
+                 RETURNING id, user_id, role, unit_code, granted_by, granted_at",
+            )
+            .bind(user_id)
+            .bind(role.as_str())
+            .bind(unit_code)
+            .bind(actor)
+            .bind(crate::now_ms())
+            .fetch_one(&mut *tx)
+            .await?;
+            append_log!(
+                tx,
+                Change {
+                    actor,
+                    action: "role.grant",
+                    object_kind: "role",
+                    object_id: id,
+                    before: None,
+                    after: Some(
+                        json!({"user": login, "role": role.as_str(), "unit": unit_code})
+                            .to_string()
+                    ),
+                    reason: None,
+                }
+            );
+            grant
+        });
+        Ok(grant)
+    }
+
+    /// Withdraws a grant, with the reason.
+    pub async fn revoke_role(
+        &self,
+        actor: &str,
+        grant_id: i64,
+        reason: &str,
+    ) -> Result<(), StoreError> {
+        write_tx!(self, |tx| {
+            let grant: Option<RoleGrant> = sqlx::query_as(
+                "SELECT id, user_id, role, unit_code, granted_by, granted_at FROM role_grants WHERE id = $1",
+            )
+            .bind(grant_id)
+            .fetch_optional(&mut *tx)
+            .await?;
+            let grant = grant.ok_or_else(|| StoreError::NotFound {
+                kind: "role",
+                id: grant_id.to_string(),
+            })?;
+            let login: String = sqlx::query_scalar("SELECT login FROM users WHERE id = $1")
+                .bind(grant.user_id)
+                .fetch_one(&mut *tx)
+                .await?;
+            sqlx::query("DELETE FROM role_grants WHERE id = $1")
+                .bind(grant_id)
+                .execute(&mut *tx)
+                .await?;
+            let unit = grant.unit_code.as_deref();
+            append_log!(
+                tx,
+                Change {
+                    actor,
+                    action: "role.revoke",
+                    object_kind: "role",
+                    object_id: format!(
+                        "{login}/{}{}",
+                        grant.role,
+                        unit.map(|u| format!("/{u}")).unwrap_or_default()
+                    ),
+                    before: Some(
+                        json!({"user": login, "role": grant.role.as_str(), "unit": unit})
+                            .to_string()
+                    ),
+                    after: None,
+                    reason: Some(reason),
+                }
+            );
+        });
+        Ok(())
+    }
+
+    /// The roles of a user.
+    pub async fn role_grants(&self, user_id: i64) -> Result<Vec<RoleGrant>, StoreError> {
+        Ok(with_pool!(self, |pool| {
+            sqlx::query_as::<_, RoleGrant>(
+                "SELECT id, user_id, role, unit_code, granted_by, granted_at FROM role_grants \
+                 WHERE user_id = $1 ORDER BY id",
+            )
+            .bind(user_id)
+            .fetch_all(pool)
+            .await?
+        }))
+    }
+}

@@ -1,0 +1,336 @@
+//! Submissions, their entries (the values a unit types, with optimistic versions) and evidence.
+
+use serde_json::json;
+
+use crate::log::Change;
+use crate::model::EvidenceRow;
+use crate::{Entry, Evidence, EvidenceSource, Store, StoreError, Submission, SubmissionStatus};
+
+const SUBMISSION_COLUMNS_BY_ID: &str = "SELECT id, cycle_id, unit_code, status, version, submitted_at, submitted_by \
+                                        FROM submissions WHERE id = $1";
+const ENTRY: &str = "SELECT submission_id, key, value, version, updated_by, updated_at FROM entries \
+                     WHERE submission_id = $1 AND key = $2";
+const EVIDENCE_COLUMNS: &str = "SELECT id, submission_id, key, kind, content_hash, file_name, media_type, size, \
+                                doc_number, doc_date, doc_issuer, doc_link, added_by, added_at, removed_at \
+                                FROM evidence WHERE id = $1";
+
+/// A write of one entry: `expected_version` is the version the writer read, 0 for a key without a
+/// value yet.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct EntryWrite<'a> {
+    pub submission_id: i64,
+    pub key: &'a str,
+    pub value: &'a str,
+    pub expected_version: i64,
+}
+
+impl Store {
+    /// The submissions of a cycle, by unit code.
+    pub async fn submissions(&self, cycle_id: i64) -> Result<Vec<Submission>, StoreError> {
+        Ok(with_pool!(self, |pool| {
+            sqlx::query_as::<_, Submission>(
+                "SELECT id, cycle_id, unit_code, status, version, submitted_at, submitted_by \
+                 FROM submissions WHERE cycle_id = $1 ORDER BY unit_code",
+            )
+            .bind(cycle_id)
+            .fetch_all(pool)
+            .await?
+        }))
+    }
+
+    /// One unit's submission in a cycle.
+    pub async fn submission(
+        &self,
+        cycle_id: i64,
+        unit_code: &str,
+    ) -> Result<Submission, StoreError> {
+        let s: Option<Submission> = with_pool!(self, |pool| {
+            sqlx::query_as(
+                "SELECT id, cycle_id, unit_code, status, version, submitted_at, submitted_by \
+                 FROM submissions WHERE cycle_id = $1 AND unit_code = $2",
+            )
+            .bind(cycle_id)
+            .bind(unit_code)
+            .fetch_optional(pool)
+            .await?
+        });
+        s.ok_or_else(|| StoreError::NotFound {
+            kind: "submission",
+            id: format!("{cycle_id}/{unit_code}"),
+        })
+    }
+
+    /// Moves a submission to `status` (submitting records who and when); `expected_version` as read.
+    pub async fn set_submission_status(
+        &self,
+        actor: &str,
+        id: i64,
+        expected_version: i64,
+        status: SubmissionStatus,
+        reason: Option<&str>,
+    ) -> Result<Submission, StoreError> {
+        let s = write_tx!(self, |tx| {
+            let old: Option<Submission> = sqlx::query_as(SUBMISSION_COLUMNS_BY_ID)
+                .bind(id)
+                .fetch_optional(&mut *tx)
+                .await?;
+            let old = old.ok_or_else(|| StoreError::NotFound {
+                kind: "submission",
+                id: id.to_string(),
+            })?;
+            if old.version != expected_version {
+                return Err(StoreError::Conflict {
+                    kind: "submission",
+                    id: format!("{}/{}", old.cycle_id, old.unit_code),
+                    expected: expected_version,
+                    current: old.version,
+                });
+            }
+            let submitted = status == SubmissionStatus::Submitted;
+            let new: Submission = sqlx::query_as(
+                "UPDATE submissions SET status = $2, version = version + 1, \
+                 submitted_at = CASE WHEN $3 THEN $4 ELSE submitted_at END, \
+                 submitted_by = CASE WHEN $3 THEN $5 ELSE submitted_by END \
+                 WHERE id = $1 \
+                 RETURNING id, cycle_id, unit_code, status, version, submitted_at, submitted_by",
+            )
+            .bind(id)
+            .bind(status.as_str())
+            .bind(submitted)
+            .bind(crate::now_ms())
+            .bind(actor)
+            .fetch_one(&mut *tx)
+            .await?;
+            append_log!(
+                tx,
+                Change {
+                    actor,
+                    action: "submission.status",
+                    object_kind: "submission",
+                    object_id: format!("{}/{}", old.cycle_id, old.unit_code),
+                    before: Some(
+                        json!({"status": old.status.as_str(), "version": old.version}).to_string()
+                    ),
+                    after: Some(
+                        json!({"status": new.status.as_str(), "version": new.version}).to_string()
+                    ),
+                    reason,
+                }
+            );
+            new
+        });
+        Ok(s)
+    }
+
+    /// The entries of a submission, by key.
+    pub async fn entries(&self, submission_id: i64) -> Result<Vec<Entry>, StoreError> {
+        Ok(with_pool!(self, |pool| {
+            sqlx::query_as::<_, Entry>(
+                "SELECT submission_id, key, value, version, updated_by, updated_at FROM entries \
+                 WHERE submission_id = $1 ORDER BY key",
+            )
+            .bind(submission_id)
+            .fetch_all(pool)
+            .await?
+        }))
+    }
+
+    /// Saves one value. The update names the version the writer read (`… WHERE version = $n`): when
+    /// someone saved in between, nothing is written and [`StoreError::Conflict`] says which version is
+    /// there now, so a save is never lost under another.
+    pub async fn save_entry(&self, actor: &str, w: &EntryWrite<'_>) -> Result<Entry, StoreError> {
+        let entry = write_tx!(self, |tx| {
+            let old: Option<Entry> = sqlx::query_as(ENTRY)
+                .bind(w.submission_id)
+                .bind(w.key)
+                .fetch_optional(&mut *tx)
+                .await?;
+            let conflict = |current| StoreError::Conflict {
+                kind: "entry",
+                id: format!("{}/{}", w.submission_id, w.key),
+                expected: w.expected_version,
+                current,
+            };
+            let now = crate::now_ms();
+            let new: Entry = match &old {
+                None if w.expected_version != 0 => return Err(conflict(0)),
+                None => {
+                    sqlx::query_as(
+                        "INSERT INTO entries (submission_id, key, value, version, updated_by, updated_at) \
+                         VALUES ($1, $2, $3, 1, $4, $5) \
+                         RETURNING submission_id, key, value, version, updated_by, updated_at",
+                    )
+                    .bind(w.submission_id)
+                    .bind(w.key)
+                    .bind(w.value)
+                    .bind(actor)
+                    .bind(now)
+                    .fetch_one(&mut *tx)
+                    .await?
+                }
+                Some(o) => {
+                    let updated: Option<Entry> = sqlx::query_as(
+                        "UPDATE entries SET value = $3, version = version + 1, updated_by = $4, updated_at = $5 \
+                         WHERE submission_id = $1 AND key = $2 AND version = $6 \
+                         RETURNING submission_id, key, value, version, updated_by, updated_at",
+                    )
+                    .bind(w.submission_id)
+                    .bind(w.key)
+                    .bind(w.value)
+                    .bind(actor)
+                    .bind(now)
+                    .bind(w.expected_version)
+                    .fetch_optional(&mut *tx)
+                    .await?;
+                    updated.ok_or_else(|| conflict(o.version))?
+                }
+            };
+            append_log!(
+                tx,
+                Change {
+                    actor,
+                    action: "entry.save",
+                    object_kind: "entry",
+                    object_id: format!("{}/{}", w.submission_id, w.key),
+                    before: old
+                        .as_ref()
+                        .map(|o| json!({"value": o.value, "version": o.version}).to_string()),
+                    after: Some(json!({"value": new.value, "version": new.version}).to_string()),
+                    reason: None,
+                }
+            );
+            new
+        });
+        Ok(entry)
+    }
+
+    /// Adds evidence for one key of a submission.
+    pub async fn add_evidence(
+        &self,
+        actor: &str,
+        submission_id: i64,
+        key: &str,
+        source: &EvidenceSource,
+    ) -> Result<Evidence, StoreError> {
+        let (kind, hash, name, media, size) = match source {
+            EvidenceSource::File {
+                content_hash,
+                file_name,
+                media_type,
+                size,
+            } => (
+                "file",
+                Some(content_hash),
+                Some(file_name),
+                Some(media_type),
+                Some(*size),
+            ),
+            EvidenceSource::Document { .. } => ("document", None, None, None, None),
+        };
+        let (number, date, issuer, link) = match source {
+            EvidenceSource::Document {
+                number,
+                date,
+                issuer,
+                link,
+            } => (Some(number), date.as_ref(), issuer.as_ref(), link.as_ref()),
+            EvidenceSource::File { .. } => (None, None, None, None),
+        };
+        let evidence = write_tx!(self, |tx| {
+            let id: i64 = sqlx::query_scalar(
+                "INSERT INTO evidence (submission_id, key, kind, content_hash, file_name, media_type, size, \
+                 doc_number, doc_date, doc_issuer, doc_link, added_by, added_at) \
+                 VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13) RETURNING id",
+            )
+            .bind(submission_id)
+            .bind(key)
+            .bind(kind)
+            .bind(hash)
+            .bind(name)
+            .bind(media)
+            .bind(size)
+            .bind(number)
+            .bind(date)
+            .bind(issuer)
+            .bind(link)
+            .bind(actor)
+            .bind(crate::now_ms())
+            .fetch_one(&mut *tx)
+            .await?;
+            append_log!(
+                tx,
+                Change {
+                    actor,
+                    action: "evidence.add",
+                    object_kind: "evidence",
+                    object_id: id.to_string(),
+                    before: None,
+                    after: Some(json!({
+                        "submission": submission_id, "key": key, "kind": kind, "content_hash": hash,
+                        "file_name": name, "media_type": media, "size": size, "number": number,
+                        "date": date, "issuer": issuer, "link": link,
+                    }).to_string()),
+                    reason: None,
+                }
+            );
+            let row: EvidenceRow = sqlx::query_as(EVIDENCE_COLUMNS)
+                .bind(id)
+                .fetch_one(&mut *tx)
+                .await?;
+            Evidence::from(row)
+        });
+        Ok(evidence)
+    }
+
+    /// Marks evidence removed (it stays in the database and the log; the file stays in the object store).
+    pub async fn remove_evidence(
+        &self,
+        actor: &str,
+        id: i64,
+        reason: Option<&str>,
+    ) -> Result<(), StoreError> {
+        write_tx!(self, |tx| {
+            let done = sqlx::query(
+                "UPDATE evidence SET removed_at = $2 WHERE id = $1 AND removed_at IS NULL",
+            )
+            .bind(id)
+            .bind(crate::now_ms())
+            .execute(&mut *tx)
+            .await?;
+            if done.rows_affected() == 0 {
+                return Err(StoreError::NotFound {
+                    kind: "evidence",
+                    id: id.to_string(),
+                });
+            }
+            append_log!(
+                tx,
+                Change {
+                    actor,
+                    action: "evidence.remove",
+                    object_kind: "evidence",
+                    object_id: id.to_string(),
+                    before: None,
+                    after: None,
+                    reason,
+                }
+            );
+        });
+        Ok(())
+    }
+
+    /// The evidence of a submission (removed pieces included, marked), oldest first.
+    pub async fn evidence(&self, submission_id: i64) -> Result<Vec<Evidence>, StoreError> {
+        let rows: Vec<EvidenceRow> = with_pool!(self, |pool| {
+            sqlx::query_as(
+                "SELECT id, submission_id, key, kind, content_hash, file_name, media_type, size, \
+                 doc_number, doc_date, doc_issuer, doc_link, added_by, added_at, removed_at \
+                 FROM evidence WHERE submission_id = $1 ORDER BY id",
+            )
+            .bind(submission_id)
+            .fetch_all(pool)
+            .await?
+        });
+        Ok(rows.into_iter().map(Evidence::from).collect())
+    }
+}
