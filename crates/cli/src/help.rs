@@ -178,6 +178,26 @@ const ABOUT: &[(&str, &str, &str)] = &[
         "In trang hướng dẫn (man), hoặc ghi mỗi lệnh một trang vào một thư mục (--out).",
         "Print the manual page, or write one page per command into a folder (--out).",
     ),
+    (
+        "migrate",
+        "Tạo cơ sở dữ liệu, hoặc cập nhật nó lên cấu trúc hiện tại.",
+        "Create a database, or bring it to the current schema.",
+    ),
+    (
+        "verify-log",
+        "Kiểm tra chuỗi mã băm của nhật ký thay đổi (mã thoát 0 = nguyên vẹn, 1 = bị can thiệp, 2 = không mở được).",
+        "Check the audit log's hash chain (exit 0 = intact, 1 = tampered with, 2 = cannot open).",
+    ),
+    (
+        "backup",
+        "Sao lưu cơ sở dữ liệu nhúng vào một tệp, ngay cả khi đang được dùng.",
+        "Back up the embedded database into one file, while it is in use.",
+    ),
+    (
+        "restore",
+        "Khôi phục cơ sở dữ liệu nhúng từ một bản sao lưu, sau khi kiểm tra bản sao lưu.",
+        "Restore the embedded database from a backup, after checking the backup.",
+    ),
 ];
 
 /// Help of every argument: (command or `*` for every command, argument id, value name in Vietnamese
@@ -496,6 +516,62 @@ const ARGS: &[ArgText] = &[
         "Thư mục kết quả.",
         "Output folder.",
     ),
+    (
+        "migrate",
+        "database",
+        "CSDL",
+        "DATABASE",
+        "Cơ sở dữ liệu: một tệp SQLite (được tạo nếu chưa có) hoặc địa chỉ postgres://.",
+        "The database: an SQLite file (created if missing) or a postgres:// URL.",
+    ),
+    (
+        "verify-log",
+        "database",
+        "CSDL",
+        "DATABASE",
+        "Cơ sở dữ liệu: một tệp SQLite hoặc địa chỉ postgres://.",
+        "The database: an SQLite file or a postgres:// URL.",
+    ),
+    (
+        "backup",
+        "database",
+        "TỆP",
+        "FILE",
+        "Cơ sở dữ liệu SQLite cần sao lưu (có thể đang được dùng).",
+        "The SQLite database to back up (it may be in use).",
+    ),
+    (
+        "backup",
+        "out",
+        "TỆP",
+        "FILE",
+        "Tệp sao lưu cần ghi (ghi trọn vẹn hoặc không ghi gì).",
+        "The backup file to write (written whole, or not at all).",
+    ),
+    (
+        "restore",
+        "path",
+        "TỆP",
+        "FILE",
+        "Tệp sao lưu (do egov backup tạo).",
+        "The backup file (written by egov backup).",
+    ),
+    (
+        "restore",
+        "database",
+        "TỆP",
+        "FILE",
+        "Cơ sở dữ liệu SQLite cần khôi phục vào.",
+        "The SQLite database to restore into.",
+    ),
+    (
+        "restore",
+        "force",
+        "",
+        "",
+        "Thay cơ sở dữ liệu đang có (bản cũ được giữ lại bên cạnh, dưới tên khác).",
+        "Replace an existing database (the old one is kept beside it, renamed).",
+    ),
 ];
 
 /// Examples of every command, run from the repository's root (a test runs each of them).
@@ -565,6 +641,26 @@ const EXAMPLES: &[(&str, &str, &str)] = &[
         "man",
         "  egov man > egov.1\n  egov man --out man",
         "  egov --lang en man > egov.1\n  egov --lang en man --out man",
+    ),
+    (
+        "migrate",
+        "  egov migrate --database egov.db",
+        "  egov migrate --database egov.db --lang en",
+    ),
+    (
+        "verify-log",
+        "  egov migrate --database egov.db\n  egov verify-log --database egov.db",
+        "  egov migrate --database egov.db\n  egov verify-log --database egov.db --lang en",
+    ),
+    (
+        "backup",
+        "  egov migrate --database egov.db\n  egov backup --database egov.db --out sao-luu.db",
+        "  egov migrate --database egov.db\n  egov backup --database egov.db --out backup.db --lang en",
+    ),
+    (
+        "restore",
+        "  egov backup --database egov.db --out sao-luu.db\n  egov restore sao-luu.db --database khoi-phuc.db --force",
+        "  egov backup --database egov.db --out backup.db\n  egov restore backup.db --database restored.db --force --lang en",
     ),
 ];
 
@@ -866,14 +962,20 @@ pub fn render_error(err: &clap::Error, lang: Lang, cmd: &Command, args: &[OsStri
         )
         .to_string(),
     };
+    // clap lists near names from the least to the most alike: the question names the nearest one
+    // ("scroe" is nearer to score than to restore).
+    let best = |k| match get(k) {
+        Some(ContextValue::Strings(v)) => v.last().cloned().unwrap_or_default(),
+        _ => text(k),
+    };
     let suggested = match (
         get(ContextKind::SuggestedArg),
         get(ContextKind::SuggestedSubcommand),
         get(ContextKind::SuggestedValue),
     ) {
-        (Some(_), _, _) => text(ContextKind::SuggestedArg),
-        (_, Some(_), _) => text(ContextKind::SuggestedSubcommand),
-        (_, _, Some(_)) => text(ContextKind::SuggestedValue),
+        (Some(_), _, _) => best(ContextKind::SuggestedArg),
+        (_, Some(_), _) => best(ContextKind::SuggestedSubcommand),
+        (_, _, Some(_)) => best(ContextKind::SuggestedValue),
         _ => String::new(),
     };
     if !suggested.is_empty() {

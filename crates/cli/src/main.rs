@@ -20,6 +20,7 @@ mod cmd_audit;
 mod cmd_docs;
 mod cmd_import;
 mod cmd_score;
+mod cmd_store;
 mod cmd_synth;
 mod cmd_template;
 mod cmd_validate;
@@ -74,6 +75,14 @@ enum Command {
     Completions(cmd_docs::CompletionsArgs),
     /// Print the manual page, or write one page per command into a folder (--out).
     Man(cmd_docs::ManArgs),
+    /// Create a database, or bring it to the current schema.
+    Migrate(cmd_store::MigrateArgs),
+    /// Check the audit log's hash chain (exit 0 = intact, 1 = broken, 2 = cannot open).
+    VerifyLog(cmd_store::VerifyLogArgs),
+    /// Back up the embedded database into one file, while it is in use.
+    Backup(cmd_store::BackupArgs),
+    /// Restore the embedded database from a backup, after checking the backup.
+    Restore(cmd_store::RestoreArgs),
 }
 
 fn run(cli: Cli) -> anyhow::Result<ExitCode> {
@@ -110,6 +119,10 @@ fn run(cli: Cli) -> anyhow::Result<ExitCode> {
         Command::ImportValues(a) => cmd_template::import_values(a),
         Command::Completions(a) => cmd_docs::completions(a, command(egov_core::lang::messages())),
         Command::Man(a) => cmd_docs::man(a, command(egov_core::lang::messages())),
+        Command::Migrate(a) => cmd_store::migrate(a),
+        Command::VerifyLog(a) => cmd_store::verify_log(a),
+        Command::Backup(a) => cmd_store::backup(a),
+        Command::Restore(a) => cmd_store::restore(a),
         Command::Editions => {
             for id in load::shipped_ids() {
                 let e = load::edition(id)?;

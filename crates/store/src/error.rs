@@ -112,6 +112,15 @@ fn database(e: &sqlx::Error) -> String {
             "địa chỉ cơ sở dữ liệu không hợp lệ: {e}",
             "invalid database address: {e}"
         ),
+        // SQLite's "not a database" and "cannot open": what people meet when they name a wrong file.
+        sqlx::Error::Database(db) if db.code().as_deref() == Some("26") => msg!(
+            "đây không phải tệp cơ sở dữ liệu SQLite",
+            "this is not an SQLite database file"
+        ),
+        sqlx::Error::Database(db) if db.code().as_deref() == Some("14") => msg!(
+            "không mở được tệp cơ sở dữ liệu",
+            "cannot open the database file"
+        ),
         sqlx::Error::Database(db) => {
             let code = db.code().unwrap_or_default();
             msg!(

@@ -402,6 +402,10 @@ const SUBCOMMANDS: &[&str] = &[
     "editions",
     "completions",
     "man",
+    "migrate",
+    "verify-log",
+    "backup",
+    "restore",
 ];
 
 /// Completions and manual pages come from the command definition: every subcommand is in each.

@@ -12,3 +12,4 @@ mod hostile_minor;
 mod hostile_output;
 mod messages;
 mod reproduce;
+mod store;
