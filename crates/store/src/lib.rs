@@ -135,14 +135,21 @@ impl Target {
 
 /// The options of an SQLite file: WAL (readers never wait for the writer), foreign keys enforced,
 /// `synchronous = FULL` (an acknowledged write survives a power cut, not only a killed process).
-fn sqlite_options(path: &Path, create: bool) -> SqliteConnectOptions {
-    SqliteConnectOptions::new()
+/// Opened to be used (`use_it`), the file is created if missing and switched to WAL; opened only to
+/// be read or checked, its journal mode is left as it is (switching is a write, and a backup being
+/// checked must not change).
+fn sqlite_options(path: &Path, use_it: bool) -> SqliteConnectOptions {
+    let options = SqliteConnectOptions::new()
         .filename(path)
-        .create_if_missing(create)
-        .journal_mode(SqliteJournalMode::Wal)
+        .create_if_missing(use_it)
         .synchronous(SqliteSynchronous::Full)
         .foreign_keys(true)
-        .busy_timeout(BUSY_TIMEOUT)
+        .busy_timeout(BUSY_TIMEOUT);
+    if use_it {
+        options.journal_mode(SqliteJournalMode::Wal)
+    } else {
+        options
+    }
 }
 
 impl Store {

@@ -197,6 +197,14 @@ fn backup_of_a_database_in_use_and_restore_round_trip() {
         ["sao-luu.db"],
         "no temporary or journal file left"
     );
+    // Checking a backup does not change it.
+    let bytes = std::fs::read(dir.join("bk/sao-luu.db")).unwrap();
+    assert_eq!(
+        egov_in(&dir, &["verify-log", "--database", "bk/sao-luu.db"]).0,
+        0
+    );
+    assert_eq!(std::fs::read(dir.join("bk/sao-luu.db")).unwrap(), bytes);
+    assert!(!dir.join("bk/sao-luu.db-wal").exists());
 
     let (code, out, err) = egov_in(
         &dir,
