@@ -446,9 +446,9 @@ proptest! {
         // the printed hundredths do not add up to it; nothing at all in tenths.
         let mut expected = Vec::new();
         for c in 0..2 {
-            for u in 0..doc.parts.len() {
-                if doc.hundredths && doc.parts[u][c].iter().sum::<i64>() % 10 != 0 {
-                    expected.push((format!("C{c}"), NAMES[u].to_string()));
+            for (parts, name) in doc.parts.iter().zip(NAMES) {
+                if doc.hundredths && parts[c].iter().sum::<i64>() % 10 != 0 {
+                    expected.push((format!("C{c}"), name.to_string()));
                 }
             }
         }
