@@ -311,15 +311,15 @@ pub fn rank(a: RankArgs) -> Result<ExitCode> {
             })
             .collect();
         let ranks = rank::rank(&keys, edition.ranking.ties);
+        // Tied units by name, each name's collation key made once.
+        let names = egov_core::text::SortKeys::new(
+            members
+                .iter()
+                .map(|&u| data.units[u].name.as_str())
+                .collect(),
+        );
         let mut order: Vec<usize> = (0..members.len()).collect();
-        order.sort_by(|&x, &y| {
-            ranks[x].cmp(&ranks[y]).then_with(|| {
-                egov_core::text::compare_vi(
-                    &data.units[members[x]].name,
-                    &data.units[members[y]].name,
-                )
-            })
-        });
+        order.sort_by(|&x, &y| ranks[x].cmp(&ranks[y]).then_with(|| names.compare(x, y)));
         for i in order {
             let u = members[i];
             rows.push((

@@ -26,6 +26,9 @@ pub fn build(edition: &Edition, data: &Dataset, scores: &Scores, lang: Lang) -> 
         (_, Some(vi), _) => vi.clone(),
         _ => edition.title(lang).to_string(),
     };
+    // Units tied in a ranking are ordered by name: each name's collation key is made once, when a sort
+    // first needs it, and shared by every table.
+    let names = crate::text::SortKeys::new(data.units.iter().map(|u| u.name.as_str()).collect());
     Annex {
         edition: edition.id.clone(),
         title,
@@ -35,7 +38,7 @@ pub fn build(edition: &Edition, data: &Dataset, scores: &Scores, lang: Lang) -> 
             .annex
             .tables
             .par_iter()
-            .map(|t| build_table(edition, data, scores, t, lang))
+            .map(|t| build_table(edition, data, scores, t, lang, &names))
             .collect(),
     }
 }
@@ -82,6 +85,7 @@ fn build_table(
     scores: &Scores,
     t: &TableLayout,
     lang: Lang,
+    names: &crate::text::SortKeys<'_>,
 ) -> Table {
     let columns: Vec<Column> = t
         .columns
@@ -209,9 +213,9 @@ fn build_table(
             let kb = rank_of[b].map(|r| (0, r)).unwrap_or((1, 0));
             let va = totals[a].as_ref().map(|x| x.0).ok();
             let vb = totals[b].as_ref().map(|x| x.0).ok();
-            ka.cmp(&kb).then_with(|| vb.cmp(&va)).then_with(|| {
-                crate::text::compare_vi(&data.units[members[a]].name, &data.units[members[b]].name)
-            })
+            ka.cmp(&kb)
+                .then_with(|| vb.cmp(&va))
+                .then_with(|| names.compare(members[a], members[b]))
         });
         rows.reserve(order.len());
         for i in order {

@@ -1,0 +1,113 @@
+//! Work that must grow linearly, counted rather than timed: ordering the units of a ranking block by name
+//! makes at most one collation key per unit, however many comparisons the sort needs (before, every
+//! comparison of two tied units collated their names afresh: all the communes of a block tied at zero
+//! cost n log n collations). Its own test binary, so that no other test makes keys while it counts.
+
+use egov_core::dataset::{Dataset, DatasetMeta, Source};
+use egov_core::edition::Edition;
+use egov_core::{Lang, annex, engine, text};
+
+const EDITION: &str = r#"
+id = "keo"
+title = "Đồng hạng"
+year = 2025
+
+[[category]]
+code = "xa"
+name = "Xã"
+
+[[block]]
+code = "cap-xa"
+name = "Cấp xã"
+categories = ["xa"]
+
+[[criterion]]
+code = "A"
+name = "Điểm A"
+max = 10
+
+[[criterion]]
+code = "B"
+name = "Điểm B"
+max = 10
+
+[annex]
+
+[[annex.table]]
+id = "tong-hop"
+title = "Tổng hợp"
+columns = ["A", "B"]
+
+[[annex.table.section]]
+blocks = ["cap-xa"]
+
+[[annex.table]]
+id = "a"
+title = "Điểm A"
+columns = ["A"]
+
+[[annex.table.section]]
+blocks = ["cap-xa"]
+"#;
+
+/// Collation work (keys made and pairwise collations) for the annex of `n` units that all score the same
+/// (every unit tied with every other).
+fn keys_for_tied(n: usize) -> u64 {
+    let edition = Edition::from_toml(EDITION, "keo.toml").expect("edition");
+    let mut units = String::from("code,name,category\n");
+    let mut values = String::from("unit,A,B\n");
+    for i in 0..n {
+        // Names in no particular order, so that the sort has work to do.
+        let k = (i * 7919) % n;
+        units.push_str(&format!("X{i},Xã Đồng Hạng {k},xa\n"));
+        values.push_str(&format!("X{i},5,5\n"));
+    }
+    let data = Dataset::from_csv(
+        &edition,
+        Source {
+            name: "units.csv",
+            text: &units,
+        },
+        Source {
+            name: "values.csv",
+            text: &values,
+        },
+        DatasetMeta::default(),
+    )
+    .expect("dataset");
+    let scores = engine::score(&edition, &data);
+    let before = text::sort_keys_made() + text::collations_made();
+    let annex = annex::build(&edition, &data, &scores, Lang::Vi);
+    // Collation work: keys made, plus names collated pairwise (none, once keys are used).
+    let made = text::sort_keys_made() + text::collations_made() - before;
+    // The rows come out by name, as the collator orders them.
+    let names: Vec<&str> = annex.tables[0]
+        .rows
+        .iter()
+        .map(|r| r.unit.as_str())
+        .collect();
+    assert!(
+        names
+            .windows(2)
+            .all(|w| text::compare_vi(w[0], w[1]).is_le()),
+        "rows in Vietnamese name order"
+    );
+    assert_eq!(names.len(), n);
+    made
+}
+
+#[test]
+fn ordering_tied_units_by_name_makes_one_key_per_unit() {
+    let n = 500;
+    let small = keys_for_tied(n);
+    let large = keys_for_tied(4 * n);
+    // Two tables order the same units: still one key per unit, shared.
+    assert!(small <= n as u64, "{small} collation steps for {n} units");
+    assert!(
+        large <= 4 * n as u64,
+        "{large} collation steps for {} units",
+        4 * n
+    );
+    // Linear: four times the units, four times the keys (not 4 × log 4 more).
+    assert!(large <= 4 * small + 4, "{small} → {large}");
+}
