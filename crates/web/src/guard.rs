@@ -1,0 +1,199 @@
+//! The guard in front of every route (see `routes::build`): it finds the language, the session (in the
+//! database), checks a state-changing request's origin and CSRF token, and asks [`crate::authz`] whether
+//! this user may perform the route's action on the object named in the URL. Only then does the handler
+//! run, with a [`Ctx`] in the request's extensions.
+
+use axum::body::Body;
+use axum::extract::{RawPathParams, Request, State};
+use axum::http::{HeaderMap, HeaderValue, Method, header};
+use axum::middleware::Next;
+use axum::response::{IntoResponse, Response};
+use egov_core::Lang;
+use egov_store::{RoleGrant, Session, User};
+use subtle::ConstantTimeEq;
+
+use crate::authz::{Action, Object, Who, allowed};
+use crate::session::{LANG_COOKIE, SESSION_COOKIE, cookie, set_cookie, token_hash};
+use crate::{AppState, WebError};
+
+/// The name of the hidden form field that carries the CSRF token.
+pub const CSRF_FIELD: &str = "_csrf";
+
+/// What the guard found out, for the handler.
+#[derive(Clone)]
+pub struct Ctx {
+    pub lang: Lang,
+    pub user: Option<SignedIn>,
+}
+
+/// A valid session and its user's grants, read at the start of the request.
+#[derive(Clone)]
+pub struct SignedIn {
+    pub user: User,
+    pub grants: Vec<RoleGrant>,
+    pub session: Session,
+}
+
+pub async fn guard(
+    State((app, action)): State<(AppState, Action)>,
+    params: RawPathParams,
+    req: Request,
+    next: Next,
+) -> Response {
+    let (lang, remember) = language(&req);
+    let result = check(&app, action, &params, lang, req).await;
+    let mut res = match result {
+        Ok(req) => next.run(req).await,
+        Err(e) => e.into_response(),
+    };
+    if remember {
+        let value = set_cookie(
+            LANG_COOKIE,
+            lang_code(lang),
+            365 * 86_400,
+            app.config.secure_cookies,
+        );
+        if let Ok(v) = HeaderValue::from_str(&value) {
+            res.headers_mut().append(header::SET_COOKIE, v);
+        }
+    }
+    res
+}
+
+fn lang_code(lang: Lang) -> &'static str {
+    match lang {
+        Lang::Vi => "vi",
+        Lang::En => "en",
+    }
+}
+
+/// `?lang=` (remembered in a cookie), else the cookie, else Vietnamese.
+fn language(req: &Request) -> (Lang, bool) {
+    let parse = |s: &str| match s {
+        "en" => Some(Lang::En),
+        "vi" => Some(Lang::Vi),
+        _ => None,
+    };
+    let asked = req
+        .uri()
+        .query()
+        .into_iter()
+        .flat_map(|q| q.split('&'))
+        .filter_map(|kv| kv.split_once('='))
+        .find(|(k, _)| *k == "lang")
+        .and_then(|(_, v)| parse(v));
+    match asked {
+        Some(l) => (l, true),
+        None => (
+            cookie(req.headers(), LANG_COOKIE)
+                .and_then(parse)
+                .unwrap_or_default(),
+            false,
+        ),
+    }
+}
+
+async fn check(
+    app: &AppState,
+    action: Action,
+    params: &RawPathParams,
+    lang: Lang,
+    req: Request,
+) -> Result<Request, WebError> {
+    let user = signed_in(app, req.headers()).await?;
+    let object = object(params)?;
+    let who = match &user {
+        Some(u) => Who::User(&u.grants),
+        None => Who::Anonymous,
+    };
+    if !allowed(&who, action, &object) {
+        return Err(match user {
+            None => WebError::SignIn,
+            Some(_) => WebError::Forbidden,
+        });
+    }
+    let unsafe_method = !matches!(*req.method(), Method::GET | Method::HEAD);
+    let mut req = req;
+    if unsafe_method {
+        same_origin(req.headers())?;
+        // The login form has no session yet: the origin check and SameSite=Strict stand for its token.
+        if let Some(u) = &user {
+            req = check_csrf(req, &u.session.csrf_token, app.config.body_limit).await?;
+        }
+    }
+    req.extensions_mut().insert(Ctx { lang, user });
+    Ok(req)
+}
+
+/// The session of the request's cookie, with its user and grants; `None` without a valid one.
+async fn signed_in(app: &AppState, headers: &HeaderMap) -> Result<Option<SignedIn>, WebError> {
+    let Some(token) = cookie(headers, SESSION_COOKIE) else {
+        return Ok(None);
+    };
+    let Some(session) = app
+        .store
+        .session(&token_hash(token), egov_store::now_ms())
+        .await?
+    else {
+        return Ok(None);
+    };
+    let user = app.store.user(session.user_id).await?;
+    let grants = app.store.role_grants(user.id).await?;
+    Ok(Some(SignedIn {
+        user,
+        grants,
+        session,
+    }))
+}
+
+/// The object of the URL: `{code}` a unit, `{id}` a user.
+fn object(params: &RawPathParams) -> Result<Object, WebError> {
+    for (k, v) in params {
+        match k {
+            "code" => return Ok(Object::Unit(v.to_string())),
+            "id" => return v.parse().map(Object::User).map_err(|_| WebError::NotFound),
+            _ => {}
+        }
+    }
+    Ok(Object::None)
+}
+
+/// A state-changing request must come from a page of this site: its `Origin` (or, when a browser sends
+/// none, its `Referer`) names the host the request was sent to.
+fn same_origin(headers: &HeaderMap) -> Result<(), WebError> {
+    let host = headers
+        .get(header::HOST)
+        .and_then(|h| h.to_str().ok())
+        .ok_or(WebError::Csrf)?;
+    let ours = |url: &str| {
+        let rest = url
+            .strip_prefix("https://")
+            .or_else(|| url.strip_prefix("http://"));
+        rest.is_some_and(|r| r == host || r.strip_prefix(host).is_some_and(|p| p.starts_with('/')))
+    };
+    let from = headers
+        .get(header::ORIGIN)
+        .or_else(|| headers.get(header::REFERER))
+        .and_then(|h| h.to_str().ok());
+    match from {
+        Some(url) if ours(url) => Ok(()),
+        _ => Err(WebError::Csrf),
+    }
+}
+
+/// Reads the form body (within the limit), compares its `_csrf` field with the session's token in
+/// constant time, and gives the request back with the same body for the handler.
+async fn check_csrf(req: Request, expected: &str, limit: usize) -> Result<Request, WebError> {
+    let (parts, body) = req.into_parts();
+    let bytes = axum::body::to_bytes(body, limit)
+        .await
+        .map_err(|_| WebError::TooLarge)?;
+    let sent = bytes
+        .split(|b| *b == b'&')
+        .find_map(|kv| kv.strip_prefix(CSRF_FIELD.as_bytes())?.strip_prefix(b"="))
+        .unwrap_or_default();
+    if sent.is_empty() || !bool::from(sent.ct_eq(expected.as_bytes())) {
+        return Err(WebError::Csrf);
+    }
+    Ok(Request::from_parts(parts, Body::from(bytes)))
+}

@@ -1,0 +1,83 @@
+//! egov-web: the web application of the evaluation cycle (`egov serve`), the only crate that knows HTTP.
+//!
+//! # Layout
+//! - [`routes`]: the one route table ([`ROUTES`]) the router is built from: every route names the
+//!   [`Action`] it performs, and the guard in front of it asks [`authz`] before the handler runs.
+//! - [`authz`]: the one place that maps (the user's role grants, action, object) to allowed or denied.
+//! - [`guard`]: per request: the language, the session (from the database), CSRF and Origin checks,
+//!   then the authorization decision.
+//! - [`session`]: tokens, password hashes (argon2id), cookies.
+//! - [`error`]: the one error type and its mapping to HTTP statuses.
+//! - `pages`: the handlers and their askama templates (`templates/`).
+//!
+//! The web layer keeps no state of its own between requests: sessions, throttling counters and every
+//! object live in the database (`egov_store::Store`), so several servers can share one PostgreSQL.
+
+use std::future::Future;
+
+use axum::Router;
+
+pub mod authz;
+pub mod error;
+mod guard;
+mod headers;
+mod pages;
+pub mod routes;
+pub mod session;
+mod text;
+
+pub use authz::{Action, Object, allowed};
+pub use error::WebError;
+pub use routes::{ROUTES, Route};
+
+/// How this server behaves; every field has a safe default ([`Config::default`]).
+#[derive(Clone, Debug)]
+pub struct Config {
+    /// Whether cookies carry `Secure`. Only `egov serve --insecure-cookies` turns it off, for a browser
+    /// talking plain HTTP to 127.0.0.1 (browsers drop `Secure` cookies set over plain HTTP elsewhere).
+    pub secure_cookies: bool,
+    /// How long a session lasts after login, in milliseconds.
+    pub session_ttl_ms: i64,
+    /// The largest request body accepted, in bytes (forms only in this slice).
+    pub body_limit: usize,
+    /// Failed logins of one login name within [`Config::throttle_window_ms`] after which further
+    /// attempts are refused until the window has passed.
+    pub throttle_failures: i64,
+    pub throttle_window_ms: i64,
+}
+
+impl Default for Config {
+    fn default() -> Config {
+        Config {
+            secure_cookies: true,
+            session_ttl_ms: 8 * 3600 * 1000,
+            body_limit: 64 * 1024,
+            throttle_failures: 5,
+            throttle_window_ms: 15 * 60 * 1000,
+        }
+    }
+}
+
+/// What every handler reaches: the database and the configuration. Cheap to clone.
+#[derive(Clone, Debug)]
+pub struct AppState {
+    pub store: egov_store::Store,
+    pub config: Config,
+}
+
+/// The whole application, built from [`ROUTES`]: every route behind its guard, security headers on
+/// every response (the fallback's 404 included).
+pub fn router(state: AppState) -> Router {
+    routes::build(state)
+}
+
+/// Serves `router(state)` on a bound listener until `shutdown` completes (requests in flight finish).
+pub async fn serve(
+    listener: tokio::net::TcpListener,
+    state: AppState,
+    shutdown: impl Future<Output = ()> + Send + 'static,
+) -> std::io::Result<()> {
+    axum::serve(listener, router(state))
+        .with_graceful_shutdown(shutdown)
+        .await
+}

@@ -1,0 +1,569 @@
+//! The handlers and the view models of their templates. Each handler runs after the guard has
+//! authorized its action on the URL's object, and receives the guard's [`Ctx`]; a handler that reads
+//! an object from a form (a unit of a grant, a grant to revoke) checks it belongs where the URL says.
+
+use askama::Template;
+use axum::Form;
+use axum::extract::{Extension, Path, State};
+use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
+use axum::response::{Html, IntoResponse, Redirect, Response};
+use egov_core::Lang;
+use egov_store::{NewUnit, Role, Session};
+use serde::Deserialize;
+
+use crate::guard::Ctx;
+use crate::session::{self, SESSION_COOKIE};
+use crate::text::{date, day_of_ms};
+use crate::{AppState, WebError};
+
+type Page = Result<Response, WebError>;
+
+/// What the layout needs on every page.
+struct Common {
+    lang: Lang,
+    en: bool,
+    user_name: Option<String>,
+    csrf: String,
+    admin: bool,
+}
+
+fn common(ctx: &Ctx) -> Common {
+    let u = ctx.user.as_ref();
+    Common {
+        lang: ctx.lang,
+        en: ctx.lang == Lang::En,
+        user_name: u.map(|u| u.user.display_name.clone()),
+        csrf: u.map(|u| u.session.csrf_token.clone()).unwrap_or_default(),
+        admin: u.is_some_and(|u| u.grants.iter().any(|g| g.role == Role::Admin)),
+    }
+}
+
+fn render(t: &impl Template) -> Page {
+    Ok(Html(t.render()?).into_response())
+}
+
+fn role_name(lang: Lang, role: Role) -> &'static str {
+    match role {
+        Role::Admin => lang.tr("Quản trị", "Administrator"),
+        Role::UnitOfficer => lang.tr("Cán bộ đầu mối", "Unit officer"),
+        Role::UnitHead => lang.tr("Thủ trưởng đơn vị", "Unit head"),
+        Role::Reviewer => lang.tr("Thẩm định viên", "Reviewer"),
+        Role::Council => lang.tr("Hội đồng thẩm định", "Council"),
+    }
+}
+
+const ROLES: [Role; 5] = [
+    Role::Admin,
+    Role::UnitOfficer,
+    Role::UnitHead,
+    Role::Reviewer,
+    Role::Council,
+];
+
+pub async fn healthz(State(app): State<AppState>) -> Page {
+    app.store.check_schema().await?;
+    Ok((
+        [(header::CONTENT_TYPE, "text/plain; charset=utf-8")],
+        "ok\n",
+    )
+        .into_response())
+}
+
+pub async fn style() -> Response {
+    (
+        [
+            (header::CONTENT_TYPE, "text/css; charset=utf-8"),
+            (header::CACHE_CONTROL, "max-age=3600"),
+        ],
+        include_str!("../static/style.css"),
+    )
+        .into_response()
+}
+
+#[derive(Template)]
+#[template(path = "login.html")]
+struct LoginPage {
+    p: Common,
+    failed: bool,
+}
+
+pub async fn login_form(Extension(ctx): Extension<Ctx>) -> Page {
+    render(&LoginPage {
+        p: common(&ctx),
+        failed: false,
+    })
+}
+
+#[derive(Deserialize)]
+pub struct LoginForm {
+    login: String,
+    password: String,
+}
+
+/// A hash to verify against when the login is unknown, so that an unknown login costs as much time
+/// as a wrong password (no user enumeration by timing).
+fn dummy_hash() -> &'static str {
+    static HASH: std::sync::OnceLock<String> = std::sync::OnceLock::new();
+    HASH.get_or_init(|| session::hash_password("egov-dummy-password").unwrap_or_default())
+}
+
+pub async fn login(
+    State(app): State<AppState>,
+    Extension(ctx): Extension<Ctx>,
+    headers: HeaderMap,
+    Form(f): Form<LoginForm>,
+) -> Page {
+    let now = egov_store::now_ms();
+    let cfg = &app.config;
+    let failures = app
+        .store
+        .failed_logins_since(&f.login, now - cfg.throttle_window_ms)
+        .await?;
+    if failures >= cfg.throttle_failures {
+        return Err(WebError::Throttled);
+    }
+    let user = match app.store.user_by_login(&f.login).await {
+        Ok(u) => Some(u),
+        Err(egov_store::StoreError::NotFound { .. }) => None,
+        Err(e) => return Err(e.into()),
+    };
+    let hash = user
+        .as_ref()
+        .map_or_else(|| dummy_hash().to_string(), |u| u.password_hash.clone());
+    let password = f.password;
+    let matches = tokio::task::spawn_blocking(move || session::verify_password(&password, &hash))
+        .await
+        .map_err(|e| WebError::Internal(format!("join: {e}")))?;
+    let user = user.filter(|u| matches && u.active);
+    app.store
+        .record_login_attempt(&f.login, now, user.is_some())
+        .await?;
+    let Some(user) = user else {
+        let page = LoginPage {
+            p: common(&ctx),
+            failed: true,
+        };
+        return Ok((StatusCode::UNAUTHORIZED, Html(page.render()?)).into_response());
+    };
+    // A new session id at every login; the one the browser held (if any) ends here.
+    if let Some(old) = session::cookie(&headers, SESSION_COOKIE) {
+        app.store.delete_session(&session::token_hash(old)).await?;
+    }
+    let token = session::new_token()?;
+    app.store
+        .create_session(&Session {
+            token_hash: session::token_hash(&token),
+            user_id: user.id,
+            csrf_token: session::new_token()?,
+            created_at: now,
+            expires_at: now + cfg.session_ttl_ms,
+        })
+        .await?;
+    let cookie = session::set_cookie(
+        SESSION_COOKIE,
+        &token,
+        cfg.session_ttl_ms / 1000,
+        cfg.secure_cookies,
+    );
+    see_other_with_cookie("/", &cookie)
+}
+
+fn see_other_with_cookie(to: &str, cookie: &str) -> Page {
+    let mut res = Redirect::to(to).into_response();
+    let v =
+        HeaderValue::from_str(cookie).map_err(|e| WebError::Internal(format!("cookie: {e}")))?;
+    res.headers_mut().append(header::SET_COOKIE, v);
+    Ok(res)
+}
+
+pub async fn logout(State(app): State<AppState>, Extension(ctx): Extension<Ctx>) -> Page {
+    if let Some(u) = &ctx.user {
+        app.store.delete_session(&u.session.token_hash).await?;
+    }
+    let cookie = session::set_cookie(SESSION_COOKIE, "", 0, app.config.secure_cookies);
+    see_other_with_cookie("/login", &cookie)
+}
+
+/// The signed-in user of a route the guard only lets signed-in users reach.
+fn me(ctx: &Ctx) -> Result<&crate::guard::SignedIn, WebError> {
+    ctx.user.as_ref().ok_or(WebError::SignIn)
+}
+
+#[derive(Template)]
+#[template(path = "home.html")]
+struct HomePage {
+    p: Common,
+    display_name: String,
+    roles: Vec<String>,
+    registry: bool,
+    own_units: Vec<(String, String)>,
+}
+
+pub async fn home(State(app): State<AppState>, Extension(ctx): Extension<Ctx>) -> Page {
+    let u = me(&ctx)?;
+    let mut own_units = Vec::new();
+    let mut roles = Vec::new();
+    for g in &u.grants {
+        let name = role_name(ctx.lang, g.role);
+        match &g.unit_code {
+            Some(code) => {
+                let unit = app.store.unit(code).await?;
+                roles.push(format!("{name}: {}", unit.name));
+                own_units.push((unit.code, unit.name));
+            }
+            None => roles.push(name.to_string()),
+        }
+    }
+    let registry = u
+        .grants
+        .iter()
+        .any(|g| matches!(g.role, Role::Admin | Role::Reviewer | Role::Council));
+    render(&HomePage {
+        p: common(&ctx),
+        display_name: u.user.display_name.clone(),
+        roles,
+        registry,
+        own_units,
+    })
+}
+
+struct UnitView {
+    code: String,
+    name: String,
+    category: String,
+    flags: String,
+    parent: String,
+    active_from: String,
+    active_to: String,
+}
+
+impl From<egov_store::Unit> for UnitView {
+    fn from(u: egov_store::Unit) -> UnitView {
+        UnitView {
+            active_from: u.active_from.as_deref().map(date).unwrap_or_default(),
+            active_to: u.active_to.as_deref().map(date).unwrap_or_default(),
+            parent: u.parent_code.unwrap_or_default(),
+            code: u.code,
+            name: u.name,
+            category: u.category,
+            flags: u.flags,
+        }
+    }
+}
+
+#[derive(Template)]
+#[template(path = "units.html")]
+struct UnitsPage {
+    p: Common,
+    units: Vec<UnitView>,
+}
+
+pub async fn units(State(app): State<AppState>, Extension(ctx): Extension<Ctx>) -> Page {
+    let units = app.store.units().await?;
+    render(&UnitsPage {
+        p: common(&ctx),
+        units: units.into_iter().map(UnitView::from).collect(),
+    })
+}
+
+#[derive(Template)]
+#[template(path = "unit.html")]
+struct UnitPage {
+    p: Common,
+    u: UnitView,
+}
+
+pub async fn unit(
+    State(app): State<AppState>,
+    Extension(ctx): Extension<Ctx>,
+    Path(code): Path<String>,
+) -> Page {
+    let u = app.store.unit(&code).await?;
+    render(&UnitPage {
+        p: common(&ctx),
+        u: u.into(),
+    })
+}
+
+#[derive(Deserialize, Default)]
+pub struct UnitForm {
+    #[serde(default)]
+    code: String,
+    name: String,
+    category: String,
+    #[serde(default)]
+    flags: String,
+    #[serde(default)]
+    parent_code: String,
+    #[serde(default)]
+    active_from: String,
+    #[serde(default)]
+    active_to: String,
+}
+
+impl UnitForm {
+    fn into_new(self, code: String) -> Result<NewUnit, WebError> {
+        let code = code.trim().to_string();
+        let opt = |s: String| Some(s.trim().to_string()).filter(|s| !s.is_empty());
+        if code.is_empty() || self.name.trim().is_empty() || self.category.trim().is_empty() {
+            return Err(WebError::BadRequest(egov_core::msg!(
+                "cần mã, tên và nhóm của đơn vị",
+                "a unit needs a code, a name and a category"
+            )));
+        }
+        Ok(NewUnit {
+            code,
+            name: self.name.trim().to_string(),
+            category: self.category.trim().to_string(),
+            flags: self.flags.trim().to_string(),
+            parent_code: opt(self.parent_code),
+            active_from: opt(self.active_from),
+            active_to: opt(self.active_to),
+        })
+    }
+}
+
+#[derive(Template)]
+#[template(path = "unit_form.html")]
+struct UnitFormPage {
+    p: Common,
+    new: bool,
+    f: UnitForm,
+}
+
+pub async fn unit_new(Extension(ctx): Extension<Ctx>) -> Page {
+    render(&UnitFormPage {
+        p: common(&ctx),
+        new: true,
+        f: UnitForm::default(),
+    })
+}
+
+pub async fn unit_edit(
+    State(app): State<AppState>,
+    Extension(ctx): Extension<Ctx>,
+    Path(code): Path<String>,
+) -> Page {
+    let u = app.store.unit(&code).await?;
+    render(&UnitFormPage {
+        p: common(&ctx),
+        new: false,
+        f: UnitForm {
+            code: u.code,
+            name: u.name,
+            category: u.category,
+            flags: u.flags,
+            parent_code: u.parent_code.unwrap_or_default(),
+            active_from: u.active_from.unwrap_or_default(),
+            active_to: u.active_to.unwrap_or_default(),
+        },
+    })
+}
+
+pub async fn unit_create(
+    State(app): State<AppState>,
+    Extension(ctx): Extension<Ctx>,
+    Form(f): Form<UnitForm>,
+) -> Page {
+    let actor = &me(&ctx)?.user.login;
+    let code = f.code.clone();
+    let new = f.into_new(code)?;
+    // Creating must not silently change an existing unit (upsert would).
+    match app.store.unit(&new.code).await {
+        Ok(_) => {
+            return Err(egov_store::StoreError::Duplicate {
+                kind: "unit",
+                id: new.code,
+            }
+            .into());
+        }
+        Err(egov_store::StoreError::NotFound { .. }) => {}
+        Err(e) => return Err(e.into()),
+    }
+    let u = app.store.upsert_unit(actor, &new).await?;
+    Ok(Redirect::to(&format!("/units/{}", u.code)).into_response())
+}
+
+pub async fn unit_update(
+    State(app): State<AppState>,
+    Extension(ctx): Extension<Ctx>,
+    Path(code): Path<String>,
+    Form(f): Form<UnitForm>,
+) -> Page {
+    let actor = &me(&ctx)?.user.login;
+    // The code comes from the URL the guard authorized, never from the form.
+    app.store.unit(&code).await?;
+    let new = f.into_new(code)?;
+    let u = app.store.upsert_unit(actor, &new).await?;
+    Ok(Redirect::to(&format!("/units/{}", u.code)).into_response())
+}
+
+struct UserRow {
+    id: i64,
+    login: String,
+    name: String,
+    created: String,
+    active: bool,
+}
+
+#[derive(Template)]
+#[template(path = "users.html")]
+struct UsersPage {
+    p: Common,
+    users: Vec<UserRow>,
+}
+
+pub async fn users(State(app): State<AppState>, Extension(ctx): Extension<Ctx>) -> Page {
+    let users = app.store.users().await?;
+    render(&UsersPage {
+        p: common(&ctx),
+        users: users
+            .into_iter()
+            .map(|u| UserRow {
+                id: u.id,
+                created: day_of_ms(u.created_at),
+                login: u.login,
+                name: u.display_name,
+                active: u.active,
+            })
+            .collect(),
+    })
+}
+
+#[derive(Deserialize)]
+pub struct NewUserForm {
+    login: String,
+    display_name: String,
+    password: String,
+}
+
+pub async fn user_create(
+    State(app): State<AppState>,
+    Extension(ctx): Extension<Ctx>,
+    Form(f): Form<NewUserForm>,
+) -> Page {
+    let actor = &me(&ctx)?.user.login;
+    let login = f.login.trim();
+    if login.is_empty() || f.password.chars().count() < 12 {
+        return Err(WebError::BadRequest(egov_core::msg!(
+            "cần tên đăng nhập và mật khẩu ít nhất 12 ký tự",
+            "a login and a password of at least 12 characters are needed"
+        )));
+    }
+    let password = f.password;
+    let hash = tokio::task::spawn_blocking(move || session::hash_password(&password))
+        .await
+        .map_err(|e| WebError::Internal(format!("join: {e}")))??;
+    let u = app
+        .store
+        .create_user(actor, login, f.display_name.trim(), &hash)
+        .await?;
+    Ok(Redirect::to(&format!("/users/{}", u.id)).into_response())
+}
+
+struct GrantRow {
+    id: i64,
+    role: &'static str,
+    unit: String,
+    granted: String,
+}
+
+#[derive(Template)]
+#[template(path = "user.html")]
+struct UserPage {
+    p: Common,
+    id: i64,
+    login: String,
+    display_name: String,
+    grants: Vec<GrantRow>,
+    roles: Vec<(&'static str, &'static str)>,
+    units: Vec<(String, String)>,
+}
+
+pub async fn user(
+    State(app): State<AppState>,
+    Extension(ctx): Extension<Ctx>,
+    Path(id): Path<i64>,
+) -> Page {
+    let u = app.store.user(id).await?;
+    let grants = app.store.role_grants(id).await?;
+    let units = app.store.units().await?;
+    render(&UserPage {
+        p: common(&ctx),
+        id,
+        login: u.login,
+        display_name: u.display_name,
+        grants: grants
+            .into_iter()
+            .map(|g| GrantRow {
+                id: g.id,
+                role: role_name(ctx.lang, g.role),
+                unit: g.unit_code.unwrap_or_default(),
+                granted: day_of_ms(g.granted_at),
+            })
+            .collect(),
+        roles: ROLES
+            .iter()
+            .map(|r| (r.as_str(), role_name(ctx.lang, *r)))
+            .collect(),
+        units: units.into_iter().map(|u| (u.code, u.name)).collect(),
+    })
+}
+
+#[derive(Deserialize)]
+pub struct GrantForm {
+    role: String,
+    #[serde(default)]
+    unit: String,
+}
+
+pub async fn role_grant(
+    State(app): State<AppState>,
+    Extension(ctx): Extension<Ctx>,
+    Path(id): Path<i64>,
+    Form(f): Form<GrantForm>,
+) -> Page {
+    let actor = &me(&ctx)?.user.login;
+    let role: Role = f
+        .role
+        .parse()
+        .map_err(|_| WebError::BadRequest(f.role.clone()))?;
+    let unit = Some(f.unit.trim()).filter(|u| !u.is_empty());
+    if let Some(code) = unit {
+        app.store.unit(code).await?;
+    }
+    app.store.grant_role(actor, id, role, unit).await?;
+    Ok(Redirect::to(&format!("/users/{id}")).into_response())
+}
+
+#[derive(Deserialize)]
+pub struct RevokeForm {
+    reason: String,
+}
+
+pub async fn role_revoke(
+    State(app): State<AppState>,
+    Extension(ctx): Extension<Ctx>,
+    Path((id, grant)): Path<(i64, i64)>,
+    Form(f): Form<RevokeForm>,
+) -> Page {
+    let actor = &me(&ctx)?.user.login;
+    // The grant must be one of this user's: the URL's user is what the guard authorized.
+    if !app
+        .store
+        .role_grants(id)
+        .await?
+        .iter()
+        .any(|g| g.id == grant)
+    {
+        return Err(WebError::NotFound);
+    }
+    if f.reason.trim().is_empty() {
+        return Err(WebError::BadRequest(egov_core::msg!(
+            "cần lý do thu hồi",
+            "a reason is needed"
+        )));
+    }
+    app.store.revoke_role(actor, grant, f.reason.trim()).await?;
+    Ok(Redirect::to(&format!("/users/{id}")).into_response())
+}

@@ -1,0 +1,89 @@
+//! The route table: every route of the application, its method, its path and the [`Action`] the guard
+//! authorizes before its handler runs. The router is built from this table and nothing else, and the
+//! authorization matrix test iterates it, so a route cannot exist without a decision or escape the test.
+
+use axum::Router;
+use axum::extract::DefaultBodyLimit;
+use axum::middleware::{from_fn_with_state, map_response};
+use axum::routing::{MethodFilter, MethodRouter, on};
+
+use crate::authz::Action;
+use crate::{AppState, WebError, guard, headers, pages};
+
+/// The HTTP methods the application uses.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Verb {
+    Get,
+    Post,
+}
+
+impl Verb {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Verb::Get => "GET",
+            Verb::Post => "POST",
+        }
+    }
+
+    fn filter(self) -> MethodFilter {
+        match self {
+            Verb::Get => MethodFilter::GET,
+            Verb::Post => MethodFilter::POST,
+        }
+    }
+}
+
+/// One route.
+pub struct Route {
+    pub verb: Verb,
+    /// axum's path syntax; `{code}` names a unit and `{id}` a user (the guard's objects).
+    pub path: &'static str,
+    pub action: Action,
+    handler: fn(MethodFilter) -> MethodRouter<AppState>,
+}
+
+macro_rules! route {
+    ($verb:ident $path:literal $action:ident => $handler:path) => {
+        Route {
+            verb: Verb::$verb,
+            path: $path,
+            action: Action::$action,
+            handler: |m| on(m, $handler),
+        }
+    };
+}
+
+/// Every route, in the order a reader meets them.
+pub static ROUTES: &[Route] = &[
+    route!(Get "/healthz" Public => pages::healthz),
+    route!(Get "/style.css" Public => pages::style),
+    route!(Get "/login" Public => pages::login_form),
+    route!(Post "/login" Public => pages::login),
+    route!(Post "/logout" SignedIn => pages::logout),
+    route!(Get "/" SignedIn => pages::home),
+    route!(Get "/units" ListUnits => pages::units),
+    route!(Get "/units/new" EditUnits => pages::unit_new),
+    route!(Post "/units" EditUnits => pages::unit_create),
+    route!(Get "/units/{code}" ViewUnit => pages::unit),
+    route!(Get "/units/{code}/edit" EditUnits => pages::unit_edit),
+    route!(Post "/units/{code}" EditUnits => pages::unit_update),
+    route!(Get "/users" ManageUsers => pages::users),
+    route!(Post "/users" ManageUsers => pages::user_create),
+    route!(Get "/users/{id}" ManageUsers => pages::user),
+    route!(Post "/users/{id}/roles" ManageUsers => pages::role_grant),
+    route!(Post "/users/{id}/roles/{grant}/revoke" ManageUsers => pages::role_revoke),
+];
+
+pub(crate) fn build(state: AppState) -> Router {
+    let mut router = Router::new();
+    for r in ROUTES {
+        let guarded = (r.handler)(r.verb.filter())
+            .route_layer(from_fn_with_state((state.clone(), r.action), guard::guard));
+        router = router.route(r.path, guarded);
+    }
+    router
+        .fallback(|| async { WebError::NotFound })
+        .layer(DefaultBodyLimit::max(state.config.body_limit))
+        .layer(map_response(headers::add))
+        .with_state(state)
+}
