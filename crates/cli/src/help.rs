@@ -198,6 +198,11 @@ const ABOUT: &[(&str, &str, &str)] = &[
         "Khôi phục cơ sở dữ liệu nhúng từ một bản sao lưu, sau khi kiểm tra bản sao lưu.",
         "Restore the embedded database from a backup, after checking the backup.",
     ),
+    (
+        "serve",
+        "Chạy ứng dụng web (tạo và cập nhật cơ sở dữ liệu; cơ sở dữ liệu trống được nạp dữ liệu mẫu).",
+        "Run the web application (creates and migrates the database; an empty one gets a demo).",
+    ),
 ];
 
 /// Help of every argument: (command or `*` for every command, argument id, value name in Vietnamese
@@ -572,6 +577,38 @@ const ARGS: &[ArgText] = &[
         "Thay cơ sở dữ liệu đang có (bản cũ được giữ lại bên cạnh, dưới tên khác).",
         "Replace an existing database (the old one is kept beside it, renamed).",
     ),
+    (
+        "serve",
+        "database",
+        "CSDL",
+        "DATABASE",
+        "Cơ sở dữ liệu: một tệp SQLite (được tạo nếu chưa có) hoặc địa chỉ postgres://.",
+        "The database: an SQLite file (created if missing) or a postgres:// URL.",
+    ),
+    (
+        "serve",
+        "listen",
+        "ĐỊA_CHỈ",
+        "ADDRESS",
+        "Địa chỉ và cổng lắng nghe (cổng 0: một cổng trống bất kỳ).",
+        "Address and port to listen on (port 0: any free port).",
+    ),
+    (
+        "serve",
+        "no_demo",
+        "",
+        "",
+        "Không nạp dữ liệu mẫu vào cơ sở dữ liệu trống (khi vận hành thật).",
+        "Seed no demo into an empty database (production).",
+    ),
+    (
+        "serve",
+        "insecure_cookies",
+        "",
+        "",
+        "Cookie không có cờ Secure: chỉ để thử qua HTTP thường trên máy này, không bao giờ khi vận hành thật.",
+        "Cookies without the Secure flag: only for trying over plain HTTP on this machine, never in production.",
+    ),
 ];
 
 /// Examples of every command, run from the repository's root (a test runs each of them).
@@ -661,6 +698,11 @@ const EXAMPLES: &[(&str, &str, &str)] = &[
         "restore",
         "  egov backup --database egov.db --out sao-luu.db\n  egov restore sao-luu.db --database khoi-phuc.db --force",
         "  egov backup --database egov.db --out backup.db\n  egov restore backup.db --database restored.db --force --lang en",
+    ),
+    (
+        "serve",
+        "  egov serve\n  egov serve --database egov.db --listen 0.0.0.0:8080 --no-demo",
+        "  egov serve --lang en\n  egov serve --database postgres://egov@localhost/egov --no-demo --lang en",
     ),
 ];
 

@@ -22,6 +22,11 @@ pub fn shipped_ids() -> Vec<&'static str> {
     shipped::SHIPPED.iter().map(|(id, _)| *id).collect()
 }
 
+/// The shipped editions as (id, TOML text), for seeding a database.
+pub fn shipped_texts() -> &'static [(&'static str, &'static str)] {
+    shipped::SHIPPED
+}
+
 /// An edition by shipped id, or by path to a TOML file.
 pub fn edition(spec: &str) -> Result<Edition> {
     if let Some((id, text)) = shipped::SHIPPED.iter().find(|(id, _)| *id == spec) {

@@ -20,6 +20,7 @@ mod cmd_audit;
 mod cmd_docs;
 mod cmd_import;
 mod cmd_score;
+mod cmd_serve;
 mod cmd_store;
 mod cmd_synth;
 mod cmd_template;
@@ -83,6 +84,8 @@ enum Command {
     Backup(cmd_store::BackupArgs),
     /// Restore the embedded database from a backup, after checking the backup.
     Restore(cmd_store::RestoreArgs),
+    /// Run the web application (creates and migrates the database; seeds a demo into an empty one).
+    Serve(cmd_serve::ServeArgs),
 }
 
 fn run(cli: Cli) -> anyhow::Result<ExitCode> {
@@ -123,6 +126,7 @@ fn run(cli: Cli) -> anyhow::Result<ExitCode> {
         Command::VerifyLog(a) => cmd_store::verify_log(a),
         Command::Backup(a) => cmd_store::backup(a),
         Command::Restore(a) => cmd_store::restore(a),
+        Command::Serve(a) => cmd_serve::serve(a),
         Command::Editions => {
             for id in load::shipped_ids() {
                 let e = load::edition(id)?;

@@ -406,6 +406,7 @@ const SUBCOMMANDS: &[&str] = &[
     "verify-log",
     "backup",
     "restore",
+    "serve",
 ];
 
 /// Completions and manual pages come from the command definition: every subcommand is in each.

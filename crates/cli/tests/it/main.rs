@@ -12,4 +12,5 @@ mod hostile_minor;
 mod hostile_output;
 mod messages;
 mod reproduce;
+mod serve;
 mod store;

@@ -1,0 +1,120 @@
+//! `egov serve` through the binary: the first start creates the database and prints the demo accounts
+//! and the address once; an admin signs in with the printed password; a second start seeds nothing.
+
+use std::io::{BufRead, BufReader, Read, Write};
+use std::net::TcpStream;
+use std::process::{Child, Command, Stdio};
+
+struct Server {
+    child: Child,
+    /// Kept open while the server runs (a closed pipe is not what a server meets in use).
+    _stdout: std::io::Lines<BufReader<std::process::ChildStdout>>,
+    addr: String,
+    printed: Vec<String>,
+}
+
+impl Drop for Server {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
+/// Starts `egov serve` on a free port and reads what it prints up to its address.
+fn start(db: &std::path::Path, extra: &[&str]) -> Server {
+    let mut child = Command::new(env!("CARGO_BIN_EXE_egov"))
+        .args([
+            "serve",
+            "--database",
+            db.to_str().unwrap(),
+            "--listen",
+            "127.0.0.1:0",
+        ])
+        .args(extra)
+        .env_remove("LC_ALL")
+        .env_remove("LC_MESSAGES")
+        .env_remove("LANG")
+        .stdin(Stdio::null())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::inherit())
+        .spawn()
+        .unwrap();
+    let mut lines = BufReader::new(child.stdout.take().unwrap()).lines();
+    let mut printed = Vec::new();
+    let addr = loop {
+        let line = lines
+            .next()
+            .expect("egov serve printed its address")
+            .unwrap();
+        if let Some(url) = line.strip_prefix("egov serve: http://") {
+            break url.trim_end_matches('/').to_string();
+        }
+        printed.push(line);
+    };
+    Server {
+        child,
+        _stdout: lines,
+        addr,
+        printed,
+    }
+}
+
+fn http(addr: &str, request: &str) -> String {
+    let mut s = TcpStream::connect(addr).unwrap();
+    s.write_all(request.as_bytes()).unwrap();
+    let mut out = String::new();
+    s.read_to_string(&mut out).unwrap();
+    out
+}
+
+#[test]
+fn first_start_seeds_a_demo_whose_admin_signs_in() {
+    let dir = crate::hostile::scratch("serve");
+    let db = dir.join("egov.db");
+    let server = start(&db, &[]);
+    let admin = server
+        .printed
+        .iter()
+        .find_map(|l| l.trim().strip_prefix("admin"))
+        .unwrap_or_else(|| panic!("no admin account in {:?}", server.printed));
+    let password = admin.split_whitespace().next().unwrap();
+    let addr = &server.addr;
+    let health = http(
+        addr,
+        &format!("GET /healthz HTTP/1.1\r\nHost: {addr}\r\nConnection: close\r\n\r\n"),
+    );
+    assert!(health.starts_with("HTTP/1.1 200"), "{health}");
+    let body = format!("login=admin&password={password}");
+    let login = http(
+        addr,
+        &format!(
+            "POST /login HTTP/1.1\r\nHost: {addr}\r\nOrigin: http://{addr}\r\n\
+             Content-Type: application/x-www-form-urlencoded\r\nContent-Length: {}\r\n\
+             Connection: close\r\n\r\n{body}",
+            body.len()
+        ),
+    );
+    assert!(login.starts_with("HTTP/1.1 303"), "{login}");
+    assert!(
+        login.contains("HttpOnly; SameSite=Strict; Secure"),
+        "{login}"
+    );
+    drop(server);
+
+    // The demo is seeded once: the passwords are never printed again.
+    let again = start(&db, &[]);
+    assert!(
+        !again.printed.iter().any(|l| l.contains("admin")),
+        "{:?}",
+        again.printed
+    );
+    drop(again);
+    let bare = start(&dir.join("production.db"), &["--no-demo"]);
+    assert!(
+        !bare.printed.iter().any(|l| l.contains("admin")),
+        "{:?}",
+        bare.printed
+    );
+    drop(bare);
+    std::fs::remove_dir_all(&dir).ok();
+}
