@@ -36,22 +36,14 @@ pub fn serve(a: ServeArgs) -> Result<ExitCode> {
     let rt = tokio::runtime::Builder::new_multi_thread()
         .enable_all()
         .build()
-        .map_err(|e| {
-            let why = egov_core::lang::io_reason(&e);
-            anyhow!(msg!(
-                "không khởi động được bộ chạy bất đồng bộ: {why}",
-                "cannot start the async runtime: {why}"
-            ))
-        })?;
+        .map_err(crate::cmd_store::runtime_error)?;
     rt.block_on(run(a))
 }
 
-fn store_error(e: egov_store::StoreError) -> anyhow::Error {
-    InputError(e.to_string()).into()
-}
-
 async fn run(a: ServeArgs) -> Result<ExitCode> {
-    let store = Store::open(&a.database).await.map_err(store_error)?;
+    let store = Store::open(&a.database)
+        .await
+        .map_err(crate::cmd_store::unusable)?;
     let listener = tokio::net::TcpListener::bind(&a.listen)
         .await
         .map_err(|e| {
@@ -63,7 +55,13 @@ async fn run(a: ServeArgs) -> Result<ExitCode> {
         })?;
     let addr = listener.local_addr()?;
     let url = format!("http://{addr}/");
-    if !a.no_demo && store.users().await.map_err(store_error)?.is_empty() {
+    if !a.no_demo
+        && store
+            .users()
+            .await
+            .map_err(crate::cmd_store::unusable)?
+            .is_empty()
+    {
         let accounts = seed_demo(&store).await?;
         say(&msg!(
             "Đã tạo dữ liệu mẫu. Tài khoản (mật khẩu chỉ in một lần):",
@@ -110,7 +108,7 @@ async fn seed_demo(store: &Store) -> Result<Vec<(String, String, String)>> {
         store
             .put_edition(actor, id, text)
             .await
-            .map_err(store_error)?;
+            .map_err(crate::cmd_store::unusable)?;
     }
     let edition = load::edition("hoabinh-2019")?;
     let units = Dataset::units_from_csv(
@@ -129,7 +127,10 @@ async fn seed_demo(store: &Store) -> Result<Vec<(String, String, String)>> {
             flags: u.flags.join(";"),
             ..NewUnit::default()
         };
-        store.upsert_unit(actor, &new).await.map_err(store_error)?;
+        store
+            .upsert_unit(actor, &new)
+            .await
+            .map_err(crate::cmd_store::unusable)?;
     }
     let unit = units.first().map(|u| u.code.as_str());
     let accounts: [(&str, &str, Role, Option<&str>); 5] = [
@@ -161,11 +162,11 @@ async fn seed_demo(store: &Store) -> Result<Vec<(String, String, String)>> {
         let user = store
             .create_user(actor, login, label, &hash)
             .await
-            .map_err(store_error)?;
+            .map_err(crate::cmd_store::unusable)?;
         store
             .grant_role(actor, user.id, role, unit)
             .await
-            .map_err(store_error)?;
+            .map_err(crate::cmd_store::unusable)?;
         let label = match unit {
             Some(u) => format!("{label} ({u})"),
             None => label.to_string(),

@@ -64,19 +64,22 @@ fn block_on<F: std::future::Future>(f: F) -> Result<F::Output> {
     let rt = tokio::runtime::Builder::new_current_thread()
         .enable_all()
         .build()
-        .map_err(|e| {
-            let why = egov_core::lang::io_reason(&e);
-            anyhow!(msg!(
-                "không khởi động được bộ chạy bất đồng bộ: {why}",
-                "cannot start the async runtime: {why}"
-            ))
-        })?;
+        .map_err(runtime_error)?;
     Ok(rt.block_on(f))
+}
+
+/// The async runtime could not start (threads or file descriptors refused by the system).
+pub(crate) fn runtime_error(e: std::io::Error) -> anyhow::Error {
+    let why = egov_core::lang::io_reason(&e);
+    anyhow!(msg!(
+        "không khởi động được bộ chạy bất đồng bộ: {why}",
+        "cannot start the async runtime: {why}"
+    ))
 }
 
 /// A store error as a message of its own: its Display is already in the message language, and the
 /// sources under it (sqlx's English text) must not be printed after it.
-fn unusable(e: StoreError) -> anyhow::Error {
+pub(crate) fn unusable(e: StoreError) -> anyhow::Error {
     InputError(e.to_string()).into()
 }
 
