@@ -53,13 +53,19 @@ fn summary_line(audit: &Audit, lang: Lang) -> String {
             audit.count(Warning),
             audit.count(Info)
         ),
-        Lang::En => format!(
-            "{} findings: {} errors, {} warnings, {} notes.",
-            audit.findings.len(),
-            audit.count(Error),
-            audit.count(Warning),
-            audit.count(Info)
-        ),
+        Lang::En => {
+            // "1 warning", "2 warnings": English counts agree with their noun.
+            let n = |count: usize, one: &str, many: &str| {
+                format!("{count} {}", if count == 1 { one } else { many })
+            };
+            format!(
+                "{}: {}, {}, {}.",
+                n(audit.findings.len(), "finding", "findings"),
+                n(audit.count(Error), "error", "errors"),
+                n(audit.count(Warning), "warning", "warnings"),
+                n(audit.count(Info), "note", "notes")
+            )
+        }
     }
 }
 
