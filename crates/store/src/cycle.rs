@@ -2,7 +2,7 @@
 
 use serde_json::json;
 
-use crate::error::unique;
+use crate::error::{found, unique};
 use crate::log::Change;
 use crate::{Cycle, CycleState, DeadlineExtension, Edition, Holiday, NewCycle, Store, StoreError};
 
@@ -92,10 +92,7 @@ impl Store {
             .fetch_optional(pool)
             .await?
         });
-        e.ok_or_else(|| StoreError::NotFound {
-            kind: "edition",
-            id: id.to_string(),
-        })
+        found(e, "edition", id)
     }
 
     /// Every edition, by id.
@@ -205,10 +202,7 @@ impl Store {
                 .fetch_optional(pool)
                 .await?
         });
-        c.ok_or_else(|| StoreError::NotFound {
-            kind: "cycle",
-            id: id.to_string(),
-        })
+        found(c, "cycle", id)
     }
 
     /// Every cycle, newest first.
@@ -239,10 +233,7 @@ impl Store {
                 .bind(id)
                 .fetch_optional(&mut *tx)
                 .await?;
-            let old = old.ok_or_else(|| StoreError::NotFound {
-                kind: "cycle",
-                id: id.to_string(),
-            })?;
+            let old = found(old, "cycle", id)?;
             if old.version != expected_version {
                 return Err(StoreError::Conflict {
                     kind: "cycle",

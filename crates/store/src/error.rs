@@ -8,6 +8,19 @@ use std::path::PathBuf;
 use egov_core::lang::io_reason;
 use egov_core::msg;
 
+/// `row`, or [`StoreError::NotFound`] naming the `kind` and `id` looked for (the id is written out only
+/// when the row is missing).
+pub(crate) fn found<T>(
+    row: Option<T>,
+    kind: &'static str,
+    id: impl std::fmt::Display,
+) -> Result<T, StoreError> {
+    row.ok_or_else(|| StoreError::NotFound {
+        kind,
+        id: id.to_string(),
+    })
+}
+
 /// What went wrong in the store.
 #[derive(Debug, thiserror::Error)]
 pub enum StoreError {

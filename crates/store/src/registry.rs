@@ -2,7 +2,7 @@
 
 use serde_json::json;
 
-use crate::error::unique;
+use crate::error::{found, unique};
 use crate::log::Change;
 use crate::{NewUnit, Role, RoleGrant, Store, StoreError, Unit, User};
 
@@ -123,10 +123,7 @@ impl Store {
             .fetch_optional(pool)
             .await?
         });
-        unit.ok_or_else(|| StoreError::NotFound {
-            kind: "unit",
-            id: code.to_string(),
-        })
+        found(unit, "unit", code)
     }
 
     /// Adds a user (active). `password_hash` is the web layer's PHC string.
@@ -177,10 +174,7 @@ impl Store {
             .fetch_optional(pool)
             .await?
         });
-        user.ok_or_else(|| StoreError::NotFound {
-            kind: "user",
-            id: login.to_string(),
-        })
+        found(user, "user", login)
     }
 
     /// A user by id.
@@ -193,10 +187,7 @@ impl Store {
             .fetch_optional(pool)
             .await?
         });
-        user.ok_or_else(|| StoreError::NotFound {
-            kind: "user",
-            id: id.to_string(),
-        })
+        found(user, "user", id)
     }
 
     /// Every user, by login.
@@ -226,10 +217,7 @@ impl Store {
             .bind(id)
             .fetch_optional(&mut *tx)
             .await?;
-            let old = old.ok_or_else(|| StoreError::NotFound {
-                kind: "user",
-                id: id.to_string(),
-            })?;
+            let old = found(old, "user", id)?;
             let new: User = sqlx::query_as(
                 "UPDATE users SET display_name = $2, password_hash = $3, active = $4 WHERE id = $1 \
                  RETURNING id, login, display_name, password_hash, active, created_at",
@@ -285,10 +273,7 @@ impl Store {
                 .bind(user_id)
                 .fetch_optional(&mut *tx)
                 .await?;
-            let login = login.ok_or_else(|| StoreError::NotFound {
-                kind: "user",
-                id: user_id.to_string(),
-            })?;
+            let login = found(login, "user", user_id)?;
             // NULL units are distinct in a UNIQUE index on both backends, so duplicates are refused
             // here, under the write lock.
             let same: Option<i64> = sqlx::query_scalar(
@@ -353,10 +338,7 @@ impl Store {
             .bind(grant_id)
             .fetch_optional(&mut *tx)
             .await?;
-            let grant = grant.ok_or_else(|| StoreError::NotFound {
-                kind: "role",
-                id: grant_id.to_string(),
-            })?;
+            let grant = found(grant, "role", grant_id)?;
             let login: String = sqlx::query_scalar("SELECT login FROM users WHERE id = $1")
                 .bind(grant.user_id)
                 .fetch_one(&mut *tx)

@@ -2,6 +2,7 @@
 
 use serde_json::json;
 
+use crate::error::found;
 use crate::log::Change;
 use crate::{Notice, Session, Store, StoreError};
 
@@ -13,10 +14,7 @@ impl Store {
                 .bind(session.user_id)
                 .fetch_optional(&mut *tx)
                 .await?;
-            let login = login.ok_or_else(|| StoreError::NotFound {
-                kind: "user",
-                id: session.user_id.to_string(),
-            })?;
+            let login = found(login, "user", session.user_id)?;
             sqlx::query(
                 "INSERT INTO sessions (token_hash, user_id, csrf_token, created_at, expires_at) \
                  VALUES ($1, $2, $3, $4, $5)",

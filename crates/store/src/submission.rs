@@ -2,6 +2,7 @@
 
 use serde_json::json;
 
+use crate::error::found;
 use crate::log::Change;
 use crate::model::EvidenceRow;
 use crate::{Entry, Evidence, EvidenceSource, Store, StoreError, Submission, SubmissionStatus};
@@ -54,10 +55,7 @@ impl Store {
             .fetch_optional(pool)
             .await?
         });
-        s.ok_or_else(|| StoreError::NotFound {
-            kind: "submission",
-            id: format!("{cycle_id}/{unit_code}"),
-        })
+        found(s, "submission", format_args!("{cycle_id}/{unit_code}"))
     }
 
     /// Moves a submission to `status` (submitting records who and when); `expected_version` as read.
@@ -74,10 +72,7 @@ impl Store {
                 .bind(id)
                 .fetch_optional(&mut *tx)
                 .await?;
-            let old = old.ok_or_else(|| StoreError::NotFound {
-                kind: "submission",
-                id: id.to_string(),
-            })?;
+            let old = found(old, "submission", id)?;
             if old.version != expected_version {
                 return Err(StoreError::Conflict {
                     kind: "submission",
