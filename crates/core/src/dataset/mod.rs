@@ -312,11 +312,7 @@ fn record_unit(
         Some(&ui) => Some((ucode, ui)),
         None => {
             let code = crate::text::quote_short(&ucode);
-            let hint = if problems.full() {
-                String::new()
-            } else {
-                unit_suggestion(&ucode, index.keys().copied())
-            };
+            let hint = problems.hint(|| unit_suggestion(&ucode, index.keys().copied()));
             problems.push(
                 file,
                 line,
@@ -401,10 +397,15 @@ struct Problems {
 }
 
 impl Problems {
-    /// Whether no more problems will be listed: a suggestion (which compares a word with every
-    /// candidate) is worked out only for problems that are shown.
-    fn full(&self) -> bool {
-        self.list.len() >= MAX_PROBLEMS
+    /// A "did you mean" for a problem about to be pushed, worked out only if the problem will be listed:
+    /// a suggestion compares a word with every candidate, which a file of thousands of bad rows must not
+    /// pay for each of them.
+    fn hint(&self, suggest: impl FnOnce() -> String) -> String {
+        if self.list.len() >= MAX_PROBLEMS {
+            String::new()
+        } else {
+            suggest()
+        }
     }
 
     fn push(&mut self, file: &str, line: usize, column: usize, message: impl Into<String>) {
@@ -1153,11 +1154,8 @@ impl Dataset {
                 cursor = at;
                 let qu = crate::text::quote_short(ucode);
                 let Some(&ui) = index.get(clean(ucode).as_str()) else {
-                    let hint = if problems.full() {
-                        String::new()
-                    } else {
-                        unit_suggestion(&clean(ucode), index.keys().copied())
-                    };
+                    let hint =
+                        problems.hint(|| unit_suggestion(&clean(ucode), index.keys().copied()));
                     problems.push(
                         src.name,
                         uline,
@@ -1188,11 +1186,7 @@ impl Dataset {
                     let qk = crate::text::quote_short(key);
                     let Some(k) = resolve_key(edition, &clean(key)) else {
                         let id = &edition.id;
-                        let hint = if problems.full() {
-                            String::new()
-                        } else {
-                            key_suggestion(edition, &clean(key))
-                        };
+                        let hint = problems.hint(|| key_suggestion(edition, &clean(key)));
                         problems.push(
                             src.name,
                             line,
@@ -1632,11 +1626,7 @@ fn parse_values_csv<'a>(
             match resolve_key(edition, h) {
                 Some(k) => keys[i] = Some(k),
                 None => {
-                    let hint = if problems.full() {
-                        String::new()
-                    } else {
-                        key_suggestion(edition, h)
-                    };
+                    let hint = problems.hint(|| key_suggestion(edition, h));
                     let (h, id) = (crate::text::quote_short(h), &edition.id);
                     problems.push(
                         src.name,
@@ -1735,11 +1725,7 @@ fn parse_values_csv<'a>(
             },
             None => {
                 let id = &edition.id;
-                let hint = if problems.full() {
-                    String::new()
-                } else {
-                    key_suggestion(edition, &key)
-                };
+                let hint = problems.hint(|| key_suggestion(edition, &key));
                 problems.push(
                     src.name,
                     line,
