@@ -337,13 +337,17 @@ impl Draft {
             let total = roles
                 .total
                 .map_or(Entry::computed(Cell::Blank), |i| entry(cell(i)));
-            let (rank, rank_raw, rank_pos) = match roles.rank {
-                Some(i) => (
-                    rank_cell(&cell(i).raw),
-                    Some(cell(i).raw.clone()),
-                    Some(cell(i).pos.clone()),
-                ),
-                None => (RankCell::Unranked, None, None),
+            let (rank, not_submitted, rank_raw, rank_pos) = match roles.rank {
+                Some(i) => {
+                    let (rank, marked) = read_rank(&cell(i).raw);
+                    (
+                        rank,
+                        marked,
+                        Some(cell(i).raw.clone()),
+                        Some(cell(i).pos.clone()),
+                    )
+                }
+                None => (RankCell::Unranked, false, None, None),
             };
             rows.push(Row {
                 tt,
@@ -357,7 +361,7 @@ impl Draft {
                 block: Some(block.clone()),
                 pos: Some(src.pos.clone()),
                 unit_raw,
-                not_submitted: roles.rank.is_some_and(|i| not_submitted(&cell(i).raw)),
+                not_submitted,
             });
         }
         let mut blocks = self.blocks;
@@ -851,30 +855,52 @@ pub(crate) fn value_cell(raw: &str) -> Cell {
 /// words): alone in the rank cell (not ranked), or after the rank in parentheses (ranked with 0).
 const NOT_SUBMITTED: [&str; 4] = ["không nộp", "not submitted", "không gửi", "chưa nộp"];
 
-/// Whether a rank cell carries a not-submitted mark (`Không nộp`, `3 (không nộp)`).
-pub(crate) fn not_submitted(raw: &str) -> bool {
-    let t = clean(raw).to_lowercase();
-    NOT_SUBMITTED
-        .iter()
-        .any(|m| t == *m || t.ends_with(&format!("({m})")))
+/// `t` without a not-submitted mark — the mark alone gives "", `3 (không nộp)` gives "3" — and whether it
+/// had one. A plain number, nearly every rank cell, is answered without lower-casing anything.
+fn split_not_submitted(t: &str) -> (&str, bool) {
+    if t.bytes().all(|b| b.is_ascii_digit()) {
+        return (t, false);
+    }
+    let lower = t.to_lowercase();
+    let marked = NOT_SUBMITTED.iter().any(|m| {
+        lower == *m
+            || lower
+                .strip_suffix(')')
+                .and_then(|x| x.strip_suffix(m))
+                .is_some_and(|x| x.ends_with('('))
+    });
+    if !marked {
+        return (t, false);
+    }
+    let before = t.split('(').next().unwrap_or_default().trim();
+    if NOT_SUBMITTED.contains(&before.to_lowercase().as_str()) {
+        ("", true)
+    } else {
+        (before, true)
+    }
 }
 
 /// A rank cell: a positive integer, blank or a not-submitted mark alone (unranked), a rank followed
 /// by a not-submitted mark (that rank), or anything else kept as invalid.
 pub(crate) fn rank_cell(raw: &str) -> RankCell {
-    let mut t = clean(raw);
-    if not_submitted(&t) {
-        t = t.split('(').next().unwrap_or_default().trim().to_string();
-        if NOT_SUBMITTED.contains(&t.to_lowercase().as_str()) {
-            t.clear();
-        }
-    }
+    read_rank(raw).0
+}
+
+/// The rank a cell gives ([`rank_cell`]) and whether it carries a not-submitted mark, from one reading.
+pub(crate) fn read_rank(raw: &str) -> (RankCell, bool) {
+    let cleaned = clean(raw);
+    let (t, marked) = split_not_submitted(&cleaned);
+    (rank_of(t), marked)
+}
+
+/// A cleaned rank text, its mark taken off, as a rank cell.
+fn rank_of(t: &str) -> RankCell {
     if t.is_empty() {
         return RankCell::Unranked;
     }
     match t.parse::<u32>() {
         Ok(n) if n > 0 && t.bytes().all(|b| b.is_ascii_digit()) => RankCell::Ranked(n),
-        _ => RankCell::Invalid(t),
+        _ => RankCell::Invalid(t.to_string()),
     }
 }
 
@@ -958,7 +984,7 @@ mod tests {
         assert_eq!(rank_cell("Not submitted"), RankCell::Unranked);
         assert_eq!(rank_cell("4 (not submitted)"), RankCell::Ranked(4));
         assert_eq!(rank_cell("x (không nộp)"), RankCell::Invalid("x".into()));
-        assert!(not_submitted("3 (Không nộp)") && !not_submitted("3"));
+        assert!(read_rank("3 (Không nộp)").1 && !read_rank("3").1);
     }
 
     #[test]
