@@ -192,7 +192,7 @@ pub fn export(a: ExportArgs) -> Result<ExitCode> {
         (Some(number), date) => {
             let date = date.clone().unwrap_or_default();
             if !date.is_empty() && !is_ddmmyyyy(&date) {
-                let d = load::short(&date);
+                let d = egov_core::text::quote_short(&date);
                 return Err(load::InputError(egov_core::msg!(
                     "--decision-date {d}: cần dạng dd/mm/yyyy",
                     "--decision-date {d}: dd/mm/yyyy is needed"

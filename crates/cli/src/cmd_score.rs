@@ -81,7 +81,7 @@ fn load_all(c: &Common) -> Result<(Edition, Dataset, Scores)> {
 fn unit_index(data: &Dataset, code: &str) -> Result<usize> {
     data.unit_index(code).ok_or_else(|| {
         let (c, hint) = (
-            load::short(code),
+            egov_core::text::quote_short(code),
             egov_core::text::suggestion(code, data.units.iter().map(|u| u.code.as_str())),
         );
         load::InputError(egov_core::msg!(
@@ -271,7 +271,7 @@ pub fn rank(a: RankArgs) -> Result<ExitCode> {
         0
     } else {
         edition.node(&a.node).ok_or_else(|| {
-            let (c, id) = (load::short(&a.node), &edition.id);
+            let (c, id) = (egov_core::text::quote_short(&a.node), &edition.id);
             let hint = egov_core::text::suggestion(
                 &a.node,
                 edition.nodes.iter().skip(1).map(|n| n.code.as_str()),

@@ -236,7 +236,7 @@ async fn check_copy(path: &Path) -> Result<LogReport> {
     store.close().await;
     let (problems, report) = checked.map_err(unusable)?;
     if let Some(first) = problems.first() {
-        let first = crate::load::short(first).into_owned();
+        let first = egov_core::text::quote_short(first).into_owned();
         bail!(InputError(msg!(
             "tệp bị hỏng (kiểm tra toàn vẹn của SQLite: {first})",
             "the file is damaged (SQLite's integrity check: {first})"

@@ -12,6 +12,7 @@ use egov_core::dataset::{Dataset, DatasetMeta, Source};
 use egov_core::edition::Edition;
 use egov_core::msg;
 use egov_core::num::NumberStyle;
+use egov_core::text::quote_short;
 
 mod shipped {
     include!(concat!(env!("OUT_DIR"), "/editions.rs"));
@@ -39,7 +40,7 @@ pub fn edition(spec: &str) -> Result<Edition> {
         return Edition::from_toml(utf8(&bytes, path)?, &path.display().to_string())
             .map_err(|e| InputError(e.to_string()).into());
     }
-    let (id, ids) = (short(spec), shipped_ids().join(", "));
+    let (id, ids) = (quote_short(spec), shipped_ids().join(", "));
     let hint = egov_core::text::suggestion(spec, shipped_ids());
     Err(InputError(msg!(
         "không có bộ chỉ số '{id}'{hint} (có sẵn: {ids}; hoặc đường dẫn tới tệp .toml)",
@@ -110,7 +111,7 @@ fn meta(dir: &Path) -> Result<DatasetMeta> {
                     .lines()
                     .position(|l| l.trim_start().starts_with("number_style"))
                     .map_or(1, |i| i + 1);
-                let (f, found) = (p.display(), short(&x.to_string()).into_owned());
+                let (f, found) = (p.display(), quote_short(&x.to_string()).into_owned());
                 bail!(InputError(msg!(
                     "{f}:{line}:1: number_style = {found} không có; viết \"decimal-comma\" (1.500 là một nghìn năm trăm, 2,5 là hai phẩy năm) hoặc \"decimal-point\" (1.500 là một phẩy năm)",
                     "{f}:{line}:1: number_style = {found} does not exist; write \"decimal-comma\" (1.500 is one thousand five hundred, 2,5 is two and a half) or \"decimal-point\" (1.500 is one and a half)"
@@ -266,19 +267,6 @@ impl std::fmt::Display for InputError {
     }
 }
 impl std::error::Error for InputError {}
-
-/// A value from the command line or a file as a message quotes it: at most its first 100 characters,
-/// then "…" and its length, so that a huge value gives a short message.
-pub fn short(s: &str) -> std::borrow::Cow<'_, str> {
-    const QUOTE_CHARS: usize = 100;
-    match s.char_indices().nth(QUOTE_CHARS) {
-        None => std::borrow::Cow::Borrowed(s),
-        Some((cut, _)) => {
-            let (head, n) = (&s[..cut], s.chars().count());
-            std::borrow::Cow::Owned(msg!("{head}… ({n} ký tự)", "{head}… ({n} characters)"))
-        }
-    }
-}
 
 /// Writes to `out` if given, else to standard output.
 pub fn emit(out: Option<&Path>, bytes: &[u8]) -> Result<()> {

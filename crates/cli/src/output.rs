@@ -202,7 +202,7 @@ impl Staged {
             || name.contains(['/', '\\'])
             || temp_pid(name).is_some()
         {
-            let n = crate::load::short(name);
+            let n = egov_core::text::quote_short(name);
             bail!(msg!(
                 "tên tệp kết quả không hợp lệ: '{n}'",
                 "invalid output file name: '{n}'"

@@ -109,6 +109,15 @@ pub fn quote_short(s: &str) -> std::borrow::Cow<'_, str> {
     }
 }
 
+/// `s` whole when it has at most `max` characters, otherwise its first `max` and "…": how a name from
+/// a document (a unit, a sheet) is shown where a crafted one must not be repeated whole.
+pub fn cut(s: &str, max: usize) -> std::borrow::Cow<'_, str> {
+    match s.char_indices().nth(max) {
+        None => std::borrow::Cow::Borrowed(s),
+        Some((at, _)) => std::borrow::Cow::Owned(format!("{}…", &s[..at])),
+    }
+}
+
 /// Messages made from a document's text (audit findings, import problems) quote cells and names in
 /// `open`…`close` marks («…» in Vietnamese, "…" in English); a crafted cell of a megabyte must not
 /// make a megabyte of message. Returns `s` with every part between `open` and `close` longer than
@@ -125,14 +134,7 @@ pub fn short_quotes(s: String, open: char, close: char) -> String {
         let after = &rest[i + open.len_utf8()..];
         let Some(j) = after.find(close) else { break };
         out.push_str(&rest[..i + open.len_utf8()]);
-        let quoted = &after[..j];
-        match quoted.char_indices().nth(max) {
-            Some((cut, _)) => {
-                out.push_str(&quoted[..cut]);
-                out.push('…');
-            }
-            None => out.push_str(quoted),
-        }
+        out.push_str(&cut(&after[..j], max));
         out.push(close);
         rest = &after[j + close.len_utf8()..];
     }

@@ -195,10 +195,7 @@ pub const SHEET_NAME_CHARS: usize = 31;
 /// otherwise its first [`SHEET_NAME_CHARS`] characters and `…`. Only a crafted workbook has a longer
 /// name, and a message (or a position per cell) must not repeat 100,000 characters.
 pub fn shown_name(name: &str) -> String {
-    match name.char_indices().nth(SHEET_NAME_CHARS) {
-        None => name.to_string(),
-        Some((cut, _)) => format!("{}…", &name[..cut]),
-    }
+    egov_core::text::cut(name, SHEET_NAME_CHARS).into_owned()
 }
 
 /// Why the zip library refused an archive, in the message language: its English only in English.

@@ -32,10 +32,7 @@ fn short(title: &str) -> String {
 /// A unit's name as a report shows it: whole, unless a crafted document made it longer than a message
 /// may quote ([`crate::text::QUOTE_CHARS`]).
 fn name(u: &str) -> String {
-    match u.char_indices().nth(crate::text::QUOTE_CHARS) {
-        Some((cut, _)) => format!("{}…", &u[..cut]),
-        None => u.to_string(),
-    }
+    crate::text::cut(u, crate::text::QUOTE_CHARS).into_owned()
 }
 
 fn summary_line(audit: &Audit, lang: Lang) -> String {
