@@ -21,6 +21,25 @@ pub enum Action {
     ViewUnit,
     /// Users and their role grants (admin).
     ManageUsers,
+    /// Editions, holidays, opening a cycle, its state, deadlines and extensions (admin).
+    ManageCycles,
+    /// A cycle's overview and submission board, read (admin, reviewer, council).
+    ViewCycle,
+    /// One unit's submission in a cycle, read (its form, entries, evidence, verified points, the entry
+    /// workbook): admin, reviewer and council any unit; a unit officer or head only theirs.
+    ViewSubmission,
+    /// Change one unit's draft: entries, evidence, the uploaded workbook (its officer or head).
+    EditSubmission,
+    /// Confirm and submit one unit's self-assessment (its head only).
+    SubmitSubmission,
+    /// Answer verified points in the explanation round (the unit's officer or head).
+    Explain,
+    /// Verify criteria, return a submission (reviewer).
+    Review,
+    /// Approve the preliminary ranking or send it back (council).
+    CouncilDecide,
+    /// Publish a cycle or a corrected version (admin).
+    Publish,
 }
 
 /// The object a request names in its URL.
@@ -51,16 +70,29 @@ pub fn allowed(who: &Who<'_>, action: Action, object: &Object) -> bool {
         Action::Public | Action::SignedIn => true,
         Action::ListUnits => any_of(&[Role::Admin, Role::Reviewer, Role::Council]),
         Action::EditUnits | Action::ManageUsers => has(Role::Admin),
-        Action::ViewUnit => {
-            let Object::Unit(code) = object else {
-                return false;
-            };
+        Action::ViewUnit | Action::ViewSubmission => {
             any_of(&[Role::Admin, Role::Reviewer, Role::Council])
-                || grants
-                    .iter()
-                    .any(|g| g.role.is_unit_scoped() && g.unit_code.as_deref() == Some(code))
+                || unit_role(grants, object, &[Role::UnitOfficer, Role::UnitHead])
         }
+        Action::ManageCycles | Action::Publish => has(Role::Admin),
+        Action::ViewCycle => any_of(&[Role::Admin, Role::Reviewer, Role::Council]),
+        Action::EditSubmission | Action::Explain => {
+            unit_role(grants, object, &[Role::UnitOfficer, Role::UnitHead])
+        }
+        Action::SubmitSubmission => unit_role(grants, object, &[Role::UnitHead]),
+        Action::Review => has(Role::Reviewer),
+        Action::CouncilDecide => has(Role::Council),
     }
+}
+
+/// Whether one of `roles` is granted for the unit the URL names (never without a unit in the URL).
+fn unit_role(grants: &[RoleGrant], object: &Object, roles: &[Role]) -> bool {
+    let Object::Unit(code) = object else {
+        return false;
+    };
+    grants
+        .iter()
+        .any(|g| roles.contains(&g.role) && g.unit_code.as_deref() == Some(code))
 }
 
 #[cfg(test)]
@@ -90,6 +122,24 @@ mod tests {
     }
 
     #[test]
+    fn only_the_head_submits_and_only_for_its_unit() {
+        let officer = [grant(Role::UnitOfficer, Some("A"))];
+        let head = [grant(Role::UnitHead, Some("A"))];
+        let a = Object::Unit("A".into());
+        let b = Object::Unit("B".into());
+        assert!(!allowed(&Who::User(&officer), Action::SubmitSubmission, &a));
+        assert!(allowed(&Who::User(&head), Action::SubmitSubmission, &a));
+        assert!(!allowed(&Who::User(&head), Action::SubmitSubmission, &b));
+        assert!(allowed(&Who::User(&officer), Action::EditSubmission, &a));
+        assert!(!allowed(&Who::User(&officer), Action::EditSubmission, &b));
+        // A reviewer verifies but does not fill a unit's form.
+        let reviewer = [grant(Role::Reviewer, None)];
+        assert!(!allowed(&Who::User(&reviewer), Action::EditSubmission, &a));
+        assert!(allowed(&Who::User(&reviewer), Action::Review, &a));
+        assert!(allowed(&Who::User(&reviewer), Action::ViewSubmission, &b));
+    }
+
+    #[test]
     fn anonymous_reaches_public_only() {
         for a in [
             Action::SignedIn,
@@ -97,6 +147,15 @@ mod tests {
             Action::EditUnits,
             Action::ViewUnit,
             Action::ManageUsers,
+            Action::ManageCycles,
+            Action::ViewCycle,
+            Action::ViewSubmission,
+            Action::EditSubmission,
+            Action::SubmitSubmission,
+            Action::Explain,
+            Action::Review,
+            Action::CouncilDecide,
+            Action::Publish,
         ] {
             assert!(!allowed(&Who::Anonymous, a, &Object::Unit("A".into())));
         }

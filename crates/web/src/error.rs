@@ -21,6 +21,9 @@ pub enum WebError {
     NotFound,
     /// A form the handler cannot use; the message is the user's to read (no internal detail).
     BadRequest(String),
+    /// Someone else changed the object since this form was read (optimistic versions): 409, never a
+    /// lost update; the message says what to do.
+    Conflict(String),
     /// Too many failed logins for one login name.
     Throttled,
     /// The body exceeds `Config::body_limit`.
@@ -34,9 +37,8 @@ impl From<StoreError> for WebError {
         match e {
             StoreError::NotFound { .. } => WebError::NotFound,
             StoreError::Invalid(m) => WebError::BadRequest(m),
-            e @ (StoreError::Duplicate { .. } | StoreError::Conflict { .. }) => {
-                WebError::BadRequest(e.to_string())
-            }
+            e @ StoreError::Duplicate { .. } => WebError::BadRequest(e.to_string()),
+            e @ StoreError::Conflict { .. } => WebError::Conflict(e.to_string()),
             e => WebError::Internal(format!("store: {e}")),
         }
     }
@@ -70,6 +72,11 @@ impl IntoResponse for WebError {
                 "Dữ liệu gửi lên không hợp lệ.",
                 "The submitted data is not valid.",
             ),
+            WebError::Conflict(_) => (
+                StatusCode::CONFLICT,
+                "Dữ liệu này vừa được người khác thay đổi; thay đổi của bạn chưa được lưu. Hãy tải lại trang, xem thay đổi mới rồi làm lại.",
+                "Someone else has just changed this; your change was not saved. Reload the page, look at their change and try again.",
+            ),
             WebError::Throttled => (
                 StatusCode::TOO_MANY_REQUESTS,
                 "Đăng nhập sai quá nhiều lần; hãy thử lại sau 15 phút.",
@@ -90,7 +97,9 @@ impl IntoResponse for WebError {
             }
         };
         let detail = match &self {
-            WebError::BadRequest(m) => format!("<p>{}</p>", crate::text::escape(m)),
+            WebError::BadRequest(m) | WebError::Conflict(m) => {
+                format!("<p>{}</p>", crate::text::escape(m))
+            }
             _ => String::new(),
         };
         let body = format!(

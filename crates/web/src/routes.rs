@@ -36,7 +36,10 @@ impl Verb {
 /// One route.
 pub struct Route {
     pub verb: Verb,
-    /// axum's path syntax; `{code}` names a unit and `{id}` a user (the guard's objects).
+    /// axum's path syntax; `{code}` names a unit and `{id}` a user (the guard's objects). Other
+    /// parameters (`{cycle}`, `{evidence}`, `{notice}`, `{grant}`, `{version}`, `{file}`) are checked
+    /// by their handler against the unit or user the URL names: an evidence id must belong to the
+    /// submission of `{cycle}`/`{code}`, a notice to the signed-in user.
     pub path: &'static str,
     pub action: Action,
     handler: fn(MethodFilter) -> MethodRouter<AppState>,
@@ -72,6 +75,41 @@ pub static ROUTES: &[Route] = &[
     route!(Get "/users/{id}" ManageUsers => pages::user),
     route!(Post "/users/{id}/roles" ManageUsers => pages::role_grant),
     route!(Post "/users/{id}/roles/{grant}/revoke" ManageUsers => pages::role_revoke),
+    // Editions, holidays, cycles, the submission board, deadlines (pages/cycles.rs).
+    route!(Get "/editions" ManageCycles => pages::cycles::editions),
+    route!(Post "/editions" ManageCycles => pages::cycles::edition_upload),
+    route!(Get "/holidays" ManageCycles => pages::cycles::holidays),
+    route!(Post "/holidays" ManageCycles => pages::cycles::holiday_add),
+    route!(Get "/cycles" SignedIn => pages::cycles::cycles),
+    route!(Get "/cycles/new" ManageCycles => pages::cycles::cycle_new),
+    route!(Post "/cycles" ManageCycles => pages::cycles::cycle_create),
+    route!(Get "/cycles/{cycle}" ViewCycle => pages::cycles::board),
+    route!(Post "/cycles/{cycle}/state" ManageCycles => pages::cycles::cycle_state),
+    route!(Post "/cycles/{cycle}/units/{code}/extend" ManageCycles => pages::cycles::extend),
+    // One unit's self-assessment: form, drafts, workbook, evidence, submission (pages/form.rs).
+    route!(Get "/cycles/{cycle}/units/{code}" ViewSubmission => pages::form::form),
+    route!(Post "/cycles/{cycle}/units/{code}" EditSubmission => pages::form::save),
+    route!(Get "/cycles/{cycle}/units/{code}/workbook" ViewSubmission => pages::form::workbook),
+    route!(Post "/cycles/{cycle}/units/{code}/workbook" EditSubmission => pages::form::workbook_upload),
+    route!(Post "/cycles/{cycle}/units/{code}/evidence" EditSubmission => pages::form::evidence_add),
+    route!(Get "/cycles/{cycle}/units/{code}/evidence/{evidence}" ViewSubmission => pages::form::evidence_file),
+    route!(Post "/cycles/{cycle}/units/{code}/evidence/{evidence}/remove" EditSubmission => pages::form::evidence_remove),
+    route!(Post "/cycles/{cycle}/units/{code}/submit" SubmitSubmission => pages::form::submit),
+    // Verification, the explanation round, the council (pages/review.rs).
+    route!(Get "/cycles/{cycle}/review" Review => pages::review::queue),
+    route!(Get "/cycles/{cycle}/units/{code}/review" Review => pages::review::unit_review),
+    route!(Post "/cycles/{cycle}/units/{code}/verify" Review => pages::review::verify),
+    route!(Post "/cycles/{cycle}/units/{code}/return" Review => pages::review::return_submission),
+    route!(Post "/cycles/{cycle}/units/{code}/explain" Explain => pages::review::explain),
+    route!(Get "/cycles/{cycle}/council" ViewCycle => pages::review::council),
+    route!(Post "/cycles/{cycle}/council" CouncilDecide => pages::review::council_decide),
+    // Publication, the public results, notices (pages/publish.rs).
+    route!(Post "/cycles/{cycle}/publish" Publish => pages::publish::publish),
+    route!(Get "/results" Public => pages::publish::results),
+    route!(Get "/results/{cycle}" Public => pages::publish::result),
+    route!(Get "/results/{cycle}/{version}/{file}" Public => pages::publish::file),
+    route!(Get "/notices" SignedIn => pages::publish::notices),
+    route!(Post "/notices/{notice}/read" SignedIn => pages::publish::notice_read),
 ];
 
 pub(crate) fn build(state: AppState) -> Router {

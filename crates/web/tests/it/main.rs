@@ -14,6 +14,9 @@ use egov_store::{NewUnit, Role, Session, Store};
 use egov_web::{AppState, Config, router, session};
 use tower::ServiceExt;
 
+/// The shipped Hòa Bình 2019 edition, the edition of the tests' cycles.
+pub const HOABINH_2019: &str = include_str!("../../../../data/editions/hoabinh-2019.toml");
+
 /// The password of every test user (hashed once: argon2 is the slow part of a user).
 pub const PASSWORD: &str = "mat-khau-thu-nghiem-12";
 

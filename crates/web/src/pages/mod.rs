@@ -2,6 +2,11 @@
 //! authorized its action on the URL's object, and receives the guard's [`Ctx`]; a handler that reads
 //! an object from a form (a unit of a grant, a grant to revoke) checks it belongs where the URL says.
 
+pub mod cycles;
+pub mod form;
+pub mod publish;
+pub mod review;
+
 use askama::Template;
 use axum::Form;
 use axum::extract::{Extension, Path, State};
@@ -16,7 +21,7 @@ use crate::session::{self, SESSION_COOKIE};
 use crate::text::{date, day_of_ms};
 use crate::{AppState, WebError};
 
-type Page = Result<Response, WebError>;
+pub(crate) type Page = Result<Response, WebError>;
 
 /// What the layout needs on every page.
 struct Common {
@@ -75,7 +80,7 @@ pub async fn style() -> Response {
             (header::CONTENT_TYPE, "text/css; charset=utf-8"),
             (header::CACHE_CONTROL, "max-age=3600"),
         ],
-        include_str!("../static/style.css"),
+        include_str!("../../static/style.css"),
     )
         .into_response()
 }
