@@ -205,7 +205,7 @@ async fn every_route_every_role_own_and_other() {
                 let res = send(&st, request(verb, &path, browser.as_ref(), form.as_deref())).await;
                 let status = res.status();
                 let want = expected(verb, route.path, who, own);
-                if !denied(&res) != want {
+                if denied(&res) == want {
                     wrong.push(format!(
                         "{verb} {path} as {who:?} (own object: {own}): status {status}, expected {}",
                         if want { "allowed" } else { "denied" }
