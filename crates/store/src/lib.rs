@@ -84,6 +84,7 @@ pub mod migrate;
 
 mod cycle;
 mod file;
+mod publication;
 mod registry;
 mod review;
 mod session;
