@@ -23,6 +23,7 @@ mod guard;
 mod headers;
 mod pages;
 pub mod routes;
+pub mod scoring;
 pub mod session;
 mod text;
 
