@@ -15,6 +15,7 @@
 
 pub mod annex;
 pub mod audit;
+pub mod calendar;
 pub mod dataset;
 pub mod edition;
 pub mod engine;
