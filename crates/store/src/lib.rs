@@ -93,7 +93,7 @@ mod submission;
 pub use error::StoreError;
 pub use log::{Broken, LogEntry, LogReport, Problem};
 pub use model::*;
-pub use submission::EntryWrite;
+pub use submission::{DraftWrite, EntryWrite, SavedDraft, editable};
 
 /// The key of PostgreSQL's advisory lock that serializes egov's writes ("egov" in ASCII).
 const WRITE_LOCK: i64 = 0x6567_6f76;

@@ -15,6 +15,31 @@ const EVIDENCE_COLUMNS: &str = "SELECT id, submission_id, key, kind, content_has
                                 doc_number, doc_date, doc_issuer, doc_link, added_by, added_at, removed_at \
                                 FROM evidence WHERE id = $1";
 
+/// Whether a unit may still change its values: before it submits, or after its submission was returned.
+pub fn editable(status: SubmissionStatus) -> bool {
+    matches!(
+        status,
+        SubmissionStatus::NotStarted | SubmissionStatus::Draft | SubmissionStatus::Returned
+    )
+}
+
+/// One value of a draft save ([`Store::save_draft`]): `expected_version` is the version the writer read,
+/// 0 for a key without a value yet.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct DraftWrite {
+    pub key: String,
+    pub value: String,
+    pub expected_version: i64,
+}
+
+/// What a draft save wrote: the entries written (unchanged values are not written again) and the
+/// submission after it (a first save moves it from not started to draft).
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct SavedDraft {
+    pub entries: Vec<Entry>,
+    pub submission: Submission,
+}
+
 /// A write of one entry: `expected_version` is the version the writer read, 0 for a key without a
 /// value yet.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -23,6 +48,15 @@ pub struct EntryWrite<'a> {
     pub key: &'a str,
     pub value: &'a str,
     pub expected_version: i64,
+}
+
+/// The refusal of a change to a submission that is no longer the unit's to change.
+fn not_editable(sub: &Submission) -> StoreError {
+    let status = sub.status.as_str();
+    StoreError::Invalid(egov_core::msg!(
+        "hồ sơ đang ở trạng thái '{status}': đơn vị không còn sửa được số liệu",
+        "the submission is '{status}': the unit can no longer change its values"
+    ))
 }
 
 impl Store {
@@ -197,6 +231,154 @@ impl Store {
             new
         });
         Ok(entry)
+    }
+
+    /// Saves a unit's draft: every write in one transaction, each naming the version it read, so a save
+    /// is all or nothing. A stale version anywhere refuses the whole save with [`StoreError::Conflict`]
+    /// (nothing is written); a value equal to the stored one with the version read is left as it is (no
+    /// new version, no log entry). Refused with [`StoreError::Invalid`] once the submission is no longer
+    /// the unit's to change ([`editable`]): the check is inside the transaction, so a save cannot slip in
+    /// after the head submitted. The first save moves the submission from not started to draft.
+    pub async fn save_draft(
+        &self,
+        actor: &str,
+        submission_id: i64,
+        writes: &[DraftWrite],
+    ) -> Result<SavedDraft, StoreError> {
+        let saved = write_tx!(self, |tx| {
+            let sub: Option<Submission> = sqlx::query_as(SUBMISSION_COLUMNS_BY_ID)
+                .bind(submission_id)
+                .fetch_optional(&mut *tx)
+                .await?;
+            let sub = found(sub, "submission", submission_id)?;
+            if !editable(sub.status) {
+                return Err(not_editable(&sub));
+            }
+            let now = crate::now_ms();
+            let mut written = Vec::new();
+            for w in writes {
+                let old: Option<Entry> = sqlx::query_as(ENTRY)
+                    .bind(submission_id)
+                    .bind(&w.key)
+                    .fetch_optional(&mut *tx)
+                    .await?;
+                let current = old.as_ref().map_or(0, |o| o.version);
+                if current != w.expected_version {
+                    return Err(StoreError::Conflict {
+                        kind: "entry",
+                        id: format!("{}/{}/{}", sub.cycle_id, sub.unit_code, w.key),
+                        expected: w.expected_version,
+                        current,
+                    });
+                }
+                if old.as_ref().is_some_and(|o| o.value == w.value) {
+                    continue;
+                }
+                // The version was checked above, inside this serialized transaction: nothing can change
+                // it before the write.
+                let new: Entry = sqlx::query_as(
+                    "INSERT INTO entries (submission_id, key, value, version, updated_by, updated_at) \
+                     VALUES ($1, $2, $3, 1, $4, $5) \
+                     ON CONFLICT (submission_id, key) DO UPDATE SET value = excluded.value, \
+                     version = entries.version + 1, updated_by = excluded.updated_by, \
+                     updated_at = excluded.updated_at \
+                     RETURNING submission_id, key, value, version, updated_by, updated_at",
+                )
+                .bind(submission_id)
+                .bind(&w.key)
+                .bind(&w.value)
+                .bind(actor)
+                .bind(now)
+                .fetch_one(&mut *tx)
+                .await?;
+                append_log!(
+                    tx,
+                    Change {
+                        actor,
+                        action: "entry.save",
+                        object_kind: "entry",
+                        object_id: format!("{}/{}", submission_id, w.key),
+                        before: old
+                            .as_ref()
+                            .map(|o| json!({"value": o.value, "version": o.version}).to_string()),
+                        after: Some(
+                            json!({"value": new.value, "version": new.version}).to_string()
+                        ),
+                        reason: None,
+                    }
+                );
+                written.push(new);
+            }
+            let submission = if sub.status == SubmissionStatus::NotStarted && !written.is_empty() {
+                let new: Submission = sqlx::query_as(
+                    "UPDATE submissions SET status = $2, version = version + 1 WHERE id = $1 \
+                     RETURNING id, cycle_id, unit_code, status, version, submitted_at, submitted_by",
+                )
+                .bind(submission_id)
+                .bind(SubmissionStatus::Draft.as_str())
+                .fetch_one(&mut *tx)
+                .await?;
+                append_log!(
+                    tx,
+                    Change {
+                        actor,
+                        action: "submission.status",
+                        object_kind: "submission",
+                        object_id: format!("{}/{}", sub.cycle_id, sub.unit_code),
+                        before: Some(
+                            json!({"status": sub.status.as_str(), "version": sub.version})
+                                .to_string()
+                        ),
+                        after: Some(
+                            json!({"status": new.status.as_str(), "version": new.version})
+                                .to_string()
+                        ),
+                        reason: None,
+                    }
+                );
+                new
+            } else {
+                sub
+            };
+            SavedDraft {
+                entries: written,
+                submission,
+            }
+        });
+        Ok(saved)
+    }
+
+    /// Records in the audit log that a submission was refused (past the deadline, or not the unit's to
+    /// submit any more), with the reason shown to the head. Nothing else changes; the log keeps every
+    /// refusal, so a unit cannot later say it tried in time without a trace either way.
+    pub async fn record_refused_submission(
+        &self,
+        actor: &str,
+        submission_id: i64,
+        reason: &str,
+    ) -> Result<(), StoreError> {
+        write_tx!(self, |tx| {
+            let sub: Option<Submission> = sqlx::query_as(SUBMISSION_COLUMNS_BY_ID)
+                .bind(submission_id)
+                .fetch_optional(&mut *tx)
+                .await?;
+            let sub = found(sub, "submission", submission_id)?;
+            append_log!(
+                tx,
+                Change {
+                    actor,
+                    action: "submission.refused",
+                    object_kind: "submission",
+                    object_id: format!("{}/{}", sub.cycle_id, sub.unit_code),
+                    before: Some(
+                        json!({"status": sub.status.as_str(), "version": sub.version}).to_string()
+                    ),
+                    after: None,
+                    reason: Some(reason),
+                }
+            );
+        });
+        Ok(())
     }
 
     /// Adds evidence for one key of a submission.

@@ -6,6 +6,7 @@
 
 mod concurrency;
 mod log;
+mod submissions;
 mod suite;
 
 use std::future::Future;
