@@ -21,8 +21,9 @@
 //! - [`model`]: the records read back (`FromRow` for both backends).
 //! - [`log`]: the audit log: appending, hashing, verifying.
 //! - `registry` (units, users, roles), `cycle` (editions, holidays, cycles, deadlines), `submission`
-//!   (submissions, entries, evidence), `review` (verifications, explanations, council decisions,
-//!   publications), `session` (sessions, login attempts, notices), `file` (SQLite backup and checks).
+//!   (submissions, entries, evidence), `review` (verifications, explanations, council decisions),
+//!   `publication` (published versions and their files, marking notices read), `session` (sessions,
+//!   login attempts, notices), `file` (SQLite backup and checks).
 
 use std::path::{Path, PathBuf};
 use std::str::FromStr;
@@ -93,6 +94,7 @@ mod submission;
 pub use error::StoreError;
 pub use log::{Broken, LogEntry, LogReport, Problem};
 pub use model::*;
+pub use publication::{NewFile, NewPublication, PublicationFile, PublicationInfo};
 pub use submission::{DraftWrite, EntryWrite, SavedDraft, editable};
 
 /// The key of PostgreSQL's advisory lock that serializes egov's writes ("egov" in ASCII).

@@ -10,15 +10,23 @@ use sqlx::migrate::{Migration, MigrationType, Migrator};
 use crate::{Store, StoreError};
 
 /// (version, description, SQLite text, PostgreSQL text) of every migration, in order.
-const MIGRATIONS: &[(i64, &str, &str, &str)] = &[(
-    1,
-    "schema v1",
-    include_str!("../migrations/sqlite/0001_schema_v1.sql"),
-    include_str!("../migrations/postgres/0001_schema_v1.sql"),
-)];
+const MIGRATIONS: &[(i64, &str, &str, &str)] = &[
+    (
+        1,
+        "schema v1",
+        include_str!("../migrations/sqlite/0001_schema_v1.sql"),
+        include_str!("../migrations/postgres/0001_schema_v1.sql"),
+    ),
+    (
+        5,
+        "publication files",
+        include_str!("../migrations/sqlite/0005_publication_files.sql"),
+        include_str!("../migrations/postgres/0005_publication_files.sql"),
+    ),
+];
 
 /// The file names the list above stands for, for the test that compares it with the folders.
-pub const FILES: &[&str] = &["0001_schema_v1.sql"];
+pub const FILES: &[&str] = &["0001_schema_v1.sql", "0005_publication_files.sql"];
 
 fn migrator(postgres: bool) -> Migrator {
     let migrations = MIGRATIONS

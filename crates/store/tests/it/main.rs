@@ -6,6 +6,7 @@
 
 mod concurrency;
 mod log;
+mod publications;
 mod submissions;
 mod suite;
 

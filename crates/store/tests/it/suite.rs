@@ -50,17 +50,12 @@ async fn log_len(s: &Store) -> usize {
 fn migrations_apply_and_reopen() {
     on_both("migrations", |db: Db| async move {
         let s = &db.store;
-        assert_eq!(
-            s.applied_migrations().await.unwrap(),
-            vec![migrate::latest()]
-        );
+        let applied = s.applied_migrations().await.unwrap();
+        assert_eq!(applied.last(), Some(&migrate::latest()));
         s.check_schema().await.unwrap();
         // Opening again applies nothing and changes nothing.
         let again = Store::open(&db.target()).await.unwrap();
-        assert_eq!(
-            again.applied_migrations().await.unwrap(),
-            vec![migrate::latest()]
-        );
+        assert_eq!(again.applied_migrations().await.unwrap(), applied);
         let existing = Store::open_existing(&db.target()).await.unwrap();
         assert!(existing.units().await.unwrap().is_empty());
         again.close().await;
@@ -404,7 +399,7 @@ fn submissions_entries_and_evidence() {
 }
 
 #[test]
-fn verifications_and_publications() {
+fn verifications() {
     on_both("verify", |db: Db| async move {
         let s = &db.store;
         let (c, _, _) = cycle_with_units(s).await;
@@ -439,33 +434,6 @@ fn verifications_and_publications() {
         let v2 = s.verify("minh", &w).await.unwrap();
         assert_eq!((v2.version, v2.reason.as_deref()), (2, None));
         assert_eq!(s.verifications(c.id, "SYT").await.unwrap(), vec![v2]);
-
-        let p1 = s
-            .publish(ADMIN, c.id, "2870/QĐ-UBND", "2019-12-31", "{\"a\":1}", None)
-            .await
-            .unwrap();
-        assert_eq!(
-            (p1.version, p1.content_hash.clone()),
-            (1, sha256_hex(b"{\"a\":1}"))
-        );
-        assert!(matches!(
-            s.publish(ADMIN, c.id, "2871/QĐ-UBND", "2020-01-05", "{\"a\":2}", None)
-                .await,
-            Err(StoreError::Invalid(_))
-        ));
-        let p2 = s
-            .publish(
-                ADMIN,
-                c.id,
-                "2871/QĐ-UBND",
-                "2020-01-05",
-                "{\"a\":2}",
-                Some("sửa điểm SYT"),
-            )
-            .await
-            .unwrap();
-        assert_eq!(p2.version, 2);
-        assert_eq!(s.publications(c.id).await.unwrap(), vec![p1, p2]);
     });
 }
 
