@@ -108,37 +108,8 @@ impl Store {
 
     /// Adds or renames a holiday (ngày nghỉ), which deadlines in working days skip.
     pub async fn put_holiday(&self, actor: &str, date: &str, name: &str) -> Result<(), StoreError> {
-        write_tx!(self, |tx| {
-            let old: Option<String> =
-                sqlx::query_scalar("SELECT name FROM holidays WHERE date = $1")
-                    .bind(date)
-                    .fetch_optional(&mut *tx)
-                    .await?;
-            if old.as_deref() == Some(name) {
-                return Ok(());
-            }
-            sqlx::query(
-                "INSERT INTO holidays (date, name) VALUES ($1, $2) \
-                 ON CONFLICT (date) DO UPDATE SET name = excluded.name",
-            )
-            .bind(date)
-            .bind(name)
-            .execute(&mut *tx)
-            .await?;
-            append_log!(
-                tx,
-                Change {
-                    actor,
-                    action: "holiday.put",
-                    object_kind: "holiday",
-                    object_id: date.to_string(),
-                    before: old.map(|n| json!({"name": n}).to_string()),
-                    after: Some(json!({"name": name}).to_string()),
-                    reason: None,
-                }
-            );
-        });
-        Ok(())
+        self.put_holidays(actor, &[(date.to_string(), name.to_string())])
+            .await
     }
 
     /// Every holiday, by date.
@@ -228,6 +199,50 @@ impl Store {
         explanation_deadline: Option<&str>,
         reason: Option<&str>,
     ) -> Result<Cycle, StoreError> {
+        self.change_state(
+            actor,
+            id,
+            expected_version,
+            (state, explanation_deadline, reason),
+            None,
+        )
+        .await
+    }
+
+    /// Opens the explanation round (giải trình) of a cycle: moves it to
+    /// [`CycleState::Explanation`] with its explanation deadline (kept as it is when `None`), and adds
+    /// the notice `notice` (kind `explanation`) for every unit taking part, all in one transaction
+    /// with the state change's log entry: a round is never open without its notices, nor noticed
+    /// without being open. `expected_version` as in [`Store::set_cycle_state`].
+    pub async fn open_explanation(
+        &self,
+        actor: &str,
+        id: i64,
+        expected_version: i64,
+        explanation_deadline: Option<&str>,
+        reason: Option<&str>,
+        notice: &str,
+    ) -> Result<Cycle, StoreError> {
+        self.change_state(
+            actor,
+            id,
+            expected_version,
+            (CycleState::Explanation, explanation_deadline, reason),
+            Some(("explanation", notice)),
+        )
+        .await
+    }
+
+    /// The state change of [`Store::set_cycle_state`], and when `unit_notice` is `(kind, text)`, one
+    /// notice for every unit of the cycle, written by one statement in the same transaction.
+    async fn change_state(
+        &self,
+        actor: &str,
+        id: i64,
+        expected_version: i64,
+        (state, explanation_deadline, reason): (CycleState, Option<&str>, Option<&str>),
+        unit_notice: Option<(&str, &str)>,
+    ) -> Result<Cycle, StoreError> {
         let cycle = write_tx!(self, |tx| {
             let old: Option<Cycle> = sqlx::query_as(CYCLE_BY_ID)
                 .bind(id)
@@ -265,12 +280,25 @@ impl Store {
                     reason,
                 }
             );
+            if let Some((kind, text)) = unit_notice {
+                sqlx::query(
+                    "INSERT INTO notices (unit_code, kind, text, at) \
+                     SELECT unit_code, $2, $3, $4 FROM submissions WHERE cycle_id = $1",
+                )
+                .bind(id)
+                .bind(kind)
+                .bind(text)
+                .bind(crate::now_ms())
+                .execute(&mut *tx)
+                .await?;
+            }
             new
         });
         Ok(cycle)
     }
 
-    /// Extends one unit's deadline (gia hạn), with the reason; the latest extension counts.
+    /// Extends one unit's deadline (gia hạn), with the reason; the latest extension counts. The unit
+    /// must take part in the cycle ([`StoreError::NotFound`] of its submission otherwise).
     pub async fn extend_deadline(
         &self,
         actor: &str,
@@ -279,9 +307,50 @@ impl Store {
         deadline: &str,
         reason: &str,
     ) -> Result<DeadlineExtension, StoreError> {
+        self.extend(actor, cycle_id, unit_code, (deadline, reason), None)
+            .await
+    }
+
+    /// [`Store::extend_deadline`], and the notice `notice` (kind `deadline`) for the unit, in the same
+    /// transaction.
+    pub async fn extend_deadline_with_notice(
+        &self,
+        actor: &str,
+        cycle_id: i64,
+        unit_code: &str,
+        deadline: &str,
+        reason: &str,
+        notice: &str,
+    ) -> Result<DeadlineExtension, StoreError> {
+        self.extend(actor, cycle_id, unit_code, (deadline, reason), Some(notice))
+            .await
+    }
+
+    async fn extend(
+        &self,
+        actor: &str,
+        cycle_id: i64,
+        unit_code: &str,
+        (deadline, reason): (&str, &str),
+        notice: Option<&str>,
+    ) -> Result<DeadlineExtension, StoreError> {
         require_reason(reason)?;
-        let before = self.deadline_for(cycle_id, unit_code).await?;
         let ext = write_tx!(self, |tx| {
+            // The deadline before, as it held: the unit's latest extension, else the cycle's.
+            let before: Option<(Option<String>, String)> = sqlx::query_as(
+                "SELECT (SELECT deadline FROM deadline_extensions e \
+                         WHERE e.cycle_id = s.cycle_id AND e.unit_code = s.unit_code \
+                         ORDER BY e.id DESC LIMIT 1), c.deadline \
+                 FROM submissions s JOIN cycles c ON c.id = s.cycle_id \
+                 WHERE s.cycle_id = $1 AND s.unit_code = $2",
+            )
+            .bind(cycle_id)
+            .bind(unit_code)
+            .fetch_optional(&mut *tx)
+            .await?;
+            let (latest, general) =
+                found(before, "submission", format_args!("{cycle_id}/{unit_code}"))?;
+            let before = latest.unwrap_or(general);
             let ext: DeadlineExtension = sqlx::query_as(
                 "INSERT INTO deadline_extensions (cycle_id, unit_code, deadline, reason, granted_by, granted_at) \
                  VALUES ($1, $2, $3, $4, $5, $6) \
@@ -307,6 +376,16 @@ impl Store {
                     reason: Some(reason),
                 }
             );
+            if let Some(text) = notice {
+                sqlx::query(
+                    "INSERT INTO notices (unit_code, kind, text, at) VALUES ($1, 'deadline', $2, $3)",
+                )
+                .bind(unit_code)
+                .bind(text)
+                .bind(crate::now_ms())
+                .execute(&mut *tx)
+                .await?;
+            }
             ext
         });
         Ok(ext)
@@ -346,5 +425,81 @@ impl Store {
             .fetch_all(pool)
             .await?
         }))
+    }
+
+    /// The latest extension of every unit of a cycle that has one, by unit code: one query for a
+    /// whole submission board (thousands of units), instead of one per unit.
+    pub async fn latest_extensions(
+        &self,
+        cycle_id: i64,
+    ) -> Result<Vec<DeadlineExtension>, StoreError> {
+        Ok(with_pool!(self, |pool| {
+            sqlx::query_as::<_, DeadlineExtension>(
+                "SELECT e.id, e.cycle_id, e.unit_code, e.deadline, e.reason, e.granted_by, e.granted_at \
+                 FROM deadline_extensions e \
+                 WHERE e.cycle_id = $1 AND e.id = (SELECT MAX(l.id) FROM deadline_extensions l \
+                                                   WHERE l.cycle_id = e.cycle_id AND l.unit_code = e.unit_code) \
+                 ORDER BY e.unit_code",
+            )
+            .bind(cycle_id)
+            .fetch_all(pool)
+            .await?
+        }))
+    }
+
+    /// The cycles a unit takes part in (has a submission in), newest first.
+    pub async fn cycles_of_unit(&self, unit_code: &str) -> Result<Vec<Cycle>, StoreError> {
+        Ok(with_pool!(self, |pool| {
+            sqlx::query_as::<_, Cycle>(
+                "SELECT c.id, c.year, c.edition_id, c.state, c.deadline, c.explanation_deadline, c.version, c.created_at \
+                 FROM cycles c JOIN submissions s ON s.cycle_id = c.id \
+                 WHERE s.unit_code = $1 ORDER BY c.year DESC, c.id DESC",
+            )
+            .bind(unit_code)
+            .fetch_all(pool)
+            .await?
+        }))
+    }
+
+    /// Adds or renames several holidays (a run such as Tết) in one transaction, one log entry per day
+    /// that changed: all of them are written, or none.
+    pub async fn put_holidays(
+        &self,
+        actor: &str,
+        days: &[(String, String)],
+    ) -> Result<(), StoreError> {
+        write_tx!(self, |tx| {
+            for (date, name) in days {
+                let old: Option<String> =
+                    sqlx::query_scalar("SELECT name FROM holidays WHERE date = $1")
+                        .bind(date)
+                        .fetch_optional(&mut *tx)
+                        .await?;
+                if old.as_deref() == Some(name.as_str()) {
+                    continue;
+                }
+                sqlx::query(
+                    "INSERT INTO holidays (date, name) VALUES ($1, $2) \
+                     ON CONFLICT (date) DO UPDATE SET name = excluded.name",
+                )
+                .bind(date)
+                .bind(name)
+                .execute(&mut *tx)
+                .await?;
+                append_log!(
+                    tx,
+                    Change {
+                        actor,
+                        action: "holiday.put",
+                        object_kind: "holiday",
+                        object_id: date.clone(),
+                        before: old.map(|n| json!({"name": n}).to_string()),
+                        after: Some(json!({"name": name}).to_string()),
+                        reason: None,
+                    }
+                );
+            }
+        });
+        Ok(())
     }
 }

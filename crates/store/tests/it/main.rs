@@ -5,6 +5,7 @@
 //! it is never skipped.
 
 mod concurrency;
+mod cycles;
 mod log;
 mod publications;
 mod submissions;
