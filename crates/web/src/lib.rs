@@ -78,7 +78,30 @@ pub async fn serve(
     state: AppState,
     shutdown: impl Future<Output = ()> + Send + 'static,
 ) -> std::io::Result<()> {
-    axum::serve(listener, router(state))
+    let purge = tokio::spawn(purge_sessions(state.store.clone()));
+    let served = axum::serve(listener, router(state))
         .with_graceful_shutdown(shutdown)
-        .await
+        .await;
+    purge.abort();
+    served
+}
+
+/// How often expired sessions are removed from the database.
+const PURGE_EVERY: std::time::Duration = std::time::Duration::from_secs(600);
+
+/// Removes expired sessions now and then. An expired session is already refused at every request
+/// (the guard compares its expiry); the purge keeps the table to live sessions. With several servers
+/// on one database each purges; the deletes are idempotent. A failure is reported and retried at the
+/// next round: the server goes on serving.
+async fn purge_sessions(store: egov_store::Store) {
+    let mut every = tokio::time::interval(PURGE_EVERY);
+    loop {
+        every.tick().await;
+        if let Err(e) = store
+            .purge_sessions("egov-serve", egov_store::now_ms())
+            .await
+        {
+            eprintln!("egov serve: expired sessions not purged: {e}");
+        }
+    }
 }
