@@ -95,6 +95,9 @@ pub use error::StoreError;
 pub use log::{Broken, LogEntry, LogReport, Problem};
 pub use model::*;
 pub use publication::{NewFile, NewPublication, PublicationFile, PublicationInfo};
+pub use review::{
+    CouncilDecision, CouncilVerdict, EXPLANATION_MAX_CHARS, Explanation, VerifyOutcome,
+};
 pub use submission::{DraftWrite, EntryWrite, SavedDraft, editable};
 
 /// The key of PostgreSQL's advisory lock that serializes egov's writes ("egov" in ASCII).

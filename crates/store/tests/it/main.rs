@@ -8,6 +8,7 @@ mod concurrency;
 mod cycles;
 mod log;
 mod publications;
+mod reviews;
 mod submissions;
 mod suite;
 
