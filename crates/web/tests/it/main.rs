@@ -1,6 +1,7 @@
 //! egov-web's tests, through the router as a tower service (`oneshot`) on a fresh SQLite store per
 //! test, and a few on a real listener (`127.0.0.1:0`).
 
+mod cycles;
 mod listener;
 mod matrix;
 mod security;

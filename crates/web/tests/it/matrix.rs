@@ -89,6 +89,15 @@ fn form_of(path: &str) -> &'static str {
         "/users" => "login=moi&display_name=Moi&password=mat-khau-dai-12",
         "/users/{id}/roles" => "role=council",
         "/users/{id}/roles/{grant}/revoke" => "reason=thu",
+        // The cycle administered: an edition that does not validate (400), a holiday, a cycle opened
+        // with a deadline in working days, a step forward at the version read, an extension.
+        "/editions" => "toml=id+%3D+%22moi%22%0A",
+        "/holidays" => "date=02%2F09%2F2026&name=Qu%E1%BB%91c+kh%C3%A1nh",
+        "/cycles" => {
+            "year=2026&edition=hoabinh-2019&scope=all&opened_on=31%2F08%2F2026&deadline_kind=days&deadline_days=5"
+        }
+        "/cycles/{cycle}/state" => "version=1&to=review",
+        "/cycles/{cycle}/units/{code}/extend" => "deadline=15%2F01%2F2100&reason=mat+dien",
         _ => "",
     }
 }
