@@ -2158,6 +2158,166 @@ fn csv_value(s: &str) -> String {
     }
 }
 
+/// What a row of the entry form is (see [`form_rows`]).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum FormRowKind {
+    /// An aggregate (category, group): code, name, maximum.
+    Group,
+    /// A scored criterion whose rule reads the inputs in the entry rows below it.
+    Criterion,
+    /// A row where the unit types a value: an input, or the points of a criterion entered directly.
+    Entry,
+    /// The heading of the inputs no rule reads (collected, not scored).
+    Extra,
+}
+
+/// One row of the entry form as [`template`] lays it out, with the texts of its columns, for another
+/// rendering of the same form (the web application's), so both say the same thing about every item.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct FormRow {
+    pub kind: FormRowKind,
+    /// The node of a group or criterion row, or of an entry row whose points are entered directly.
+    pub node: Option<usize>,
+    /// The input of an entry row that reads one.
+    pub input: Option<usize>,
+    /// The entry key of an entry row (input id or criterion code): what [`read_values`] accepts.
+    pub key: Option<String>,
+    /// Columns B–G: code, label, unit of measure, what to type, maximum and scoring, evidence.
+    pub code: String,
+    pub label: String,
+    pub unit: String,
+    pub hint: String,
+    pub scoring: String,
+    pub evidence: bool,
+    /// Whether "Không áp dụng" means something for this entry (the edition gives it a policy).
+    pub na: bool,
+    /// Whether the row can apply to the unit asked about (its category and flags); always true
+    /// without a unit.
+    pub applies: bool,
+}
+
+/// The rows of the entry form of `edition`, in sheet order, as [`template`] writes them; with `unit`,
+/// whether each applies to it.
+pub fn form_rows(edition: &Edition, unit: Option<&Unit>, lang: Lang) -> Vec<FormRow> {
+    let plan = plan(edition);
+    let applies =
+        |key: Key| unit.is_none_or(|u| key_applies(edition, &plan, key, u.category, &u.flags));
+    plan.rows
+        .iter()
+        .map(|r| match r {
+            RowSpec::Group(n) | RowSpec::Criterion(n) => {
+                let node = &edition.nodes[*n];
+                let group = matches!(r, RowSpec::Group(_));
+                FormRow {
+                    kind: if group {
+                        FormRowKind::Group
+                    } else {
+                        FormRowKind::Criterion
+                    },
+                    node: Some(*n),
+                    input: None,
+                    key: None,
+                    code: node.code.clone(),
+                    label: node.label(lang).to_string(),
+                    unit: String::new(),
+                    hint: String::new(),
+                    scoring: if group {
+                        match lang {
+                            Lang::Vi => format!("Tối đa {} điểm", num_text(node.max, lang)),
+                            Lang::En => format!("At most {} points", num_text(node.max, lang)),
+                        }
+                    } else {
+                        criterion_text(edition, *n, lang)
+                    },
+                    evidence: node.evidence,
+                    na: false,
+                    applies: unit.is_none_or(|u| applies_node(edition, *n, u)),
+                }
+            }
+            RowSpec::Extra => FormRow {
+                kind: FormRowKind::Extra,
+                node: None,
+                input: None,
+                key: None,
+                code: String::new(),
+                label: lang
+                    .tr(
+                        "Chỉ tiêu thu thập thêm (không tính điểm)",
+                        "Other inputs (not scored)",
+                    )
+                    .to_string(),
+                unit: String::new(),
+                hint: String::new(),
+                scoring: String::new(),
+                evidence: false,
+                na: false,
+                applies: true,
+            },
+            RowSpec::Entry(key) => {
+                let na = na_meaningful(edition, &plan, *key);
+                let hint = entry_hint(edition, *key, na, lang);
+                let common = |node, input, code, label, unit, evidence, scoring| FormRow {
+                    kind: FormRowKind::Entry,
+                    node,
+                    input,
+                    key: Some(key_text(edition, *key).to_string()),
+                    code,
+                    label,
+                    unit,
+                    hint: hint.clone(),
+                    scoring,
+                    evidence,
+                    na,
+                    applies: applies(*key),
+                };
+                match *key {
+                    Key::Node(n) => {
+                        let node = &edition.nodes[n];
+                        common(
+                            Some(n),
+                            None,
+                            node.code.clone(),
+                            node.label(lang).to_string(),
+                            lang.tr("điểm", "points").to_string(),
+                            node.evidence,
+                            criterion_text(edition, n, lang),
+                        )
+                    }
+                    Key::Input(i) => {
+                        let input = &edition.inputs[i];
+                        let users: Vec<&str> = plan.users[i]
+                            .iter()
+                            .map(|&n| edition.nodes[n].code.as_str())
+                            .collect();
+                        let scoring = if users.len() > 1 {
+                            format!(
+                                "{} {}",
+                                lang.tr("Dùng cho tiêu chí", "Used by"),
+                                users.join(", ")
+                            )
+                        } else {
+                            String::new()
+                        };
+                        common(
+                            None,
+                            Some(i),
+                            String::new(),
+                            lang.pick(&input.name, input.name_en.as_deref()).to_string(),
+                            input.unit.clone().unwrap_or_default(),
+                            input.evidence,
+                            scoring,
+                        )
+                    }
+                }
+            }
+        })
+        .collect()
+}
+
+fn applies_node(edition: &Edition, n: usize, u: &Unit) -> bool {
+    applies(edition, n, u.category, &u.flags)
+}
+
 /// Keys of the entry rows of a template, in sheet order: what [`read_values`] accepts.
 pub fn entry_keys(edition: &Edition) -> Vec<String> {
     plan(edition)

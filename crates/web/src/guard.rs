@@ -118,7 +118,7 @@ async fn check(
         same_origin(req.headers())?;
         // The login form has no session yet: the origin check and SameSite=Strict stand for its token.
         if let Some(u) = &user {
-            req = check_csrf(req, &u.session.csrf_token, app.config.body_limit).await?;
+            req = check_csrf(req, &u.session.csrf_token, &app.config).await?;
         }
     }
     req.extensions_mut().insert(Ctx { lang, user });
@@ -181,19 +181,80 @@ fn same_origin(headers: &HeaderMap) -> Result<(), WebError> {
     }
 }
 
-/// Reads the form body (within the limit), compares its `_csrf` field with the session's token in
-/// constant time, and gives the request back with the same body for the handler.
-async fn check_csrf(req: Request, expected: &str, limit: usize) -> Result<Request, WebError> {
+/// Whether a request's body is `multipart/form-data` (an upload).
+pub(crate) fn is_multipart(headers: &HeaderMap) -> bool {
+    headers
+        .get(header::CONTENT_TYPE)
+        .and_then(|v| v.to_str().ok())
+        .is_some_and(|ct| {
+            ct.trim_start()
+                .to_ascii_lowercase()
+                .starts_with("multipart/form-data")
+        })
+}
+
+/// The largest body of a request: an upload's file plus room for its other fields, or a form's.
+pub(crate) fn body_limit(headers: &HeaderMap, config: &crate::Config) -> usize {
+    if is_multipart(headers) {
+        config.upload_limit.saturating_add(config.body_limit)
+    } else {
+        config.body_limit
+    }
+}
+
+/// Reads the body (within the limit of its kind: [`body_limit`]), compares its `_csrf` field with
+/// the session's token in constant time, and gives the request back with the same body for the
+/// handler. A body declared or found larger than the limit is refused with 413 as soon as that is
+/// known: before reading it when `Content-Length` says so, else when the bytes read pass the limit
+/// (nothing more is buffered). The field is looked for in a urlencoded form, or among the parts of a
+/// `multipart/form-data` body (an upload), whose other parts are skipped.
+async fn check_csrf(
+    req: Request,
+    expected: &str,
+    config: &crate::Config,
+) -> Result<Request, WebError> {
+    let limit = body_limit(req.headers(), config);
+    let declared = req
+        .headers()
+        .get(header::CONTENT_LENGTH)
+        .and_then(|v| v.to_str().ok())
+        .and_then(|v| v.parse::<u64>().ok());
+    if declared.is_some_and(|n| n > limit as u64) {
+        return Err(WebError::TooLarge);
+    }
     let (parts, body) = req.into_parts();
     let bytes = axum::body::to_bytes(body, limit)
         .await
         .map_err(|_| WebError::TooLarge)?;
-    let sent = bytes
-        .split(|b| *b == b'&')
-        .find_map(|kv| kv.strip_prefix(CSRF_FIELD.as_bytes())?.strip_prefix(b"="))
-        .unwrap_or_default();
-    if sent.is_empty() || !bool::from(sent.ct_eq(expected.as_bytes())) {
+    let sent = if is_multipart(&parts.headers) {
+        multipart_field(&parts.headers, bytes.clone(), CSRF_FIELD)
+            .await
+            .unwrap_or_default()
+            .into_bytes()
+    } else {
+        bytes
+            .split(|b| *b == b'&')
+            .find_map(|kv| kv.strip_prefix(CSRF_FIELD.as_bytes())?.strip_prefix(b"="))
+            .unwrap_or_default()
+            .to_vec()
+    };
+    if sent.is_empty() || !bool::from(sent.as_slice().ct_eq(expected.as_bytes())) {
         return Err(WebError::Csrf);
     }
     Ok(Request::from_parts(parts, Body::from(bytes)))
+}
+
+/// The text of the first part named `name` of a `multipart/form-data` body, if it has one (a broken
+/// body has none: the CSRF check then refuses it).
+async fn multipart_field(headers: &HeaderMap, body: bytes::Bytes, name: &str) -> Option<String> {
+    let ct = headers.get(header::CONTENT_TYPE)?.to_str().ok()?;
+    let boundary = multer::parse_boundary(ct).ok()?;
+    let stream = futures_util::stream::once(async move { Ok::<_, std::io::Error>(body) });
+    let mut parts = multer::Multipart::new(stream, boundary);
+    while let Ok(Some(field)) = parts.next_field().await {
+        if field.name() == Some(name) {
+            return field.text().await.ok();
+        }
+    }
+    None
 }

@@ -19,6 +19,7 @@ use axum::Router;
 
 pub mod authz;
 pub mod error;
+mod files;
 mod guard;
 mod headers;
 mod pages;
@@ -39,8 +40,15 @@ pub struct Config {
     pub secure_cookies: bool,
     /// How long a session lasts after login, in milliseconds.
     pub session_ttl_ms: i64,
-    /// The largest request body accepted, in bytes (forms only in this slice).
+    /// The largest request body accepted, in bytes, for forms (`application/x-www-form-urlencoded`).
     pub body_limit: usize,
+    /// The largest file accepted in a `multipart/form-data` upload (an evidence file, a filled entry
+    /// workbook), in bytes; the body of such a request may exceed it by [`Config::body_limit`] (the
+    /// other fields). A larger body is refused with 413 as soon as it passes the limit.
+    pub upload_limit: usize,
+    /// The folder of evidence files (created on first upload), each named by the SHA-256 of its content;
+    /// `egov serve` puts it next to the database.
+    pub evidence_dir: std::path::PathBuf,
     /// Failed logins of one login name within [`Config::throttle_window_ms`] after which further
     /// attempts are refused until the window has passed.
     pub throttle_failures: i64,
@@ -53,6 +61,8 @@ impl Default for Config {
             secure_cookies: true,
             session_ttl_ms: 8 * 3600 * 1000,
             body_limit: 64 * 1024,
+            upload_limit: 20 * 1024 * 1024,
+            evidence_dir: std::path::PathBuf::from("egov-evidence"),
             throttle_failures: 5,
             throttle_window_ms: 15 * 60 * 1000,
         }
