@@ -4,6 +4,7 @@
 mod cycles;
 mod listener;
 mod matrix;
+mod review;
 mod security;
 
 use std::sync::OnceLock;

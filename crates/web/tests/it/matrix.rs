@@ -98,8 +98,68 @@ fn form_of(path: &str) -> &'static str {
         }
         "/cycles/{cycle}/state" => "version=1&to=review",
         "/cycles/{cycle}/units/{code}/extend" => "deadline=15%2F01%2F2100&reason=mat+dien",
+        // Verification, return, explanation, the council: on the cycle `prepare` moves on.
+        "/cycles/{cycle}/units/{code}/verify" => "criterion=A.1&decision=accepted&version=0",
+        "/cycles/{cycle}/units/{code}/return" => "reason=Thieu+minh+chung&version=2",
+        "/cycles/{cycle}/units/{code}/explain" => "criterion=A.1&text=Giai+trinh",
+        "/cycles/{cycle}/council" => "decision=approve&version=2",
         _ => "",
     }
+}
+
+/// Moves the fixture's cycle to where the routes of verification, explanation and the council act
+/// (the fixture is an open cycle in which nobody submitted): both units submit one value, then the
+/// cycle goes to review, its explanation round or its council. Their categories become the
+/// edition's, so that the engine can score them.
+async fn prepare(store: &Store, fx: &Fixture, path: &str) {
+    use egov_store::CycleState;
+    let state = match path {
+        "/cycles/{cycle}/units/{code}/verify" | "/cycles/{cycle}/units/{code}/return" => {
+            CycleState::Review
+        }
+        "/cycles/{cycle}/units/{code}/explain" => CycleState::Explanation,
+        "/cycles/{cycle}/council" => CycleState::Council,
+        _ => return,
+    };
+    for code in ["A", "B"] {
+        let mut unit = store.unit(code).await.unwrap();
+        unit.category = "so-dvc".into();
+        store
+            .upsert_unit(
+                "test",
+                &egov_store::NewUnit {
+                    code: unit.code,
+                    name: unit.name,
+                    category: unit.category,
+                    ..egov_store::NewUnit::default()
+                },
+            )
+            .await
+            .unwrap();
+        let sub = store.submission(fx.cycle, code).await.unwrap();
+        let entry = egov_store::EntryWrite {
+            submission_id: sub.id,
+            key: "A.1",
+            value: "5",
+            expected_version: 0,
+        };
+        store.save_entry("test", &entry).await.unwrap();
+        store
+            .set_submission_status(
+                "test",
+                sub.id,
+                sub.version,
+                egov_store::SubmissionStatus::Submitted,
+                None,
+            )
+            .await
+            .unwrap();
+    }
+    let c = store.cycle(fx.cycle).await.unwrap();
+    store
+        .set_cycle_state("test", c.id, c.version, state, None, None)
+        .await
+        .unwrap();
 }
 
 /// The objects of one cycle that the routes name: the cycle, a piece of evidence of each unit.
@@ -173,6 +233,7 @@ async fn every_route_every_role_own_and_other() {
         )
         .await;
         let fx = cycle_fixture(&store).await;
+        prepare(&store, &fx, route.path).await;
         let st = state(&store);
         let verb = route.verb.as_str();
         for who in WHO {
