@@ -23,6 +23,7 @@ mod files;
 mod guard;
 mod headers;
 mod pages;
+pub mod publish;
 pub mod routes;
 pub mod scoring;
 pub mod session;

@@ -1,5 +1,6 @@
 //! `egov serve` through the binary: the first start creates the database and prints the demo accounts
-//! and the address once; an admin signs in with the printed password; a second start seeds nothing.
+//! and the address once; the demo's 2019 results are published (public, ranked as the decision
+//! ranks them); an admin signs in with the printed password; a second start seeds nothing.
 
 use std::io::{BufRead, BufReader, Read, Write};
 use std::net::TcpStream;
@@ -84,6 +85,39 @@ fn first_start_seeds_a_demo_whose_admin_signs_in() {
         &format!("GET /healthz HTTP/1.1\r\nHost: {addr}\r\nConnection: close\r\n\r\n"),
     );
     assert!(health.starts_with("HTTP/1.1 200"), "{health}");
+    // The 2019 results as a published cycle: public, its ranking shown from the published snapshot.
+    let results = server
+        .printed
+        .iter()
+        .find_map(|l| {
+            let at = l.find(&format!("http://{addr}/results/"))?;
+            l[at + addr.len() + 7..].split([';', ' ']).next()
+        })
+        .unwrap_or_else(|| panic!("no published results in {:?}", server.printed))
+        .to_string();
+    let get = |path: &str| {
+        http(
+            addr,
+            &format!("GET {path} HTTP/1.1\r\nHost: {addr}\r\nConnection: close\r\n\r\n"),
+        )
+    };
+    let page = get(&results);
+    assert!(page.starts_with("HTTP/1.1 200"), "{page}");
+    assert!(
+        page.contains("2870/QĐ-UBND") && page.contains("18/12/2019"),
+        "{page}"
+    );
+    // Sở Kế hoạch - Đầu tư first with 27,0 + 47,4 = 74,4, as the decision ranks it.
+    let first = "<tr><td>1</td><td>Sở Kế hoạch - Đầu tư</td><td class=\"num\">27,0</td>\
+                 <td class=\"num\">47,4</td><td class=\"num\">74,4</td><td class=\"num\">1</td></tr>";
+    assert!(page.contains(first), "{page}");
+    let csv = get(&format!("{results}/1/phu-luc.csv"));
+    assert!(
+        csv.starts_with("HTTP/1.1 200") && csv.contains("attachment; filename=\"phu-luc.csv\""),
+        "{csv}"
+    );
+    let list = get("/results");
+    assert!(list.contains(&format!("href=\"{results}\"")), "{list}");
     let body = format!("login=admin&password={password}");
     let login = http(
         addr,

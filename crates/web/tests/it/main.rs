@@ -4,6 +4,7 @@
 mod cycles;
 mod listener;
 mod matrix;
+mod publish;
 mod review;
 mod security;
 

@@ -103,6 +103,11 @@ fn form_of(path: &str) -> &'static str {
         "/cycles/{cycle}/units/{code}/return" => "reason=Thieu+minh+chung&version=2",
         "/cycles/{cycle}/units/{code}/explain" => "criterion=A.1&text=Giai+trinh",
         "/cycles/{cycle}/council" => "decision=approve&version=2",
+        // Publishing: version 1 of the approved cycle for the first user, a correction (with its
+        // reason) for the second; `publication` prepares the cycle.
+        "/cycles/{cycle}/publish" => {
+            "decision_number=12%2FQ%C4%90-UBND&decision_date=15%2F01%2F2027&reason=%C4%90%C3%ADnh+ch%C3%ADnh"
+        }
         _ => "",
     }
 }
@@ -160,6 +165,76 @@ async fn prepare(store: &Store, fx: &Fixture, path: &str) {
         .set_cycle_state("test", c.id, c.version, state, None, None)
         .await
         .unwrap();
+}
+
+/// The publication routes act on a cycle the council approved (publish) or a published one (the
+/// public results): both units submit their group points under the edition's category, the cycle is
+/// closed as the council's approval leaves it, and for the results the admin's publishing path
+/// publishes version 1, so that `/results/{cycle}/1/phu-luc.csv` exists.
+async fn publication(store: &Store, fx: &Fixture, path: &str) {
+    let publish = match path {
+        "/cycles/{cycle}/publish" => false,
+        "/results/{cycle}" | "/results/{cycle}/{version}/{file}" => true,
+        _ => return,
+    };
+    for code in ["A", "B"] {
+        let unit = store.unit(code).await.unwrap();
+        store
+            .upsert_unit(
+                "test",
+                &egov_store::NewUnit {
+                    code: unit.code,
+                    name: unit.name,
+                    category: "so-dvc".into(),
+                    ..egov_store::NewUnit::default()
+                },
+            )
+            .await
+            .unwrap();
+        let sub = store.submission(fx.cycle, code).await.unwrap();
+        let writes: Vec<egov_store::DraftWrite> = ["A.1", "A.2", "A.3", "B.1", "B.2", "B.3"]
+            .into_iter()
+            .map(|key| egov_store::DraftWrite {
+                key: key.into(),
+                value: "1".into(),
+                expected_version: 0,
+            })
+            .collect();
+        let saved = store.save_draft("test", sub.id, &writes).await.unwrap();
+        store
+            .set_submission_status(
+                "test",
+                sub.id,
+                saved.submission.version,
+                egov_store::SubmissionStatus::Submitted,
+                None,
+            )
+            .await
+            .unwrap();
+    }
+    let c = store.cycle(fx.cycle).await.unwrap();
+    store
+        .set_cycle_state(
+            "test",
+            c.id,
+            c.version,
+            egov_store::CycleState::Closed,
+            None,
+            None,
+        )
+        .await
+        .unwrap();
+    if publish {
+        let request = egov_web::publish::PublishRequest {
+            cycle_id: fx.cycle,
+            decision_number: "12/QĐ-UBND",
+            decision_date: egov_core::calendar::parse_date("15/01/2027").unwrap(),
+            reason: None,
+        };
+        egov_web::publish::publish_cycle(store, "test", &request, egov_core::Lang::Vi)
+            .await
+            .unwrap();
+    }
 }
 
 /// The objects of one cycle that the routes name: the cycle, a piece of evidence of each unit.
@@ -233,6 +308,7 @@ async fn every_route_every_role_own_and_other() {
         )
         .await;
         let fx = cycle_fixture(&store).await;
+        publication(&store, &fx, route.path).await;
         prepare(&store, &fx, route.path).await;
         let st = state(&store);
         let verb = route.verb.as_str();
