@@ -11,7 +11,7 @@
 //! one step back, with a reason), and opening the explanation round notifies every unit in the same
 //! transaction; an extension notifies its unit likewise.
 
-use std::collections::{BTreeMap, HashMap};
+use std::collections::{BTreeMap, HashMap, HashSet};
 
 use askama::Template;
 use axum::Form;
@@ -34,6 +34,9 @@ const EDITION_FILE: &str = "edition.toml";
 
 /// The most working days a deadline may be counted in (a year's worth).
 const MAX_WORKING_DAYS: u32 = 366;
+
+/// The most refused codes of one form listed one by one.
+const MAX_LISTED: usize = 10;
 
 /// The most days one form adds as holidays (Tết is about nine).
 const MAX_HOLIDAY_RUN: i64 = 31;
@@ -733,6 +736,16 @@ fn cycle_new_page(
         *categories.entry(&u.category).or_default() += 1;
     }
     let all = f.scope.is_empty() || f.scope == "all";
+    let chosen: HashSet<&str> = f.units.iter().map(String::as_str).collect();
+    let units = active
+        .iter()
+        .map(|u| UnitChoice {
+            checked: all || chosen.contains(u.code.as_str()),
+            code: u.code.clone(),
+            name: u.name.clone(),
+            category: u.category.clone(),
+        })
+        .collect();
     CycleNewPage {
         p: common(ctx),
         categories: categories
@@ -743,15 +756,7 @@ fn cycle_new_page(
                 units,
             })
             .collect(),
-        units: active
-            .iter()
-            .map(|u| UnitChoice {
-                checked: all || f.units.contains(&u.code),
-                code: u.code.clone(),
-                name: u.name.clone(),
-                category: u.category.clone(),
-            })
-            .collect(),
+        units,
         f,
         editions,
         errors,
@@ -854,55 +859,69 @@ pub async fn cycle_create(
         };
         errors.push(field(lang, "Bộ chỉ số", "Edition", &why));
     }
-    // The units taking part: codes of the form are checked against the active registry.
+    // The units taking part: codes of the form are checked against the active registry (sets: a
+    // province's form names thousands).
+    let part = |vi: String, en: String| {
+        field(
+            lang,
+            "Đơn vị tham gia",
+            "Units taking part",
+            &tr(lang, vi, en),
+        )
+    };
     let units: Vec<String> = match f.scope.as_str() {
         "categories" => {
-            for c in &f.categories {
-                if !active.iter().any(|u| &u.category == c) {
-                    units_refused = true;
-                    let c = egov_core::text::quote_short(c);
-                    errors.push(field(
-                        lang,
-                        "Đơn vị tham gia",
-                        "Units taking part",
-                        &tr(
-                            lang,
-                            format!("không có đơn vị đang hoạt động thuộc nhóm '{c}'"),
-                            format!("no active unit of category '{c}'"),
-                        ),
-                    ));
-                }
+            let known: HashSet<&str> = active.iter().map(|u| u.category.as_str()).collect();
+            let chosen: HashSet<&str> = f.categories.iter().map(String::as_str).collect();
+            for c in chosen
+                .iter()
+                .filter(|c| !known.contains(**c))
+                .take(MAX_LISTED)
+            {
+                let c = egov_core::text::quote_short(c);
+                errors.push(part(
+                    format!("không có đơn vị đang hoạt động thuộc nhóm '{c}'"),
+                    format!("no active unit of category '{c}'"),
+                ));
             }
+            units_refused = chosen.iter().any(|c| !known.contains(c));
             active
                 .iter()
-                .filter(|u| f.categories.contains(&u.category))
+                .filter(|u| chosen.contains(u.category.as_str()))
                 .map(|u| u.code.clone())
                 .collect()
         }
         "units" => {
-            for code in &f.units {
-                if !active.iter().any(|u| &u.code == code) {
-                    units_refused = true;
-                    let c = egov_core::text::quote_short(code);
-                    errors.push(field(
-                        lang,
-                        "Đơn vị tham gia",
-                        "Units taking part",
-                        &tr(
-                            lang,
-                            format!("không có đơn vị đang hoạt động mã '{c}'"),
-                            format!("there is no active unit '{c}'"),
-                        ),
-                    ));
-                }
-            }
-            let mut codes: Vec<String> = active
+            let known: HashSet<&str> = active.iter().map(|u| u.code.as_str()).collect();
+            let mut refused: Vec<&str> = f
+                .units
                 .iter()
-                .filter(|u| f.units.contains(&u.code))
-                .map(|u| u.code.clone())
+                .map(String::as_str)
+                .filter(|c| !known.contains(c))
                 .collect();
-            codes.dedup();
-            codes
+            refused.sort_unstable();
+            refused.dedup();
+            for code in refused.iter().take(MAX_LISTED) {
+                let c = egov_core::text::quote_short(code);
+                errors.push(part(
+                    format!("không có đơn vị đang hoạt động mã '{c}'"),
+                    format!("there is no active unit '{c}'"),
+                ));
+            }
+            if refused.len() > MAX_LISTED {
+                let more = refused.len() - MAX_LISTED;
+                errors.push(part(
+                    format!("và {more} mã khác"),
+                    format!("and {more} more codes"),
+                ));
+            }
+            units_refused = !refused.is_empty();
+            let chosen: HashSet<&str> = f.units.iter().map(String::as_str).collect();
+            active
+                .iter()
+                .filter(|u| chosen.contains(u.code.as_str()))
+                .map(|u| u.code.clone())
+                .collect()
         }
         _ => active.iter().map(|u| u.code.clone()).collect(),
     };

@@ -247,8 +247,24 @@ async fn a_cycle_opens_with_a_deadline_in_working_days_over_holidays() {
     let store = fresh_store("open-cycle").await;
     let st = state(&store);
     let a = admin(&store).await;
-    for (code, name) in [("A", "Sở A"), ("B", "Sở B"), ("C", "Huyện C")] {
+    for (code, name) in [("A", "Sở A"), ("B", "Sở B"), ("C", "Sở C")] {
         add_unit(&store, code, name).await;
+    }
+    // A district, and a unit merged away in 2020 (not active: never taking part).
+    for (code, active_to) in [("H", None), ("OLD", Some("2020-12-31"))] {
+        store
+            .upsert_unit(
+                "test",
+                &egov_store::NewUnit {
+                    code: code.into(),
+                    name: format!("Huyện {code}"),
+                    category: "huyen".into(),
+                    active_to: active_to.map(str::to_string),
+                    ..egov_store::NewUnit::default()
+                },
+            )
+            .await
+            .unwrap();
     }
     store
         .put_edition("test", "hoabinh-2019", HOABINH_2019)
@@ -289,7 +305,14 @@ async fn a_cycle_opens_with_a_deadline_in_working_days_over_holidays() {
     assert_eq!(to, format!("/cycles/{}", cycles[0].id));
     assert_eq!(cycles[0].deadline, "2026-09-09");
     assert_eq!(cycles[0].state, CycleState::Open);
-    assert_eq!(store.submissions(cycles[0].id).await.unwrap().len(), 3);
+    let units: Vec<String> = store
+        .submissions(cycles[0].id)
+        .await
+        .unwrap()
+        .into_iter()
+        .map(|s| s.unit_code)
+        .collect();
+    assert_eq!(units, ["A", "B", "C", "H"], "every active unit");
     let (_, board) = get(&st, &a, &to).await;
     assert!(board.contains("09/09/2026"));
 
@@ -315,13 +338,31 @@ async fn a_cycle_opens_with_a_deadline_in_working_days_over_holidays() {
         .map(|s| s.unit_code)
         .collect();
     assert_eq!(units, ["A", "C"]);
+    // By category.
+    let (status, _, _) = post(
+        &st,
+        &a,
+        "/cycles",
+        "year=2027&edition=hoabinh-2019&scope=categories&category=huyen&opened_on=2027-01-04&deadline_kind=date&deadline_date=31/03/2027",
+    )
+    .await;
+    assert_eq!(status, StatusCode::SEE_OTHER);
+    let newest = &store.cycles().await.unwrap()[0];
+    let units: Vec<String> = store
+        .submissions(newest.id)
+        .await
+        .unwrap()
+        .into_iter()
+        .map(|s| s.unit_code)
+        .collect();
+    assert_eq!(units, ["H"]);
 
     // Every refusal names its field; a unit code of the form must be an active unit.
     let (status, _, page) = post(
         &st,
         &a,
         "/cycles",
-        "year=20x6&edition=khong-co&scope=units&unit=A&unit=ZZZ&opened_on=31/08/2026&deadline_kind=days&deadline_days=0",
+        "year=20x6&edition=khong-co&scope=units&unit=A&unit=ZZZ&unit=OLD&opened_on=31/08/2026&deadline_kind=days&deadline_days=0",
     )
     .await;
     assert_eq!(status, StatusCode::BAD_REQUEST);
@@ -329,6 +370,7 @@ async fn a_cycle_opens_with_a_deadline_in_working_days_over_holidays() {
         "Năm đánh giá: cần một năm từ 2000 đến 2100",
         "Bộ chỉ số: không có bộ chỉ số &#39;khong-co&#39;",
         "Đơn vị tham gia: không có đơn vị đang hoạt động mã &#39;ZZZ&#39;",
+        "Đơn vị tham gia: không có đơn vị đang hoạt động mã &#39;OLD&#39;",
         "Hạn nộp: số ngày làm việc phải là số nguyên từ 1 đến 366",
     ] {
         assert!(page.contains(m), "missing {m}\n{page}");
@@ -351,7 +393,7 @@ async fn a_cycle_opens_with_a_deadline_in_working_days_over_holidays() {
     );
     assert_eq!(
         store.cycles().await.unwrap().len(),
-        2,
+        3,
         "nothing opened by a refused form"
     );
 }
@@ -434,6 +476,11 @@ async fn the_board_shows_every_standing_with_counts_and_deadlines() {
     // Only the admin changes the state or extends.
     assert!(!page.contains("/state\""));
     assert!(!page.contains("?extend="));
+
+    // In English.
+    let (_, en) = get(&st, &reviewer, &format!("/cycles/{cycle}?lang=en")).await;
+    assert!(en.contains("<td data-status=\"late\">late</td>"), "{en}");
+    assert!(en.contains("(extended)"));
 
     // A filter by standing.
     let (_, late) = get(&st, &reviewer, &format!("/cycles/{cycle}?status=late")).await;
