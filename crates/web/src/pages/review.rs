@@ -844,7 +844,12 @@ pub async fn explain(
             &today_iso(),
         )
         .await?;
-    Ok(Redirect::to(&format!("/cycles/{cycle_id}/units/{code}#c-{}", node.code)).into_response())
+    // Back to the unit's form, at the criterion's row (pages/form.rs names rows by their key).
+    Ok(Redirect::to(&format!(
+        "/cycles/{cycle_id}/units/{code}#row-{}",
+        node.code
+    ))
+    .into_response())
 }
 
 // ---------------------------------------------------------------------------------------------

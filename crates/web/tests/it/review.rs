@@ -3,7 +3,8 @@
 
 use axum::http::StatusCode;
 use egov_store::{
-    CycleState, Decision, EntryWrite, NewCycle, NewUnit, Role, Store, SubmissionStatus,
+    CycleState, Decision, EntryWrite, EvidenceSource, NewCycle, NewUnit, Role, Store,
+    SubmissionStatus,
 };
 
 use crate::*;
@@ -211,6 +212,15 @@ impl Fx {
         self.post(&self.unit(unit, "verify"), who, &fields).await
     }
 
+    /// Who may read `path`: the council its page, a reviewer the others.
+    fn council_or_reviewer(&self, path: &str) -> Browser {
+        if path.ends_with("/council") {
+            self.council.clone()
+        } else {
+            self.reviewer.clone()
+        }
+    }
+
     async fn state_to(&self, state: CycleState, explanation_deadline: Option<&str>) {
         let c = self.store.cycle(self.cycle).await.unwrap();
         self.store
@@ -259,9 +269,44 @@ async fn the_queue_lists_submitted_units_oldest_first_with_counts() {
 #[tokio::test]
 async fn accept_and_adjust_with_a_reason_recompute_the_total() {
     let fx = fixture("review-adjust").await;
+    // The unit's evidence of A.1: a stored file (linked to the unit's evidence route) and a document.
+    let sub = fx.store.submission(fx.cycle, "SYT").await.unwrap();
+    let file = fx
+        .store
+        .add_evidence(
+            "can-bo-syt",
+            sub.id,
+            "A.1",
+            &EvidenceSource::File {
+                content_hash: "ab".repeat(32),
+                file_name: "bao-cao-ha-tang.pdf".into(),
+                media_type: "application/pdf".into(),
+                size: 1234,
+            },
+        )
+        .await
+        .unwrap();
+    let document = EvidenceSource::Document {
+        number: "15/QĐ-SYT".into(),
+        date: Some("2026-02-03".into()),
+        issuer: Some("Sở Y tế".into()),
+        link: None,
+    };
+    fx.store
+        .add_evidence("can-bo-syt", sub.id, "A.1", &document)
+        .await
+        .unwrap();
     let page_path = fx.unit("SYT", "review");
     let (status, page) = fx.get(&page_path, &fx.reviewer).await;
     assert_eq!(status, StatusCode::OK, "{page}");
+    let a1 = &page[page.find("id=\"c-A.1\"").unwrap()..page.find("id=\"c-A.2\"").unwrap()];
+    let link = format!(
+        "<a href=\"/cycles/{}/units/SYT/evidence/{}\">bao-cao-ha-tang.pdf</a>",
+        fx.cycle, file.id
+    );
+    assert!(a1.contains(&link), "{a1}");
+    assert!(a1.contains("15/QĐ-SYT, 03/02/2026, Sở Y tế"), "{a1}");
+    assert!(a1.contains("Điểm tự chấm: <strong>10</strong>"), "{a1}");
     assert_eq!(by_id(&page, "self-total"), "83");
     assert_eq!(by_id(&page, "verified-total"), "83");
     // Accept A.1.
@@ -663,4 +708,117 @@ async fn the_council_approves_or_sends_back_with_a_reason() {
     );
     let (_, page) = fx.get(&path, &fx.council).await;
     assert!(page.contains("Xem lại B.3 của Sở Y tế") && page.contains("Thông qua"));
+}
+
+#[tokio::test]
+async fn a_ranking_that_cannot_be_computed_is_explained_and_names_are_escaped() {
+    let fx = fixture("review-unranked").await;
+    // A third unit, named like a script, takes part but never submits: the edition refuses a unit
+    // without values (not_submitted = error), so the preliminary ranking waits and the page says why.
+    fx.store
+        .upsert_unit(
+            "test",
+            &NewUnit {
+                code: "XSS".into(),
+                name: "<script>alert(1)</script>".into(),
+                category: "so-dvc".into(),
+                ..NewUnit::default()
+            },
+        )
+        .await
+        .unwrap();
+    let cycle = fx
+        .store
+        .open_cycle(
+            "test",
+            &NewCycle {
+                year: 2027,
+                edition_id: "hoabinh-2019".into(),
+                deadline: "2099-12-31".into(),
+                units: vec!["SYT".into(), "XSS".into()],
+            },
+        )
+        .await
+        .unwrap();
+    let sub = fx.store.submission(cycle.id, "SYT").await.unwrap();
+    for (key, value) in SYT {
+        let entry = EntryWrite {
+            submission_id: sub.id,
+            key,
+            value,
+            expected_version: 0,
+        };
+        fx.store.save_entry("test", &entry).await.unwrap();
+    }
+    let sub = fx.store.submission(cycle.id, "SYT").await.unwrap();
+    fx.store
+        .set_submission_status(
+            "head",
+            sub.id,
+            sub.version,
+            SubmissionStatus::Submitted,
+            None,
+        )
+        .await
+        .unwrap();
+    for path in [
+        format!("/cycles/{}/council", cycle.id),
+        format!("/cycles/{}/review", cycle.id),
+        format!("/cycles/{}/units/XSS/review", cycle.id),
+    ] {
+        let (status, page) = fx.get(&path, &fx.council_or_reviewer(&path)).await;
+        assert_eq!(status, StatusCode::OK, "{path}: {page}");
+        assert!(!page.contains("<script>"), "{path}");
+    }
+    let (_, page) = fx
+        .get(&format!("/cycles/{}/council", cycle.id), &fx.council)
+        .await;
+    let problem = &page[page
+        .find("Chưa tính được điểm của kỳ đánh giá")
+        .expect(&page)..];
+    assert!(problem.contains("XSS"), "{problem}");
+    assert!(page.contains("Chưa kiểm tra được"));
+    let (_, page) = fx
+        .get(&format!("/cycles/{}/review", cycle.id), &fx.reviewer)
+        .await;
+    assert!(
+        page.contains("&#60;script&#62;alert(1)&#60;/script&#62;"),
+        "{page}"
+    );
+}
+
+#[tokio::test]
+async fn the_pages_speak_english_when_asked() {
+    let fx = fixture("review-english").await;
+    fx.adjust(&fx.reviewer, "SYT", "A.1", "9,5", "Thiếu minh chứng", "0")
+        .await;
+    let (_, page) = fx
+        .get(
+            &format!("{}?lang=en", fx.unit("SYT", "review")),
+            &fx.reviewer,
+        )
+        .await;
+    assert!(
+        page.contains("Self-assessed total") && page.contains("Adjusted: 9.5"),
+        "{page}"
+    );
+    assert_eq!(by_id(&page, "verified-total"), "82.5");
+    let (status, body) = fx
+        .post(
+            &format!("{}?lang=en", fx.unit("SYT", "verify")),
+            &fx.reviewer,
+            &[
+                ("criterion", "A.2"),
+                ("decision", "adjusted"),
+                ("points", "7"),
+                ("reason", "x"),
+                ("version", "0"),
+            ],
+        )
+        .await;
+    assert_eq!(status, StatusCode::BAD_REQUEST);
+    assert!(
+        body.contains("Criterion A.2") && body.contains("above the maximum 6"),
+        "{body}"
+    );
 }
