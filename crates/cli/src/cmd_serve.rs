@@ -11,7 +11,9 @@ use anyhow::{Result, anyhow};
 use egov_core::calendar::{Date, add_working_days, parse_date};
 use egov_core::dataset::{Dataset, Source};
 use egov_core::msg;
-use egov_store::{CycleState, DraftWrite, NewCycle, NewUnit, Role, Store, SubmissionStatus};
+use egov_store::{
+    CouncilVerdict, CycleState, DraftWrite, NewCycle, NewUnit, Role, Store, SubmissionStatus,
+};
 use egov_web::publish::{PublishRequest, publish_cycle};
 use egov_web::{AppState, Config};
 
@@ -94,6 +96,7 @@ async fn run(a: ServeArgs) -> Result<ExitCode> {
         store: store.clone(),
         config: Config {
             secure_cookies: !a.insecure_cookies,
+            evidence_dir: evidence_dir(&a.database),
             ..Config::default()
         },
     };
@@ -103,6 +106,21 @@ async fn run(a: ServeArgs) -> Result<ExitCode> {
     egov_web::serve(listener, state, shutdown).await?;
     store.close().await;
     Ok(ExitCode::SUCCESS)
+}
+
+/// Where the evidence files go: beside an SQLite database (`data/egov.db` → `data/egov-evidence/`), so
+/// that the database and its files move and are backed up together; for PostgreSQL, `egov-evidence/`
+/// in the working folder.
+fn evidence_dir(database: &str) -> std::path::PathBuf {
+    match egov_store::Target::parse(database) {
+        egov_store::Target::Sqlite(path) => {
+            let stem = path
+                .file_stem()
+                .map_or_else(|| "egov".into(), |s| s.to_string_lossy().into_owned());
+            path.with_file_name(format!("{stem}-evidence"))
+        }
+        egov_store::Target::Postgres(_) => std::path::PathBuf::from("egov-evidence"),
+    }
 }
 
 /// Prints a line; a closed standard output (the starter stopped reading) must not stop the server.
@@ -273,8 +291,8 @@ async fn fill(
 }
 
 /// The 2019 cycle as Decision 2870/QĐ-UBND closed it: every unit's published points submitted, the
-/// cycle approved and published by the web's publishing path (snapshot, hash, annex files). Returns
-/// its id.
+/// cycle through verification to the council's approval, and published by the web's publishing path
+/// (snapshot, hash, annex files). Returns its id.
 async fn seed_published(
     store: &Store,
     edition: &egov_core::edition::Edition,
@@ -312,14 +330,22 @@ async fn seed_published(
     for (unit, cells) in values {
         fill(store, cycle.id, unit, cells, true).await?;
     }
+    // Through verification to the council, which approves: the steps the web takes.
+    let mut version = cycle.version;
+    for state in [CycleState::Review, CycleState::Council] {
+        version = store
+            .set_cycle_state(actor, cycle.id, version, state, None, None)
+            .await
+            .map_err(crate::cmd_store::unusable)?
+            .version;
+    }
     store
-        .set_cycle_state(
+        .council_decide(
             actor,
             cycle.id,
-            cycle.version,
-            CycleState::Closed,
-            None,
-            Some("Hội đồng thông qua (dữ liệu mẫu: kết quả đã công bố năm 2019)"),
+            version,
+            CouncilVerdict::Approved,
+            Some("Dữ liệu mẫu: kết quả đã công bố năm 2019"),
         )
         .await
         .map_err(crate::cmd_store::unusable)?;
