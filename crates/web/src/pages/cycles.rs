@@ -93,7 +93,7 @@ fn state_name(lang: Lang, s: CycleState) -> &'static str {
         CycleState::Review => lang.tr("Thẩm định", "Review"),
         CycleState::Explanation => lang.tr("Giải trình", "Explanation"),
         CycleState::Council => lang.tr("Hội đồng", "Council"),
-        CycleState::Closed => lang.tr("Đã đóng", "Closed"),
+        CycleState::Closed => lang.tr("Đã thông qua, chờ công bố", "Approved, to be published"),
         CycleState::Published => lang.tr("Đã công bố", "Published"),
     }
 }
@@ -1110,17 +1110,23 @@ struct BoardPage {
     moves: Vec<Move>,
     extend: Option<ExtendForm>,
     extensible: bool,
+    /// At the council stage: the council's decision moves the cycle on.
+    at_council: bool,
 }
 
 /// The steps of a cycle the admin takes from the board: one forward, or one back (with a reason).
-/// Publishing is the publication page's, from closed.
+/// The explanation round may be skipped (a cycle the council sent back to review goes to it again
+/// without a second round, unless the admin opens one). The council's own decision moves a cycle
+/// out of the council stage (approved: closed; sent back: review, on the council page), so the
+/// admin does not close it; the admin may only take it back to explanation, or reopen a closed one
+/// for the council before it is published. Publishing is the publication page's, from closed.
 fn moves_from(state: CycleState) -> &'static [(CycleState, bool)] {
     use CycleState::*;
     match state {
         Open => &[(Review, false)],
-        Review => &[(Explanation, false), (Open, true)],
+        Review => &[(Explanation, false), (Council, false), (Open, true)],
         Explanation => &[(Council, false), (Review, true)],
-        Council => &[(Closed, false), (Explanation, true)],
+        Council => &[(Explanation, true)],
         Closed => &[(Council, true)],
         Published => &[],
     }
@@ -1244,6 +1250,7 @@ pub async fn board(
         moves,
         extend,
         extensible: admin && extensible(cycle.state),
+        at_council: cycle.state == CycleState::Council,
     })
 }
 

@@ -678,11 +678,25 @@ async fn state_changes_step_by_step_with_versions() {
     )
     .await;
     assert_eq!(status, StatusCode::SEE_OTHER);
-    for (v, to) in [(5, "council"), (6, "closed")] {
-        let (status, _, _) = post(&st, &a, &path, &format!("version={v}&to={to}")).await;
-        assert_eq!(status, StatusCode::SEE_OTHER, "{to}");
-    }
-    assert_eq!(store.cycle(cycle).await.unwrap().state, CycleState::Closed);
+    let (status, _, _) = post(&st, &a, &path, "version=5&to=council").await;
+    assert_eq!(status, StatusCode::SEE_OTHER);
+    // The council approves (closes), not the admin.
+    let (status, _, page) = post(&st, &a, &path, "version=6&to=closed").await;
+    assert_eq!(status, StatusCode::BAD_REQUEST);
+    assert!(
+        page.contains(
+            "Bước tiếp theo: không thể chuyển từ giai đoạn Hội đồng sang &#39;closed&#39;"
+        ),
+        "{page}"
+    );
+    let closed = store
+        .set_cycle_state("council", cycle, 6, CycleState::Closed, None, None)
+        .await
+        .unwrap();
+    // A closed cycle goes back to the council only with a reason.
+    let (status, _, _) = post(&st, &a, &path, "version=7&to=council").await;
+    assert_eq!(status, StatusCode::BAD_REQUEST);
+    assert_eq!(store.cycle(cycle).await.unwrap(), closed);
     // A closed cycle's deadlines are not extended.
     let (status, _, _) = post(
         &st,
