@@ -442,6 +442,7 @@ async fn form_page(
 
     let mut depth = 0;
     let mut views = Vec::with_capacity(rows.len());
+    let mut errors = posted.general.clone();
     for row in rows {
         let node_depth = row.node.map(|n| edition.nodes[n].depth);
         let this_depth = match (row.kind, node_depth) {
@@ -507,7 +508,13 @@ async fn form_page(
             },
             select,
             inputmode,
-            error: posted.errors.get(&key).cloned().unwrap_or_default(),
+            error: match posted.errors.get(&key) {
+                Some(e) => {
+                    errors.push(e.clone());
+                    e.clone()
+                }
+                None => String::new(),
+            },
             points: row
                 .node
                 .and_then(|n| points.get(&n))
@@ -554,7 +561,7 @@ async fn form_page(
         version: l.submission.version,
         total,
         notes,
-        errors: posted.general,
+        errors,
         rows: views,
     };
     Ok((status, Html(page.render()?)).into_response())
@@ -743,7 +750,13 @@ async fn check_values(
             for p in scored.problems {
                 if changed.contains(p.key.as_str()) && !out.errors.contains_key(&p.key) {
                     let name = rows.get(&p.key).map_or(p.key.clone(), indicator);
-                    out.errors.insert(p.key, format!("{name}: {}", p.message));
+                    // The reader places its message at "unit, 'key'"; the form names the indicator.
+                    let at = format!("'{}': ", p.key);
+                    let message = match p.message.find(&at) {
+                        Some(i) if i < 200 => &p.message[i + at.len()..],
+                        _ => p.message.as_str(),
+                    };
+                    out.errors.insert(p.key, format!("{name}: {message}"));
                 }
             }
         }

@@ -2,11 +2,13 @@
 //! test, and a few on a real listener (`127.0.0.1:0`).
 
 mod cycles;
+mod form;
 mod listener;
 mod matrix;
 mod publish;
 mod review;
 mod security;
+mod uploads;
 
 use std::sync::OnceLock;
 use std::sync::atomic::{AtomicU32, Ordering};

@@ -98,6 +98,14 @@ fn form_of(path: &str) -> &'static str {
         }
         "/cycles/{cycle}/state" => "version=1&to=review",
         "/cycles/{cycle}/units/{code}/extend" => "deadline=15%2F01%2F2100&reason=mat+dien",
+        // The unit's form: a draft save of an unchanged value, a document reference, a removal, the
+        // head's confirmation (refused as the fixture's form is empty: 400, and logged).
+        "/cycles/{cycle}/units/{code}" => "v.A.1=&ver.A.1=0",
+        "/cycles/{cycle}/units/{code}/evidence" => {
+            "key=A.1&number=15%2FQ%C4%90-UBND&date=15%2F01%2F2026&issuer=UBND"
+        }
+        "/cycles/{cycle}/units/{code}/evidence/{evidence}/remove" => "reason=nham",
+        "/cycles/{cycle}/units/{code}/submit" => "confirm=1",
         // Verification, return, explanation, the council: on the cycle `prepare` moves on.
         "/cycles/{cycle}/units/{code}/verify" => "criterion=A.1&decision=accepted&version=0",
         "/cycles/{cycle}/units/{code}/return" => "reason=Thieu+minh+chung&version=2",
