@@ -18,6 +18,12 @@ const MIGRATIONS: &[(i64, &str, &str, &str)] = &[
         include_str!("../migrations/postgres/0001_schema_v1.sql"),
     ),
     (
+        4,
+        "audit log action index",
+        include_str!("../migrations/sqlite/0004_audit_log_action.sql"),
+        include_str!("../migrations/postgres/0004_audit_log_action.sql"),
+    ),
+    (
         5,
         "publication files",
         include_str!("../migrations/sqlite/0005_publication_files.sql"),
@@ -26,7 +32,11 @@ const MIGRATIONS: &[(i64, &str, &str, &str)] = &[
 ];
 
 /// The file names the list above stands for, for the test that compares it with the folders.
-pub const FILES: &[&str] = &["0001_schema_v1.sql", "0005_publication_files.sql"];
+pub const FILES: &[&str] = &[
+    "0001_schema_v1.sql",
+    "0004_audit_log_action.sql",
+    "0005_publication_files.sql",
+];
 
 fn migrator(postgres: bool) -> Migrator {
     let migrations = MIGRATIONS
