@@ -4,7 +4,8 @@
 //! web layer), the snapshot's SHA-256, the decision it was published with and its annex files — in one
 //! transaction with its audit entry, which also moves the cycle to `published`. Nothing here updates or
 //! deletes a version or a file (the schema refuses it too, with triggers), so a correction is always a
-//! new version with a reason and every earlier one stays as it was published.
+//! new version with a reason and every earlier one stays as it was published. Every unit of the cycle
+//! gets a notice of the publication in the same transaction.
 
 use serde_json::json;
 
@@ -48,6 +49,8 @@ pub struct NewPublication<'a> {
     /// Why a correction is published (required from version 2 on).
     pub reason: Option<&'a str>,
     pub files: &'a [NewFile],
+    /// The notice every unit of the cycle gets (kind `published`), in the same transaction.
+    pub notice: Option<&'a str>,
 }
 
 /// A published version without its snapshot (lists and histories).
@@ -188,6 +191,17 @@ impl Store {
                 .execute(&mut *tx)
                 .await?;
                 files.push(json!({"name": f.name, "size": f.bytes.len(), "sha256": sha256}));
+            }
+            if let Some(text) = p.notice {
+                sqlx::query(
+                    "INSERT INTO notices (unit_code, kind, text, at) \
+                     SELECT unit_code, 'published', $2, $3 FROM submissions WHERE cycle_id = $1",
+                )
+                .bind(cycle_id)
+                .bind(text)
+                .bind(crate::now_ms())
+                .execute(&mut *tx)
+                .await?;
             }
             if last == 0 {
                 sqlx::query(

@@ -321,6 +321,22 @@ pub async fn publish_cycle(
         .await
         .map_err(|e| WebError::Internal(format!("join: {e}")))??;
     let date = req.decision_date.iso();
+    // The units' notice, in Vietnamese like the decision (the notices page names its kind in either
+    // language).
+    let notice = if version == 1 {
+        format!(
+            "Kết quả đánh giá năm {} đã được công bố theo Quyết định số {number} ngày {}.",
+            cycle.year,
+            req.decision_date.dmy()
+        )
+    } else {
+        format!(
+            "Kết quả đánh giá năm {} được đính chính (phiên bản {version}, Quyết định số {number} ngày {}): {}",
+            cycle.year,
+            req.decision_date.dmy(),
+            reason.unwrap_or_default()
+        )
+    };
     let publication = store
         .publish(
             actor,
@@ -332,6 +348,7 @@ pub async fn publish_cycle(
                 snapshot: &snapshot,
                 reason,
                 files: &files,
+                notice: Some(&notice),
             },
         )
         .await?;

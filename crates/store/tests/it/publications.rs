@@ -39,6 +39,7 @@ fn new<'a>(
         snapshot,
         reason,
         files,
+        notice: Some("Kết quả đã được công bố"),
     }
 }
 
@@ -95,6 +96,21 @@ fn publishing_twice_gives_version_two_and_leaves_version_one_as_it_was() {
         assert_eq!(
             (p1.version, p1.content_hash.as_str(), p1.snapshot.as_str()),
             (1, sha256_hex(b"{\"a\":1}").as_str(), "{\"a\":1}")
+        );
+        // Each unit of the cycle is told, once per version.
+        let syt = s
+            .create_user(ADMIN, "syt", "Cán bộ SYT", "h")
+            .await
+            .unwrap();
+        s.grant_role(ADMIN, syt.id, Role::UnitOfficer, Some("SYT"))
+            .await
+            .unwrap();
+        let told = s.notices(syt.id).await.unwrap();
+        assert_eq!(
+            told.iter()
+                .map(|n| (n.kind.as_str(), n.unit_code.as_deref()))
+                .collect::<Vec<_>>(),
+            vec![("published", Some("SYT"))]
         );
         let c1 = s.cycle(c.id).await.unwrap();
         assert_eq!(

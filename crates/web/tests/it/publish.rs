@@ -271,6 +271,15 @@ async fn publishing_an_approved_cycle_serves_the_files_egov_export_renders() {
     let syt = page.find("Sở Y tế").unwrap();
     assert!(stc < syt, "ranked by total");
     assert!(page.contains("74,4") && page.contains("74,3"), "{page}");
+    // The units are told, on their notices page.
+    let officer = add_user(&w.store, "syt", &[(Role::UnitOfficer, Some("SYT"))]).await;
+    let b = sign_in(&w.store, officer).await;
+    let page = body_text(send(&w.st, request("GET", "/notices", Some(&b), None)).await).await;
+    assert!(
+        page.contains("Công bố kết quả")
+            && page.contains("Quyết định số 12/QĐ-UBND ngày 15/01/2027"),
+        "{page}"
+    );
     // The log holds the publication.
     let entries = w.store.log_entries(0, 10_000).await.unwrap();
     assert!(
