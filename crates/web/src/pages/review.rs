@@ -917,6 +917,8 @@ struct CouncilPage {
     findings: Vec<String>,
     audited: bool,
     totals: Vec<UnitTotalView>,
+    /// Units whose verification is not finished (submitted, not every criterion decided), by name.
+    unverified: Vec<String>,
     changes: Vec<ChangeView>,
     decisions: Vec<DecisionView>,
     problem: Option<String>,
@@ -1047,6 +1049,12 @@ pub async fn council(
         .into_iter()
         .filter(|s| submitted(s.status))
         .collect();
+    // The council should know when it is asked to approve points some reviewer has not finished.
+    let unverified = subs
+        .iter()
+        .filter(|s| s.status == SubmissionStatus::Submitted)
+        .map(|s| names.get(&s.unit_code).cloned().unwrap_or_default())
+        .collect();
     if !subs.is_empty() && problem.is_none() {
         let both = (
             score_submitted(store, &cycle, Stage::SelfAssessed).await,
@@ -1125,6 +1133,7 @@ pub async fn council(
         findings,
         audited,
         totals,
+        unverified,
         changes,
         decisions,
         problem,

@@ -619,6 +619,11 @@ async fn the_council_sees_the_ranking_its_audit_and_the_changes() {
     assert!(
         page.contains("<td>Sở Tài chính</td><td>27,0</td><td>45,0</td><td>72,0</td><td>2</td>")
     );
+    // Neither unit has every criterion decided: the council is told.
+    assert_eq!(
+        by_id(&page, "unverified"),
+        "Chưa thẩm định xong: Sở Tài chính, Sở Y tế"
+    );
     // The audit of the annex egov built: nothing to find.
     assert!(page.contains("id=\"audit-clean\""), "{page}");
     // What changed since the self-assessment, with the reviewer's reason.
