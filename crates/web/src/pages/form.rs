@@ -267,6 +267,8 @@ pub(crate) struct VerifiedView {
     reason: String,
     /// Whether the unit may answer it here (explanation round, adjusted points, a member).
     explain: bool,
+    /// The unit's answers so far: the text, and who wrote it when.
+    answers: Vec<(String, String)>,
 }
 
 /// One row of the form.
@@ -439,6 +441,13 @@ async fn form_page(
         .map(|v| (v.criterion.clone(), v))
         .collect();
     let explanation_round = l.cycle.state == CycleState::Explanation && is_member;
+    let mut answers: HashMap<String, Vec<(String, String)>> = HashMap::new();
+    for x in app.store.explanations(l.cycle.id, code).await? {
+        answers
+            .entry(x.criterion)
+            .or_default()
+            .push((x.text, format!("{}, {}", x.author, moment(x.at))));
+    }
 
     let mut depth = 0;
     let mut views = Vec::with_capacity(rows.len());
@@ -484,6 +493,7 @@ async fn form_page(
                     .map_or_else(|_| v.points.clone(), |d| points_text(d, edition, lang)),
                 reason: v.reason.clone().unwrap_or_default(),
                 explain: explanation_round && v.decision == Decision::Adjusted,
+                answers: answers.remove(&v.criterion).unwrap_or_default(),
             });
         let evidence_key = match row.kind {
             FormRowKind::Entry => key.clone(),
@@ -1476,7 +1486,11 @@ pub async fn submit(
     let today = today();
     let refusal = if !editable(l.submission.status) {
         Some(status_text(l.submission.status, lang).to_string())
-    } else if today.as_str() > l.deadline.as_str() {
+    } else if l.submission.status != SubmissionStatus::Returned
+        && today.as_str() > l.deadline.as_str()
+    {
+        // A submission the reviewer returned is corrected after the deadline by design: it is
+        // resubmitted while the cycle is in review ([`closed_reason`]).
         let (d, t) = (date(&l.deadline), date(&today));
         Some(match lang {
             Lang::Vi => format!("quá hạn nộp: hạn của đơn vị là {d}, hôm nay là {t}"),

@@ -656,3 +656,132 @@ fn the_form_has_the_rows_the_workbook_reads() {
         assert_eq!(rows, egov_export::template::entry_keys(&e));
     }
 }
+
+#[tokio::test]
+async fn a_returned_submission_is_corrected_and_resubmitted_after_the_deadline() {
+    let fx = fixture(
+        "form_returned",
+        Setup {
+            deadline: "2020-01-31",
+            ..HOABINH
+        },
+    )
+    .await;
+    let url = fx.url("A");
+    fx.post(&fx.officer, &url, "v.A.1=10&ver.A.1=0").await;
+    let sub = fx.store.submission(fx.cycle, "A").await.unwrap();
+    let sub = fx
+        .store
+        .set_submission_status(
+            "head",
+            sub.id,
+            sub.version,
+            SubmissionStatus::Submitted,
+            None,
+        )
+        .await
+        .unwrap();
+    let cycle = fx.store.cycle(fx.cycle).await.unwrap();
+    fx.store
+        .set_cycle_state(
+            "admin",
+            fx.cycle,
+            cycle.version,
+            egov_store::CycleState::Review,
+            None,
+            None,
+        )
+        .await
+        .unwrap();
+    fx.store
+        .return_submission(
+            "reviewer",
+            fx.cycle,
+            "A",
+            sub.version,
+            "thiếu minh chứng",
+            "Hồ sơ bị trả lại",
+        )
+        .await
+        .unwrap();
+    // Returned in review: the unit corrects it and the head resubmits, past the first deadline.
+    let (status, _) = fx.post(&fx.officer, &url, "v.A.1=9&ver.A.1=1").await;
+    assert_eq!(status, StatusCode::SEE_OTHER);
+    let (status, page) = fx
+        .post(&fx.head, &format!("{url}/submit"), "confirm=1")
+        .await;
+    assert_eq!(status, StatusCode::SEE_OTHER, "{page}");
+    assert_eq!(fx.status("A").await, SubmissionStatus::Submitted);
+    // B never submitted and is not returned: the cycle in review takes nothing from it.
+    let (status, _) = fx
+        .post(&fx.officer_b, &fx.url("B"), "v.A.1=9&ver.A.1=0")
+        .await;
+    assert_eq!(status, StatusCode::BAD_REQUEST);
+}
+
+#[tokio::test]
+async fn verified_points_show_with_the_reason_and_the_explanation_box() {
+    let fx = fixture("form_verified", HOABINH).await;
+    let url = fx.url("A");
+    fx.post(&fx.officer, &url, "v.A.1=10&ver.A.1=0").await;
+    fx.post(&fx.head, &format!("{url}/submit"), "confirm=1")
+        .await;
+    let reviewer = fx.store.user_by_login("reviewer").await.unwrap().id;
+    let mut cycle = fx.store.cycle(fx.cycle).await.unwrap();
+    cycle = fx
+        .store
+        .set_cycle_state(
+            "admin",
+            fx.cycle,
+            cycle.version,
+            egov_store::CycleState::Review,
+            None,
+            None,
+        )
+        .await
+        .unwrap();
+    fx.store
+        .verify(
+            "reviewer",
+            &egov_store::VerificationWrite {
+                cycle_id: fx.cycle,
+                unit_code: "A".into(),
+                criterion: "A.1".into(),
+                decision: egov_store::Decision::Adjusted,
+                points: "8".into(),
+                reason: Some("Thiếu biên bản kiểm tra hạ tầng".into()),
+                reviewer_id: reviewer,
+                expected_version: 0,
+            },
+        )
+        .await
+        .unwrap();
+    let (_, page) = fx.get(&fx.officer, &url).await;
+    assert!(page.contains("Điều chỉnh, 8"), "{page}");
+    assert!(page.contains("Thiếu biên bản kiểm tra hạ tầng"), "{page}");
+    assert!(
+        !page.contains("name=\"text\""),
+        "no box before the explanation round"
+    );
+    fx.store
+        .set_cycle_state(
+            "admin",
+            fx.cycle,
+            cycle.version,
+            egov_store::CycleState::Explanation,
+            Some("2099-12-31"),
+            None,
+        )
+        .await
+        .unwrap();
+    let (_, page) = fx.get(&fx.officer, &url).await;
+    assert!(
+        page.contains(&format!("action=\"{url}/explain\"")),
+        "{page}"
+    );
+    assert!(page.contains("name=\"criterion\" value=\"A.1\""), "{page}");
+    // The reviewer reads the verified points but gets no box.
+    let (_, page) = fx.get(&fx.reviewer, &url).await;
+    assert!(page.contains("Điều chỉnh, 8"));
+    assert!(!page.contains("name=\"text\""));
+}
