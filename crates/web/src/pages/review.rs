@@ -142,18 +142,12 @@ fn leaves(edition: &Edition) -> impl Iterator<Item = (usize, &egov_core::edition
 }
 
 /// The codes of the unit's criteria that need a decision: the leaves that apply to it.
-fn to_decide(edition: &Edition, points: &UnitPoints) -> Vec<String> {
+fn to_decide(points: &UnitPoints) -> Vec<String> {
     points
         .nodes
         .iter()
         .filter(|n| n.leaf && !not_applicable(n.score.status))
         .map(|n| n.code.clone())
-        .chain(
-            // A leaf the scores do not list (none today) would still need a decision.
-            leaves(edition)
-                .filter(|(i, _)| !points.nodes.iter().any(|n| n.node == *i))
-                .map(|(_, n)| n.code.clone()),
-        )
         .collect()
 }
 
@@ -254,7 +248,7 @@ pub async fn queue(
         let needed = scored
             .as_ref()
             .and_then(|sc| sc.unit(&s.unit_code, lang))
-            .map_or_else(|| all_leaves.clone(), |p| to_decide(&edition, &p));
+            .map_or_else(|| all_leaves.clone(), |p| to_decide(&p));
         let mine = decisions.remove(&s.unit_code).unwrap_or_default();
         let now: Vec<&Verification> = mine
             .iter()
@@ -736,7 +730,7 @@ pub async fn verify(
             parse_points(lang, node, edition.decimals, &f.points)?
         }
     };
-    let needed = to_decide(&edition, &own);
+    let needed = to_decide(&own);
     let w = VerificationWrite {
         cycle_id,
         unit_code: code.clone(),
