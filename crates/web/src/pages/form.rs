@@ -415,8 +415,9 @@ async fn form_page(
     // cohort's bests for relative rules). A cycle the engine cannot score yet is said, not fatal.
     let mut points: HashMap<usize, NodeScore> = HashMap::new();
     let mut total = String::new();
-    match scoring::score_cycle(&app.store, &l.cycle, Stage::Draft).await {
-        Ok(scored) => {
+    match live_points(app, l, &entries).await {
+        Ok(None) => {}
+        Ok(Some(scored)) => {
             for p in scored.problems.iter().filter(|p| &p.unit == code) {
                 notes.push(format!("{}: {}", p.key, p.message));
             }
@@ -577,6 +578,45 @@ async fn form_page(
     Ok((status, Html(page.render()?)).into_response())
 }
 
+/// The engine's points of the draft. A unit's points depend on other units' values only through
+/// cohort rules (relative to the best of the block); without one, the unit is scored alone (one unit's
+/// rows instead of every submission of a province's cycle on each page view), with one, the whole
+/// cycle's drafts are scored as the cohort.
+async fn live_points(
+    app: &AppState,
+    l: &Loaded,
+    entries: &HashMap<String, Entry>,
+) -> Result<Option<scoring::Scored>, WebError> {
+    let cohort = l
+        .edition
+        .nodes
+        .iter()
+        .any(|n| n.rule.as_ref().is_some_and(|r| r.needs_cohort()));
+    if cohort {
+        return scoring::score_cycle(&app.store, &l.cycle, Stage::Draft)
+            .await
+            .map(Some);
+    }
+    let mut values: Vec<(String, String)> = entries
+        .values()
+        .map(|e| (e.key.clone(), e.value.clone()))
+        .collect();
+    values.sort();
+    if values.is_empty() {
+        return Ok(None);
+    }
+    let row = UnitRows {
+        code: l.unit.code.clone(),
+        name: l.unit.name.clone(),
+        category: l.unit.category.clone(),
+        flags: l.unit.flags.clone(),
+        with_values: true,
+        entries: values,
+        adjusted: Vec::new(),
+    };
+    scoring::score_rows(l.edition.clone(), &[row]).map(Some)
+}
+
 fn evidence_view(l: &Loaded, e: &Evidence, lang: Lang) -> EvidenceView {
     let href = format!("{}/evidence/{}", form_url(l), e.id);
     let added = format!("{}, {}", e.added_by, moment(e.added_at));
@@ -691,7 +731,9 @@ async fn check_values(
         if current == value {
             continue;
         }
-        let row = &rows[key];
+        let Some(row) = rows.get(key) else {
+            return Err(WebError::BadRequest(format!("'{key}'")));
+        };
         if value.chars().count() > MAX_VALUE_CHARS {
             out.errors.insert(
                 key.clone(),

@@ -329,6 +329,10 @@ async fn typed_inputs_are_checked_by_their_kind() {
     assert_eq!(e["ket_noi_mang"].0, "Chỉ Internet");
     let (_, page) = fx.get(&fx.officer, &url).await;
     assert!(page.contains("<option value=\"Có\" selected>"), "{page}");
+    // Live points from the engine (this edition has a cohort rule: the cycle's drafts are scored):
+    // A.1.1 = 15 ÷ 20 × 5, A.1.3 "Chỉ Internet" = 2.
+    assert!(page.contains("3,75 / 5,00"), "{page}");
+    assert!(page.contains("2,00 / 4,00"), "{page}");
 }
 
 #[tokio::test]
