@@ -441,7 +441,14 @@ async fn form_page(
         .into_iter()
         .map(|v| (v.criterion.clone(), v))
         .collect();
-    let explanation_round = l.cycle.state == CycleState::Explanation && is_member;
+    // The box is offered until the round's deadline (its day included); the store refuses later ones.
+    let explanation_round = l.cycle.state == CycleState::Explanation
+        && is_member
+        && l.cycle
+            .explanation_deadline
+            .as_deref()
+            .and_then(|d| parse_date(d).ok())
+            .is_none_or(|d| today <= d.iso());
     let mut answers: HashMap<String, Vec<(String, String)>> = HashMap::new();
     for x in app.store.explanations(l.cycle.id, code).await? {
         answers

@@ -784,6 +784,22 @@ async fn verified_points_show_with_the_reason_and_the_explanation_box() {
         "{page}"
     );
     assert!(page.contains("name=\"criterion\" value=\"A.1\""), "{page}");
+    // Past the round's deadline the box is gone.
+    let cycle = fx.store.cycle(fx.cycle).await.unwrap();
+    fx.store
+        .set_cycle_state(
+            "admin",
+            fx.cycle,
+            cycle.version,
+            egov_store::CycleState::Explanation,
+            Some("2020-01-31"),
+            None,
+        )
+        .await
+        .unwrap();
+    let (_, page) = fx.get(&fx.officer, &url).await;
+    assert!(!page.contains("name=\"text\""), "{page}");
+    assert!(page.contains("Thiếu biên bản kiểm tra hạ tầng"));
     // The reviewer reads the verified points but gets no box.
     let (_, page) = fx.get(&fx.reviewer, &url).await;
     assert!(page.contains("Điều chỉnh, 8"));
