@@ -2,6 +2,7 @@
 
 mod audit;
 mod cli;
+mod durability;
 mod excel_habits;
 mod guide;
 mod hostile;
