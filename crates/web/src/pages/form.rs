@@ -312,6 +312,8 @@ struct FormPage {
     edition_title: String,
     status: &'static str,
     deadline: String,
+    /// The explanation round's deadline, while the cycle is in that round.
+    explanation_deadline: String,
     late: bool,
     extended: bool,
     submitted: String,
@@ -563,6 +565,12 @@ async fn form_page(
         edition_title: edition.title(lang).to_string(),
         status: status_text(l.submission.status, lang),
         deadline: date(&l.deadline),
+        explanation_deadline: match (&l.cycle.state, &l.cycle.explanation_deadline) {
+            (CycleState::Explanation, Some(d)) => {
+                parse_date(d).map_or_else(|_| d.clone(), |d| d.dmy())
+            }
+            _ => String::new(),
+        },
         late: editable(l.submission.status) && today.as_str() > l.deadline.as_str(),
         extended: l.extended,
         submitted: match (&l.submission.submitted_by, l.submission.submitted_at) {
