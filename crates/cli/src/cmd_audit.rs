@@ -42,15 +42,33 @@ pub fn run(a: Args) -> Result<ExitCode> {
     let name = a.path.display().to_string();
     let imported = egov_import::import_bytes(&name, &bytes, egov_import::Format::Auto)
         .map_err(|e| load::InputError(e.to_string()))?;
-    if imported.tables.is_empty() {
-        return Err(load::InputError(egov_core::msg!(
-            "{name}: không tìm thấy bảng xếp hạng nào trong tệp",
-            "{name}: no ranking table found in the file"
-        ))
-        .into());
-    }
     for p in &imported.problems {
         eprintln!("{name}:{p}");
+    }
+    // Nothing to audit is not a clean audit: exit 2 saying what was seen; a JSON report is still
+    // written (empty tables and findings, and the reason), so a pipeline reading it sees why.
+    if let Some(why) = imported.nothing_found() {
+        if a.format == "json" {
+            let doc = serde_json::json!({
+                "tables": [],
+                "findings": [],
+                "error": {
+                    "kind": "no_table",
+                    "message": imported.nothing_found_in(Lang::Vi),
+                    "message_en": imported.nothing_found_in(Lang::En),
+                    "seen": {
+                        "paragraphs": imported.seen.paragraphs,
+                        "grids": imported.seen.grids,
+                        "grid_rows": imported.seen.grid_rows,
+                    },
+                },
+            });
+            load::emit(
+                a.out.as_deref(),
+                (serde_json::to_string_pretty(&doc)? + "\n").as_bytes(),
+            )?;
+        }
+        return Err(load::InputError(format!("{name}: {why}")).into());
     }
     let edition = a.edition.as_deref().map(load::edition).transpose()?;
     let aliases = match &a.aliases {

@@ -56,6 +56,10 @@ pub fn run(a: Args) -> Result<ExitCode> {
     for p in &imported.problems {
         eprintln!("{}:{p}", a.path.display());
     }
+    // Never a silent nothing: a document in which no table was found is input egov could not use.
+    if let Some(why) = imported.nothing_found() {
+        return Err(load::InputError(format!("{}: {why}", a.path.display())).into());
+    }
     let bytes = match a.format.as_str() {
         "json" => {
             let v = json!({

@@ -73,6 +73,73 @@ pub struct Imported {
     /// its place (`12:3`, `đoạn 2`, `bảng 1, hàng 3, ô 2`, `Sheet1!B7`): the same check reaches text
     /// a decoder or a package reader handed over, whatever the format.
     pub not_nfc: Vec<(Pos, String)>,
+    /// What the readers saw, to say so when no table came out of it ([`Imported::nothing_found`]).
+    pub seen: Seen,
+}
+
+/// What the readers saw in a document, whatever came of it: the counts a user needs to understand why
+/// no table was found ("120 paragraphs, no table with a unit column and a number column").
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub struct Seen {
+    /// Paragraphs and headings outside grids (blank ones not counted).
+    pub paragraphs: usize,
+    /// Cell grids (Word tables, pipe tables, HTML tables, sheets, CSV).
+    pub grids: usize,
+    /// Rows of those grids.
+    pub grid_rows: usize,
+}
+
+impl Imported {
+    /// Why nothing can be audited, when no table with at least one row was found: what was seen and what
+    /// was looked for, in the message language. `None` when there is a table to read.
+    pub fn nothing_found(&self) -> Option<String> {
+        self.nothing_found_in(egov_core::lang::messages())
+    }
+
+    /// [`Imported::nothing_found`] in a given language (a JSON report carries both).
+    pub fn nothing_found_in(&self, lang: egov_core::Lang) -> Option<String> {
+        if self.tables.iter().any(|t| !t.rows.is_empty()) {
+            return None;
+        }
+        let vi = lang == egov_core::Lang::Vi;
+        let Seen {
+            paragraphs,
+            grids,
+            grid_rows,
+        } = self.seen;
+        Some(if let Some(t) = self.tables.first() {
+            let title = egov_core::text::cut(&t.title, 60);
+            if vi {
+                format!(
+                    "thấy {paragraphs} đoạn văn và {grids} bảng ô ({grid_rows} hàng); bảng «{title}» có hàng \
+                     tiêu đề nhưng không có hàng dữ liệu nào (bảng bị cắt, hoặc các hàng không đủ ô)"
+                )
+            } else {
+                format!(
+                    "found {paragraphs} paragraphs and {grids} cell grids ({grid_rows} rows); table «{title}» \
+                     has a heading row but no data row (the table is cut, or its rows lack cells)"
+                )
+            }
+        } else if paragraphs == 0 && grids == 0 {
+            if vi {
+                "tệp không có đoạn văn hay bảng nào".to_string()
+            } else {
+                "the file holds no paragraph and no table".to_string()
+            }
+        } else if vi {
+            format!(
+                "thấy {paragraphs} đoạn văn và {grids} bảng ô ({grid_rows} hàng), nhưng không có bảng nào có \
+                 cột đơn vị và cột số (cần một hàng tiêu đề như «TT | Đơn vị | Tổng điểm | Xếp hạng», hoặc \
+                 danh sách «1. Sở A – 74,4»)"
+            )
+        } else {
+            format!(
+                "found {paragraphs} paragraphs and {grids} cell grids ({grid_rows} rows), but no table with a \
+                 unit column and a number column (a heading row such as «TT | Đơn vị | Tổng điểm | Xếp hạng», \
+                 or a list «1. Sở A – 74,4», is needed)"
+            )
+        })
+    }
 }
 
 /// Something in the input that was not imported as it stands, with where it is.
@@ -253,6 +320,7 @@ fn import_budgeted(
         }
     };
     let not_nfc = source::not_nfc(&items, budget);
+    let seen = source::seen(&items);
     // egov's own long form (the CSV export, the workbook's data sheet) is read as the tables it encodes.
     let mut long_tables = Vec::new();
     let mut rest = Vec::with_capacity(items.len());
@@ -286,6 +354,7 @@ fn import_budgeted(
         problems,
         source_text,
         not_nfc,
+        seen,
     })
 }
 

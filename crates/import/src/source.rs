@@ -73,6 +73,22 @@ pub(crate) fn not_nfc(items: &[Item], budget: &mut Budget) -> Vec<(Pos, String)>
     out
 }
 
+/// What a document's items hold, counted before any table is built ([`crate::Seen`]).
+pub(crate) fn seen(items: &[Item]) -> crate::Seen {
+    let mut seen = crate::Seen::default();
+    for item in items {
+        match item {
+            Item::Text { raw, .. } if !egov_core::text::is_blank(raw) => seen.paragraphs += 1,
+            Item::Grid(rows) => {
+                seen.grids += 1;
+                seen.grid_rows += rows.len();
+            }
+            _ => {}
+        }
+    }
+    seen
+}
+
 /// The lines of a text with their 1-based numbers. A line ends at `\n`, `\r\n` or a lone `\r`: text
 /// saved on an old Mac, or pasted through some mail clients, has only carriage returns, and a reader
 /// must see its lines as lines. One pass, no copy.

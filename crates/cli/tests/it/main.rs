@@ -12,6 +12,7 @@ mod hostile_import;
 mod hostile_minor;
 mod hostile_output;
 mod messages;
+mod no_table;
 mod reproduce;
 mod serve;
 mod store;

@@ -853,6 +853,11 @@ fn sums(cx: &mut Cx, ti: usize) {
 
 fn tt_numbering(cx: &mut Cx, ti: usize) {
     let t = &cx.tables[ti];
+    // A table printed without a TT column (the rank column numbers the rows, as many portals print it)
+    // has nothing to number: one "TT missing" per row would be noise, not a finding.
+    if t.rows.iter().all(|r| r.tt.is_none()) {
+        return;
+    }
     let mut hits = Vec::new();
     let mut prev_end: Option<u64> = None;
     for group in super::ranking::groups(t) {
