@@ -295,7 +295,13 @@ impl Draft {
         self.rows.push((row, block));
     }
 
-    fn into_table(self, id: String, problems: &mut Vec<ImportProblem>, steps: &mut u64) -> Table {
+    fn into_table(
+        mut self,
+        id: String,
+        problems: &mut Vec<ImportProblem>,
+        steps: &mut u64,
+    ) -> Table {
+        split_combined(&mut self.columns, &mut self.rows, steps);
         let roles = assign_roles(&self.columns, &self.rows);
         if let Some(note) = &roles.note {
             problems.push(ImportProblem {
@@ -403,6 +409,103 @@ impl Draft {
             column_numbers: self.column_numbers,
             decimals: None,
             pos: Some(self.pos),
+        }
+    }
+}
+
+/// "07 (0,612)" → the rank "07" and the value "0,612" with the value's byte offset: a rank and an index
+/// printed in one cell, as national rankings and newspapers print them.
+fn combined(raw: &str) -> Option<(&str, &str, usize)> {
+    let lead = raw.len() - raw.trim_start().len();
+    let t = raw.trim();
+    let d = t.bytes().take_while(u8::is_ascii_digit).count();
+    if d == 0 || d > 4 {
+        return None;
+    }
+    let rest = t[d..].trim_start();
+    let inner = rest.strip_prefix('(')?.strip_suffix(')')?;
+    let value = inner.trim();
+    if value.is_empty() || !is_numeric(value) {
+        return None;
+    }
+    let at = lead + (t.len() - rest.len()) + 1 + (inner.len() - inner.trim_start().len());
+    Some((&t[..d], value, at))
+}
+
+/// A position `byte` bytes further along the same line (a place without lines stays as it is).
+fn shifted(pos: &Pos, raw: &str, byte: usize) -> Pos {
+    match pos.cell {
+        None => Pos::line(
+            pos.line,
+            pos.column
+                .saturating_add(u32::try_from(raw[..byte].chars().count()).unwrap_or(u32::MAX)),
+        ),
+        Some(_) => pos.clone(),
+    }
+}
+
+/// Splits every column whose filled cells all read "rank (value)" into a value column and a rank column
+/// ("Xếp hạng (Chỉ số)" → "Chỉ số" and "Xếp hạng"; a year column "2023" → "2023" and "Xếp hạng 2023"),
+/// each cell keeping its place, so the builder reads the rank and the index like any other columns.
+fn split_combined(
+    columns: &mut Vec<(String, Option<String>)>,
+    rows: &mut [(SrcRow, String)],
+    steps: &mut u64,
+) {
+    let qualifies = |c: usize, rows: &[(SrcRow, String)]| {
+        let mut any = false;
+        for (r, _) in rows.iter() {
+            let Some(cell) = r.cells.get(c) else { continue };
+            if clean(&cell.raw).is_empty() {
+                continue;
+            }
+            if combined(&cell.raw).is_none() {
+                return false;
+            }
+            any = true;
+        }
+        any
+    };
+    for c in (0..columns.len()).rev() {
+        *steps += rows.len() as u64;
+        if !qualifies(c, rows) {
+            continue;
+        }
+        let (label, group) = columns[c].clone();
+        let is_rank = role(&label) == Some(Role::Rank);
+        let inner = label
+            .rfind('(')
+            .and_then(|o| label[o + 1..].strip_suffix(')'))
+            .map(str::trim)
+            .filter(|t| !t.is_empty());
+        let (value_label, rank_label) = match (is_rank, inner) {
+            (true, Some(inner)) => (inner.to_string(), label.clone()),
+            (true, None) => ("Chỉ số".to_string(), label.clone()),
+            (false, _) => (label.clone(), format!("Xếp hạng {label}")),
+        };
+        columns[c] = (value_label, group.clone());
+        columns.insert(c + 1, (rank_label, group));
+        for (r, _) in rows.iter_mut() {
+            let Some(cell) = r.cells.get(c).cloned() else {
+                continue;
+            };
+            let (rank, value) = match combined(&cell.raw) {
+                Some((rank, value, at)) => (
+                    SrcCell {
+                        raw: rank.to_string(),
+                        pos: cell.pos.clone(),
+                        typed: false,
+                    },
+                    SrcCell {
+                        raw: value.to_string(),
+                        pos: shifted(&cell.pos, &cell.raw, at),
+                        typed: false,
+                    },
+                ),
+                None => (cell.clone(), cell.clone()),
+            };
+            r.cells[c] = value;
+            r.cells.insert(c + 1, rank);
         }
     }
 }
@@ -580,6 +683,9 @@ fn role(label: &str) -> Option<Role> {
         "name",
         "agency",
         "province",
+        "ubnd",
+        "tên địa phương",
+        "tên cơ quan, đơn vị",
     ];
     const RANK: &[&str] = &["xếp hạng", "hạng", "thứ hạng", "rank", "ranking"];
     const TOTAL: &[&str] = &[
@@ -605,7 +711,16 @@ fn role(label: &str) -> Option<Role> {
                     .is_some_and(|rest| rest.starts_with([' ', '/', ',', '(']))
         })
     };
-    if TT.contains(&l) {
+    // "Thứ tự xếp hạng" and "Xếp thứ" are ranks, though "thứ tự" alone is the row number.
+    const RANK_PHRASES: &[&str] = &[
+        "thứ tự xếp hạng",
+        "xếp thứ",
+        "vị trí xếp hạng",
+        "kết quả xếp hạng",
+    ];
+    if starts(RANK_PHRASES) {
+        Some(Role::Rank)
+    } else if TT.contains(&l) {
         Some(Role::Tt)
     } else if starts(RANK) && !l.starts_with("hạng mục") {
         Some(Role::Rank)
@@ -624,18 +739,36 @@ fn role(label: &str) -> Option<Role> {
     }
 }
 
+/// Whether a header label names the unit column ("Đơn vị", "Sở, ban, ngành", "Địa phương" …).
+pub(crate) fn is_unit_label(label: &str) -> bool {
+    role(label) == Some(Role::Unit)
+}
+
+/// Whether a header label names any role (TT, unit, total, score, rank). A unit's own name is not a
+/// label though it starts like one: "Sở Nội vụ", "Xã Tân Lập" (a capital after the first word), where
+/// "Sở, ban, ngành" or "Tỉnh/thành phố" are labels.
+pub(crate) fn has_role(label: &str) -> bool {
+    match role(label) {
+        None => false,
+        Some(Role::Unit) => !label
+            .split_once(' ')
+            .is_some_and(|(_, rest)| rest.starts_with(char::is_uppercase)),
+        Some(_) => true,
+    }
+}
+
 fn is_numeric(s: &str) -> bool {
     !s.is_empty() && parse_decimal(s).is_ok()
 }
 
-fn is_header_row(cells: &[String]) -> bool {
+pub(crate) fn is_header_row(cells: &[String]) -> bool {
     let mut kinds: Vec<Role> = cells.iter().filter_map(|c| role(c)).collect();
     kinds.sort_by_key(|r| *r as u8);
     kinds.dedup();
     kinds.contains(&Role::Unit) && kinds.len() >= 2 && !cells.iter().any(|c| is_numeric(c))
 }
 
-fn is_year(s: &str) -> bool {
+pub(crate) fn is_year(s: &str) -> bool {
     s.len() == 4
         && (s.starts_with("19") || s.starts_with("20"))
         && s.bytes().all(|b| b.is_ascii_digit())
@@ -660,12 +793,12 @@ fn is_column_number_row(cells: &[String]) -> bool {
 }
 
 /// "I", "II", "IV", or a single capital letter: the labels printed in the TT column of block rows.
-fn is_block_label(s: &str) -> bool {
+pub(crate) fn is_block_label(s: &str) -> bool {
     let s = s.trim_end_matches('.');
     is_roman(s) || (s.len() == 1 && s.bytes().all(|b| b.is_ascii_uppercase()))
 }
 
-fn is_roman(s: &str) -> bool {
+pub(crate) fn is_roman(s: &str) -> bool {
     !s.is_empty() && s.len() <= 7 && s.chars().all(|c| "IVXLCDM".contains(c))
 }
 
@@ -696,7 +829,7 @@ fn block_row(row: &SrcRow, cells: &[String]) -> Option<(String, Option<String>, 
 
 /// "I. Title" → ("I", "Title"); also "1. Title", "I) Title", "I - Title". A label is short and ASCII
 /// alphanumeric, so "Điều 1. …" or "1.5 điểm" are not labelled lines.
-fn split_label(s: &str) -> Option<(&str, &str)> {
+pub(crate) fn split_label(s: &str) -> Option<(&str, &str)> {
     let end = s.find(|c: char| !c.is_ascii_alphanumeric())?;
     let (label, rest) = s.split_at(end);
     if label.is_empty() || label.len() > 6 {

@@ -13,6 +13,7 @@
 //! - [`budget`]: what one document may make the readers hold (cells, text, spans, depth), charged as
 //!   it is read.
 //! - [`package`]: DOCX/XLSX archives and worksheets read within hard limits (untrusted input).
+//! - [`paragraphs`]: tables pasted one cell per paragraph and prose ranked lists, made grids.
 //! - [`source`]: the stream of paragraphs and grids the readers produce.
 //! - [`build`]: grids → [`Table`]s (headers, merged groups, blocks, total and rank columns).
 //! - [`csvout`]: tables → the flat long CSV of `egov import --format csv`.
@@ -26,6 +27,7 @@ mod html;
 mod longform;
 mod markdown;
 pub mod package;
+mod paragraphs;
 mod source;
 mod wordtext;
 mod xlsx;
@@ -334,6 +336,8 @@ fn import_budgeted(
             other => rest.push(other),
         }
     }
+    // Tables pasted one cell per paragraph, and ranked lists written as prose, become grids first.
+    let rest = paragraphs::regroup(rest, budget).map_err(over)?;
     let built = build::build(rest, budget);
     problems.extend(built.problems);
     // Problems quote rows and cells of the document: at most the first characters of each.

@@ -1,7 +1,8 @@
 //! Markdown / pipe tables: `| TT | Đơn vị | … |` lines, as wikis, chat and newspapers' data desks paste them.
 //!
-//! Each run of lines starting with `|` is a grid; the `|---|` separator line is skipped; other lines
-//! are paragraphs, with heading marks (`#`, `>`) removed. Markdown has one header row only, so a
+//! Each run of lines starting with `|` is a grid (blank lines between its rows, as pages copied from the
+//! web have them, and stray lines of bars do not break it); the `|---|` separator line is skipped; other
+//! lines are paragraphs, with heading marks (`#`, `>`) removed. Markdown has one header row only, so a
 //! two-row header is written as the header row plus a first body row with blank TT and unit cells —
 //! the builder reads both as header rows, exactly as in Word text. A header flattened the other common
 //! way, `Điểm: Cơ sở hạ tầng thông tin` (the merged group, a colon, the column), is unfolded into the same
@@ -18,6 +19,8 @@ use crate::source::{Item, SrcCell, SrcRow, lines};
 pub(crate) fn read(text: &str, budget: &mut Budget) -> Result<Vec<Item>, BudgetError> {
     let mut items = Vec::new();
     let mut grid: Vec<SrcRow> = Vec::new();
+    // Whether a row of the open grid has text yet (a flag, not a look back: linear in the rows).
+    let mut has_text = false;
     for (n, line) in lines(text) {
         budget.charge_text(line.len() as u64, || Pos::line(n, 1))?;
         if line.trim_start().starts_with('|') {
@@ -29,7 +32,9 @@ pub(crate) fn read(text: &str, budget: &mut Budget) -> Result<Vec<Item>, BudgetE
                 });
             if !separator {
                 let pos = cells.first().map_or(Pos::line(n, 1), |c| c.pos.clone());
-                if grid.is_empty() {
+                // The first row with text is the header (a lone `|` before it is a stray line).
+                if !has_text {
+                    has_text = cells.iter().any(|c| !is_blank(&c.raw));
                     grid.extend(unfold_header(SrcRow { cells, pos }));
                 } else {
                     grid.push(SrcRow { cells, pos });
@@ -37,10 +42,15 @@ pub(crate) fn read(text: &str, budget: &mut Budget) -> Result<Vec<Item>, BudgetE
             }
             continue;
         }
+        // Blank lines do not end a pipe table: pages copied from the web put one between rows.
+        if is_blank(line) {
+            continue;
+        }
         if !grid.is_empty() {
             items.push(Item::Grid(std::mem::take(&mut grid)));
         }
-        if !is_blank(line) {
+        has_text = false;
+        {
             let raw = line
                 .trim_start()
                 .trim_start_matches(['#', '>'])

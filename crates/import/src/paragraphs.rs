@@ -1,0 +1,502 @@
+//! Tables that reach us as paragraphs: one cell per paragraph, and ranked lists written as prose.
+//!
+//! Text copied from a web page, or from a Word table pasted as plain text, often comes out with each cell
+//! its own paragraph (blank lines between them), after several paragraphs of prose: `TT`, `Đơn vị`,
+//! `Điểm`, `1`, `Sở A`, `80,5`, … A header cell may be split over two paragraphs (a label, then its year
+//! on the next paragraph: `Điểm số năm` / `2023`), which a naive count reads as one header cell too many.
+//! Articles also print rankings inside one paragraph: "1. Sở Nội vụ; 2. Sở Tư pháp (91,2 điểm); …".
+//!
+//! This pass runs between the readers and the builder, on any format's paragraphs (Word text, DOCX and
+//! HTML paragraphs alike): a run of paragraphs that starts with a header (the builder's own test: a unit
+//! label and another role) and goes on with rows that fit it becomes a grid, every cell keeping its
+//! paragraph's position; a prose list becomes a Hạng / Đơn vị / Điểm grid with each item's place. The
+//! builder then reads these grids exactly as it reads a Word table, so nothing here decides what a column
+//! means. A row cut short at the end of the run (a page cut mid-row, even mid-name) is kept short, so the
+//! builder reports it instead of dropping it. Work is linear: each paragraph starts at most one header
+//! attempt of bounded length, and each header choice checks a bounded number of rows.
+
+use egov_core::num::parse_decimal;
+use egov_core::table::Pos;
+use egov_core::text::clean;
+
+use crate::budget::{Budget, BudgetError};
+use crate::build::{
+    has_role, is_block_label, is_header_row, is_roman, is_unit_label, is_year, split_label,
+};
+use crate::source::{Item, SrcCell, SrcRow};
+
+/// At most this many paragraphs form a header (a wide DTI table has about a dozen columns).
+const MAX_HEADER: usize = 24;
+/// A header cell is a label, not a sentence.
+const MAX_LABEL: usize = 80;
+/// A data cell is at most this long (a long unit name); a longer paragraph is prose and ends a table.
+const MAX_CELL: usize = 200;
+
+/// Turns runs of paragraphs that hold a table, and prose ranked lists, into grids; everything else is
+/// passed on as it was. Each cell of a new grid is charged to `budget`.
+pub(crate) fn regroup(items: Vec<Item>, budget: &mut Budget) -> Result<Vec<Item>, BudgetError> {
+    let mut out = Vec::with_capacity(items.len());
+    let mut run: Vec<(String, Pos)> = Vec::new();
+    for item in items {
+        match item {
+            Item::Text { raw, pos } => run.push((raw, pos)),
+            other => {
+                flush(std::mem::take(&mut run), &mut out, budget)?;
+                out.push(other);
+            }
+        }
+    }
+    flush(run, &mut out, budget)?;
+    Ok(out)
+}
+
+/// A header cell made of one paragraph, or of a label and its year on the next paragraph.
+struct HeaderCell {
+    raw: String,
+    text: String,
+    pos: Pos,
+    /// Index (in the run) of the last paragraph it took.
+    last: usize,
+}
+
+fn flush(
+    run: Vec<(String, Pos)>,
+    out: &mut Vec<Item>,
+    budget: &mut Budget,
+) -> Result<(), BudgetError> {
+    let cleaned: Vec<String> = run.iter().map(|(raw, _)| clean(raw)).collect();
+    budget.step(run.len() as u64);
+    let n = run.len();
+    let mut done = 0;
+    let mut i = 0;
+    while i < n {
+        if let Some((header, rows, end)) = table_at(&run, &cleaned, i, budget) {
+            pass_on(&run[done..i], out);
+            let cells: u64 =
+                header.len() as u64 + rows.iter().map(|r| r.cells.len() as u64).sum::<u64>();
+            budget.charge_cells(cells, || run[i].1.clone())?;
+            let header_row = SrcRow {
+                pos: header[0].pos.clone(),
+                cells: header
+                    .into_iter()
+                    .map(|h| SrcCell {
+                        raw: h.raw,
+                        pos: h.pos,
+                        typed: false,
+                    })
+                    .collect(),
+            };
+            let mut grid = Vec::with_capacity(rows.len() + 1);
+            grid.push(header_row);
+            grid.extend(rows);
+            out.push(Item::Grid(grid));
+            done = end;
+            i = end;
+            continue;
+        }
+        if let Some(rows) = prose_list(&run[i].0, &run[i].1) {
+            pass_on(&run[done..i], out);
+            budget.charge_cells(rows.iter().map(|r| r.cells.len() as u64).sum(), || {
+                run[i].1.clone()
+            })?;
+            out.push(Item::Grid(rows));
+            done = i + 1;
+        }
+        i += 1;
+    }
+    pass_on(&run[done..], out);
+    Ok(())
+}
+
+fn pass_on(paragraphs: &[(String, Pos)], out: &mut Vec<Item>) {
+    out.extend(paragraphs.iter().map(|(raw, pos)| Item::Text {
+        raw: raw.clone(),
+        pos: pos.clone(),
+    }));
+}
+
+fn is_numeric(s: &str) -> bool {
+    !s.is_empty() && parse_decimal(s).is_ok()
+}
+
+/// A paragraph that continues the header cell before it: a year alone, "(2023)" or "năm 2023".
+fn is_year_part(s: &str) -> bool {
+    let t = s.trim_matches(['(', ')']);
+    let t = t
+        .strip_prefix("năm ")
+        .or_else(|| t.strip_prefix("Năm "))
+        .unwrap_or(t);
+    is_year(t.trim())
+}
+
+/// The table starting at paragraph `i`, if there is one: its header cells, its rows, and the index of
+/// the first paragraph after it.
+fn table_at(
+    run: &[(String, Pos)],
+    cleaned: &[String],
+    i: usize,
+    budget: &mut Budget,
+) -> Option<(Vec<HeaderCell>, Vec<SrcRow>, usize)> {
+    let first = &cleaned[i];
+    // A table's first column is its TT, rank or unit: a header starts with a label that names a role.
+    if first.is_empty() || first.chars().count() > MAX_LABEL || !has_role(first) {
+        return None;
+    }
+    // The candidate header cells: paragraphs up to the first number, years joined to their label.
+    let mut cells: Vec<HeaderCell> = Vec::new();
+    let mut j = i;
+    while j < cleaned.len() && cells.len() < MAX_HEADER {
+        budget.step(1);
+        let t = &cleaned[j];
+        if let Some(last) = cells.last_mut().filter(|_| is_year_part(t)) {
+            last.raw = format!("{} {}", last.raw.trim_end(), run[j].0.trim_start());
+            last.text = format!("{} {t}", last.text);
+            last.last = j;
+        } else if is_numeric(t) || t.chars().count() > MAX_LABEL || t.is_empty() {
+            break;
+        } else {
+            cells.push(HeaderCell {
+                raw: run[j].0.clone(),
+                text: t.clone(),
+                pos: run[j].1.clone(),
+                last: j,
+            });
+        }
+        j += 1;
+    }
+    // The longest header whose rows fit: a unit-first table's first unit name is not a header cell.
+    for h in (2..=cells.len()).rev() {
+        let texts: Vec<String> = cells[..h].iter().map(|c| c.text.clone()).collect();
+        // The first data cell is not a column label itself.
+        if !is_header_row(&texts) || cells.get(h).is_some_and(|c| has_role(&c.text)) {
+            continue;
+        }
+        let unit = texts.iter().position(|t| is_unit_label(t))?;
+        let start = cells[h - 1].last + 1;
+        let (rows, end) = rows_from(run, cleaned, start, h, unit, budget);
+        if rows.iter().any(|r| r.cells.len() == h) {
+            cells.truncate(h);
+            return Some((cells, rows, end));
+        }
+    }
+    None
+}
+
+/// Rows of `width` paragraphs from `start` while they fit (block rows too), then a last row cut short
+/// if the run ends or turns to prose in the middle of one.
+fn rows_from(
+    run: &[(String, Pos)],
+    cleaned: &[String],
+    start: usize,
+    width: usize,
+    unit: usize,
+    budget: &mut Budget,
+) -> (Vec<SrcRow>, usize) {
+    let n = cleaned.len();
+    let mut rows = Vec::new();
+    let mut j = start;
+    let row = |from: usize, to: usize| SrcRow {
+        pos: run[from].1.clone(),
+        cells: (from..to)
+            .map(|k| SrcCell {
+                raw: run[k].0.clone(),
+                pos: run[k].1.clone(),
+                typed: false,
+            })
+            .collect(),
+    };
+    while j < n {
+        budget.step(width as u64);
+        let end = (j + width).min(n);
+        let cand = &cleaned[j..end];
+        if end - j == width && row_fits(cand, unit) {
+            rows.push(row(j, end));
+            j = end;
+            continue;
+        }
+        // A block row: "I" and its title, or "I. Khối …" alone.
+        if is_block_label(&cleaned[j])
+            && cleaned
+                .get(j + 1)
+                .is_some_and(|t| !is_numeric(t) && t.chars().count() <= MAX_CELL)
+        {
+            rows.push(row(j, j + 2));
+            j += 2;
+            continue;
+        }
+        if split_label(&cleaned[j]).is_some_and(|(l, _)| is_roman(l))
+            && cleaned[j].chars().count() <= MAX_CELL
+        {
+            rows.push(row(j, j + 1));
+            j += 1;
+            continue;
+        }
+        // A row cut short: it starts like a row (a number, then cells), and the run ends or a
+        // paragraph that cannot be a cell follows.
+        let fit = cand
+            .iter()
+            .take_while(|t| !t.is_empty() && t.chars().count() <= MAX_CELL)
+            .count();
+        if is_numeric(&cand[0]) && fit > unit && fit < width && (fit == end - j || fit < cand.len())
+        {
+            rows.push(row(j, j + fit));
+            j += fit;
+        }
+        break;
+    }
+    (rows, j)
+}
+
+/// Whether `cells` read as one data row: a unit name where the header has the unit, a number somewhere
+/// else, and nothing the length of a sentence.
+fn row_fits(cells: &[String], unit: usize) -> bool {
+    let name = &cells[unit];
+    !is_numeric(name)
+        && name.chars().any(char::is_alphabetic)
+        && cells.iter().all(|c| c.chars().count() <= MAX_CELL)
+        && cells
+            .iter()
+            .enumerate()
+            .any(|(k, c)| k != unit && is_numeric(c))
+        && cells
+            .iter()
+            .enumerate()
+            .all(|(k, c)| k == unit || c.chars().count() <= 40)
+}
+
+/// "1. Sở Nội vụ; 2. Sở Tư pháp (91,2 điểm); 3. …" in one paragraph → a Hạng / Đơn vị [/ Điểm] grid, when
+/// at least two items are numbered on from one another. Each cell keeps its place in the paragraph.
+fn prose_list(raw: &str, pos: &Pos) -> Option<Vec<SrcRow>> {
+    // Item starts: a number of one to three digits then "." or ")" and a space, at the start or after
+    // a separator.
+    let bytes = raw.as_bytes();
+    let mut starts: Vec<(usize, usize, u32)> = Vec::new(); // (number at, name at, number)
+    let mut k = 0;
+    while k < bytes.len() {
+        if bytes[k].is_ascii_digit() && (k == 0 || !bytes[k - 1].is_ascii_alphanumeric()) {
+            let before = raw[..k].trim_end();
+            let after_sep = before.is_empty() || before.ends_with([';', ':', ',', '.']);
+            let d = bytes[k..].iter().take_while(|b| b.is_ascii_digit()).count();
+            let m = k + d;
+            if after_sep
+                && d <= 3
+                && matches!(bytes.get(m), Some(b'.' | b')'))
+                && bytes.get(m + 1) == Some(&b' ')
+                && let Ok(num) = raw[k..m].parse::<u32>()
+            {
+                starts.push((k, m + 2, num));
+                k = m + 2;
+                continue;
+            }
+            k = m;
+            continue;
+        }
+        k += 1;
+    }
+    // The longest run numbered on by one.
+    let mut best = (0, 0);
+    let mut a = 0;
+    for b in 1..=starts.len() {
+        if b == starts.len() || starts[b].2 != starts[b - 1].2 + 1 {
+            if b - a > best.1 - best.0 {
+                best = (a, b);
+            }
+            a = b;
+        }
+    }
+    let items = &starts[best.0..best.1];
+    if items.len() < 2 {
+        return None;
+    }
+    let at = |byte: usize| match &pos.cell {
+        None => Pos::line(
+            pos.line,
+            pos.column
+                .saturating_add(u32::try_from(raw[..byte].chars().count()).unwrap_or(u32::MAX)),
+        ),
+        Some(_) => pos.clone(),
+    };
+    let cell = |raw: &str, byte: usize| SrcCell {
+        raw: raw.to_string(),
+        pos: at(byte),
+        typed: false,
+    };
+    let mut rows = Vec::with_capacity(items.len() + 1);
+    let mut scored = false;
+    for (idx, &(num_at, name_at, _)) in items.iter().enumerate() {
+        let end = items.get(idx + 1).map_or(raw.len(), |n| n.0);
+        let text = raw[name_at..end].trim_end();
+        let text = text.trim_end_matches([';', ',', '.', ' ']);
+        let (name, score) = split_score(text);
+        let name = name.trim();
+        if !name.chars().any(char::is_alphabetic) || name.chars().count() > MAX_CELL {
+            return None;
+        }
+        let num_end = raw[num_at..]
+            .find(['.', ')'])
+            .map_or(num_at, |e| num_at + e);
+        let mut cells = vec![cell(&raw[num_at..num_end], num_at), cell(name, name_at)];
+        if let Some((s, s_at)) = score {
+            scored = true;
+            cells.push(cell(s, name_at + s_at));
+        }
+        rows.push(SrcRow {
+            pos: at(num_at),
+            cells,
+        });
+    }
+    // Every item has a score, or none has: a list with scores for some items only is not a table.
+    if scored && rows.iter().any(|r| r.cells.len() < 3) {
+        return None;
+    }
+    let first = at(items[0].0);
+    let labels: &[&str] = if scored {
+        &["Hạng", "Đơn vị", "Điểm"]
+    } else {
+        &["Hạng", "Đơn vị"]
+    };
+    let header = SrcRow {
+        pos: first.clone(),
+        cells: labels
+            .iter()
+            .map(|l| SrcCell {
+                raw: (*l).to_string(),
+                pos: first.clone(),
+                typed: false,
+            })
+            .collect(),
+    };
+    rows.insert(0, header);
+    Some(rows)
+}
+
+/// "Sở Tư pháp (91,2 điểm)", "Sở Y tế – 74,4", "Sở A: 80 điểm", "Sở A đạt 80 điểm" → the name and the
+/// score with its byte offset in `text`.
+fn split_score(text: &str) -> (&str, Option<(&str, usize)>) {
+    let t = text.trim_end();
+    let strip_points = |s: &str| -> String {
+        let s = s.trim();
+        let s = s.strip_suffix("điểm").unwrap_or(s).trim_end();
+        s.to_string()
+    };
+    // In parentheses at the end.
+    if let Some(inner) = t.strip_suffix(')')
+        && let Some(open) = inner.rfind('(')
+    {
+        let body = &inner[open + 1..];
+        let num = strip_points(body);
+        if is_numeric(&num) {
+            let off = open + 1 + (body.len() - body.trim_start().len());
+            return (&t[..open], Some((&t[off..off + num.len()], off)));
+        }
+    }
+    for sep in [" – ", " - ", " — ", ": ", " đạt "] {
+        if let Some(at) = t.rfind(sep) {
+            let body = &t[at + sep.len()..];
+            let num = strip_points(body);
+            if is_numeric(&num) {
+                let off = at + sep.len() + (body.len() - body.trim_start().len());
+                return (&t[..at], Some((&t[off..off + num.len()], off)));
+            }
+        }
+    }
+    (t, None)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn paras(text: &str) -> Vec<Item> {
+        text.split("\n\n")
+            .enumerate()
+            .map(|(k, t)| Item::Text {
+                raw: t.to_string(),
+                pos: Pos::line(k as u32 * 2 + 1, 1),
+            })
+            .collect()
+    }
+
+    fn grids(items: &[Item]) -> Vec<Vec<Vec<String>>> {
+        items
+            .iter()
+            .filter_map(|i| match i {
+                Item::Grid(rows) => Some(
+                    rows.iter()
+                        .map(|r| r.cells.iter().map(|c| c.raw.clone()).collect())
+                        .collect(),
+                ),
+                _ => None,
+            })
+            .collect()
+    }
+
+    #[test]
+    fn one_cell_per_paragraph_with_a_split_header_cell() {
+        let items = regroup(
+            paras(
+                "Kết quả năm 2023 như sau.\n\nTT\n\nĐơn vị\n\nĐiểm số năm\n\n2023\n\nXếp hạng\n\n1\n\nSở A\n\n80,5\n\n1\n\n2\n\nSở B\n\n70,1\n\n2\n\nNơi nhận: như trên, để báo cáo.",
+            ),
+            &mut Budget::default(),
+        )
+        .unwrap();
+        let g = grids(&items);
+        assert_eq!(g.len(), 1);
+        assert_eq!(g[0][0], ["TT", "Đơn vị", "Điểm số năm 2023", "Xếp hạng"]);
+        assert_eq!(g[0][2], ["2", "Sở B", "70,1", "2"]);
+        assert!(matches!(&items[0], Item::Text { raw, .. } if raw.starts_with("Kết quả")));
+        assert!(
+            matches!(items.last(), Some(Item::Text { raw, .. }) if raw.starts_with("Nơi nhận"))
+        );
+        let Item::Grid(rows) = &items[1] else {
+            panic!()
+        };
+        assert_eq!(rows[2].cells[1].pos, Pos::line(23, 1));
+    }
+
+    #[test]
+    fn unit_first_and_cut_mid_row() {
+        let items = regroup(
+            paras("Đơn vị\n\nĐiểm\n\nXếp hạng\n\nSở A\n\n80,5\n\n1\n\nSở B\n\n70"),
+            &mut Budget::default(),
+        )
+        .unwrap();
+        let g = grids(&items);
+        assert_eq!(g[0][0], ["Đơn vị", "Điểm", "Xếp hạng"]);
+        assert_eq!(g[0][1], ["Sở A", "80,5", "1"]);
+        assert_eq!(
+            g[0].len(),
+            2,
+            "a row without a number first is not cut-row evidence"
+        );
+        let items = regroup(
+            paras("TT\n\nĐơn vị\n\nĐiểm\n\n1\n\nSở A\n\n80,5\n\n2\n\nSở Tài ngu"),
+            &mut Budget::default(),
+        )
+        .unwrap();
+        let g = grids(&items);
+        assert_eq!(g[0].last().unwrap(), &["2", "Sở Tài ngu"]);
+    }
+
+    #[test]
+    fn prose_lists() {
+        let rows = prose_list(
+            "Xếp hạng như sau: 1. Sở Nội vụ (92,5 điểm); 2. Sở Tư pháp (91,2 điểm); 3. Sở Y tế (90 điểm).",
+            &Pos::line(4, 1),
+        )
+        .unwrap();
+        let raw: Vec<Vec<&str>> = rows
+            .iter()
+            .map(|r| r.cells.iter().map(|c| c.raw.as_str()).collect())
+            .collect();
+        assert_eq!(raw[0], ["Hạng", "Đơn vị", "Điểm"]);
+        assert_eq!(raw[2], ["2", "Sở Tư pháp", "91,2"]);
+        assert_eq!(raw[3], ["3", "Sở Y tế", "90"]);
+        assert_eq!(rows[1].cells[0].pos, Pos::line(4, 19));
+        let rows = prose_list("gồm: 1. Sở A; 2. Sở B; 3. Sở C.", &Pos::paragraph(3)).unwrap();
+        assert_eq!(rows[0].cells.len(), 2);
+        assert_eq!(rows[3].cells[1].raw, "Sở C");
+        assert!(prose_list("Điều 1. Công bố kết quả năm 2023.", &Pos::line(1, 1)).is_none());
+        assert!(prose_list("Theo Nghị định 1. và 3. khác", &Pos::line(1, 1)).is_none());
+    }
+}
