@@ -66,6 +66,25 @@ pub struct ExportArgs {
     /// Decision date for the annex heading, dd/mm/yyyy.
     #[arg(long, requires = "decision_number")]
     decision_date: Option<String>,
+    /// The issuing body (default: from the edition's decision publishing the results).
+    #[arg(long)]
+    issuer: Option<String>,
+    /// The annex's number, printed "Phụ lục I".
+    #[arg(long)]
+    annex_number: Option<String>,
+    /// The signature block: "KT. CHỦ TỊCH; PHÓ CHỦ TỊCH; name" (or "position; name").
+    #[arg(long)]
+    signer: Option<String>,
+    /// A recipient ("Nơi nhận"), once per recipient.
+    #[arg(long)]
+    recipient: Vec<String>,
+    /// The signed decision (any importable form): the recomputed annex gets an errata table of every
+    /// printed value it does not reproduce, with the reason from `egov audit`.
+    #[arg(long, conflicts_with = "as_published")]
+    published: Option<PathBuf>,
+    /// Reproduce the signed decision exactly as printed (values, ranks and order), for archival copies.
+    #[arg(long)]
+    as_published: Option<PathBuf>,
 }
 
 /// The formats of `annex` (one document) and of `export` (also the charts), closed lists.
@@ -128,6 +147,11 @@ pub fn refuse_binary_to_terminal(
 }
 
 pub fn build(c: &Common) -> Result<egov_core::table::Annex> {
+    Ok(build_with_edition(c)?.0)
+}
+
+/// The annex and the parts of its edition the document frame needs.
+pub fn build_with_edition(c: &Common) -> Result<(egov_core::table::Annex, EditionFacts)> {
     let mut t = load::Timings::from_env();
     let edition = load::edition(&c.edition)?;
     // Without an annex table there is nothing to publish: refused before the data are read.
@@ -142,9 +166,97 @@ pub fn build(c: &Common) -> Result<egov_core::table::Annex> {
     t.mark("score");
     let annex = egov_core::annex::build(&edition, &data, &scores, c.lang);
     t.mark("annex");
+    let facts = EditionFacts {
+        published: edition
+            .legal_basis
+            .iter()
+            .find(|b| {
+                b.role
+                    .as_deref()
+                    .is_some_and(|r| r.contains("công bố") || r.contains("publish"))
+            })
+            .cloned(),
+        rounding: edition.rounding,
+        edition: None,
+    };
     // Freed now, not at exit: the memory is reused for the rendering that follows.
-    drop((scores, data, edition));
-    Ok(annex)
+    drop((scores, data));
+    Ok((
+        annex,
+        EditionFacts {
+            edition: Some(edition),
+            ..facts
+        },
+    ))
+}
+
+/// What of the edition the export's frame and errata use.
+pub struct EditionFacts {
+    /// The decision that published the results the edition describes (`[[legal_basis]]` whose role
+    /// says "công bố"), if any.
+    pub published: Option<egov_core::edition::LegalBasis>,
+    pub rounding: egov_core::num::RoundingMode,
+    pub edition: Option<egov_core::edition::Edition>,
+}
+
+/// ISO `YYYY-MM-DD` as the decree's dd/mm/yyyy.
+fn iso_to_dmy(iso: &str) -> String {
+    let p: Vec<&str> = iso.split('-').collect();
+    if p.len() == 3 {
+        format!("{}/{}/{}", p[2], p[1], p[0])
+    } else {
+        iso.to_string()
+    }
+}
+
+/// The issuing body named by a decision's signer: "Chủ tịch Ủy ban nhân dân tỉnh X" → "Ủy ban nhân
+/// dân tỉnh X" (the chairman signs for the committee).
+fn issuing_body(signer: &str) -> String {
+    let s = egov_core::text::clean(signer);
+    for p in ["Chủ tịch ", "Chairman of the "] {
+        if let Some(rest) = s.strip_prefix(p) {
+            return rest.to_string();
+        }
+    }
+    s
+}
+
+/// "KT. CHỦ TỊCH; PHÓ CHỦ TỊCH; Name" or "CHỦ TỊCH; Name" or "Name".
+fn parse_signer(s: &str) -> egov_export::Signature {
+    let parts: Vec<String> = s
+        .split(';')
+        .map(egov_core::text::clean)
+        .filter(|p| !p.is_empty())
+        .collect();
+    match parts.as_slice() {
+        [a, p, n, ..] => egov_export::Signature {
+            authority: a.clone(),
+            position: p.clone(),
+            name: n.clone(),
+        },
+        [p, n] => egov_export::Signature {
+            authority: String::new(),
+            position: p.clone(),
+            name: n.clone(),
+        },
+        [n] => egov_export::Signature {
+            name: n.clone(),
+            ..Default::default()
+        },
+        [] => egov_export::Signature::default(),
+    }
+}
+
+/// Imports a signed decision for `--published` / `--as-published`.
+fn import_published(path: &std::path::Path) -> Result<egov_import::Imported> {
+    let bytes = std::fs::read(path).map_err(|e| load::read_error(path, &e))?;
+    let name = path.display().to_string();
+    let imported = egov_import::import_bytes(&name, &bytes, egov_import::Format::Auto)
+        .map_err(|e| load::InputError(e.to_string()))?;
+    if let Some(why) = imported.nothing_found() {
+        return Err(load::InputError(format!("{name}: {why}")).into());
+    }
+    Ok(imported)
 }
 
 pub fn annex(a: AnnexArgs) -> Result<ExitCode> {
@@ -176,7 +288,8 @@ pub fn annex(a: AnnexArgs) -> Result<ExitCode> {
 }
 
 pub fn export(a: ExportArgs) -> Result<ExitCode> {
-    let annex = build(&a.common)?;
+    let (mut annex, facts) = build_with_edition(&a.common)?;
+    let lang = a.common.lang;
     let previous = match &a.previous {
         Some(p) => Some(build(&Common {
             edition: a
@@ -207,9 +320,85 @@ pub fn export(a: ExportArgs) -> Result<ExitCode> {
         }
         _ => None,
     };
+    // The decision the edition's results were published with, as the documents name it.
+    let signed = facts.published.as_ref().map(|b| DecisionInfo {
+        number: b.number.clone(),
+        date: b.date.as_deref().map(iso_to_dmy).unwrap_or_default(),
+        issuer: b.issuer.clone(),
+    });
+    let issuer = a.issuer.clone().or_else(|| {
+        facts
+            .published
+            .as_ref()
+            .and_then(|b| b.issuer.as_deref())
+            .map(issuing_body)
+    });
+    // Provenance: a decision named on the command line is the one this annex is issued with; else an
+    // edition that records its published decision makes this annex a recomputation of it (with
+    // errata when the signed document is given), unless the signed document itself is reproduced.
+    let mut t = load::Timings::from_env();
+    let (decision, provenance) = match (decision, signed) {
+        (Some(d), _) => (Some(d), egov_export::Provenance::Issued),
+        (None, Some(signed)) if a.as_published.is_some() => {
+            (Some(signed), egov_export::Provenance::Issued)
+        }
+        (None, Some(signed)) => {
+            let errata = match &a.published {
+                Some(path) => {
+                    let imported = import_published(path)?;
+                    let opts = egov_core::audit::AuditOptions {
+                        aliases: None,
+                        edition: facts.edition.as_ref(),
+                        source_text: imported.source_text.as_deref(),
+                        placed_text: if imported.source_text.is_some() {
+                            &[]
+                        } else {
+                            &imported.not_nfc
+                        },
+                        rounding: facts.rounding,
+                    };
+                    let audit = egov_core::audit::audit(&imported.tables, &opts);
+                    Some(egov_export::frame::errata(
+                        &imported.tables,
+                        &annex,
+                        &audit,
+                        lang,
+                    ))
+                }
+                None => None,
+            };
+            t.mark("errata");
+            (
+                None,
+                egov_export::Provenance::Recomputed {
+                    decision: signed,
+                    errata,
+                },
+            )
+        }
+        (None, None) => (None, egov_export::Provenance::Issued),
+    };
+    if let Some(path) = &a.as_published {
+        // The signed decision's own tables, as printed: values with their printed decimals, ranks as
+        // printed (a letter included), rows in the printed order (ties as published).
+        annex.tables = import_published(path)?.tables;
+        t.mark("import");
+    }
+    drop(facts);
+    let frame =
+        (issuer.is_some() || !matches!(provenance, egov_export::Provenance::Issued)).then(|| {
+            egov_export::Frame {
+                issuer: issuer.unwrap_or_default(),
+                annex_number: a.annex_number.clone(),
+                provenance,
+                signature: a.signer.as_deref().map(parse_signer),
+                recipients: a.recipient.clone(),
+            }
+        });
     let opts = RenderOptions {
-        lang: a.common.lang,
+        lang,
         decision,
+        frame,
         ..Default::default()
     };
     let chart_opts = |format| ChartOptions {

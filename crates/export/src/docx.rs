@@ -42,7 +42,28 @@ impl Orientation {
             Orientation::Portrait => A4_SHORT,
             Orientation::Landscape => A4_LONG,
         };
-        page - mm(MARGIN_LEFT_MM) - mm(MARGIN_RIGHT_MM)
+        let (_, right, _, left) = self.margins_mm();
+        page - mm(left) - mm(right)
+    }
+
+    /// Margins in mm: top, right, bottom, left. A landscape page is bound along its top edge (turned a
+    /// quarter clockwise in the portrait-bound volume), so it has the portrait margins turned with it:
+    /// the 30 mm binding margin at the top (as the PDF, [`crate::pdf::Margins`]).
+    fn margins_mm(self) -> (f64, f64, f64, f64) {
+        match self {
+            Orientation::Portrait => (
+                MARGIN_TOP_MM,
+                MARGIN_RIGHT_MM,
+                MARGIN_BOTTOM_MM,
+                MARGIN_LEFT_MM,
+            ),
+            Orientation::Landscape => (
+                MARGIN_LEFT_MM,
+                MARGIN_TOP_MM,
+                MARGIN_RIGHT_MM,
+                MARGIN_BOTTOM_MM,
+            ),
+        }
     }
 
     /// The section's properties. Page numbers follow Decree 30/2020/NĐ-CP: in the header, centred, and
@@ -66,10 +87,10 @@ impl Orientation {
              <w:pgSz w:w=\"{w}\" w:h=\"{h}\"{orient}/>\
              <w:pgMar w:top=\"{}\" w:right=\"{}\" w:bottom=\"{}\" w:left=\"{}\" w:header=\"567\" w:footer=\"567\" w:gutter=\"0\"/>\
              {title_pg}</w:sectPr>",
-            mm(MARGIN_TOP_MM),
-            mm(MARGIN_RIGHT_MM),
-            mm(MARGIN_BOTTOM_MM),
-            mm(MARGIN_LEFT_MM)
+            mm(self.margins_mm().0),
+            mm(self.margins_mm().1),
+            mm(self.margins_mm().2),
+            mm(self.margins_mm().3)
         )
     }
 }
@@ -112,6 +133,24 @@ fn document_xml(annex: &Annex, opts: &RenderOptions) -> String {
             + 4096,
     );
 
+    let frame = opts.frame.as_ref().map(|f| f.text(opts.lang));
+    let first_orientation = views
+        .first()
+        .map(Orientation::of)
+        .unwrap_or(Orientation::Portrait);
+    if let Some(f) = &frame {
+        frame_band(&mut body, f, first_orientation.text_width());
+        para(
+            &mut body,
+            &f.label,
+            ParaStyle {
+                bold: true,
+                italic: false,
+                size: TITLE_SIZE,
+                align: Align::Center,
+            },
+        );
+    }
     if !title.is_empty() {
         para(
             &mut body,
@@ -131,18 +170,34 @@ fn document_xml(annex: &Annex, opts: &RenderOptions) -> String {
             ParaStyle {
                 bold: false,
                 italic: true,
-                size: BODY_SIZE,
+                // Decree 30: the reference line is italic 14 pt.
+                size: if frame.is_some() {
+                    TITLE_SIZE
+                } else {
+                    BODY_SIZE
+                },
                 align: Align::Center,
             },
         );
     }
 
-    let mut current = views
-        .first()
-        .map(Orientation::of)
-        .unwrap_or(Orientation::Portrait);
+    let errata_table = layout::errata_table(opts.lang);
+    let errata = opts
+        .frame
+        .as_ref()
+        .and_then(|f| f.errata())
+        .filter(|e| !e.is_empty())
+        .map(|e| layout::errata_view(&errata_table, e, opts.lang));
+    let n_views = views.len();
+    let mut current = first_orientation;
     let mut first_section = true;
-    for (i, v) in views.iter().enumerate() {
+    for (i, v) in views.iter().chain(errata.as_ref()).enumerate() {
+        if i == n_views
+            && let Some(f) = &opts.frame
+            && (f.signature.is_some() || !f.recipients.is_empty())
+        {
+            signature(&mut body, f, opts.lang, current.text_width());
+        }
         let o = Orientation::of(v);
         if i > 0 && o != current {
             // A section ends with the paragraph that carries its sectPr.
@@ -152,7 +207,7 @@ fn document_xml(annex: &Annex, opts: &RenderOptions) -> String {
             body.push_str("</w:pPr></w:p>");
             current = o;
         }
-        if parts[i]
+        if parts.get(i).copied().unwrap_or(false)
             && let Some(p) = &v.part
         {
             para(
@@ -179,6 +234,12 @@ fn document_xml(annex: &Annex, opts: &RenderOptions) -> String {
         table(&mut body, v, o.text_width());
         // Word needs a paragraph between two tables, or it merges them.
         body.push_str("<w:p/>");
+    }
+    if errata.is_none()
+        && let Some(f) = &opts.frame
+        && (f.signature.is_some() || !f.recipients.is_empty())
+    {
+        signature(&mut body, f, opts.lang, current.text_width());
     }
     format!(
         "<?xml version=\"1.0\" encoding=\"UTF-8\" standalone=\"yes\"?>\n\
@@ -224,9 +285,11 @@ fn run(out: &mut String, text: &str, s: ParaStyle) {
     out.push_str("</w:t></w:r>");
 }
 
+/// A heading paragraph, kept with the next one (Word's keep-with-next): no heading or table caption
+/// ends a page apart from what it heads.
 fn para(out: &mut String, text: &str, s: ParaStyle) {
     out.push_str(&format!(
-        "<w:p><w:pPr><w:spacing w:before=\"60\" w:after=\"60\"/><w:jc w:val=\"{}\"/></w:pPr>",
+        "<w:p><w:pPr><w:keepNext/><w:keepLines/><w:spacing w:before=\"60\" w:after=\"60\"/><w:jc w:val=\"{}\"/></w:pPr>",
         jc(s.align)
     ));
     run(out, text, s);
@@ -234,7 +297,17 @@ fn para(out: &mut String, text: &str, s: ParaStyle) {
 }
 
 /// A table cell paragraph (no spacing, so that rows stay compact).
-fn cell(out: &mut String, text: &str, width: u32, span: usize, vmerge: Option<bool>, s: ParaStyle) {
+/// A table cell; `keep` keeps its row on the page of the next row (keep-with-next in the cell's
+/// paragraph, as Word keeps table rows together).
+fn cell(
+    out: &mut String,
+    text: &str,
+    width: u32,
+    span: usize,
+    vmerge: Option<bool>,
+    s: ParaStyle,
+    keep: bool,
+) {
     out.push_str(&format!(
         "<w:tc><w:tcPr><w:tcW w:w=\"{width}\" w:type=\"dxa\"/>"
     ));
@@ -248,7 +321,8 @@ fn cell(out: &mut String, text: &str, width: u32, span: usize, vmerge: Option<bo
     }
     out.push_str("<w:vAlign w:val=\"center\"/></w:tcPr>");
     out.push_str(&format!(
-        "<w:p><w:pPr><w:spacing w:before=\"20\" w:after=\"20\"/><w:jc w:val=\"{}\"/></w:pPr>",
+        "<w:p><w:pPr>{}<w:spacing w:before=\"20\" w:after=\"20\"/><w:jc w:val=\"{}\"/></w:pPr>",
+        if keep { "<w:keepNext/>" } else { "" },
         jc(s.align)
     ));
     if !text.is_empty() {
@@ -260,6 +334,9 @@ fn cell(out: &mut String, text: &str, width: u32, span: usize, vmerge: Option<bo
 /// Column widths (twips): narrow TT and rank, the unit name wide, the rest shared by the values.
 fn grid(v: &TableView<'_>, total: u32) -> Vec<u32> {
     let w = v.width();
+    if (2..w).any(|c| v.is_text(c)) {
+        return text_grid(v, total);
+    }
     let tt = 650;
     let rank = 1000;
     let longest_unit = v
@@ -294,6 +371,196 @@ fn grid(v: &TableView<'_>, total: u32) -> Vec<u32> {
     cols.extend(value_min.iter().map(|m| m + extra));
     cols.push(rank);
     cols
+}
+
+/// Widths of a table with several running-text columns (the errata): each column's share follows its
+/// longest text, capped at 40 characters (longer texts wrap), with the header's longest word as floor.
+fn text_grid(v: &TableView<'_>, total: u32) -> Vec<u32> {
+    let w = v.width();
+    let mut chars = vec![2u32; w];
+    for l in &v.lines {
+        for (c, t) in l.cells(w).iter().enumerate() {
+            chars[c] = chars[c].max(t.chars().count().min(40) as u32);
+        }
+    }
+    for h in v.header.iter().flatten() {
+        let word = h
+            .text
+            .split_whitespace()
+            .map(|x| x.chars().count())
+            .max()
+            .unwrap_or(1) as u32;
+        chars[h.col] = chars[h.col].max(word);
+    }
+    let sum: u32 = chars.iter().map(|c| c + 2).sum();
+    chars.iter().map(|c| total * (c + 2) / sum).collect()
+}
+
+/// How many lines from the start hold the first `n` unit rows (or every line).
+fn first_unit_lines(lines: &[Line], n: usize) -> usize {
+    let mut units = 0;
+    for (i, l) in lines.iter().enumerate() {
+        if matches!(l, Line::Unit { .. }) {
+            units += 1;
+            if units == n {
+                return i + 1;
+            }
+        }
+    }
+    lines.len()
+}
+
+/// A table without borders (the heading band, the signature block).
+fn borderless(out: &mut String, cols: &[u32]) {
+    out.push_str(
+        "<w:tbl><w:tblPr><w:tblW w:w=\"0\" w:type=\"auto\"/><w:jc w:val=\"center\"/>\
+         <w:tblBorders><w:top w:val=\"nil\"/><w:left w:val=\"nil\"/><w:bottom w:val=\"nil\"/>\
+         <w:right w:val=\"nil\"/><w:insideH w:val=\"nil\"/><w:insideV w:val=\"nil\"/></w:tblBorders>\
+         <w:tblLayout w:type=\"fixed\"/></w:tblPr><w:tblGrid>",
+    );
+    for c in cols {
+        out.push_str(&format!("<w:gridCol w:w=\"{c}\"/>"));
+    }
+    out.push_str("</w:tblGrid>");
+}
+
+/// Paragraphs in one cell of a borderless table; `underline` draws the decree's rule under the last
+/// paragraph (a bottom border on it).
+fn band_cell(out: &mut String, width: u32, paras: &[(&str, ParaStyle)], rule: bool) {
+    out.push_str(&format!(
+        "<w:tc><w:tcPr><w:tcW w:w=\"{width}\" w:type=\"dxa\"/></w:tcPr>"
+    ));
+    if paras.is_empty() {
+        out.push_str("<w:p/>");
+    }
+    for (i, (text, s)) in paras.iter().enumerate() {
+        let last = i + 1 == paras.len();
+        out.push_str(&format!(
+            "<w:p><w:pPr><w:keepNext/><w:jc w:val=\"{}\"/></w:pPr>",
+            jc(s.align)
+        ));
+        // The rule under the motto (and under the issuing body) is the text underlined: Word draws a
+        // paragraph border across the whole cell, the decree a line as long as the text.
+        let s = *s;
+        if last && rule && !text.is_empty() {
+            out.push_str("<w:r><w:rPr>");
+            if s.bold {
+                out.push_str("<w:b/>");
+            }
+            if s.size != BODY_SIZE {
+                out.push_str(&format!(
+                    "<w:sz w:val=\"{0}\"/><w:szCs w:val=\"{0}\"/>",
+                    s.size
+                ));
+            }
+            out.push_str("<w:u w:val=\"single\"/></w:rPr><w:t xml:space=\"preserve\">");
+            out.push_str(&esc(text));
+            out.push_str("</w:t></w:r>");
+        } else if !text.is_empty() {
+            run(out, text, s);
+        }
+        out.push_str("</w:p>");
+    }
+    out.push_str("</w:tc>");
+}
+
+/// The decree's heading band: the issuing body (capitals, bold) at the left, the national name and the
+/// motto (bold, the motto 14 pt and underlined) at the right.
+fn frame_band(out: &mut String, f: &crate::frame::FrameText, total: u32) {
+    let left = total * 2 / 5;
+    let cols = [left, total - left];
+    borderless(out, &cols);
+    let bold = ParaStyle {
+        bold: true,
+        italic: false,
+        size: BODY_SIZE,
+        align: Align::Center,
+    };
+    out.push_str("<w:tr>");
+    let issuer: Vec<(&str, ParaStyle)> = f.issuer.iter().map(|l| (l.as_str(), bold)).collect();
+    band_cell(out, cols[0], &issuer, true);
+    band_cell(
+        out,
+        cols[1],
+        &[
+            (&f.national[0], bold),
+            (
+                &f.national[1],
+                ParaStyle {
+                    size: TITLE_SIZE,
+                    ..bold
+                },
+            ),
+        ],
+        true,
+    );
+    out.push_str("</w:tr></w:tbl><w:p/>");
+}
+
+/// "Nơi nhận" at the left and the signature block at the right.
+fn signature(out: &mut String, f: &crate::frame::Frame, lang: crate::Lang, total: u32) {
+    let half = total / 2;
+    let cols = [half, total - half];
+    borderless(out, &cols);
+    out.push_str("<w:tr><w:trPr><w:cantSplit/></w:trPr>");
+    let label = ParaStyle {
+        bold: true,
+        italic: true,
+        size: 24,
+        align: Align::Left,
+    };
+    let item = ParaStyle {
+        bold: false,
+        italic: false,
+        size: 22,
+        align: Align::Left,
+    };
+    let n = f.recipients.len();
+    let items: Vec<String> = f
+        .recipients
+        .iter()
+        .enumerate()
+        .map(|(i, r)| {
+            format!(
+                "- {}{}",
+                layout::clean(r),
+                if i + 1 == n { "." } else { ";" }
+            )
+        })
+        .collect();
+    let mut left: Vec<(&str, ParaStyle)> = Vec::new();
+    if n > 0 {
+        left.push((lang.tr("Nơi nhận:", "Recipients:"), label));
+        left.extend(items.iter().map(|t| (t.as_str(), item)));
+    }
+    band_cell(out, cols[0], &left, false);
+    let bold = ParaStyle {
+        bold: true,
+        italic: false,
+        size: BODY_SIZE,
+        align: Align::Center,
+    };
+    let (authority, position, name) = f.signature.as_ref().map_or_else(Default::default, |s| {
+        (
+            layout::clean(&s.authority).to_uppercase(),
+            layout::clean(&s.position).to_uppercase(),
+            layout::clean(&s.name),
+        )
+    });
+    let mut right: Vec<(&str, ParaStyle)> = Vec::new();
+    if f.signature.is_some() {
+        for l in [authority.as_str(), position.as_str()] {
+            if !l.is_empty() {
+                right.push((l, bold));
+            }
+        }
+        for _ in 0..4 {
+            right.push(("", bold));
+        }
+        right.push((name.as_str(), bold));
+    }
+    band_cell(out, cols[1], &right, false);
+    out.push_str("</w:tr></w:tbl><w:p/>");
 }
 
 fn table(out: &mut String, v: &TableView<'_>, total_width: u32) {
@@ -340,6 +607,7 @@ fn table(out: &mut String, v: &TableView<'_>, total_width: u32) {
                         h.colspan,
                         vm,
                         head,
+                        true,
                     );
                     col += h.colspan;
                     cells.next();
@@ -352,7 +620,15 @@ fn table(out: &mut String, v: &TableView<'_>, total_width: u32) {
                         .find(|h| h.col <= col && col < h.col + h.colspan && h.rowspan > 1)
                         .map(|h| h.colspan)
                         .unwrap_or(1);
-                    cell(out, "", span_width(col, above), above, Some(false), head);
+                    cell(
+                        out,
+                        "",
+                        span_width(col, above),
+                        above,
+                        Some(false),
+                        head,
+                        true,
+                    );
                     col += above;
                 }
             }
@@ -367,11 +643,16 @@ fn table(out: &mut String, v: &TableView<'_>, total_width: u32) {
         align: Align::Center,
     };
     for (c, n) in v.column_numbers.iter().enumerate() {
-        cell(out, n, cols[c], 1, None, colnum);
+        cell(out, n, cols[c], 1, None, colnum, true);
     }
     out.push_str("</w:tr>");
 
-    for line in &v.lines {
+    // The first and the last rows of a table stay together in threes (so no page holds one or two
+    // rows of a table), and a block line stays with its first row.
+    let n = v.lines.len();
+    let keep_first = first_unit_lines(&v.lines, 3);
+    for (i, line) in v.lines.iter().enumerate() {
+        let keep = i + 1 < n && (i + 1 < keep_first || i + 3 >= n);
         out.push_str("<w:tr><w:trPr><w:cantSplit/></w:trPr>");
         match line {
             Line::Block { label, title } => {
@@ -381,7 +662,7 @@ fn table(out: &mut String, v: &TableView<'_>, total_width: u32) {
                     size: BODY_SIZE,
                     align: Align::Center,
                 };
-                cell(out, label, cols[0], 1, None, s);
+                cell(out, label, cols[0], 1, None, s, true);
                 cell(
                     out,
                     title,
@@ -392,6 +673,7 @@ fn table(out: &mut String, v: &TableView<'_>, total_width: u32) {
                         align: Align::Left,
                         ..s
                     },
+                    true,
                 );
             }
             Line::Unit { .. } => {
@@ -402,7 +684,7 @@ fn table(out: &mut String, v: &TableView<'_>, total_width: u32) {
                         size: BODY_SIZE,
                         align: v.align(c),
                     };
-                    cell(out, text, cols[c], 1, None, s);
+                    cell(out, text, cols[c], 1, None, s, keep);
                 }
             }
         }

@@ -135,6 +135,9 @@ pub struct TableView<'a> {
     pub lines: Vec<Line>,
     /// Decimals of each value column and of the total (last), for formats that store numbers.
     pub decimals: Vec<Option<u32>>,
+    /// Alignment of each grid column in the body: TT and rank centred, the unit left, numbers right
+    /// (an errata table has text columns too, left-aligned and wrapping like the unit's).
+    pub aligns: Vec<Align>,
 }
 
 impl TableView<'_> {
@@ -145,14 +148,109 @@ impl TableView<'_> {
 
     /// Alignment of a grid column in the body.
     pub fn align(&self, col: usize) -> Align {
-        let w = self.width();
-        if col == 0 || col == w - 1 {
-            Align::Center
-        } else if col == 1 {
-            Align::Left
-        } else {
-            Align::Right
-        }
+        self.aligns.get(col).copied().unwrap_or(Align::Right)
+    }
+
+    /// A column of running text (wraps between words), rather than of numbers and short labels.
+    pub fn is_text(&self, col: usize) -> bool {
+        col > 0 && self.align(col) == Align::Left
+    }
+}
+
+/// The alignments of an annex table's grid columns.
+fn annex_aligns(width: usize) -> Vec<Align> {
+    (0..width)
+        .map(|col| {
+            if col == 0 || col == width - 1 {
+                Align::Center
+            } else if col == 1 {
+                Align::Left
+            } else {
+                Align::Right
+            }
+        })
+        .collect()
+}
+
+/// The grid an errata table is laid out on: a table model with the errata's three middle columns, so
+/// that [`errata_view`] has a [`Table`] to point to (its rows stay empty; the view holds the texts).
+pub fn errata_table(lang: Lang) -> Table {
+    Table {
+        id: "errata".into(),
+        title: crate::frame::errata_title(lang).into(),
+        columns: vec![egov_core::table::Column::default(); 3],
+        ..Table::default()
+    }
+}
+
+/// The errata as a table view: TT, unit, table, column, published, recomputed, reason. `table` is
+/// [`errata_table`].
+pub fn errata_view<'a>(
+    table: &'a Table,
+    errata: &[crate::frame::Erratum],
+    lang: Lang,
+) -> TableView<'a> {
+    let labels = Labels::of(lang);
+    let header: Vec<String> = vec![
+        labels.tt.into(),
+        labels.unit.into(),
+        lang.tr("Bảng", "Table").into(),
+        lang.tr("Cột", "Column").into(),
+        lang.tr("Đã công bố", "Published").into(),
+        lang.tr("Tính lại", "Recomputed").into(),
+        lang.tr("Lý do", "Reason").into(),
+    ];
+    let text = |t: &str| ValueCell {
+        text: clean(t),
+        number: None,
+        decimals: 0,
+    };
+    let lines = errata
+        .iter()
+        .enumerate()
+        .map(|(i, e)| Line::Unit {
+            tt: (i + 1).to_string(),
+            unit: clean(&e.unit),
+            values: vec![
+                text(&e.table),
+                text(&e.column),
+                text(&e.published),
+                text(&e.recomputed),
+            ],
+            rank: clean(&e.reason),
+            rank_number: None,
+            row: i,
+        })
+        .collect();
+    TableView {
+        table,
+        title: clean(&table.title),
+        part: None,
+        header: vec![
+            header
+                .iter()
+                .enumerate()
+                .map(|(col, h)| HeadCell {
+                    text: h.clone(),
+                    col,
+                    colspan: 1,
+                    rowspan: 1,
+                })
+                .collect(),
+        ],
+        column_numbers: (1..=header.len()).map(|k| format!("({k})")).collect(),
+        flat_header: header,
+        lines,
+        decimals: vec![None; 4],
+        aligns: vec![
+            Align::Center,
+            Align::Left,
+            Align::Left,
+            Align::Left,
+            Align::Right,
+            Align::Right,
+            Align::Left,
+        ],
     }
 }
 
@@ -161,6 +259,23 @@ impl TableView<'_> {
 pub fn heading(annex: &Annex, opts: &RenderOptions) -> (String, Vec<String>) {
     let labels = Labels::of(opts.lang);
     let mut lines = Vec::new();
+    if let Some(f) = &opts.frame {
+        // The frame says which decision the annex goes with, or that it is a recomputation: the
+        // annex's own "(Ban hành kèm theo …)" line would claim what the frame does not.
+        match (&f.provenance, &opts.decision) {
+            (crate::frame::Provenance::Issued, Some(d)) => {
+                lines.push(crate::frame::reference_line(d, opts.lang))
+            }
+            (crate::frame::Provenance::Issued, None) => {}
+            (crate::frame::Provenance::Recomputed { .. }, _) => {
+                lines.extend(f.text(opts.lang).note)
+            }
+        }
+        lines.extend(annex.subtitle.iter().map(|s| clean(s)).filter(|s| {
+            !s.is_empty() && !s.starts_with("(Ban hành kèm theo") && !s.starts_with("(Kèm theo")
+        }));
+        return (clean(&annex.title), lines);
+    }
     if let Some(d) = &opts.decision {
         let mut line = format!(
             "({} {} {} {}",
@@ -374,6 +489,7 @@ pub fn view<'a>(table: &'a Table, lang: Lang) -> TableView<'a> {
         column_numbers,
         lines,
         decimals,
+        aligns: annex_aligns(width),
     }
 }
 

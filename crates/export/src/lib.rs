@@ -9,6 +9,8 @@
 //!
 //! # Layout
 //! - [`layout`]: the shared, language-aware view of a table (header cells, formatted cells, block rows).
+//! - [`frame`]: the Decree-30 frame of the document (issuing body, national heading, "Phụ lục",
+//!   reference line, signature, recipients) and the errata of a recomputed annex.
 //! - [`text`], [`markdown`], [`html`]: human-readable renderings.
 //! - [`csv_out`], [`json_out`]: open data (one long CSV; the JSON contract) and their data dictionary.
 //! - [`xlsx`], [`docx`]: office documents; [`pdf`]: the annex typeset directly as PDF (embedded fonts).
@@ -20,6 +22,7 @@ use egov_core::table::Annex;
 pub mod chart;
 pub mod csv_out;
 pub mod docx;
+pub mod frame;
 pub mod html;
 pub mod json_out;
 pub mod layout;
@@ -54,6 +57,9 @@ pub struct RenderOptions {
     /// JSON on one line, without indentation (for machines; the default is indented, which reads and
     /// diffs well line by line).
     pub compact_json: bool,
+    /// The Decree-30 frame (issuing body, national heading, "Phụ lục", reference line, signature,
+    /// recipients, and whether the numbers are recomputed); `None` prints the annex's title and lines.
+    pub frame: Option<frame::Frame>,
 }
 
 /// Every output format of `egov export`.
@@ -160,6 +166,7 @@ pub fn render(annex: &Annex, format: Format, opts: &RenderOptions) -> Result<Vec
 }
 
 pub use chart::{ChartOptions, charts};
+pub use frame::{Erratum, Frame, Provenance, Signature};
 
 /// The HTML report: the annex followed by its charts (inline SVG), in one self-contained page.
 pub fn report(

@@ -22,18 +22,26 @@ use self::font::{FaceUse, FontSet, Style, StyleFace};
 use crate::layout::{self, Align, HeadCell, Line, TableView};
 use crate::{ExportError, Lang, RenderOptions};
 
-pub use self::font::FAMILIES;
+pub use self::font::{EMBEDDED_FAMILY, FAMILIES};
 pub use crate::layout::Orientation;
 
 const PT_PER_MM: f32 = 72.0 / 25.4;
 /// A4 (210 × 297 mm) in points, rounded as PDF producers usually write it.
 const A4_SHORT: f32 = 595.28;
 const A4_LONG: f32 = 841.89;
-/// Margins of Nghị định 30/2020 (the same as the DOCX).
+/// Margins of Nghị định 30/2020 (the same as the DOCX) on a portrait page: top and bottom 20 mm, the
+/// binding edge (left) 30 mm, right 15 mm. A landscape page is bound along its top edge (it is turned
+/// a quarter clockwise in the portrait-bound volume), so its margins are the portrait ones turned:
+/// top 30 mm, bottom 15 mm, left and right 20 mm ([`Orientation::margins`]).
 const MARGIN_TOP: f32 = 20.0 * PT_PER_MM;
 const MARGIN_BOTTOM: f32 = 20.0 * PT_PER_MM;
 const MARGIN_LEFT: f32 = 30.0 * PT_PER_MM;
 const MARGIN_RIGHT: f32 = 15.0 * PT_PER_MM;
+/// A table page holds at least this many of a table's rows (unless the table has fewer): a page with
+/// one or two rows of a table reads as a leftover.
+const MIN_ROWS_PER_PAGE: usize = 3;
+/// A header cell wraps on at most this many lines; its column widens (or the table's type shrinks) first.
+const MAX_HEADER_LINES: usize = 3;
 /// Baseline of the page number, from the top edge (inside the top margin): Decree 30/2020/NĐ-CP puts
 /// page numbers at the top centre of the page, and none on the first page.
 const PAGE_NUMBER_FROM_TOP: f32 = 12.0 * PT_PER_MM;
@@ -54,7 +62,34 @@ const FAKE_BOLD_STROKE: f32 = 0.03;
 /// Slant of imitated italic (tan of about 12°).
 const FAKE_ITALIC_SLANT: f32 = 0.21;
 
+/// Page margins in points: top, right, bottom, left.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct Margins {
+    pub top: f32,
+    pub right: f32,
+    pub bottom: f32,
+    pub left: f32,
+}
+
 impl Orientation {
+    /// The decree's margins on a page of this orientation, binding edge included (see [`MARGIN_TOP`]).
+    pub fn margins(self) -> Margins {
+        match self {
+            Orientation::Portrait => Margins {
+                top: MARGIN_TOP,
+                right: MARGIN_RIGHT,
+                bottom: MARGIN_BOTTOM,
+                left: MARGIN_LEFT,
+            },
+            Orientation::Landscape => Margins {
+                top: MARGIN_LEFT,
+                right: MARGIN_TOP,
+                bottom: MARGIN_RIGHT,
+                left: MARGIN_BOTTOM,
+            },
+        }
+    }
+
     /// Page width and height, in points.
     pub fn size(self) -> (f32, f32) {
         match self {
@@ -135,12 +170,37 @@ fn typeset_with(
         .first()
         .map(Orientation::of)
         .unwrap_or(Orientation::Portrait);
+    let frame = opts.frame.as_ref().map(|f| f.text(opts.lang));
+    if let Some(f) = &frame {
+        for l in f.issuer.iter().chain(&f.national).chain([&f.label]) {
+            doc.check(heading_label, Style::Bold, l)?;
+        }
+    }
+    let errata_table = layout::errata_table(opts.lang);
+    let errata = opts
+        .frame
+        .as_ref()
+        .and_then(|f| f.errata())
+        .filter(|e| !e.is_empty())
+        .map(|e| layout::errata_view(&errata_table, e, opts.lang));
+    if let Some(v) = &errata {
+        doc.check_table(v)?;
+    }
     doc.new_page(first);
+    if let Some(f) = &frame {
+        doc.frame_band(f);
+        doc.paragraph(&f.label, Style::Bold, TITLE_PT, Align::Center);
+    }
     if !title.is_empty() {
         doc.paragraph(&title, Style::Bold, TITLE_PT, Align::Center);
     }
+    // Decree 30: the reference line is italic 14 pt; a plain annex keeps its lines at 13 pt.
+    let heading_pt = if frame.is_some() { TITLE_PT } else { BODY_PT };
     for h in &heading {
-        doc.paragraph(h, Style::Italic, BODY_PT, Align::Center);
+        doc.paragraph(h, Style::Italic, heading_pt, Align::Center);
+    }
+    if frame.is_some() {
+        doc.short_rule();
     }
     if !title.is_empty() || !heading.is_empty() {
         doc.y += BODY_PT * 0.5;
@@ -152,6 +212,19 @@ fn typeset_with(
             doc.new_page(o);
         }
         doc.table(i, v, parts[i]);
+    }
+    if let Some(f) = &opts.frame
+        && (f.signature.is_some() || !f.recipients.is_empty())
+    {
+        doc.signature(f, opts.lang);
+    }
+    if let Some(v) = &errata {
+        let o = Orientation::of(v);
+        if o != doc.page().orientation {
+            doc.finish_page();
+            doc.new_page(o);
+        }
+        doc.table(views.len(), v, false);
     }
     doc.finish_page();
     let pdf = doc.write(annex, opts)?;
@@ -251,18 +324,32 @@ impl<'f> Doc<'f> {
     }
 
     fn bottom(&self) -> f32 {
+        self.page.as_ref().map_or(A4_LONG - MARGIN_BOTTOM, |p| {
+            p.orientation.size().1 - p.orientation.margins().bottom
+        })
+    }
+
+    /// Left edge of the text area of the current page.
+    fn left(&self) -> f32 {
         self.page
             .as_ref()
-            .map_or(A4_LONG, |p| p.orientation.size().1)
-            - MARGIN_BOTTOM
+            .map_or(MARGIN_LEFT, |p| p.orientation.margins().left)
+    }
+
+    /// Top edge of the text area of the current page.
+    fn top(&self) -> f32 {
+        self.page
+            .as_ref()
+            .map_or(MARGIN_TOP, |p| p.orientation.margins().top)
     }
 
     fn text_width(&self) -> f32 {
         self.page
             .as_ref()
-            .map_or(A4_SHORT, |p| p.orientation.size().0)
-            - MARGIN_LEFT
-            - MARGIN_RIGHT
+            .map_or(A4_SHORT - MARGIN_LEFT - MARGIN_RIGHT, |p| {
+                let m = p.orientation.margins();
+                p.orientation.size().0 - m.left - m.right
+            })
     }
 
     /// Fails, naming the text, when a char of it has no glyph in the face of `style`.
@@ -372,16 +459,17 @@ impl<'f> Doc<'f> {
                 texts: Vec::new(),
             },
         });
-        self.y = MARGIN_TOP;
+        self.y = orientation.margins().top;
     }
 
     fn finish_page(&mut self) {
         let number = self.summaries.len() + 1;
         if number > 1 {
             let label = number.to_string();
-            let (w, h) = self.page().orientation.size();
+            let o = self.page().orientation;
+            let ((w, h), m) = (o.size(), o.margins());
             let lw = self.width(Style::Regular, BODY_PT, &label);
-            let x = MARGIN_LEFT + (w - MARGIN_LEFT - MARGIN_RIGHT - lw) / 2.0;
+            let x = m.left + (w - m.left - m.right - lw) / 2.0;
             self.show(Style::Regular, BODY_PT, x, h - PAGE_NUMBER_FROM_TOP, &label);
         }
         let mut page = self.page.take().expect("a page is open");
@@ -479,8 +567,8 @@ impl<'f> Doc<'f> {
             self.new_page(o);
         }
         let cell = Placed {
-            x0: MARGIN_LEFT - PAD_X,
-            x1: MARGIN_LEFT + w + PAD_X,
+            x0: self.left() - PAD_X,
+            x1: self.left() + w + PAD_X,
             y: PARA_SPACE,
             h: h - 2.0 * PARA_SPACE,
             lines,
@@ -527,14 +615,28 @@ impl<'f> Doc<'f> {
                     }
                 }
             }
+            // Running-text columns other than the unit's (an errata table's) wrap like it, up to a
+            // share of the line.
+            for (c, m) in min.iter_mut().enumerate() {
+                if c != 1 && v.is_text(c) {
+                    let word = v
+                        .lines
+                        .iter()
+                        .filter_map(|l| l.cells(w).get(c).cloned())
+                        .flat_map(|t| t.split_whitespace().map(str::to_string).collect::<Vec<_>>())
+                        .map(|word| self.width(Style::Regular, size, &word))
+                        .fold(0.0, f32::max);
+                    *m = m.min(text_w * 0.22).max(word);
+                }
+            }
+            let mut header_floor = vec![0.0f32; w];
             for h in v.header.iter().flatten() {
-                let longest = h
-                    .text
-                    .split_whitespace()
-                    .map(|word| self.width(Style::Bold, size, word))
-                    .fold(0.0, f32::max);
                 if h.colspan == 1 {
-                    min[h.col] = min[h.col].max(longest);
+                    let need = self.header_width(&h.text, size);
+                    header_floor[h.col] = header_floor[h.col].max(need);
+                    if h.col != 1 {
+                        min[h.col] = min[h.col].max(need);
+                    }
                 }
             }
             for (c, n) in v.column_numbers.iter().enumerate() {
@@ -547,7 +649,8 @@ impl<'f> Doc<'f> {
             // A unit column narrower than this wraps most names onto three lines or more.
             let unit_floor = (unit_word + 2.0 * PAD_X)
                 .max(text_w * 0.2)
-                .min(unit_desired.max(min[1]));
+                .min(unit_desired.max(min[1]))
+                .max(header_floor[1] + 2.0 * PAD_X);
             let fixed: f32 = min
                 .iter()
                 .enumerate()
@@ -570,7 +673,7 @@ impl<'f> Doc<'f> {
                 water_fill(&mut cols[2..w - 1], text_w - fixed - unit);
             }
             let total: f32 = cols.iter().sum();
-            let mut x = MARGIN_LEFT + (text_w - total) / 2.0;
+            let mut x = self.left() + (text_w - total) / 2.0;
             let mut edges = Vec::with_capacity(w + 1);
             edges.push(x);
             for c in &cols {
@@ -579,6 +682,144 @@ impl<'f> Doc<'f> {
             }
             return Grid { x: edges, size };
         }
+    }
+
+    /// The narrowest content width at which a header text wraps on at most [`MAX_HEADER_LINES`] lines
+    /// (never below its longest word).
+    fn header_width(&mut self, text: &str, size: f32) -> f32 {
+        let longest = text
+            .split_whitespace()
+            .map(|word| self.width(Style::Bold, size, word))
+            .fold(0.0, f32::max);
+        let whole = self.width(Style::Bold, size, text);
+        if self.wrap(Style::Bold, size, text, longest).len() <= MAX_HEADER_LINES {
+            return longest;
+        }
+        let (mut lo, mut hi) = (longest, whole);
+        for _ in 0..20 {
+            let mid = (lo + hi) / 2.0;
+            if self.wrap(Style::Bold, size, text, mid).len() <= MAX_HEADER_LINES {
+                hi = mid;
+            } else {
+                lo = mid;
+            }
+        }
+        hi
+    }
+
+    /// One line of text centred between `x0` and `x1`, its top at `top` (from the page's top edge);
+    /// returns its width.
+    fn centred(&mut self, text: &str, style: Style, size: f32, x0: f32, x1: f32, top: f32) -> f32 {
+        let w = self.width(style, size, text);
+        let page_h = self.page().orientation.size().1;
+        let baseline = top + (self.gap / 2.0 + self.ascent) * size;
+        self.show(style, size, (x0 + x1 - w) / 2.0, page_h - baseline, text);
+        self.record(text);
+        w
+    }
+
+    /// A horizontal rule of length `len` centred between `x0` and `x1`, `y` from the top edge.
+    fn rule(&mut self, x0: f32, x1: f32, len: f32, y: f32) {
+        let page_h = self.page().orientation.size().1;
+        let x = (x0 + x1 - len) / 2.0;
+        let g = &mut self.page().graphics;
+        g.move_to(x, page_h - y);
+        g.line_to(x + len, page_h - y);
+        g.stroke();
+    }
+
+    /// The decree's heading band: the issuing body at the left (capitals, bold, a short rule under
+    /// it), the national name and motto at the right (bold; the motto 14 pt and underlined by a rule as
+    /// long as itself). The national name is set smaller when the column is too narrow for it.
+    fn frame_band(&mut self, f: &crate::frame::FrameText) {
+        let (x0, w) = (self.left(), self.text_width());
+        let split = x0 + w * 0.4;
+        let x1 = x0 + w;
+        let top = self.y;
+        let lh = |doc: &Doc<'_>, size: f32| doc.line_height(size);
+        let mut y = top;
+        let mut widest: f32 = 0.0;
+        for l in &f.issuer {
+            let size = fit_size(self, l, BODY_PT, split - x0);
+            widest = widest.max(self.centred(l, Style::Bold, size, x0, split, y));
+            y += lh(self, size);
+        }
+        if !f.issuer.is_empty() {
+            self.rule(x0, split, widest / 3.0, y + 2.0);
+        }
+        let left_h = y - top;
+        let mut y = top;
+        let size = fit_size(self, &f.national[0], BODY_PT, x1 - split);
+        self.centred(&f.national[0], Style::Bold, size, split, x1, y);
+        y += lh(self, size);
+        let size = fit_size(self, &f.national[1], TITLE_PT, x1 - split);
+        let mw = self.centred(&f.national[1], Style::Bold, size, split, x1, y);
+        y += lh(self, size);
+        self.rule(split, x1, mw, y + 2.0);
+        self.y = top + left_h.max(y - top) + self.line_height(BODY_PT);
+    }
+
+    /// A short rule under the annex's heading (a third of the text width), as the decree draws one.
+    fn short_rule(&mut self) {
+        let (x0, w) = (self.left(), self.text_width());
+        let y = self.y + 2.0;
+        self.rule(x0, x0 + w, w / 6.0, y);
+        self.y += PARA_SPACE * 2.0;
+    }
+
+    /// The signature block at the right and "Nơi nhận" at the left, kept on one page.
+    fn signature(&mut self, f: &crate::frame::Frame, lang: Lang) {
+        let small = BODY_PT - 1.0;
+        let rec_lines = if f.recipients.is_empty() {
+            0
+        } else {
+            1 + f.recipients.len()
+        };
+        let sig_lines = f.signature.as_ref().map_or(0, |_| 7);
+        let need = self.line_height(BODY_PT) * (rec_lines.max(sig_lines) as f32 + 1.0);
+        if self.y + need > self.bottom() {
+            let o = self.page().orientation;
+            self.finish_page();
+            self.new_page(o);
+        }
+        let (x0, w) = (self.left(), self.text_width());
+        let split = x0 + w * 0.5;
+        let top = self.y;
+        let page_h = self.page().orientation.size().1;
+        if !f.recipients.is_empty() {
+            let mut y = top;
+            let label = lang.tr("Nơi nhận:", "Recipients:");
+            let baseline = y + (self.gap / 2.0 + self.ascent) * small;
+            self.show(Style::Bold, small, x0, page_h - baseline, label);
+            self.record(label);
+            y += self.line_height(small);
+            let n = f.recipients.len();
+            for (i, r) in f.recipients.iter().enumerate() {
+                let end = if i + 1 == n { "." } else { ";" };
+                let t = format!("- {}{end}", layout::clean(r));
+                let baseline = y + (self.gap / 2.0 + self.ascent) * (small - 1.0);
+                self.show(Style::Regular, small - 1.0, x0, page_h - baseline, &t);
+                self.record(&t);
+                y += self.line_height(small - 1.0);
+            }
+            self.y = self.y.max(y);
+        }
+        if let Some(s) = &f.signature {
+            let mut y = top;
+            for l in [&s.authority, &s.position] {
+                let l = layout::clean(l).to_uppercase();
+                if !l.is_empty() {
+                    self.centred(&l, Style::Bold, BODY_PT, split, x0 + w, y);
+                    y += self.line_height(BODY_PT);
+                }
+            }
+            y += self.line_height(BODY_PT) * 4.0;
+            let name = layout::clean(&s.name);
+            self.centred(&name, Style::Bold, BODY_PT, split, x0 + w, y);
+            y += self.line_height(BODY_PT);
+            self.y = self.y.max(y);
+        }
+        self.y += self.line_height(BODY_PT);
     }
 
     fn place(
@@ -711,13 +952,16 @@ impl<'f> Doc<'f> {
         };
         let title = self.wrap(Style::Bold, BODY_PT, &v.title, text_w);
         let para = |n: usize, doc: &Doc<'_>| doc.line_height(BODY_PT) * n as f32 + 2.0 * PARA_SPACE;
-        let first_row = v.lines.first().map_or(0.0, |l| self.body_row(v, &g, l).1);
-        // Keep the headings with the header and the first row.
+        let rows: Vec<(Vec<Placed>, f32)> =
+            v.lines.iter().map(|l| self.body_row(v, &g, l)).collect();
+        let heights: Vec<f32> = rows.iter().map(|r| r.1).collect();
+        // Keep the headings with the header and the first rows a page must hold.
+        let first = first_lines(&v.lines, MIN_ROWS_PER_PAGE);
         let need = part.as_ref().map_or(0.0, |p| para(p.len(), self))
             + para(title.len(), self)
             + header.height
-            + first_row;
-        let page_started = self.y <= MARGIN_TOP + 0.01;
+            + heights[..first].iter().sum::<f32>();
+        let page_started = self.y <= self.top() + 0.01;
         if self.y + need > self.bottom() && !page_started {
             let o = self.page().orientation;
             self.finish_page();
@@ -730,22 +974,25 @@ impl<'f> Doc<'f> {
         }
         self.paragraph(&v.title, Style::Bold, BODY_PT, Align::Center);
         self.draw_header(index, &header, g.size);
-        let mut on_page = 0usize;
-        for line in &v.lines {
-            let (cells, h) = self.body_row(v, &g, line);
-            // Rows never split; a row taller than a whole page is drawn anyway rather than looping.
-            if self.y + h > self.bottom() && on_page > 0 {
+        let breaks = plan_breaks(
+            &v.lines,
+            &heights,
+            self.bottom() - self.y,
+            self.bottom() - self.top() - header.height,
+        );
+        let mut next_break = breaks.iter().peekable();
+        for (i, (cells, h)) in rows.into_iter().enumerate() {
+            if next_break.peek() == Some(&&i) {
+                next_break.next();
                 let o = self.page().orientation;
                 self.finish_page();
                 self.new_page(o);
                 self.draw_header(index, &header, g.size);
-                on_page = 0;
             }
             let top = self.y;
             self.draw_cells(&cells, top, g.size);
             self.y += h;
-            on_page += 1;
-            if let Line::Unit { row, .. } = line {
+            if let Line::Unit { row, .. } = &v.lines[i] {
                 self.page().summary.rows.push((index, *row));
             }
         }
@@ -810,6 +1057,72 @@ impl<'f> Doc<'f> {
         }
         Ok(pdf.finish())
     }
+}
+
+/// The size (at most `size`, at least [`MIN_TABLE_PT`]) at which `text` fits in `width` on one line.
+fn fit_size(doc: &mut Doc<'_>, text: &str, size: f32, width: f32) -> f32 {
+    let w = doc.width(Style::Bold, size, text);
+    if w <= width || w <= 0.0 {
+        size
+    } else {
+        (size * width / w).max(MIN_TABLE_PT)
+    }
+}
+
+/// How many lines from the start hold the first `n` unit rows (or every line, when there are fewer).
+fn first_lines(lines: &[Line], n: usize) -> usize {
+    let mut units = 0;
+    for (i, l) in lines.iter().enumerate() {
+        if matches!(l, Line::Unit { .. }) {
+            units += 1;
+            if units == n {
+                return i + 1;
+            }
+        }
+    }
+    lines.len()
+}
+
+/// Where a table's body breaks to a new page: the indices of the lines that start a page. Rows are
+/// placed greedily, then each break moves up so that the page after it holds at least
+/// [`MIN_ROWS_PER_PAGE`] unit rows (when the table has that many left and the page before keeps as
+/// many), and so that a block line never ends a page (it goes with its first row). `first` is the
+/// room on the page where the table starts, `room` that of a page holding only the header.
+fn plan_breaks(lines: &[Line], heights: &[f32], first: f32, room: f32) -> Vec<usize> {
+    let units = |r: std::ops::Range<usize>| {
+        lines[r]
+            .iter()
+            .filter(|l| matches!(l, Line::Unit { .. }))
+            .count()
+    };
+    let mut breaks = Vec::new();
+    let (mut start, mut used, mut cap) = (0usize, 0.0f32, first);
+    let mut i = 0;
+    while i < lines.len() {
+        let h = heights[i];
+        // A row taller than a whole page is drawn on a page of its own rather than looping.
+        if used + h > cap + 0.01 && i > start {
+            let mut b = i;
+            while units(b..lines.len()) < MIN_ROWS_PER_PAGE
+                && b > start + 1
+                && units(start..b - 1) >= MIN_ROWS_PER_PAGE
+            {
+                b -= 1;
+            }
+            while b > start + 1 && matches!(lines[b - 1], Line::Block { .. }) {
+                b -= 1;
+            }
+            breaks.push(b);
+            start = b;
+            used = 0.0;
+            cap = room;
+            i = b;
+            continue;
+        }
+        used += h;
+        i += 1;
+    }
+    breaks
 }
 
 /// Shares `extra` among `cols` by raising the narrowest first: every column ends at least as wide as

@@ -79,6 +79,7 @@ pub fn render_options(decision_number: &str, decision_date: Date) -> RenderOptio
             issuer: None,
         }),
         compact_json: false,
+        ..Default::default()
     }
 }
 

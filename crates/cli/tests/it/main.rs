@@ -13,6 +13,7 @@ mod hostile_minor;
 mod hostile_output;
 mod messages;
 mod no_table;
+mod publication;
 mod reproduce;
 mod serve;
 mod store;

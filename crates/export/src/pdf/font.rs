@@ -92,62 +92,64 @@ pub fn system_fonts() -> Result<Arc<FontSet>, ExportError> {
     }
     let mut db = fontdb::Database::new();
     db.load_system_fonts();
-    let set = Arc::new(find(&db)?);
+    // The decree's Times New Roman when installed; otherwise the metric-compatible face shipped in
+    // the binary, so that the PDF looks the same on every machine (never DejaVu on one, Noto on another).
+    let set = Arc::new(match find_family(&db, FAMILIES[0]) {
+        Ok(Some(set)) => set,
+        _ => embedded()?,
+    });
     *cache = Some(Arc::clone(&set));
     Ok(set)
+}
+
+/// Liberation Serif 2 (SIL Open Font License 1.1, `crates/export/fonts/LICENSE-OFL.txt`): Times New
+/// Roman's metrics, every Vietnamese letter, real bold and italic. About 1.1 MB of the binary.
+const EMBEDDED: [(&str, &[u8]); 3] = [
+    (
+        "Regular",
+        include_bytes!("../../fonts/LiberationSerif-Regular.ttf"),
+    ),
+    (
+        "Bold",
+        include_bytes!("../../fonts/LiberationSerif-Bold.ttf"),
+    ),
+    (
+        "Italic",
+        include_bytes!("../../fonts/LiberationSerif-Italic.ttf"),
+    ),
+];
+
+/// The family name of the font shipped in the binary.
+pub const EMBEDDED_FAMILY: &str = "Liberation Serif";
+
+/// The font shipped in the binary ([`EMBEDDED`]).
+pub fn embedded() -> Result<FontSet, ExportError> {
+    let mut db = fontdb::Database::new();
+    for (_, data) in EMBEDDED {
+        db.load_font_data(data.to_vec());
+    }
+    find(&db)
+}
+
+/// The faces of one family, `None` when the family is not installed, an error when it is but cannot be
+/// used (not TrueType, no Vietnamese).
+fn find_family(db: &fontdb::Database, family: &str) -> Result<Option<FontSet>, String> {
+    let Some(regular) = query(db, family, fontdb::Weight::NORMAL, fontdb::Style::Normal) else {
+        return Ok(None);
+    };
+    let face = load(db, regular, family)?;
+    Ok(Some(assemble(db, family, regular, face)))
 }
 
 /// Picks the first family of [`FAMILIES`] whose regular face is TrueType and covers Vietnamese.
 pub fn find(db: &fontdb::Database) -> Result<FontSet, ExportError> {
     let mut rejected = Vec::new();
     for family in FAMILIES {
-        let Some(regular) = query(db, family, fontdb::Weight::NORMAL, fontdb::Style::Normal) else {
-            continue;
-        };
-        let face = match load(db, regular, family) {
-            Ok(f) => f,
-            Err(why) => {
-                rejected.push(format!("{family} ({why})"));
-                continue;
-            }
-        };
-        let mut faces = vec![face];
-        let style = |weight, slant, faces: &mut Vec<FaceData>| -> StyleFace {
-            let plain = StyleFace {
-                face: 0,
-                fake_bold: weight == fontdb::Weight::BOLD,
-                fake_italic: slant == fontdb::Style::Italic,
-            };
-            let Some(id) = query(db, family, weight, slant).filter(|&id| id != regular) else {
-                return plain;
-            };
-            let info = db.face(id).expect("a queried face exists");
-            let real_bold = info.weight.0 >= 600;
-            let real_italic = info.style != fontdb::Style::Normal;
-            match load(db, id, family) {
-                Ok(f) => {
-                    faces.push(f);
-                    StyleFace {
-                        face: faces.len() - 1,
-                        fake_bold: weight == fontdb::Weight::BOLD && !real_bold,
-                        fake_italic: slant == fontdb::Style::Italic && !real_italic,
-                    }
-                }
-                Err(_) => plain,
-            }
-        };
-        let bold = style(fontdb::Weight::BOLD, fontdb::Style::Normal, &mut faces);
-        let italic = style(fontdb::Weight::NORMAL, fontdb::Style::Italic, &mut faces);
-        return Ok(FontSet {
-            faces,
-            regular: StyleFace {
-                face: 0,
-                fake_bold: false,
-                fake_italic: false,
-            },
-            bold,
-            italic,
-        });
+        match find_family(db, family) {
+            Ok(Some(set)) => return Ok(set),
+            Ok(None) => {}
+            Err(why) => rejected.push(format!("{family} ({why})")),
+        }
     }
     let mut message = egov_core::msg!(
         "không tìm thấy phông chữ có chân (serif) TrueType đủ dấu tiếng Việt để xuất PDF; đã thử {}",
@@ -171,6 +173,47 @@ pub fn find(db: &fontdb::Database) -> Result<FontSet, ExportError> {
         tool: "PDF".into(),
         message,
     })
+}
+
+/// A family's faces: the regular one found, and bold and italic when installed (else imitated).
+fn assemble(db: &fontdb::Database, family: &str, regular: fontdb::ID, face: FaceData) -> FontSet {
+    let mut faces = vec![face];
+    let style = |weight, slant, faces: &mut Vec<FaceData>| -> StyleFace {
+        let plain = StyleFace {
+            face: 0,
+            fake_bold: weight == fontdb::Weight::BOLD,
+            fake_italic: slant == fontdb::Style::Italic,
+        };
+        let Some(id) = query(db, family, weight, slant).filter(|&id| id != regular) else {
+            return plain;
+        };
+        let info = db.face(id).expect("a queried face exists");
+        let real_bold = info.weight.0 >= 600;
+        let real_italic = info.style != fontdb::Style::Normal;
+        match load(db, id, family) {
+            Ok(f) => {
+                faces.push(f);
+                StyleFace {
+                    face: faces.len() - 1,
+                    fake_bold: weight == fontdb::Weight::BOLD && !real_bold,
+                    fake_italic: slant == fontdb::Style::Italic && !real_italic,
+                }
+            }
+            Err(_) => plain,
+        }
+    };
+    let bold = style(fontdb::Weight::BOLD, fontdb::Style::Normal, &mut faces);
+    let italic = style(fontdb::Weight::NORMAL, fontdb::Style::Italic, &mut faces);
+    FontSet {
+        faces,
+        regular: StyleFace {
+            face: 0,
+            fake_bold: false,
+            fake_italic: false,
+        },
+        bold,
+        italic,
+    }
 }
 
 fn query(
