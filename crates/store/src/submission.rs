@@ -164,6 +164,42 @@ impl Store {
         }))
     }
 
+    /// Every entry of a cycle, with its unit's code, by unit and key: one query for what would
+    /// otherwise be one per unit (scoring a province's cycle reads them all).
+    pub async fn cycle_entries_by_unit(
+        &self,
+        cycle_id: i64,
+    ) -> Result<Vec<(String, Entry)>, StoreError> {
+        let rows: Vec<(String, i64, String, String, i64, String, i64)> = with_pool!(self, |pool| {
+            sqlx::query_as(
+                "SELECT s.unit_code, e.submission_id, e.key, e.value, e.version, e.updated_by, e.updated_at \
+                 FROM entries e JOIN submissions s ON s.id = e.submission_id \
+                 WHERE s.cycle_id = $1 ORDER BY s.unit_code, e.key",
+            )
+            .bind(cycle_id)
+            .fetch_all(pool)
+            .await?
+        });
+        Ok(rows
+            .into_iter()
+            .map(
+                |(unit, submission_id, key, value, version, updated_by, updated_at)| {
+                    (
+                        unit,
+                        Entry {
+                            submission_id,
+                            key,
+                            value,
+                            version,
+                            updated_by,
+                            updated_at,
+                        },
+                    )
+                },
+            )
+            .collect())
+    }
+
     /// Saves one value. The update names the version the writer read (`… WHERE version = $n`): when
     /// someone saved in between, nothing is written and [`StoreError::Conflict`] says which version is
     /// there now, so a save is never lost under another.

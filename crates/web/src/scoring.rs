@@ -177,10 +177,19 @@ pub async fn cycle_rows(
         .map(|u| (u.code.clone(), u))
         .collect();
     let submissions = store.submissions(cycle.id).await?;
+    // A decision made before the unit's latest submission was on values it may since have changed:
+    // it no longer counts (the reviewer's page shows it as to be decided again).
+    let submitted_at: HashMap<&str, i64> = submissions
+        .iter()
+        .map(|s| (s.unit_code.as_str(), s.submitted_at.unwrap_or(0)))
+        .collect();
     let mut adjusted: HashMap<String, Vec<(String, Decimal)>> = HashMap::new();
-    for s in submissions.iter().filter(|_| stage == Stage::Verified) {
-        for v in store.verifications(cycle.id, &s.unit_code).await? {
-            if v.decision == Decision::Adjusted {
+    if stage == Stage::Verified {
+        for v in store.cycle_verifications(cycle.id).await? {
+            let current = submitted_at
+                .get(v.unit_code.as_str())
+                .is_some_and(|at| v.updated_at >= *at);
+            if v.decision == Decision::Adjusted && current {
                 let points = v.points.parse::<Decimal>().map_err(|e| {
                     WebError::Internal(format!(
                         "verified points '{}' of {}/{}: {e}",
@@ -194,6 +203,10 @@ pub async fn cycle_rows(
             }
         }
     }
+    let mut entries_of: HashMap<String, Vec<(String, String)>> = HashMap::new();
+    for (unit, e) in store.cycle_entries_by_unit(cycle.id).await? {
+        entries_of.entry(unit).or_default().push((e.key, e.value));
+    }
     let mut rows = Vec::new();
     for s in submissions {
         let unit = registry
@@ -203,14 +216,13 @@ pub async fn cycle_rows(
             s.status,
             SubmissionStatus::Submitted | SubmissionStatus::Verified
         );
-        let entries: Vec<(String, String)> = match stage {
-            Stage::Draft => store.entries(s.id).await?,
-            Stage::SelfAssessed | Stage::Verified if submitted => store.entries(s.id).await?,
+        let entries = match stage {
+            Stage::Draft => entries_of.remove(&s.unit_code).unwrap_or_default(),
+            Stage::SelfAssessed | Stage::Verified if submitted => {
+                entries_of.remove(&s.unit_code).unwrap_or_default()
+            }
             _ => Vec::new(),
-        }
-        .into_iter()
-        .map(|e| (e.key, e.value))
-        .collect();
+        };
         let with_values = match stage {
             Stage::Draft => !entries.is_empty(),
             Stage::SelfAssessed => submitted,

@@ -158,3 +158,31 @@ fn a_refused_submission_is_logged() {
         ));
     });
 }
+
+#[test]
+fn a_cycles_entries_come_in_one_list_by_unit_and_key() {
+    on_both("cycle_entries", |db: Db| async move {
+        let s = &db.store;
+        let (c, syt, stc) = cycle_with_units(s).await;
+        s.save_draft("officer", syt.id, &[w("B.1", "3", 0), w("A.1", "10", 0)])
+            .await
+            .unwrap();
+        s.save_draft("officer", stc.id, &[w("A.2", "5,5", 0)])
+            .await
+            .unwrap();
+        let all = s.cycle_entries_by_unit(c.id).await.unwrap();
+        let seen: Vec<(&str, &str, &str)> = all
+            .iter()
+            .map(|(u, e)| (u.as_str(), e.key.as_str(), e.value.as_str()))
+            .collect();
+        assert_eq!(
+            seen,
+            vec![
+                ("STC", "A.2", "5,5"),
+                ("SYT", "A.1", "10"),
+                ("SYT", "B.1", "3")
+            ]
+        );
+        assert!(s.cycle_entries_by_unit(c.id + 1).await.unwrap().is_empty());
+    });
+}

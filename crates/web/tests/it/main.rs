@@ -7,6 +7,7 @@ mod listener;
 mod matrix;
 mod publish;
 mod review;
+mod scoring;
 mod security;
 mod uploads;
 

@@ -1,0 +1,153 @@
+//! The scoring of a stored cycle (`egov_web::scoring`): what counts at each stage.
+
+use egov_store::{
+    CycleState, Decision, DraftWrite, NewCycle, NewUnit, Store, SubmissionStatus, VerificationWrite,
+};
+use egov_web::scoring::{Stage, score_cycle};
+use rust_decimal::Decimal;
+
+use crate::*;
+
+const KEYS: [(&str, &str); 6] = [
+    ("A.1", "11"),
+    ("A.2", "5"),
+    ("A.3", "15"),
+    ("B.1", "9"),
+    ("B.2", "27"),
+    ("B.3", "22"),
+];
+
+async fn submit(store: &Store, cycle: i64, unit: &str) {
+    let sub = store.submission(cycle, unit).await.unwrap();
+    store
+        .set_submission_status("t", sub.id, sub.version, SubmissionStatus::Submitted, None)
+        .await
+        .unwrap();
+}
+
+fn b2(store_points: &egov_web::scoring::Scored) -> Decimal {
+    let u = store_points.unit("LS", egov_core::Lang::Vi).unwrap();
+    u.nodes
+        .iter()
+        .find(|n| n.code == "B.2")
+        .unwrap()
+        .score
+        .points
+}
+
+#[tokio::test]
+async fn a_decision_made_before_a_resubmission_no_longer_counts() {
+    let store = fresh_store("scoring").await;
+    store
+        .put_edition("t", "hoabinh-2019", HOABINH_2019)
+        .await
+        .unwrap();
+    store
+        .upsert_unit(
+            "t",
+            &NewUnit {
+                code: "LS".into(),
+                name: "Huyện Lạc Sơn".into(),
+                category: "huyen".into(),
+                ..NewUnit::default()
+            },
+        )
+        .await
+        .unwrap();
+    let reviewer = add_user(&store, "reviewer", &[(egov_store::Role::Reviewer, None)]).await;
+    let cycle = store
+        .open_cycle(
+            "t",
+            &NewCycle {
+                year: 2026,
+                edition_id: "hoabinh-2019".into(),
+                deadline: "2099-12-31".into(),
+                units: vec!["LS".into()],
+            },
+        )
+        .await
+        .unwrap();
+    let sub = store.submission(cycle.id, "LS").await.unwrap();
+    let writes: Vec<DraftWrite> = KEYS
+        .iter()
+        .map(|(k, v)| DraftWrite {
+            key: k.to_string(),
+            value: v.to_string(),
+            expected_version: 0,
+        })
+        .collect();
+    store.save_draft("t", sub.id, &writes).await.unwrap();
+    submit(&store, cycle.id, "LS").await;
+    let c = store.cycle(cycle.id).await.unwrap();
+    store
+        .set_cycle_state("t", c.id, c.version, CycleState::Review, None, None)
+        .await
+        .unwrap();
+    store
+        .verify(
+            "reviewer",
+            &VerificationWrite {
+                cycle_id: cycle.id,
+                unit_code: "LS".into(),
+                criterion: "B.2".into(),
+                decision: Decision::Adjusted,
+                points: "20".into(),
+                reason: Some("thiếu minh chứng".into()),
+                reviewer_id: reviewer,
+                expected_version: 0,
+            },
+        )
+        .await
+        .unwrap();
+    let c = store.cycle(cycle.id).await.unwrap();
+    let verified = score_cycle(&store, &c, Stage::Verified).await.unwrap();
+    assert_eq!(b2(&verified), Decimal::from(20), "the adjustment counts");
+    let own = score_cycle(&store, &c, Stage::SelfAssessed).await.unwrap();
+    assert_eq!(
+        b2(&own),
+        Decimal::from(27),
+        "self-assessed: the unit's own points"
+    );
+
+    // Returned, corrected and submitted again: the earlier decision was on other values.
+    tokio::time::sleep(std::time::Duration::from_millis(5)).await;
+    let sub = store.submission(cycle.id, "LS").await.unwrap();
+    store
+        .return_submission(
+            "reviewer",
+            cycle.id,
+            "LS",
+            sub.version,
+            "bổ sung",
+            "trả lại",
+        )
+        .await
+        .unwrap();
+    let version = store
+        .entries(sub.id)
+        .await
+        .unwrap()
+        .into_iter()
+        .find(|e| e.key == "B.2")
+        .unwrap()
+        .version;
+    store
+        .save_draft(
+            "t",
+            sub.id,
+            &[DraftWrite {
+                key: "B.2".into(),
+                value: "25".into(),
+                expected_version: version,
+            }],
+        )
+        .await
+        .unwrap();
+    submit(&store, cycle.id, "LS").await;
+    let verified = score_cycle(&store, &c, Stage::Verified).await.unwrap();
+    assert_eq!(
+        b2(&verified),
+        Decimal::from(25),
+        "the decision before the resubmission no longer replaces the unit's new value"
+    );
+}
