@@ -113,6 +113,11 @@ pub struct PageSummary {
     /// Every text drawn, one entry per paragraph or cell (whole, before wrapping), in drawing order;
     /// empty unless asked for with [`render_with_summary`].
     pub texts: Vec<String>,
+    /// The most lines any header cell drawn on the page wraps on.
+    pub header_lines: usize,
+    /// Paragraphs drawn on the page (titles, part headings, notes) in order, each with whether a table
+    /// row follows it on the page: a heading with none after it ends its page.
+    pub paragraphs: Vec<(String, bool)>,
 }
 
 /// A rendered PDF with its page bookkeeping.
@@ -457,6 +462,8 @@ impl<'f> Doc<'f> {
                 headers: Vec::new(),
                 rows: Vec::new(),
                 texts: Vec::new(),
+                header_lines: 0,
+                paragraphs: Vec::new(),
             },
         });
         self.y = orientation.margins().top;
@@ -579,6 +586,10 @@ impl<'f> Doc<'f> {
         let top = self.y;
         self.draw_lines(&cell, top, size);
         self.y += h;
+        self.page()
+            .summary
+            .paragraphs
+            .push((text.to_string(), false));
     }
 
     /// Column widths. TT, the values, total and rank are at least as wide as their longest single-line
@@ -587,9 +598,9 @@ impl<'f> Doc<'f> {
     /// one taller header per page. What is left widens the narrowest value columns first, so that
     /// long headers wrap on fewer lines. A table that cannot fit is set smaller, down to
     /// [`MIN_TABLE_PT`], then every column shrinks alike and cells wrap.
-    fn grid(&mut self, v: &TableView<'_>, text_w: f32) -> Grid {
+    fn grid(&mut self, v: &TableView<'_>, text_w: f32, max_size: f32) -> Grid {
         let w = v.width();
-        let mut size = BODY_PT;
+        let mut size = max_size;
         loop {
             let mut min = vec![0.0f32; w];
             let mut unit_desired = 0.0f32;
@@ -936,6 +947,14 @@ impl<'f> Doc<'f> {
     }
 
     fn draw_header(&mut self, table: usize, header: &Header, size: f32) {
+        let lines = header
+            .cells
+            .iter()
+            .map(|c| c.lines.len())
+            .max()
+            .unwrap_or(0);
+        let page = self.page();
+        page.summary.header_lines = page.summary.header_lines.max(lines);
         let top = self.y;
         self.draw_cells(&header.cells, top, size);
         self.y += header.height;
@@ -944,8 +963,28 @@ impl<'f> Doc<'f> {
 
     fn table(&mut self, index: usize, v: &TableView<'_>, print_part: bool) {
         let text_w = self.text_width();
-        let g = self.grid(v, text_w);
-        let header = self.header(v, &g);
+        let units = v
+            .lines
+            .iter()
+            .filter(|l| matches!(l, Line::Unit { .. }))
+            .count();
+        // A table too short to leave three rows on each of two pages must fit on one: its type is
+        // set smaller (down to the table minimum) until it does.
+        let page_room = self.bottom() - self.top();
+        let mut size = BODY_PT;
+        let (g, header) = loop {
+            let g = self.grid(v, text_w, size);
+            let header = self.header(v, &g);
+            if units >= 2 * MIN_ROWS_PER_PAGE || size <= MIN_TABLE_PT {
+                break (g, header);
+            }
+            let body: f32 = v.lines.iter().map(|l| self.body_row(v, &g, l).1).sum();
+            let headings = self.line_height(BODY_PT) * 4.0 + 4.0 * PARA_SPACE;
+            if headings + header.height + body <= page_room {
+                break (g, header);
+            }
+            size = g.size.min(size) - 1.0;
+        };
         let part = match (&v.part, print_part) {
             (Some(p), true) => Some(self.wrap(Style::Bold, BODY_PT, p, text_w)),
             _ => None,
@@ -955,8 +994,13 @@ impl<'f> Doc<'f> {
         let rows: Vec<(Vec<Placed>, f32)> =
             v.lines.iter().map(|l| self.body_row(v, &g, l)).collect();
         let heights: Vec<f32> = rows.iter().map(|r| r.1).collect();
-        // Keep the headings with the header and the first rows a page must hold.
-        let first = first_lines(&v.lines, MIN_ROWS_PER_PAGE);
+        // Keep the headings with the header and the first rows a page must hold; a table too short
+        // to leave that many rows on each of two pages is kept whole.
+        let first = if units < 2 * MIN_ROWS_PER_PAGE {
+            v.lines.len()
+        } else {
+            first_lines(&v.lines, MIN_ROWS_PER_PAGE)
+        };
         let need = part.as_ref().map_or(0.0, |p| para(p.len(), self))
             + para(title.len(), self)
             + header.height
@@ -993,7 +1037,11 @@ impl<'f> Doc<'f> {
             self.draw_cells(&cells, top, g.size);
             self.y += h;
             if let Line::Unit { row, .. } = &v.lines[i] {
-                self.page().summary.rows.push((index, *row));
+                let summary = &mut self.page().summary;
+                summary.rows.push((index, *row));
+                for p in &mut summary.paragraphs {
+                    p.1 = true;
+                }
             }
         }
         // The DOCX's empty paragraph after each table.

@@ -4,6 +4,7 @@
 mod chart;
 mod docx;
 mod fixture;
+mod layout;
 mod pdf;
 mod plain;
 mod safety;
