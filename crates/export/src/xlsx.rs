@@ -55,8 +55,15 @@ impl Formats {
                 .clone()
                 .set_bold()
                 .set_font_size(13)
-                .set_align(FormatAlign::Center),
-            subtitle: base.clone().set_italic().set_align(FormatAlign::Center),
+                .set_align(FormatAlign::Center)
+                .set_align(FormatAlign::VerticalCenter)
+                .set_text_wrap(),
+            subtitle: base
+                .clone()
+                .set_italic()
+                .set_align(FormatAlign::Center)
+                .set_align(FormatAlign::VerticalCenter)
+                .set_text_wrap(),
             head: cell
                 .clone()
                 .set_bold()
@@ -148,6 +155,7 @@ pub(crate) fn sheet_name(
 pub fn render(annex: &Annex, opts: &RenderOptions) -> Result<Vec<u8>, ExportError> {
     let mut wb = Workbook::new();
     let mut f = Formats::new();
+    let footer = page_footer(opts.lang);
     let mut used = HashSet::new();
     let (annex_title, heading) = layout::heading(annex, opts);
     for t in &annex.tables {
@@ -155,13 +163,49 @@ pub fn render(annex: &Annex, opts: &RenderOptions) -> Result<Vec<u8>, ExportErro
         let mut ws = Worksheet::new();
         ws.set_name(sheet_name(&t.id, "bang", 31, Some(DATA_SHEET), &mut used))?;
         table_sheet(&mut ws, &v, &annex_title, &heading, &mut f)?;
+        print_setup(&mut ws, &footer);
         wb.push_worksheet(ws);
     }
     let mut ws = Worksheet::new();
     ws.set_name(DATA_SHEET)?;
-    data_sheet(&mut ws, annex, &mut f)?;
+    let rows = data_sheet(&mut ws, annex, &mut f)?;
+    print_setup(&mut ws, &footer);
+    // The data sheet prints with its header row on every page, across one page's width.
+    ws.set_repeat_rows(0, 0)?;
+    ws.set_print_area(0, 0, rows.max(1) - 1, FIELDS.len() as u16 - 1)?;
     wb.push_worksheet(ws);
     Ok(wb.save_to_buffer()?)
+}
+
+/// Page numbers in the footer, centred ("Trang 2/5").
+fn page_footer(lang: crate::Lang) -> String {
+    format!("&C{} &P/&N", lang.tr("Trang", "Page"))
+}
+
+/// The printed page of every sheet: A4 landscape, one page wide, the Decree-30 margins of a landscape
+/// page (bound along its top edge, as the PDF and the DOCX: top 30 mm, bottom 15 mm, left and right
+/// 20 mm), page numbers in the footer, centred across.
+fn print_setup(ws: &mut Worksheet, footer: &str) {
+    const INCH: f64 = 25.4;
+    ws.set_landscape();
+    ws.set_paper_size(9); // A4
+    ws.set_margins(
+        20.0 / INCH,
+        20.0 / INCH,
+        30.0 / INCH,
+        15.0 / INCH,
+        12.0 / INCH,
+        6.0 / INCH,
+    );
+    ws.set_print_fit_to_pages(1, 0);
+    ws.set_print_center_horizontally(true);
+    ws.set_footer(footer);
+}
+
+/// Height in points of a row whose text wraps in `chars` characters per line (12–13 pt type).
+fn wrapped_height(text: &str, chars: f64) -> f64 {
+    let lines = (text_width(text) as f64 / chars.max(1.0)).ceil().max(1.0);
+    18.0 * lines
 }
 
 fn table_sheet(
@@ -186,8 +230,11 @@ fn table_sheet(
         top.push((p, &f.title));
     }
     top.push((&v.title, &f.title));
+    // The merged title rows wrap; their height follows the text (Excel does not grow a merged row).
+    let mut title_rows = Vec::new();
     for (s, fmt) in top {
         ws.merge_range(r, 0, r, last, s, fmt)?;
+        title_rows.push((r, s.to_string()));
         r += 1;
     }
     r += 1;
@@ -229,7 +276,11 @@ fn table_sheet(
                 rank,
                 ..
             } => {
-                ws.write_string_with_format(r, 0, tt, &f.text_center)?;
+                // TT is a number where it is one (sorting and formulas see 1, 2, 10 in order).
+                match tt.parse::<u32>() {
+                    Ok(n) => ws.write_number_with_format(r, 0, n, &f.rank)?,
+                    Err(_) => ws.write_string_with_format(r, 0, tt, &f.text_center)?,
+                };
                 ws.write_string_with_format(r, 1, unit, &f.text_left)?;
                 unit_width = unit_width.max(text_width(unit));
                 for (k, c) in values.iter().enumerate() {
@@ -277,11 +328,15 @@ fn table_sheet(
             (15.0 * (longest as f64 / 14.0).ceil().clamp(1.0, 5.0)).max(18.0),
         )?;
     }
-    ws.set_landscape();
-    ws.set_paper_size(9); // A4
-    ws.set_margins(0.6, 0.6, 0.8, 0.8, 0.3, 0.3);
-    ws.set_print_fit_to_pages(1, 0);
-    ws.set_print_center_horizontally(true);
+    // Characters across the merged title: the columns' widths in Excel's character units.
+    let mut across = 6.0 + (unit_width as f64 * 1.1).clamp(16.0, 60.0);
+    for c in 2..w {
+        across += (value_widths[c as usize] as f64 + 2.0).clamp(10.0, 18.0);
+    }
+    for (row, text) in &title_rows {
+        ws.set_row_height(*row, wrapped_height(text, across * 0.9))?;
+    }
+    ws.set_print_area(0, 0, r.max(1) - 1, last)?;
     Ok(())
 }
 
@@ -296,7 +351,8 @@ fn data_text(s: &str) -> String {
     egov_import::spreadsheet_text(&crate::xml::safe(s)).into_owned()
 }
 
-fn data_sheet(ws: &mut Worksheet, annex: &Annex, f: &mut Formats) -> Result<(), ExportError> {
+/// The flat data sheet; returns the number of rows written (the header included).
+fn data_sheet(ws: &mut Worksheet, annex: &Annex, f: &mut Formats) -> Result<u32, ExportError> {
     for (c, name) in FIELDS.iter().chain([&STATUS]).enumerate() {
         ws.write_string_with_format(0, c as u16, *name, &f.data_head)?;
     }
@@ -352,5 +408,5 @@ fn data_sheet(ws: &mut Worksheet, annex: &Annex, f: &mut Formats) -> Result<(), 
     {
         ws.set_column_width(c as u16, width)?;
     }
-    Ok(())
+    Ok(r)
 }

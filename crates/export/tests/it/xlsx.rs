@@ -40,7 +40,9 @@ fn table_sheets_hold_every_number_and_name() {
         let range = wb.worksheet_range(&t.id).unwrap();
         for row in &t.rows {
             let cells = row_of(&range, &row.unit);
-            assert_eq!(cells[0], Data::String(row.tt.clone().unwrap()));
+            // TT is stored as a number (issue #11), so that it sorts and counts.
+            let tt: f64 = row.tt.as_deref().unwrap().parse().unwrap();
+            assert_eq!(cells[0], Data::Float(tt));
             let expected = row.values.iter().map(|e| &e.cell).chain([&row.total.cell]);
             for (k, cell) in expected.enumerate() {
                 let got = &cells[k + 2];
@@ -155,4 +157,62 @@ fn data_sheet_reads_back_as_the_csv_shape() {
     }
     assert_eq!(n, 30);
     assert!(rows.next().is_none());
+}
+
+/// The workbook prints (issue #11): every sheet A4 landscape one page wide, the Decree-30 margins of a
+/// landscape page, page numbers in the footer, a print area; the table sheets repeat their header
+/// rows, the data sheet its header row; titles wrap with rows as tall as their text.
+#[test]
+fn every_sheet_prints_with_the_decree_margins_and_page_numbers() {
+    let annex = fixture::annex();
+    let bytes = egov_export::render(
+        &annex,
+        egov_export::Format::Xlsx,
+        &egov_export::RenderOptions::default(),
+    )
+    .unwrap();
+    let mut zip = zip::ZipArchive::new(std::io::Cursor::new(bytes)).unwrap();
+    let mut part = |name: &str| {
+        let mut s = String::new();
+        std::io::Read::read_to_string(&mut zip.by_name(name).unwrap(), &mut s).unwrap();
+        s
+    };
+    let workbook = part("xl/workbook.xml");
+    for (i, sheet) in ["so-tong-the", "huyen-hang-muc-a", "data"]
+        .iter()
+        .enumerate()
+    {
+        let xml = part(&format!("xl/worksheets/sheet{}.xml", i + 1));
+        // 20 mm left and right, 30 mm at the top (the binding edge of a landscape page), 15 mm below.
+        assert!(
+            xml.contains(r#"<pageMargins left="0.787"#)
+                && xml.contains(r#" right="0.787"#)
+                && xml.contains(r#" top="1.181"#)
+                && xml.contains(r#" bottom="0.590"#),
+            "{sheet}: margins"
+        );
+        assert!(xml.contains("orientation=\"landscape\""), "{sheet}");
+        assert!(xml.contains("paperSize=\"9\""), "{sheet}: A4");
+        assert!(xml.contains("fitToHeight=\"0\""), "{sheet}: one page wide");
+        assert!(xml.contains("fitToPage=\"1\""), "{sheet}");
+        assert!(
+            xml.contains("<oddFooter>&amp;CTrang &amp;P/&amp;N</oddFooter>"),
+            "{sheet}: page numbers"
+        );
+        assert!(
+            workbook.contains(&format!(
+                "<definedName name=\"_xlnm.Print_Area\" localSheetId=\"{i}\">"
+            )),
+            "{sheet}: print area"
+        );
+        assert!(
+            workbook.contains(&format!(
+                "<definedName name=\"_xlnm.Print_Titles\" localSheetId=\"{i}\">"
+            )),
+            "{sheet}: repeated header rows"
+        );
+    }
+    // The first table sheet's title rows wrap and are as tall as their text.
+    let xml = part("xl/worksheets/sheet1.xml");
+    assert!(xml.contains("<row r=\"1\"") && xml.contains("customHeight=\"1\""));
 }
