@@ -701,6 +701,8 @@ fn role(label: &str) -> Option<Role> {
         "điểm số",
         "số điểm",
         "điểm đạt được",
+        "điểm đánh giá",
+        "điểm thẩm định",
         "score",
         "points",
     ];
@@ -717,6 +719,8 @@ fn role(label: &str) -> Option<Role> {
         "xếp thứ",
         "vị trí xếp hạng",
         "kết quả xếp hạng",
+        "vị thứ",
+        "thứ bậc",
     ];
     if starts(RANK_PHRASES) {
         Some(Role::Rank)

@@ -94,6 +94,16 @@ fn flush(
             i = end;
             continue;
         }
+        if let Some((rows, from, end)) = spaced_rows(&run, &cleaned, i, done, budget) {
+            pass_on(&run[done..from], out);
+            budget.charge_cells(rows.iter().map(|r| r.cells.len() as u64).sum(), || {
+                run[i].1.clone()
+            })?;
+            out.push(Item::Grid(rows));
+            done = end;
+            i = end;
+            continue;
+        }
         if let Some(rows) = prose_list(&run[i].0, &run[i].1) {
             pass_on(&run[done..i], out);
             budget.charge_cells(rows.iter().map(|r| r.cells.len() as u64).sum(), || {
@@ -119,14 +129,18 @@ fn is_numeric(s: &str) -> bool {
     !s.is_empty() && parse_decimal(s).is_ok()
 }
 
-/// A paragraph that continues the header cell before it: a year alone, "(2023)" or "năm 2023".
-fn is_year_part(s: &str) -> bool {
-    let t = s.trim_matches(['(', ')']);
-    let t = t
-        .strip_prefix("năm ")
-        .or_else(|| t.strip_prefix("Năm "))
-        .unwrap_or(t);
-    is_year(t.trim())
+/// A paragraph that continues the header cell before it: a year alone or "(2023)" (a label, then its year
+/// on the next paragraph), or words starting in lower case ("Điểm" / "đánh giá", "Chỉ số" / "năm 2023"):
+/// a label never starts in lower case, its second line does.
+fn is_continuation(s: &str) -> bool {
+    is_year(s.trim_matches(['(', ')']).trim()) || s.starts_with(char::is_lowercase)
+}
+
+/// Whether paragraph `b` is on the line right after paragraph `a` (no blank line between) while the
+/// header's cells are otherwise blank-line separated: one cell's text broken over two lines, as a
+/// `<br>` or a line break inside a Word cell gives it.
+fn same_paragraph(a: &Pos, b: &Pos, gap: bool) -> bool {
+    gap && a.cell.is_none() && b.cell.is_none() && b.line == a.line.saturating_add(1)
 }
 
 /// The table starting at paragraph `i`, if there is one: its header cells, its rows, and the index of
@@ -144,11 +158,17 @@ fn table_at(
     }
     // The candidate header cells: paragraphs up to the first number, years joined to their label.
     let mut cells: Vec<HeaderCell> = Vec::new();
+    // Whether the document separates paragraphs by blank lines here (lines two apart).
+    let gap = run
+        .get(i + 1)
+        .is_some_and(|(_, p)| p.cell.is_none() && p.line >= run[i].1.line.saturating_add(2));
     let mut j = i;
     while j < cleaned.len() && cells.len() < MAX_HEADER {
         budget.step(1);
         let t = &cleaned[j];
-        if let Some(last) = cells.last_mut().filter(|_| is_year_part(t)) {
+        let joins = !t.is_empty()
+            && (is_continuation(t) || same_paragraph(&run[j.saturating_sub(1)].1, &run[j].1, gap));
+        if let Some(last) = cells.last_mut().filter(|_| joins) {
             last.raw = format!("{} {}", last.raw.trim_end(), run[j].0.trim_start());
             last.text = format!("{} {t}", last.text);
             last.last = j;
@@ -262,6 +282,197 @@ fn row_fits(cells: &[String], unit: usize) -> bool {
             .iter()
             .enumerate()
             .all(|(k, c)| k == unit || c.chars().count() <= 40)
+}
+
+/// A spaced line: the rank, the name and its byte offset, the numbers with theirs.
+type Spaced<'a> = (&'a str, &'a str, usize, Vec<(&'a str, usize)>);
+
+/// "15 Thanh Hóa" or "1 TP. Đà Nẵng 1.0000 0.9000 … 0.8002": a rank, a name, and `k` numbers separated by
+/// spaces, as a web table copied line by line gives them. The rank's text and the numbers with their
+/// byte offsets.
+fn spaced(line: &str) -> Option<Spaced<'_>> {
+    let lead = line.len() - line.trim_start().len();
+    let t = line.trim_end();
+    let d = t[lead..].bytes().take_while(u8::is_ascii_digit).count();
+    if d == 0 || d > 4 || !t[lead + d..].starts_with(' ') {
+        return None;
+    }
+    // Numbers from the end, while the last word is a number.
+    let mut end = t.len();
+    let mut nums = Vec::new();
+    loop {
+        let word_start = t[..end].rfind(' ').map_or(0, |i| i + 1);
+        if word_start <= lead + d {
+            break;
+        }
+        let word = &t[word_start..end];
+        if !is_numeric(word) {
+            break;
+        }
+        nums.push((word, word_start));
+        end = word_start.saturating_sub(1);
+    }
+    nums.reverse();
+    let name_start = lead + d + (t[lead + d..].len() - t[lead + d..].trim_start().len());
+    let name = t[name_start..end.max(name_start)].trim_end();
+    if !name.chars().any(char::is_alphabetic) || name.chars().count() > MAX_LABEL {
+        return None;
+    }
+    Some((&t[lead..lead + d], name, name_start, nums))
+}
+
+/// A run of at least three "rank name" lines, or two "rank name numbers…" lines with as many numbers each,
+/// starting at paragraph `i`: a grid with a Hạng / Đơn vị header and, for the numbers, the labels printed
+/// just before the run when there are as many (a lone "Chỉ số" joined to the label after it, as a header
+/// cell broken over two lines reads), else "Chỉ số 1" … "Chỉ số chung". A lone rank after the run is a
+/// row cut short. Returns the grid, the first paragraph it took and the paragraph after it.
+fn spaced_rows(
+    run: &[(String, Pos)],
+    cleaned: &[String],
+    i: usize,
+    done: usize,
+    budget: &mut Budget,
+) -> Option<(Vec<SrcRow>, usize, usize)> {
+    let (_, _, _, first) = spaced(&cleaned[i])?;
+    let k = first.len();
+    let mut end = i;
+    while end < cleaned.len() {
+        budget.step(1);
+        match spaced(&cleaned[end]) {
+            Some((_, _, _, nums)) if nums.len() == k => end += 1,
+            _ => break,
+        }
+    }
+    let need = if k == 0 { 3 } else { 2 };
+    if end - i < need {
+        return None;
+    }
+    let at = |p: &Pos, raw: &str, byte: usize| match p.cell {
+        None => Pos::line(
+            p.line,
+            p.column
+                .saturating_add(u32::try_from(raw[..byte].chars().count()).unwrap_or(u32::MAX)),
+        ),
+        Some(_) => p.clone(),
+    };
+    let mut rows = Vec::with_capacity(end - i + 2);
+    for j in i..end {
+        let line = &cleaned[j];
+        let (rank, name, name_at, nums) = spaced(line)?;
+        let p = &run[j].1;
+        let mut cells = vec![
+            SrcCell {
+                raw: rank.to_string(),
+                pos: at(p, line, 0),
+                typed: false,
+            },
+            SrcCell {
+                raw: name.to_string(),
+                pos: at(p, line, name_at),
+                typed: false,
+            },
+        ];
+        cells.extend(nums.iter().map(|(n, b)| SrcCell {
+            raw: (*n).to_string(),
+            pos: at(p, line, *b),
+            typed: false,
+        }));
+        rows.push(SrcRow {
+            pos: cells[0].pos.clone(),
+            cells,
+        });
+    }
+    // A rank alone after the rows: the next row, cut.
+    let mut after = end;
+    if let Some(t) = cleaned.get(end)
+        && !t.is_empty()
+        && t.bytes().all(|b| b.is_ascii_digit())
+        && t.len() <= 4
+    {
+        rows.push(SrcRow {
+            pos: run[end].1.clone(),
+            cells: vec![SrcCell {
+                raw: t.clone(),
+                pos: run[end].1.clone(),
+                typed: false,
+            }],
+        });
+        after = end + 1;
+    }
+    // The labels of the numbers: the paragraphs just before, when they name them.
+    let mut from = i;
+    let mut labels: Vec<(String, Pos)> = Vec::new();
+    if k > 0 {
+        let mut taken: Vec<(String, Pos)> = Vec::new();
+        let mut j = i;
+        while j > done && taken.len() < 3 * k + 2 {
+            let t = &cleaned[j - 1];
+            if t.is_empty() || is_numeric(t) || t.chars().count() > MAX_LABEL {
+                break;
+            }
+            taken.push((t.clone(), run[j - 1].1.clone()));
+            j -= 1;
+        }
+        taken.reverse();
+        // A generic word alone ("Chỉ số") belongs to the label after it.
+        let mut joined: Vec<(String, Pos, usize)> = Vec::new();
+        let mut pending: Option<(String, Pos, usize)> = None;
+        for (idx, (t, p)) in taken.into_iter().enumerate() {
+            let generic = matches!(t.to_lowercase().as_str(), "chỉ số" | "điểm" | "điểm số");
+            match pending.take() {
+                Some((g, gp, gi)) => joined.push((format!("{g} {t}"), gp, gi)),
+                None if generic => pending = Some((t, p, idx)),
+                None => joined.push((t, p, idx)),
+            }
+        }
+        if joined.len() >= k {
+            let skip = joined.len() - k;
+            from = j + joined[skip].2;
+            labels = joined
+                .into_iter()
+                .skip(skip)
+                .map(|(t, p, _)| (t, p))
+                .collect();
+        }
+    }
+    let first_pos = rows[0].pos.clone();
+    let mut header: Vec<SrcCell> = ["Hạng", "Đơn vị"]
+        .iter()
+        .map(|h| SrcCell {
+            raw: (*h).to_string(),
+            pos: first_pos.clone(),
+            typed: false,
+        })
+        .collect();
+    if labels.len() == k {
+        header.extend(labels.into_iter().map(|(raw, pos)| SrcCell {
+            raw,
+            pos,
+            typed: false,
+        }));
+    } else {
+        header.extend((1..=k).map(|c| SrcCell {
+            raw: if c == k {
+                if k == 1 {
+                    "Điểm".to_string()
+                } else {
+                    "Chỉ số chung".to_string()
+                }
+            } else {
+                format!("Chỉ số {c}")
+            },
+            pos: first_pos.clone(),
+            typed: false,
+        }));
+    }
+    rows.insert(
+        0,
+        SrcRow {
+            pos: first_pos,
+            cells: header,
+        },
+    );
+    Some((rows, from, after))
 }
 
 /// "1. Sở Nội vụ; 2. Sở Tư pháp (91,2 điểm); 3. …" in one paragraph → a Hạng / Đơn vị [/ Điểm] grid, when

@@ -539,13 +539,18 @@ fn cells(cx: &mut Cx, ti: usize) {
             .rows
             .iter()
             .filter(|r| cell_at(r, c, ncols).is_some_and(|e| matches!(e.cell, Cell::Number(_))));
-        let is_numeric = numbers.count() * 2 > t.rows.len();
+        let count = numbers.count();
+        let is_numeric = count * 2 > t.rows.len();
         for (ri, r) in t.rows.iter().enumerate() {
             let Some(e) = cell_at(r, c, ncols) else {
                 continue;
             };
             match &e.cell {
-                Cell::Text(s) => hits.push((ri, c, e.pos.clone(), label.clone(), Some(s.clone()))),
+                // A column without a single number is a column of words (a classification such as
+                // "Xếp loại": Tốt, Khá), not numbers written as text.
+                Cell::Text(s) if count > 0 => {
+                    hits.push((ri, c, e.pos.clone(), label.clone(), Some(s.clone())))
+                }
                 Cell::Blank if is_numeric => hits.push((ri, c, e.pos.clone(), label.clone(), None)),
                 _ => {}
             }

@@ -1,5 +1,6 @@
 //! Integration tests of egov-import, one binary grouped by topic.
 
+mod corpus;
 mod forms;
 mod hostile;
 mod limits;
