@@ -134,9 +134,12 @@ fn document_xml(annex: &Annex, opts: &RenderOptions) -> String {
     );
 
     let frame = opts.frame.as_ref().map(|f| f.text(opts.lang));
+    // The PDF's rule, measured with the annex's font (the column count when no font can be read).
+    let orientation =
+        |v: &TableView<'_>| crate::pdf::orientation(v).unwrap_or_else(|_| Orientation::of(v));
     let first_orientation = views
         .first()
-        .map(Orientation::of)
+        .map(orientation)
         .unwrap_or(Orientation::Portrait);
     if let Some(f) = &frame {
         frame_band(&mut body, f, first_orientation.text_width());
@@ -198,7 +201,11 @@ fn document_xml(annex: &Annex, opts: &RenderOptions) -> String {
         {
             signature(&mut body, f, opts.lang, current.text_width());
         }
-        let o = Orientation::of(v);
+        let o = if i < n_views {
+            orientation(v)
+        } else {
+            Orientation::of(v)
+        };
         if i > 0 && o != current {
             // A section ends with the paragraph that carries its sectPr.
             body.push_str("<w:p><w:pPr>");
@@ -231,7 +238,7 @@ fn document_xml(annex: &Annex, opts: &RenderOptions) -> String {
                 align: Align::Center,
             },
         );
-        table(&mut body, v, o.text_width());
+        table(&mut body, v, o);
         // Word needs a paragraph between two tables, or it merges them.
         body.push_str("<w:p/>");
     }
@@ -353,6 +360,21 @@ fn grid(v: &TableView<'_>, total: u32) -> Vec<u32> {
     // (at most 40 % of the line).
     let values = w - 3;
     let mut value_min = vec![700u32; values];
+    // A header wraps on at most three lines: its column is at least a third of its text wide (and its
+    // longest word), ~125 twips per bold character.
+    for h in v.header.iter().flatten() {
+        if h.colspan == 1 && h.col >= 2 && h.col < w - 1 {
+            let chars = h.text.chars().count() as u32;
+            let word = h
+                .text
+                .split_whitespace()
+                .map(|x| x.chars().count())
+                .max()
+                .unwrap_or(1) as u32;
+            let need = (chars.div_ceil(3) + 2).max(word + 1) * 125 + 200;
+            value_min[h.col - 2] = value_min[h.col - 2].max(need.min(total / 4));
+        }
+    }
     for l in &v.lines {
         if let Line::Unit { values: cells, .. } = l {
             for (k, c) in cells.iter().enumerate().take(values) {
@@ -479,11 +501,13 @@ fn frame_band(out: &mut String, f: &crate::frame::FrameText, total: u32) {
     out.push_str("<w:tr>");
     let issuer: Vec<(&str, ParaStyle)> = f.issuer.iter().map(|l| (l.as_str(), bold)).collect();
     band_cell(out, cols[0], &issuer, true);
+    // Decree 30 allows 12 to 13 pt for the national name: 12 keeps it on one line in the column.
+    let national = ParaStyle { size: 24, ..bold };
     band_cell(
         out,
         cols[1],
         &[
-            (&f.national[0], bold),
+            (&f.national[0], national),
             (
                 &f.national[1],
                 ParaStyle {
@@ -563,9 +587,20 @@ fn signature(out: &mut String, f: &crate::frame::Frame, lang: crate::Lang, total
     out.push_str("</w:tr></w:tbl><w:p/>");
 }
 
-fn table(out: &mut String, v: &TableView<'_>, total_width: u32) {
+fn table(out: &mut String, v: &TableView<'_>, o: Orientation) {
     let w = v.width();
-    let cols = grid(v, total_width);
+    // The PDF's measured grid and type size when its font is at hand (always: one is embedded), so
+    // that both documents wrap the same cells; the character-count estimate otherwise.
+    let (cols, size) = match crate::pdf::table_grid(v, o) {
+        Ok((widths, pt)) => (
+            widths
+                .iter()
+                .map(|p| (p * 20.0).round() as u32)
+                .collect::<Vec<u32>>(),
+            (pt * 2.0).round() as u32,
+        ),
+        Err(_) => (grid(v, o.text_width()), BODY_SIZE),
+    };
     let span_width = |c: usize, n: usize| cols[c..c + n].iter().sum::<u32>();
     out.push_str(
         "<w:tbl><w:tblPr><w:tblW w:w=\"0\" w:type=\"auto\"/><w:jc w:val=\"center\"/>\
@@ -588,7 +623,7 @@ fn table(out: &mut String, v: &TableView<'_>, total_width: u32) {
     let head = ParaStyle {
         bold: true,
         italic: false,
-        size: BODY_SIZE,
+        size,
         align: Align::Center,
     };
     let header_row = "<w:tr><w:trPr><w:cantSplit/><w:tblHeader/></w:trPr>";
@@ -639,7 +674,7 @@ fn table(out: &mut String, v: &TableView<'_>, total_width: u32) {
     let colnum = ParaStyle {
         bold: false,
         italic: true,
-        size: BODY_SIZE,
+        size,
         align: Align::Center,
     };
     for (c, n) in v.column_numbers.iter().enumerate() {
@@ -651,15 +686,31 @@ fn table(out: &mut String, v: &TableView<'_>, total_width: u32) {
     // rows of a table), and a block line stays with its first row.
     let n = v.lines.len();
     let keep_first = first_unit_lines(&v.lines, 3);
+    // The line of the third unit row from the end: it and every line after it stay together.
+    let keep_last = {
+        let mut units = 0;
+        let mut at = 0;
+        for (i, l) in v.lines.iter().enumerate().rev() {
+            if matches!(l, Line::Unit { .. }) {
+                units += 1;
+                at = i;
+                if units == 3 {
+                    break;
+                }
+            }
+        }
+        at
+    };
     for (i, line) in v.lines.iter().enumerate() {
-        let keep = i + 1 < n && (i + 1 < keep_first || i + 3 >= n);
+        let keep = i + 1 < n
+            && (i + 1 < keep_first || i >= keep_last || matches!(line, Line::Block { .. }));
         out.push_str("<w:tr><w:trPr><w:cantSplit/></w:trPr>");
         match line {
             Line::Block { label, title } => {
                 let s = ParaStyle {
                     bold: true,
                     italic: false,
-                    size: BODY_SIZE,
+                    size,
                     align: Align::Center,
                 };
                 cell(out, label, cols[0], 1, None, s, true);
@@ -681,7 +732,7 @@ fn table(out: &mut String, v: &TableView<'_>, total_width: u32) {
                     let s = ParaStyle {
                         bold: false,
                         italic: false,
-                        size: BODY_SIZE,
+                        size,
                         align: v.align(c),
                     };
                     cell(out, text, cols[c], 1, None, s, keep);

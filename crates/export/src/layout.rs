@@ -103,7 +103,9 @@ pub enum Line {
 const PORTRAIT_MAX_COLUMNS: usize = 6;
 
 /// Page orientation of a table: the DOCX's sections and the PDF's pages, one per run of tables of the
-/// same orientation; one rule here so the two documents always break pages the same way.
+/// same orientation. The rule both documents use is measured with the annex's font
+/// (`pdf::orientation`: portrait when the table fits a portrait page at the body size with every name
+/// on one line); [`Orientation::of`], by column count, is its fallback when no font can be read.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Orientation {
     Portrait,

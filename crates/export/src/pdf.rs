@@ -129,6 +129,29 @@ pub struct Rendered {
     pub font_family: String,
 }
 
+/// The orientation of a table: portrait when it fits a portrait page at the body size with every unit
+/// name on one line, landscape otherwise. One rule, measured with the annex's font, for the PDF and the
+/// DOCX; a table keeps its orientation on all its pages.
+pub fn orientation(v: &TableView<'_>) -> Result<Orientation, ExportError> {
+    let fonts = font::system_fonts()?;
+    let mut doc = Doc::new(&fonts, false)?;
+    Ok(doc.orientation(v))
+}
+
+/// The column widths (points) and type size (points) the PDF gives a table on a page of `orientation`:
+/// measured with the annex's font, so that the DOCX lays out its tables as the PDF does (names wide
+/// enough not to wrap where the page allows, headers on at most three lines).
+pub fn table_grid(
+    v: &TableView<'_>,
+    orientation: Orientation,
+) -> Result<(Vec<f32>, f32), ExportError> {
+    let fonts = font::system_fonts()?;
+    let mut doc = Doc::new(&fonts, false)?;
+    doc.new_page(orientation);
+    let g = doc.grid(v, doc.text_width(), BODY_PT);
+    Ok((g.x.windows(2).map(|e| e[1] - e[0]).collect(), g.size))
+}
+
 /// The annex as PDF.
 pub fn render(annex: &Annex, opts: &RenderOptions) -> Result<Vec<u8>, ExportError> {
     Ok(typeset(annex, opts, false)?.pdf)
@@ -171,9 +194,10 @@ fn typeset_with(
         doc.check_table(v)?;
     }
 
-    let first = views
+    let orientations: Vec<Orientation> = views.iter().map(|v| doc.orientation(v)).collect();
+    let first = orientations
         .first()
-        .map(Orientation::of)
+        .copied()
         .unwrap_or(Orientation::Portrait);
     let frame = opts.frame.as_ref().map(|f| f.text(opts.lang));
     if let Some(f) = &frame {
@@ -211,7 +235,7 @@ fn typeset_with(
         doc.y += BODY_PT * 0.5;
     }
     for (i, v) in views.iter().enumerate() {
-        let o = Orientation::of(v);
+        let o = orientations[i];
         if o != doc.page().orientation {
             doc.finish_page();
             doc.new_page(o);
@@ -264,6 +288,8 @@ struct Grid {
     /// Left edge of each grid column, then the right edge of the last.
     x: Vec<f32>,
     size: f32,
+    /// Every unit name fits on one line at the body size.
+    names_whole: bool,
 }
 
 /// The page being drawn.
@@ -332,6 +358,15 @@ impl<'f> Doc<'f> {
         self.page.as_ref().map_or(A4_LONG - MARGIN_BOTTOM, |p| {
             p.orientation.size().1 - p.orientation.margins().bottom
         })
+    }
+
+    fn orientation(&mut self, v: &TableView<'_>) -> Orientation {
+        let portrait = A4_SHORT - MARGIN_LEFT - MARGIN_RIGHT;
+        if self.grid(v, portrait, BODY_PT).names_whole {
+            Orientation::Portrait
+        } else {
+            Orientation::Landscape
+        }
     }
 
     /// Left edge of the text area of the current page.
@@ -653,8 +688,10 @@ impl<'f> Doc<'f> {
             for (c, n) in v.column_numbers.iter().enumerate() {
                 min[c] = min[c].max(self.width(Style::Italic, size, n));
             }
+            // The padding, and a point of slack: a word processor measuring the same font rounds
+            // differently and would wrap a cell cut to the exact width.
             for m in &mut min {
-                *m += 2.0 * PAD_X;
+                *m += 2.0 * PAD_X + 1.0;
             }
             let unit_desired = unit_desired + 2.0 * PAD_X;
             // A unit column narrower than this wraps most names onto three lines or more.
@@ -691,7 +728,12 @@ impl<'f> Doc<'f> {
                 x += c;
                 edges.push(x);
             }
-            return Grid { x: edges, size };
+            let names_whole = size >= BODY_PT && cols[1] + 0.01 >= unit_desired;
+            return Grid {
+                x: edges,
+                size,
+                names_whole,
+            };
         }
     }
 
