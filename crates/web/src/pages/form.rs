@@ -116,8 +116,11 @@ fn head(ctx: &Ctx, code: &str) -> bool {
 }
 
 /// Why the unit cannot change its values now, or `None` when it can: before it submits (or after its
-/// submission was returned), while the cycle takes values (open; in review for a returned one), or
-/// until its own extended deadline.
+/// submission was returned), and only while the cycle takes values — open, or in review for a
+/// returned submission or a unit whose extended deadline has not passed. An extension never reopens
+/// a cycle past review: in explanation, council, closed or published the values are what the
+/// reviewers verified and the council decided on. The form, the draft save, the workbook upload,
+/// the evidence add/remove and the submission all ask this one function.
 fn closed_reason(l: &Loaded, today: &str, lang: Lang) -> Option<String> {
     if !editable(l.submission.status) {
         return Some(
@@ -130,10 +133,13 @@ fn closed_reason(l: &Loaded, today: &str, lang: Lang) -> Option<String> {
     }
     let open = match l.cycle.state {
         CycleState::Open => true,
-        CycleState::Review => l.submission.status == SubmissionStatus::Returned,
+        CycleState::Review => {
+            l.submission.status == SubmissionStatus::Returned
+                || (l.extended && today <= l.deadline.as_str())
+        }
         _ => false,
     };
-    if open || (l.extended && today <= l.deadline.as_str()) {
+    if open {
         None
     } else {
         Some(
@@ -388,6 +394,9 @@ async fn form_page(
     let is_member = member(ctx, code);
     let closed = closed_reason(l, &today, lang);
     let can_edit = is_member && closed.is_none();
+    // The submit button only while values may change (a late one is still offered: its refusal is
+    // the audit log's record of the attempt).
+    let can_submit = head(ctx, code) && closed.is_none();
     let eunit = edition_unit(edition, &l.unit);
     let mut notes = Vec::new();
     if eunit.is_none() {
@@ -583,7 +592,7 @@ async fn form_page(
         } else {
             String::new()
         },
-        can_submit: head(ctx, code) && editable(l.submission.status),
+        can_submit,
         version: l.submission.version,
         total,
         notes,

@@ -2,6 +2,7 @@
 //! test, and a few on a real listener (`127.0.0.1:0`).
 
 mod cycles;
+mod fixes;
 mod form;
 mod listener;
 mod matrix;

@@ -1,0 +1,121 @@
+//! Fixes found by the documentation pass, each through HTTP: an extended unit's form closes with the
+//! cycle's stage, a ranking that cannot be computed says why in the web's words, the admin's user
+//! management (password reset, deactivation) and one's own password, role names in messages, display
+//! names on the form.
+
+use axum::http::StatusCode;
+use egov_store::{CycleState, SubmissionStatus};
+
+use crate::form::{HOABINH, Setup, fixture, upload};
+use crate::*;
+
+const PDF: &[u8] =
+    b"%PDF-1.4\n1 0 obj << /Type /Catalog >> endobj\ntrailer << /Root 1 0 R >>\n%%EOF\n";
+
+/// Moves the fixture's cycle to `state` at its current version.
+async fn to_state(store: &egov_store::Store, cycle: i64, state: CycleState) {
+    let c = store.cycle(cycle).await.unwrap();
+    let deadline = (state == CycleState::Explanation).then_some("2099-12-31");
+    store
+        .set_cycle_state("admin", cycle, c.version, state, deadline, None)
+        .await
+        .unwrap();
+}
+
+#[tokio::test]
+async fn an_extended_unit_changes_nothing_once_the_cycle_is_past_review() {
+    let fx = fixture(
+        "fix_extended_stage",
+        Setup {
+            deadline: "2020-01-31",
+            ..HOABINH
+        },
+    )
+    .await;
+    fx.store
+        .extend_deadline("admin", fx.cycle, "A", "2099-12-31", "mất điện kéo dài")
+        .await
+        .unwrap();
+    let url = fx.url("A");
+    let (status, _) = fx.post(&fx.officer, &url, "v.A.1=10&ver.A.1=0").await;
+    assert_eq!(status, StatusCode::SEE_OTHER);
+    // In review its extension still holds: values and evidence change.
+    to_state(&fx.store, fx.cycle, CycleState::Review).await;
+    let (status, _) = fx.post(&fx.officer, &url, "v.A.1=9&ver.A.1=1").await;
+    assert_eq!(status, StatusCode::SEE_OTHER);
+    let (status, page) = upload(
+        &fx,
+        &fx.officer,
+        &format!("{url}/evidence"),
+        &[("key", None, b"A.1"), ("file", Some("bao-cao.pdf"), PDF)],
+    )
+    .await;
+    assert_eq!(status, StatusCode::SEE_OTHER, "{page}");
+    let sub = fx.store.submission(fx.cycle, "A").await.unwrap();
+    let evidence = fx.store.evidence(sub.id).await.unwrap()[0].id;
+    let (_, bytes) = {
+        let res = send(
+            &fx.st,
+            request("GET", &format!("{url}/workbook"), Some(&fx.officer), None),
+        )
+        .await;
+        let s = res.status();
+        let b = axum::body::to_bytes(res.into_body(), 1 << 26)
+            .await
+            .unwrap();
+        (s, b.to_vec())
+    };
+    for state in [
+        CycleState::Explanation,
+        CycleState::Council,
+        CycleState::Closed,
+    ] {
+        to_state(&fx.store, fx.cycle, state).await;
+        let (status, page) = fx.post(&fx.officer, &url, "v.A.1=1&ver.A.1=2").await;
+        assert_eq!(status, StatusCode::BAD_REQUEST, "{state:?}: {page}");
+        assert!(page.contains("không còn nhận số liệu"), "{page}");
+        let (status, _) = upload(
+            &fx,
+            &fx.officer,
+            &format!("{url}/workbook"),
+            &[("file", Some("phieu.xlsx"), &bytes)],
+        )
+        .await;
+        assert_eq!(status, StatusCode::BAD_REQUEST, "{state:?}");
+        let (status, _) = upload(
+            &fx,
+            &fx.officer,
+            &format!("{url}/evidence"),
+            &[("key", None, b"A.2"), ("file", Some("them.pdf"), PDF)],
+        )
+        .await;
+        assert_eq!(status, StatusCode::BAD_REQUEST, "{state:?}");
+        let (status, _) = fx
+            .post(
+                &fx.officer,
+                &format!("{url}/evidence/{evidence}/remove"),
+                "reason=nham",
+            )
+            .await;
+        assert_eq!(status, StatusCode::BAD_REQUEST, "{state:?}");
+        let (status, _) = fx
+            .post(&fx.head, &format!("{url}/submit"), "confirm=1")
+            .await;
+        assert_eq!(status, StatusCode::BAD_REQUEST, "{state:?}");
+        // The page offers neither the save nor the submit button.
+        let (_, page) = fx.get(&fx.head, &url).await;
+        assert!(!page.contains("/submit\""), "{state:?}: {page}");
+        assert!(page.contains("id=\"closed\""), "{state:?}");
+    }
+    assert_eq!(fx.entries("A").await["A.1"], ("9".to_string(), 2));
+    assert_eq!(fx.status("A").await, SubmissionStatus::Draft);
+    let live: Vec<_> = fx
+        .store
+        .evidence(sub.id)
+        .await
+        .unwrap()
+        .into_iter()
+        .filter(|e| e.removed_at.is_none())
+        .collect();
+    assert_eq!(live.len(), 1);
+}
