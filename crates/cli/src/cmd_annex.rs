@@ -356,6 +356,7 @@ pub fn export(a: ExportArgs) -> Result<ExitCode> {
                             &imported.not_nfc
                         },
                         rounding: facts.rounding,
+                        prose: &imported.prose,
                     };
                     let audit = egov_core::audit::audit(&imported.tables, &opts);
                     Some(egov_export::frame::errata(

@@ -96,6 +96,7 @@ pub fn run(a: Args) -> Result<ExitCode> {
             &imported.not_nfc
         },
         rounding: edition.as_ref().map(|e| e.rounding).unwrap_or_default(),
+        prose: &imported.prose,
     };
     let result = audit::audit(&imported.tables, &opts);
     let report = match a.format.as_str() {

@@ -21,6 +21,8 @@ use crate::source::{Item, SrcCell, SrcRow};
 pub(crate) struct Built {
     pub tables: Vec<Table>,
     pub headings: Vec<String>,
+    /// The paragraphs outside tables with their places (NFC), for the audit of claims in the prose.
+    pub prose: Vec<(Pos, String)>,
     pub problems: Vec<ImportProblem>,
 }
 
@@ -30,7 +32,13 @@ pub(crate) fn build(items: Vec<Item>, budget: &mut Budget) -> Built {
     for item in items {
         budget.step(1);
         match item {
-            Item::Text { raw, .. } => ctx.heading(&raw),
+            Item::Text { raw, pos } => {
+                let text = clean(&raw);
+                if !text.is_empty() {
+                    ctx.prose.push((pos, text));
+                }
+                ctx.heading(&raw);
+            }
             Item::Grid(rows) => ctx.grid(rows),
             Item::Section { name } => {
                 ctx.last_heading = None;
@@ -42,6 +50,7 @@ pub(crate) fn build(items: Vec<Item>, budget: &mut Budget) -> Built {
     Built {
         tables: ctx.tables,
         headings: ctx.headings,
+        prose: ctx.prose,
         problems: ctx.problems,
     }
 }
@@ -50,6 +59,7 @@ pub(crate) fn build(items: Vec<Item>, budget: &mut Budget) -> Built {
 struct Ctx {
     tables: Vec<Table>,
     headings: Vec<String>,
+    prose: Vec<(Pos, String)>,
     problems: Vec<ImportProblem>,
     /// The latest heading: the title of the next table.
     last_heading: Option<String>,
@@ -732,6 +742,10 @@ fn role(label: &str) -> Option<Role> {
         || l == "chỉ số"
         || l.starts_with("chỉ số chung")
         || l.starts_with("chỉ số tổng")
+        || l.starts_with("chỉ số dti")
+        || l.starts_with("chỉ số cchc")
+        || l.starts_with("chỉ số cải cách hành chính")
+        || l.starts_with("chỉ số chuyển đổi số")
     {
         Some(Role::Total)
     } else if SCORE.contains(&l) {

@@ -65,6 +65,9 @@ pub struct Imported {
     pub tables: Vec<Table>,
     /// Paragraphs and headings outside tables (NFC), in reading order: titles, part headings, notes.
     pub headings: Vec<String>,
+    /// The same paragraphs with their places (`12:1`, `đoạn 3`), for the audit of what the prose claims
+    /// ([`egov_core::audit::AuditOptions::prose`]).
+    pub prose: Vec<(Pos, String)>,
     pub problems: Vec<ImportProblem>,
     /// The text of a text document (Word text, Markdown, HTML, CSV) as decoded — UTF-8 or UTF-16,
     /// not normalised, lines as in the file — for [`egov_core::audit::AuditOptions::source_text`]:
@@ -355,6 +358,7 @@ fn import_budgeted(
     Ok(Imported {
         tables,
         headings: built.headings,
+        prose: built.prose,
         problems,
         source_text,
         not_nfc,

@@ -104,6 +104,20 @@ fn flush(
             i = end;
             continue;
         }
+        if let Some((title, rows)) = ordered_list(&run[i].0, &run[i].1) {
+            pass_on(&run[done..i], out);
+            budget.charge_cells(rows.iter().map(|r| r.cells.len() as u64).sum(), || {
+                run[i].1.clone()
+            })?;
+            out.push(Item::Text {
+                raw: title,
+                pos: run[i].1.clone(),
+            });
+            out.push(Item::Grid(rows));
+            done = i + 1;
+            i += 1;
+            continue;
+        }
         if let Some(rows) = prose_list(&run[i].0, &run[i].1) {
             pass_on(&run[done..i], out);
             budget.charge_cells(rows.iter().map(|r| r.cells.len() as u64).sum(), || {
@@ -579,6 +593,95 @@ fn prose_list(raw: &str, pos: &Pos) -> Option<Vec<SrcRow>> {
     };
     rows.insert(0, header);
     Some(rows)
+}
+
+/// "Thứ tự xếp hạng các sở, ban, ngành (từ trên xuống) như sau: Sở A, Sở B, …, Sở T." — the order of the
+/// names is the ranking, as articles print it: the sentence before the colon (the table's title) and a
+/// Hạng / Đơn vị grid, each name at its place in the paragraph. Only a sentence that says it is an order
+/// ("thứ tự xếp hạng", "từ trên xuống", "lần lượt theo thứ tự") is read so.
+fn ordered_list(raw: &str, pos: &Pos) -> Option<(String, Vec<SrcRow>)> {
+    let lower = raw.to_lowercase();
+    if !["thứ tự xếp hạng", "từ trên xuống", "theo thứ tự"]
+        .iter()
+        .any(|p| lower.contains(p))
+    {
+        return None;
+    }
+    let colon = raw.find(':')?;
+    let title = raw[..colon].trim().to_string();
+    let body_at = colon + 1;
+    let body = &raw[body_at..];
+    let trimmed = body.trim_end().trim_end_matches(['.', ';']);
+    let mut names: Vec<(usize, &str)> = Vec::new();
+    let mut start = 0;
+    let pieces = trimmed
+        .match_indices(", ")
+        .map(|(i, _)| i)
+        .chain([trimmed.len()]);
+    for end in pieces {
+        let piece = &trimmed[start..end];
+        let lead = piece.len() - piece.trim_start().len();
+        let mut at = start + lead;
+        let mut item = piece.trim();
+        // "A và B" closing the list: two names.
+        if end == trimmed.len()
+            && let Some((a, b)) = item.rsplit_once(" và ")
+            && b.starts_with(char::is_uppercase)
+        {
+            names.push((at, a.trim_end()));
+            at += a.len() + " và ".len();
+            item = b.trim();
+        }
+        names.push((at, item));
+        start = end + 2;
+    }
+    if names.len() < 3
+        || names.iter().any(|(_, n)| {
+            n.is_empty() || n.chars().count() > 80 || !n.starts_with(char::is_uppercase)
+        })
+    {
+        return None;
+    }
+    let at = |byte: usize| match pos.cell {
+        None => Pos::line(
+            pos.line,
+            pos.column.saturating_add(
+                u32::try_from(raw[..body_at + byte].chars().count()).unwrap_or(u32::MAX),
+            ),
+        ),
+        Some(_) => pos.clone(),
+    };
+    let first = at(names[0].0);
+    let mut rows = vec![SrcRow {
+        pos: first.clone(),
+        cells: ["Hạng", "Đơn vị"]
+            .iter()
+            .map(|h| SrcCell {
+                raw: (*h).to_string(),
+                pos: first.clone(),
+                typed: false,
+            })
+            .collect(),
+    }];
+    for (k, (b, name)) in names.iter().enumerate() {
+        let p = at(*b);
+        rows.push(SrcRow {
+            pos: p.clone(),
+            cells: vec![
+                SrcCell {
+                    raw: (k + 1).to_string(),
+                    pos: p.clone(),
+                    typed: false,
+                },
+                SrcCell {
+                    raw: (*name).to_string(),
+                    pos: p,
+                    typed: false,
+                },
+            ],
+        });
+    }
+    Some((title, rows))
 }
 
 /// "Sở Tư pháp (91,2 điểm)", "Sở Y tế – 74,4", "Sở A: 80 điểm", "Sở A đạt 80 điểm" → the name and the

@@ -26,6 +26,7 @@ pub(crate) fn run(cx: &mut Cx) {
         let l = &edition.annex.tables[*li];
         above_max(cx, ti, edition, l);
         totals(cx, ti, edition, l);
+        weighted_totals(cx, ti, edition, l);
     }
     missing_units(cx, &layouts, edition);
 }
@@ -64,7 +65,56 @@ pub(crate) fn match_layouts(tables: &[Table], edition: &Edition) -> Vec<Option<u
     if out.iter().all(Option::is_none) && tables.len() == layouts.len() {
         return (0..tables.len()).map(Some).collect();
     }
+    // A page that titles its table otherwise ("Xếp hạng chi tiết") and prints other lists beside it: a
+    // layout left unmatched takes the one unmatched table with its columns (all of them, or its criteria
+    // columns without the inputs shown for information).
+    for (li, l) in layouts.iter().enumerate() {
+        if used.contains(&li) {
+            continue;
+        }
+        let fits: Vec<usize> = (0..tables.len())
+            .filter(|&ti| {
+                out[ti].is_none()
+                    && !tables[ti].columns.is_empty()
+                    && (tables[ti].columns.len() == l.columns.len()
+                        || tables[ti].columns.len() == node_columns(l).len())
+            })
+            .collect();
+        if let [ti] = fits[..] {
+            used.insert(li);
+            out[ti] = Some(li);
+        }
+    }
     out
+}
+
+/// The criteria nodes of a layout's columns, in order (inputs shown for information left out).
+fn node_columns(l: &TableLayout) -> Vec<usize> {
+    l.columns
+        .iter()
+        .filter_map(|c| match c.source {
+            ColumnSource::Node(n) => Some(n),
+            ColumnSource::Input(_) => None,
+        })
+        .collect()
+}
+
+/// The criteria node of each printed column: the layout's column at the same index, or, when the table
+/// prints only the criteria columns, the layout's criteria columns in order.
+fn printed_nodes(t: &Table, l: &TableLayout) -> Option<Vec<Option<usize>>> {
+    if t.columns.len() == l.columns.len() {
+        return Some(
+            l.columns
+                .iter()
+                .map(|c| match c.source {
+                    ColumnSource::Node(n) => Some(n),
+                    ColumnSource::Input(_) => None,
+                })
+                .collect(),
+        );
+    }
+    let nodes = node_columns(l);
+    (t.columns.len() == nodes.len()).then(|| nodes.into_iter().map(Some).collect())
 }
 
 fn node_max(edition: &Edition, l: &TableLayout, node: usize) -> Option<Decimal> {
@@ -198,6 +248,160 @@ fn totals(cx: &mut Cx, ti: usize, edition: &Edition, l: &TableLayout) {
         .found(Shown::Number(total))
         .expected(Shown::Number(by_rules))
         .fix(format!("ghi {bv}"), format!("print {be}"));
+    }
+}
+
+/// A table that shows each criterion as a fraction of its maximum (DTI's 0–1 indices) has a total the
+/// edition aggregates with its weights: Σ(value × points) ÷ the total's points (DTI: ÷ 1000). A printed
+/// total that the printed parts cannot give, whatever their rounding, is an error; one they give only
+/// unrounded is explained (no finding); one the rules would round to another last digit is a warning,
+/// as for a plain sum.
+fn weighted_totals(cx: &mut Cx, ti: usize, edition: &Edition, l: &TableLayout) {
+    let t = &cx.tables[ti];
+    if l.show != Show::Fraction {
+        return;
+    }
+    let (Some(root), Some(nodes)) = (edition.nodes.get(l.node), printed_nodes(t, l)) else {
+        return;
+    };
+    if root.max.is_zero() {
+        return;
+    }
+    // Every weighted child of the total must be printed, or the total cannot be recomputed.
+    let printed: BTreeSet<usize> = nodes.iter().flatten().copied().collect();
+    let weighted = root
+        .children
+        .iter()
+        .filter(|&&c| edition.nodes.get(c).is_some_and(|n| !n.max.is_zero()));
+    if weighted.clone().any(|c| !printed.contains(c)) || weighted.count() == 0 {
+        return;
+    }
+    let half = |d: u32| Decimal::new(5, d.saturating_add(1).min(28));
+    let mut hits = Vec::new();
+    for (ri, r) in t.rows.iter().enumerate() {
+        let Some(total) = r.total.cell.number() else {
+            continue;
+        };
+        let mut sum = Decimal::ZERO;
+        let mut slack = Decimal::ZERO;
+        let mut whole = true;
+        let mut shown_parts = Vec::new();
+        for (c, node) in nodes.iter().enumerate() {
+            let Some(n) = node.and_then(|n| edition.nodes.get(n)) else {
+                continue;
+            };
+            let Some(e) = r.values.get(c) else {
+                whole = false;
+                break;
+            };
+            match e.cell.number() {
+                Some(v) => {
+                    let d = printed_decimals(e).unwrap_or(v.scale());
+                    sum += v * n.max;
+                    slack += half(d) * n.max;
+                    shown_parts.push((v, n.max));
+                }
+                None if n.max.is_zero() => {}
+                None => {
+                    whole = false;
+                    break;
+                }
+            }
+        }
+        if !whole {
+            continue;
+        }
+        let exact = sum / root.max;
+        let td = printed_decimals(&r.total).unwrap_or(total.scale());
+        let tolerance = half(td) + slack / root.max;
+        let by_rules = round(exact, l.decimals, edition.rounding);
+        if (total - exact).abs() > tolerance {
+            hits.push((
+                ri,
+                total,
+                exact,
+                by_rules,
+                true,
+                shown_parts,
+                r.total.pos.clone(),
+            ));
+        } else if by_rules != total && td == l.decimals && slack.is_zero() {
+            hits.push((
+                ri,
+                total,
+                exact,
+                by_rules,
+                false,
+                shown_parts,
+                r.total.pos.clone(),
+            ));
+        }
+    }
+    let id = &edition.id;
+    let (mv, me) = nums(root.max.normalize());
+    for (ri, total, exact, by_rules, wrong, parts, pos) in hits {
+        let expr = |vi: bool| {
+            parts
+                .iter()
+                .map(|(v, w)| {
+                    let (a, b) = if vi {
+                        (nums(*v).0, nums(w.normalize()).0)
+                    } else {
+                        (nums(*v).1, nums(w.normalize()).1)
+                    };
+                    format!("{a} × {b}")
+                })
+                .collect::<Vec<_>>()
+                .join(" + ")
+        };
+        let (tv, te) = nums(total);
+        let (bv, be) = nums(by_rules);
+        let exact4 = round(exact, l.decimals + 2, edition.rounding);
+        let (xv, xe) = nums(exact4);
+        let pos = pos.or_else(|| cx.tables[ti].rows[ri].pos.clone());
+        let label = cx.tables[ti].total_label.clone();
+        let (severity, vi, en) = if wrong {
+            (
+                Severity::Error,
+                format!(
+                    "«{label}» ghi {tv}, nhưng theo bộ tiêu chí {id} chỉ số chung = ({}) ÷ {mv} = {xv}, làm tròn là {bv}; sai lệch vượt quá mức làm tròn của các số in",
+                    expr(true)
+                ),
+                format!(
+                    "\"{label}\" is {te}, but edition {id} aggregates ({}) ÷ {me} = {xe}, rounded {be}; the difference is more than the rounding of the printed numbers allows",
+                    expr(false)
+                ),
+            )
+        } else {
+            (
+                Severity::Warning,
+                format!(
+                    "«{label}» ghi {tv}; theo quy tắc của bộ tiêu chí {id} (({}) ÷ {mv} = {xv}, làm tròn {} chữ số thập phân) thì là {bv}",
+                    expr(true),
+                    l.decimals
+                ),
+                format!(
+                    "\"{label}\" is {te}; edition {id}'s rules (({}) ÷ {me} = {xe}, rounded to {} decimals) give {be}",
+                    expr(false),
+                    l.decimals
+                ),
+            )
+        };
+        cx.push(
+            FindingKind::EditionTotal,
+            severity,
+            ti,
+            Some(ri),
+            cx.tables[ti].columns.len() + 2,
+            pos.as_ref(),
+            Msg::new(vi, en),
+        )
+        .found(Shown::Number(total))
+        .expected(Shown::Number(by_rules))
+        .fix(
+            format!("ghi {bv}, hoặc kiểm tra lại các chỉ số thành phần"),
+            format!("print {be}, or check the component indices"),
+        );
     }
 }
 

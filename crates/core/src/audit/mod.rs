@@ -16,13 +16,17 @@
 //! - [`impact`]: for each inconsistency that touches a total, the block's ranking under each reading and
 //!   which units' ranks change — what a decision-maker needs to judge whether an error matters;
 //! - [`edition_checks`]: with an edition, values above their maximum, units missing from a block and
-//!   totals the edition's rules would compute differently.
+//!   totals the edition's rules would compute differently (sums, and the weighted aggregation of tables
+//!   that print fractions: DTI's Σ(index × points) ÷ 1000);
+//! - [`claims`]: what the prose around the tables claims — counts followed by names, stated ranks,
+//!   classification counts — against itself and the tables.
 //!
 //! [`render`] turns the result into the readable report (Vietnamese by default), Markdown and the JSON
 //! contract of design.md. Findings are sorted in document order so that a reader can follow the report
 //! with the printed decision in hand.
 
 mod checks;
+mod claims;
 mod edition_checks;
 mod impact;
 mod link;
@@ -129,6 +133,11 @@ pub enum FindingKind {
     MissingUnit,
     /// With an edition: a total the edition's rules would compute differently (rounding, parts).
     EditionTotal,
+    /// The prose announces a number of units and names another number ("4 đơn vị dẫn đầu" and five
+    /// names), or counts a classification differently from the table.
+    ClaimCount,
+    /// The prose gives a unit another rank than the table ("xếp thứ 3" for the 4th).
+    ClaimRank,
 }
 
 impl FindingKind {
@@ -158,6 +167,8 @@ impl FindingKind {
             FindingKind::AboveMax => "above_max",
             FindingKind::MissingUnit => "missing_unit",
             FindingKind::EditionTotal => "edition_total",
+            FindingKind::ClaimCount => "claim_count",
+            FindingKind::ClaimRank => "claim_rank",
         }
     }
 
@@ -413,6 +424,10 @@ pub struct AuditOptions<'a> {
     pub placed_text: &'a [(Pos, String)],
     /// How printed numbers were rounded (half-up unless the edition says otherwise).
     pub rounding: RoundingMode,
+    /// The document's paragraphs outside tables with their places: what the prose claims ("4 đơn vị
+    /// dẫn đầu" and the names after it, "xếp thứ 3", "14 cơ quan xếp loại Tốt") is checked against
+    /// itself and the tables ([`claims`]).
+    pub prose: &'a [(Pos, String)],
 }
 
 /// Audits published tables. Never fails: every oddity is a finding.
@@ -422,6 +437,7 @@ pub fn audit(tables: &[Table], opts: &AuditOptions) -> Audit {
     link::run(&mut cx);
     ranking::run(&mut cx);
     edition_checks::run(&mut cx);
+    claims::run(&mut cx);
     impact::run(&mut cx);
     cx.finish()
 }

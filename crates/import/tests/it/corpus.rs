@@ -22,6 +22,7 @@ const FIXTURES: &[(&str, Option<&str>)] = &[
     ("vinhphuc-2017-cpdt-tinh.txt", None),
     ("dti-2022-tinh.txt", None),
     ("dti-2022-tinh.txt", Some("dti-2022-province")),
+    ("quangnam-2023-dti-so-huyen.txt", None),
 ];
 
 pub fn edition(id: &str) -> Edition {
@@ -87,6 +88,7 @@ pub fn render(imp: &Imported, edition: Option<&Edition>) -> String {
             edition,
             rounding: edition.map(|e| e.rounding).unwrap_or_default(),
             source_text: imp.source_text.as_deref(),
+            prose: &imp.prose,
             ..Default::default()
         },
     );
