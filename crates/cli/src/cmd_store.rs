@@ -1,5 +1,7 @@
 //! The database from the command line: `egov migrate` (create or update a database), `egov verify-log`
-//! (replay the audit log's hash chain), `egov backup` and `egov restore` (the embedded SQLite database).
+//! (replay the audit log's hash chain), `egov backup` and `egov restore` (the embedded SQLite database),
+//! `egov add-user` (an account, such as a production database's first administrator, who has no one to
+//! create it in the web application).
 //!
 //! The store is async (sqlx); the rest of the binary is not, so each command builds a single-threaded
 //! tokio runtime for its own run and nothing else sees it. Exit status: 0 = done (the log intact),
@@ -57,6 +59,25 @@ pub struct RestoreArgs {
     /// Replace an existing database (it is kept beside, renamed).
     #[arg(long)]
     force: bool,
+}
+
+#[derive(clap::Args)]
+pub struct AddUserArgs {
+    /// The database: an SQLite file (created if missing) or a postgres:// URL.
+    #[arg(long)]
+    database: String,
+    /// The login name.
+    #[arg(long)]
+    login: String,
+    /// The name shown in the application (default: the login).
+    #[arg(long)]
+    name: Option<String>,
+    /// The role: admin, unit_officer, unit_head, reviewer or council.
+    #[arg(long)]
+    role: String,
+    /// The unit of a unit officer or head (its code in the registry).
+    #[arg(long)]
+    unit: Option<String>,
 }
 
 /// Runs `f` to completion on a runtime of its own.
@@ -392,6 +413,93 @@ fn keep_aside(db: &Path) -> Result<PathBuf> {
     }
     fs::rename(db, &kept).map_err(|e| write_error(db, &e))?;
     Ok(kept)
+}
+
+/// The length of a login name or display name accepted here (the web form's limits).
+const MAX_NAME_CHARS: usize = 100;
+
+/// `egov add-user`: creates an account with one role grant and prints its password once. The password
+/// is random (the web application's generator), never taken from the command line, where it would stay
+/// in the shell's history and the process list; the user changes it after signing in.
+pub fn add_user(a: AddUserArgs) -> Result<ExitCode> {
+    let login = egov_core::text::clean(&a.login);
+    let name = a
+        .name
+        .as_deref()
+        .map(egov_core::text::clean)
+        .unwrap_or_else(|| login.clone());
+    for (what, value) in [
+        (
+            msg!("tên đăng nhập (--login)", "the login (--login)"),
+            &login,
+        ),
+        (msg!("tên hiển thị (--name)", "the name (--name)"), &name),
+    ] {
+        if value.is_empty() || value.chars().count() > MAX_NAME_CHARS {
+            bail!(InputError(msg!(
+                "{what} phải có từ 1 đến {MAX_NAME_CHARS} ký tự",
+                "{what} must have 1 to {MAX_NAME_CHARS} characters"
+            )));
+        }
+        if let Some(m) = egov_core::text::control_char_message(&what, value) {
+            bail!(InputError(m));
+        }
+    }
+    let role: egov_store::Role = a.role.parse().map_err(|_| {
+        let given = egov_core::text::quote_short(&a.role);
+        InputError(msg!(
+            "vai trò '{given}' không có; các vai trò: admin, unit_officer, unit_head, reviewer, council",
+            "there is no role '{given}'; the roles: admin, unit_officer, unit_head, reviewer, council"
+        ))
+    })?;
+    // Checked before anything is written (the store checks it again at the grant), so that a refused
+    // grant leaves no account without a role.
+    match (role.is_unit_scoped(), &a.unit) {
+        (true, None) => bail!(InputError(msg!(
+            "vai trò {} cần một đơn vị (--unit MÃ)",
+            "the role {} needs a unit (--unit CODE)",
+            a.role
+        ))),
+        (false, Some(_)) => bail!(InputError(msg!(
+            "vai trò {} không gắn với đơn vị nào: bỏ --unit",
+            "the role {} is not tied to a unit: leave out --unit",
+            a.role
+        ))),
+        _ => {}
+    }
+    let password = egov_web::session::new_password().map_err(|e| anyhow!("{e:?}"))?;
+    let hash = egov_web::session::hash_password(&password).map_err(|e| anyhow!("{e:?}"))?;
+    let actor = "egov add-user";
+    block_on(async {
+        let store = Store::open(&a.database).await?;
+        if let Some(code) = &a.unit {
+            store.unit(code).await?;
+        }
+        let user = store.create_user(actor, &login, &name, &hash).await?;
+        let granted = store
+            .grant_role(actor, user.id, role, a.unit.as_deref())
+            .await;
+        store.close().await;
+        granted.map(|_| ())
+    })?
+    .map_err(|e| unusable_at(&a.database, e))?;
+    let db = shown(&a.database);
+    let role = match role {
+        egov_store::Role::Admin => msg!("quản trị", "administrator"),
+        egov_store::Role::UnitOfficer => msg!("cán bộ đầu mối", "unit officer"),
+        egov_store::Role::UnitHead => msg!("thủ trưởng đơn vị", "unit head"),
+        egov_store::Role::Reviewer => msg!("thẩm định viên", "reviewer"),
+        egov_store::Role::Council => msg!("hội đồng thẩm định", "council"),
+    };
+    println!(
+        "{}",
+        msg!(
+            "{db}: đã tạo tài khoản '{login}' ({role}). Mật khẩu (chỉ in một lần; đổi sau khi đăng nhập):",
+            "{db}: account '{login}' ({role}) created. Password (printed only once; change it after signing in):"
+        )
+    );
+    println!("  {password}");
+    Ok(ExitCode::SUCCESS)
 }
 
 #[cfg(test)]

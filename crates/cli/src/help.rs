@@ -203,6 +203,11 @@ const ABOUT: &[(&str, &str, &str)] = &[
         "Chạy ứng dụng web (tạo và cập nhật cơ sở dữ liệu; cơ sở dữ liệu trống được nạp dữ liệu mẫu).",
         "Run the web application (creates and migrates the database; an empty one gets a demo).",
     ),
+    (
+        "add-user",
+        "Tạo một tài khoản với một vai trò (quản trị viên đầu tiên của cơ sở dữ liệu chính thức); in mật khẩu một lần.",
+        "Create an account with one role (a production database's first administrator); prints its password once.",
+    ),
 ];
 
 /// Help of every argument: (command or `*` for every command, argument id, value name in Vietnamese
@@ -626,6 +631,46 @@ const ARGS: &[ArgText] = &[
         "Replace an existing database (the old one is kept beside it, renamed).",
     ),
     (
+        "add-user",
+        "database",
+        "CSDL",
+        "DATABASE",
+        "Cơ sở dữ liệu: một tệp SQLite (được tạo nếu chưa có) hoặc địa chỉ postgres://.",
+        "The database: an SQLite file (created if missing) or a postgres:// URL.",
+    ),
+    (
+        "add-user",
+        "login",
+        "TÊN",
+        "LOGIN",
+        "Tên đăng nhập.",
+        "The login name.",
+    ),
+    (
+        "add-user",
+        "name",
+        "TÊN",
+        "NAME",
+        "Tên hiển thị trong ứng dụng (mặc định: tên đăng nhập).",
+        "The name shown in the application (default: the login).",
+    ),
+    (
+        "add-user",
+        "role",
+        "VAI_TRÒ",
+        "ROLE",
+        "Vai trò: admin (quản trị), unit_officer (cán bộ đầu mối), unit_head (thủ trưởng đơn vị), reviewer (thẩm định viên), council (hội đồng).",
+        "The role: admin, unit_officer, unit_head, reviewer or council.",
+    ),
+    (
+        "add-user",
+        "unit",
+        "MÃ",
+        "CODE",
+        "Đơn vị của cán bộ đầu mối hoặc thủ trưởng (mã trong danh mục đơn vị).",
+        "The unit of a unit officer or head (its code in the registry).",
+    ),
+    (
         "serve",
         "database",
         "CSDL",
@@ -746,6 +791,11 @@ const EXAMPLES: &[(&str, &str, &str)] = &[
         "restore",
         "  egov backup --database egov.db --out sao-luu.db\n  egov restore sao-luu.db --database khoi-phuc.db --force",
         "  egov backup --database egov.db --out backup.db\n  egov restore backup.db --database restored.db --force --lang en",
+    ),
+    (
+        "add-user",
+        "  egov add-user --database egov.db --login quan-tri --role admin",
+        "  egov add-user --database egov.db --login admin --role admin --lang en",
     ),
     (
         "serve",

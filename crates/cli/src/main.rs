@@ -86,6 +86,8 @@ enum Command {
     Restore(cmd_store::RestoreArgs),
     /// Run the web application (creates and migrates the database; seeds a demo into an empty one).
     Serve(cmd_serve::ServeArgs),
+    /// Create an account with one role (a production database's first administrator); prints its password once.
+    AddUser(cmd_store::AddUserArgs),
 }
 
 fn run(cli: Cli) -> anyhow::Result<ExitCode> {
@@ -127,6 +129,7 @@ fn run(cli: Cli) -> anyhow::Result<ExitCode> {
         Command::Backup(a) => cmd_store::backup(a),
         Command::Restore(a) => cmd_store::restore(a),
         Command::Serve(a) => cmd_serve::serve(a),
+        Command::AddUser(a) => cmd_store::add_user(a),
         Command::Editions => {
             for id in load::shipped_ids() {
                 let e = load::edition(id)?;

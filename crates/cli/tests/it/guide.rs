@@ -407,6 +407,7 @@ const SUBCOMMANDS: &[&str] = &[
     "backup",
     "restore",
     "serve",
+    "add-user",
 ];
 
 /// Completions and manual pages come from the command definition: every subcommand is in each.

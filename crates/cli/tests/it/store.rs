@@ -402,3 +402,72 @@ fn migrate_and_verify_log_on_postgres() {
     }
     std::fs::remove_dir_all(&dir).ok();
 }
+
+/// A production database starts without users (`egov serve --no-demo`): `egov add-user` makes its first
+/// administrator, whose printed password signs in; a unit role needs a unit of the registry; nothing is
+/// half-created when the grant is refused.
+#[test]
+fn add_user_makes_the_first_administrator() {
+    let dir = scratch("add-user");
+    let (code, out, err) = egov_in(
+        &dir,
+        &[
+            "add-user",
+            "--database",
+            "egov.db",
+            "--login",
+            "quan-tri",
+            "--name",
+            "Nguyễn Văn An",
+            "--role",
+            "admin",
+        ],
+    );
+    assert_eq!(code, 0, "{out}{err}");
+    assert!(out.contains("'quan-tri' (quản trị)"), "{out}");
+    let password = out.lines().nth(1).unwrap().trim().to_string();
+    assert_eq!(password.len(), 16, "{out}");
+    let db = dir.join("egov.db");
+    let (user, grants) = rt().block_on(async {
+        let store = Store::open_existing(db.to_str().unwrap()).await.unwrap();
+        let user = store.user_by_login("quan-tri").await.unwrap();
+        let grants = store.role_grants(user.id).await.unwrap();
+        store.close().await;
+        (user, grants)
+    });
+    assert_eq!(user.display_name, "Nguyễn Văn An");
+    assert!(egov_web::session::verify_password(
+        &password,
+        &user.password_hash
+    ));
+    assert_eq!(grants.len(), 1);
+    assert_eq!(grants[0].role, egov_store::Role::Admin);
+
+    // Refusals: the same login again, an unknown role, a unit role without a unit or with an unknown one.
+    for (args, says) in [
+        (vec!["--login", "quan-tri", "--role", "admin"], "quan-tri"),
+        (vec!["--login", "b", "--role", "boss"], "'boss'"),
+        (
+            vec!["--login", "c", "--role", "unit_officer"],
+            "unit_officer",
+        ),
+        (
+            vec!["--login", "d", "--role", "unit_head", "--unit", "KHONG-CO"],
+            "KHONG-CO",
+        ),
+    ] {
+        let mut all = vec!["add-user", "--database", "egov.db"];
+        all.extend(args);
+        let (code, out, err) = egov_in(&dir, &all);
+        assert_eq!(code, 2, "{all:?}: {out}{err}");
+        assert!(err.contains(says), "{all:?}: {err}");
+    }
+    let logins = rt().block_on(async {
+        let store = Store::open_existing(db.to_str().unwrap()).await.unwrap();
+        let users = store.users().await.unwrap();
+        store.close().await;
+        users.into_iter().map(|u| u.login).collect::<Vec<_>>()
+    });
+    assert_eq!(logins, vec!["quan-tri"], "no account left half-created");
+    std::fs::remove_dir_all(&dir).ok();
+}
