@@ -22,7 +22,7 @@ use std::sync::{Arc, Mutex, OnceLock};
 
 use egov_core::Lang;
 use egov_core::dataset::{Dataset, DatasetMeta, Source};
-use egov_core::edition::Edition;
+use egov_core::edition::{Edition, NotSubmitted};
 use egov_core::engine::{NodeScore, Scores, Status};
 use egov_core::num::NumberStyle;
 use egov_core::spreadsheet::csv_text;
@@ -248,6 +248,9 @@ pub async fn cycle_rows(
 /// are left out and listed in [`Scored::problems`]; a unit the edition cannot take (an unknown
 /// category) is an error.
 pub fn score_rows(edition: Arc<Edition>, units: &[UnitRows]) -> Result<Scored, WebError> {
+    if let Some(why) = not_submitted_refusal(&edition, units) {
+        return Err(WebError::BadRequest(why));
+    }
     let meta = DatasetMeta {
         number_style: Some(NumberStyle::DecimalComma),
         ..DatasetMeta::default()
@@ -331,6 +334,51 @@ pub fn score_rows(edition: Arc<Edition>, units: &[UnitRows]) -> Result<Scored, W
         scores,
         problems,
     })
+}
+
+/// How many units a message names before it counts the rest.
+const NAMED: usize = 10;
+
+/// Why the rows cannot be scored under the edition's `not_submitted = "error"` policy, or `None`: a
+/// unit without any value (one that did not submit) makes the dataset reader refuse the whole
+/// dataset. The reader's own message names `units.csv` and `values.csv`, the files of `egov score`;
+/// the web has no such files, so the refusal is said here first, in its words: which units (by name
+/// and code), and what can be done about them.
+fn not_submitted_refusal(edition: &Edition, units: &[UnitRows]) -> Option<String> {
+    if edition.not_submitted != NotSubmitted::Error {
+        return None;
+    }
+    let missing: Vec<&UnitRows> = units
+        .iter()
+        .filter(|u| !u.with_values || (u.entries.is_empty() && u.adjusted.is_empty()))
+        .collect();
+    if missing.is_empty() {
+        return None;
+    }
+    let mut list = missing
+        .iter()
+        .take(NAMED)
+        .map(|u| format!("{} ({})", u.name, u.code))
+        .collect::<Vec<_>>()
+        .join(", ");
+    let rest = missing.len().saturating_sub(NAMED);
+    if rest > 0 {
+        list.push_str(&egov_core::msg!(
+            " và {rest} đơn vị khác",
+            " and {rest} other units"
+        ));
+    }
+    let n = missing.len();
+    Some(egov_core::msg!(
+        "{n} đơn vị chưa nộp số liệu nên chưa xếp hạng được: {list}. Bộ tiêu chí quy định \
+         `[scoring] not_submitted = \"error\"`: mọi đơn vị của kỳ phải có số liệu. Các đơn vị này \
+         cần nộp hồ sơ hoặc được gia hạn, hoặc bộ tiêu chí phải quy định cách xử lý đơn vị không \
+         nộp (`not_submitted = \"zero\"` hoặc `\"unranked\"`).",
+        "{n} units have not submitted values, so there is no ranking yet: {list}. The edition says \
+         `[scoring] not_submitted = \"error\"`: every unit of the cycle must have values. These \
+         units must submit or be given an extension, or the edition must say what happens to units \
+         that do not submit (`not_submitted = \"zero\"` or `\"unranked\"`)."
+    ))
 }
 
 /// The pair numbers to skip, counted among the pairs of the units kept (which [`write_values`]
@@ -480,10 +528,33 @@ mod tests {
             with_values: false,
             ..UnitRows::default()
         }];
-        match score_rows(e, &rows) {
-            Err(WebError::BadRequest(m)) => assert!(m.contains("'C'"), "{m}"),
+        match score_rows(e.clone(), &rows) {
+            Err(WebError::BadRequest(m)) => {
+                assert!(m.contains("Đơn vị C (C)"), "{m}");
+                assert!(m.contains("not_submitted = \"error\""), "{m}");
+                assert!(!m.contains("units.csv") && !m.contains("values.csv"), "{m}");
+            }
             Err(other) => panic!("{other:?}"),
             Ok(_) => panic!("scored a unit without values under the `error` policy"),
+        }
+        // Ten units are named, the rest counted.
+        let rows: Vec<UnitRows> = (1..=12)
+            .map(|i| UnitRows {
+                code: format!("U{i:02}"),
+                name: format!("Đơn vị {i:02}"),
+                category: e.categories[0].code.clone(),
+                with_values: false,
+                ..UnitRows::default()
+            })
+            .collect();
+        match score_rows(e, &rows) {
+            Err(WebError::BadRequest(m)) => {
+                assert!(m.contains("12 đơn vị chưa nộp số liệu"), "{m}");
+                assert!(m.contains("Đơn vị 10 (U10) và 2 đơn vị khác"), "{m}");
+                assert!(!m.contains("U11"), "{m}");
+            }
+            Err(other) => panic!("{other:?}"),
+            Ok(_) => panic!("scored units without values under the `error` policy"),
         }
     }
 }

@@ -914,6 +914,8 @@ struct CouncilPage {
     /// Units whose verification is not finished (submitted, not every criterion decided), by name.
     unverified: Vec<String>,
     changes: Vec<ChangeView>,
+    /// Whether `changes` was computed (an empty list then means no criterion was adjusted).
+    changes_known: bool,
     decisions: Vec<DecisionView>,
     problem: Option<String>,
 }
@@ -1029,6 +1031,10 @@ pub async fn council(
     }
 
     // What verification changed: per unit, the totals, and every adjusted criterion with its reason.
+    // It does not wait for the ranking: the submitted units are scored alone, as submitted and as
+    // verified (`score_submitted`), so a cycle whose ranking cannot be computed yet (units that did
+    // not submit under a `not_submitted = "error"` edition) still shows the council what the
+    // reviewers changed. With a cohort rule the points are relative to the submitted units.
     let names: HashMap<String, String> = store
         .units()
         .await?
@@ -1037,6 +1043,7 @@ pub async fn council(
         .collect();
     let mut totals = Vec::new();
     let mut changes = Vec::new();
+    let mut changes_known = true;
     let subs: Vec<Submission> = store
         .submissions(cycle_id)
         .await?
@@ -1049,7 +1056,7 @@ pub async fn council(
         .filter(|s| s.status == SubmissionStatus::Submitted)
         .map(|s| names.get(&s.unit_code).cloned().unwrap_or_default())
         .collect();
-    if !subs.is_empty() && problem.is_none() {
+    if !subs.is_empty() {
         let both = (
             score_submitted(store, &cycle, Stage::SelfAssessed).await,
             score_submitted(store, &cycle, Stage::Verified).await,
@@ -1103,7 +1110,11 @@ pub async fn council(
                     }
                 }
             }
-            (Err(e), _) | (_, Err(e)) => problem = Some(scoring_problem(lang, e)),
+            (Err(e), _) | (_, Err(e)) => {
+                changes_known = false;
+                let why = scoring_problem(lang, e);
+                problem.get_or_insert(why);
+            }
         }
     }
     let mut decisions = Vec::new();
@@ -1129,6 +1140,7 @@ pub async fn council(
         totals,
         unverified,
         changes,
+        changes_known,
         decisions,
         problem,
     })

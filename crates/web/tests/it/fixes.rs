@@ -119,3 +119,55 @@ async fn an_extended_unit_changes_nothing_once_the_cycle_is_past_review() {
         .collect();
     assert_eq!(live.len(), 1);
 }
+
+#[tokio::test]
+async fn a_ranking_refused_for_non_submitters_says_so_and_the_changes_still_show() {
+    let fx = fixture("fix_council_not_submitted", HOABINH).await;
+    let council = add_user(&fx.store, "council", &[(egov_store::Role::Council, None)]).await;
+    let council = sign_in(&fx.store, council).await;
+    let url = fx.url("A");
+    fx.post(&fx.officer, &url, "v.A.1=10&ver.A.1=0").await;
+    let (status, _) = fx
+        .post(&fx.head, &format!("{url}/submit"), "confirm=1")
+        .await;
+    assert_eq!(status, StatusCode::SEE_OTHER);
+    to_state(&fx.store, fx.cycle, CycleState::Review).await;
+    let reviewer = fx.store.user_by_login("reviewer").await.unwrap().id;
+    fx.store
+        .verify(
+            "reviewer",
+            &egov_store::VerificationWrite {
+                cycle_id: fx.cycle,
+                unit_code: "A".into(),
+                criterion: "A.1".into(),
+                decision: egov_store::Decision::Adjusted,
+                points: "8".into(),
+                reason: Some("Thiếu biên bản kiểm tra hạ tầng".into()),
+                reviewer_id: reviewer,
+                expected_version: 0,
+            },
+        )
+        .await
+        .unwrap();
+    to_state(&fx.store, fx.cycle, CycleState::Council).await;
+    // B (Sở Tài chính) never submitted; the Hòa Bình edition's policy is `error`.
+    let (status, page) = fx
+        .get(&council, &format!("/cycles/{}/council", fx.cycle))
+        .await;
+    assert_eq!(status, StatusCode::OK);
+    assert!(page.contains("Sở Tài chính (B)"), "{page}");
+    assert!(page.contains("[scoring] not_submitted"), "{page}");
+    assert!(page.contains("được gia hạn"), "{page}");
+    assert!(
+        !page.contains("units.csv") && !page.contains("values.csv"),
+        "{page}"
+    );
+    // What the reviewer changed is listed all the same, with both points.
+    assert!(!page.contains("id=\"no-changes\""), "{page}");
+    let changes = &page[page.find("id=\"changes\"").expect("the changes table")..];
+    assert!(
+        changes.contains("Thiếu biên bản kiểm tra hạ tầng"),
+        "{page}"
+    );
+    assert!(changes.contains("<td>10</td><td>8</td>"), "{page}");
+}
