@@ -12,13 +12,16 @@
 //! (keys in a fixed order, units by code, entries by key, verifications by criterion, no whitespace,
 //! exact decimals as JSON numbers with their printed scale), so the same cycle publishes the same bytes.
 
+use std::collections::HashMap;
+
 use egov_core::Lang;
 use egov_core::calendar::Date;
 use egov_core::engine::Status;
 use egov_core::table::{Annex, decimal_json};
 use egov_export::{DecisionInfo, Format, RenderOptions};
 use egov_store::{CycleState, NewFile, NewPublication, Publication, Store, SubmissionStatus};
-use serde_json::{Value, json};
+use serde::Serialize;
+use serde_json::Value;
 
 use crate::WebError;
 use crate::scoring::{self, Stage};
@@ -62,6 +65,25 @@ pub struct PublishRequest<'a> {
     pub reason: Option<&'a str>,
 }
 
+/// Time per phase on standard error when `EGOV_TIMINGS` is set (as the CLI's commands do): how the
+/// scale benchmark attributes publishing's time.
+struct Timings(Option<std::time::Instant>);
+
+impl Timings {
+    fn from_env() -> Timings {
+        Timings(std::env::var_os("EGOV_TIMINGS").map(|_| std::time::Instant::now()))
+    }
+    fn mark(&mut self, phase: &str) {
+        if let Some(t) = &mut self.0 {
+            eprintln!(
+                "egov publish: {phase:>10}: {:8.1} ms",
+                t.elapsed().as_secs_f64() * 1e3
+            );
+            *t = std::time::Instant::now();
+        }
+    }
+}
+
 fn bad(lang: Lang, vi: String, en: String) -> WebError {
     WebError::BadRequest(match lang {
         Lang::Vi => vi,
@@ -96,8 +118,11 @@ pub fn annex_for(mut annex: Annex, opts: &RenderOptions) -> Annex {
 /// than refusing a decision over a font.
 pub fn annex_files(annex: &Annex, opts: &RenderOptions) -> Result<Vec<NewFile>, WebError> {
     let mut files = Vec::new();
+    let mut t = Timings::from_env();
     for (format, name, media_type) in FILES {
-        match egov_export::render(annex, format, opts) {
+        let rendered = egov_export::render(annex, format, opts);
+        t.mark(name);
+        match rendered {
             Ok(bytes) => files.push(NewFile {
                 name: name.to_string(),
                 media_type: media_type.to_string(),
@@ -133,6 +158,177 @@ fn status_text(s: Status) -> &'static str {
         Status::NotEvaluated => "not_evaluated",
         Status::Excluded => "excluded",
     }
+}
+
+/// The snapshot's format, its first key: a reader knows what the rest means.
+pub const SNAPSHOT_FORMAT: &str = "egov-publication-1";
+
+// The snapshot's parts, serialized in the order of their fields (serde writes a struct's fields in
+// declaration order), which makes the text canonical without sorting keys.
+#[derive(Serialize)]
+struct CycleRef {
+    id: i64,
+    year: i64,
+}
+
+#[derive(Serialize)]
+struct DecisionRef<'a> {
+    number: &'a str,
+    /// `YYYY-MM-DD`.
+    date: String,
+}
+
+#[derive(Serialize)]
+struct EditionRef<'a> {
+    id: &'a str,
+    content_hash: &'a str,
+    toml: &'a str,
+}
+
+#[derive(Serialize)]
+struct SnapshotHead<'a> {
+    format: &'static str,
+    cycle: CycleRef,
+    version: i64,
+    decision: DecisionRef<'a>,
+    reason: Option<&'a str>,
+    edition: EditionRef<'a>,
+}
+
+#[derive(Serialize)]
+struct EntryRef<'a> {
+    key: &'a str,
+    value: &'a str,
+}
+
+#[derive(Serialize)]
+struct VerificationRef<'a> {
+    criterion: &'a str,
+    decision: &'static str,
+    points: &'a str,
+    reason: Option<&'a str>,
+}
+
+/// One unit in the snapshot: who it is, what it entered (the values that counted), what the reviewers
+/// decided, and the points of every node of the edition (in the order of `nodes` at the top), as the
+/// engine computed them.
+#[derive(Serialize)]
+struct UnitSnapshot<'a> {
+    code: &'a str,
+    name: &'a str,
+    category: &'a str,
+    flags: &'a str,
+    status: &'static str,
+    entries: Vec<EntryRef<'a>>,
+    verifications: Vec<VerificationRef<'a>>,
+    points: Vec<Value>,
+    max: Vec<Value>,
+    point_status: Vec<&'static str>,
+}
+
+#[derive(Serialize)]
+struct Snapshot<'a> {
+    #[serde(flatten)]
+    head: &'a SnapshotHead<'a>,
+    /// The edition's node codes in order; the root (the unit's total) is "".
+    nodes: Vec<&'a str>,
+    units: Vec<UnitSnapshot<'a>>,
+    /// The annex in the JSON contract of `egov annex --format json`.
+    results: Value,
+}
+
+/// The snapshot's text: compact JSON, units by code, entries by key, verifications by criterion.
+/// The entries are the rows scored (a unit that did not submit has none that count); the reviewers'
+/// decisions, with their reasons, are read in one query (not one per unit: a province has thousands).
+async fn snapshot_json(
+    store: &Store,
+    head: &SnapshotHead<'_>,
+    submissions: &[egov_store::Submission],
+    rows: &[scoring::UnitRows],
+    scored: &scoring::Scored,
+    annex: &Annex,
+) -> Result<String, WebError> {
+    let registry: HashMap<String, egov_store::Unit> = store
+        .units()
+        .await?
+        .into_iter()
+        .map(|u| (u.code.clone(), u))
+        .collect();
+    let entries: HashMap<&str, &[(String, String)]> = rows
+        .iter()
+        .map(|r| (r.code.as_str(), r.entries.as_slice()))
+        .collect();
+    let mut verifications: HashMap<String, Vec<egov_store::Verification>> = HashMap::new();
+    for v in store.cycle_verifications(head.cycle.id).await? {
+        verifications
+            .entry(v.unit_code.clone())
+            .or_default()
+            .push(v);
+    }
+    let nodes = &scored.edition.nodes;
+    let mut subs: Vec<&egov_store::Submission> = submissions.iter().collect();
+    subs.sort_by(|a, b| a.unit_code.cmp(&b.unit_code));
+    let mut units = Vec::with_capacity(subs.len());
+    for s in subs {
+        let unit = registry
+            .get(&s.unit_code)
+            .ok_or_else(|| WebError::Internal(format!("unit {} not in registry", s.unit_code)))?;
+        let mut unit_entries: Vec<EntryRef<'_>> = entries
+            .get(s.unit_code.as_str())
+            .map(|list| {
+                list.iter()
+                    .map(|(key, value)| EntryRef { key, value })
+                    .collect()
+            })
+            .unwrap_or_default();
+        unit_entries.sort_by(|a, b| a.key.cmp(b.key));
+        let mut unit_verifications: Vec<VerificationRef<'_>> = verifications
+            .get(&s.unit_code)
+            .map(|list| {
+                list.iter()
+                    .map(|v| VerificationRef {
+                        criterion: &v.criterion,
+                        decision: v.decision.as_str(),
+                        points: &v.points,
+                        reason: v.reason.as_deref(),
+                    })
+                    .collect()
+            })
+            .unwrap_or_default();
+        unit_verifications.sort_by(|a, b| a.criterion.cmp(b.criterion));
+        let (mut points, mut max, mut point_status) = (Vec::new(), Vec::new(), Vec::new());
+        if let Some(u) = scored.dataset.unit_index(&s.unit_code) {
+            for n in 0..nodes.len() {
+                let score = scored.scores.get(u, n);
+                points.push(decimal_json(score.points));
+                max.push(decimal_json(score.max));
+                point_status.push(status_text(score.status));
+            }
+        }
+        units.push(UnitSnapshot {
+            code: &unit.code,
+            name: &unit.name,
+            category: &unit.category,
+            flags: &unit.flags,
+            status: s.status.as_str(),
+            entries: unit_entries,
+            verifications: unit_verifications,
+            points,
+            max,
+            point_status,
+        });
+    }
+    let snapshot = Snapshot {
+        head,
+        nodes: nodes
+            .iter()
+            .enumerate()
+            .map(|(n, node)| if n == 0 { "" } else { node.code.as_str() })
+            .collect(),
+        units,
+        results: annex.to_json(),
+    };
+    serde_json::to_string(&snapshot).map_err(|e| WebError::Internal(format!("snapshot: {e}")))
 }
 
 /// Publishes the next version of a cycle: version 1 of a cycle the council approved (`closed`), or a
@@ -202,6 +398,7 @@ pub async fn publish_cycle(
         }
     }
 
+    let mut t = Timings::from_env();
     let edition = scoring::edition_of(store, &cycle).await?;
     let stored_edition = store.edition(&cycle.edition_id).await?;
     let submissions = store.submissions(cycle.id).await?;
@@ -229,7 +426,11 @@ pub async fn publish_cycle(
             ),
         ));
     }
-    let scored = scoring::score_cycle(store, &cycle, Stage::Verified).await?;
+    t.mark("checks");
+    // `score_cycle`'s two steps, kept apart so that the snapshot freezes the very rows scored (the
+    // entries that counted) without reading a province's entries a second time.
+    let rows = scoring::cycle_rows(store, &cycle, Stage::Verified).await?;
+    let scored = scoring::score_rows(edition.clone(), &rows)?;
     if let Some(p) = scored.problems.first() {
         return Err(bad(
             lang,
@@ -249,78 +450,43 @@ pub async fn publish_cycle(
             ),
         ));
     }
+    t.mark("score");
     let opts = render_options(number, req.decision_date);
     let annex = annex_for(scored.annex(Lang::Vi), &opts);
 
-    let registry: std::collections::HashMap<String, egov_store::Unit> = store
-        .units()
-        .await?
-        .into_iter()
-        .map(|u| (u.code.clone(), u))
-        .collect();
-    let mut units = Vec::with_capacity(submissions.len());
-    for s in &submissions {
-        let unit = registry
-            .get(&s.unit_code)
-            .ok_or_else(|| WebError::Internal(format!("unit {} not in registry", s.unit_code)))?;
-        let mut entries = store.entries(s.id).await?;
-        entries.sort_by(|a, b| a.key.cmp(&b.key));
-        let mut verifications = store.verifications(cycle.id, &s.unit_code).await?;
-        verifications.sort_by(|a, b| a.criterion.cmp(&b.criterion));
-        let points: Vec<Value> = match scored.dataset.unit_index(&s.unit_code) {
-            Some(u) => scored
-                .edition
-                .nodes
-                .iter()
-                .enumerate()
-                .map(|(n, node)| {
-                    let score = scored.scores.get(u, n);
-                    json!({
-                        "node": if n == 0 { "" } else { node.code.as_str() },
-                        "points": decimal_json(score.points),
-                        "max": decimal_json(score.max),
-                        "status": status_text(score.status),
-                    })
-                })
-                .collect(),
-            None => Vec::new(),
-        };
-        units.push(json!({
-            "code": unit.code,
-            "name": unit.name,
-            "category": unit.category,
-            "flags": unit.flags,
-            "status": s.status.as_str(),
-            "entries": entries.iter().map(|e| json!({"key": e.key, "value": e.value})).collect::<Vec<_>>(),
-            "verifications": verifications.iter().map(|v| json!({
-                "criterion": v.criterion,
-                "decision": v.decision.as_str(),
-                "points": v.points,
-                "reason": v.reason,
-            })).collect::<Vec<_>>(),
-            "points": points,
-        }));
-    }
-    units.sort_by(|a, b| a["code"].as_str().cmp(&b["code"].as_str()));
-    let snapshot = json!({
-        "format": "egov-publication-1",
-        "cycle": {"id": cycle.id, "year": cycle.year},
-        "version": version,
-        "decision": {"number": number, "date": req.decision_date.iso()},
-        "reason": reason,
-        "edition": {
-            "id": stored_edition.id,
-            "content_hash": stored_edition.content_hash,
-            "toml": stored_edition.toml,
+    t.mark("annex");
+    let snapshot = snapshot_json(
+        store,
+        &SnapshotHead {
+            format: SNAPSHOT_FORMAT,
+            cycle: CycleRef {
+                id: cycle.id,
+                year: cycle.year,
+            },
+            version,
+            decision: DecisionRef {
+                number,
+                date: req.decision_date.iso(),
+            },
+            reason,
+            edition: EditionRef {
+                id: &stored_edition.id,
+                content_hash: &stored_edition.content_hash,
+                toml: &stored_edition.toml,
+            },
         },
-        "units": units,
-        "results": annex.to_json(),
-    })
-    .to_string();
+        &submissions,
+        &rows,
+        &scored,
+        &annex,
+    )
+    .await?;
+    t.mark("snapshot");
     // Rendering a province's PDF and workbook is CPU work of seconds: off the async workers.
     let files = tokio::task::spawn_blocking(move || annex_files(&annex, &opts))
         .await
         .map_err(|e| WebError::Internal(format!("join: {e}")))??;
+    t.mark("files");
     let date = req.decision_date.iso();
     // The units' notice, in Vietnamese like the decision (the notices page names its kind in either
     // language).
@@ -353,5 +519,6 @@ pub async fn publish_cycle(
             },
         )
         .await?;
+    t.mark("store");
     Ok(publication)
 }
