@@ -88,7 +88,7 @@ fn check(annex: &Annex) {
     let rows_of = |t: usize| annex.tables[t].rows.len();
     let mut orientation: Vec<Option<Orientation>> = vec![None; annex.tables.len()];
     for p in &r.pages {
-        for t in 0..annex.tables.len() {
+        for (t, seen) in orientation.iter_mut().enumerate() {
             let here = p.rows.iter().filter(|(tt, _)| *tt == t).count();
             if here > 0 {
                 assert!(
@@ -101,7 +101,7 @@ fn check(annex: &Annex) {
                         .map(|p| (p.orientation, p.rows.len(), p.headers.clone()))
                         .collect::<Vec<_>>()
                 );
-                let o = orientation[t].get_or_insert(p.orientation);
+                let o = seen.get_or_insert(p.orientation);
                 assert_eq!(*o, p.orientation, "table {t} changes orientation");
             }
         }

@@ -5,6 +5,7 @@ mod chart;
 mod docx;
 mod fixture;
 mod layout;
+mod pages;
 mod pdf;
 mod plain;
 mod safety;
