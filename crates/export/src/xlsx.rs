@@ -156,13 +156,14 @@ pub fn render(annex: &Annex, opts: &RenderOptions) -> Result<Vec<u8>, ExportErro
     let mut wb = Workbook::new();
     let mut f = Formats::new();
     let footer = page_footer(opts.lang);
+    let frame = opts.frame.as_ref().map(|f| f.text(opts.lang));
     let mut used = HashSet::new();
     let (annex_title, heading) = layout::heading(annex, opts);
     for t in &annex.tables {
         let v = layout::view(t, opts.lang);
         let mut ws = Worksheet::new();
         ws.set_name(sheet_name(&t.id, "bang", 31, Some(DATA_SHEET), &mut used))?;
-        table_sheet(&mut ws, &v, &annex_title, &heading, &mut f)?;
+        table_sheet(&mut ws, &v, frame.as_ref(), &annex_title, &heading, &mut f)?;
         print_setup(&mut ws, &footer);
         wb.push_worksheet(ws);
     }
@@ -211,6 +212,7 @@ fn wrapped_height(text: &str, chars: f64) -> f64 {
 fn table_sheet(
     ws: &mut Worksheet,
     v: &TableView<'_>,
+    frame: Option<&crate::frame::FrameText>,
     annex_title: &str,
     heading: &[String],
     f: &mut Formats,
@@ -218,6 +220,26 @@ fn table_sheet(
     let w = v.width() as u16;
     let last = w - 1;
     let mut r: u32 = 0;
+    // The Decree-30 heading band: the issuing body over the left two fifths of the columns, the
+    // national name and motto over the rest; then "Phụ lục I".
+    if let Some(fr) = frame {
+        let split = (w * 2 / 5).max(2);
+        let band = f.title.clone().set_font_size(12);
+        let motto = f
+            .title
+            .clone()
+            .set_underline(rust_xlsxwriter::FormatUnderline::Single);
+        for line in 0..2 {
+            let left = fr.issuer.get(line).map(String::as_str).unwrap_or("");
+            ws.merge_range(r, 0, r, split - 1, left, &band)?;
+            let fmt = if line == 0 { &band } else { &motto };
+            ws.merge_range(r, split, r, last, &fr.national[line], fmt)?;
+            r += 1;
+        }
+        r += 1;
+        ws.merge_range(r, 0, r, last, &fr.label, &f.title)?;
+        r += 1;
+    }
     // Above the table: the annex title and decision line, then the part and the table title.
     let mut top: Vec<(&str, &XFormat)> = Vec::new();
     if !annex_title.is_empty() {

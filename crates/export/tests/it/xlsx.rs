@@ -216,3 +216,53 @@ fn every_sheet_prints_with_the_decree_margins_and_page_numbers() {
     let xml = part("xl/worksheets/sheet1.xml");
     assert!(xml.contains("<row r=\"1\"") && xml.contains("customHeight=\"1\""));
 }
+
+/// The Decree-30 frame on every table sheet (issue #11): the issuing body and the national heading side
+/// by side, "Phụ lục I", the annex's name and the reference line; the tables still read back.
+#[test]
+fn table_sheets_carry_the_decree_heading() {
+    let opts = RenderOptions {
+        decision: Some(egov_export::DecisionInfo {
+            number: "2870/QĐ-UBND".into(),
+            date: "18/12/2019".into(),
+            issuer: Some("Chủ tịch Ủy ban nhân dân tỉnh Hòa Bình".into()),
+        }),
+        frame: Some(egov_export::Frame {
+            issuer: "Ủy ban nhân dân tỉnh Hòa Bình".into(),
+            annex_number: Some("I".into()),
+            ..Default::default()
+        }),
+        ..RenderOptions::default()
+    };
+    let annex = fixture::annex();
+    let bytes = render(&annex, Format::Xlsx, &opts).unwrap();
+    let mut wb = Xlsx::new(Cursor::new(bytes.clone())).unwrap();
+    for t in &annex.tables {
+        let range = wb.worksheet_range(&t.id).unwrap();
+        let cell = |r: u32, c: u32| range.get_value((r, c)).cloned().unwrap_or(Data::Empty);
+        let s = |x: &str| Data::String(x.to_string());
+        assert_eq!(cell(0, 0), s("ỦY BAN NHÂN DÂN"), "{}", t.id);
+        assert_eq!(cell(1, 0), s("TỈNH HÒA BÌNH"));
+        let right = (0..8)
+            .map(|c| cell(0, c))
+            .find(|d| *d == s("CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM"));
+        assert!(right.is_some(), "the national name on the first row");
+        assert!((0..8).any(|c| cell(1, c) == s("Độc lập - Tự do - Hạnh phúc")));
+        assert_eq!(cell(3, 0), s("Phụ lục I"));
+        assert_eq!(cell(4, 0), s(&annex.title));
+        assert_eq!(
+            cell(5, 0),
+            s(
+                "(Kèm theo Quyết định số 2870/QĐ-UBND ngày 18 tháng 12 năm 2019 của Chủ tịch Ủy ban nhân dân tỉnh Hòa Bình)"
+            )
+        );
+    }
+    // The tables are still what `egov import` reads back.
+    let back = egov_import::import_bytes("annex.xlsx", &bytes, egov_import::Format::Auto).unwrap();
+    let units = |ts: &[egov_core::table::Table]| -> Vec<String> {
+        ts.iter()
+            .flat_map(|t| t.rows.iter().map(|r| r.unit.clone()))
+            .collect()
+    };
+    assert_eq!(units(&back.tables), units(&annex.tables));
+}
