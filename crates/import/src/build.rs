@@ -762,6 +762,12 @@ pub(crate) fn is_unit_label(label: &str) -> bool {
     role(label) == Some(Role::Unit)
 }
 
+/// Whether a label can head a table's first column: TT, the rank or the unit (a title such as "Chỉ số
+/// DTI và xếp hạng …" names a total, and a table never starts with its total).
+pub(crate) fn is_first_column_label(label: &str) -> bool {
+    matches!(role(label), Some(Role::Tt | Role::Rank | Role::Unit)) && has_role(label)
+}
+
 /// Whether a header label names any role (TT, unit, total, score, rank). A unit's own name is not a
 /// label though it starts like one: "Sở Nội vụ", "Xã Tân Lập" (a capital after the first word), where
 /// "Sở, ban, ngành" or "Tỉnh/thành phố" are labels.

@@ -21,7 +21,8 @@ use egov_core::text::clean;
 
 use crate::budget::{Budget, BudgetError};
 use crate::build::{
-    has_role, is_block_label, is_header_row, is_roman, is_unit_label, is_year, split_label,
+    has_role, is_block_label, is_first_column_label, is_header_row, is_roman, is_unit_label,
+    is_year, split_label,
 };
 use crate::source::{Item, SrcCell, SrcRow};
 
@@ -167,7 +168,7 @@ fn table_at(
 ) -> Option<(Vec<HeaderCell>, Vec<SrcRow>, usize)> {
     let first = &cleaned[i];
     // A table's first column is its TT, rank or unit: a header starts with a label that names a role.
-    if first.is_empty() || first.chars().count() > MAX_LABEL || !has_role(first) {
+    if first.is_empty() || first.chars().count() > MAX_LABEL || !is_first_column_label(first) {
         return None;
     }
     // The candidate header cells: paragraphs up to the first number, years joined to their label.
@@ -518,11 +519,17 @@ fn prose_list(raw: &str, pos: &Pos) -> Option<Vec<SrcRow>> {
         }
         k += 1;
     }
-    // The longest run numbered on by one.
+    // The longest run numbered as ranks are: on by one, the same number for a tie, or after a tie the
+    // position (1, 2, 2, 4 or 1, 2, 2, 3).
     let mut best = (0, 0);
     let mut a = 0;
     for b in 1..=starts.len() {
-        if b == starts.len() || starts[b].2 != starts[b - 1].2 + 1 {
+        let follows = b < starts.len() && {
+            let (prev, n) = (starts[b - 1].2, starts[b].2);
+            let position = starts[a].2 + (b - a) as u32;
+            n == prev || n == prev + 1 || (n > prev && n == position)
+        };
+        if !follows {
             if b - a > best.1 - best.0 {
                 best = (a, b);
             }

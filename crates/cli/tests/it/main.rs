@@ -4,6 +4,7 @@ mod audit;
 mod cli;
 mod durability;
 mod excel_habits;
+mod flattened;
 mod guide;
 mod hostile;
 mod hostile_edition;
