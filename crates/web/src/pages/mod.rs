@@ -529,11 +529,29 @@ pub async fn role_grant(
     Form(f): Form<GrantForm>,
 ) -> Page {
     let actor = &me(&ctx)?.user.login;
-    let role: Role = f
-        .role
-        .parse()
-        .map_err(|_| WebError::BadRequest(f.role.clone()))?;
+    let lang = ctx.lang;
+    let role: Role = f.role.parse().map_err(|_| {
+        WebError::BadRequest(match lang {
+            Lang::Vi => format!("Trường «quyền»: không có quyền «{}»", f.role),
+            Lang::En => format!("Field \"role\": there is no role \"{}\"", f.role),
+        })
+    })?;
     let unit = Some(f.unit.trim()).filter(|u| !u.is_empty());
+    // Said here, with the role's name as the page shows it; the store's own refusal names the
+    // internal role (unit_head), which is the command line's word, not the admin's.
+    if role.is_unit_scoped() != unit.is_some() {
+        let name = role_name(lang, role);
+        return Err(WebError::BadRequest(match (lang, role.is_unit_scoped()) {
+            (Lang::Vi, true) => format!("Trường «đơn vị»: quyền «{name}» cần chọn một đơn vị"),
+            (Lang::Vi, false) => {
+                format!("Trường «đơn vị»: quyền «{name}» không gắn với đơn vị nào, hãy để trống")
+            }
+            (Lang::En, true) => format!("Field \"unit\": the role \"{name}\" needs a unit"),
+            (Lang::En, false) => {
+                format!("Field \"unit\": the role \"{name}\" takes no unit; leave it empty")
+            }
+        }));
+    }
     if let Some(code) = unit {
         app.store.unit(code).await?;
     }

@@ -171,3 +171,27 @@ async fn a_ranking_refused_for_non_submitters_says_so_and_the_changes_still_show
     );
     assert!(changes.contains("<td>10</td><td>8</td>"), "{page}");
 }
+
+#[tokio::test]
+async fn a_grant_refused_for_its_unit_names_the_role_as_the_page_does() {
+    let store = fresh_store("fix_role_names").await;
+    let st = state(&store);
+    add_unit(&store, "A", "Sở Y tế").await;
+    let admin = add_user(&store, "admin", &[(egov_store::Role::Admin, None)]).await;
+    let admin = sign_in(&store, admin).await;
+    let user = add_user(&store, "can-bo", &[]).await;
+    let path = format!("/users/{user}/roles");
+    let cases = [
+        ("role=unit_head&unit=", "Thủ trưởng đơn vị", "unit_head"),
+        ("role=reviewer&unit=A", "Thẩm định viên", "reviewer"),
+    ];
+    for (form, name, internal) in cases {
+        let body = format!("{form}&_csrf={}", admin.csrf);
+        let res = send(&st, request("POST", &path, Some(&admin), Some(&body))).await;
+        assert_eq!(res.status(), StatusCode::BAD_REQUEST, "{form}");
+        let page = body_text(res).await;
+        assert!(page.contains(&format!("«{name}»")), "{page}");
+        assert!(!page.contains(internal), "{page}");
+    }
+    assert!(store.role_grants(user).await.unwrap().is_empty());
+}
