@@ -190,6 +190,30 @@ impl Store {
         found(user, "user", id)
     }
 
+    /// The display names of everyone who wrote in a submission (saved a value, added evidence,
+    /// submitted it, explained a verified point), by login: what a page of the submission shows
+    /// instead of logins, read in one query however many rows the page has. A login that is no
+    /// user's (a script's actor) is not in the map.
+    pub async fn submission_people(
+        &self,
+        submission_id: i64,
+    ) -> Result<std::collections::HashMap<String, String>, StoreError> {
+        let rows: Vec<(String, String)> = with_pool!(self, |pool| {
+            sqlx::query_as(
+                "SELECT login, display_name FROM users WHERE login IN ( \
+                 SELECT updated_by FROM entries WHERE submission_id = $1 \
+                 UNION SELECT added_by FROM evidence WHERE submission_id = $1 \
+                 UNION SELECT submitted_by FROM submissions WHERE id = $1 \
+                 UNION SELECT x.author FROM explanations x JOIN submissions s \
+                 ON s.cycle_id = x.cycle_id AND s.unit_code = x.unit_code WHERE s.id = $1)",
+            )
+            .bind(submission_id)
+            .fetch_all(pool)
+            .await?
+        });
+        Ok(rows.into_iter().collect())
+    }
+
     /// Every user, by login.
     pub async fn users(&self) -> Result<Vec<User>, StoreError> {
         Ok(with_pool!(self, |pool| {

@@ -411,6 +411,14 @@ async fn form_page(
         .into_iter()
         .map(|e| (e.key.clone(), e))
         .collect();
+    // Who saved, added, submitted or explained, by display name: one query for the whole page.
+    let people = app.store.submission_people(l.submission.id).await?;
+    let person = |login: &str| {
+        people
+            .get(login)
+            .cloned()
+            .unwrap_or_else(|| login.to_string())
+    };
     let mut evidence: HashMap<String, Vec<EvidenceView>> = HashMap::new();
     for e in app.store.evidence(l.submission.id).await? {
         if e.removed_at.is_some() {
@@ -420,7 +428,7 @@ async fn form_page(
         evidence
             .entry(key)
             .or_default()
-            .push(evidence_view(l, &e, lang));
+            .push(evidence_view(l, &e, &people, lang));
     }
     // The live points of the draft: the engine's, over the drafts of every unit that started (the
     // cohort's bests for relative rules). A cycle the engine cannot score yet is said, not fatal.
@@ -465,7 +473,7 @@ async fn form_page(
         answers
             .entry(x.criterion)
             .or_default()
-            .push((x.text, format!("{}, {}", x.author, moment(x.at))));
+            .push((x.text, format!("{}, {}", person(&x.author), moment(x.at))));
     }
 
     let mut depth = 0;
@@ -489,7 +497,7 @@ async fn form_page(
                 .map_or((String::new(), 0), |e| (e.value.clone(), e.version)),
         };
         let saved = entries.get(&key).map_or_else(String::new, |e| {
-            format!("{}, {}", e.updated_by, moment(e.updated_at))
+            format!("{}, {}", person(&e.updated_by), moment(e.updated_at))
         });
         let input = row.input.map(|i| &edition.inputs[i].kind);
         let select = matches!(input, Some(InputKind::YesNo | InputKind::Choice(_)));
@@ -583,7 +591,7 @@ async fn form_page(
         late: editable(l.submission.status) && today.as_str() > l.deadline.as_str(),
         extended: l.extended,
         submitted: match (&l.submission.submitted_by, l.submission.submitted_at) {
-            (Some(by), Some(at)) => format!("{by}, {}", moment(at)),
+            (Some(by), Some(at)) => format!("{}, {}", person(by), moment(at)),
             _ => String::new(),
         },
         editable: can_edit,
@@ -641,9 +649,17 @@ async fn live_points(
     scoring::score_rows(l.edition.clone(), &[row]).map(Some)
 }
 
-fn evidence_view(l: &Loaded, e: &Evidence, lang: Lang) -> EvidenceView {
+/// One piece of evidence as the form lists it; `people` maps logins to display names
+/// ([`egov_store::Store::submission_people`]).
+fn evidence_view(
+    l: &Loaded,
+    e: &Evidence,
+    people: &HashMap<String, String>,
+    lang: Lang,
+) -> EvidenceView {
     let href = format!("{}/evidence/{}", form_url(l), e.id);
-    let added = format!("{}, {}", e.added_by, moment(e.added_at));
+    let by = people.get(&e.added_by).unwrap_or(&e.added_by);
+    let added = format!("{by}, {}", moment(e.added_at));
     match &e.source {
         EvidenceSource::File {
             file_name, size, ..
@@ -1468,7 +1484,8 @@ pub async fn evidence_file(
                 .into_response())
         }
         EvidenceSource::Document { .. } => {
-            let v = evidence_view(&l, &e, ctx.lang);
+            let people = app.store.submission_people(l.submission.id).await?;
+            let v = evidence_view(&l, &e, &people, ctx.lang);
             render(&DocumentPage {
                 p: common(&ctx),
                 back: form_url(&l),

@@ -195,3 +195,51 @@ async fn a_grant_refused_for_its_unit_names_the_role_as_the_page_does() {
     }
     assert!(store.role_grants(user).await.unwrap().is_empty());
 }
+
+#[tokio::test]
+async fn the_form_names_people_by_their_display_names() {
+    let fx = fixture("fix_display_names", HOABINH).await;
+    let officer = fx
+        .store
+        .create_user("test", "nva", "Nguyễn Văn An", "x")
+        .await
+        .unwrap()
+        .id;
+    fx.store
+        .grant_role("test", officer, egov_store::Role::UnitOfficer, Some("A"))
+        .await
+        .unwrap();
+    let head = fx
+        .store
+        .create_user("test", "ttb", "Trần Thị Bình", "x")
+        .await
+        .unwrap()
+        .id;
+    fx.store
+        .grant_role("test", head, egov_store::Role::UnitHead, Some("A"))
+        .await
+        .unwrap();
+    let (officer, head) = (
+        sign_in(&fx.store, officer).await,
+        sign_in(&fx.store, head).await,
+    );
+    let url = fx.url("A");
+    let (status, _) = fx.post(&officer, &url, "v.A.1=10&ver.A.1=0").await;
+    assert_eq!(status, StatusCode::SEE_OTHER);
+    let (status, page) = upload(
+        &fx,
+        &officer,
+        &format!("{url}/evidence"),
+        &[("key", None, b"A.1"), ("file", Some("bao-cao.pdf"), PDF)],
+    )
+    .await;
+    assert_eq!(status, StatusCode::SEE_OTHER, "{page}");
+    let (_, page) = fx.get(&head, &url).await;
+    assert!(page.contains("Lưu bởi Nguyễn Văn An, "), "{page}");
+    assert!(!page.contains("nva"), "{page}");
+    let (status, _) = fx.post(&head, &format!("{url}/submit"), "confirm=1").await;
+    assert_eq!(status, StatusCode::SEE_OTHER);
+    let (_, page) = fx.get(&officer, &url).await;
+    assert!(page.contains("(Trần Thị Bình, "), "{page}");
+    assert!(!page.contains("ttb") && !page.contains("nva"), "{page}");
+}
