@@ -332,29 +332,44 @@ fn table_sheet(
         r += 1;
     }
 
-    ws.set_column_width(0, 6)?;
-    ws.set_column_width(1, (unit_width as f64 * 1.1).clamp(16.0, 60.0))?;
+    let mut widths = vec![6.0, (unit_width as f64 * 1.1).clamp(16.0, 60.0)];
     for c in 2..w {
         // Headers wrap; the width is the widest value, and room for a short header word.
-        ws.set_column_width(c, (value_widths[c as usize] as f64 + 2.0).clamp(10.0, 18.0))?;
+        widths.push((value_widths[c as usize] as f64 + 2.0).clamp(10.0, 18.0));
     }
-    // The group header row and the column labels wrap: give them height.
-    for hr in 0..v.header.len() as u32 {
-        let longest = v.header[hr as usize]
-            .iter()
-            .map(|h| text_width(&h.text) / h.colspan.max(1))
-            .max()
-            .unwrap_or(0);
-        ws.set_row_height(
-            head_top + hr,
-            (15.0 * (longest as f64 / 14.0).ceil().clamp(1.0, 5.0)).max(18.0),
-        )?;
+    for (c, width) in widths.iter().enumerate() {
+        ws.set_column_width(c as u16, *width)?;
+    }
+    // The header rows wrap: each is as tall as its most wrapped cell (a cell spanning rows shares its
+    // lines among them), counted by words in the column's width (a width unit holds about one
+    // character of the 12 pt type).
+    let lines = |text: &str, chars: f64| -> f64 {
+        let per_line = chars.floor().max(1.0) as usize;
+        let (mut n, mut used) = (1usize, 0usize);
+        for word in text.split_whitespace() {
+            let l = word.chars().count();
+            if used > 0 && used + 1 + l > per_line {
+                n += 1;
+                used = l;
+            } else {
+                used += l + usize::from(used > 0);
+            }
+        }
+        n as f64
+    };
+    let mut heights = vec![1.0f64; v.header.len()];
+    for (hr, row) in v.header.iter().enumerate() {
+        for h in row {
+            let chars: f64 = widths[h.col..h.col + h.colspan].iter().sum();
+            let n = lines(&h.text, chars) / h.rowspan.max(1) as f64;
+            heights[hr] = heights[hr].max(n.ceil());
+        }
+    }
+    for (hr, n) in heights.iter().enumerate() {
+        ws.set_row_height(head_top + hr as u32, (16.0 * n).max(18.0))?;
     }
     // Characters across the merged title: the columns' widths in Excel's character units.
-    let mut across = 6.0 + (unit_width as f64 * 1.1).clamp(16.0, 60.0);
-    for c in 2..w {
-        across += (value_widths[c as usize] as f64 + 2.0).clamp(10.0, 18.0);
-    }
+    let across: f64 = widths.iter().sum();
     for (row, text) in &title_rows {
         ws.set_row_height(*row, wrapped_height(text, across * 0.9))?;
     }
