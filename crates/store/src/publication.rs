@@ -98,8 +98,10 @@ from_row!(PublicationFile {
 
 impl Store {
     /// Publishes a version of a cycle's results with its files, and moves the cycle to `published`.
-    /// Version 1 needs a cycle the council approved (`closed`); a later version is a correction of a
-    /// published cycle and needs a reason. Earlier versions stay.
+    /// Version 1 needs a cycle the council approved (`closed`); a later version is a correction and
+    /// needs a reason: of the published cycle as it stands (a decision number or date to correct), or
+    /// of one taken back to verification and approved again (`closed` again: points to correct).
+    /// Earlier versions stay.
     pub async fn publish(
         &self,
         actor: &str,
@@ -140,12 +142,11 @@ impl Store {
                     current: last,
                 });
             }
-            let allowed = if last == 0 {
-                CycleState::Closed
-            } else {
-                CycleState::Published
-            };
-            if state != allowed.as_str() {
+            // Version 1: approved by the council (closed). A correction: of a published cycle, or of
+            // one taken back to verification and approved again (closed once more).
+            let closed = state == CycleState::Closed.as_str();
+            let published = state == CycleState::Published.as_str();
+            if !(closed || (last > 0 && published)) {
                 return Err(StoreError::Invalid(if last == 0 {
                     egov_core::msg!(
                         "chỉ công bố được kỳ đánh giá đã được hội đồng thông qua (trạng thái hiện tại: {state})",
@@ -153,8 +154,8 @@ impl Store {
                     )
                 } else {
                     egov_core::msg!(
-                        "đính chính chỉ áp dụng cho kỳ đã công bố (trạng thái hiện tại: {state})",
-                        "a correction applies only to a published cycle (current state: {state})"
+                        "đính chính chỉ áp dụng cho kỳ đã công bố hoặc đã được hội đồng thông qua lại (trạng thái hiện tại: {state})",
+                        "a correction applies only to a published cycle or one the council approved again (current state: {state})"
                     )
                 }));
             }
@@ -203,7 +204,7 @@ impl Store {
                 .execute(&mut *tx)
                 .await?;
             }
-            if last == 0 {
+            if !published {
                 sqlx::query(
                     "UPDATE cycles SET state = $2, version = version + 1 WHERE id = $1 AND version = $3",
                 )

@@ -332,7 +332,8 @@ async fn snapshot_json(
 }
 
 /// Publishes the next version of a cycle: version 1 of a cycle the council approved (`closed`), or a
-/// correction of a published one (with a reason). Messages of refusals are in `lang`.
+/// correction (with a reason) of a published one, or of one taken back to verification and approved
+/// again. Messages of refusals are in `lang`.
 pub async fn publish_cycle(
     store: &Store,
     actor: &str,
@@ -375,7 +376,7 @@ pub async fn publish_cycle(
     let reason = reason.filter(|_| version > 1);
     match cycle.state {
         CycleState::Closed if history.is_empty() => {}
-        CycleState::Published if !history.is_empty() => {
+        CycleState::Published | CycleState::Closed if !history.is_empty() => {
             if reason.is_none() {
                 return Err(bad(
                     lang,

@@ -207,6 +207,47 @@ fn publishing_twice_gives_version_two_and_leaves_version_one_as_it_was() {
 }
 
 #[test]
+fn a_correction_of_points_follows_a_new_approval() {
+    on_both("reapproved", |db: Db| async move {
+        let s = &db.store;
+        let c = closed_cycle(s).await;
+        let f = files("x\n");
+        s.publish(ADMIN, &new(c.id, 1, "{\"v\":1}", None, &f))
+            .await
+            .unwrap();
+        // Taken back to verification: no correction until the council approves again.
+        let c = s.cycle(c.id).await.unwrap();
+        let c = s
+            .set_cycle_state(
+                ADMIN,
+                c.id,
+                c.version,
+                CycleState::Review,
+                None,
+                Some("sai điểm"),
+            )
+            .await
+            .unwrap();
+        assert!(matches!(
+            s.publish(ADMIN, &new(c.id, 2, "{\"v\":2}", Some("sửa điểm"), &f))
+                .await,
+            Err(StoreError::Invalid(_))
+        ));
+        let c = s
+            .set_cycle_state(ADMIN, c.id, c.version, CycleState::Closed, None, None)
+            .await
+            .unwrap();
+        let p2 = s
+            .publish(ADMIN, &new(c.id, 2, "{\"v\":2}", Some("sửa điểm"), &f))
+            .await
+            .unwrap();
+        assert_eq!(p2.version, 2);
+        let c = s.cycle(c.id).await.unwrap();
+        assert_eq!(c.state, CycleState::Published);
+    });
+}
+
+#[test]
 fn a_published_version_cannot_be_changed_or_deleted_even_behind_the_store() {
     on_both("immutable", |db: Db| async move {
         let s = &db.store;

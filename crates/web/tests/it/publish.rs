@@ -346,6 +346,99 @@ async fn a_correction_is_version_two_with_its_reason_and_version_one_stays() {
 }
 
 #[tokio::test]
+async fn a_correction_of_points_after_a_new_approval_changes_the_ranking_and_keeps_the_old_one() {
+    let w = world("repoint", true).await;
+    assert_eq!(publish(&w, FIRST).await.status(), StatusCode::SEE_OTHER);
+    // Sở Tài chính (74,4) is first, Sở Y tế (74,3) second.
+    let order = |page: &str| page.find("Sở Tài chính").unwrap() < page.find("Sở Y tế").unwrap();
+    assert!(order(
+        &body_text(get(&w, &format!("/results/{}", w.cycle)).await).await
+    ));
+
+    // Taken back to verification; Sở Y tế's value corrected; approved again.
+    let c = w.store.cycle(w.cycle).await.unwrap();
+    let c = w
+        .store
+        .set_cycle_state(
+            "test",
+            c.id,
+            c.version,
+            CycleState::Review,
+            None,
+            Some("sai số liệu"),
+        )
+        .await
+        .unwrap();
+    let res = publish(&w, &format!("{FIRST}&reason=s%E1%BB%ADa")).await;
+    assert_eq!(
+        res.status(),
+        StatusCode::BAD_REQUEST,
+        "not while under review"
+    );
+    let sub = w.store.submission(w.cycle, "SYT").await.unwrap();
+    let sub = w
+        .store
+        .set_submission_status(
+            "test",
+            sub.id,
+            sub.version,
+            SubmissionStatus::Returned,
+            Some("sai"),
+        )
+        .await
+        .unwrap();
+    let entry = w
+        .store
+        .entries(sub.id)
+        .await
+        .unwrap()
+        .into_iter()
+        .find(|e| e.key == "B.2")
+        .unwrap();
+    let write = DraftWrite {
+        key: "B.2".into(),
+        value: "30".into(),
+        expected_version: entry.version,
+    };
+    let saved = w.store.save_draft("test", sub.id, &[write]).await.unwrap();
+    w.store
+        .set_submission_status(
+            "test",
+            sub.id,
+            saved.submission.version,
+            SubmissionStatus::Submitted,
+            None,
+        )
+        .await
+        .unwrap();
+    w.store
+        .set_cycle_state("test", c.id, c.version, CycleState::Closed, None, None)
+        .await
+        .unwrap();
+    let res = publish(
+        &w,
+        &format!("{FIRST}&reason=S%E1%BB%ADa+%C4%91i%E1%BB%83m+S%E1%BB%9F+Y+t%E1%BA%BF"),
+    )
+    .await;
+    assert_eq!(
+        res.status(),
+        StatusCode::SEE_OTHER,
+        "{}",
+        body_text(res).await
+    );
+    assert_eq!(
+        w.store.cycle(w.cycle).await.unwrap().state,
+        CycleState::Published
+    );
+    // Version 2: Sở Y tế first with 27 + 51 = 78; version 1 still as published.
+    let latest = body_text(get(&w, &format!("/results/{}", w.cycle)).await).await;
+    assert!(!order(&latest) && latest.contains("78,0"), "{latest}");
+    assert!(latest.contains("Sửa điểm Sở Y tế"));
+    let old = body_text(get(&w, &format!("/results/{}?version=1", w.cycle)).await).await;
+    assert!(order(&old) && !old.contains("78,0"));
+}
+
+#[tokio::test]
 async fn refusals_name_the_field_and_write_nothing() {
     let w = world("refuse", true).await;
     let res = publish(&w, "decision_number=&decision_date=15%2F01%2F2027").await;
