@@ -746,6 +746,10 @@ fn role(label: &str) -> Option<Role> {
         || l.starts_with("chỉ số cchc")
         || l.starts_with("chỉ số cải cách hành chính")
         || l.starts_with("chỉ số chuyển đổi số")
+        || l.starts_with("chuyển đổi số cấp")
+        || l.contains("(dti)")
+        || l.contains("(pdti)")
+        || l.contains("par index")
     {
         Some(Role::Total)
     } else if SCORE.contains(&l) {

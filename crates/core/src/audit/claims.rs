@@ -175,6 +175,16 @@ fn core(key: &str) -> &str {
     key
 }
 
+/// Whether the ". " at byte `i` ends an abbreviation ("TP. Hà Nội", "Tp. Huế"), not a sentence: the
+/// word before it is at most three letters, capitalised.
+fn abbreviation_at(text: &str, i: usize) -> bool {
+    let word = text[..i].rsplit(char::is_whitespace).next().unwrap_or("");
+    let n = word.chars().count();
+    (1..=3).contains(&n)
+        && word.starts_with(char::is_uppercase)
+        && word.chars().all(char::is_alphabetic)
+}
+
 /// `text` split after each separator (the separator kept with the piece before it).
 fn split_keep<'a>(text: &'a str, seps: &[&str]) -> Vec<&'a str> {
     let mut out = Vec::new();
@@ -182,7 +192,10 @@ fn split_keep<'a>(text: &'a str, seps: &[&str]) -> Vec<&'a str> {
     let bytes = text.len();
     let mut i = 0;
     while i < bytes {
-        if let Some(sep) = seps.iter().find(|s| text[i..].starts_with(**s)) {
+        if let Some(sep) = seps
+            .iter()
+            .find(|s| text[i..].starts_with(**s) && !(**s == ". " && abbreviation_at(text, i)))
+        {
             out.push(&text[start..i + sep.len()]);
             i += sep.len();
             start = i;

@@ -1,0 +1,225 @@
+//! A planted error of each kind — a wrong total, swapped ranks, a wrong weighted index, a count claim
+//! that does not match its names, a stated rank the table contradicts — is found in each form of the
+//! corpus (one cell per paragraph, combined "rank (index)" cells, space-separated rows with an edition,
+//! ordered prose lists, pipes). Each fixture audits clean as published (its pin has no finding), so a
+//! finding here is the planted error.
+
+use egov_core::audit::{AuditOptions, FindingKind, audit};
+use egov_core::edition::Edition;
+use egov_import::{Format, import_bytes};
+
+use super::corpus::edition;
+
+fn fixture(name: &str) -> String {
+    let path = std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("tests/corpus")
+        .join(name);
+    std::fs::read_to_string(path).expect("fixture")
+}
+
+/// The (kind, unit) of every finding of the audit of `text`.
+fn found(name: &str, text: &str, ed: Option<&Edition>) -> Vec<(FindingKind, String)> {
+    let imp = import_bytes(name, text.as_bytes(), Format::Auto).expect("imports");
+    let a = audit(
+        &imp.tables,
+        &AuditOptions {
+            edition: ed,
+            prose: &imp.prose,
+            source_text: imp.source_text.as_deref(),
+            ..Default::default()
+        },
+    );
+    a.findings
+        .iter()
+        .map(|f| (f.kind, f.unit.clone().unwrap_or_default()))
+        .collect()
+}
+
+/// `text` with `from` replaced by `to` exactly once.
+#[track_caller]
+fn plant(text: &str, from: &str, to: &str) -> String {
+    assert_eq!(
+        text.matches(from).count(),
+        1,
+        "{from:?} once in the fixture"
+    );
+    text.replacen(from, to, 1)
+}
+
+#[track_caller]
+fn has(found: &[(FindingKind, String)], kind: FindingKind, unit: &str) {
+    assert!(
+        found.iter().any(|(k, u)| *k == kind && u == unit),
+        "expected {kind} for «{unit}», found {found:?}"
+    );
+}
+
+#[test]
+fn clean_as_published() {
+    for name in [
+        "hue-2021-cchc-so.txt",
+        "vinhphuc-2017-cpdt-tinh.txt",
+        "quangnam-2023-dti-so-huyen.txt",
+    ] {
+        assert_eq!(found(name, &fixture(name), None), [], "{name}");
+    }
+    let dti = edition("dti-2022-province");
+    assert_eq!(
+        found("dti.txt", &fixture("dti-2022-tinh.txt"), Some(&dti)),
+        []
+    );
+}
+
+#[test]
+fn one_cell_per_paragraph() {
+    let text = fixture("hue-2021-cchc-so.txt");
+    // Wrong total: Sở Công Thương printed above Sở Tư pháp's score.
+    let f = found("x.txt", &plant(&text, "85,804", "88,804"), None);
+    has(&f, FindingKind::RankMismatch, "Sở Công Thương");
+    // Swapped ranks of the 3rd and 4th.
+    let swapped = plant(
+        &plant(&text, "85,804\n\n3\n", "85,804\n\n4\n"),
+        "85,584\n\n4\n",
+        "85,584\n\n3\n",
+    );
+    let f = found("x.txt", &swapped, None);
+    has(&f, FindingKind::RankMismatch, "Sở Công Thương");
+    has(&f, FindingKind::RankMismatch, "Sở Y tế");
+    // Count claims: 13 "Tốt" said where the table has 14; a unit's classification misstated.
+    let f = found("x.txt", &plant(&text, "14 cơ quan", "13 cơ quan"), None);
+    has(&f, FindingKind::ClaimCount, "");
+    let f = found(
+        "x.txt",
+        &plant(
+            &text,
+            "tỉnh được xếp loại Xuất sắc",
+            "tỉnh được xếp loại Tốt",
+        ),
+        None,
+    );
+    has(&f, FindingKind::ClaimRank, "Văn phòng UBND tỉnh");
+}
+
+#[test]
+fn combined_rank_and_index_cells() {
+    let text = fixture("vinhphuc-2017-cpdt-tinh.txt");
+    let f = found("x.txt", &plant(&text, "03 (0,714)", "03 (0,614)"), None);
+    has(&f, FindingKind::RankMismatch, "Lâm Đồng");
+    let swapped = plant(
+        &plant(&text, "04 (0,703)", "05 (0,703)"),
+        "05 (0,688)",
+        "04 (0,688)",
+    );
+    let f = found("x.txt", &swapped, None);
+    has(&f, FindingKind::RankMismatch, "Quảng Ninh");
+    has(&f, FindingKind::RankMismatch, "TP. Hồ Chí Minh");
+    let claim = plant(
+        &text,
+        "05/07/2018\n",
+        "05/07/2018\n\nCó 3 địa phương dẫn đầu gồm: Thừa Thiên - Huế, TP. Đà Nẵng, Lâm Đồng, Quảng Ninh.\n",
+    );
+    let f = found("x.txt", &claim, None);
+    has(&f, FindingKind::ClaimCount, "");
+    has(&f, FindingKind::ClaimRank, "Quảng Ninh");
+}
+
+#[test]
+fn space_separated_rows_with_the_edition() {
+    let dti = edition("dti-2022-province");
+    let text = fixture("dti-2022-tinh.txt");
+    // A wrong overall index: Σ(index × points) ÷ 1000 gives 0,7164 for TP. Hồ Chí Minh.
+    let f = found(
+        "x.txt",
+        &plant(&text, " 0.3590 0.7163", " 0.3590 0.7263"),
+        Some(&dti),
+    );
+    has(&f, FindingKind::EditionTotal, "TP. Hồ Chí Minh");
+    // A wrong component makes the printed index wrong just the same.
+    let f = found("x.txt", &plant(&text, " 0.8406 ", " 0.9406 "), Some(&dti));
+    has(&f, FindingKind::EditionTotal, "TP. Hồ Chí Minh");
+    // Without the edition nothing says how the index follows from its parts.
+    let f = found(
+        "x.txt",
+        &plant(&text, " 0.3590 0.7163", " 0.3590 0.7263"),
+        None,
+    );
+    assert!(
+        !f.iter().any(|(k, _)| *k == FindingKind::EditionTotal),
+        "{f:?}"
+    );
+    let swapped = plant(
+        &plant(
+            &text,
+            "\n2 TP. Hồ Chí Minh 0.8917",
+            "\n3 TP. Hồ Chí Minh 0.8917",
+        ),
+        "\n3 Quảng Ninh 0.9581",
+        "\n2 Quảng Ninh 0.9581",
+    );
+    let f = found("x.txt", &swapped, Some(&dti));
+    has(&f, FindingKind::RankMismatch, "Quảng Ninh");
+    let claim = plant(
+        &text,
+        "Xếp hạng chi tiết\n",
+        "Xếp hạng chi tiết\n\nTốp 3 các tỉnh, thành phố dẫn đầu gồm: TP. Đà Nẵng, TP. Hồ Chí Minh, Quảng Ninh và Thừa Thiên - Huế.\n",
+    );
+    let f = found("x.txt", &claim, Some(&dti));
+    has(&f, FindingKind::ClaimCount, "");
+    has(&f, FindingKind::ClaimRank, "Thừa Thiên - Huế");
+}
+
+#[test]
+fn ordered_prose_lists() {
+    let text = fixture("quangnam-2023-dti-so-huyen.txt");
+    // The order swapped against the sentence naming the first and the last.
+    let swapped = plant(
+        &text,
+        "như sau: Sở NN&PTNT, Sở TT-TT,",
+        "như sau: Sở TT-TT, Sở NN&PTNT,",
+    );
+    let f = found("x.txt", &swapped, None);
+    has(&f, FindingKind::ClaimRank, "Sở NN&PTNT");
+    let last = plant(
+        &text,
+        "đứng cuối cùng là huyện Tây Giang",
+        "đứng cuối cùng là huyện Đông Giang",
+    );
+    let f = found("x.txt", &last, None);
+    has(&f, FindingKind::ClaimRank, "Đông Giang");
+    let claim = plant(
+        &text,
+        "(chỉ số DTI).\n",
+        "(chỉ số DTI).\n\nCó 2 địa phương dẫn đầu gồm: Quế Sơn, Tam Kỳ và Núi Thành.\n",
+    );
+    let f = found("x.txt", &claim, None);
+    has(&f, FindingKind::ClaimCount, "");
+    has(&f, FindingKind::ClaimRank, "Núi Thành");
+}
+
+#[test]
+fn pipes_with_components() {
+    // The Huế table's first rows as a pasted pipe table with its parts (derived from the fixture, the
+    // two parts invented so that they add up): a total that is not the sum of its parts, swapped ranks,
+    // and a count claim.
+    let text = "Kết quả năm 2021: 2 đơn vị dẫn đầu gồm: Văn phòng UBND tỉnh, Sở Tư pháp.\n\n|\n\n\
+                | TT | Tên đơn vị | Điểm tự đánh giá | Điểm điều tra | Tổng điểm | Xếp hạng |\n\n\
+                | 1 | Văn phòng UBND tỉnh | 60.685 | 37.000 | 97.685 | 1 |\n\n\
+                | 2 | Sở Tư pháp | 50.187 | 37.000 | 87.187 | 2 |\n\n\
+                | 3 | Sở Công Thương | 48.804 | 37.000 | 85.804 | 3 |\n";
+    assert_eq!(found("x.md", text, None), []);
+    let f = found("x.md", &plant(text, "| 85.804 |", "| 86.804 |"), None);
+    has(&f, FindingKind::SumMismatch, "Sở Công Thương");
+    let swapped = plant(
+        &plant(text, "| 87.187 | 2 |", "| 87.187 | 3 |"),
+        "| 85.804 | 3 |",
+        "| 85.804 | 2 |",
+    );
+    let f = found("x.md", &swapped, None);
+    has(&f, FindingKind::RankMismatch, "Sở Công Thương");
+    let f = found(
+        "x.md",
+        &plant(text, "2 đơn vị dẫn đầu", "3 đơn vị dẫn đầu"),
+        None,
+    );
+    has(&f, FindingKind::ClaimCount, "");
+}
