@@ -91,8 +91,31 @@ fn bad(lang: Lang, vi: String, en: String) -> WebError {
     })
 }
 
-/// The render options of a version's files: Vietnamese, headed by the decision.
-pub fn render_options(decision_number: &str, decision_date: Date) -> RenderOptions {
+/// The issuing body of the decision an edition's results are published with (its `[[legal_basis]]`
+/// whose role says "công bố"), as `egov export` names it in the Decree-30 frame: "Chủ tịch Ủy ban nhân
+/// dân tỉnh X" signs for "Ủy ban nhân dân tỉnh X".
+pub fn issuing_body(edition: &egov_core::edition::Edition) -> Option<String> {
+    let basis = edition.legal_basis.iter().find(|b| {
+        b.role
+            .as_deref()
+            .is_some_and(|r| r.contains("công bố") || r.contains("publish"))
+    })?;
+    let signer = egov_core::text::clean(basis.issuer.as_deref()?);
+    let body = ["Chủ tịch ", "Chairman of the "]
+        .iter()
+        .find_map(|p| signer.strip_prefix(p))
+        .map(str::to_string);
+    Some(body.unwrap_or(signer))
+}
+
+/// The render options of a version's files, as `egov export --decision-number … --decision-date …`
+/// makes them: Vietnamese, headed by the decision, in the Decree-30 frame of the issuing body when
+/// the edition names one.
+pub fn render_options(
+    decision_number: &str,
+    decision_date: Date,
+    issuer: Option<String>,
+) -> RenderOptions {
     RenderOptions {
         lang: Lang::Vi,
         decision: Some(DecisionInfo {
@@ -101,7 +124,13 @@ pub fn render_options(decision_number: &str, decision_date: Date) -> RenderOptio
             issuer: None,
         }),
         compact_json: false,
-        ..Default::default()
+        frame: issuer.map(|issuer| egov_export::Frame {
+            issuer,
+            annex_number: None,
+            provenance: egov_export::Provenance::Issued,
+            signature: None,
+            recipients: Vec::new(),
+        }),
     }
 }
 
@@ -452,7 +481,7 @@ pub async fn publish_cycle(
         ));
     }
     t.mark("score");
-    let opts = render_options(number, req.decision_date);
+    let opts = render_options(number, req.decision_date, issuing_body(&edition));
     let annex = annex_for(scored.annex(Lang::Vi), &opts);
 
     t.mark("annex");

@@ -10,7 +10,7 @@ use axum::http::{StatusCode, header};
 use egov_core::Lang;
 use egov_core::calendar::parse_date;
 use egov_store::{CycleState, DraftWrite, NewCycle, NewUnit, Role, Store, SubmissionStatus};
-use egov_web::publish::{FILES, SNAPSHOT_FILE, annex_for, render_options};
+use egov_web::publish::{FILES, SNAPSHOT_FILE, annex_for, issuing_body, render_options};
 use egov_web::scoring::{Stage, score_cycle};
 
 use crate::*;
@@ -184,15 +184,26 @@ async fn publishing_an_approved_cycle_serves_the_files_egov_export_renders() {
         ("12/QĐ-UBND", "2027-01-15")
     );
 
-    // The same annex, rendered here by egov_export as `egov export` renders it.
+    // The same annex, rendered here by egov_export as `egov export` renders it: in the frame of the
+    // body that issues the edition's decisions.
+    let edition =
+        egov_core::edition::Edition::from_toml(HOABINH_2019, "hoabinh-2019.toml").unwrap();
+    assert_eq!(
+        issuing_body(&edition).as_deref(),
+        Some("Ủy ban nhân dân tỉnh Hòa Bình")
+    );
     let scored = score_cycle(&w.store, &cycle, Stage::Verified)
         .await
         .unwrap();
-    let opts = render_options("12/QĐ-UBND", parse_date("15/01/2027").unwrap());
+    let opts = render_options(
+        "12/QĐ-UBND",
+        parse_date("15/01/2027").unwrap(),
+        Some("Ủy ban nhân dân tỉnh Hòa Bình".into()),
+    );
     let annex = annex_for(scored.annex(Lang::Vi), &opts);
     assert_eq!(
         annex.subtitle,
-        vec!["(Ban hành kèm theo Quyết định số 12/QĐ-UBND ngày 15/01/2027)".to_string()],
+        vec!["(Kèm theo Quyết định số 12/QĐ-UBND ngày 15 tháng 01 năm 2027)".to_string()],
         "the annex names this decision, not the edition's"
     );
     let fonts = egov_export::render(&annex, egov_export::Format::Pdf, &opts).is_ok();
@@ -333,7 +344,7 @@ async fn a_correction_is_version_two_with_its_reason_and_version_one_stays() {
     assert!(page.contains(&format!("/results/{}?version=1", w.cycle)));
     let old = body_text(get(&w, &format!("/results/{}?version=1", w.cycle)).await).await;
     assert!(
-        old.contains("Quyết định số 12/QĐ-UBND ngày 15/01/2027"),
+        old.contains("Quyết định số 12/QĐ-UBND ngày 15 tháng 01 năm 2027"),
         "{old}"
     );
     assert!(old.contains("phiên bản cũ"));
