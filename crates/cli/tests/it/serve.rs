@@ -68,6 +68,20 @@ fn http(addr: &str, request: &str) -> String {
     out
 }
 
+/// The body of a response, as bytes (a file may not be text).
+fn http_body(addr: &str, request: &str) -> Vec<u8> {
+    let mut s = TcpStream::connect(addr).unwrap();
+    s.write_all(request.as_bytes()).unwrap();
+    let mut out = Vec::new();
+    s.read_to_end(&mut out).unwrap();
+    let at = out
+        .windows(4)
+        .position(|w| w == b"\r\n\r\n")
+        .expect("a response with a body");
+    assert!(out.starts_with(b"HTTP/1.1 200"), "{request}");
+    out.split_off(at + 4)
+}
+
 #[test]
 fn first_start_seeds_a_demo_whose_admin_signs_in() {
     let dir = crate::hostile::scratch("serve");
@@ -118,6 +132,40 @@ fn first_start_seeds_a_demo_whose_admin_signs_in() {
     );
     let list = get("/results");
     assert!(list.contains(&format!("href=\"{results}\"")), "{list}");
+    // The published files are what `egov export` makes of the same data under the same decision.
+    let out = dir.join("export");
+    let (code, _, err) = crate::cli::egov(&[
+        "export",
+        "--edition",
+        "hoabinh-2019",
+        "--data",
+        "data/published/hoabinh-2019",
+        "--format",
+        "docx",
+        "--format",
+        "pdf",
+        "--format",
+        "csv",
+        "--format",
+        "json",
+        "--decision-number",
+        "2870/QĐ-UBND",
+        "--decision-date",
+        "18/12/2019",
+        "--out",
+        out.to_str().unwrap(),
+    ]);
+    assert_eq!(code, 0, "{err}");
+    for ext in ["docx", "pdf", "csv"] {
+        let served = http_body(
+            addr,
+            &format!(
+                "GET {results}/1/phu-luc.{ext} HTTP/1.1\r\nHost: {addr}\r\nConnection: close\r\n\r\n"
+            ),
+        );
+        let exported = std::fs::read(out.join(format!("hoabinh-2019.{ext}"))).unwrap();
+        assert!(served == exported, "phu-luc.{ext} is not egov export's");
+    }
     let body = format!("login=admin&password={password}");
     let login = http(
         addr,
