@@ -273,6 +273,205 @@ impl Store {
         Ok(user)
     }
 
+    /// Gives a user a new password (an administrator's reset: the hash of a password the web showed
+    /// once) and ends the user's sessions, all but `keep_session` (a token hash: the administrator's
+    /// own session when resetting their own password), in one transaction with its log entry (which
+    /// says the password was reset and how many sessions ended, never the hash). Returns how many
+    /// sessions ended.
+    pub async fn reset_password(
+        &self,
+        actor: &str,
+        user_id: i64,
+        password_hash: &str,
+        keep_session: Option<&str>,
+    ) -> Result<u64, StoreError> {
+        self.new_password(actor, user_id, password_hash, None, keep_session)
+            .await
+    }
+
+    /// A user's own password change: `current_hash` is the hash the web verified the current
+    /// password against; when it is no longer the stored one (the password changed in between) nothing
+    /// is written ([`StoreError::Invalid`]). The user's other sessions end, `keep_session` (the one
+    /// making the change) stays. Returns how many sessions ended.
+    pub async fn change_password(
+        &self,
+        user_id: i64,
+        current_hash: &str,
+        password_hash: &str,
+        keep_session: &str,
+    ) -> Result<u64, StoreError> {
+        self.new_password(
+            "",
+            user_id,
+            password_hash,
+            Some(current_hash),
+            Some(keep_session),
+        )
+        .await
+    }
+
+    /// [`Store::reset_password`] (`current_hash` `None`, logged as `user.password_reset` by `actor`)
+    /// and [`Store::change_password`] (logged as `user.password_change` by the user).
+    async fn new_password(
+        &self,
+        actor: &str,
+        user_id: i64,
+        password_hash: &str,
+        current_hash: Option<&str>,
+        keep_session: Option<&str>,
+    ) -> Result<u64, StoreError> {
+        let ended = write_tx!(self, |tx| {
+            let old: Option<User> = sqlx::query_as(
+                "SELECT id, login, display_name, password_hash, active, created_at FROM users WHERE id = $1",
+            )
+            .bind(user_id)
+            .fetch_optional(&mut *tx)
+            .await?;
+            let old = found(old, "user", user_id)?;
+            if current_hash.is_some_and(|h| h != old.password_hash) {
+                return Err(StoreError::Invalid(egov_core::msg!(
+                    "mật khẩu của {} vừa được đổi ở nơi khác; hãy thử lại",
+                    "the password of {} was just changed elsewhere; try again",
+                    old.login
+                )));
+            }
+            sqlx::query("UPDATE users SET password_hash = $2 WHERE id = $1")
+                .bind(user_id)
+                .bind(password_hash)
+                .execute(&mut *tx)
+                .await?;
+            let ended = sqlx::query(
+                "DELETE FROM sessions WHERE user_id = $1 AND token_hash <> COALESCE($2, '')",
+            )
+            .bind(user_id)
+            .bind(keep_session)
+            .execute(&mut *tx)
+            .await?
+            .rows_affected();
+            let (actor, action) = match current_hash {
+                Some(_) => (old.login.as_str(), "user.password_change"),
+                None => (actor, "user.password_reset"),
+            };
+            append_log!(
+                tx,
+                Change {
+                    actor,
+                    action,
+                    object_kind: "user",
+                    object_id: old.login.clone(),
+                    before: None,
+                    after: Some(
+                        json!({"password": "changed", "sessions_ended": ended}).to_string()
+                    ),
+                    reason: None,
+                }
+            );
+            ended
+        });
+        Ok(ended)
+    }
+
+    /// Deactivates (`active` false) or reactivates a user. A deactivated user cannot sign in
+    /// ([`Store::session`] and the login check `active`) and their sessions end here, in the same
+    /// transaction. The last active administrator is not deactivated ([`StoreError::Invalid`]):
+    /// nobody could then manage users. Deactivating needs a reason. A user already in that state is
+    /// returned unchanged, nothing logged (a second click).
+    pub async fn set_user_active(
+        &self,
+        actor: &str,
+        user_id: i64,
+        active: bool,
+        reason: Option<&str>,
+    ) -> Result<User, StoreError> {
+        let reason = reason.map(str::trim).filter(|r| !r.is_empty());
+        if !active && reason.is_none() {
+            return Err(StoreError::Invalid(egov_core::msg!(
+                "cần ghi lý do ngừng kích hoạt",
+                "a reason for the deactivation is required"
+            )));
+        }
+        let user = write_tx!(self, |tx| {
+            let old: Option<User> = sqlx::query_as(
+                "SELECT id, login, display_name, password_hash, active, created_at FROM users WHERE id = $1",
+            )
+            .bind(user_id)
+            .fetch_optional(&mut *tx)
+            .await?;
+            let old = found(old, "user", user_id)?;
+            if old.active == active {
+                return Ok(old);
+            }
+            if !active {
+                // Counted under the write lock: two administrators cannot deactivate each other at
+                // once and leave none.
+                let admin: Option<i64> = sqlx::query_scalar(
+                    "SELECT id FROM role_grants WHERE user_id = $1 AND role = $2",
+                )
+                .bind(user_id)
+                .bind(Role::Admin.as_str())
+                .fetch_optional(&mut *tx)
+                .await?;
+                let others: i64 = sqlx::query_scalar(
+                    "SELECT COUNT(*) FROM users u WHERE u.active AND u.id <> $1 AND EXISTS \
+                     (SELECT 1 FROM role_grants g WHERE g.user_id = u.id AND g.role = $2)",
+                )
+                .bind(user_id)
+                .bind(Role::Admin.as_str())
+                .fetch_one(&mut *tx)
+                .await?;
+                if admin.is_some() && others == 0 {
+                    return Err(StoreError::Invalid(egov_core::msg!(
+                        "{} là quản trị viên cuối cùng còn hoạt động: không thể ngừng kích hoạt \
+                         (hãy cấp quyền quản trị cho người khác trước)",
+                        "{} is the last active administrator and cannot be deactivated (grant \
+                         the administrator role to someone else first)",
+                        old.login
+                    )));
+                }
+            }
+            let new: User = sqlx::query_as(
+                "UPDATE users SET active = $2 WHERE id = $1 \
+                 RETURNING id, login, display_name, password_hash, active, created_at",
+            )
+            .bind(user_id)
+            .bind(active)
+            .fetch_one(&mut *tx)
+            .await?;
+            let ended = if active {
+                0
+            } else {
+                sqlx::query("DELETE FROM sessions WHERE user_id = $1")
+                    .bind(user_id)
+                    .execute(&mut *tx)
+                    .await?
+                    .rows_affected()
+            };
+            let mut after: serde_json::Value =
+                serde_json::from_str(&user_json(&new)).unwrap_or_default();
+            if !active {
+                after["sessions_ended"] = json!(ended);
+            }
+            append_log!(
+                tx,
+                Change {
+                    actor,
+                    action: if active {
+                        "user.reactivate"
+                    } else {
+                        "user.deactivate"
+                    },
+                    object_kind: "user",
+                    object_id: old.login.clone(),
+                    before: Some(user_json(&old)),
+                    after: Some(after.to_string()),
+                    reason,
+                }
+            );
+            new
+        });
+        Ok(user)
+    }
+
     /// Grants `role` to a user; unit officers and heads need a unit, the other roles take none.
     pub async fn grant_role(
         &self,

@@ -75,6 +75,11 @@ pub static ROUTES: &[Route] = &[
     route!(Get "/users/{id}" ManageUsers => pages::user),
     route!(Post "/users/{id}/roles" ManageUsers => pages::role_grant),
     route!(Post "/users/{id}/roles/{grant}/revoke" ManageUsers => pages::role_revoke),
+    route!(Post "/users/{id}/password" ManageUsers => pages::user_password_reset),
+    route!(Post "/users/{id}/deactivate" ManageUsers => pages::user_deactivate),
+    route!(Post "/users/{id}/reactivate" ManageUsers => pages::user_reactivate),
+    route!(Get "/account/password" SignedIn => pages::account_password_form),
+    route!(Post "/account/password" SignedIn => pages::account_password),
     // Editions, holidays, cycles, the submission board, deadlines (pages/cycles.rs).
     route!(Get "/editions" ManageCycles => pages::cycles::editions),
     route!(Post "/editions" ManageCycles => pages::cycles::edition_upload),

@@ -11,6 +11,7 @@ mod publications;
 mod reviews;
 mod submissions;
 mod suite;
+mod users;
 
 use std::future::Future;
 use std::path::PathBuf;

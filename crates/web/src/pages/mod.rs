@@ -435,6 +435,9 @@ pub async fn users(State(app): State<AppState>, Extension(ctx): Extension<Ctx>) 
     })
 }
 
+/// The shortest password accepted: a new user's, and one's own new password.
+const MIN_PASSWORD: usize = 12;
+
 #[derive(Deserialize)]
 pub struct NewUserForm {
     login: String,
@@ -449,7 +452,7 @@ pub async fn user_create(
 ) -> Page {
     let actor = &me(&ctx)?.user.login;
     let login = f.login.trim();
-    if login.is_empty() || f.password.chars().count() < 12 {
+    if login.is_empty() || f.password.chars().count() < MIN_PASSWORD {
         return Err(WebError::BadRequest(egov_core::msg!(
             "cần tên đăng nhập và mật khẩu ít nhất 12 ký tự",
             "a login and a password of at least 12 characters are needed"
@@ -480,6 +483,9 @@ struct UserPage {
     id: i64,
     login: String,
     display_name: String,
+    active: bool,
+    /// The password a reset just made, shown on this one response and never again (empty otherwise).
+    new_password: String,
     grants: Vec<GrantRow>,
     roles: Vec<(&'static str, &'static str)>,
     units: Vec<(String, String)>,
@@ -490,14 +496,26 @@ pub async fn user(
     Extension(ctx): Extension<Ctx>,
     Path(id): Path<i64>,
 ) -> Page {
+    render(&user_page(&app, &ctx, id, String::new()).await?)
+}
+
+/// The user page of `id` (404 when there is none), with a password just made by a reset.
+async fn user_page(
+    app: &AppState,
+    ctx: &Ctx,
+    id: i64,
+    new_password: String,
+) -> Result<UserPage, WebError> {
     let u = app.store.user(id).await?;
     let grants = app.store.role_grants(id).await?;
     let units = app.store.units().await?;
-    render(&UserPage {
-        p: common(&ctx),
+    Ok(UserPage {
+        p: common(ctx),
         id,
         login: u.login,
         display_name: u.display_name,
+        active: u.active,
+        new_password,
         grants: grants
             .into_iter()
             .map(|g| GrantRow {
@@ -512,6 +530,188 @@ pub async fn user(
             .map(|r| (r.as_str(), role_name(ctx.lang, *r)))
             .collect(),
         units: units.into_iter().map(|u| (u.code, u.name)).collect(),
+    })
+}
+
+/// An administrator's password reset: a new random password, shown once on the response (which no
+/// cache keeps) and stored only as its hash; the user's sessions end (an administrator resetting
+/// their own keeps the session doing it).
+pub async fn user_password_reset(
+    State(app): State<AppState>,
+    Extension(ctx): Extension<Ctx>,
+    Path(id): Path<i64>,
+) -> Page {
+    let me = me(&ctx)?;
+    app.store.user(id).await?;
+    let password = session::new_password()?;
+    let hash = {
+        let password = password.clone();
+        tokio::task::spawn_blocking(move || session::hash_password(&password))
+            .await
+            .map_err(|e| WebError::Internal(format!("join: {e}")))??
+    };
+    let keep = (me.user.id == id).then_some(me.session.token_hash.as_str());
+    app.store
+        .reset_password(&me.user.login, id, &hash, keep)
+        .await?;
+    let page = user_page(&app, &ctx, id, password).await?;
+    let mut res = Html(page.render()?).into_response();
+    res.headers_mut()
+        .insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));
+    Ok(res)
+}
+
+#[derive(Deserialize)]
+pub struct DeactivateForm {
+    #[serde(default)]
+    reason: String,
+}
+
+/// Deactivates a user (with the reason): they can no longer sign in and their sessions end. The store
+/// refuses the last active administrator.
+pub async fn user_deactivate(
+    State(app): State<AppState>,
+    Extension(ctx): Extension<Ctx>,
+    Path(id): Path<i64>,
+    Form(f): Form<DeactivateForm>,
+) -> Page {
+    let actor = &me(&ctx)?.user.login;
+    app.store.user(id).await?;
+    let reason = egov_core::text::clean(&f.reason);
+    if reason.is_empty() {
+        return Err(WebError::BadRequest(
+            ctx.lang
+                .tr(
+                    "Trường «lý do»: cần ghi lý do ngừng kích hoạt",
+                    "Field \"reason\": a reason for the deactivation is required",
+                )
+                .to_string(),
+        ));
+    }
+    app.store
+        .set_user_active(actor, id, false, Some(&reason))
+        .await?;
+    Ok(Redirect::to(&format!("/users/{id}")).into_response())
+}
+
+/// Reactivates a user: they may sign in again (with their password as it was, or a reset one).
+pub async fn user_reactivate(
+    State(app): State<AppState>,
+    Extension(ctx): Extension<Ctx>,
+    Path(id): Path<i64>,
+) -> Page {
+    let actor = &me(&ctx)?.user.login;
+    app.store.set_user_active(actor, id, true, None).await?;
+    Ok(Redirect::to(&format!("/users/{id}")).into_response())
+}
+
+#[derive(Template)]
+#[template(path = "user_password.html")]
+struct PasswordPage {
+    p: Common,
+    login: String,
+    error: String,
+    done: bool,
+}
+
+pub async fn account_password_form(Extension(ctx): Extension<Ctx>) -> Page {
+    render(&PasswordPage {
+        p: common(&ctx),
+        login: me(&ctx)?.user.login.clone(),
+        error: String::new(),
+        done: false,
+    })
+}
+
+#[derive(Deserialize)]
+pub struct PasswordForm {
+    #[serde(default)]
+    current: String,
+    #[serde(default)]
+    password: String,
+    #[serde(default)]
+    confirm: String,
+}
+
+/// One's own password: the current one is required (and a wrong one counts as a failed sign-in, so
+/// a stolen session cannot guess it faster than the login form could), the new one as long as a new
+/// user's; the user's other sessions end, this one stays.
+pub async fn account_password(
+    State(app): State<AppState>,
+    Extension(ctx): Extension<Ctx>,
+    Form(f): Form<PasswordForm>,
+) -> Page {
+    let me = me(&ctx)?;
+    let lang = ctx.lang;
+    let refuse = |error: &str| -> Page {
+        let page = PasswordPage {
+            p: common(&ctx),
+            login: me.user.login.clone(),
+            error: error.to_string(),
+            done: false,
+        };
+        Ok((StatusCode::BAD_REQUEST, Html(page.render()?)).into_response())
+    };
+    let now = egov_store::now_ms();
+    let cfg = &app.config;
+    let failures = app
+        .store
+        .failed_logins_since(&me.user.login, now - cfg.throttle_window_ms)
+        .await?;
+    if failures >= cfg.throttle_failures {
+        return Err(WebError::Throttled);
+    }
+    // The hash as stored now (not the session's copy), which the store checks again when writing.
+    let stored = app.store.user(me.user.id).await?.password_hash;
+    let matches = {
+        let (current, stored) = (f.current.clone(), stored.clone());
+        tokio::task::spawn_blocking(move || session::verify_password(&current, &stored))
+            .await
+            .map_err(|e| WebError::Internal(format!("join: {e}")))?
+    };
+    if !matches {
+        app.store
+            .record_login_attempt(&me.user.login, now, false)
+            .await?;
+        return refuse(lang.tr(
+            "Trường «mật khẩu hiện tại»: không đúng",
+            "Field \"current password\": incorrect",
+        ));
+    }
+    if f.password.chars().count() < MIN_PASSWORD {
+        return refuse(&match lang {
+            Lang::Vi => format!("Trường «mật khẩu mới»: cần ít nhất {MIN_PASSWORD} ký tự"),
+            Lang::En => {
+                format!("Field \"new password\": at least {MIN_PASSWORD} characters are needed")
+            }
+        });
+    }
+    if f.password != f.confirm {
+        return refuse(lang.tr(
+            "Trường «nhập lại mật khẩu mới»: không khớp với mật khẩu mới",
+            "Field \"repeat the new password\": does not match the new password",
+        ));
+    }
+    if f.password == f.current {
+        return refuse(lang.tr(
+            "Trường «mật khẩu mới»: phải khác mật khẩu hiện tại",
+            "Field \"new password\": must differ from the current one",
+        ));
+    }
+    let hash = {
+        let password = f.password;
+        tokio::task::spawn_blocking(move || session::hash_password(&password))
+            .await
+            .map_err(|e| WebError::Internal(format!("join: {e}")))??
+    };
+    app.store
+        .change_password(me.user.id, &stored, &hash, &me.session.token_hash)
+        .await?;
+    render(&PasswordPage {
+        p: common(&ctx),
+        login: me.user.login.clone(),
+        error: String::new(),
+        done: true,
     })
 }
 

@@ -243,3 +243,229 @@ async fn the_form_names_people_by_their_display_names() {
     assert!(page.contains("(Trần Thị Bình, "), "{page}");
     assert!(!page.contains("ttb") && !page.contains("nva"), "{page}");
 }
+
+/// An app with an administrator (`admin`) and a unit officer (`officer`), both signed in.
+async fn users_app(name: &str) -> (egov_store::Store, egov_web::AppState, Browser, i64, Browser) {
+    let store = fresh_store(name).await;
+    add_unit(&store, "A", "Sở Y tế").await;
+    let admin = add_user(&store, "admin", &[(egov_store::Role::Admin, None)]).await;
+    let officer = add_user(
+        &store,
+        "officer",
+        &[(egov_store::Role::UnitOfficer, Some("A"))],
+    )
+    .await;
+    let st = state(&store);
+    let (a, o) = (sign_in(&store, admin).await, sign_in(&store, officer).await);
+    (store, st, a, officer, o)
+}
+
+async fn post_as(
+    st: &egov_web::AppState,
+    who: &Browser,
+    path: &str,
+    form: &str,
+) -> (StatusCode, String) {
+    let body = format!("{form}&_csrf={}", who.csrf);
+    let res = send(st, request("POST", path, Some(who), Some(&body))).await;
+    let status = res.status();
+    (status, body_text(res).await)
+}
+
+/// The status of a sign-in with this login and password (303 signed in, 401 refused).
+async fn login(st: &egov_web::AppState, login: &str, password: &str) -> StatusCode {
+    let form = format!("login={login}&password={password}");
+    send(st, request("POST", "/login", None, Some(&form)))
+        .await
+        .status()
+}
+
+async fn signed_in(st: &egov_web::AppState, who: &Browser) -> bool {
+    !denied(&send(st, request("GET", "/", Some(who), None)).await)
+}
+
+async fn actions(store: &egov_store::Store) -> Vec<(String, String, String)> {
+    store
+        .log_entries(0, 1_000_000)
+        .await
+        .unwrap()
+        .into_iter()
+        .map(|e| (e.actor, e.action, format!("{:?} {:?}", e.before, e.after)))
+        .collect()
+}
+
+#[tokio::test]
+async fn the_admin_resets_a_password_shown_once_and_the_users_sessions_end() {
+    let (store, st, admin, officer, officer_b) = users_app("fix_reset").await;
+    let path = format!("/users/{officer}/password");
+    let res = send(
+        &st,
+        request(
+            "POST",
+            &path,
+            Some(&admin),
+            Some(&format!("_csrf={}", admin.csrf)),
+        ),
+    )
+    .await;
+    assert_eq!(res.status(), StatusCode::OK);
+    assert_eq!(res.headers()["cache-control"], "no-store");
+    let page = body_text(res).await;
+    let start = page.find("<code id=\"new-password\">").expect(&page) + 24;
+    let password = page[start..start + page[start..].find('<').unwrap()].to_string();
+    assert_eq!(password.chars().count(), 16, "{password}");
+    // The officer's session has ended; the new password signs in, the old one no longer does.
+    assert!(!signed_in(&st, &officer_b).await);
+    assert!(signed_in(&st, &admin).await);
+    assert_eq!(
+        login(&st, "officer", PASSWORD).await,
+        StatusCode::UNAUTHORIZED
+    );
+    assert_eq!(
+        login(&st, "officer", &password).await,
+        StatusCode::SEE_OTHER
+    );
+    // Never stored or logged in clear, never shown again.
+    let hash = store.user(officer).await.unwrap().password_hash;
+    assert!(hash.starts_with("$argon2") && !hash.contains(&password));
+    let log = actions(&store).await;
+    assert!(log.iter().all(|(_, _, text)| !text.contains(&password)));
+    assert!(
+        log.iter()
+            .any(|(actor, action, _)| actor == "admin" && action == "user.password_reset")
+    );
+    let (_, again) = {
+        let res = send(
+            &st,
+            request("GET", &format!("/users/{officer}"), Some(&admin), None),
+        )
+        .await;
+        (res.status(), body_text(res).await)
+    };
+    assert!(!again.contains(&password));
+    // An id that is no user's: 404, nothing written.
+    let (status, _) = post_as(&st, &admin, "/users/999999/password", "").await;
+    assert_eq!(status, StatusCode::NOT_FOUND);
+}
+
+#[tokio::test]
+async fn a_deactivated_user_cannot_sign_in_and_the_last_admin_stays() {
+    let (store, st, admin, officer, officer_b) = users_app("fix_deactivate").await;
+    let (status, page) = post_as(
+        &st,
+        &admin,
+        &format!("/users/{officer}/deactivate"),
+        "reason=",
+    )
+    .await;
+    assert_eq!(status, StatusCode::BAD_REQUEST);
+    assert!(page.contains("«lý do»"), "{page}");
+    assert!(signed_in(&st, &officer_b).await);
+    let (status, _) = post_as(
+        &st,
+        &admin,
+        &format!("/users/{officer}/deactivate"),
+        "reason=ngh%E1%BB%89+h%C6%B0u",
+    )
+    .await;
+    assert_eq!(status, StatusCode::SEE_OTHER);
+    assert!(!signed_in(&st, &officer_b).await);
+    assert_eq!(
+        login(&st, "officer", PASSWORD).await,
+        StatusCode::UNAUTHORIZED
+    );
+    let res = send(
+        &st,
+        request("GET", &format!("/users/{officer}"), Some(&admin), None),
+    )
+    .await;
+    let page = body_text(res).await;
+    assert!(page.contains("Đã ngừng kích hoạt"), "{page}");
+    assert!(
+        page.contains(&format!("/users/{officer}/reactivate")),
+        "{page}"
+    );
+    let log = actions(&store).await;
+    assert!(
+        log.iter()
+            .any(|(a, x, _)| a == "admin" && x == "user.deactivate")
+    );
+    // Reactivated, the officer signs in again.
+    let (status, _) = post_as(&st, &admin, &format!("/users/{officer}/reactivate"), "").await;
+    assert_eq!(status, StatusCode::SEE_OTHER);
+    assert_eq!(login(&st, "officer", PASSWORD).await, StatusCode::SEE_OTHER);
+    assert!(
+        actions(&store)
+            .await
+            .iter()
+            .any(|(_, x, _)| x == "user.reactivate")
+    );
+    // The only administrator cannot deactivate themselves.
+    let me = store.user_by_login("admin").await.unwrap().id;
+    let (status, page) = post_as(
+        &st,
+        &admin,
+        &format!("/users/{me}/deactivate"),
+        "reason=thu",
+    )
+    .await;
+    assert_eq!(status, StatusCode::BAD_REQUEST);
+    assert!(page.contains("quản trị viên cuối cùng"), "{page}");
+    assert!(store.user(me).await.unwrap().active);
+    assert!(signed_in(&st, &admin).await);
+}
+
+#[tokio::test]
+async fn a_user_changes_their_own_password_and_their_other_sessions_end() {
+    let (store, st, _admin, officer, here) = users_app("fix_own_password").await;
+    let elsewhere = sign_in(&store, officer).await;
+    let res = send(&st, request("GET", "/account/password", Some(&here), None)).await;
+    assert_eq!(res.status(), StatusCode::OK);
+    let new = "mat-khau-moi-cua-toi";
+    let cases = [
+        (
+            format!("current=sai-mat-khau-roi&password={new}&confirm={new}"),
+            "«mật khẩu hiện tại»",
+        ),
+        (
+            format!("current={PASSWORD}&password=ngan&confirm=ngan"),
+            "ít nhất 12 ký tự",
+        ),
+        (
+            format!("current={PASSWORD}&password={new}&confirm={new}x"),
+            "không khớp",
+        ),
+        (
+            format!("current={PASSWORD}&password={PASSWORD}&confirm={PASSWORD}"),
+            "phải khác",
+        ),
+    ];
+    for (form, says) in cases {
+        let (status, page) = post_as(&st, &here, "/account/password", &form).await;
+        assert_eq!(status, StatusCode::BAD_REQUEST, "{form}");
+        assert!(page.contains(says), "{form}: {page}");
+    }
+    assert!(signed_in(&st, &elsewhere).await, "nothing changed yet");
+    let (status, page) = post_as(
+        &st,
+        &here,
+        "/account/password",
+        &format!("current={PASSWORD}&password={new}&confirm={new}"),
+    )
+    .await;
+    assert_eq!(status, StatusCode::OK, "{page}");
+    assert!(page.contains("id=\"done\""), "{page}");
+    assert!(signed_in(&st, &here).await, "this session stays");
+    assert!(!signed_in(&st, &elsewhere).await, "the other one ends");
+    assert_eq!(
+        login(&st, "officer", PASSWORD).await,
+        StatusCode::UNAUTHORIZED
+    );
+    assert_eq!(login(&st, "officer", new).await, StatusCode::SEE_OTHER);
+    assert!(
+        actions(&store)
+            .await
+            .iter()
+            .any(|(a, x, _)| a == "officer" && x == "user.password_change")
+    );
+}

@@ -34,12 +34,15 @@ fn expected(verb: &str, path: &str, who: Who, own: bool) -> bool {
     match (verb, path) {
         ("GET", "/healthz" | "/style.css" | "/login") | ("POST", "/login") => true,
         ("POST", "/logout") | ("GET", "/") => signed_in,
+        // One's own password: any signed-in user (the handler acts on the session's user only).
+        ("GET" | "POST", "/account/password") => signed_in,
         ("GET", "/units") => overseer,
         ("GET", "/units/{code}") => overseer || (own && matches!(who, Officer | Head)),
         ("GET", "/units/new" | "/units/{code}/edit")
         | ("POST", "/units" | "/units/{code}")
         | ("GET", "/users" | "/users/{id}")
-        | ("POST", "/users" | "/users/{id}/roles" | "/users/{id}/roles/{grant}/revoke") => {
+        | ("POST", "/users" | "/users/{id}/roles" | "/users/{id}/roles/{grant}/revoke")
+        | ("POST", "/users/{id}/password" | "/users/{id}/deactivate" | "/users/{id}/reactivate") => {
             who == Admin
         }
         // The cycle, administered.
@@ -89,6 +92,10 @@ fn form_of(path: &str) -> &'static str {
         "/users" => "login=moi&display_name=Moi&password=mat-khau-dai-12",
         "/users/{id}/roles" => "role=council",
         "/users/{id}/roles/{grant}/revoke" => "reason=thu",
+        "/users/{id}/deactivate" => "reason=nghi",
+        "/account/password" => {
+            "current=mat-khau-thu-nghiem-12&password=mat-khau-moi-dai-12&confirm=mat-khau-moi-dai-12"
+        }
         // The cycle administered: an edition that does not validate (400), a holiday, a cycle opened
         // with a deadline in working days, a step forward at the version read, an extension.
         "/editions" => "toml=id+%3D+%22moi%22%0A",
