@@ -724,15 +724,17 @@ pub(crate) fn classify_sum(
 }
 
 /// The printed parts of a row (number cells; "not evaluated" adds nothing), or `None` when a part is
-/// missing or not a number.
-pub(crate) fn row_parts(t: &Table, r: &Row) -> Option<Vec<(Decimal, u32)>> {
+/// missing or not a number. A number without printed text (a spreadsheet's typed cell) counts with the
+/// decimals its table prints (`typed`, from [`typed_decimals`]): "27" typed in a table printed "47,4" is
+/// 27,0 as a reader sees it, so the same table gives the same finding from a workbook as from text.
+pub(crate) fn row_parts(t: &Table, r: &Row, typed: Option<u32>) -> Option<Vec<(Decimal, u32)>> {
     if t.columns.is_empty() || r.values.len() < t.columns.len() {
         return None;
     }
     let mut parts = Vec::new();
     for e in r.values.iter().take(t.columns.len()) {
         match &e.cell {
-            Cell::Number(v) => parts.push((*v, printed_decimals(e).unwrap_or(0))),
+            Cell::Number(v) => parts.push((*v, shown_decimals(e, typed))),
             Cell::NotEvaluated => {}
             _ => return None,
         }
@@ -740,17 +742,37 @@ pub(crate) fn row_parts(t: &Table, r: &Row) -> Option<Vec<(Decimal, u32)>> {
     Some(parts)
 }
 
+/// The decimals a reader sees in a cell: as printed, or, for a typed number, its table's.
+pub(crate) fn shown_decimals(e: &Entry, typed: Option<u32>) -> u32 {
+    let own = printed_decimals(e).unwrap_or(0);
+    match (&e.raw, typed) {
+        (None, Some(t)) => own.max(t),
+        _ => own,
+    }
+}
+
+/// The decimals a table prints (the most any of its numbers shows): what a typed number, whose format
+/// the reader does not know, is taken to show. A table prints its numbers with one precision.
+pub(crate) fn typed_decimals(t: &Table) -> Option<u32> {
+    t.rows
+        .iter()
+        .flat_map(|r| r.values.iter().chain(std::iter::once(&r.total)))
+        .filter_map(printed_decimals)
+        .max()
+}
+
 fn sums(cx: &mut Cx, ti: usize) {
     let t = &cx.tables[ti];
     let mut rows = Vec::new();
+    let typed = typed_decimals(t);
     for (ri, r) in t.rows.iter().enumerate() {
-        let (Some(parts), Some(total)) = (row_parts(t, r), r.total.cell.number()) else {
+        let (Some(parts), Some(total)) = (row_parts(t, r, typed), r.total.cell.number()) else {
             continue;
         };
         if parts.is_empty() {
             continue;
         }
-        let td = printed_decimals(&r.total).unwrap_or(0);
+        let td = shown_decimals(&r.total, typed);
         if let Some((sum, class)) = classify_sum(&parts, total, td, cx.rounding) {
             rows.push((ri, parts, total, sum, class));
         }

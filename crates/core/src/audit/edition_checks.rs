@@ -9,7 +9,9 @@ use std::collections::{BTreeMap, BTreeSet};
 
 use rust_decimal::Decimal;
 
-use super::checks::{SumClass, classify_sum, printed_decimals, round, row_parts};
+use super::checks::{
+    SumClass, classify_sum, printed_decimals, round, row_parts, shown_decimals, typed_decimals,
+};
 use super::{Cx, FindingKind, Msg, Severity, Shown, nums};
 use crate::edition::{ColumnSource, Edition, Show, TableLayout};
 use crate::names;
@@ -210,11 +212,12 @@ fn totals(cx: &mut Cx, ti: usize, edition: &Edition, l: &TableLayout) {
         return;
     }
     let mut hits = Vec::new();
+    let typed = typed_decimals(t);
     for (ri, r) in t.rows.iter().enumerate() {
-        let (Some(parts), Some(total)) = (row_parts(t, r), r.total.cell.number()) else {
+        let (Some(parts), Some(total)) = (row_parts(t, r, typed), r.total.cell.number()) else {
             continue;
         };
-        let td = printed_decimals(&r.total).unwrap_or(0);
+        let td = shown_decimals(&r.total, typed);
         let Some((sum, class)) = classify_sum(&parts, total, td, cx.rounding) else {
             continue;
         };
@@ -277,6 +280,7 @@ fn weighted_totals(cx: &mut Cx, ti: usize, edition: &Edition, l: &TableLayout) {
         return;
     }
     let half = |d: u32| Decimal::new(5, d.saturating_add(1).min(28));
+    let typed = typed_decimals(t);
     let mut hits = Vec::new();
     for (ri, r) in t.rows.iter().enumerate() {
         let Some(total) = r.total.cell.number() else {
@@ -296,7 +300,7 @@ fn weighted_totals(cx: &mut Cx, ti: usize, edition: &Edition, l: &TableLayout) {
             };
             match e.cell.number() {
                 Some(v) => {
-                    let d = printed_decimals(e).unwrap_or(v.scale());
+                    let d = shown_decimals(e, typed);
                     sum += v * n.max;
                     slack += half(d) * n.max;
                     shown_parts.push((v, n.max));
@@ -312,7 +316,7 @@ fn weighted_totals(cx: &mut Cx, ti: usize, edition: &Edition, l: &TableLayout) {
             continue;
         }
         let exact = sum / root.max;
-        let td = printed_decimals(&r.total).unwrap_or(total.scale());
+        let td = shown_decimals(&r.total, typed);
         let tolerance = half(td) + slack / root.max;
         let by_rules = round(exact, l.decimals, edition.rounding);
         if (total - exact).abs() > tolerance {

@@ -235,11 +235,11 @@ fn cross_value(
                     "print the same number of decimals in both tables",
                 );
             } else {
-                let parts_note = row_parts(tt, trow)
+                let parts_note = row_parts(tt, trow, None)
                     .and_then(|p| super::checks::checked_sum(p.iter().map(|(x, _)| *x)))
                     .filter(|s| *s == b)
                     .map(|_| {
-                        let expr_vi = row_parts(tt, trow)
+                        let expr_vi = row_parts(tt, trow, None)
                             .unwrap_or_default()
                             .iter()
                             .map(|(x, _)| nums(*x).0)

@@ -8,4 +8,5 @@ mod planted;
 mod robust;
 mod roundtrip;
 mod seed;
+mod severity;
 mod write;
