@@ -9,9 +9,7 @@ use std::collections::{BTreeMap, BTreeSet};
 
 use rust_decimal::Decimal;
 
-use super::checks::{
-    SumClass, classify_sum, printed_decimals, round, row_parts, shown_decimals, typed_decimals,
-};
+use super::checks::{SumClass, classify_sum, round, row_parts, shown_decimals, typed_decimals};
 use super::{Cx, FindingKind, Msg, Severity, Shown, nums};
 use crate::edition::{ColumnSource, Edition, Show, TableLayout};
 use crate::names;
