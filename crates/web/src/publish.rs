@@ -483,7 +483,19 @@ pub async fn publish_cycle(
     t.mark("score");
     let opts = render_options(number, req.decision_date, issuing_body(&edition));
     let annex = annex_for(scored.annex(Lang::Vi), &opts);
-
+    if annex.tables.is_empty() {
+        return Err(bad(
+            lang,
+            format!(
+                "Bộ chỉ số {} không có bảng phụ lục nào ([[annex.table]]): không có gì để công bố.",
+                cycle.edition_id
+            ),
+            format!(
+                "The edition {} has no annex table ([[annex.table]]): there is nothing to publish.",
+                cycle.edition_id
+            ),
+        ));
+    }
     t.mark("annex");
     let snapshot = snapshot_json(
         store,

@@ -535,6 +535,72 @@ async fn a_cycle_the_council_has_not_approved_is_not_published() {
 }
 
 #[tokio::test]
+async fn an_edition_without_annex_tables_has_nothing_to_publish() {
+    let store = fresh_store("noannex").await;
+    let admin = add_user(&store, "admin", &[(Role::Admin, None)]).await;
+    let b = sign_in(&store, admin).await;
+    let toml = "id = \"mini\"\nyear = 2026\ntitle = \"Mini\"\n\n[[category]]\ncode = \"so-dvc\"\nname = \"Sở\"\n\n\
+                [[block]]\ncode = \"b\"\nname = \"B\"\ncategories = [\"so-dvc\"]\n\n\
+                [[criterion]]\ncode = \"A\"\nname = \"A\"\nmax = 10\n";
+    store.put_edition("test", "mini", toml).await.unwrap();
+    store
+        .upsert_unit(
+            "test",
+            &NewUnit {
+                code: "SYT".into(),
+                name: "Sở Y tế".into(),
+                category: "so-dvc".into(),
+                ..NewUnit::default()
+            },
+        )
+        .await
+        .unwrap();
+    let c = store
+        .open_cycle(
+            "test",
+            &NewCycle {
+                year: 2026,
+                edition_id: "mini".into(),
+                deadline: "2099-12-31".into(),
+                units: vec!["SYT".into()],
+            },
+        )
+        .await
+        .unwrap();
+    let sub = store.submission(c.id, "SYT").await.unwrap();
+    let write = DraftWrite {
+        key: "A".into(),
+        value: "5".into(),
+        expected_version: 0,
+    };
+    let saved = store.save_draft("test", sub.id, &[write]).await.unwrap();
+    store
+        .set_submission_status(
+            "test",
+            sub.id,
+            saved.submission.version,
+            SubmissionStatus::Submitted,
+            None,
+        )
+        .await
+        .unwrap();
+    store
+        .set_cycle_state("test", c.id, c.version, CycleState::Closed, None, None)
+        .await
+        .unwrap();
+    let st = state(&store);
+    let path = format!("/cycles/{}/publish", c.id);
+    let res = send(
+        &st,
+        request("POST", &path, Some(&b), Some(&form(&b, FIRST))),
+    )
+    .await;
+    assert_eq!(res.status(), StatusCode::BAD_REQUEST);
+    assert!(body_text(res).await.contains("không có bảng phụ lục"));
+    assert!(store.publications(c.id).await.unwrap().is_empty());
+}
+
+#[tokio::test]
 async fn an_approved_cycle_offers_the_admin_its_publish_form() {
     let w = world("pending", true).await;
     let page = body_text(send(&w.st, request("GET", "/results", Some(&w.admin), None)).await).await;
