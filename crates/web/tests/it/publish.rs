@@ -502,6 +502,41 @@ async fn refusals_name_the_field_and_write_nothing() {
 }
 
 #[tokio::test]
+async fn the_councils_approval_through_http_opens_publication() {
+    let w = world("council", false).await;
+    let c = w.store.cycle(w.cycle).await.unwrap();
+    let c = w
+        .store
+        .set_cycle_state("test", c.id, c.version, CycleState::Council, None, None)
+        .await
+        .unwrap();
+    // At the council: not yet.
+    assert_eq!(publish(&w, FIRST).await.status(), StatusCode::BAD_REQUEST);
+    let council = add_user(&w.store, "council", &[(Role::Council, None)]).await;
+    let b = sign_in(&w.store, council).await;
+    let path = format!("/cycles/{}/council", w.cycle);
+    let body = form(&b, &format!("decision=approve&version={}", c.version));
+    let res = send(&w.st, request("POST", &path, Some(&b), Some(&body))).await;
+    assert_eq!(
+        res.status(),
+        StatusCode::SEE_OTHER,
+        "{}",
+        body_text(res).await
+    );
+    assert_eq!(publish(&w, FIRST).await.status(), StatusCode::SEE_OTHER);
+    assert_eq!(
+        w.store.cycle(w.cycle).await.unwrap().state,
+        CycleState::Published
+    );
+    assert_eq!(
+        get(&w, &format!("/results/{}/1/phu-luc.csv", w.cycle))
+            .await
+            .status(),
+        StatusCode::OK
+    );
+}
+
+#[tokio::test]
 async fn a_cycle_the_council_has_not_approved_is_not_published() {
     let w = world("early", false).await;
     let res = publish(&w, FIRST).await;
