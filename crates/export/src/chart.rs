@@ -32,16 +32,28 @@ pub struct ChartOptions<'a> {
 }
 
 const FONT: &str = "DejaVu Sans, Liberation Sans, Arial, sans-serif";
-const BLUE: &str = "#2b6cb0";
-const ORANGE: &str = "#dd6b20";
-const GREY: &str = "#a0aec0";
+/// Okabe and Ito's palette, which readers with any common colour-vision deficiency tell apart. Each
+/// colour has one meaning across the figures: blue is a unit's total (ranking bars) and the first
+/// component, the others the next components; ties are marked by "=" and an outline, never by a
+/// colour, so that no meaning rests on colour alone.
+const BLUE: &str = "#0072b2";
+const ORANGE: &str = "#e69f00";
+const GREY: &str = "#999999";
 const PALETTE: [&str; 8] = [
-    "#2b6cb0", "#dd6b20", "#38a169", "#805ad5", "#d53f8c", "#319795", "#b7791f", "#718096",
+    "#0072b2", "#e69f00", "#009e73", "#cc79a7", "#56b4e9", "#d55e00", "#f0e442", "#000000",
 ];
+/// A ranking or stacked chart draws at most this many units; a longer block shows its first and last
+/// [`SHOWN_EACH_END`] and one line summarising those between, so the image (and the memory and time
+/// to rasterise it) is bounded whatever the number of units.
+const MAX_DRAWN: usize = 60;
+const SHOWN_EACH_END: usize = 25;
 
 struct Words {
     rank: &'static str,
     tied: &'static str,
+    not_evaluated: &'static str,
+    unranked: &'static str,
+    between: &'static str,
     median: &'static str,
     maximum: &'static str,
     profile: &'static str,
@@ -54,6 +66,9 @@ fn words(lang: Lang) -> Words {
         Lang::Vi => Words {
             rank: "Xếp hạng",
             tied: "Đồng hạng",
+            not_evaluated: "có nhóm không đánh giá",
+            unranked: "không xếp hạng",
+            between: "đơn vị ở giữa",
             median: "Trung vị của khối",
             maximum: "Cao nhất của khối",
             profile: "Hồ sơ điểm",
@@ -63,6 +78,9 @@ fn words(lang: Lang) -> Words {
         Lang::En => Words {
             rank: "Rank",
             tied: "Tied",
+            not_evaluated: "a group not evaluated",
+            unranked: "not ranked",
+            between: "units in between",
             median: "Block median",
             maximum: "Block maximum",
             profile: "Score profile",
@@ -150,7 +168,7 @@ pub fn svg_charts(annex: &Annex, opts: &ChartOptions<'_>) -> Result<Vec<Chart>, 
                     slug(&t.id),
                     opts.lang.tr("diem-thanh-phan", "components")
                 ),
-                svg: stacked(&title, t, opts.lang),
+                svg: stacked(&title, t, opts.lang, &w),
                 title,
             });
         }
@@ -181,14 +199,9 @@ pub fn svg_charts(annex: &Annex, opts: &ChartOptions<'_>) -> Result<Vec<Chart>, 
         if let Some(prev) = opts.previous
             && let Some(pt) = prev.tables.iter().find(|p| p.id == t.id)
         {
-            let title = format!(
-                "{} — {} ({} → {})",
-                text::clean(&t.title),
-                w.slope,
-                prev.edition,
-                annex.edition
-            );
-            if let Some(svg) = slope(&title, pt, t, &prev.edition, &annex.edition, &w) {
+            let (y0, y1) = (year_of(&prev.edition), year_of(&annex.edition));
+            let title = format!("{} — {} ({y0} → {y1})", text::clean(&t.title), w.slope);
+            if let Some(svg) = slope(&title, pt, t, &y0, &y1, &w) {
                 out.push(Chart {
                     name: format!(
                         "{}-{}",
@@ -295,6 +308,25 @@ impl Svg {
         .expect("writing to a String");
     }
 
+    /// A dark outline around a bar (the tie mark, with the "=" before the rank).
+    fn outline(&mut self, x: f64, y: f64, w: f64, h: f64) {
+        write!(
+            self.out,
+            "<rect x=\"{x:.1}\" y=\"{y:.1}\" width=\"{:.1}\" height=\"{h:.1}\" fill=\"none\" stroke=\"#000000\" stroke-width=\"1.5\"/>",
+            w.max(0.0)
+        )
+        .expect("writing to a String");
+    }
+
+    fn slope_line(&mut self, x1: f64, y1: f64, x2: f64, y2: f64, stroke: &str, dashed: bool) {
+        write!(
+            self.out,
+            "<line x1=\"{x1:.1}\" y1=\"{y1:.1}\" x2=\"{x2:.1}\" y2=\"{y2:.1}\" stroke=\"{stroke}\" stroke-width=\"2\"{}/>",
+            if dashed { " stroke-dasharray=\"6 3\"" } else { "" }
+        )
+        .expect("writing to a String");
+    }
+
     fn line(&mut self, x1: f64, y1: f64, x2: f64, y2: f64, stroke: &str, width: f64) {
         write!(
             self.out,
@@ -333,7 +365,58 @@ fn rank_of(r: &Row) -> Option<u32> {
     }
 }
 
-/// Horizontal bars of the totals in rank order; tied units share the orange colour and an "=" mark.
+/// The units a chart draws: all of them up to [`MAX_DRAWN`], else the first and last
+/// [`SHOWN_EACH_END`] with `None` standing for those between (how many, in the caller's words).
+fn sample<'a>(rows: &[&'a Row]) -> Vec<Option<&'a Row>> {
+    if rows.len() <= MAX_DRAWN {
+        return rows.iter().map(|r| Some(*r)).collect();
+    }
+    let mut out: Vec<Option<&Row>> = rows[..SHOWN_EACH_END].iter().map(|r| Some(*r)).collect();
+    out.push(None);
+    out.extend(rows[rows.len() - SHOWN_EACH_END..].iter().map(|r| Some(*r)));
+    out
+}
+
+/// A "nice" step for a value axis from 0 to `max` with about five ticks (1, 2 or 5 × 10ⁿ).
+fn axis_step(max: f64) -> f64 {
+    if max <= 0.0 {
+        return 1.0;
+    }
+    let raw = max / 5.0;
+    let p = 10f64.powf(raw.log10().floor());
+    [1.0, 2.0, 5.0, 10.0]
+        .iter()
+        .map(|m| m * p)
+        .find(|s| *s >= raw)
+        .unwrap_or(10.0 * p)
+}
+
+/// The value axis under bars that start at `x0` and are `bar_w` long for `max`: ticks, grid lines
+/// from `top` to `bottom`, labels in the document's number style.
+#[allow(clippy::too_many_arguments)]
+fn value_axis(s: &mut Svg, x0: f64, bar_w: f64, max: f64, top: f64, bottom: f64, lang: Lang) {
+    let step = axis_step(max);
+    let mut v = 0.0;
+    while v <= max + step * 0.001 {
+        let x = x0 + v / max * bar_w;
+        s.line(x, top, x, bottom, "#d9d9d9", 1.0);
+        let label = Decimal::from_f64_retain(v)
+            .map(|d| {
+                format_number(
+                    d.round_dp(2).normalize(),
+                    d.round_dp(2).normalize().scale(),
+                    lang,
+                )
+            })
+            .unwrap_or_default();
+        s.text(x, bottom + 14.0, &label, "middle", 10.0, false, "#4a5568");
+        v += step;
+    }
+    s.line(x0, bottom, x0 + bar_w, bottom, "#4a5568", 1.0);
+}
+
+/// Horizontal bars of the totals in rank order, on a value axis; tied units are marked "=" with an
+/// outlined bar (same colour: a tie is not another kind of value).
 fn ranking(title: &str, rows: &[&Row], t: &Table, lang: Lang, w: &Words) -> String {
     let mut rows = rows.to_vec();
     rows.sort_by(|a, b| {
@@ -341,9 +424,18 @@ fn ranking(title: &str, rows: &[&Row], t: &Table, lang: Lang, w: &Words) -> Stri
             .cmp(&rank_of(b))
             .then_with(|| text::compare_vi(&a.unit, &b.unit))
     });
-    let tied = |r: &Row| rows.iter().filter(|o| rank_of(o) == rank_of(r)).count() > 1;
-    let label_w = rows
+    // Ties from the ranks' counts, not by scanning the rows for each row.
+    let mut per_rank: std::collections::HashMap<u32, usize> = std::collections::HashMap::new();
+    for r in &rows {
+        if let Some(n) = rank_of(r) {
+            *per_rank.entry(n).or_default() += 1;
+        }
+    }
+    let tied = |r: &Row| rank_of(r).is_some_and(|n| per_rank.get(&n).copied().unwrap_or(0) > 1);
+    let drawn = sample(&rows);
+    let label_w = drawn
         .iter()
+        .flatten()
         .map(|r| text_px(&text::clean(&r.unit), 12.0))
         .fold(80.0, f64::max)
         + 50.0;
@@ -351,7 +443,8 @@ fn ranking(title: &str, rows: &[&Row], t: &Table, lang: Lang, w: &Words) -> Stri
     let row_h = 22.0;
     let top = 60.0;
     let width = label_w + bar_w + 80.0;
-    let height = top + rows.len() as f64 * row_h + 50.0;
+    let body = drawn.len() as f64 * row_h;
+    let height = top + body + 70.0;
     let max = rows
         .iter()
         .filter_map(|r| total_of(r))
@@ -360,8 +453,31 @@ fn ranking(title: &str, rows: &[&Row], t: &Table, lang: Lang, w: &Words) -> Stri
         .max(f64::MIN_POSITIVE);
     let mut s = Svg::new(width, height, title);
     s.text(10.0, 46.0, w.rank, "start", 11.0, true, "#4a5568");
-    for (i, r) in rows.iter().enumerate() {
+    value_axis(&mut s, label_w, bar_w, max, top, top + body, lang);
+    for (i, r) in drawn.iter().enumerate() {
         let y = top + i as f64 * row_h;
+        let Some(r) = r else {
+            let first = SHOWN_EACH_END;
+            let hidden = &rows[first..rows.len() - SHOWN_EACH_END];
+            let ranks = (
+                hidden.first().and_then(|r| rank_of(r)),
+                hidden.last().and_then(|r| rank_of(r)),
+            );
+            let label = match ranks {
+                (Some(a), Some(b)) => format!("⋯ {} {} ({a}–{b}) ⋯", hidden.len(), w.between),
+                _ => format!("⋯ {} {} ⋯", hidden.len(), w.between),
+            };
+            s.text(
+                label_w + bar_w / 2.0,
+                y + 15.0,
+                &label,
+                "middle",
+                12.0,
+                false,
+                "#4a5568",
+            );
+            continue;
+        };
         let is_tied = tied(r);
         let rank = rank_of(r)
             .map(|n| {
@@ -372,15 +488,7 @@ fn ranking(title: &str, rows: &[&Row], t: &Table, lang: Lang, w: &Words) -> Stri
                 }
             })
             .unwrap_or_default();
-        s.text(
-            10.0,
-            y + 15.0,
-            &rank,
-            "start",
-            12.0,
-            true,
-            if is_tied { ORANGE } else { "#000000" },
-        );
+        s.text(10.0, y + 15.0, &rank, "start", 12.0, true, "#000000");
         s.text(
             label_w - 8.0,
             y + 15.0,
@@ -392,13 +500,10 @@ fn ranking(title: &str, rows: &[&Row], t: &Table, lang: Lang, w: &Words) -> Stri
         );
         if let Some(v) = total_of(r) {
             let len = f(v) / max * bar_w;
-            s.rect(
-                label_w,
-                y + 3.0,
-                len,
-                row_h - 6.0,
-                if is_tied { ORANGE } else { BLUE },
-            );
+            s.rect(label_w, y + 3.0, len, row_h - 6.0, BLUE);
+            if is_tied {
+                s.outline(label_w, y + 3.0, len, row_h - 6.0);
+            }
             let dp = t.decimals.unwrap_or(v.scale());
             s.text(
                 label_w + len + 5.0,
@@ -413,46 +518,70 @@ fn ranking(title: &str, rows: &[&Row], t: &Table, lang: Lang, w: &Words) -> Stri
     }
     if rows.iter().any(|r| tied(r)) {
         let y = height - 22.0;
-        s.rect(label_w, y - 10.0, 12.0, 12.0, ORANGE);
-        s.text(label_w + 18.0, y, w.tied, "start", 11.0, false, "#000000");
+        s.rect(label_w, y - 10.0, 12.0, 12.0, BLUE);
+        s.outline(label_w, y - 10.0, 12.0, 12.0);
+        s.text(
+            label_w + 18.0,
+            y,
+            &format!("= {}", w.tied),
+            "start",
+            11.0,
+            false,
+            "#000000",
+        );
     }
     s.finish()
 }
 
-/// Stacked horizontal bars: each unit's value columns side by side, in the table's row order.
-fn stacked(title: &str, t: &Table, lang: Lang) -> String {
-    let label_w = t
-        .rows
+/// Stacked horizontal bars: each unit's value columns side by side, in the table's row order, on a
+/// value axis. A unit with a group not evaluated, or not ranked, says so in words after its bar (an
+/// empty segment would read as zero).
+fn stacked(title: &str, t: &Table, lang: Lang, w: &Words) -> String {
+    let all: Vec<&Row> = t.rows.iter().collect();
+    let drawn = sample(&all);
+    let label_w = drawn
         .iter()
+        .flatten()
         .map(|r| text_px(&text::clean(&r.unit), 12.0))
         .fold(80.0, f64::max)
         + 20.0;
     let bar_w = 460.0;
     let row_h = 22.0;
     let top = 50.0;
-    let legend_h = 20.0 * t.columns.len() as f64 + 20.0;
-    let width = label_w + bar_w + 90.0;
-    let height = top + t.rows.len() as f64 * row_h + legend_h;
-    let sums: Vec<f64> = t
-        .rows
+    let legend_h = 20.0 * t.columns.len() as f64 + 40.0;
+    let width = label_w + bar_w + 260.0;
+    let body = drawn.len() as f64 * row_h;
+    let height = top + body + legend_h;
+    let sum = |r: &Row| -> f64 {
+        r.values
+            .iter()
+            .filter_map(|e| e.cell.number())
+            .map(f)
+            .filter(|v| *v > 0.0)
+            .sum()
+    };
+    let max = all
         .iter()
-        .map(|r| {
-            r.values
-                .iter()
-                .filter_map(|e| e.cell.number())
-                .map(f)
-                .filter(|v| *v > 0.0)
-                .sum()
-        })
-        .collect();
-    let max = sums
-        .iter()
-        .copied()
+        .map(|r| sum(r))
         .fold(0.0, f64::max)
         .max(f64::MIN_POSITIVE);
     let mut s = Svg::new(width, height, title);
-    for (i, r) in t.rows.iter().enumerate() {
+    value_axis(&mut s, label_w, bar_w, max, top, top + body, lang);
+    for (i, r) in drawn.iter().enumerate() {
         let y = top + i as f64 * row_h;
+        let Some(r) = r else {
+            let hidden = all.len() - 2 * SHOWN_EACH_END;
+            s.text(
+                label_w + bar_w / 2.0,
+                y + 15.0,
+                &format!("⋯ {hidden} {} ⋯", w.between),
+                "middle",
+                12.0,
+                false,
+                "#4a5568",
+            );
+            continue;
+        };
         s.text(
             label_w - 8.0,
             y + 15.0,
@@ -470,19 +599,26 @@ fn stacked(title: &str, t: &Table, lang: Lang) -> String {
                 x += len;
             }
         }
-        if let Some(v) = total_of(r) {
-            s.text(
-                x + 5.0,
-                y + 15.0,
-                &format_number(v, t.decimals.unwrap_or(v.scale()), lang),
-                "start",
-                11.0,
-                false,
-                "#000000",
-            );
+        let mut note = match total_of(r) {
+            Some(v) => format_number(v, t.decimals.unwrap_or(v.scale()), lang),
+            None => String::new(),
+        };
+        let mut marks = Vec::new();
+        if r.values
+            .iter()
+            .any(|e| matches!(e.cell, Cell::NotEvaluated))
+        {
+            marks.push(w.not_evaluated);
         }
+        if matches!(r.rank, RankCell::Unranked) {
+            marks.push(w.unranked);
+        }
+        if !marks.is_empty() {
+            note.push_str(&format!(" ({})", marks.join("; ")));
+        }
+        s.text(x + 5.0, y + 15.0, &note, "start", 11.0, false, "#000000");
     }
-    let mut y = top + t.rows.len() as f64 * row_h + 16.0;
+    let mut y = top + body + 36.0;
     for (k, c) in t.columns.iter().enumerate() {
         s.rect(label_w, y - 10.0, 12.0, 12.0, PALETTE[k % PALETTE.len()]);
         s.text(
@@ -625,7 +761,7 @@ fn slope(
     y1: &str,
     w: &Words,
 ) -> Option<String> {
-    let pairs: Vec<(&Row, u32, u32)> = after
+    let mut pairs: Vec<(&Row, u32, u32)> = after
         .rows
         .iter()
         .filter_map(|r| {
@@ -641,69 +777,110 @@ fn slope(
     if pairs.is_empty() {
         return None;
     }
-    let max_rank = pairs
+    // At national scale only the first ranks are drawn (both years' positions of those units); the
+    // rest is counted under the chart, so the image stays the same size for any number of units.
+    pairs.sort_by_key(|(_, _, now)| *now);
+    let hidden = pairs.len().saturating_sub(MAX_DRAWN / 2);
+    pairs.truncate(MAX_DRAWN / 2);
+    // Ranks are laid out by their order among the drawn ones, so a gap in ranks costs no space.
+    let mut ranks: Vec<u32> = pairs.iter().flat_map(|(_, a, b)| [*a, *b]).collect();
+    ranks.sort_unstable();
+    ranks.dedup();
+    let pos = |rank: u32| ranks.binary_search(&rank).unwrap_or(0) as f64;
+    // Tied units share one label per side: "5 = Sở Ngoại vụ, Sở TT&TT".
+    let group = |side: &dyn Fn(&(&Row, u32, u32)) -> u32| -> Vec<(u32, Vec<String>)> {
+        let mut g: std::collections::BTreeMap<u32, Vec<String>> = std::collections::BTreeMap::new();
+        for p in &pairs {
+            g.entry(side(p)).or_default().push(text::clean(&p.0.unit));
+        }
+        g.into_iter().collect()
+    };
+    let left = group(&|p| p.1);
+    let right = group(&|p| p.2);
+    let label = |rank: u32, names: &[String]| {
+        if names.len() > 1 {
+            format!("{rank} = {}", names.join(", "))
+        } else {
+            format!("{rank} {}", names.join(""))
+        }
+    };
+    let label_w = left
         .iter()
-        .map(|(_, a, b)| (*a).max(*b))
-        .max()
-        .unwrap_or(1) as f64;
-    let label_w = pairs
-        .iter()
-        .map(|(r, _, _)| text_px(&text::clean(&r.unit), 12.0))
+        .chain(&right)
+        .map(|(r, n)| text_px(&label(*r, n), 12.0))
         .fold(80.0, f64::max)
-        + 40.0;
+        + 30.0;
     let (x0, x1) = (label_w + 20.0, label_w + 320.0);
     let top = 70.0;
     let step = 24.0;
     let width = x1 + label_w + 20.0;
-    let height = top + max_rank * step + 30.0;
-    let y = |rank: u32| top + (rank as f64 - 1.0) * step;
+    let height = top + ranks.len() as f64 * step + 60.0;
+    let y = |rank: u32| top + pos(rank) * step;
     let mut s = Svg::new(width, height, title);
-    s.text(
-        x0,
-        48.0,
-        &format!("{} {y0}", w.rank),
-        "middle",
-        12.0,
-        true,
-        "#000000",
-    );
-    s.text(
-        x1,
-        48.0,
-        &format!("{} {y1}", w.rank),
-        "middle",
-        12.0,
-        true,
-        "#000000",
-    );
-    for (r, then, now) in &pairs {
-        let color = match now.cmp(then) {
-            std::cmp::Ordering::Less => "#38a169",
-            std::cmp::Ordering::Greater => "#e53e3e",
-            std::cmp::Ordering::Equal => "#718096",
+    s.text(x0, 48.0, y0, "middle", 13.0, true, "#000000");
+    s.text(x1, 48.0, y1, "middle", 13.0, true, "#000000");
+    for (_, then, now) in &pairs {
+        // Up blue and solid, down vermillion and dashed, unchanged grey: the dash tells them apart
+        // without colour.
+        let (color, dash) = match now.cmp(then) {
+            std::cmp::Ordering::Less => (BLUE, false),
+            std::cmp::Ordering::Greater => ("#d55e00", true),
+            std::cmp::Ordering::Equal => (GREY, false),
         };
-        s.line(x0, y(*then), x1, y(*now), color, 2.0);
-        let name = text::clean(&r.unit);
+        s.slope_line(x0, y(*then), x1, y(*now), color, dash);
+    }
+    for (rank, names) in &left {
         s.text(
             x0 - 8.0,
-            y(*then) + 4.0,
-            &format!("{name} {then}"),
+            y(*rank) + 4.0,
+            &label(*rank, names),
             "end",
             12.0,
             false,
             "#000000",
         );
+    }
+    for (rank, names) in &right {
         s.text(
             x1 + 8.0,
-            y(*now) + 4.0,
-            &format!("{now} {name}"),
+            y(*rank) + 4.0,
+            &label(*rank, names),
             "start",
             12.0,
             false,
             "#000000",
         );
     }
+    if hidden > 0 {
+        s.text(
+            width / 2.0,
+            height - 30.0,
+            &format!("⋯ {hidden} {} ⋯", w.between),
+            "middle",
+            12.0,
+            false,
+            "#4a5568",
+        );
+    }
     Some(s.finish())
+}
+
+/// The year of an edition id ("hoabinh-2019" → "2019"), for the columns of a slope chart; the id when
+/// it ends in no year.
+fn year_of(edition: &str) -> String {
+    let tail: String = edition
+        .chars()
+        .rev()
+        .take_while(|c| c.is_ascii_digit())
+        .collect::<Vec<_>>()
+        .into_iter()
+        .rev()
+        .collect();
+    if tail.len() == 4 {
+        tail
+    } else {
+        edition.to_string()
+    }
 }
 
 /// Rasterises an SVG chart to PNG at twice its size (sharp when printed).

@@ -71,7 +71,10 @@ fn ranking_bars_show_every_ranked_unit_and_ties() {
         2,
         "the tie is visible"
     );
-    assert!(texts.contains(&"Đồng hạng".to_string()));
+    assert!(texts.contains(&"= Đồng hạng".to_string()));
+    // Ties are an outline and "=", not a colour of their own.
+    assert!(svg.contains("fill=\"none\" stroke=\"#000000\""));
+    assert!(!svg.contains("#dd6b20"));
     assert!(egov_core::text::is_nfc(&svg));
 }
 
@@ -111,10 +114,13 @@ fn profile_and_slope() {
         .find(|(n, _)| n == "huyen-hang-muc-a-doi-chieu-hang.svg")
         .unwrap();
     let texts = svg_texts(std::str::from_utf8(&slope.1).unwrap());
+    // The years as the columns' labels (not the edition ids), each rank labelled once per side.
     for want in [
-        "Thành phố Hòa Bình 3",
+        "2018",
+        "2019",
+        "3 Thành phố Hòa Bình",
         "1 Thành phố Hòa Bình",
-        "Huyện Lạc Sơn | Tân Lạc 1",
+        "1 Huyện Lạc Sơn | Tân Lạc",
         "3 Huyện Lạc Sơn | Tân Lạc",
     ] {
         assert!(texts.iter().any(|t| t == want), "{want} in {texts:?}");
@@ -166,4 +172,66 @@ fn slugs_are_ascii() {
         "so-giao-duc-va-dao-tao"
     );
     assert_eq!(egov_export::chart::slug("  "), "x");
+}
+
+/// At national scale (issue #11) a chart draws the first and last 25 units and counts those between,
+/// so its size does not grow with the number of units; it has a value axis; a unit with a group not
+/// evaluated or not ranked says so in words; tied units in a slope chart share one label.
+#[test]
+fn charts_stay_readable_at_national_scale() {
+    let mut annex = fixture::annex();
+    let t = &mut annex.tables[0];
+    let template = t.rows[0].clone();
+    let ne = t
+        .rows
+        .iter()
+        .find(|r| {
+            r.values
+                .iter()
+                .any(|e| matches!(e.cell, egov_core::table::Cell::NotEvaluated))
+        })
+        .cloned();
+    t.rows = (0..10_000)
+        .map(|i| {
+            let mut r = template.clone();
+            r.unit = format!("Xã số {}", i + 1);
+            r.tt = Some((i + 1).to_string());
+            r.rank = RankCell::Ranked(i as u32 / 2 + 1);
+            r
+        })
+        .collect();
+    if let Some(mut ne) = ne {
+        ne.unit = "Xã không đánh giá".into();
+        t.rows[3] = ne;
+    }
+    let files = charts(&annex, &ChartOptions::default()).unwrap();
+    for (name, bytes) in files.iter().filter(|(n, _)| n.starts_with("so-tong-the")) {
+        let svg = std::str::from_utf8(bytes).unwrap();
+        let texts = svg_texts(svg);
+        assert!(bytes.len() < 60_000, "{name}: {} bytes", bytes.len());
+        assert!(
+            texts.iter().any(|t| t.starts_with("⋯ 9950 đơn vị ở giữa")),
+            "{name}: the units between counted"
+        );
+        assert!(
+            texts.iter().any(|t| t == "Xã số 10000"),
+            "{name}: the last unit"
+        );
+        assert!(!texts.iter().any(|t| t == "Xã số 5000"), "{name}");
+        // The value axis starts at 0.
+        assert!(texts.iter().any(|t| t == "0"), "{name}: a value axis");
+    }
+    let stacked = &files
+        .iter()
+        .find(|(n, _)| n == "so-tong-the-diem-thanh-phan.svg")
+        .unwrap()
+        .1;
+    let texts = svg_texts(std::str::from_utf8(stacked).unwrap());
+    assert!(
+        texts.iter().any(|t| t.contains("(có nhóm không đánh giá")),
+        "not evaluated is said, not drawn as zero: {texts:?}"
+    );
+    // PNG of the same chart: bounded by the image.
+    let png = egov_export::chart::png("x", std::str::from_utf8(stacked).unwrap()).unwrap();
+    assert!(png.len() < 400_000, "{} bytes", png.len());
 }
