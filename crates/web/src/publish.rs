@@ -19,7 +19,7 @@ use egov_core::calendar::Date;
 use egov_core::engine::Status;
 use egov_core::table::{Annex, decimal_json};
 use egov_export::{DecisionInfo, Format, RenderOptions};
-use egov_store::{CycleState, NewFile, NewPublication, Publication, Store, SubmissionStatus};
+use egov_store::{CycleState, NewFile, NewPublication, Publication, Store};
 use serde::Serialize;
 use serde_json::Value;
 
@@ -432,33 +432,10 @@ pub async fn publish_cycle(
     let edition = scoring::edition_of(store, &cycle).await?;
     let stored_edition = store.edition(&cycle.edition_id).await?;
     let submissions = store.submissions(cycle.id).await?;
-    let not_submitted: Vec<&str> = submissions
-        .iter()
-        .filter(|s| {
-            !matches!(
-                s.status,
-                SubmissionStatus::Submitted | SubmissionStatus::Verified
-            )
-        })
-        .map(|s| s.unit_code.as_str())
-        .collect();
-    if !not_submitted.is_empty() && edition.not_submitted == egov_core::edition::NotSubmitted::Error
-    {
-        let joined = not_submitted.join(", ");
-        let list = egov_core::text::cut(&joined, 300);
-        return Err(bad(
-            lang,
-            format!(
-                "Bộ chỉ số không cho phép đơn vị chưa nộp hồ sơ, nhưng các đơn vị sau chưa nộp: {list}."
-            ),
-            format!(
-                "The edition does not allow units that submitted nothing, but these did not submit: {list}."
-            ),
-        ));
-    }
     t.mark("checks");
     // `score_cycle`'s two steps, kept apart so that the snapshot freezes the very rows scored (the
-    // entries that counted) without reading a province's entries a second time.
+    // entries that counted) without reading a province's entries a second time. Units that did not
+    // submit under `not_submitted = "error"` are refused there, by name.
     let rows = scoring::cycle_rows(store, &cycle, Stage::Verified).await?;
     let scored = scoring::score_rows(edition.clone(), &rows)?;
     if let Some(p) = scored.problems.first() {

@@ -537,6 +537,37 @@ async fn the_councils_approval_through_http_opens_publication() {
 }
 
 #[tokio::test]
+async fn a_unit_that_did_not_submit_is_named_when_the_edition_refuses_it() {
+    let w = world("missing", false).await;
+    // Sở Tài chính's submission goes back to it and is not submitted again before the approval.
+    let sub = w.store.submission(w.cycle, "STC").await.unwrap();
+    w.store
+        .set_submission_status(
+            "test",
+            sub.id,
+            sub.version,
+            SubmissionStatus::Returned,
+            Some("thiếu"),
+        )
+        .await
+        .unwrap();
+    let c = w.store.cycle(w.cycle).await.unwrap();
+    w.store
+        .set_cycle_state("test", c.id, c.version, CycleState::Closed, None, None)
+        .await
+        .unwrap();
+    let res = publish(&w, FIRST).await;
+    assert_eq!(res.status(), StatusCode::BAD_REQUEST);
+    let body = body_text(res).await;
+    assert!(body.contains("Sở Tài chính (STC)"), "{body}");
+    assert!(w.store.publications(w.cycle).await.unwrap().is_empty());
+    assert_eq!(
+        w.store.cycle(w.cycle).await.unwrap().state,
+        CycleState::Closed
+    );
+}
+
+#[tokio::test]
 async fn a_cycle_the_council_has_not_approved_is_not_published() {
     let w = world("early", false).await;
     let res = publish(&w, FIRST).await;
