@@ -1112,6 +1112,8 @@ struct BoardPage {
     extensible: bool,
     /// At the council stage: the council's decision moves the cycle on.
     at_council: bool,
+    /// Approved or published: the publication page (its form, its versions) is the next place.
+    results: bool,
 }
 
 /// The steps of a cycle the admin takes from the board: one forward, or one back (with a reason).
@@ -1119,7 +1121,9 @@ struct BoardPage {
 /// without a second round, unless the admin opens one). The council's own decision moves a cycle
 /// out of the council stage (approved: closed; sent back: review, on the council page), so the
 /// admin does not close it; the admin may only take it back to explanation, or reopen a closed one
-/// for the council before it is published. Publishing is the publication page's, from closed.
+/// for the council before it is published. Publishing is the publication page's, from closed. A
+/// published cycle may be taken back to verification (with a reason) to correct points: approved
+/// again, it publishes its next version, and the earlier versions stay as they were.
 fn moves_from(state: CycleState) -> &'static [(CycleState, bool)] {
     use CycleState::*;
     match state {
@@ -1128,7 +1132,7 @@ fn moves_from(state: CycleState) -> &'static [(CycleState, bool)] {
         Explanation => &[(Council, false), (Review, true)],
         Council => &[(Explanation, true)],
         Closed => &[(Council, true)],
-        Published => &[],
+        Published => &[(Review, true)],
     }
 }
 
@@ -1251,6 +1255,7 @@ pub async fn board(
         extend,
         extensible: admin && extensible(cycle.state),
         at_council: cycle.state == CycleState::Council,
+        results: matches!(cycle.state, CycleState::Closed | CycleState::Published),
     })
 }
 

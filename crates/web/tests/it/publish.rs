@@ -366,20 +366,52 @@ async fn a_correction_of_points_after_a_new_approval_changes_the_ranking_and_kee
         &body_text(get(&w, &format!("/results/{}", w.cycle)).await).await
     ));
 
-    // Taken back to verification; Sở Y tế's value corrected; approved again.
-    let c = w.store.cycle(w.cycle).await.unwrap();
-    let c = w
-        .store
-        .set_cycle_state(
-            "test",
-            c.id,
-            c.version,
-            CycleState::Review,
-            None,
-            Some("sai số liệu"),
+    // The board offers the admin to take the published cycle back to verification, with a reason.
+    let board = body_text(
+        send(
+            &w.st,
+            request("GET", &format!("/cycles/{}", w.cycle), Some(&w.admin), None),
         )
-        .await
-        .unwrap();
+        .await,
+    )
+    .await;
+    assert!(board.contains("value=\"review\""), "{board}");
+    assert!(
+        board.contains(&format!("href=\"/results/{}\"", w.cycle)),
+        "{board}"
+    );
+    let state_path = format!("/cycles/{}/state", w.cycle);
+    let c = w.store.cycle(w.cycle).await.unwrap();
+    let reopen = |reason: &str| {
+        form(
+            &w.admin,
+            &format!("version={}&to=review&reason={reason}", c.version),
+        )
+    };
+    let res = send(
+        &w.st,
+        request("POST", &state_path, Some(&w.admin), Some(&reopen(""))),
+    )
+    .await;
+    assert_eq!(res.status(), StatusCode::BAD_REQUEST, "a reason is needed");
+    let res = send(
+        &w.st,
+        request(
+            "POST",
+            &state_path,
+            Some(&w.admin),
+            Some(&reopen("sai+s%E1%BB%91+li%E1%BB%87u")),
+        ),
+    )
+    .await;
+    assert_eq!(
+        res.status(),
+        StatusCode::SEE_OTHER,
+        "{}",
+        body_text(res).await
+    );
+    let c = w.store.cycle(w.cycle).await.unwrap();
+    assert_eq!(c.state, CycleState::Review);
     let res = publish(&w, &format!("{FIRST}&reason=s%E1%BB%ADa")).await;
     assert_eq!(
         res.status(),
