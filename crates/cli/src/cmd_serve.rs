@@ -33,6 +33,10 @@ pub struct ServeArgs {
     /// Cookies without `Secure`, for a browser on plain HTTP to this machine only (development).
     #[arg(long)]
     insecure_cookies: bool,
+    /// The folder of evidence files (default: beside an SQLite database, `egov-evidence` in the current
+    /// folder for PostgreSQL). Servers sharing one PostgreSQL must share this folder too.
+    #[arg(long)]
+    evidence_dir: Option<std::path::PathBuf>,
 }
 
 /// The units of the demo: the Hòa Bình 2019 decision's.
@@ -84,6 +88,34 @@ async fn run(a: ServeArgs) -> Result<ExitCode> {
             "The 2019 results, published: {url}results/{published}; the 2026 cycle, open: {url}cycles/{open}"
         ));
     }
+    // The shipped editions are data every database starts with, demo or not (an edition in the
+    // database never changes under its id: one already there is left as it is).
+    if store
+        .editions()
+        .await
+        .map_err(crate::cmd_store::unusable)?
+        .is_empty()
+    {
+        for (id, text) in load::shipped_texts() {
+            store
+                .put_edition("egov serve", id, text)
+                .await
+                .map_err(crate::cmd_store::unusable)?;
+        }
+    }
+    if a.no_demo
+        && store
+            .users()
+            .await
+            .map_err(crate::cmd_store::unusable)?
+            .is_empty()
+    {
+        let db = &a.database;
+        say(&msg!(
+            "Chưa có tài khoản nào: tạo quản trị viên đầu tiên bằng lệnh `egov add-user --database {db} --login TÊN --role admin`.",
+            "No account yet: create the first administrator with `egov add-user --database {db} --login NAME --role admin`."
+        ));
+    }
     if !a.insecure_cookies {
         say(&msg!(
             "(cookie có cờ Secure: trình duyệt chỉ gửi chúng qua HTTPS, hoặc tới localhost; dùng --insecure-cookies khi thử qua HTTP tới một địa chỉ khác)",
@@ -96,7 +128,10 @@ async fn run(a: ServeArgs) -> Result<ExitCode> {
         store: store.clone(),
         config: Config {
             secure_cookies: !a.insecure_cookies,
-            evidence_dir: evidence_dir(&a.database),
+            evidence_dir: a
+                .evidence_dir
+                .clone()
+                .unwrap_or_else(|| evidence_dir(&a.database)),
             ..Config::default()
         },
     };

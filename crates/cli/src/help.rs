@@ -702,6 +702,14 @@ const ARGS: &[ArgText] = &[
         "Cookie không có cờ Secure: chỉ để thử qua HTTP thường trên máy này, không bao giờ khi vận hành thật.",
         "Cookies without the Secure flag: only for trying over plain HTTP on this machine, never in production.",
     ),
+    (
+        "serve",
+        "evidence_dir",
+        "THƯ_MỤC",
+        "FOLDER",
+        "Thư mục lưu tệp minh chứng (mặc định: cạnh tệp SQLite; với PostgreSQL là egov-evidence trong thư mục hiện tại). Các máy chủ dùng chung một PostgreSQL phải dùng chung thư mục này.",
+        "The folder of evidence files (default: beside the SQLite file; egov-evidence in the current folder with PostgreSQL). Servers sharing one PostgreSQL must share this folder too.",
+    ),
 ];
 
 /// Examples of every command, run from the repository's root (a test runs each of them).

@@ -191,12 +191,40 @@ fn first_start_seeds_a_demo_whose_admin_signs_in() {
         again.printed
     );
     drop(again);
-    let bare = start(&dir.join("production.db"), &["--no-demo"]);
+    // Production: no demo account, the way to make the first administrator said, and the shipped
+    // editions in the database all the same (they are data, not demo).
+    let production = dir.join("production.db");
+    let bare = start(&production, &["--no-demo"]);
     assert!(
-        !bare.printed.iter().any(|l| l.contains("admin")),
+        !bare
+            .printed
+            .iter()
+            .any(|l| l.trim_start().starts_with("admin")),
         "{:?}",
         bare.printed
     );
+    assert!(
+        bare.printed
+            .iter()
+            .any(|l| l.contains("egov add-user --database") && l.contains("--role admin")),
+        "{:?}",
+        bare.printed
+    );
+    let editions = tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()
+        .unwrap()
+        .block_on(async {
+            let store = egov_store::Store::open_existing(production.to_str().unwrap())
+                .await
+                .unwrap();
+            let e = store.editions().await.unwrap();
+            store.close().await;
+            e
+        });
+    let mut ids: Vec<&str> = editions.iter().map(|e| e.id.as_str()).collect();
+    ids.sort();
+    assert_eq!(ids, ["commune-2392", "dti-2022-province", "hoabinh-2019"]);
     drop(bare);
     std::fs::remove_dir_all(&dir).ok();
 }
