@@ -408,13 +408,26 @@ pub fn export(a: ExportArgs) -> Result<ExitCode> {
         unit: a.unit.clone(),
         previous: previous.as_ref(),
     };
-    // Render everything before writing anything: a failure leaves the folder untouched.
+    // Render everything before writing anything: a failure leaves the folder untouched. A bar on a
+    // terminal shows each document and chart as it is made (a national export takes seconds);
+    // EGOV_TIMINGS times each.
     let mut files: Vec<(String, Vec<u8>)> = Vec::new();
     let stem = &annex.edition;
+    let progress = Progress::new(a.format.len() as u64);
     for f in &a.format {
+        progress.doing(f.extension());
         match f {
-            Format::Svg | Format::Png => {
-                files.extend(egov_export::charts(&annex, &chart_opts(*f))?)
+            Format::Svg => files.extend(egov_export::charts(&annex, &chart_opts(*f))?),
+            Format::Png => {
+                // One chart at a time, so the bar moves with each image.
+                let charts = egov_export::chart::svg_charts(&annex, &chart_opts(Format::Svg))?;
+                progress.grow(charts.len() as u64);
+                for c in charts {
+                    progress.doing(&c.name);
+                    let png = egov_export::chart::png(&c.name, &c.svg)?;
+                    files.push((format!("{}.png", c.name), png));
+                    progress.done();
+                }
             }
             // The HTML of an export is the report: the annex and its charts in one self-contained file.
             Format::Html => files.push((
@@ -426,6 +439,8 @@ pub fn export(a: ExportArgs) -> Result<ExitCode> {
                 egov_export::render(&annex, *f, &opts)?,
             )),
         }
+        progress.done();
+        t.mark(f.extension());
     }
     if a.format
         .iter()
@@ -435,16 +450,58 @@ pub fn export(a: ExportArgs) -> Result<ExitCode> {
             format!("{stem}-data-dictionary.json"),
             egov_export::csv_out::data_dictionary(&annex, &opts)?,
         ));
+        t.mark("dictionary");
     }
+    progress.finish();
     // All files or none: written into a temporary folder and moved into place together.
     let mut staged = Staged::new(&a.out)?;
     for (name, bytes) in &files {
         staged.write(name, bytes)?;
     }
-    for path in staged.commit()? {
+    let written = staged.commit()?;
+    t.mark("write");
+    for path in written {
         println!("{}", path.display());
     }
     Ok(ExitCode::SUCCESS)
+}
+
+/// A progress bar on standard error when it is a terminal, nothing otherwise (a pipe, a file, CI).
+struct Progress(Option<indicatif::ProgressBar>);
+
+impl Progress {
+    fn new(steps: u64) -> Progress {
+        if !std::io::IsTerminal::is_terminal(&std::io::stderr()) {
+            return Progress(None);
+        }
+        let bar = indicatif::ProgressBar::new(steps);
+        if let Ok(style) =
+            indicatif::ProgressStyle::with_template("{bar:30} {pos}/{len} {elapsed} {msg}")
+        {
+            bar.set_style(style);
+        }
+        Progress(Some(bar))
+    }
+    fn doing(&self, what: &str) {
+        if let Some(b) = &self.0 {
+            b.set_message(what.to_string());
+        }
+    }
+    fn grow(&self, more: u64) {
+        if let Some(b) = &self.0 {
+            b.inc_length(more);
+        }
+    }
+    fn done(&self) {
+        if let Some(b) = &self.0 {
+            b.inc(1);
+        }
+    }
+    fn finish(&self) {
+        if let Some(b) = &self.0 {
+            b.finish_and_clear();
+        }
+    }
 }
 
 fn is_ddmmyyyy(s: &str) -> bool {

@@ -59,7 +59,7 @@ enum Command {
     /// Print the decision annex (the published tables).
     Annex(cmd_annex::AnnexArgs),
     /// Write the annex in several formats into a folder (docx, xlsx, pdf, csv, json, html, svg, png).
-    Export(cmd_annex::ExportArgs),
+    Export(Box<cmd_annex::ExportArgs>),
     /// Read published ranking tables (Word text, DOCX, XLSX, HTML, Markdown, CSV) into data.
     Import(cmd_import::Args),
     /// Check a published ranking and report every inconsistency (exit 0 = none, 1 = findings, 2 = unreadable).
@@ -109,7 +109,7 @@ fn run(cli: Cli) -> anyhow::Result<ExitCode> {
         }
         Command::Export(mut a) => {
             a.common.lang = lang;
-            cmd_annex::export(a)
+            cmd_annex::export(*a)
         }
         Command::Import(a) => cmd_import::run(a),
         Command::Audit(mut a) => {

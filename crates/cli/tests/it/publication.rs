@@ -268,3 +268,45 @@ fn as_published_reproduces_the_signed_tables_cell_for_cell() {
         &r[..10]
     );
 }
+
+/// Long exports show a bar only on a terminal: through a pipe standard error stays empty; with
+/// EGOV_TIMINGS every phase is timed, each format and the writing included.
+#[test]
+fn export_is_quiet_off_a_terminal_and_times_every_phase() {
+    let out = scratch("timings");
+    let run = |timings: bool| {
+        let _ = std::fs::remove_dir_all(&out);
+        let mut cmd = std::process::Command::new(env!("CARGO_BIN_EXE_egov"));
+        cmd.current_dir(ROOT)
+            .args([
+                "export",
+                "--edition",
+                "hoabinh-2019",
+                "--data",
+                "data/published/hoabinh-2019",
+                "--format",
+                "docx,pdf,xlsx,svg",
+                "--out",
+            ])
+            .arg(&out)
+            .env_remove("EGOV_TIMINGS");
+        if timings {
+            cmd.env("EGOV_TIMINGS", "1");
+        }
+        let o = cmd.output().unwrap();
+        assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+        String::from_utf8(o.stderr).unwrap()
+    };
+    assert_eq!(run(false), "", "nothing but the files on a pipe");
+    let timed = run(true);
+    for phase in [
+        "edition", "dataset", "score", "annex", "docx", "pdf", "xlsx", "svg", "write",
+    ] {
+        assert!(
+            timed
+                .lines()
+                .any(|l| l.starts_with("egov:") && l.contains(&format!(" {phase}:"))),
+            "{phase} in {timed}"
+        );
+    }
+}
