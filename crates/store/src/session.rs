@@ -169,6 +169,40 @@ impl Store {
         }))
     }
 
+    /// Adds a notice for everyone of a unit unless the same one (kind and text) is there already;
+    /// returns whether it was added. Reminders are made by every server on a timer: the check and the
+    /// insert in one serialized write transaction make each reminder appear once.
+    pub async fn add_unit_notice_once(
+        &self,
+        unit_code: &str,
+        kind: &str,
+        text: &str,
+    ) -> Result<bool, StoreError> {
+        let added = write_tx!(self, |tx| {
+            let there: Option<i64> = sqlx::query_scalar(
+                "SELECT id FROM notices WHERE unit_code = $1 AND kind = $2 AND text = $3 LIMIT 1",
+            )
+            .bind(unit_code)
+            .bind(kind)
+            .bind(text)
+            .fetch_optional(&mut *tx)
+            .await?;
+            if there.is_none() {
+                sqlx::query(
+                    "INSERT INTO notices (user_id, unit_code, kind, text, at) VALUES (NULL, $1, $2, $3, $4)",
+                )
+                .bind(unit_code)
+                .bind(kind)
+                .bind(text)
+                .bind(crate::now_ms())
+                .execute(&mut *tx)
+                .await?;
+            }
+            there.is_none()
+        });
+        Ok(added)
+    }
+
     /// The notices of a user: their own and their units', newest first.
     pub async fn notices(&self, user_id: i64) -> Result<Vec<Notice>, StoreError> {
         Ok(with_pool!(self, |pool| {

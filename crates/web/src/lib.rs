@@ -24,6 +24,7 @@ mod guard;
 mod headers;
 mod pages;
 pub mod publish;
+pub mod reminders;
 pub mod routes;
 pub mod scoring;
 pub mod session;
@@ -100,7 +101,8 @@ pub async fn serve(
 /// How often expired sessions are removed from the database.
 const PURGE_EVERY: std::time::Duration = std::time::Duration::from_secs(600);
 
-/// Removes expired sessions now and then. An expired session is already refused at every request
+/// Removes expired sessions and makes the deadline reminders due ([`reminders`]) now and then. An
+/// expired session is already refused at every request
 /// (the guard compares its expiry); the purge keeps the table to live sessions. With several servers
 /// on one database each purges; the deletes are idempotent. A failure is reported and retried at the
 /// next round: the server goes on serving.
@@ -113,6 +115,9 @@ async fn purge_sessions(store: egov_store::Store) {
             .await
         {
             eprintln!("egov serve: expired sessions not purged: {e}");
+        }
+        if let Err(e) = reminders::remind(&store, egov_store::now_ms()).await {
+            eprintln!("egov serve: deadline reminders not made: {e}");
         }
     }
 }

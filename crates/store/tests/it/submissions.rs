@@ -186,3 +186,33 @@ fn a_cycles_entries_come_in_one_list_by_unit_and_key() {
         assert!(s.cycle_entries_by_unit(c.id + 1).await.unwrap().is_empty());
     });
 }
+
+#[test]
+fn a_unit_notice_is_added_once() {
+    on_both("notice_once", |db: Db| async move {
+        let s = &db.store;
+        let (_, syt, _) = cycle_with_units(s).await;
+        let unit = syt.unit_code.as_str();
+        assert!(
+            s.add_unit_notice_once(unit, "deadline_soon", "hạn 30/11")
+                .await
+                .unwrap()
+        );
+        assert!(
+            !s.add_unit_notice_once(unit, "deadline_soon", "hạn 30/11")
+                .await
+                .unwrap()
+        );
+        // Another text (a new deadline) is another notice.
+        assert!(
+            s.add_unit_notice_once(unit, "deadline_soon", "hạn 05/12")
+                .await
+                .unwrap()
+        );
+        assert!(
+            s.add_unit_notice_once("STC", "deadline_soon", "hạn 30/11")
+                .await
+                .unwrap()
+        );
+    });
+}

@@ -462,6 +462,7 @@ fn kind_text(kind: &str, lang: Lang) -> String {
         "returned" => lang.tr("Hồ sơ bị trả lại", "Submission returned"),
         "explanation" => lang.tr("Giải trình", "Explanation round"),
         "deadline" => lang.tr("Hạn nộp", "Deadline"),
+        crate::reminders::KIND => lang.tr("Sắp hết hạn nộp", "Deadline near"),
         "published" => lang.tr("Công bố kết quả", "Results published"),
         other => other,
     }

@@ -7,6 +7,7 @@ mod form;
 mod listener;
 mod matrix;
 mod publish;
+mod reminders;
 mod review;
 mod scoring;
 mod security;
