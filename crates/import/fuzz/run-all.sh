@@ -7,7 +7,7 @@ set -uo pipefail
 cd "$(dirname "$0")"
 secs=${SECONDS_EACH:-600}
 par=${PARALLEL:-4}
-targets=${TARGETS:-"text html markdown csv docx xlsx form edition"}
+targets=${TARGETS:-"text html markdown csv docx xlsx form edition prose"}
 mkdir -p logs artifacts
 run() {
   t=$1

@@ -10,7 +10,7 @@ ed=hoabinh-2019
 data=$root/data/published/hoabinh-2019
 tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT
-mkdir -p corpus/{text,html,markdown,csv,docx,xlsx,form,edition}
+mkdir -p corpus/{text,html,markdown,csv,docx,xlsx,form,edition,prose}
 cp "$root/tests/data/hoabinh-2870-QD-UBND-2019.txt" corpus/text/seed.txt
 cp "$root/tests/data/hoabinh-2870-QD-UBND-2019.txt" corpus/markdown/seed.txt
 for f in html markdown csv; do
@@ -35,4 +35,6 @@ for e in dti-2022-province commune-2392; do
     { cat "$root/data/editions/$e.toml"; printf '\0'; cat "$d/units.csv"; printf '\0'; cat "$d/values.csv"; } > "corpus/edition/$e"
   fi
 done
+# The real published rankings of the corpus (one cell per paragraph, combined cells, spaced rows, prose).
+for f in ../tests/corpus/*.txt; do cp "$f" "corpus/prose/$(basename "$f")"; cp "$f" "corpus/text/$(basename "$f")"; done
 ls corpus/* | head -50

@@ -355,10 +355,10 @@ fn count_claim(cx: &mut Cx, index: &Index, pos: &Pos, sentence: &str) {
     {
         return;
     }
-    let said = raw[at.saturating_sub(usize::from(matches!(
-        lw[at.saturating_sub(1)].as_str(),
-        "top" | "tốp"
-    )))..]
+    // The words that state the count, for the message: "4 đơn vị dẫn", "Top 3 các".
+    let after_top = at > 0 && matches!(lw[at - 1].as_str(), "top" | "tốp");
+    let from = if after_top { at - 1 } else { at };
+    let said = raw[from..]
         .iter()
         .take(3)
         .copied()
@@ -451,6 +451,9 @@ fn rank_claim(cx: &mut Cx, index: &Index, pos: &Pos, clause: &str) {
     let last = ["đứng cuối", "xếp cuối", "cuối bảng", "đứng chót"]
         .iter()
         .any(|p| low.contains(p));
+    if stated.is_none() && first == last {
+        return;
+    }
     let named = index.named(clause);
     let [u] = named[..] else {
         return;

@@ -4,6 +4,7 @@ mod corpus;
 mod forms;
 mod hostile;
 mod limits;
+mod paragraph_work;
 mod planted;
 mod robust;
 mod roundtrip;
