@@ -154,7 +154,19 @@ impl Ctx {
                 }
                 let mut header = vec![cells.clone()];
                 let mut j = i + 1;
-                while j < rows.len() && header.len() < 3 && is_subheader_row(&cleaned[j]) {
+                // A row as wide as the header with a name under its unit label is data (a list of
+                // classes has no number to tell it from a header row); a header's lower rows are blank
+                // there, the unit cell being merged from above.
+                let unit_at = cells.iter().position(|c| is_unit_label(c));
+                let named = |row: &[String]| {
+                    row.len() == cells.len()
+                        && unit_at.is_some_and(|u| row.get(u).is_some_and(|c| !c.is_empty()))
+                };
+                while j < rows.len()
+                    && header.len() < 3
+                    && is_subheader_row(&cleaned[j])
+                    && !named(&cleaned[j])
+                {
                     header.push(cleaned[j].clone());
                     j += 1;
                 }
@@ -575,7 +587,20 @@ fn assign_roles(columns: &[(String, Option<String>)], rows: &[(SrcRow, String)])
     }
     let mut guessed = false;
     if candidates.is_empty() {
-        candidates = all.iter().copied().filter(|&i| free(i)).collect();
+        // A column of words (a classification) is never the total: only columns with a number.
+        let numbered = |i: usize| {
+            label_role(i) != Some(Role::Band)
+                && rows.iter().any(|(r, _)| {
+                    r.cells
+                        .get(i)
+                        .is_some_and(|c| value_cell(&c.raw).number().is_some())
+                })
+        };
+        candidates = all
+            .iter()
+            .copied()
+            .filter(|&i| free(i) && numbered(i))
+            .collect();
         guessed = candidates.len() > 1;
     }
     let total = match candidates.len() {
@@ -662,6 +687,8 @@ enum Role {
     /// A plain "Điểm": the total when nothing is called a total.
     Score,
     Rank,
+    /// A classification ("Xếp loại": Tốt, Khá): a column of words, never the total.
+    Band,
 }
 
 fn role(label: &str) -> Option<Role> {
@@ -756,6 +783,8 @@ fn role(label: &str) -> Option<Role> {
         Some(Role::Score)
     } else if starts(UNIT) {
         Some(Role::Unit)
+    } else if starts(&["xếp loại", "phân loại"]) || l == "nhóm" || l == "mức" {
+        Some(Role::Band)
     } else {
         None
     }

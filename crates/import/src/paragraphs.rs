@@ -105,6 +105,16 @@ fn flush(
             i = end;
             continue;
         }
+        if let Some(rows) = band_list(&run[i].0, &run[i].1) {
+            pass_on(&run[done..i], out);
+            budget.charge_cells(rows.iter().map(|r| r.cells.len() as u64).sum(), || {
+                run[i].1.clone()
+            })?;
+            out.push(Item::Grid(rows));
+            done = i + 1;
+            i += 1;
+            continue;
+        }
         if let Some((title, rows)) = ordered_list(&run[i].0, &run[i].1) {
             pass_on(&run[done..i], out);
             budget.charge_cells(rows.iter().map(|r| r.cells.len() as u64).sum(), || {
@@ -602,6 +612,98 @@ fn prose_list(raw: &str, pos: &Pos) -> Option<Vec<SrcRow>> {
     Some(rows)
 }
 
+/// "Nhóm Tốt (từ 80% trở lên): Sở A, Sở B; Nhóm Khá: Sở C và Sở D." — units listed by classification, two
+/// classes or more in one paragraph: an Đơn vị / Xếp loại grid (the class without the parenthesis), each
+/// name at its place in the paragraph.
+fn band_list(raw: &str, pos: &Pos) -> Option<Vec<SrcRow>> {
+    const LABELS: [&str; 5] = ["Nhóm ", "Loại ", "Mức ", "Xếp loại ", "Nhóm xếp loại "];
+    let at = |byte: usize| match pos.cell {
+        None => Pos::line(
+            pos.line,
+            pos.column
+                .saturating_add(u32::try_from(raw[..byte].chars().count()).unwrap_or(u32::MAX)),
+        ),
+        Some(_) => pos.clone(),
+    };
+    let cell = |text: &str, byte: usize| SrcCell {
+        raw: text.to_string(),
+        pos: at(byte),
+        typed: false,
+    };
+    let mut rows = Vec::new();
+    let mut classes = 0;
+    let mut start = 0;
+    let body = raw.trim_end().trim_end_matches('.');
+    for end in body.match_indices("; ").map(|(i, _)| i).chain([body.len()]) {
+        let seg = &body[start..end];
+        let seg_at = start + (seg.len() - seg.trim_start().len());
+        let seg = seg.trim();
+        start = end + 2;
+        let label = LABELS.iter().find(|l| seg.starts_with(**l))?;
+        let colon = seg.find(':')?;
+        let band = seg[label.len()..colon]
+            .split('(')
+            .next()
+            .unwrap_or("")
+            .trim();
+        if band.is_empty() || band.chars().count() > 30 || !band.starts_with(char::is_uppercase) {
+            return None;
+        }
+        let band_at = seg_at + label.len();
+        let mut names: Vec<(usize, &str)> = Vec::new();
+        let list_at = seg_at + colon + 1;
+        let list = &seg[colon + 1..];
+        let mut from = 0;
+        for e in list.match_indices(", ").map(|(i, _)| i).chain([list.len()]) {
+            let piece = &list[from..e];
+            let lead = piece.len() - piece.trim_start().len();
+            let mut item_at = list_at + from + lead;
+            let mut item = piece.trim();
+            if e == list.len()
+                && let Some((a, b)) = item.rsplit_once(" và ")
+                && b.starts_with(char::is_uppercase)
+            {
+                names.push((item_at, a.trim_end()));
+                item_at += a.len() + " và ".len();
+                item = b.trim();
+            }
+            names.push((item_at, item));
+            from = e + 2;
+        }
+        if names.iter().any(|(_, n)| {
+            n.is_empty() || n.chars().count() > 80 || !n.starts_with(char::is_uppercase)
+        }) {
+            return None;
+        }
+        classes += 1;
+        for (b, name) in names {
+            rows.push(SrcRow {
+                pos: at(b),
+                cells: vec![cell(name, b), cell(band, band_at)],
+            });
+        }
+    }
+    if classes < 2 {
+        return None;
+    }
+    let first = rows[0].pos.clone();
+    rows.insert(
+        0,
+        SrcRow {
+            pos: first.clone(),
+            cells: ["Đơn vị", "Xếp loại"]
+                .iter()
+                .map(|h| SrcCell {
+                    raw: (*h).to_string(),
+                    pos: first.clone(),
+                    typed: false,
+                })
+                .collect(),
+        },
+    );
+    Some(rows)
+}
+
 /// "Thứ tự xếp hạng các sở, ban, ngành (từ trên xuống) như sau: Sở A, Sở B, …, Sở T." — the order of the
 /// names is the ranking, as articles print it: the sentence before the colon (the table's title) and a
 /// Hạng / Đơn vị grid, each name at its place in the paragraph. Only a sentence that says it is an order
@@ -797,6 +899,32 @@ mod tests {
         .unwrap();
         let g = grids(&items);
         assert_eq!(g[0].last().unwrap(), &["2", "Sở Tài ngu"]);
+    }
+
+    #[test]
+    fn band_lists() {
+        let rows = band_list(
+            "Nhóm Tốt (từ 80% trở lên): Sở A, Sở B; Nhóm Khá: Sở C và Sở D.",
+            &Pos::line(2, 1),
+        )
+        .unwrap();
+        let raw: Vec<Vec<&str>> = rows
+            .iter()
+            .map(|r| r.cells.iter().map(|c| c.raw.as_str()).collect())
+            .collect();
+        assert_eq!(
+            raw,
+            [
+                vec!["Đơn vị", "Xếp loại"],
+                vec!["Sở A", "Tốt"],
+                vec!["Sở B", "Tốt"],
+                vec!["Sở C", "Khá"],
+                vec!["Sở D", "Khá"]
+            ]
+        );
+        assert_eq!(rows[3].cells[0].pos, Pos::line(2, 50));
+        assert!(band_list("Nhóm Tốt: Sở A, Sở B.", &Pos::line(1, 1)).is_none());
+        assert!(band_list("Nhóm Tốt: Sở A; ghi chú khác.", &Pos::line(1, 1)).is_none());
     }
 
     #[test]

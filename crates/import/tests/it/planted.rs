@@ -223,3 +223,28 @@ fn pipes_with_components() {
     );
     has(&f, FindingKind::ClaimCount, "");
 }
+
+#[test]
+fn band_lists() {
+    // Invented names (no real band list was found for the corpus): classes listed in one paragraph,
+    // their counts stated in the next.
+    let text = "Kết quả xếp loại năm 2023.\n\n\
+                Nhóm Tốt (từ 80% trở lên): Sở A, Sở B, Sở C; Nhóm Khá (từ 65% đến dưới 80%): Sở D và Sở E.\n\n\
+                Có 3 đơn vị xếp loại Tốt, 2 đơn vị xếp loại Khá.\n";
+    let imp = import_bytes("x.txt", text.as_bytes(), Format::Auto).unwrap();
+    let t = &imp.tables[0];
+    let rows: Vec<(&str, String)> = t
+        .rows
+        .iter()
+        .map(|r| (r.unit.as_str(), format!("{:?}", r.values[0].cell)))
+        .collect();
+    assert_eq!(rows.len(), 5, "{rows:?}");
+    assert_eq!(rows[3], ("Sở D", "Text(\"Khá\")".to_string()));
+    assert_eq!(found("x.txt", text, None), []);
+    let f = found(
+        "x.txt",
+        &plant(text, "3 đơn vị xếp loại Tốt", "4 đơn vị xếp loại Tốt"),
+        None,
+    );
+    has(&f, FindingKind::ClaimCount, "");
+}
