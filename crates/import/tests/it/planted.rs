@@ -248,3 +248,34 @@ fn band_lists() {
     );
     has(&f, FindingKind::ClaimCount, "");
 }
+
+#[test]
+fn year_over_year_one_cell_per_paragraph_without_tt() {
+    // Invented numbers: the previous and the current year side by side, only the current one ranked,
+    // the rank column headed "Thứ hạng" and no TT column, a year on the paragraph after its label.
+    let text = "Kết quả hai năm như sau.\n\nĐơn vị\n\nĐiểm năm\n\n2022\n\nĐiểm năm\n\n2023\n\nThứ hạng\n\n\
+                Sở A\n\n70,5\n\n88,0\n\n1\n\nSở B\n\n90,1\n\n85,5\n\n2\n\nSở C\n\n60,0\n\n80,0\n\n3\n";
+    let imp = import_bytes("x.txt", text.as_bytes(), Format::Auto).unwrap();
+    assert!(imp.problems.is_empty(), "{:?}", imp.problems);
+    let t = &imp.tables[0];
+    assert_eq!(t.total_label, "Điểm năm 2023");
+    assert_eq!(t.rank_label, "Thứ hạng");
+    assert_eq!(t.columns.len(), 1);
+    assert_eq!(t.columns[0].label, "Điểm năm 2022");
+    // No TT column: no "TT missing" per row; the ranks are checked against this year's column.
+    assert_eq!(found("x.txt", text, None), []);
+    // Swapped ranks of the first and the last (a swap that made last year's column fit the ranks would
+    // make it the ranked year: which year is ranked is read from the ranks).
+    let swapped = plant(
+        &plant(text, "88,0\n\n1\n", "88,0\n\n3\n"),
+        "80,0\n\n3\n",
+        "80,0\n\n1\n",
+    );
+    let f = found("x.txt", &swapped, None);
+    has(&f, FindingKind::RankMismatch, "Sở A");
+    has(&f, FindingKind::RankMismatch, "Sở C");
+    assert!(
+        !f.iter().any(|(k, _)| *k == FindingKind::TtNumbering),
+        "{f:?}"
+    );
+}
