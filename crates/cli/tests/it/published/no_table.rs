@@ -2,7 +2,7 @@
 //! exit 2 saying what they saw, `audit --format json` still writes its document with the reason, and no
 //! file on which import finds no table exits 0.
 
-use super::cli::egov;
+use crate::cli::egov;
 
 /// Documents of every text form, some with a readable table and some without.
 const CASES: &[(&str, &str)] = &[
