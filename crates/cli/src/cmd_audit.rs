@@ -37,7 +37,44 @@ pub struct Args {
     out: Option<PathBuf>,
 }
 
+/// Runs the audit; with `--format json`, a document that cannot be audited (a file that cannot be read,
+/// no table in it, an edition or alias file in error) still gets its JSON document — empty tables and
+/// findings, and an `error` object saying why — before exit 2, so a pipeline reading the report sees why.
 pub fn run(a: Args) -> Result<ExitCode> {
+    let result = audit_document(&a);
+    if a.format == "json"
+        && let Err(e) = &result
+    {
+        let error = match e.downcast_ref::<NoTable>() {
+            Some(no) => no.json.clone(),
+            None => serde_json::json!({"kind": "input", "message": load::describe(e)}),
+        };
+        let doc = serde_json::json!({"tables": [], "findings": [], "error": error});
+        load::emit(
+            a.out.as_deref(),
+            (serde_json::to_string_pretty(&doc)? + "\n").as_bytes(),
+        )?;
+    }
+    result
+}
+
+/// No table with a row in the document: the message, and the JSON `error` object with both languages
+/// and what was seen.
+#[derive(Debug)]
+struct NoTable {
+    message: String,
+    json: serde_json::Value,
+}
+
+impl std::fmt::Display for NoTable {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(&self.message)
+    }
+}
+
+impl std::error::Error for NoTable {}
+
+fn audit_document(a: &Args) -> Result<ExitCode> {
     let bytes = std::fs::read(&a.path).map_err(|e| load::read_error(&a.path, &e))?;
     let name = a.path.display().to_string();
     let imported = egov_import::import_bytes(&name, &bytes, egov_import::Format::Auto)
@@ -45,30 +82,22 @@ pub fn run(a: Args) -> Result<ExitCode> {
     for p in &imported.problems {
         eprintln!("{name}:{p}");
     }
-    // Nothing to audit is not a clean audit: exit 2 saying what was seen; a JSON report is still
-    // written (empty tables and findings, and the reason), so a pipeline reading it sees why.
+    // Nothing to audit is not a clean audit: exit 2 saying what was seen.
     if let Some(why) = imported.nothing_found() {
-        if a.format == "json" {
-            let doc = serde_json::json!({
-                "tables": [],
-                "findings": [],
-                "error": {
-                    "kind": "no_table",
-                    "message": imported.nothing_found_in(Lang::Vi),
-                    "message_en": imported.nothing_found_in(Lang::En),
-                    "seen": {
-                        "paragraphs": imported.seen.paragraphs,
-                        "grids": imported.seen.grids,
-                        "grid_rows": imported.seen.grid_rows,
-                    },
+        let no = NoTable {
+            message: format!("{name}: {why}"),
+            json: serde_json::json!({
+                "kind": "no_table",
+                "message": imported.nothing_found_in(Lang::Vi),
+                "message_en": imported.nothing_found_in(Lang::En),
+                "seen": {
+                    "paragraphs": imported.seen.paragraphs,
+                    "grids": imported.seen.grids,
+                    "grid_rows": imported.seen.grid_rows,
                 },
-            });
-            load::emit(
-                a.out.as_deref(),
-                (serde_json::to_string_pretty(&doc)? + "\n").as_bytes(),
-            )?;
-        }
-        return Err(load::InputError(format!("{name}: {why}")).into());
+            }),
+        };
+        return Err(no.into());
     }
     let edition = a.edition.as_deref().map(load::edition).transpose()?;
     let aliases = match &a.aliases {

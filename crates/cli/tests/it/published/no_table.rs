@@ -111,3 +111,31 @@ fn audit_says_what_it_saw_and_json_keeps_its_document() {
     assert!(err.contains("found 3 paragraphs"), "{err}");
     let _ = std::fs::remove_dir_all(&dir);
 }
+
+#[test]
+fn audit_json_is_written_for_any_input_it_cannot_use() {
+    let (code, out, err) = egov(&["audit", "no/such/file.txt", "--format", "json"]);
+    assert_eq!(code, 2, "{err}");
+    let v: serde_json::Value = serde_json::from_str(&out).expect("the JSON document on exit 2");
+    assert_eq!(v["error"]["kind"], "input");
+    assert!(
+        v["error"]["message"]
+            .as_str()
+            .unwrap()
+            .contains("no/such/file.txt"),
+        "{v}"
+    );
+    assert!(err.contains("no/such/file.txt"), "{err}");
+    let (code, out, _) = egov(&[
+        "audit",
+        "crates/import/tests/corpus/hue-2021-cchc-so.txt",
+        "--edition",
+        "no-such-edition",
+        "--format",
+        "json",
+    ]);
+    assert_eq!(code, 2);
+    let v: serde_json::Value = serde_json::from_str(&out).expect("JSON");
+    assert_eq!(v["findings"], serde_json::json!([]));
+    assert_eq!(v["error"]["kind"], "input");
+}
