@@ -31,6 +31,10 @@ td.l { text-align: left; } td.c { text-align: center; } td.r { text-align: right
 figure.chart { break-inside: avoid; page-break-inside: avoid; margin: 1em 0; }
 figure.chart svg { max-width: 100%; height: auto; }
 figure.chart figcaption { text-align: center; font-style: italic; }
+div.band { display: flex; justify-content: space-between; margin-bottom: 1em; font-weight: bold; }
+div.band div { text-align: center; } div.band .issuer { flex: 2; } div.band .nation { flex: 3; }
+div.band span.rule { text-decoration: underline; }
+header.annex p.label { font-style: normal; font-weight: bold; font-size: 14pt; }
 @media print { body { margin: 0; } section.table { break-before: auto; } }
 ";
 
@@ -62,6 +66,19 @@ pub fn render(annex: &Annex, opts: &RenderOptions, charts: &[EmbeddedChart]) -> 
         esc(&page_title)
     )
     .expect("writing to a String");
+    // The Decree-30 heading band and "Phụ lục N", when the annex has its frame.
+    if let Some(f) = opts.frame.as_ref().map(|f| f.text(opts.lang)) {
+        let issuer: Vec<String> = f.issuer.iter().map(|l| esc(l)).collect();
+        writeln!(
+            o,
+            "<div class=\"band\"><div class=\"issuer\">{}</div><div class=\"nation\">{}<br><span class=\"rule\">{}</span></div></div>",
+            issuer.join("<br>"),
+            esc(&f.national[0]),
+            esc(&f.national[1])
+        )
+        .expect("writing to a String");
+        writeln!(o, "<p class=\"label\">{}</p>", esc(&f.label)).expect("writing to a String");
+    }
     if !title.is_empty() {
         writeln!(o, "<h1>{}</h1>", esc(&title)).expect("writing to a String");
     }
@@ -76,6 +93,15 @@ pub fn render(annex: &Annex, opts: &RenderOptions, charts: &[EmbeddedChart]) -> 
             writeln!(o, "<h2>{}</h2>", esc(p)).expect("writing to a String");
         }
         table(&mut o, &v);
+    }
+    if let Some(errata) = opts
+        .frame
+        .as_ref()
+        .and_then(|f| f.errata())
+        .filter(|e| !e.is_empty())
+    {
+        let t = layout::errata_table(opts.lang);
+        table(&mut o, &layout::errata_view(&t, errata, opts.lang));
     }
     for c in charts {
         // The SVG is our own output (chart module); its text is escaped there. Strip the XML prolog,

@@ -27,7 +27,7 @@ fn export(name: &str, extra: &[&str]) -> PathBuf {
         "--data",
         "data/published/hoabinh-2019",
         "--format",
-        "docx,pdf,xlsx",
+        "docx,pdf,xlsx,html",
         "--out",
         out.to_str().unwrap(),
     ];
@@ -209,6 +209,12 @@ fn the_hoa_binh_recomputation_carries_its_errata() {
         note.contains(&format!("{} giá trị khác", body.len())),
         "{note}"
     );
+    // The HTML report says the same: the heading band, the note and the errata table's rows.
+    let html = std::fs::read_to_string(out.join("hoabinh-2019.html")).unwrap();
+    assert!(html.contains("<div class=\"issuer\">ỦY BAN NHÂN DÂN<br>TỈNH HÒA BÌNH</div>"));
+    assert!(html.contains(note.as_str()));
+    assert!(html.contains("Bảng đính chính"));
+    assert!(html.contains("<td class=\"r\">3,68</td><td class=\"r\">3,7</td>"));
 }
 
 /// The printed text of a cell: the raw text when the document kept it.
