@@ -164,6 +164,24 @@ impl Store {
         }))
     }
 
+    /// Every value of a cycle as (unit code, key, value), by unit and key: what scoring reads — the
+    /// three columns it needs of a province's hundreds of thousands of entries, nothing else decoded.
+    pub async fn cycle_values(
+        &self,
+        cycle_id: i64,
+    ) -> Result<Vec<(String, String, String)>, StoreError> {
+        Ok(with_pool!(self, |pool| {
+            sqlx::query_as(
+                "SELECT s.unit_code, e.key, e.value \
+                 FROM entries e JOIN submissions s ON s.id = e.submission_id \
+                 WHERE s.cycle_id = $1 ORDER BY s.unit_code, e.key",
+            )
+            .bind(cycle_id)
+            .fetch_all(pool)
+            .await?
+        }))
+    }
+
     /// Every entry of a cycle, with its unit's code, by unit and key: one query for what would
     /// otherwise be one per unit (scoring a province's cycle reads them all).
     pub async fn cycle_entries_by_unit(

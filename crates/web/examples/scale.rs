@@ -21,6 +21,7 @@ use egov_store::{
 };
 use egov_synth::{Level, SynthOptions, generate};
 use egov_web::publish::{PublishRequest, publish_cycle};
+use egov_web::scoring::Stage;
 use egov_web::{AppState, Config, router, session};
 use tower::ServiceExt;
 
@@ -320,6 +321,22 @@ async fn main() -> ExitCode {
         .set_cycle_state("bench", c.id, c.version, CycleState::Closed, None, None)
         .await
         .unwrap();
+    // Where publishing's time goes: reading the rows, and the engine through the dataset reader.
+    let c = store.cycle(cycle.id).await.unwrap();
+    let t = Instant::now();
+    let rows = egov_web::scoring::cycle_rows(&store, &c, Stage::Verified)
+        .await
+        .unwrap();
+    let read = t.elapsed();
+    let t = Instant::now();
+    let edition = egov_web::scoring::edition_of(&store, &c).await.unwrap();
+    let scored = egov_web::scoring::score_rows(edition, &rows).unwrap();
+    println!(
+        "(scoring the cycle: rows read in {:.0} ms, scored in {:.0} ms, {} units)",
+        read.as_secs_f64() * 1e3,
+        t.elapsed().as_secs_f64() * 1e3,
+        scored.dataset.units.len()
+    );
     let t = Instant::now();
     let published = publish_cycle(
         &store,

@@ -204,8 +204,8 @@ pub async fn cycle_rows(
         }
     }
     let mut entries_of: HashMap<String, Vec<(String, String)>> = HashMap::new();
-    for (unit, e) in store.cycle_entries_by_unit(cycle.id).await? {
-        entries_of.entry(unit).or_default().push((e.key, e.value));
+    for (unit, key, value) in store.cycle_values(cycle.id).await? {
+        entries_of.entry(unit).or_default().push((key, value));
     }
     let mut rows = Vec::new();
     for s in submissions {

@@ -184,6 +184,12 @@ fn a_cycles_entries_come_in_one_list_by_unit_and_key() {
             ]
         );
         assert!(s.cycle_entries_by_unit(c.id + 1).await.unwrap().is_empty());
+        let values = s.cycle_values(c.id).await.unwrap();
+        let values: Vec<(&str, &str, &str)> = values
+            .iter()
+            .map(|(u, k, v)| (u.as_str(), k.as_str(), v.as_str()))
+            .collect();
+        assert_eq!(values, seen);
     });
 }
 
