@@ -988,6 +988,40 @@ impl<'f> Doc<'f> {
         (cells, h)
     }
 
+    /// Cuts a row taller than `room` into pieces of whole lines, each at most `room` high; the first
+    /// piece records the cells' whole texts (for the summary), the others none.
+    fn split_row(&self, cells: Vec<Placed>, size: f32, room: f32) -> Vec<(Vec<Placed>, f32)> {
+        let lh = self.line_height(size);
+        let per = (((room - 2.0 * PAD_Y) / lh).floor() as usize).max(1);
+        let most = cells.iter().map(|c| c.lines.len()).max().unwrap_or(1);
+        let n = most.div_ceil(per);
+        (0..n)
+            .map(|k| {
+                let part: Vec<Placed> = cells
+                    .iter()
+                    .map(|c| Placed {
+                        x0: c.x0,
+                        x1: c.x1,
+                        y: 0.0,
+                        h: 0.0,
+                        lines: c.lines.iter().skip(k * per).take(per).cloned().collect(),
+                        text: if k == 0 {
+                            c.text.clone()
+                        } else {
+                            String::new()
+                        },
+                        style: c.style,
+                        align: c.align,
+                    })
+                    .collect();
+                let lines = part.iter().map(|c| c.lines.len()).max().unwrap_or(1).max(1);
+                let h = lh * lines as f32 + 2.0 * PAD_Y;
+                let part = part.into_iter().map(|c| Placed { h, ..c }).collect();
+                (part, h)
+            })
+            .collect()
+    }
+
     fn draw_header(&mut self, table: usize, header: &Header, size: f32) {
         let lines = header
             .cells
@@ -1033,15 +1067,31 @@ impl<'f> Doc<'f> {
         };
         let title = self.wrap(Style::Bold, BODY_PT, &v.title, text_w);
         let para = |n: usize, doc: &Doc<'_>| doc.line_height(BODY_PT) * n as f32 + 2.0 * PARA_SPACE;
-        let rows: Vec<(Vec<Placed>, f32)> =
-            v.lines.iter().map(|l| self.body_row(v, &g, l)).collect();
+        // A row taller than a page below the header is cut into pieces of whole lines that fit, each
+        // drawn as a row of its own (`pieces`: the line each piece belongs to).
+        let room = self.bottom() - self.top() - header.height;
+        let mut rows: Vec<(Vec<Placed>, f32)> = Vec::with_capacity(v.lines.len());
+        let mut pieces: Vec<usize> = Vec::with_capacity(v.lines.len());
+        for (i, l) in v.lines.iter().enumerate() {
+            let (cells, h) = self.body_row(v, &g, l);
+            if h <= room {
+                rows.push((cells, h));
+                pieces.push(i);
+                continue;
+            }
+            for part in self.split_row(cells, g.size, room) {
+                rows.push(part);
+                pieces.push(i);
+            }
+        }
+        let piece_lines: Vec<Line> = pieces.iter().map(|&i| v.lines[i].clone()).collect();
         let heights: Vec<f32> = rows.iter().map(|r| r.1).collect();
         // Keep the headings with the header and the first rows a page must hold; a table too short
         // to leave that many rows on each of two pages is kept whole.
         let first = if units < 2 * MIN_ROWS_PER_PAGE {
             v.lines.len()
         } else {
-            first_lines(&v.lines, MIN_ROWS_PER_PAGE)
+            first_lines(&piece_lines, MIN_ROWS_PER_PAGE)
         };
         let need = part.as_ref().map_or(0.0, |p| para(p.len(), self))
             + para(title.len(), self)
@@ -1060,12 +1110,7 @@ impl<'f> Doc<'f> {
         }
         self.paragraph(&v.title, Style::Bold, BODY_PT, Align::Center);
         self.draw_header(index, &header, g.size);
-        let breaks = plan_breaks(
-            &v.lines,
-            &heights,
-            self.bottom() - self.y,
-            self.bottom() - self.top() - header.height,
-        );
+        let breaks = plan_breaks(&piece_lines, &heights, self.bottom() - self.y, room);
         let mut next_break = breaks.iter().peekable();
         for (i, (cells, h)) in rows.into_iter().enumerate() {
             if next_break.peek() == Some(&&i) {
@@ -1078,7 +1123,7 @@ impl<'f> Doc<'f> {
             let top = self.y;
             self.draw_cells(&cells, top, g.size);
             self.y += h;
-            if let Line::Unit { row, .. } = &v.lines[i] {
+            if let Line::Unit { row, .. } = &piece_lines[i] {
                 let summary = &mut self.page().summary;
                 summary.rows.push((index, *row));
                 for p in &mut summary.paragraphs {

@@ -165,3 +165,50 @@ fn a_national_table_of_3321_communes() {
     };
     check(&annex);
 }
+
+/// A row taller than a page (a unit name of thousands of words) is cut into pieces of whole lines
+/// across pages instead of running off the page; the rows around it keep their places.
+#[test]
+fn a_row_taller_than_a_page_is_split() {
+    let mut t = table(1, 3, 8, false);
+    t.rows[4].unit = (0..3000)
+        .map(|i| format!("từ{i}"))
+        .collect::<Vec<_>>()
+        .join(" ");
+    let annex = Annex {
+        title: "PHỤ LỤC".into(),
+        tables: vec![t],
+        ..Annex::default()
+    };
+    let r = pdf::render_with_summary(&annex, &RenderOptions::default()).unwrap();
+    let pages_with_row: Vec<usize> = r
+        .pages
+        .iter()
+        .filter(|p| p.rows.contains(&(0, 4)))
+        .map(|p| p.number)
+        .collect();
+    assert!(
+        pages_with_row.len() >= 2,
+        "the long row spans pages: {pages_with_row:?}"
+    );
+    assert!(
+        pages_with_row.windows(2).all(|w| w[1] == w[0] + 1),
+        "on consecutive pages"
+    );
+    let order: Vec<usize> = r
+        .pages
+        .iter()
+        .flat_map(|p| p.rows.iter().map(|&(_, i)| i))
+        .collect();
+    let mut dedup = order.clone();
+    dedup.dedup();
+    assert_eq!(dedup, (0..8).collect::<Vec<_>>(), "every row in order");
+    // Its whole text is recorded once, on the page where it starts.
+    let name = &annex.tables[0].rows[4].unit;
+    let times: usize = r
+        .pages
+        .iter()
+        .map(|p| p.texts.iter().filter(|t| *t == name).count())
+        .sum();
+    assert_eq!(times, 1);
+}
