@@ -37,7 +37,6 @@ const FONT: &str = "DejaVu Sans, Liberation Sans, Arial, sans-serif";
 /// component, the others the next components; ties are marked by "=" and an outline, never by a
 /// colour, so that no meaning rests on colour alone.
 const BLUE: &str = "#0072b2";
-const ORANGE: &str = "#e69f00";
 const GREY: &str = "#999999";
 const PALETTE: [&str; 8] = [
     "#0072b2", "#e69f00", "#009e73", "#cc79a7", "#56b4e9", "#d55e00", "#f0e442", "#000000",
@@ -54,6 +53,7 @@ struct Words {
     not_evaluated: &'static str,
     unranked: &'static str,
     between: &'static str,
+    scale: &'static str,
     median: &'static str,
     maximum: &'static str,
     profile: &'static str,
@@ -69,6 +69,7 @@ fn words(lang: Lang) -> Words {
             not_evaluated: "có nhóm không đánh giá",
             unranked: "không xếp hạng",
             between: "đơn vị ở giữa",
+            scale: "Thang đo: % so với điểm cao nhất của khối trên từng trục",
             median: "Trung vị của khối",
             maximum: "Cao nhất của khối",
             profile: "Hồ sơ điểm",
@@ -81,6 +82,7 @@ fn words(lang: Lang) -> Words {
             not_evaluated: "a group not evaluated",
             unranked: "not ranked",
             between: "units in between",
+            scale: "Scale: % of the block's highest value on each axis",
             median: "Block median",
             maximum: "Block maximum",
             profile: "Score profile",
@@ -331,6 +333,19 @@ impl Svg {
         write!(
             self.out,
             "<line x1=\"{x1:.1}\" y1=\"{y1:.1}\" x2=\"{x2:.1}\" y2=\"{y2:.1}\" stroke=\"{stroke}\" stroke-width=\"{width}\"/>"
+        )
+        .expect("writing to a String");
+    }
+
+    fn dashed_polygon(&mut self, points: &[(f64, f64)]) {
+        let p: Vec<String> = points
+            .iter()
+            .map(|(x, y)| format!("{x:.1},{y:.1}"))
+            .collect();
+        write!(
+            self.out,
+            "<polygon points=\"{}\" stroke=\"#000000\" stroke-width=\"2\" stroke-dasharray=\"6 3\" fill=\"none\"/>",
+            p.join(" ")
         )
         .expect("writing to a String");
     }
@@ -678,9 +693,21 @@ fn radar(title: &str, t: &Table, row: &Row, lang: Lang, w: &Words) -> String {
             0.0
         }
     };
+    // The scale: each axis runs from 0 to the block's highest value on it; the rings are quarters of
+    // that, labelled on the first axis.
     for ring in [0.25, 0.5, 0.75, 1.0] {
         let pts: Vec<_> = (0..n).map(|k| point(k, ring)).collect();
-        s.polygon(&pts, "#e2e8f0", "none", 0.0);
+        s.polygon(&pts, "#cccccc", "none", 0.0);
+        let (x, y) = point(0, ring);
+        s.text(
+            x + 4.0,
+            y + 12.0,
+            &format!("{:.0} %", ring * 100.0),
+            "start",
+            9.0,
+            false,
+            "#4a5568",
+        );
     }
     for k in 0..n {
         let (x, y) = point(k, 1.0);
@@ -717,8 +744,10 @@ fn radar(title: &str, t: &Table, row: &Row, lang: Lang, w: &Words) -> String {
         .map(|k| point(k, if maxes[k] > Decimal::ZERO { 1.0 } else { 0.0 }))
         .collect();
     s.polygon(&max_pts, GREY, GREY, 0.15);
+    // The median as a dashed outline (no colour of its own: orange is a component in the stacked
+    // chart), the unit in blue.
     let med_pts: Vec<_> = (0..n).map(|k| point(k, frac(k, medians[k]))).collect();
-    s.polygon(&med_pts, ORANGE, ORANGE, 0.15);
+    s.dashed_polygon(&med_pts);
     let unit_pts: Vec<_> = (0..n)
         .map(|k| {
             point(
@@ -734,14 +763,19 @@ fn radar(title: &str, t: &Table, row: &Row, lang: Lang, w: &Words) -> String {
     s.polygon(&unit_pts, BLUE, BLUE, 0.25);
     let legend = [
         (BLUE, text::clean(&row.unit)),
-        (ORANGE, w.median.to_string()),
+        ("none", w.median.to_string()),
         (GREY, w.maximum.to_string()),
     ];
     for (i, (color, label)) in legend.iter().enumerate() {
-        let y = 540.0 + i as f64 * 18.0;
-        s.rect(20.0, y - 10.0, 12.0, 12.0, color);
+        let y = 530.0 + i as f64 * 18.0;
+        if *color == "none" {
+            s.dashed_polygon(&[(20.0, y - 4.0), (32.0, y - 4.0)]);
+        } else {
+            s.rect(20.0, y - 10.0, 12.0, 12.0, color);
+        }
         s.text(38.0, y, label, "start", 11.0, false, "#000000");
     }
+    s.text(20.0, 584.0, w.scale, "start", 10.0, false, "#4a5568");
     s.finish()
 }
 

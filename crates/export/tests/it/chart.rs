@@ -105,6 +105,10 @@ fn profile_and_slope() {
         "0",
         "Trung vị của khối",
         "Cao nhất của khối",
+        // The radar's scale: rings at quarters of the block's highest value on each axis.
+        "25 %",
+        "100 %",
+        "Thang đo: % so với điểm cao nhất của khối trên từng trục",
         "Huyện Đà Bắc",
     ] {
         assert!(texts.iter().any(|t| t == want), "{want} in {texts:?}");
