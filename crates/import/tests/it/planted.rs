@@ -279,3 +279,49 @@ fn year_over_year_one_cell_per_paragraph_without_tt() {
         "{f:?}"
     );
 }
+
+#[test]
+fn one_cell_per_paragraph_as_an_html_page() {
+    // The Huế page's paragraphs as the page's HTML holds them (<p> each, no <table>): the same rows,
+    // placed by paragraph number, and the same planted claim found.
+    let text = fixture("hue-2021-cchc-so.txt");
+    let html = |t: &str| {
+        let paras: String = t
+            .split("\n\n")
+            .filter(|p| !p.trim().is_empty())
+            .map(|p| format!("<p>{p}</p>\n"))
+            .collect();
+        format!("<html><body>\n{paras}</body></html>\n")
+    };
+    let from_text = import_bytes("x.txt", text.as_bytes(), Format::Auto).unwrap();
+    let from_html = import_bytes("x.html", html(&text).as_bytes(), Format::Auto).unwrap();
+    let rows = |imp: &egov_import::Imported| -> Vec<(String, String, String)> {
+        imp.tables[0]
+            .rows
+            .iter()
+            .map(|r| {
+                (
+                    r.unit.clone(),
+                    format!("{:?}", r.rank),
+                    format!("{:?}", r.total.cell),
+                )
+            })
+            .collect()
+    };
+    assert_eq!(rows(&from_html), rows(&from_text));
+    assert_eq!(
+        from_html.tables[0].rows[0]
+            .pos
+            .as_ref()
+            .map(ToString::to_string)
+            .as_deref(),
+        Some("đoạn 11")
+    );
+    assert_eq!(found("x.html", &html(&text), None), []);
+    let f = found(
+        "x.html",
+        &html(&plant(&text, "14 cơ quan", "13 cơ quan")),
+        None,
+    );
+    has(&f, FindingKind::ClaimCount, "");
+}
