@@ -377,7 +377,7 @@ pub fn import_path(path: &Path, format: Format) -> Result<Imported, ImportError>
 }
 
 /// Recognises the format: a zip with `word/document.xml` is DOCX, a zip with `xl/` is XLSX; text with
-/// `<table`, `<html`, `<body` or `<p>…</p>` is HTML, text with lines starting with `|` is Markdown, a `.csv` name is CSV, anything else
+/// `<table`, `<html` or `<body` is HTML, text with lines starting with `|` is Markdown, a `.csv` name is CSV, anything else
 /// is Word text.
 fn sniff(name: &str, bytes: &[u8]) -> Result<Format, ImportError> {
     if bytes.starts_with(b"PK\x03\x04") {
@@ -409,12 +409,10 @@ fn sniff(name: &str, bytes: &[u8]) -> Result<Format, ImportError> {
     }
     let text = decode(name, bytes)?;
     let lower = text.to_lowercase();
-    // A page copied as HTML may hold its ranking as paragraphs, without any <table>.
-    if lower.contains("<table")
-        || lower.contains("<html")
-        || lower.contains("<body")
-        || (lower.contains("<p>") && lower.contains("</p>"))
-    {
+    // A page saved as HTML may hold its ranking as paragraphs, without any <table>. (Loose fragments
+    // with a <p> stay text: html5ever checks the open elements for a <p> at every start tag, quadratic
+    // in the depth of a crafted page of nested <div>s.)
+    if lower.contains("<table") || lower.contains("<html") || lower.contains("<body") {
         Ok(Format::Html)
     } else if source::lines(&text).any(|(_, l)| l.trim_start().starts_with('|')) {
         Ok(Format::Markdown)
