@@ -272,10 +272,26 @@ pub fn annex(a: AnnexArgs) -> Result<ExitCode> {
         a.out.as_deref(),
         std::io::IsTerminal::is_terminal(&std::io::stdout()),
     )?;
-    let annex = build(&a.common)?;
+    let (annex, facts) = build_with_edition(&a.common)?;
+    // An edition that records the decision publishing its results makes this annex a recomputation of
+    // it: the documents say so (and name the signed decision) instead of claiming to be issued with it.
+    let frame = facts.published.as_ref().map(|b| egov_export::Frame {
+        issuer: b.issuer.as_deref().map(issuing_body).unwrap_or_default(),
+        provenance: egov_export::Provenance::Recomputed {
+            decision: DecisionInfo {
+                number: b.number.clone(),
+                date: b.date.as_deref().map(iso_to_dmy).unwrap_or_default(),
+                issuer: b.issuer.clone(),
+            },
+            errata: None,
+        },
+        ..Default::default()
+    });
+    drop(facts);
     let opts = RenderOptions {
         lang: a.common.lang,
         compact_json: a.compact,
+        frame,
         ..Default::default()
     };
     let mut t = load::Timings::from_env();

@@ -316,3 +316,23 @@ fn export_is_quiet_off_a_terminal_and_times_every_phase() {
         );
     }
 }
+
+/// `egov annex` of an edition that records its published decision is a recomputation too: the note
+/// names the signed decision, and nothing claims the annex was issued with it.
+#[test]
+fn annex_of_a_published_edition_says_it_is_recomputed() {
+    let (code, stdout, stderr) = egov(&[
+        "annex",
+        "--edition",
+        "hoabinh-2019",
+        "--data",
+        "data/published/hoabinh-2019",
+    ]);
+    assert_eq!(code, 0, "{stderr}");
+    let lines: Vec<&str> = stdout.lines().take(3).collect();
+    assert!(
+        lines[1].starts_with("(Bản tính lại từ dữ liệu, không phải văn bản đã ký; văn bản đã ký là Quyết định số 2870/QĐ-UBND"),
+        "{lines:?}"
+    );
+    assert!(!stdout.contains("Ban hành kèm theo"), "{stdout}");
+}
