@@ -201,10 +201,11 @@ fn document_xml(annex: &Annex, opts: &RenderOptions) -> String {
         {
             signature(&mut body, f, opts.lang, current.text_width());
         }
+        // The errata (after the annex's tables) are running text: landscape, as in the PDF.
         let o = if i < n_views {
             orientation(v)
         } else {
-            Orientation::of(v)
+            Orientation::Landscape
         };
         if i > 0 && o != current {
             // A section ends with the paragraph that carries its sectPr.

@@ -174,19 +174,44 @@ fn annex_aligns(width: usize) -> Vec<Align> {
         .collect()
 }
 
-/// The grid an errata table is laid out on: a table model with the errata's three middle columns, so
+/// The grid an errata table is laid out on: a table model with the errata's two middle columns, so
 /// that [`errata_view`] has a [`Table`] to point to (its rows stay empty; the view holds the texts).
 pub fn errata_table(lang: Lang) -> Table {
     Table {
         id: "errata".into(),
         title: crate::frame::errata_title(lang).into(),
-        columns: vec![egov_core::table::Column::default(); 3],
+        columns: vec![egov_core::table::Column::default(); 2],
         ..Table::default()
     }
 }
 
-/// The errata as a table view: TT, unit, table, column, published, recomputed, reason. `table` is
-/// [`errata_table`].
+/// "I", "II", … for the errata's table groups (the annex's own block-label scheme).
+fn roman(mut n: usize) -> String {
+    const DIGITS: [(usize, &str); 7] = [
+        (100, "C"),
+        (90, "XC"),
+        (50, "L"),
+        (40, "XL"),
+        (10, "X"),
+        (9, "IX"),
+        (5, "V"),
+    ];
+    let mut out = String::new();
+    for (v, d) in DIGITS {
+        while n >= v {
+            out.push_str(d);
+            n -= v;
+        }
+    }
+    match n {
+        4 => out.push_str("IV"),
+        n => out.push_str(&"I".repeat(n)),
+    }
+    out
+}
+
+/// The errata as a table view: a block line per table of the decision (its title), then TT, unit,
+/// column, published, recomputed, reason. `table` is [`errata_table`].
 pub fn errata_view<'a>(
     table: &'a Table,
     errata: &[crate::frame::Erratum],
@@ -196,7 +221,6 @@ pub fn errata_view<'a>(
     let header: Vec<String> = vec![
         labels.tt.into(),
         labels.unit.into(),
-        lang.tr("Bảng", "Table").into(),
         lang.tr("Cột", "Column").into(),
         lang.tr("Đã công bố", "Published").into(),
         lang.tr("Tính lại", "Recomputed").into(),
@@ -207,23 +231,27 @@ pub fn errata_view<'a>(
         number: None,
         decimals: 0,
     };
-    let lines = errata
-        .iter()
-        .enumerate()
-        .map(|(i, e)| Line::Unit {
+    let mut lines = Vec::with_capacity(errata.len() + 8);
+    let mut current: Option<&str> = None;
+    let mut groups = 0;
+    for (i, e) in errata.iter().enumerate() {
+        if current != Some(e.table.as_str()) {
+            current = Some(e.table.as_str());
+            groups += 1;
+            lines.push(Line::Block {
+                label: roman(groups),
+                title: clean(&e.table),
+            });
+        }
+        lines.push(Line::Unit {
             tt: (i + 1).to_string(),
             unit: clean(&e.unit),
-            values: vec![
-                text(&e.table),
-                text(&e.column),
-                text(&e.published),
-                text(&e.recomputed),
-            ],
+            values: vec![text(&e.column), text(&e.published), text(&e.recomputed)],
             rank: clean(&e.reason),
             rank_number: None,
             row: i,
-        })
-        .collect();
+        });
+    }
     TableView {
         table,
         title: clean(&table.title),
@@ -243,10 +271,9 @@ pub fn errata_view<'a>(
         column_numbers: (1..=header.len()).map(|k| format!("({k})")).collect(),
         flat_header: header,
         lines,
-        decimals: vec![None; 4],
+        decimals: vec![None; 3],
         aligns: vec![
             Align::Center,
-            Align::Left,
             Align::Left,
             Align::Left,
             Align::Right,

@@ -248,7 +248,8 @@ fn typeset_with(
         doc.signature(f, opts.lang);
     }
     if let Some(v) = &errata {
-        let o = Orientation::of(v);
+        // Four columns of running text: a landscape page gives the reasons room on one or two lines.
+        let o = Orientation::Landscape;
         if o != doc.page().orientation {
             doc.finish_page();
             doc.new_page(o);
@@ -718,7 +719,18 @@ impl<'f> Doc<'f> {
             } else {
                 let unit = unit_desired.min(text_w - fixed).max(unit_floor);
                 cols[1] = unit;
-                water_fill(&mut cols[2..w - 1], text_w - fixed - unit);
+                let extra = text_w - fixed - unit;
+                let text_cols: Vec<usize> = (2..w).filter(|&c| v.is_text(c)).collect();
+                if text_cols.is_empty() {
+                    water_fill(&mut cols[2..w - 1], extra);
+                } else {
+                    // Running-text columns (an errata table's) take the room, so that they wrap less.
+                    let mut widths: Vec<f32> = text_cols.iter().map(|&c| cols[c]).collect();
+                    water_fill(&mut widths, extra);
+                    for (&c, wd) in text_cols.iter().zip(widths) {
+                        cols[c] = wd;
+                    }
+                }
             }
             let total: f32 = cols.iter().sum();
             let mut x = self.left() + (text_w - total) / 2.0;

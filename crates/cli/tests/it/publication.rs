@@ -153,18 +153,42 @@ fn the_hoa_binh_recomputation_carries_its_errata() {
         .expect("the errata table");
     // The rows of the errata table: TT, unit, table, column, published, recomputed, reason.
     let cells = &r[start + 1..];
-    let header = [
-        "TT",
-        "Đơn vị",
-        "Bảng",
-        "Cột",
-        "Đã công bố",
-        "Tính lại",
-        "Lý do",
-    ];
-    assert_eq!(&cells[..7], header);
-    let body: Vec<&[String]> = cells[14..].chunks(7).collect();
-    let find = |unit: &str, column: &str, table_starts: &str| -> &[String] {
+    let header = ["TT", "Đơn vị", "Cột", "Đã công bố", "Tính lại", "Lý do"];
+    assert_eq!(&cells[..6], header);
+    // Each table of the decision is a block line ("I" and its title), then its rows of six cells:
+    // (table, TT, unit, column, published, recomputed, reason).
+    let mut body: Vec<Vec<String>> = Vec::new();
+    let mut table = String::new();
+    let mut k = 12;
+    while k < cells.len() {
+        let roman = !cells[k].is_empty() && cells[k].chars().all(|c| "IVXLC".contains(c));
+        if roman {
+            table = cells[k + 1].clone();
+            k += 2;
+        } else if k + 6 <= cells.len() && cells[k].chars().all(|c| c.is_ascii_digit()) {
+            let mut row = vec![table.clone()];
+            row.extend(cells[k..k + 6].iter().cloned());
+            body.push(row);
+            k += 6;
+        } else {
+            break;
+        }
+    }
+    let body: Vec<Vec<String>> = body
+        .into_iter()
+        .map(|r| {
+            vec![
+                r[1].clone(),
+                r[2].clone(),
+                r[0].clone(),
+                r[3].clone(),
+                r[4].clone(),
+                r[5].clone(),
+                r[6].clone(),
+            ]
+        })
+        .collect();
+    let find = |unit: &str, column: &str, table_starts: &str| -> &Vec<String> {
         body.iter()
             .find(|row| row[1] == unit && row[3] == column && row[2].starts_with(table_starts))
             .unwrap_or_else(|| panic!("no erratum {unit} / {column}: {body:?}"))
