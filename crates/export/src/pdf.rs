@@ -694,7 +694,9 @@ impl<'f> Doc<'f> {
             for m in &mut min {
                 *m += 2.0 * PAD_X + 1.0;
             }
-            let unit_desired = unit_desired + 2.0 * PAD_X;
+            // The same slack as the other columns, and 2 %: Word and LibreOffice break a name a little
+            // before the width our metrics give it.
+            let unit_desired = unit_desired * 1.02 + 2.0 * PAD_X + 1.0;
             // A unit column narrower than this wraps most names onto three lines or more.
             let unit_floor = (unit_word + 2.0 * PAD_X)
                 .max(text_w * 0.2)
