@@ -1167,6 +1167,13 @@ pub async fn board(
         .iter()
         .map(|e| (e.unit_code.as_str(), e))
         .collect();
+    // Categories by their names in the edition (the edition is parsed once per content hash).
+    let edition = crate::scoring::edition_of(&app.store, &cycle).await?;
+    let category_names: HashMap<&str, &str> = edition
+        .categories
+        .iter()
+        .map(|c| (c.code.as_str(), lang.pick(&c.name, c.name_en.as_deref())))
+        .collect();
     let today = today()?.iso();
     let filter = q.status.unwrap_or_default();
     let mut counts = [0usize; STANDINGS.len()];
@@ -1182,7 +1189,13 @@ pub async fn board(
         let unit = units.get(s.unit_code.as_str());
         rows.push(BoardRow {
             name: unit.map(|u| u.name.clone()).unwrap_or_default(),
-            category: unit.map(|u| u.category.clone()).unwrap_or_default(),
+            category: unit
+                .map(|u| {
+                    category_names
+                        .get(u.category.as_str())
+                        .map_or_else(|| u.category.clone(), |n| n.to_string())
+                })
+                .unwrap_or_default(),
             code: s.unit_code.clone(),
             standing: standing.label(lang),
             standing_key: standing.key(),

@@ -747,3 +747,35 @@ async fn a_unit_officer_sees_only_the_cycles_of_their_unit() {
             && page.contains(&format!("href=\"/cycles/{c2}\""))
     );
 }
+
+#[tokio::test]
+async fn the_board_names_categories_as_the_edition_does() {
+    let store = fresh_store("board-categories").await;
+    let st = state(&store);
+    store
+        .upsert_unit(
+            "test",
+            &egov_store::NewUnit {
+                code: "LS".into(),
+                name: "Huyện Lạc Sơn".into(),
+                category: "huyen".into(),
+                ..egov_store::NewUnit::default()
+            },
+        )
+        .await
+        .unwrap();
+    let cycle = cycle_of(&store, "2099-12-31", &["LS"]).await;
+    let a = admin(&store).await;
+    let (status, page) = get(&st, &a, &format!("/cycles/{cycle}")).await;
+    assert_eq!(status, StatusCode::OK);
+    assert!(
+        page.contains("<td>Ủy ban nhân dân huyện, thành phố</td>"),
+        "{page}"
+    );
+    let (_, page) = get(&st, &a, &format!("/cycles/{cycle}?lang=en")).await;
+    assert!(
+        page.contains("<td>District and city People&#x27;s Committees</td>")
+            || page.contains("<td>District and city People&#39;s Committees</td>"),
+        "{page}"
+    );
+}
