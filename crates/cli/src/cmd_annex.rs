@@ -11,6 +11,7 @@ use egov_core::engine::Keep;
 use egov_export::{ChartOptions, DecisionInfo, Format, RenderOptions};
 
 use crate::output::Staged;
+use crate::progress::Progress;
 use crate::{help, load};
 
 #[derive(clap::Args)]
@@ -456,7 +457,7 @@ pub fn export(a: ExportArgs) -> Result<ExitCode> {
             )),
         }
         progress.done();
-        t.mark(f.extension());
+        progress.mark(&mut t, f.extension());
     }
     if a.format
         .iter()
@@ -466,7 +467,7 @@ pub fn export(a: ExportArgs) -> Result<ExitCode> {
             format!("{stem}-data-dictionary.json"),
             egov_export::csv_out::data_dictionary(&annex, &opts)?,
         ));
-        t.mark("dictionary");
+        progress.mark(&mut t, "dictionary");
     }
     progress.finish();
     // All files or none: written into a temporary folder and moved into place together.
@@ -480,44 +481,6 @@ pub fn export(a: ExportArgs) -> Result<ExitCode> {
         println!("{}", path.display());
     }
     Ok(ExitCode::SUCCESS)
-}
-
-/// A progress bar on standard error when it is a terminal, nothing otherwise (a pipe, a file, CI).
-struct Progress(Option<indicatif::ProgressBar>);
-
-impl Progress {
-    fn new(steps: u64) -> Progress {
-        if !std::io::IsTerminal::is_terminal(&std::io::stderr()) {
-            return Progress(None);
-        }
-        let bar = indicatif::ProgressBar::new(steps);
-        if let Ok(style) =
-            indicatif::ProgressStyle::with_template("{bar:30} {pos}/{len} {elapsed} {msg}")
-        {
-            bar.set_style(style);
-        }
-        Progress(Some(bar))
-    }
-    fn doing(&self, what: &str) {
-        if let Some(b) = &self.0 {
-            b.set_message(what.to_string());
-        }
-    }
-    fn grow(&self, more: u64) {
-        if let Some(b) = &self.0 {
-            b.inc_length(more);
-        }
-    }
-    fn done(&self) {
-        if let Some(b) = &self.0 {
-            b.inc(1);
-        }
-    }
-    fn finish(&self) {
-        if let Some(b) = &self.0 {
-            b.finish_and_clear();
-        }
-    }
 }
 
 fn is_ddmmyyyy(s: &str) -> bool {

@@ -10,6 +10,7 @@ use egov_synth::{Level, SynthOptions};
 
 use crate::load;
 use crate::output::Staged;
+use crate::progress::Progress;
 
 #[derive(clap::Args)]
 pub struct Args {
@@ -49,6 +50,11 @@ pub fn run(a: Args) -> Result<ExitCode> {
             .into());
         }
     }
+    // A national dataset takes seconds: a bar on a terminal names the phase and the file under way,
+    // and EGOV_TIMINGS times generating and writing.
+    let mut t = load::Timings::from_env();
+    let progress = Progress::new(6);
+    progress.doing("generate");
     let s = egov_synth::generate(&SynthOptions {
         units: a.units,
         indicators: a.indicators,
@@ -57,6 +63,8 @@ pub fn run(a: Args) -> Result<ExitCode> {
         na_rate: a.na_rate,
         level: a.level,
     });
+    progress.done();
+    progress.mark(&mut t, "generate");
     let meta = format!(
         "edition = \"{}\"\ntitle = \"Dữ liệu tổng hợp (synthetic): {} đơn vị × {} chỉ tiêu, seed {}\"\nsource = \"egov synth\"\nnumber_style = \"decimal-point\"\n",
         s.edition_id, a.units, a.indicators, a.seed
@@ -68,9 +76,16 @@ pub fn run(a: Args) -> Result<ExitCode> {
         ("values.csv", s.values_csv.as_str()),
         ("dataset.toml", meta.as_str()),
     ] {
+        progress.doing(name);
         staged.write(name, text.as_bytes())?;
+        progress.done();
     }
-    for path in staged.commit()? {
+    progress.doing("commit");
+    let written = staged.commit()?;
+    progress.done();
+    progress.finish();
+    t.mark("write");
+    for path in written {
         println!("{}", path.display());
     }
     Ok(ExitCode::SUCCESS)

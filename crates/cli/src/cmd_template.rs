@@ -11,6 +11,7 @@ use egov_core::dataset::{Source, Unit};
 
 use crate::load;
 use crate::output::Staged;
+use crate::progress::Progress;
 
 #[derive(clap::Args)]
 pub struct TemplateArgs {
@@ -42,19 +43,44 @@ pub struct ImportValuesArgs {
 }
 
 pub fn template(a: TemplateArgs) -> Result<ExitCode> {
+    // A form for thousands of units takes seconds: a bar on a terminal names the phase under way, and
+    // EGOV_TIMINGS times each.
+    let mut t = load::Timings::from_env();
+    let progress = Progress::new(4);
+    progress.doing("edition");
     let edition = load::edition(&a.edition)?;
+    progress.done();
+    progress.mark(&mut t, "edition");
     let bytes = match &a.units {
-        None => egov_export::template::template(&edition, None, a.lang)?,
+        None => {
+            progress.done();
+            progress.doing("generate");
+            egov_export::template::template(&edition, None, a.lang)?
+        }
         Some(p) if p.is_file() && p.extension().is_some_and(|x| x == "csv") => {
+            progress.doing("units");
             let units = units_only(&edition, p)?;
+            progress.done();
+            progress.mark(&mut t, "units");
+            progress.doing("generate");
             egov_export::template::template(&edition, Some(&units), a.lang)?
         }
         Some(p) => {
+            progress.doing("dataset");
             let data = load::dataset(&edition, p)?;
+            progress.done();
+            progress.mark(&mut t, "dataset");
+            progress.doing("generate");
             egov_export::template::template_with_values(&edition, &data, a.lang)?
         }
     };
+    progress.done();
+    progress.mark(&mut t, "generate");
+    progress.doing("write");
     crate::output::write_atomic(&a.out, &bytes)?;
+    progress.done();
+    progress.finish();
+    t.mark("write");
     println!("{}", a.out.display());
     Ok(ExitCode::SUCCESS)
 }
@@ -74,11 +100,23 @@ fn units_only(edition: &egov_core::edition::Edition, path: &std::path::Path) -> 
 }
 
 pub fn import_values(a: ImportValuesArgs) -> Result<ExitCode> {
+    let mut t = load::Timings::from_env();
+    let progress = Progress::new(4);
+    progress.doing("edition");
     let edition = load::edition(&a.edition)?;
+    progress.done();
+    progress.mark(&mut t, "edition");
+    progress.doing("read");
     let bytes = std::fs::read(&a.path).map_err(|e| load::read_error(&a.path, &e))?;
+    progress.done();
+    progress.mark(&mut t, "read");
     let name = a.path.display().to_string();
+    // Every cell of every sheet is checked here: the long phase of a province's form.
+    progress.doing("check");
     let (data, csv) = egov_export::template::read_values_csv(&edition, &name, &bytes)
         .map_err(|e| load::InputError(e.to_string()))?;
+    progress.done();
+    progress.mark(&mut t, "check");
     let meta = format!(
         "edition = \"{}\"\ntitle = \"Nhập từ biểu mẫu {}\"\nsource = \"{}\"\nnumber_style = \"decimal-comma\"\n",
         edition.id,
@@ -90,6 +128,7 @@ pub fn import_values(a: ImportValuesArgs) -> Result<ExitCode> {
         name.replace('\\', "/").replace('"', "'")
     );
     // The three files together or none: a dataset folder is never half new, half old.
+    progress.doing("write");
     let mut staged = Staged::new(&a.out)?;
     for (file, text) in [
         ("units.csv", &csv.units),
@@ -99,6 +138,9 @@ pub fn import_values(a: ImportValuesArgs) -> Result<ExitCode> {
         staged.write(file, text.as_bytes())?;
     }
     staged.commit()?;
+    progress.done();
+    progress.finish();
+    t.mark("write");
     let (p, n, o) = (a.path.display(), data.units.len(), a.out.display());
     println!(
         "{}",

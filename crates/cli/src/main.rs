@@ -28,6 +28,7 @@ mod cmd_validate;
 mod help;
 mod load;
 mod output;
+mod progress;
 
 /// E-government / digital transformation indexes and rankings: scoring, ranking, annexes, audits.
 ///

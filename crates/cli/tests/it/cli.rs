@@ -500,3 +500,91 @@ fn a_form_prefilled_from_published_totals_is_refused() {
     assert!(err.contains("mẫu không có ô"), "{err}");
     assert!(!form.exists());
 }
+
+/// `synth`, `template` and `import-values` show a bar only on a terminal: through a pipe standard
+/// error stays empty; with EGOV_TIMINGS each phase is timed (generating, writing and the rest) and
+/// nothing else is written there.
+#[test]
+fn template_and_synth_are_quiet_off_a_terminal_and_time_every_phase() {
+    let dir = std::env::temp_dir().join(format!("egov-cli-progress-{}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&dir);
+    std::fs::create_dir_all(&dir).unwrap();
+    let (data, form, back) = (dir.join("synth"), dir.join("form.xlsx"), dir.join("back"));
+    let edition = data.join("edition.toml");
+    let (data, form, back, edition) = (
+        data.to_str().unwrap(),
+        form.to_str().unwrap(),
+        back.to_str().unwrap(),
+        edition.to_str().unwrap(),
+    );
+    let run = |args: &[&str], timings: bool| {
+        let mut cmd = Command::new(env!("CARGO_BIN_EXE_egov"));
+        cmd.current_dir(ROOT).args(args).env_remove("EGOV_TIMINGS");
+        if timings {
+            cmd.env("EGOV_TIMINGS", "1");
+        }
+        let o = cmd.output().unwrap();
+        let err = String::from_utf8(o.stderr).unwrap();
+        assert!(o.status.success(), "{args:?}: {err}");
+        assert!(!err.contains('\u{1b}'), "no bar off a terminal: {err:?}");
+        err
+    };
+    let synth = [
+        "synth",
+        "--units",
+        "60",
+        "--indicators",
+        "20",
+        "--out",
+        data,
+    ];
+    let template = [
+        "template",
+        "--edition",
+        edition,
+        "--units",
+        data,
+        "--out",
+        form,
+    ];
+    let import = ["import-values", form, "--edition", edition, "--out", back];
+    for (args, phases) in [
+        (&synth[..], &["generate", "write"][..]),
+        (
+            &template[..],
+            &["edition", "dataset", "generate", "write"][..],
+        ),
+        (&import[..], &["edition", "read", "check", "write"][..]),
+    ] {
+        assert_eq!(run(args, false), "", "{args:?}: nothing on a pipe");
+        let timed = run(args, true);
+        for phase in phases {
+            assert!(
+                timed
+                    .lines()
+                    .any(|l| l.starts_with("egov:") && l.contains(&format!(" {phase}:"))),
+                "{args:?}: {phase} in {timed}"
+            );
+        }
+        assert!(
+            timed.lines().all(|l| l.starts_with("egov:")),
+            "{args:?}: only timings in {timed}"
+        );
+    }
+    // The form made from units.csv alone times reading the units.
+    let units = format!("{data}/units.csv");
+    let timed = run(
+        &[
+            "template",
+            "--edition",
+            edition,
+            "--units",
+            &units,
+            "--out",
+            form,
+        ],
+        true,
+    );
+    assert!(timed.contains(" units:"), "{timed}");
+    std::fs::remove_dir_all(&dir).ok();
+}
