@@ -37,6 +37,39 @@ SCORED, GIVEN, MISSING, NA_ZERO, NOT_EVAL, EXCLUDED = range(6)
 POLICY = {"zero": 0, "not-evaluated": 1, "exclude": 2}
 
 
+def roman(n):
+    """n in Roman numerals, as egov names a block printed without a label."""
+    out = ""
+    for value, digits in ((1000, "M"), (900, "CM"), (500, "D"), (400, "CD"), (100, "C"), (90, "XC"),
+                          (50, "L"), (40, "XL"), (10, "X"), (9, "IX"), (5, "V"), (4, "IV"), (1, "I")):
+        while n >= value:
+            out += digits
+            n -= value
+    return out
+
+
+def block_id(doc, sec, si):
+    """egov's block id of a section: its label; else that of a labelled section of any table holding the
+    same categories; else the Roman numeral of its place (one scheme in every table)."""
+    if "label" in sec:
+        return sec["label"]
+    blocks = {b["code"]: b for b in doc.get("block", [])}
+
+    def cats(s):
+        out = []
+        for b in s.get("blocks", []):
+            out += blocks[b]["categories"]
+        out += s.get("categories", [])
+        return sorted(out)
+
+    mine = cats(sec)
+    for t in doc.get("annex", {}).get("table", []):
+        for other in t.get("section", []):
+            if "label" in other and cats(other) == mine:
+                return other["label"]
+    return roman(si + 1)
+
+
 def num(v):
     """A TOML number or a '5,5' string as float (exact for the decimals editions use)."""
     if isinstance(v, str):
@@ -432,7 +465,7 @@ class Table:
             if seen & set(cats):
                 raise SystemExit(f"peer: table {self.id}: a category in two sections is not implemented")
             seen |= set(cats)
-            label = sec.get("label", str(si + 1))
+            label = block_id(e.doc, sec, si)
             self.sections.append(Section(si, label, sec.get("title"), sec.get("ranked", all_ranked), cats))
 
     def section_of(self, B):

@@ -43,6 +43,57 @@ pub fn build(edition: &Edition, data: &Dataset, scores: &Scores, lang: Lang) -> 
     }
 }
 
+/// The id of a section's block, in one scheme for every table of the edition: the section's own label
+/// ("I"); for a section printed without one, the label of a labelled section of another table that
+/// holds the same units (the same categories) — so the block of departments providing public services
+/// is "I" in the group tables too, not "1" —, else the Roman numeral of its place in its table.
+fn block_id(edition: &Edition, section: &crate::edition::SectionLayout, k: usize) -> String {
+    if let Some(label) = &section.label {
+        return label.clone();
+    }
+    let same_units = |other: &crate::edition::SectionLayout| {
+        let (mut a, mut b) = (other.categories.clone(), section.categories.clone());
+        a.sort_unstable();
+        b.sort_unstable();
+        a == b
+    };
+    edition
+        .annex
+        .tables
+        .iter()
+        .flat_map(|t| &t.sections)
+        .find(|o| o.label.is_some() && same_units(o))
+        .and_then(|o| o.label.clone())
+        .unwrap_or_else(|| roman(k + 1))
+}
+
+/// `n` in Roman numerals (I, II, …, XL …), as Vietnamese decisions number their parts and blocks.
+fn roman(mut n: usize) -> String {
+    const DIGITS: [(usize, &str); 13] = [
+        (1000, "M"),
+        (900, "CM"),
+        (500, "D"),
+        (400, "CD"),
+        (100, "C"),
+        (90, "XC"),
+        (50, "L"),
+        (40, "XL"),
+        (10, "X"),
+        (9, "IX"),
+        (5, "V"),
+        (4, "IV"),
+        (1, "I"),
+    ];
+    let mut out = String::new();
+    for (value, digits) in DIGITS {
+        while n >= value {
+            out.push_str(digits);
+            n -= value;
+        }
+    }
+    out
+}
+
 /// A value as the table shows it, exact (before rounding), or why there is none.
 fn shown(
     edition: &Edition,
@@ -131,10 +182,7 @@ fn build_table(
     let mut tt = 0u32;
     let total_src = ColumnSource::Node(t.node);
     for (k, section) in t.sections.iter().enumerate() {
-        let block_id = section
-            .label
-            .clone()
-            .unwrap_or_else(|| format!("{}", k + 1));
+        let block_id = block_id(edition, section, k);
         blocks.push(Block {
             id: block_id.clone(),
             label: section.label.clone(),
