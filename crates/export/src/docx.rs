@@ -46,6 +46,16 @@ impl Orientation {
         page - mm(left) - mm(right)
     }
 
+    /// Height available to text, in twips.
+    fn text_height(self) -> u32 {
+        let page = match self {
+            Orientation::Portrait => A4_LONG,
+            Orientation::Landscape => A4_SHORT,
+        };
+        let (top, _, bottom, _) = self.margins_mm();
+        page - mm(top) - mm(bottom)
+    }
+
     /// Margins in mm: top, right, bottom, left. A landscape page is bound along its top edge (turned a
     /// quarter clockwise in the portrait-bound volume), so it has the portrait margins turned with it:
     /// the 30 mm binding margin at the top (as the PDF, [`crate::pdf::Margins`]).
@@ -705,7 +715,18 @@ fn table(out: &mut String, v: &TableView<'_>, o: Orientation) {
     for (i, line) in v.lines.iter().enumerate() {
         let keep = i + 1 < n
             && (i + 1 < keep_first || i >= keep_last || matches!(line, Line::Block { .. }));
-        out.push_str("<w:tr><w:trPr><w:cantSplit/></w:trPr>");
+        // A row is kept whole on its page, unless it is taller than a page: then the word processor
+        // must be free to break it (it would otherwise run past the page's foot).
+        let whole = line
+            .cells(w)
+            .iter()
+            .zip(&cols)
+            .all(|(text, width)| fits_a_page(text, *width, size, o.text_height()));
+        out.push_str(if whole {
+            "<w:tr><w:trPr><w:cantSplit/></w:trPr>"
+        } else {
+            "<w:tr>"
+        });
         match line {
             Line::Block { label, title } => {
                 let s = ParaStyle {
@@ -743,6 +764,16 @@ fn table(out: &mut String, v: &TableView<'_>, o: Orientation) {
         out.push_str("</w:tr>");
     }
     out.push_str("</w:tbl>");
+}
+
+/// Whether a cell of `text` in a column `width` twips wide, set at `size` half-points, stays within a
+/// page `height` twips tall. An estimate on the safe side: characters half an em wide on average,
+/// lines 1.2 em apart, the cell's margins taken off its width.
+fn fits_a_page(text: &str, width: u32, size: u32, height: u32) -> bool {
+    let em = f64::from(size) * 10.0;
+    let per_line = ((f64::from(width.saturating_sub(140)) / (em * 0.5)).floor()).max(1.0);
+    let lines = (text.chars().count() as f64 / per_line).ceil().max(1.0);
+    lines * em * 1.2 <= f64::from(height) * 0.9
 }
 
 /// Escapes text for XML element content: tab and line breaks become spaces (a run is one line), and

@@ -221,3 +221,40 @@ fn page_numbers_in_the_header_from_page_two() {
         );
     }
 }
+
+/// Rows stay whole on their page (`cantSplit`), but a row taller than a page — a name of thousands of
+/// characters — is left free to break, or it would run past the page's foot.
+#[test]
+fn a_row_taller_than_a_page_may_break() {
+    let mut annex = fixture::annex();
+    let long = "Ủy ban nhân dân xã ".repeat(1500);
+    annex.tables[0].rows[0].unit = long.trim().to_string();
+    let bytes = render(&annex, Format::Docx, &RenderOptions::default()).unwrap();
+    let xml = part(&bytes, "word/document.xml");
+    let rows: Vec<&str> = xml
+        .split("<w:tr>")
+        .skip(1)
+        .chain(xml.split("<w:tr ").skip(1))
+        .collect();
+    let tall: Vec<&&str> = rows
+        .iter()
+        .filter(|r| r.contains("Ủy ban nhân dân xã Ủy ban"))
+        .collect();
+    assert_eq!(tall.len(), 1, "one row holds the long name");
+    assert!(
+        !tall[0].starts_with("<w:trPr><w:cantSplit/>"),
+        "the tall row may break"
+    );
+    let others = rows
+        .iter()
+        .filter(|r| !r.contains("Ủy ban nhân dân xã Ủy ban") && r.contains("<w:tc>"))
+        .count();
+    let whole = rows
+        .iter()
+        .filter(|r| r.starts_with("<w:trPr><w:cantSplit/>"))
+        .count();
+    assert!(
+        others > 3 && whole >= others,
+        "every other row stays whole ({whole} of {others})"
+    );
+}
