@@ -302,7 +302,9 @@ fn tables_of(annex: &Value, lang: Lang) -> Vec<TableView> {
             rows,
         });
     }
-    // A part heading is printed once, above the first of its tables.
+    // A table no unit of the cycle belongs to is left out; a part heading is printed once, above the
+    // first of its tables that remain.
+    out.retain(|t| !t.rows.is_empty());
     let mut previous: Option<String> = None;
     for t in &mut out {
         if t.part.is_some() && t.part == previous {

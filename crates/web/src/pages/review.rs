@@ -936,10 +936,16 @@ fn annex_views(lang: Lang, annex: &Annex) -> Vec<AnnexTableView> {
         Cell::Blank => String::new(),
         Cell::Text(t) => t.clone(),
     };
+    // A part heading is printed once, above the first of its tables (as the annex prints it), and a
+    // table no unit of the cycle belongs to is left out.
+    let mut last_part: Option<&str> = None;
     annex
         .tables
         .iter()
+        .filter(|t| !t.rows.is_empty())
         .map(|t| {
+            let part = t.part.as_deref().filter(|p| Some(*p) != last_part);
+            last_part = t.part.as_deref().or(last_part);
             let mut rows = Vec::new();
             let mut block: Option<&str> = None;
             for r in &t.rows {
@@ -980,7 +986,7 @@ fn annex_views(lang: Lang, annex: &Annex) -> Vec<AnnexTableView> {
                 });
             }
             AnnexTableView {
-                part: t.part.clone().unwrap_or_default(),
+                part: part.unwrap_or_default().to_string(),
                 title: t.title.clone(),
                 columns: t.columns.iter().map(|c| c.label.clone()).collect(),
                 total_label: t.total_label.clone(),

@@ -151,3 +151,113 @@ async fn a_decision_made_before_a_resubmission_no_longer_counts() {
         "the decision before the resubmission no longer replaces the unit's new value"
     );
 }
+
+/// The council's preliminary annex prints a part heading once, above its first table, and leaves out
+/// the tables no unit of the cycle belongs to (a cycle of districts has no department tables).
+#[tokio::test]
+async fn the_council_page_prints_each_part_once_and_no_empty_table() {
+    let store = fresh_store("council-parts").await;
+    store
+        .put_edition("t", "hoabinh-2019", HOABINH_2019)
+        .await
+        .unwrap();
+    store
+        .upsert_unit(
+            "t",
+            &NewUnit {
+                code: "LS".into(),
+                name: "Huyện Lạc Sơn".into(),
+                category: "huyen".into(),
+                ..NewUnit::default()
+            },
+        )
+        .await
+        .unwrap();
+    let cycle = store
+        .open_cycle(
+            "t",
+            &NewCycle {
+                year: 2026,
+                edition_id: "hoabinh-2019".into(),
+                deadline: "2099-12-31".into(),
+                units: vec!["LS".into()],
+            },
+        )
+        .await
+        .unwrap();
+    let sub = store.submission(cycle.id, "LS").await.unwrap();
+    let writes: Vec<DraftWrite> = KEYS
+        .iter()
+        .map(|(k, v)| DraftWrite {
+            key: k.to_string(),
+            value: v.to_string(),
+            expected_version: 0,
+        })
+        .collect();
+    store.save_draft("t", sub.id, &writes).await.unwrap();
+    submit(&store, cycle.id, "LS").await;
+    let admin = add_user(&store, "admin", &[(egov_store::Role::Admin, None)]).await;
+    let browser = sign_in(&store, admin).await;
+    let page = body_text(
+        send(
+            &state(&store),
+            request(
+                "GET",
+                &format!("/cycles/{}/council", cycle.id),
+                Some(&browser),
+                None,
+            ),
+        )
+        .await,
+    )
+    .await;
+    let districts =
+        "II. CHỈ SỐ VÀ XẾP HẠNG TỔNG THỂ MỨC ĐỘ CHÍNH QUYỀN ĐIỆN TỬ CỦA ỦY BAN NHÂN DÂN";
+    assert_eq!(page.matches(districts).count(), 1, "{page}");
+    assert!(
+        !page.contains("của các Sở, Ban, ngành</caption>"),
+        "no department table: {page}"
+    );
+    assert!(page.contains("Huyện Lạc Sơn"), "{page}");
+
+    // Approved and published: the public annex likewise.
+    let c = store.cycle(cycle.id).await.unwrap();
+    store
+        .set_cycle_state(
+            "t",
+            c.id,
+            c.version,
+            egov_store::CycleState::Closed,
+            None,
+            None,
+        )
+        .await
+        .unwrap();
+    egov_web::publish::publish_cycle(
+        &store,
+        "admin",
+        &egov_web::publish::PublishRequest {
+            cycle_id: cycle.id,
+            decision_number: "12/QĐ-UBND",
+            decision_date: egov_core::calendar::parse_date("20/12/2026").unwrap(),
+            reason: None,
+        },
+        egov_core::Lang::Vi,
+    )
+    .await
+    .unwrap();
+    let public = body_text(
+        send(
+            &state(&store),
+            request("GET", &format!("/results/{}", cycle.id), None, None),
+        )
+        .await,
+    )
+    .await;
+    assert_eq!(public.matches(districts).count(), 1, "{public}");
+    assert!(
+        !public.contains("của các Sở, Ban, ngành</caption>")
+            && !public.contains("tổng thể mức độ Chính quyền điện tử của các Sở, Ban, ngành"),
+        "no department table: {public}"
+    );
+}
