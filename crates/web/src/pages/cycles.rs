@@ -87,7 +87,7 @@ fn weekday_name(lang: Lang, w: Weekday) -> &'static str {
     }
 }
 
-fn state_name(lang: Lang, s: CycleState) -> &'static str {
+pub(crate) fn state_name(lang: Lang, s: CycleState) -> &'static str {
     match s {
         CycleState::Open => lang.tr("Tự đánh giá", "Self-assessment"),
         CycleState::Review => lang.tr("Thẩm định", "Review"),

@@ -236,7 +236,7 @@ fn score_text(s: &NodeScore, edition: &Edition, lang: Lang) -> String {
     }
 }
 
-fn status_text(s: SubmissionStatus, lang: Lang) -> &'static str {
+pub(crate) fn status_text(s: SubmissionStatus, lang: Lang) -> &'static str {
     match s {
         SubmissionStatus::NotStarted => lang.tr("Chưa bắt đầu", "Not started"),
         SubmissionStatus::Draft => lang.tr("Đang nhập (bản nháp)", "Draft"),

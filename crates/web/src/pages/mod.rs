@@ -202,6 +202,9 @@ struct HomePage {
     roles: Vec<String>,
     registry: bool,
     own_units: Vec<(String, String)>,
+    forms: Vec<FormTodo>,
+    in_progress: Vec<CycleTodo>,
+    unread: usize,
 }
 
 pub async fn home(State(app): State<AppState>, Extension(ctx): Extension<Ctx>) -> Page {
@@ -223,13 +226,94 @@ pub async fn home(State(app): State<AppState>, Extension(ctx): Extension<Ctx>) -
         .grants
         .iter()
         .any(|g| matches!(g.role, Role::Admin | Role::Reviewer | Role::Council));
+    let lang = ctx.lang;
+    // What is to be done now: the unit's forms in cycles not yet published, and for the overseers the
+    // cycles in progress with the page each stage is worked on.
+    let mut forms = Vec::new();
+    for (code, name) in &own_units {
+        for c in app.store.cycles_of_unit(code).await? {
+            if c.state == egov_store::CycleState::Published {
+                continue;
+            }
+            let sub = app.store.submission(c.id, code).await?;
+            forms.push(FormTodo {
+                year: c.year,
+                unit: name.clone(),
+                status: form::status_text(sub.status, lang).to_string(),
+                deadline: date(&app.store.deadline_for(c.id, code).await?),
+                stage: cycles::state_name(lang, c.state).to_string(),
+                href: format!("/cycles/{}/units/{code}", c.id),
+            });
+        }
+    }
+    let mut in_progress = Vec::new();
+    if registry {
+        let reviewer = u.grants.iter().any(|g| g.role == Role::Reviewer);
+        for c in app.store.cycles().await? {
+            use egov_store::CycleState as S;
+            if c.state == S::Published {
+                continue;
+            }
+            let next = match c.state {
+                S::Review | S::Explanation if reviewer => Some((
+                    format!("/cycles/{}/review", c.id),
+                    lang.tr("Hàng đợi thẩm định", "Review queue"),
+                )),
+                S::Council => Some((
+                    format!("/cycles/{}/council", c.id),
+                    lang.tr("Xếp hạng sơ bộ", "Preliminary ranking"),
+                )),
+                S::Closed => Some((
+                    format!("/results/{}", c.id),
+                    lang.tr("Công bố", "Publication"),
+                )),
+                _ => None,
+            };
+            in_progress.push(CycleTodo {
+                year: c.year,
+                stage: cycles::state_name(lang, c.state).to_string(),
+                deadline: date(&c.deadline),
+                board: format!("/cycles/{}", c.id),
+                next,
+            });
+        }
+    }
+    let unread = app
+        .store
+        .notices(u.user.id)
+        .await?
+        .iter()
+        .filter(|n| n.read_at.is_none())
+        .count();
     render(&HomePage {
         p: common(&ctx),
         display_name: u.user.display_name.clone(),
         roles,
         registry,
         own_units,
+        forms,
+        in_progress,
+        unread,
     })
+}
+
+/// A unit's form to fill or follow, on the home page.
+struct FormTodo {
+    year: i64,
+    unit: String,
+    status: String,
+    deadline: String,
+    stage: String,
+    href: String,
+}
+
+/// A cycle in progress, on an overseer's home page: its board, and the page its stage is worked on.
+struct CycleTodo {
+    year: i64,
+    stage: String,
+    deadline: String,
+    board: String,
+    next: Option<(String, &'static str)>,
 }
 
 struct UnitView {

@@ -4,6 +4,7 @@
 mod cycles;
 mod fixes;
 mod form;
+mod home;
 mod listener;
 mod matrix;
 mod publish;
