@@ -239,8 +239,17 @@ impl Browser {
         std::fs::write(&file, png).unwrap();
     }
 
-    pub async fn close(mut self) {
+    /// Ends the browser session (Chromium quits) and the driver.
+    pub async fn close(self) {
         let _ = self.client.clone().close().await;
+        // The driver goes with `self` (Drop).
+    }
+}
+
+/// A test that fails half-way does not reach `close`: its driver is stopped all the same, and with it
+/// the browser it started, so failed runs leave no processes behind.
+impl Drop for Browser {
+    fn drop(&mut self) {
         let _ = self.driver.kill();
         let _ = self.driver.wait();
     }
