@@ -2,11 +2,11 @@
 
 use serde_json::json;
 
-use crate::error::{found, unique};
+use crate::error::{current, found, unique};
 use crate::log::Change;
 use crate::{Cycle, CycleState, DeadlineExtension, Edition, Holiday, NewCycle, Store, StoreError};
 
-const CYCLE_BY_ID: &str = "SELECT id, year, edition_id, state, deadline, explanation_deadline, version, created_at \
+pub(crate) const CYCLE_BY_ID: &str = "SELECT id, year, edition_id, state, deadline, explanation_deadline, version, created_at \
                            FROM cycles WHERE id = $1";
 
 pub(crate) fn require_reason(reason: &str) -> Result<(), StoreError> {
@@ -249,14 +249,7 @@ impl Store {
                 .fetch_optional(&mut *tx)
                 .await?;
             let old = found(old, "cycle", id)?;
-            if old.version != expected_version {
-                return Err(StoreError::Conflict {
-                    kind: "cycle",
-                    id: id.to_string(),
-                    expected: expected_version,
-                    current: old.version,
-                });
-            }
+            current("cycle", id, expected_version, old.version)?;
             let new: Cycle = sqlx::query_as(
                 "UPDATE cycles SET state = $2, explanation_deadline = COALESCE($3, explanation_deadline), \
                  version = version + 1 WHERE id = $1 AND version = $4 \

@@ -21,6 +21,25 @@ pub(crate) fn found<T>(
     })
 }
 
+/// The version a writer read must still be the current one (optimistic versions): otherwise
+/// [`StoreError::Conflict`], naming what was changed in between — the id is formatted only then.
+pub(crate) fn current(
+    kind: &'static str,
+    id: impl std::fmt::Display,
+    expected: i64,
+    current: i64,
+) -> Result<(), StoreError> {
+    if expected == current {
+        return Ok(());
+    }
+    Err(StoreError::Conflict {
+        kind,
+        id: id.to_string(),
+        expected,
+        current,
+    })
+}
+
 /// What went wrong in the store.
 #[derive(Debug, thiserror::Error)]
 pub enum StoreError {

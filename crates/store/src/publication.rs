@@ -9,7 +9,7 @@
 
 use serde_json::json;
 
-use crate::error::found;
+use crate::error::{current, found};
 use crate::log::Change;
 use crate::{CycleState, Notice, Publication, Store, StoreError};
 
@@ -134,14 +134,7 @@ impl Store {
                     .fetch_one(&mut *tx)
                     .await?;
             let last = last.unwrap_or(0);
-            if p.version != last + 1 {
-                return Err(StoreError::Conflict {
-                    kind: "publication",
-                    id: cycle_id.to_string(),
-                    expected: p.version - 1,
-                    current: last,
-                });
-            }
+            current("publication", cycle_id, p.version - 1, last)?;
             // Version 1: approved by the council (closed). A correction: of a published cycle, or of
             // one taken back to verification and approved again (closed once more).
             let closed = state == CycleState::Closed.as_str();

@@ -12,7 +12,7 @@ use std::str::FromStr;
 
 use serde_json::json;
 
-use crate::error::found;
+use crate::error::{current, found};
 use crate::log::Change;
 use crate::model::UnknownValue;
 use crate::{
@@ -22,8 +22,6 @@ use crate::{
 
 const VERIFICATION: &str = "SELECT cycle_id, unit_code, criterion, decision, points, reason, reviewer_id, version, updated_at \
                             FROM verifications WHERE cycle_id = $1 AND unit_code = $2 AND criterion = $3";
-const CYCLE: &str = "SELECT id, year, edition_id, state, deadline, explanation_deadline, version, created_at \
-                     FROM cycles WHERE id = $1";
 const SUBMISSION: &str = "SELECT id, cycle_id, unit_code, status, version, submitted_at, submitted_by \
                           FROM submissions WHERE cycle_id = $1 AND unit_code = $2";
 /// The longest explanation kept (characters): a page of text, not a document (documents are evidence).
@@ -147,15 +145,12 @@ macro_rules! save_verification {
             .bind(&w.criterion)
             .fetch_optional(&mut *$tx)
             .await?;
-        let current = old.as_ref().map_or(0, |o| o.version);
-        if current != w.expected_version {
-            return Err(StoreError::Conflict {
-                kind: "verification",
-                id: format!("{}/{}/{}", w.cycle_id, w.unit_code, w.criterion),
-                expected: w.expected_version,
-                current,
-            });
-        }
+        $crate::error::current(
+            "verification",
+            format_args!("{}/{}/{}", w.cycle_id, w.unit_code, w.criterion),
+            w.expected_version,
+            old.as_ref().map_or(0, |o| o.version),
+        )?;
         let now = crate::now_ms();
         if old.is_none() {
             sqlx::query(
@@ -268,7 +263,7 @@ impl Store {
             crate::cycle::require_reason(w.reason.as_deref().unwrap_or(""))?;
         }
         let outcome = write_tx!(self, |tx| {
-            let cycle: Option<Cycle> = sqlx::query_as(CYCLE)
+            let cycle: Option<Cycle> = sqlx::query_as(crate::cycle::CYCLE_BY_ID)
                 .bind(w.cycle_id)
                 .fetch_optional(&mut *tx)
                 .await?;
@@ -384,7 +379,7 @@ impl Store {
     ) -> Result<Submission, StoreError> {
         crate::cycle::require_reason(reason)?;
         let sub = write_tx!(self, |tx| {
-            let cycle: Option<Cycle> = sqlx::query_as(CYCLE)
+            let cycle: Option<Cycle> = sqlx::query_as(crate::cycle::CYCLE_BY_ID)
                 .bind(cycle_id)
                 .fetch_optional(&mut *tx)
                 .await?;
@@ -403,14 +398,12 @@ impl Store {
                 .fetch_optional(&mut *tx)
                 .await?;
             let old = found(old, "submission", format_args!("{cycle_id}/{unit_code}"))?;
-            if old.version != expected_version {
-                return Err(StoreError::Conflict {
-                    kind: "submission",
-                    id: format!("{cycle_id}/{unit_code}"),
-                    expected: expected_version,
-                    current: old.version,
-                });
-            }
+            current(
+                "submission",
+                format_args!("{cycle_id}/{unit_code}"),
+                expected_version,
+                old.version,
+            )?;
             if !matches!(
                 old.status,
                 SubmissionStatus::Submitted | SubmissionStatus::Verified
@@ -497,7 +490,7 @@ impl Store {
             )));
         }
         let e = write_tx!(self, |tx| {
-            let cycle: Option<Cycle> = sqlx::query_as(CYCLE)
+            let cycle: Option<Cycle> = sqlx::query_as(crate::cycle::CYCLE_BY_ID)
                 .bind(cycle_id)
                 .fetch_optional(&mut *tx)
                 .await?;
@@ -600,19 +593,12 @@ impl Store {
             crate::cycle::require_reason(reason.unwrap_or(""))?;
         }
         let out = write_tx!(self, |tx| {
-            let old: Option<Cycle> = sqlx::query_as(CYCLE)
+            let old: Option<Cycle> = sqlx::query_as(crate::cycle::CYCLE_BY_ID)
                 .bind(cycle_id)
                 .fetch_optional(&mut *tx)
                 .await?;
             let old = found(old, "cycle", cycle_id)?;
-            if old.version != expected_version {
-                return Err(StoreError::Conflict {
-                    kind: "cycle",
-                    id: cycle_id.to_string(),
-                    expected: expected_version,
-                    current: old.version,
-                });
-            }
+            current("cycle", cycle_id, expected_version, old.version)?;
             if old.state != CycleState::Council {
                 return Err(wrong_state(
                     &old,

@@ -2,7 +2,7 @@
 
 use serde_json::json;
 
-use crate::error::found;
+use crate::error::{current, found};
 use crate::log::Change;
 use crate::model::EvidenceRow;
 use crate::{Entry, Evidence, EvidenceSource, Store, StoreError, Submission, SubmissionStatus};
@@ -107,14 +107,12 @@ impl Store {
                 .fetch_optional(&mut *tx)
                 .await?;
             let old = found(old, "submission", id)?;
-            if old.version != expected_version {
-                return Err(StoreError::Conflict {
-                    kind: "submission",
-                    id: format!("{}/{}", old.cycle_id, old.unit_code),
-                    expected: expected_version,
-                    current: old.version,
-                });
-            }
+            current(
+                "submission",
+                format_args!("{}/{}", old.cycle_id, old.unit_code),
+                expected_version,
+                old.version,
+            )?;
             let submitted = status == SubmissionStatus::Submitted;
             let new: Submission = sqlx::query_as(
                 "UPDATE submissions SET status = $2, version = version + 1, \
@@ -180,42 +178,6 @@ impl Store {
             .fetch_all(pool)
             .await?
         }))
-    }
-
-    /// Every entry of a cycle, with its unit's code, by unit and key: one query for what would
-    /// otherwise be one per unit (scoring a province's cycle reads them all).
-    pub async fn cycle_entries_by_unit(
-        &self,
-        cycle_id: i64,
-    ) -> Result<Vec<(String, Entry)>, StoreError> {
-        let rows: Vec<(String, i64, String, String, i64, String, i64)> = with_pool!(self, |pool| {
-            sqlx::query_as(
-                "SELECT s.unit_code, e.submission_id, e.key, e.value, e.version, e.updated_by, e.updated_at \
-                 FROM entries e JOIN submissions s ON s.id = e.submission_id \
-                 WHERE s.cycle_id = $1 ORDER BY s.unit_code, e.key",
-            )
-            .bind(cycle_id)
-            .fetch_all(pool)
-            .await?
-        });
-        Ok(rows
-            .into_iter()
-            .map(
-                |(unit, submission_id, key, value, version, updated_by, updated_at)| {
-                    (
-                        unit,
-                        Entry {
-                            submission_id,
-                            key,
-                            value,
-                            version,
-                            updated_by,
-                            updated_at,
-                        },
-                    )
-                },
-            )
-            .collect())
     }
 
     /// Saves one value. The update names the version the writer read (`… WHERE version = $n`): when
@@ -316,15 +278,12 @@ impl Store {
                     .bind(&w.key)
                     .fetch_optional(&mut *tx)
                     .await?;
-                let current = old.as_ref().map_or(0, |o| o.version);
-                if current != w.expected_version {
-                    return Err(StoreError::Conflict {
-                        kind: "entry",
-                        id: format!("{}/{}/{}", sub.cycle_id, sub.unit_code, w.key),
-                        expected: w.expected_version,
-                        current,
-                    });
-                }
+                current(
+                    "entry",
+                    format_args!("{}/{}/{}", sub.cycle_id, sub.unit_code, w.key),
+                    w.expected_version,
+                    old.as_ref().map_or(0, |o| o.version),
+                )?;
                 if old.as_ref().is_some_and(|o| o.value == w.value) {
                     continue;
                 }
