@@ -23,7 +23,7 @@ use std::sync::{Arc, Mutex, OnceLock};
 use egov_core::Lang;
 use egov_core::dataset::{Dataset, DatasetMeta, Source};
 use egov_core::edition::{Edition, NotSubmitted};
-use egov_core::engine::{NodeScore, Scores, Status};
+use egov_core::engine::{NodeScore, Scores};
 use egov_core::num::NumberStyle;
 use egov_core::spreadsheet::csv_text;
 use egov_core::table::Annex;
@@ -125,11 +125,6 @@ impl Scored {
     pub fn annex(&self, lang: Lang) -> Annex {
         egov_core::annex::build(&self.edition, &self.dataset, &self.scores, lang)
     }
-}
-
-/// Whether a status means the unit's points of a node count as "no value yet".
-pub fn is_missing(status: Status) -> bool {
-    status == Status::Missing
 }
 
 /// The edition of a stored TOML text, parsed once per content hash (editions never change under an
@@ -277,7 +272,8 @@ pub fn score_rows(edition: Arc<Edition>, units: &[UnitRows]) -> Result<Scored, W
         Ok(d) => d,
         Err(err) => {
             // Map each problem of values.csv to its entry (line k + 2 is the k-th pair written).
-            let mut skip = Vec::new();
+            // Which pairs were refused, by their number among the pairs written.
+            let mut refused = vec![false; lines.len()];
             for p in &err.problems {
                 let entry = (p.file == "values.csv")
                     .then(|| p.line.checked_sub(2))
@@ -285,7 +281,7 @@ pub fn score_rows(edition: Arc<Edition>, units: &[UnitRows]) -> Result<Scored, W
                     .and_then(|i| lines.get(i).map(|l| (i, *l)));
                 match entry {
                     Some((i, (ui, key))) => {
-                        skip.push(i);
+                        refused[i] = true;
                         problems.push(EntryProblem {
                             unit: units[ui].code.clone(),
                             key: key.to_string(),
@@ -306,21 +302,25 @@ pub fn score_rows(edition: Arc<Edition>, units: &[UnitRows]) -> Result<Scored, W
             }
             // A unit whose every entry was refused has nothing left to score: it is left out, as a
             // draft not started is.
-            let first = lines.clone();
+            let (mut written, mut left_out) =
+                (vec![0usize; units.len()], vec![0usize; units.len()]);
+            for (&(ui, _), &r) in lines.iter().zip(&refused) {
+                written[ui] += 1;
+                left_out[ui] += usize::from(r);
+            }
             for (ui, k) in keep.iter_mut().enumerate() {
-                let written = first.iter().enumerate().filter(|(_, l)| l.0 == ui);
-                let mut written = written.peekable();
-                if written.peek().is_some() && written.all(|(i, _)| skip.contains(&i)) {
+                if written[ui] > 0 && written[ui] == left_out[ui] {
                     *k = false;
                 }
             }
-            write_values(
-                units,
-                &keep,
-                &mut values,
-                &mut lines,
-                &skip_after(&first, &skip, &keep),
-            );
+            // The refused pairs numbered again among the kept units' pairs, which the next writing counts.
+            let skip: Vec<bool> = lines
+                .iter()
+                .zip(&refused)
+                .filter(|((ui, _), _)| keep[*ui])
+                .map(|(_, &r)| r)
+                .collect();
+            write_values(units, &keep, &mut values, &mut lines, &skip);
             read(&keep, &values).map_err(|e| match e.problems.first() {
                 Some(p) if p.file == "units.csv" => WebError::BadRequest(p.to_string()),
                 _ => WebError::Internal(format!("the cycle's values do not fit the edition: {e}")),
@@ -381,19 +381,6 @@ fn not_submitted_refusal(edition: &Edition, units: &[UnitRows]) -> Option<String
     ))
 }
 
-/// The pair numbers to skip, counted among the pairs of the units kept (which [`write_values`]
-/// counts), from those counted among every unit's.
-fn skip_after(first: &[(usize, &str)], skip: &[usize], keep: &[bool]) -> Vec<usize> {
-    first
-        .iter()
-        .enumerate()
-        .filter(|(_, l)| keep[l.0])
-        .enumerate()
-        .filter(|(_, (i, _))| skip.contains(i))
-        .map(|(k, _)| k)
-        .collect()
-}
-
 /// The units file of the kept units.
 fn units_csv(units: &[UnitRows], keep: &[bool]) -> String {
     let mut out = String::from("code,name,category,flags\n");
@@ -410,15 +397,15 @@ fn units_csv(units: &[UnitRows], keep: &[bool]) -> String {
     out
 }
 
-/// Writes the long-form values of the kept `units` (all but the `skip`-th (unit, key) pairs, counted
-/// among the kept units' pairs) into `values`,
-/// and for each line written, its unit and key into `lines`.
+/// Writes the long-form values of the kept `units` into `values` — all but the (unit, key) pairs
+/// marked in `skip`, indexed by their number among the kept units' pairs — and for each line written,
+/// its unit and key into `lines`.
 fn write_values<'a>(
     units: &'a [UnitRows],
     keep: &[bool],
     values: &mut String,
     lines: &mut Vec<(usize, &'a str)>,
-    skip: &[usize],
+    skip: &[bool],
 ) {
     values.clear();
     lines.clear();
@@ -442,7 +429,7 @@ fn write_values<'a>(
             .iter()
             .map(|(c, p)| (*c, std::borrow::Cow::Owned(p.clone())));
         for (key, value) in entries.chain(given) {
-            if !skip.contains(&k) {
+            if !skip.get(k).copied().unwrap_or(false) {
                 let one_line = value.replace(['\r', '\n'], " ");
                 let _ = writeln!(
                     values,
@@ -460,6 +447,8 @@ fn write_values<'a>(
 
 #[cfg(test)]
 mod tests {
+    use egov_core::engine::Status;
+
     use super::*;
 
     fn edition() -> Arc<Edition> {
