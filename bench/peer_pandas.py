@@ -33,6 +33,9 @@ from decimal import ROUND_HALF_UP, Decimal
 import numpy as np
 import pandas as pd
 
+# egov's block ids, shared with the polars and DuckDB peers (the same scheme as the annex).
+from peer_plan import block_id
+
 NA_MARKERS = {"na", "n/a", "kad", "không áp dụng", "không đánh giá", "not applicable", "not evaluated"}
 # The markers as people type them (egov compares case-insensitively after trimming; the peer matches
 # these spellings exactly, which covers the generated data).
@@ -46,39 +49,6 @@ SCORED, GIVEN, MISSING, NA_ZERO, NOT_EVAL, EXCLUDED = range(6)
 # Not-applicable policies; -1 = applies.
 POLICY = {"zero": 0, "not-evaluated": 1, "exclude": 2}
 POLICY_STATUS = np.array([NA_ZERO, NOT_EVAL, EXCLUDED], dtype=np.int8)
-
-
-def roman(n):
-    """n in Roman numerals, as egov names a block printed without a label."""
-    out = ""
-    for value, digits in ((1000, "M"), (900, "CM"), (500, "D"), (400, "CD"), (100, "C"), (90, "XC"),
-                          (50, "L"), (40, "XL"), (10, "X"), (9, "IX"), (5, "V"), (4, "IV"), (1, "I")):
-        while n >= value:
-            out += digits
-            n -= value
-    return out
-
-
-def block_id(doc, sec, si):
-    """egov's block id of a section: its label; else that of a labelled section of any table holding the
-    same categories; else the Roman numeral of its place (one scheme in every table)."""
-    if "label" in sec:
-        return sec["label"]
-    blocks = {b["code"]: b for b in doc.get("block", [])}
-
-    def cats(s):
-        out = []
-        for b in s.get("blocks", []):
-            out += blocks[b]["categories"]
-        out += s.get("categories", [])
-        return sorted(out)
-
-    mine = cats(sec)
-    for t in doc.get("annex", {}).get("table", []):
-        for other in t.get("section", []):
-            if "label" in other and cats(other) == mine:
-                return other["label"]
-    return roman(si + 1)
 
 
 def num(v):
