@@ -35,9 +35,9 @@ fn b2(store_points: &egov_web::scoring::Scored) -> Decimal {
         .points
 }
 
-#[tokio::test]
-async fn a_decision_made_before_a_resubmission_no_longer_counts() {
-    let store = fresh_store("scoring").await;
+/// A cycle of the Hòa Bình edition with one district (LS) that has submitted the points of `KEYS`.
+async fn submitted_district(name: &str) -> (Store, egov_store::Cycle) {
+    let store = fresh_store(name).await;
     store
         .put_edition("t", "hoabinh-2019", HOABINH_2019)
         .await
@@ -54,7 +54,6 @@ async fn a_decision_made_before_a_resubmission_no_longer_counts() {
         )
         .await
         .unwrap();
-    let reviewer = add_user(&store, "reviewer", &[(egov_store::Role::Reviewer, None)]).await;
     let cycle = store
         .open_cycle(
             "t",
@@ -78,6 +77,13 @@ async fn a_decision_made_before_a_resubmission_no_longer_counts() {
         .collect();
     store.save_draft("t", sub.id, &writes).await.unwrap();
     submit(&store, cycle.id, "LS").await;
+    (store, cycle)
+}
+
+#[tokio::test]
+async fn a_decision_made_before_a_resubmission_no_longer_counts() {
+    let (store, cycle) = submitted_district("scoring").await;
+    let reviewer = add_user(&store, "reviewer", &[(egov_store::Role::Reviewer, None)]).await;
     let c = store.cycle(cycle.id).await.unwrap();
     store
         .set_cycle_state("t", c.id, c.version, CycleState::Review, None, None)
@@ -156,46 +162,7 @@ async fn a_decision_made_before_a_resubmission_no_longer_counts() {
 /// the tables no unit of the cycle belongs to (a cycle of districts has no department tables).
 #[tokio::test]
 async fn the_council_page_prints_each_part_once_and_no_empty_table() {
-    let store = fresh_store("council-parts").await;
-    store
-        .put_edition("t", "hoabinh-2019", HOABINH_2019)
-        .await
-        .unwrap();
-    store
-        .upsert_unit(
-            "t",
-            &NewUnit {
-                code: "LS".into(),
-                name: "Huyện Lạc Sơn".into(),
-                category: "huyen".into(),
-                ..NewUnit::default()
-            },
-        )
-        .await
-        .unwrap();
-    let cycle = store
-        .open_cycle(
-            "t",
-            &NewCycle {
-                year: 2026,
-                edition_id: "hoabinh-2019".into(),
-                deadline: "2099-12-31".into(),
-                units: vec!["LS".into()],
-            },
-        )
-        .await
-        .unwrap();
-    let sub = store.submission(cycle.id, "LS").await.unwrap();
-    let writes: Vec<DraftWrite> = KEYS
-        .iter()
-        .map(|(k, v)| DraftWrite {
-            key: k.to_string(),
-            value: v.to_string(),
-            expected_version: 0,
-        })
-        .collect();
-    store.save_draft("t", sub.id, &writes).await.unwrap();
-    submit(&store, cycle.id, "LS").await;
+    let (store, cycle) = submitted_district("council-parts").await;
     let admin = add_user(&store, "admin", &[(egov_store::Role::Admin, None)]).await;
     let browser = sign_in(&store, admin).await;
     let page = body_text(
