@@ -168,15 +168,7 @@ pub fn build_with_edition(c: &Common) -> Result<(egov_core::table::Annex, Editio
     let annex = egov_core::annex::build(&edition, &data, &scores, c.lang);
     t.mark("annex");
     let facts = EditionFacts {
-        published: edition
-            .legal_basis
-            .iter()
-            .find(|b| {
-                b.role
-                    .as_deref()
-                    .is_some_and(|r| r.contains("công bố") || r.contains("publish"))
-            })
-            .cloned(),
+        published: egov_export::frame::published_basis(&edition).cloned(),
         rounding: edition.rounding,
         edition: None,
     };
@@ -208,18 +200,6 @@ fn iso_to_dmy(iso: &str) -> String {
     } else {
         iso.to_string()
     }
-}
-
-/// The issuing body named by a decision's signer: "Chủ tịch Ủy ban nhân dân tỉnh X" → "Ủy ban nhân
-/// dân tỉnh X" (the chairman signs for the committee).
-fn issuing_body(signer: &str) -> String {
-    let s = egov_core::text::clean(signer);
-    for p in ["Chủ tịch ", "Chairman of the "] {
-        if let Some(rest) = s.strip_prefix(p) {
-            return rest.to_string();
-        }
-    }
-    s
 }
 
 /// "KT. CHỦ TỊCH; PHÓ CHỦ TỊCH; Name" or "CHỦ TỊCH; Name" or "Name".
@@ -277,7 +257,11 @@ pub fn annex(a: AnnexArgs) -> Result<ExitCode> {
     // An edition that records the decision publishing its results makes this annex a recomputation of
     // it: the documents say so (and name the signed decision) instead of claiming to be issued with it.
     let frame = facts.published.as_ref().map(|b| egov_export::Frame {
-        issuer: b.issuer.as_deref().map(issuing_body).unwrap_or_default(),
+        issuer: b
+            .issuer
+            .as_deref()
+            .map(egov_export::frame::issuing_body)
+            .unwrap_or_default(),
         provenance: egov_export::Provenance::Recomputed {
             decision: DecisionInfo {
                 number: b.number.clone(),
@@ -348,7 +332,7 @@ pub fn export(a: ExportArgs) -> Result<ExitCode> {
             .published
             .as_ref()
             .and_then(|b| b.issuer.as_deref())
-            .map(issuing_body)
+            .map(egov_export::frame::issuing_body)
     });
     // Provenance: a decision named on the command line is the one this annex is issued with; else an
     // edition that records its published decision makes this annex a recomputation of it (with

@@ -169,6 +169,30 @@ impl Frame {
     }
 }
 
+/// The decision that published the results an edition describes: its `[[legal_basis]]` whose role
+/// says so ("công bố", "publish"), if any.
+pub fn published_basis(
+    edition: &egov_core::edition::Edition,
+) -> Option<&egov_core::edition::LegalBasis> {
+    edition.legal_basis.iter().find(|b| {
+        b.role
+            .as_deref()
+            .is_some_and(|r| r.contains("công bố") || r.contains("publish"))
+    })
+}
+
+/// The issuing body named by a decision's signer: "Chủ tịch Ủy ban nhân dân tỉnh X" → "Ủy ban nhân
+/// dân tỉnh X" (the chairman signs for the committee).
+pub fn issuing_body(signer: &str) -> String {
+    let s = egov_core::text::clean(signer);
+    for p in ["Chủ tịch ", "Chairman of the "] {
+        if let Some(rest) = s.strip_prefix(p) {
+            return rest.to_string();
+        }
+    }
+    s
+}
+
 /// "Quyết định số 2870/QĐ-UBND ngày 18 tháng 12 năm 2019 của Chủ tịch …" as Decree 30 writes a date
 /// in running text (day and month below 10 with a leading zero, as the decree asks for days and for
 /// January and February alike).

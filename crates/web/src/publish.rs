@@ -95,17 +95,8 @@ fn bad(lang: Lang, vi: String, en: String) -> WebError {
 /// whose role says "công bố"), as `egov export` names it in the Decree-30 frame: "Chủ tịch Ủy ban nhân
 /// dân tỉnh X" signs for "Ủy ban nhân dân tỉnh X".
 pub fn issuing_body(edition: &egov_core::edition::Edition) -> Option<String> {
-    let basis = edition.legal_basis.iter().find(|b| {
-        b.role
-            .as_deref()
-            .is_some_and(|r| r.contains("công bố") || r.contains("publish"))
-    })?;
-    let signer = egov_core::text::clean(basis.issuer.as_deref()?);
-    let body = ["Chủ tịch ", "Chairman of the "]
-        .iter()
-        .find_map(|p| signer.strip_prefix(p))
-        .map(str::to_string);
-    Some(body.unwrap_or(signer))
+    let basis = egov_export::frame::published_basis(edition)?;
+    Some(egov_export::frame::issuing_body(basis.issuer.as_deref()?))
 }
 
 /// The render options of a version's files, as `egov export --decision-number … --decision-date …`
