@@ -105,6 +105,16 @@ fn flush(
             i = end;
             continue;
         }
+        if let Some((rows, end)) = named_rows(&run, &cleaned, i, budget) {
+            pass_on(&run[done..i], out);
+            budget.charge_cells(rows.iter().map(|r| r.cells.len() as u64).sum(), || {
+                run[i].1.clone()
+            })?;
+            out.push(Item::Grid(rows));
+            done = end;
+            i = end;
+            continue;
+        }
         if let Some(rows) = band_list(&run[i].0, &run[i].1) {
             pass_on(&run[done..i], out);
             budget.charge_cells(rows.iter().map(|r| r.cells.len() as u64).sum(), || {
@@ -498,6 +508,173 @@ fn spaced_rows(
         },
     );
     Some((rows, from, after))
+}
+
+/// A name-first spaced line: the name, the numbers with their byte offsets, and the words after them
+/// (a classification such as "Rất tốt") with theirs.
+type Named<'a> = (&'a str, Vec<(&'a str, usize)>, Option<(&'a str, usize)>);
+
+/// "Quảng Ninh 7.98 7.39 … 73.02 1 Rất tốt": a unit's name, numbers separated by spaces and perhaps a
+/// classification in words, as a web table whose rows start with the unit (PCI's tables, a "Top 10"
+/// box) copies line by line. The name must start with a letter; the words after the numbers hold no
+/// digit and are short, so a sentence with numbers in it is not a row.
+fn named(line: &str) -> Option<Named<'_>> {
+    let t = line.trim_end();
+    if !t.starts_with(char::is_alphabetic) {
+        return None;
+    }
+    let mut words: Vec<(usize, &str)> = Vec::new();
+    let mut from = 0;
+    for piece in t.split(' ') {
+        if !piece.is_empty() {
+            words.push((from, piece));
+        }
+        from += piece.len() + 1;
+    }
+    let first = words.iter().position(|(_, w)| is_numeric(w))?;
+    let mut last = first;
+    while last < words.len() && is_numeric(words[last].1) {
+        last += 1;
+    }
+    let name = t[..words[first].0].trim_end();
+    if name.chars().count() > MAX_LABEL {
+        return None;
+    }
+    let nums: Vec<(&str, usize)> = words[first..last].iter().map(|&(b, w)| (w, b)).collect();
+    let class = match words.get(last) {
+        None => None,
+        Some(&(b, _)) => {
+            let rest = &t[b..];
+            if rest.chars().any(|c| c.is_ascii_digit())
+                || rest.chars().count() > 30
+                || !rest.starts_with(char::is_uppercase)
+            {
+                return None;
+            }
+            Some((rest, b))
+        }
+    };
+    Some((name, nums, class))
+}
+
+/// A run of at least three name-first lines ([`named`]) with as many numbers each (two or more), and a
+/// classification on all of them or on none, starting at paragraph `i`: a grid the builder reads like
+/// any table. The printed header of such a table is one line whose labels hold spaces themselves, so it
+/// cannot be cut into cells; the columns get egov's generic labels instead: "Chỉ số 1" … "Chỉ số chung"
+/// for the numbers, "Hạng" for a last column of whole numbers after a column with decimals, "Xếp loại"
+/// for the words. The last paragraph of the text, when it starts a row and stops short (a page cut
+/// mid-row: "Đồng Nai 6"), is kept as a short row so the builder reports it. Returns the grid and the
+/// paragraph after it.
+fn named_rows(
+    run: &[(String, Pos)],
+    cleaned: &[String],
+    i: usize,
+    budget: &mut Budget,
+) -> Option<(Vec<SrcRow>, usize)> {
+    let (_, first, first_class) = named(&cleaned[i])?;
+    let k = first.len();
+    if k < 2 {
+        return None;
+    }
+    let classed = first_class.is_some();
+    let mut end = i;
+    while end < cleaned.len() {
+        budget.step(1);
+        match named(&cleaned[end]) {
+            Some((_, nums, class)) if nums.len() == k && class.is_some() == classed => end += 1,
+            _ => break,
+        }
+    }
+    if end - i < 3 {
+        return None;
+    }
+    let at = |p: &Pos, raw: &str, byte: usize| match p.cell {
+        None => Pos::line(
+            p.line,
+            p.column
+                .saturating_add(u32::try_from(raw[..byte].chars().count()).unwrap_or(u32::MAX)),
+        ),
+        Some(_) => p.clone(),
+    };
+    let mut rows = Vec::with_capacity(end - i + 2);
+    let mut ranked = true;
+    let mut decimals = false;
+    for j in i..end {
+        let line = &cleaned[j];
+        let (name, nums, class) = named(line)?;
+        let p = &run[j].1;
+        let (last, _) = nums[k - 1];
+        ranked &= last.bytes().all(|b| b.is_ascii_digit()) && last != "0";
+        decimals |= nums[k - 2].0.contains(['.', ',']);
+        let mut cells = vec![SrcCell {
+            raw: name.to_string(),
+            pos: at(p, line, 0),
+            typed: false,
+        }];
+        cells.extend(nums.iter().chain(class.as_ref()).map(|(n, b)| SrcCell {
+            raw: (*n).to_string(),
+            pos: at(p, line, *b),
+            typed: false,
+        }));
+        rows.push(SrcRow {
+            pos: cells[0].pos.clone(),
+            cells,
+        });
+    }
+    // The text's last paragraph, a row cut short: the name and fewer numbers ("Đồng Nai 6"). A name
+    // alone ("Bình") is one text cell, which the builder reads as a heading, as it does any such line.
+    let mut after = end;
+    if end + 1 == cleaned.len()
+        && let Some((name, nums, None)) = named(&cleaned[end])
+        && nums.len() < k
+    {
+        let (line, p) = (&cleaned[end], &run[end].1);
+        let mut cells = vec![SrcCell {
+            raw: name.to_string(),
+            pos: at(p, line, 0),
+            typed: false,
+        }];
+        cells.extend(nums.iter().map(|(n, b)| SrcCell {
+            raw: (*n).to_string(),
+            pos: at(p, line, *b),
+            typed: false,
+        }));
+        rows.push(SrcRow {
+            pos: cells[0].pos.clone(),
+            cells,
+        });
+        after = end + 1;
+    }
+    let ranked = ranked && decimals;
+    let scores = if ranked { k - 1 } else { k };
+    let mut labels: Vec<String> = vec!["Đơn vị".to_string()];
+    labels.extend((1..=scores).map(|c| match (c == scores, scores) {
+        (true, 1) => "Điểm".to_string(),
+        (true, _) => "Chỉ số chung".to_string(),
+        (false, _) => format!("Chỉ số {c}"),
+    }));
+    if ranked {
+        labels.push("Hạng".to_string());
+    }
+    if classed {
+        labels.push("Xếp loại".to_string());
+    }
+    let first_pos = rows[0].pos.clone();
+    rows.insert(
+        0,
+        SrcRow {
+            pos: first_pos.clone(),
+            cells: labels
+                .into_iter()
+                .map(|raw| SrcCell {
+                    raw,
+                    pos: first_pos.clone(),
+                    typed: false,
+                })
+                .collect(),
+        },
+    );
+    Some((rows, after))
 }
 
 /// "1. Sở Nội vụ; 2. Sở Tư pháp (91,2 điểm); 3. …" in one paragraph → a Hạng / Đơn vị [/ Điểm] grid, when
@@ -925,6 +1102,54 @@ mod tests {
         assert_eq!(rows[3].cells[0].pos, Pos::line(2, 50));
         assert!(band_list("Nhóm Tốt: Sở A, Sở B.", &Pos::line(1, 1)).is_none());
         assert!(band_list("Nhóm Tốt: Sở A; ghi chú khác.", &Pos::line(1, 1)).is_none());
+    }
+
+    #[test]
+    fn name_first_lines_with_a_rank_a_class_and_a_cut_row() {
+        let text = "Tỉnh Chỉ số A Chỉ số B Điểm số Xếp hạng Xếp loại\n\nSở A 7.98 7.39 73.02 1 Rất tốt\n\n\
+                    Sở B 6.52 6.77 70.61 2 Tốt\n\nSở C 7.73 7.26 70.53 3 Tốt\n\nSở D 6";
+        let items = regroup(paras(text), &mut Budget::default()).unwrap();
+        assert_eq!(
+            grids(&items),
+            vec![vec![
+                vec![
+                    "Đơn vị",
+                    "Chỉ số 1",
+                    "Chỉ số 2",
+                    "Chỉ số chung",
+                    "Hạng",
+                    "Xếp loại"
+                ],
+                vec!["Sở A", "7.98", "7.39", "73.02", "1", "Rất tốt"],
+                vec!["Sở B", "6.52", "6.77", "70.61", "2", "Tốt"],
+                vec!["Sở C", "7.73", "7.26", "70.53", "3", "Tốt"],
+                vec!["Sở D", "6"],
+            ]]
+        );
+        // Each cell keeps its place in its line.
+        let Item::Grid(rows) = items.iter().find(|i| matches!(i, Item::Grid(_))).unwrap() else {
+            unreachable!()
+        };
+        assert_eq!(rows[2].cells[3].pos, Pos::line(5, 16));
+        // Without decimals before it, a last whole number is a score, not a rank.
+        let items = regroup(
+            paras("Sở A 7 8 15\n\nSở B 6 7 13\n\nSở C 5 5 10"),
+            &mut Budget::default(),
+        )
+        .unwrap();
+        assert_eq!(
+            grids(&items)[0][0],
+            vec!["Đơn vị", "Chỉ số 1", "Chỉ số 2", "Chỉ số chung"]
+        );
+        // Sentences with numbers are not rows; two lines are not a table.
+        for text in [
+            "Năm 2021 có 10 đơn vị đạt loại Tốt\n\nNăm 2022 có 12 đơn vị\n\nNăm 2023 có 14 đơn vị",
+            "Sở A 7.98 73.02 1 Tốt\n\nSở B 6.52 70.61 2 Tốt",
+            "Sở A 73.02 1 Tốt\n\nSở B 70.61 2\n\nSở C 70.53 3 Tốt",
+        ] {
+            let items = regroup(paras(text), &mut Budget::default()).unwrap();
+            assert!(grids(&items).is_empty(), "{text}");
+        }
     }
 
     #[test]

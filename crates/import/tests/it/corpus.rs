@@ -23,6 +23,10 @@ const FIXTURES: &[(&str, Option<&str>)] = &[
     ("dti-2022-tinh.txt", None),
     ("dti-2022-tinh.txt", Some("dti-2022-province")),
     ("quangnam-2023-dti-so-huyen.txt", None),
+    ("aita-2019-cntt-bo.txt", None),
+    ("pcivietnam-pci-tinh.txt", None),
+    ("pcivietnam-en-pci-tinh.txt", None),
+    ("quangninh-pci-2022-top10.txt", None),
 ];
 
 pub fn edition(id: &str) -> Edition {
