@@ -1029,7 +1029,9 @@ fn combine(upper: &[String], lower: &[String]) -> Vec<(String, Option<String>)> 
 /// A value cell: number (at its printed scale), blank, "Không đánh giá", or text kept verbatim.
 pub(crate) fn value_cell(raw: &str) -> Cell {
     let t = clean(raw);
-    if t.is_empty() {
+    // A dash alone is how tables print "nothing here" (a criterion that does not apply to the unit:
+    // DDCI's land access for a department), the same as an empty cell; the printed dash stays in `raw`.
+    if t.is_empty() || matches!(t.as_str(), "-" | "–" | "—") {
         return Cell::Blank;
     }
     if t.to_lowercase().starts_with("không đánh giá") {
@@ -1163,6 +1165,11 @@ mod tests {
         assert_eq!(role("Đơn vị"), Some(Role::Unit));
         assert_eq!(role("STT"), Some(Role::Tt));
         assert_eq!(value_cell("\u{a0}"), Cell::Blank);
+        // A dash alone is nothing printed; a dash with a number is not.
+        for dash in ["-", " – ", "—"] {
+            assert_eq!(value_cell(dash), Cell::Blank, "{dash}");
+        }
+        assert_eq!(value_cell("- 5"), Cell::Text("- 5".into()));
         assert_eq!(value_cell("Không đánh giá"), Cell::NotEvaluated);
         assert_eq!(value_cell("22,50").number().map(|d| d.scale()), Some(2));
         assert_eq!(rank_cell("I"), RankCell::Invalid("I".into()));

@@ -532,8 +532,10 @@ fn named(line: &str) -> Option<Named<'_>> {
         from += piece.len() + 1;
     }
     let first = words.iter().position(|(_, w)| is_numeric(w))?;
+    // A dash inside the numbers is a blank cell ("4.82 - 5.6"); the first value is a number, so a dash in
+    // a name ("Bà Rịa - Vũng Tàu 9.1 …") stays in the name.
     let mut last = first;
-    while last < words.len() && is_numeric(words[last].1) {
+    while last < words.len() && (is_numeric(words[last].1) || words[last].1 == "-") {
         last += 1;
     }
     let name = t[..words[first].0].trim_end();
@@ -557,96 +559,126 @@ fn named(line: &str) -> Option<Named<'_>> {
     Some((name, nums, class))
 }
 
-/// A run of at least three name-first lines ([`named`]) with as many numbers each (two or more), and a
-/// classification on all of them or on none, starting at paragraph `i`: a grid the builder reads like
-/// any table. The printed header of such a table is one line whose labels hold spaces themselves, so it
-/// cannot be cut into cells; the columns get egov's generic labels instead: "Chỉ số 1" … "Chỉ số chung"
-/// for the numbers, "Hạng" for a last column of whole numbers after a column with decimals, "Xếp loại"
-/// for the words. The last paragraph of the text, when it starts a row and stops short (a page cut
-/// mid-row: "Đồng Nai 6"), is kept as a short row so the builder reports it. Returns the grid and the
-/// paragraph after it.
+/// A row of a name-first table ([`named`]): its cells (text, paragraph, byte offset), the paragraph after
+/// it, and its shape — how many numbers its first line holds, how many lone numbers follow on their own
+/// lines, and whether a classification ends it. A web table whose cells are blocks copies as a line of
+/// the inline cells, then one line per block cell: "Huyện Vũ Quang 147 7.02 … 5.99", "68.85", "Khá".
+type NamedRow<'a> = (Vec<(&'a str, usize, usize)>, usize, (usize, usize, bool));
+
+fn named_row(cleaned: &[String], j: usize) -> Option<NamedRow<'_>> {
+    let (name, nums, class) = named(cleaned.get(j)?)?;
+    let mut cells = vec![(name, j, 0)];
+    cells.extend(nums.iter().map(|&(n, b)| (n, j, b)));
+    let mut next = j + 1;
+    let mut extra = 0;
+    let mut classed = class.is_some();
+    if let Some((c, b)) = class {
+        cells.push((c, j, b));
+    } else {
+        while extra < 3
+            && let Some(t) = cleaned.get(next)
+            && !t.contains(' ')
+            && is_numeric(t)
+        {
+            cells.push((t.as_str(), next, 0));
+            extra += 1;
+            next += 1;
+        }
+        if let Some(t) = cleaned.get(next)
+            && !t.is_empty()
+            && t.chars().count() <= 30
+            && t.starts_with(char::is_uppercase)
+            && !t.chars().any(|c| c.is_ascii_digit())
+            && !t.ends_with([':', '.'])
+            && extra > 0
+        {
+            cells.push((t.as_str(), next, 0));
+            classed = true;
+            next += 1;
+        }
+    }
+    Some((cells, next, (nums.len(), extra, classed)))
+}
+
+/// A run of at least three name-first rows ([`named_row`]) of one shape, two numbers or more each,
+/// starting at paragraph `i`: a grid the builder reads like any table. The printed header of such a
+/// table is one line whose labels hold spaces themselves, so it cannot be cut into cells; the columns get
+/// egov's generic labels instead: "Chỉ số 1" … "Chỉ số chung" for the numbers, "Hạng" for a last column
+/// of whole numbers after a column with decimals, "Xếp loại" for the words. The text's last row, when it
+/// stops short (a page cut mid-row: "Đồng Nai 6"), is kept short so the builder reports it. Returns the
+/// grid and the paragraph after it.
 fn named_rows(
     run: &[(String, Pos)],
     cleaned: &[String],
     i: usize,
     budget: &mut Budget,
 ) -> Option<(Vec<SrcRow>, usize)> {
-    let (_, first, first_class) = named(&cleaned[i])?;
-    let k = first.len();
-    if k < 2 {
+    let (_, _, shape) = named_row(cleaned, i)?;
+    let (k, extra, classed) = shape;
+    let n = k + extra;
+    if n < 2 {
         return None;
     }
-    let classed = first_class.is_some();
+    let mut found = Vec::new();
     let mut end = i;
     while end < cleaned.len() {
         budget.step(1);
-        match named(&cleaned[end]) {
-            Some((_, nums, class)) if nums.len() == k && class.is_some() == classed => end += 1,
+        match named_row(cleaned, end) {
+            Some((cells, next, s)) if s == shape => {
+                found.push(cells);
+                end = next;
+            }
             _ => break,
         }
     }
-    if end - i < 3 {
+    if found.len() < 3 {
         return None;
     }
-    let at = |p: &Pos, raw: &str, byte: usize| match p.cell {
-        None => Pos::line(
-            p.line,
-            p.column
-                .saturating_add(u32::try_from(raw[..byte].chars().count()).unwrap_or(u32::MAX)),
-        ),
-        Some(_) => p.clone(),
-    };
-    let mut rows = Vec::with_capacity(end - i + 2);
-    let mut ranked = true;
-    let mut decimals = false;
-    for j in i..end {
-        let line = &cleaned[j];
-        let (name, nums, class) = named(line)?;
-        let p = &run[j].1;
-        let (last, _) = nums[k - 1];
-        ranked &= last.bytes().all(|b| b.is_ascii_digit()) && last != "0";
-        decimals |= nums[k - 2].0.contains(['.', ',']);
-        let mut cells = vec![SrcCell {
-            raw: name.to_string(),
-            pos: at(p, line, 0),
-            typed: false,
-        }];
-        cells.extend(nums.iter().chain(class.as_ref()).map(|(n, b)| SrcCell {
-            raw: (*n).to_string(),
-            pos: at(p, line, *b),
-            typed: false,
-        }));
-        rows.push(SrcRow {
-            pos: cells[0].pos.clone(),
-            cells,
-        });
-    }
-    // The text's last paragraph, a row cut short: the name and fewer numbers ("Đồng Nai 6"). A name
-    // alone ("Bình") is one text cell, which the builder reads as a heading, as it does any such line.
-    let mut after = end;
-    if end + 1 == cleaned.len()
-        && let Some((name, nums, None)) = named(&cleaned[end])
-        && nums.len() < k
+    // The text's last row, cut short: the name and fewer values.
+    if let Some((cells, next, (k2, extra2, false))) = named_row(cleaned, end)
+        && next == cleaned.len()
+        && k2 + extra2 < n
     {
-        let (line, p) = (&cleaned[end], &run[end].1);
-        let mut cells = vec![SrcCell {
-            raw: name.to_string(),
-            pos: at(p, line, 0),
-            typed: false,
-        }];
-        cells.extend(nums.iter().map(|(n, b)| SrcCell {
-            raw: (*n).to_string(),
-            pos: at(p, line, *b),
-            typed: false,
-        }));
-        rows.push(SrcRow {
-            pos: cells[0].pos.clone(),
-            cells,
-        });
-        after = end + 1;
+        found.push(cells);
+        end = next;
     }
-    let ranked = ranked && decimals;
-    let scores = if ranked { k - 1 } else { k };
+    let at = |j: usize, byte: usize| {
+        let (raw, p) = (&cleaned[j], &run[j].1);
+        match p.cell {
+            None => Pos::line(
+                p.line,
+                p.column
+                    .saturating_add(u32::try_from(raw[..byte].chars().count()).unwrap_or(u32::MAX)),
+            ),
+            Some(_) => p.clone(),
+        }
+    };
+    let whole = |cells: &[(&str, usize, usize)]| cells.len() > n;
+    let ranked = found.iter().filter(|c| whole(c)).all(|c| {
+        let last = c[n].0;
+        last.bytes().all(|b| b.is_ascii_digit()) && last != "0"
+    }) && found
+        .iter()
+        .filter(|c| whole(c))
+        .any(|c| c[n - 1].0.contains(['.', ',']));
+    let mut rows: Vec<SrcRow> = found
+        .iter()
+        .map(|cells| {
+            let cells: Vec<SrcCell> = cells
+                .iter()
+                .map(|&(t, j, b)| SrcCell {
+                    raw: t.to_string(),
+                    pos: at(j, b),
+                    typed: false,
+                })
+                .collect();
+            SrcRow {
+                pos: cells[0].pos.clone(),
+                cells,
+            }
+        })
+        .collect();
+    let scores = if ranked { n - 1 } else { n };
     let mut labels: Vec<String> = vec!["Đơn vị".to_string()];
     labels.extend((1..=scores).map(|c| match (c == scores, scores) {
         (true, 1) => "Điểm".to_string(),
@@ -674,7 +706,7 @@ fn named_rows(
                 .collect(),
         },
     );
-    Some((rows, after))
+    Some((rows, end))
 }
 
 /// "1. Sở Nội vụ; 2. Sở Tư pháp (91,2 điểm); 3. …" in one paragraph → a Hạng / Đơn vị [/ Điểm] grid, when
@@ -1150,6 +1182,41 @@ mod tests {
             let items = regroup(paras(text), &mut Budget::default()).unwrap();
             assert!(grids(&items).is_empty(), "{text}");
         }
+    }
+
+    #[test]
+    fn name_first_rows_with_block_cells_on_their_own_lines() {
+        // DDCI's page: the inline cells on one line (a dash for a criterion that does not apply), then
+        // the total and the classification each on its own line.
+        let text = "Huyện A 88 1 2.58\nHuyện A\n13.77\nRất thấp\nSở B 68 7.66 -\n68.2\nKhá\n\
+                    Sở C 55 8.84 -\n84.48\nRất tốt\nSở E 40 7.07 -\n79.93\nTốt\nSở D 70 7.63";
+        let items: Vec<Item> = text
+            .split('\n')
+            .enumerate()
+            .map(|(k, t)| Item::Text {
+                raw: t.to_string(),
+                pos: Pos::line(k as u32 + 1, 1),
+            })
+            .collect();
+        // "Huyện A" alone breaks the first row's shape: the run starts at Sở B.
+        let items = regroup(items, &mut Budget::default()).unwrap();
+        assert_eq!(
+            grids(&items),
+            vec![vec![
+                vec![
+                    "Đơn vị",
+                    "Chỉ số 1",
+                    "Chỉ số 2",
+                    "Chỉ số 3",
+                    "Chỉ số chung",
+                    "Xếp loại"
+                ],
+                vec!["Sở B", "68", "7.66", "-", "68.2", "Khá"],
+                vec!["Sở C", "55", "8.84", "-", "84.48", "Rất tốt"],
+                vec!["Sở E", "40", "7.07", "-", "79.93", "Tốt"],
+                vec!["Sở D", "70", "7.63"],
+            ]]
+        );
     }
 
     #[test]

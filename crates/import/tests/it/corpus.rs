@@ -27,6 +27,7 @@ const FIXTURES: &[(&str, Option<&str>)] = &[
     ("pcivietnam-pci-tinh.txt", None),
     ("pcivietnam-en-pci-tinh.txt", None),
     ("quangninh-pci-2022-top10.txt", None),
+    ("hatinh-ddci-2021-so-huyen.txt", None),
 ];
 
 pub fn edition(id: &str) -> Edition {
