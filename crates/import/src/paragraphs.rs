@@ -916,18 +916,34 @@ fn band_list(raw: &str, pos: &Pos) -> Option<Vec<SrcRow>> {
 /// "Thứ tự xếp hạng các sở, ban, ngành (từ trên xuống) như sau: Sở A, Sở B, …, Sở T." — the order of the
 /// names is the ranking, as articles print it: the sentence before the colon (the table's title) and a
 /// Hạng / Đơn vị grid, each name at its place in the paragraph. Only a sentence that says it is an order
-/// ("thứ tự xếp hạng", "từ trên xuống", "lần lượt theo thứ tự") is read so.
+/// ("thứ tự xếp hạng", "từ trên xuống", "theo thứ tự", "lần lượt") is read so.
 fn ordered_list(raw: &str, pos: &Pos) -> Option<(String, Vec<SrcRow>)> {
-    let lower = raw.to_lowercase();
-    if !["thứ tự xếp hạng", "từ trên xuống", "theo thứ tự"]
+    // "… 5 vị trí dẫn đầu lần lượt thuộc về A, B, C, D và E." — "lần lượt" (in turn) orders the names
+    // that follow it without a colon: the list starts after the phrase, the title is what comes before.
+    const IN_TURN: [&str; 2] = ["lần lượt thuộc về ", "lần lượt là "];
+    let (title_end, body_at) = match IN_TURN
         .iter()
-        .any(|p| lower.contains(p))
+        .find_map(|p| raw.find(p).map(|at| (at, at + p.len())))
     {
-        return None;
-    }
-    let colon = raw.find(':')?;
-    let title = raw[..colon].trim().to_string();
-    let body_at = colon + 1;
+        Some((at, after)) if !raw[after..].trim_start().starts_with(':') => (at, after),
+        _ => {
+            let lower = raw.to_lowercase();
+            if ![
+                "thứ tự xếp hạng",
+                "từ trên xuống",
+                "theo thứ tự",
+                "lần lượt",
+            ]
+            .iter()
+            .any(|p| lower.contains(p))
+            {
+                return None;
+            }
+            let colon = raw.find(':')?;
+            (colon, colon + 1)
+        }
+    };
+    let title = raw[..title_end].trim().to_string();
     let body = &raw[body_at..];
     let trimmed = body.trim_end().trim_end_matches(['.', ';']);
     let mut names: Vec<(usize, &str)> = Vec::new();
@@ -1216,6 +1232,48 @@ mod tests {
                 vec!["Sở E", "40", "7.07", "-", "79.93", "Tốt"],
                 vec!["Sở D", "70", "7.63"],
             ]]
+        );
+    }
+
+    #[test]
+    fn names_in_turn_after_lan_luot() {
+        let raw =
+            "Với nhóm 8 bộ, 5 vị trí dẫn đầu lần lượt thuộc về Bộ A, Bộ B, Bộ C, Bộ D và Bộ E.";
+        let (title, rows) = ordered_list(raw, &Pos::line(3, 1)).unwrap();
+        assert_eq!(title, "Với nhóm 8 bộ, 5 vị trí dẫn đầu");
+        let cells: Vec<Vec<&str>> = rows
+            .iter()
+            .map(|r| r.cells.iter().map(|c| c.raw.as_str()).collect())
+            .collect();
+        assert_eq!(
+            cells,
+            vec![
+                vec!["Hạng", "Đơn vị"],
+                vec!["1", "Bộ A"],
+                vec!["2", "Bộ B"],
+                vec!["3", "Bộ C"],
+                vec!["4", "Bộ D"],
+                vec!["5", "Bộ E"],
+            ]
+        );
+        // "Bộ C" starts after "lần lượt thuộc về " and two names.
+        assert_eq!(rows[3].pos, Pos::line(3, 63));
+        // "gồm" lists a set, not an order; "lần lượt" with a colon reads the colon.
+        assert!(
+            ordered_list(
+                "Top 5 gồm Bộ A, Bộ B, Bộ C, Bộ D và Bộ E.",
+                &Pos::line(1, 1)
+            )
+            .is_none()
+        );
+        let (title, rows) = ordered_list(
+            "Ba vị trí đầu lần lượt là: Bộ A, Bộ B và Bộ C.",
+            &Pos::line(1, 1),
+        )
+        .unwrap();
+        assert_eq!(
+            (title.as_str(), rows.len()),
+            ("Ba vị trí đầu lần lượt là", 4)
         );
     }
 

@@ -28,6 +28,7 @@ const FIXTURES: &[(&str, Option<&str>)] = &[
     ("pcivietnam-en-pci-tinh.txt", None),
     ("quangninh-pci-2022-top10.txt", None),
     ("hatinh-ddci-2021-so-huyen.txt", None),
+    ("nguoihanoi-dti-2023-bo-tinh.txt", None),
 ];
 
 pub fn edition(id: &str) -> Edition {
