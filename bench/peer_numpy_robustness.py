@@ -43,17 +43,20 @@ def load(path):
     return problem, arrays
 
 
-def keys_for(v, rank_on, rounding, decimals):
-    """The ranking keys of totals v under one setting: the exact totals, or the printed values (scaled to
-    integers) rounded half-up (0), half-even (1) or down (2)."""
+def keys_for(v, rank_on, rounding, decimals, tol=0.0):
+    """The ranking keys of totals v under one setting: the exact totals (rank_on 1), or the printed values
+    scaled to integers (rank_on 0 at the table's decimals, 2 at whole points) rounded half-up (0),
+    half-even (1) or down (2). A scaled value within tol of a rounding boundary counts as on it (egov's
+    round_tolerance: 0,285 is 28.499999999999996 in f64)."""
     if rank_on == 1:
         return v
-    scaled = v * (10.0 ** decimals)
+    scaled = v * (10.0 ** (decimals if rank_on == 0 else 0))
     if rounding == 0:
-        return np.floor(scaled + 0.5)
+        return np.floor(scaled + 0.5 + tol)
     if rounding == 1:
-        return np.rint(scaled)
-    return np.floor(scaled)
+        f = np.floor(scaled)
+        return np.where(np.abs(scaled - f - 0.5) <= tol, f + (f % 2 != 0), np.rint(scaled))
+    return np.floor(scaled + tol)
 
 
 def rank_rows(keys, ties):
@@ -73,7 +76,7 @@ def rank_rows(keys, ties):
     return ranks
 
 
-def table_ranks(table, arrays):
+def table_ranks(table, arrays, tol=0.0):
     """Every evaluation's rank of every unit of the table's sections: {block: int32 [R, m]}.
 
     The evaluations are grouped by their setting (scenario, tie rule, rank on rounded or exact, rounding),
@@ -91,8 +94,13 @@ def table_ranks(table, arrays):
     out = {block: np.empty((evaluations, len(u)), dtype=np.int32) for block, u in sections}
     fmax = fullmax[leaves]
     w_table = weights[:, leaves]
+    # −1 in a setting: the table's own tie rule / rank key.
+    table_ties = {"dense": 0, "competition": 1}[table.get("ties", "dense")]
+    table_on = {"rounded": 0, "exact": 1}[table.get("rank_on", "rounded")]
     groups, group_of = np.unique(setting, axis=0, return_inverse=True)
     for gi, (s, ties, rank_on, rounding) in enumerate(groups):
+        ties = table_ties if ties < 0 else ties
+        rank_on = table_on if rank_on < 0 else rank_on
         evals = np.flatnonzero(group_of == gi)
         pts_t = points[s][np.ix_(members, leaves)].T  # [Lt, m]
         if rescale:
@@ -107,26 +115,31 @@ def table_ranks(table, arrays):
                 base = full - x
                 with np.errstate(divide="ignore", invalid="ignore"):
                     v = np.where(x > 0, np.where(base > 0, v * full / base, 0.0), v)
-            keys = keys_for(v, rank_on, rounding, decimals)
+            keys = keys_for(v, rank_on, rounding, decimals, tol)
             for i, (block, _) in enumerate(sections):
                 out[block][batch] = rank_rows(keys[:, offsets[i] : offsets[i + 1]], ties)
     return out
 
 
 def indices(y, n, k):
-    """First-order (Saltelli 2010) and total (Jansen) indices of y [R, …] per choice: two [k, …] arrays."""
+    """First-order (Saltelli 2010, centred as egov does: (y(B) − ȳ) in place of y(B), which converges to
+    the same index without the noise of ȳ·Σ(y(A_B) − y(A))) and total (Jansen) indices of y [R, …] per
+    choice: two [k, …] arrays; both 0 where the 2n draws do not vary."""
     y = y.reshape((n, k + 2) + y.shape[1:])
     a, b = y[:, 0], y[:, 1]
-    var = np.var(np.concatenate([a, b]), axis=0, dtype=np.float64)
+    both = np.concatenate([a, b])
+    mean = both.mean(axis=0, dtype=np.float64)
+    var = np.var(both, axis=0, dtype=np.float64)
     zero = var == 0
     safe = np.where(zero, 1.0, var)
+    bc = b - mean
     first = np.empty((k,) + var.shape)
     total = np.empty((k,) + var.shape)
-    # Integer ranks stay int32 here (products of ranks fit), the means accumulate in float64.
+    # Integer ranks stay int32 in the differences (their squares fit), the means accumulate in float64.
     for i in range(k):
-        ab = y[:, 2 + i]
-        first[i] = np.where(zero, 0.0, np.mean(b * (ab - a), axis=0, dtype=np.float64) / safe)
-        total[i] = np.where(zero, 0.0, np.mean((a - ab) ** 2, axis=0, dtype=np.float64) / 2 / safe)
+        d = y[:, 2 + i] - a
+        first[i] = np.where(zero, 0.0, np.mean(bc * d, axis=0) / safe)
+        total[i] = np.where(zero, 0.0, np.mean(d * d, axis=0, dtype=np.float64) / 2 / safe)
     return first, total
 
 
@@ -164,7 +177,7 @@ def solve(problem, arrays):
     draws = slot < 2  # A_g and B_g: the 2n independent draws
     tables = []
     for table in problem["tables"]:
-        ranks = table_ranks(table, arrays)
+        ranks = table_ranks(table, arrays, float(problem.get("round_tolerance", 0.0)))
         sections = []
         for section in table["sections"]:
             r = ranks.pop(section["block"])
@@ -235,6 +248,7 @@ def reference(problem, arrays):
     points, excluded, fullmax = arrays["points"], arrays["excluded"], arrays["fullmax"]
     weights, setting = arrays["weights"], arrays["setting"]
     n, k = int(problem["base"]), int(problem["k"])
+    tol = float(problem.get("round_tolerance", 0.0))
     out = {}
     for table in problem["tables"]:
         lt = table["leaves"]
@@ -242,6 +256,10 @@ def reference(problem, arrays):
             rows = []
             for e in range(n * (k + 2)):
                 s, ties, rank_on, rounding = (int(x) for x in setting[e])
+                if ties < 0:
+                    ties = {"dense": 0, "competition": 1}[table["ties"]]
+                if rank_on < 0:
+                    rank_on = {"rounded": 0, "exact": 1}[table["rank_on"]]
                 keys = []
                 for u in section["units"]:
                     v = sum(points[s, u, l] * weights[e, l] for l in lt)
@@ -250,15 +268,19 @@ def reference(problem, arrays):
                         x = sum(excluded[s, u, l] * fullmax[l] * weights[e, l] for l in lt)
                         if x > 0:
                             v = v * f / (f - x) if f - x > 0 else 0.0
-                    scale = 10.0 ** table["decimals"]
+                    scaled = v * 10.0 ** (table["decimals"] if rank_on == 0 else 0)
                     if rank_on == 1:
                         key = v
                     elif rounding == 0:
-                        key = math.floor(v * scale + 0.5)
+                        key = math.floor(scaled + 0.5 + tol)
                     elif rounding == 1:
-                        key = round(v * scale)  # Python's round: ties to even
+                        f = math.floor(scaled)
+                        if abs(scaled - f - 0.5) <= tol:
+                            key = f if f % 2 == 0 else f + 1
+                        else:
+                            key = round(scaled)
                     else:
-                        key = math.floor(v * scale)
+                        key = math.floor(scaled + tol)
                     keys.append(key)
                 distinct = sorted(set(keys), reverse=True)
                 if ties == 0:
@@ -292,8 +314,9 @@ def random_problem(seed=7):
     weights = rng.uniform(0.8, 1.2, (r, leaves))
     weights[rng.uniform(size=r) < 0.2, 5:] = 0  # a dropped group
     weights[::9] = 1.0  # nominal weights: rounded totals land on ties exactly
+    # −1: the table's own tie rule or rank key; rank key 2: whole points.
     setting = np.stack(
-        [rng.integers(0, s_count, r), rng.integers(0, 2, r), rng.integers(0, 2, r), rng.integers(0, 3, r)],
+        [rng.integers(0, s_count, r), rng.integers(-1, 2, r), rng.integers(-1, 3, r), rng.integers(0, 3, r)],
         axis=1,
     ).astype(np.int32)
     perm = rng.permutation(units)
@@ -305,6 +328,7 @@ def random_problem(seed=7):
         "percentiles": [5, 50, 95],
         "top": [1, 3, 10],
         "bootstrap": 50,
+        "round_tolerance": 1e-9,
         "scenarios": s_count,
         "units": units,
         "leaves": leaves,
@@ -314,6 +338,8 @@ def random_problem(seed=7):
                 "leaves": list(range(leaves)),
                 "rescale": True,
                 "decimals": 1,
+                "ties": "competition",
+                "rank_on": "rounded",
                 "sections": [
                     {"block": "I", "units": perm[:18].tolist(), "nominal": list(range(1, 19)),
                      "codes": [f"U{u:02}" for u in perm[:18]]},
@@ -326,6 +352,8 @@ def random_problem(seed=7):
                 "leaves": [0, 2, 3, 5],
                 "rescale": False,
                 "decimals": 2,
+                "ties": "dense",
+                "rank_on": "exact",
                 "sections": [
                     {"block": "I", "units": perm[:18].tolist(), "nominal": list(range(1, 19)),
                      "codes": [f"U{u:02}" for u in perm[:18]]},
@@ -360,7 +388,7 @@ def flip_problem(n=4000, seed=3):
         "choices": [{"id": "weights", "options": []}, {"id": "ties", "options": ["dense", "competition"]}],
         "percentiles": [5, 50, 95], "top": [1], "bootstrap": 20,
         "scenarios": 1, "units": 2, "leaves": 2,
-        "tables": [{"id": "t", "leaves": [0, 1], "rescale": False, "decimals": 2,
+        "tables": [{"id": "t", "leaves": [0, 1], "rescale": False, "decimals": 2, "ties": "dense", "rank_on": "exact",
                     "sections": [{"block": "I", "units": [1, 0], "nominal": [1, 2], "codes": ["Y", "X"]}]}],
     }
     arrays = {"points": points, "excluded": np.zeros((1, 2, 2), dtype=np.uint8),
@@ -383,7 +411,7 @@ def self_test():
         ref = reference(problem, arrays)
         tied = 0
         for table in problem["tables"]:
-            got = table_ranks(table, arrays)
+            got = table_ranks(table, arrays, float(problem.get("round_tolerance", 0.0)))
             for section in table["sections"]:
                 want = np.array(ref[(table["id"], section["block"])])
                 tied += int(np.sum(np.diff(np.sort(want, axis=1), axis=1) == 0))
@@ -412,7 +440,7 @@ def self_test():
                     var = sum((z - mu) ** 2 for z in both) / len(both)
                     for i in range(k):
                         yab = [y[g * (k + 2) + 2 + i] for g in range(n)]
-                        f = sum(yb[g] * (yab[g] - ya[g]) for g in range(n)) / n / var if var else 0.0
+                        f = sum((yb[g] - mu) * (yab[g] - ya[g]) for g in range(n)) / n / var if var else 0.0
                         t = sum((ya[g] - yab[g]) ** 2 for g in range(n)) / n / 2 / var if var else 0.0
                         s = unit["sensitivity"][i]
                         check(abs(s["first"] - f) < 1e-9 and abs(s["total"] - t) < 1e-9,
@@ -445,6 +473,12 @@ def self_test():
         v = np.array([[1.005, 2.125]])
         check(keys_for(v, 0, 0, 2).tolist() == [[100.0, 213.0]], "half-up keys, 2 decimals")
         check(keys_for(v, 0, 1, 2).tolist() == [[100.0, 212.0]], "half-even keys, 2 decimals")
+        # With egov's tolerance 1.005 is on the half-way point, as its decimal is.
+        check(keys_for(v, 0, 0, 2, 1e-9).tolist() == [[101.0, 213.0]], "half-up keys within the tolerance")
+        check(keys_for(v, 0, 1, 2, 1e-9).tolist() == [[100.0, 212.0]], "half-even keys within the tolerance")
+        check(keys_for(v * 100 + 0.5, 0, 2, 0, 1e-9).tolist() == [[101.0, 213.0]], "down keys within the tolerance")
+        check(keys_for(np.array([[2.5, 3.5, -2.5]]), 0, 1, 0, 1e-9).tolist() == [[2.0, 4.0, -2.0]], "half-even ties")
+        check(keys_for(np.array([[2.345, 7.5]]), 2, 0, 2, 1e-9).tolist() == [[2.0, 8.0]], "whole points")
         v = np.array([[1.005, 0.25, 0.75, -0.25]])  # ·10: 10.05, 2.5, 7.5, −2.5
         check(keys_for(v, 0, 0, 1).tolist() == [[10.0, 3.0, 8.0, -2.0]], "half-up keys")
         check(keys_for(v, 0, 1, 1).tolist() == [[10.0, 2.0, 8.0, -2.0]], "half-even keys")
