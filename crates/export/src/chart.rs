@@ -29,14 +29,17 @@ pub struct ChartOptions<'a> {
     pub unit: Option<String>,
     /// The previous edition's annex, for slope charts of ranks between the two.
     pub previous: Option<&'a Annex>,
+    /// A robustness analysis of the annex's edition: the HTML report ([`crate::report`]) then ends
+    /// with its section ([`crate::robustness_html`]).
+    pub robustness: Option<&'a egov_core::robustness::Report>,
 }
 
-const FONT: &str = "DejaVu Sans, Liberation Sans, Arial, sans-serif";
+pub(crate) const FONT: &str = "DejaVu Sans, Liberation Sans, Arial, sans-serif";
 /// Okabe and Ito's palette, which readers with any common colour-vision deficiency tell apart. Each
 /// colour has one meaning across the figures: blue is a unit's total (ranking bars) and the first
 /// component, the others the next components; ties are marked by "=" and an outline, never by a
 /// colour, so that no meaning rests on colour alone.
-const BLUE: &str = "#0072b2";
+pub(crate) const BLUE: &str = "#0072b2";
 const GREY: &str = "#999999";
 const PALETTE: [&str; 8] = [
     "#0072b2", "#e69f00", "#009e73", "#cc79a7", "#56b4e9", "#d55e00", "#f0e442", "#000000",
@@ -44,8 +47,8 @@ const PALETTE: [&str; 8] = [
 /// A ranking or stacked chart draws at most this many units; a longer block shows its first and last
 /// [`SHOWN_EACH_END`] and one line summarising those between, so the image (and the memory and time
 /// to rasterise it) is bounded whatever the number of units.
-const MAX_DRAWN: usize = 60;
-const SHOWN_EACH_END: usize = 25;
+pub(crate) const MAX_DRAWN: usize = 60;
+pub(crate) const SHOWN_EACH_END: usize = 25;
 
 struct Words {
     rank: &'static str,
@@ -246,7 +249,7 @@ fn f(d: Decimal) -> f64 {
 }
 
 /// Approximate text width at `size` px (DejaVu Sans averages ~0.6 em per character).
-fn text_px(s: &str, size: f64) -> f64 {
+pub(crate) fn text_px(s: &str, size: f64) -> f64 {
     s.chars().count() as f64 * size * 0.6
 }
 

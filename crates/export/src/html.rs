@@ -7,6 +7,7 @@
 
 use std::fmt::Write;
 
+use egov_core::robustness::Report;
 use egov_core::table::Annex;
 
 use crate::layout::{self, Align, Line, TableView};
@@ -47,6 +48,16 @@ pub struct EmbeddedChart {
 
 /// The whole annex (and optional charts, after the tables) as a self-contained HTML page.
 pub fn render(annex: &Annex, opts: &RenderOptions, charts: &[EmbeddedChart]) -> String {
+    render_report(annex, opts, charts, None)
+}
+
+/// [`render`], followed by the robustness section of `robustness` when one is given.
+pub fn render_report(
+    annex: &Annex,
+    opts: &RenderOptions,
+    charts: &[EmbeddedChart],
+    robustness: Option<&Report>,
+) -> String {
     let (title, sub) = layout::heading(annex, opts);
     let lang = match opts.lang {
         Lang::Vi => "vi",
@@ -62,8 +73,13 @@ pub fn render(annex: &Annex, opts: &RenderOptions, charts: &[EmbeddedChart]) -> 
         o,
         "<!DOCTYPE html>\n<html lang=\"{lang}\">\n<head>\n<meta charset=\"utf-8\">\n\
          <meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n\
-         <title>{}</title>\n<style>\n{CSS}</style>\n</head>\n<body>\n<header class=\"annex\">\n",
-        esc(&page_title)
+         <title>{}</title>\n<style>\n{CSS}{}</style>\n</head>\n<body>\n<header class=\"annex\">\n",
+        esc(&page_title),
+        if robustness.is_some() {
+            crate::robustness::CSS
+        } else {
+            ""
+        }
     )
     .expect("writing to a String");
     // The Decree-30 heading band and "Phụ lục N", when the annex has its frame.
@@ -118,6 +134,9 @@ pub fn render(annex: &Annex, opts: &RenderOptions, charts: &[EmbeddedChart]) -> 
             esc(&c.caption)
         )
         .expect("writing to a String");
+    }
+    if let Some(r) = robustness {
+        o.push_str(&crate::robustness::robustness_html(r, opts.lang));
     }
     o.push_str("</body>\n</html>\n");
     o

@@ -28,6 +28,7 @@ pub mod json_out;
 pub mod layout;
 pub mod markdown;
 pub mod pdf;
+pub mod robustness;
 pub mod template;
 pub mod text;
 pub mod xlsx;
@@ -165,8 +166,9 @@ pub fn render(annex: &Annex, format: Format, opts: &RenderOptions) -> Result<Vec
     }
 }
 
-pub use chart::{ChartOptions, charts};
+pub use chart::{ChartOptions, charts, png};
 pub use frame::{Erratum, Frame, Provenance, Signature};
+pub use robustness::{robustness_chart, robustness_html};
 
 /// The HTML report: the annex followed by its charts (inline SVG), in one self-contained page.
 pub fn report(
@@ -181,5 +183,5 @@ pub fn report(
             svg: c.svg,
         })
         .collect();
-    Ok(html::render(annex, opts, &embedded).into_bytes())
+    Ok(html::render_report(annex, opts, &embedded, chart_opts.robustness).into_bytes())
 }

@@ -8,6 +8,7 @@ mod layout;
 mod pages;
 mod pdf;
 mod plain;
+mod robustness;
 mod safety;
 mod template;
 mod tools;
