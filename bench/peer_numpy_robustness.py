@@ -76,7 +76,7 @@ def rank_rows(keys, ties):
     return ranks
 
 
-def table_ranks(table, arrays, tol=0.0):
+def table_ranks(table, arrays, tol=0.0, problem_rescalers=()):
     """Every evaluation's rank of every unit of the table's sections: {block: int32 [R, m]}.
 
     The evaluations are grouped by their setting (scenario, tie rule, rank on rounded or exact, rounding),
@@ -84,7 +84,9 @@ def table_ranks(table, arrays, tol=0.0):
     points, excluded, fullmax = arrays["points"], arrays["excluded"], arrays["fullmax"]
     weights, setting = arrays["weights"], arrays["setting"]
     leaves = np.asarray(table["leaves"], dtype=np.intp)
-    rescale = bool(table["rescale"])
+    # Rescaling nodes within the table, deepest first (egov's problem lists them so).
+    rescalers = [(r, np.asarray(problem_rescalers[r]["leaves"], dtype=np.intp), set(problem_rescalers[r]["inside"]))
+                 for r in table.get("rescalers", [])]
     decimals = int(table["decimals"])
     sections = [(s["block"], np.asarray(s["units"], dtype=np.intp)) for s in table["sections"]]
     members = np.concatenate([u for _, u in sections]) if sections else np.zeros(0, dtype=np.intp)
@@ -103,18 +105,29 @@ def table_ranks(table, arrays, tol=0.0):
         rank_on = table_on if rank_on < 0 else rank_on
         evals = np.flatnonzero(group_of == gi)
         pts_t = points[s][np.ix_(members, leaves)].T  # [Lt, m]
-        if rescale:
-            exmax_t = (excluded[s][np.ix_(members, leaves)] * fmax).T
+        ex_s = excluded[s][members]  # [m, L]
+        per_r = [(r, lr, inside, points[s][np.ix_(members, lr)].T, ((ex_s[:, lr] == r + 1) * fullmax[lr]).T)
+                 for r, lr, inside in rescalers]
         for start in range(0, len(evals), BATCH):
             batch = evals[start : start + BATCH]
             w = w_table[batch]
             v = w @ pts_t  # [B, m]
-            if rescale:
-                full = (w @ fmax)[:, None]  # [B, 1]
-                x = w @ exmax_t  # [B, m]
+            # Exclude and rescale at each rescaling node, deepest first: an inner node's correction is
+            # part of the sum an outer one rescales.
+            corr = {}
+            for r, lr, inside, pts_r, exmax_r in per_r:
+                wr = weights[batch][:, lr]
+                full = (wr @ fullmax[lr])[:, None]  # [B, 1]
+                x = wr @ exmax_r  # [B, m]
+                sr = wr @ pts_r
+                for q in inside:
+                    if q in corr:
+                        sr = sr + corr[q]
                 base = full - x
                 with np.errstate(divide="ignore", invalid="ignore"):
-                    v = np.where(x > 0, np.where(base > 0, v * full / base, 0.0), v)
+                    corr[r] = np.where(x > 0, np.where(base > 0, sr * (full / base - 1.0), -sr), 0.0)
+            for c in corr.values():
+                v = v + c
             keys = keys_for(v, rank_on, rounding, decimals, tol)
             for i, (block, _) in enumerate(sections):
                 out[block][batch] = rank_rows(keys[:, offsets[i] : offsets[i + 1]], ties)
@@ -177,7 +190,7 @@ def solve(problem, arrays):
     draws = slot < 2  # A_g and B_g: the 2n independent draws
     tables = []
     for table in problem["tables"]:
-        ranks = table_ranks(table, arrays, float(problem.get("round_tolerance", 0.0)))
+        ranks = table_ranks(table, arrays, float(problem.get("round_tolerance", 0.0)), problem.get("rescalers", []))
         sections = []
         for section in table["sections"]:
             r = ranks.pop(section["block"])
@@ -263,11 +276,19 @@ def reference(problem, arrays):
                 keys = []
                 for u in section["units"]:
                     v = sum(points[s, u, l] * weights[e, l] for l in lt)
-                    if table["rescale"]:
-                        f = sum(weights[e, l] * fullmax[l] for l in lt)
-                        x = sum(excluded[s, u, l] * fullmax[l] * weights[e, l] for l in lt)
+                    corr = {}
+                    for r in table.get("rescalers", []):
+                        rz = problem["rescalers"][r]
+                        lr = rz["leaves"]
+                        f = sum(weights[e, l] * fullmax[l] for l in lr)
+                        x = sum(fullmax[l] * weights[e, l] for l in lr if excluded[s, u, l] == r + 1)
+                        sr = sum(points[s, u, l] * weights[e, l] for l in lr)
+                        sr += sum(corr[q] for q in rz["inside"] if q in corr)
                         if x > 0:
-                            v = v * f / (f - x) if f - x > 0 else 0.0
+                            corr[r] = sr * (f / (f - x) - 1.0) if f - x > 0 else -sr
+                        else:
+                            corr[r] = 0.0
+                    v += sum(corr.values())
                     scaled = v * 10.0 ** (table["decimals"] if rank_on == 0 else 0)
                     if rank_on == 1:
                         key = v
@@ -311,6 +332,8 @@ def random_problem(seed=7):
     excluded = (rng.uniform(size=(s_count, units, leaves)) < 0.15).astype(np.uint8)
     excluded[0, 5] = 1  # every leaf excluded: no base left, total 0
     points[excluded == 1] = 0
+    # Leaves 5 and 6 are rescaled by an inner node (rescaler 0), the others by the root (rescaler 1).
+    excluded[:, :, :5] *= 2
     weights = rng.uniform(0.8, 1.2, (r, leaves))
     weights[rng.uniform(size=r) < 0.2, 5:] = 0  # a dropped group
     weights[::9] = 1.0  # nominal weights: rounded totals land on ties exactly
@@ -332,11 +355,15 @@ def random_problem(seed=7):
         "scenarios": s_count,
         "units": units,
         "leaves": leaves,
+        "rescalers": [
+            {"node": "B", "leaves": [5, 6], "inside": []},
+            {"node": "", "leaves": list(range(leaves)), "inside": [0]},
+        ],
         "tables": [
             {
                 "id": "tong-hop",
                 "leaves": list(range(leaves)),
-                "rescale": True,
+                "rescalers": [0, 1],
                 "decimals": 1,
                 "ties": "competition",
                 "rank_on": "rounded",
@@ -350,7 +377,7 @@ def random_problem(seed=7):
             {
                 "id": "A",
                 "leaves": [0, 2, 3, 5],
-                "rescale": False,
+                "rescalers": [],
                 "decimals": 2,
                 "ties": "dense",
                 "rank_on": "exact",
@@ -388,7 +415,7 @@ def flip_problem(n=4000, seed=3):
         "choices": [{"id": "weights", "options": []}, {"id": "ties", "options": ["dense", "competition"]}],
         "percentiles": [5, 50, 95], "top": [1], "bootstrap": 20,
         "scenarios": 1, "units": 2, "leaves": 2,
-        "tables": [{"id": "t", "leaves": [0, 1], "rescale": False, "decimals": 2, "ties": "dense", "rank_on": "exact",
+        "tables": [{"id": "t", "leaves": [0, 1], "rescalers": [], "decimals": 2, "ties": "dense", "rank_on": "exact",
                     "sections": [{"block": "I", "units": [1, 0], "nominal": [1, 2], "codes": ["Y", "X"]}]}],
     }
     arrays = {"points": points, "excluded": np.zeros((1, 2, 2), dtype=np.uint8),
@@ -411,7 +438,7 @@ def self_test():
         ref = reference(problem, arrays)
         tied = 0
         for table in problem["tables"]:
-            got = table_ranks(table, arrays, float(problem.get("round_tolerance", 0.0)))
+            got = table_ranks(table, arrays, float(problem.get("round_tolerance", 0.0)), problem.get("rescalers", []))
             for section in table["sections"]:
                 want = np.array(ref[(table["id"], section["block"])])
                 tied += int(np.sum(np.diff(np.sort(want, axis=1), axis=1) == 0))

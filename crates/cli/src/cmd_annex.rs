@@ -408,6 +408,7 @@ pub fn export(a: ExportArgs) -> Result<ExitCode> {
         format: Some(format),
         unit: a.unit.clone(),
         previous: previous.as_ref(),
+        robustness: None,
     };
     // Render everything before writing anything: a failure leaves the folder untouched. A bar on a
     // terminal shows each document and chart as it is made (a national export takes seconds);

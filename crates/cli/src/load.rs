@@ -128,7 +128,7 @@ fn meta(dir: &Path) -> Result<DatasetMeta> {
 }
 
 /// The bytes of a file, with the path in the error.
-fn read_bytes(path: &Path) -> Result<Vec<u8>> {
+pub fn read_bytes(path: &Path) -> Result<Vec<u8>> {
     fs::read(path).map_err(|e| read_error(path, &e))
 }
 

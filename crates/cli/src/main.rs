@@ -19,6 +19,7 @@ mod cmd_annex;
 mod cmd_audit;
 mod cmd_docs;
 mod cmd_import;
+mod cmd_robustness;
 mod cmd_score;
 mod cmd_serve;
 mod cmd_store;
@@ -65,6 +66,8 @@ enum Command {
     Import(cmd_import::Args),
     /// Check a published ranking and report every inconsistency (exit 0 = none, 1 = findings, 2 = unreadable).
     Audit(cmd_audit::Args),
+    /// How sure each rank is: rank intervals over the edition's uncertain choices, and which choice matters.
+    Robustness(Box<cmd_robustness::Args>),
     /// Write the Excel entry form of an edition (blank, for given units, or pre-filled from a dataset).
     Template(cmd_template::TemplateArgs),
     /// Read a filled entry form back into a dataset folder; every bad cell is reported, nothing partial.
@@ -116,6 +119,10 @@ fn run(cli: Cli) -> anyhow::Result<ExitCode> {
         Command::Audit(mut a) => {
             a.lang = lang;
             cmd_audit::run(a)
+        }
+        Command::Robustness(mut a) => {
+            a.common.lang = lang;
+            cmd_robustness::run(*a)
         }
         Command::Synth(a) => cmd_synth::run(a),
         Command::Template(mut a) => {

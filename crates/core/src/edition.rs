@@ -528,6 +528,10 @@ struct RawEdition {
     bands: Vec<Spanned<RawBand>>,
     #[serde(default)]
     annex: RawAnnex,
+    /// The uncertain choices of `egov robustness`, read by [`crate::robustness::Spec`] from the same
+    /// source (so that its problems carry the edition's lines); the edition only lets it through.
+    #[allow(dead_code)]
+    robustness: Option<toml::Table>,
 }
 
 #[derive(Deserialize, Default)]

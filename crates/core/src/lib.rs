@@ -23,6 +23,7 @@ pub mod lang;
 pub mod names;
 pub mod num;
 pub mod rank;
+pub mod robustness;
 pub mod spreadsheet;
 pub mod table;
 pub mod text;

@@ -170,6 +170,8 @@ pub(super) const EDITION: &[Field] = &[
     f("criterion", Tables(CRITERION)),
     f("band", Tables(BAND)),
     f("annex", Table(ANNEX)),
+    // Read by `robustness::Spec` (its own schema and messages), not by the edition.
+    f("robustness", AnyTable),
 ];
 
 /// One structural problem: byte offset, path of the item, message.

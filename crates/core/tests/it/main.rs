@@ -13,6 +13,7 @@ mod excel_habits;
 mod explain;
 mod limits;
 mod policies;
+mod robustness;
 mod rounding;
 mod rules;
 mod validation;

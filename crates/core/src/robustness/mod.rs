@@ -1,0 +1,1151 @@
+//! How sure is a rank: a Monte-Carlo uncertainty analysis of every ranked table of an edition and the
+//! variance-based sensitivity of the ranks to each uncertain choice (issue #13; the JRC/OECD Handbook's
+//! "uncertainty and sensitivity analysis" of a composite indicator, as COINr does it, at national scale).
+//!
+//! The nominal ranking is the engine's (exact decimals, [`crate::annex::build`]); the statistics are
+//! floating point. The choices ([`spec`]) are drawn in a Saltelli design of `n` base rows: `A_j`, `B_j`
+//! and, per choice `i`, `A_B^(i)_j` (`A_j` with choice `i` taken from `B_j`): `n·(k + 2)` evaluations for
+//! `k` choices. The `2n` rows `A_j`, `B_j` are independent draws: the rank intervals and probabilities
+//! are computed from them; all evaluations feed the sensitivity indices ([`sobol`]). A choice that only
+//! changes how totals are ranked (rank on rounded values, the rounding mode, the tie convention) reuses
+//! the totals of `A_j`, so its evaluations cost a ranking, not a scoring.
+//!
+//! **Reproducibility.** Every design row has its own seed ([`sample`]); base rows are processed in
+//! chunks of a fixed size whose results are written to their own places or summed as integers, so the
+//! output is the same on any number of threads, bit for bit.
+
+pub mod model;
+pub mod render;
+pub mod sample;
+pub mod sobol;
+pub mod spec;
+
+use ndarray::{ArrayView2, Axis, Slice, linalg::general_mat_mul};
+use rayon::prelude::*;
+
+use crate::dataset::Dataset;
+use crate::edition::{Edition, RankOn, Ties};
+use crate::msg;
+use crate::num::RoundingMode;
+
+pub use spec::{Choice, CohortOption, Distribution, Factor, NaOption, RankKey, Spec, SpecProblem};
+
+use model::{Kind, Model};
+
+/// A unit's rank statistics in one ranked block of one table.
+#[derive(Debug, Clone, PartialEq)]
+pub struct UnitReport {
+    pub code: String,
+    pub name: String,
+    /// The engine's rank (the published one).
+    pub nominal: u32,
+    pub median: u32,
+    pub p5: u32,
+    pub p95: u32,
+    pub mean: f64,
+    /// P(rank ≤ k) for each k of [`Report::top`].
+    pub top: Vec<f64>,
+    /// P(band) for each band of the edition (empty when the table is not the unit total or the edition
+    /// has no bands).
+    pub bands: Vec<f64>,
+    /// (first-order, total-effect) index of the unit's rank per choice.
+    pub sensitivity: Vec<(f64, f64)>,
+    /// The choice with the largest total-effect index, when the rank varies at all.
+    pub dominant: Option<usize>,
+}
+
+/// A block-level index with its bootstrap interval.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct BlockIndex {
+    pub first: f64,
+    pub total: f64,
+    pub first_ci: (f64, f64),
+    pub total_ci: (f64, f64),
+}
+
+/// One ranked block (section) of a table.
+#[derive(Debug, Clone, PartialEq)]
+pub struct SectionReport {
+    pub block: String,
+    pub title: String,
+    /// In nominal order.
+    pub units: Vec<UnitReport>,
+    /// Spearman correlation of the draws' ranking with the nominal one: mean, 5th percentile, median.
+    pub correlation: (f64, f64, f64),
+    /// Per choice, on that correlation.
+    pub sensitivity: Vec<BlockIndex>,
+    /// Units whose 5–95 % interval stays within one place of the nominal rank.
+    pub stable: usize,
+    /// The choice with the largest total-effect index on the correlation, if the ranking moves at all.
+    pub dominant: Option<usize>,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct TableReport {
+    pub id: String,
+    pub title: String,
+    pub sections: Vec<SectionReport>,
+}
+
+/// A choice as reported.
+#[derive(Debug, Clone, PartialEq)]
+pub struct ChoiceReport {
+    pub id: String,
+    pub kind: &'static str,
+    pub label: String,
+    pub label_en: String,
+    pub options: Vec<String>,
+}
+
+/// The whole analysis.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Report {
+    pub edition: String,
+    pub evaluations: usize,
+    pub base: usize,
+    pub draws: usize,
+    pub seed: u64,
+    pub bootstrap: usize,
+    pub choices: Vec<ChoiceReport>,
+    pub top: Vec<u32>,
+    pub bands: Vec<String>,
+    pub tables: Vec<TableReport>,
+    /// Whether the choices were declared (`false`: the defaults of [`Spec::defaults`]).
+    pub declared: bool,
+}
+
+/// Why an analysis cannot be made.
+#[derive(Debug, Clone, PartialEq, thiserror::Error)]
+pub enum RobustnessError {
+    #[error("{0}")]
+    Nothing(String),
+    /// The model does not reproduce the engine's nominal ranking (a defect of egov, never of the input).
+    #[error("{0}")]
+    Model(String),
+}
+
+/// Settings of a run that are not part of the analysis itself.
+#[derive(Default)]
+pub struct Options<'a> {
+    /// Called with (chunks done, chunks) as the draws progress (from worker threads).
+    pub progress: Option<&'a (dyn Fn(usize, usize) + Sync)>,
+}
+
+/// The tolerance within which a value × 10^decimals is taken to lie exactly on a rounding boundary:
+/// points are decimals with few places, and their f64 form may sit a hair below the half (0,285).
+pub const ROUND_TOL: f64 = 1e-9;
+
+/// Base rows per chunk: fixed, so that chunks (and hence results) do not depend on the thread count.
+const CHUNK: usize = 16;
+
+/// What one evaluation is: node multipliers (path products) and a scenario, then how it is ranked.
+#[derive(Clone)]
+pub(crate) struct Setting {
+    pub scenario: usize,
+    pub ties: Option<Ties>,
+    pub on: Option<RankKey>,
+    pub rounding: RoundingMode,
+}
+
+/// The prepared analysis: choices, design layout, scenarios and the model.
+pub struct Plan<'e> {
+    pub(crate) edition: &'e Edition,
+    pub(crate) spec: Spec,
+    pub(crate) layout: sample::Layout,
+    pub(crate) model: Model,
+    /// Scenario index of (not-applicable option, cohort option) of the choices.
+    pub(crate) na_opts: Vec<NaOption>,
+    pub(crate) cohort_opts: Vec<CohortOption>,
+    pub(crate) base: usize,
+    pub(crate) names: Vec<(String, String)>,
+}
+
+impl<'e> Plan<'e> {
+    /// Scores the scenarios and checks that the model reproduces the engine's ranks.
+    pub fn new(
+        edition: &'e Edition,
+        data: &Dataset,
+        spec: Spec,
+    ) -> Result<Plan<'e>, RobustnessError> {
+        if spec.choices.is_empty() {
+            return Err(RobustnessError::Nothing(msg!(
+                "không có lựa chọn bất định nào để phân tích ([robustness] không khai báo gì và bộ tiêu chí không có gì để thay đổi)",
+                "no uncertain choice to analyse ([robustness] declares none and the edition has nothing to vary)"
+            )));
+        }
+        let mut na_opts = vec![NaOption::Edition];
+        let mut cohort_opts = vec![CohortOption::Block];
+        for c in &spec.choices {
+            match &c.factor {
+                Factor::NotApplicable(o) => o.iter().for_each(|x| {
+                    if !na_opts.contains(x) {
+                        na_opts.push(*x)
+                    }
+                }),
+                Factor::Cohort(o) => o.iter().for_each(|x| {
+                    if !cohort_opts.contains(x) {
+                        cohort_opts.push(*x)
+                    }
+                }),
+                _ => {}
+            }
+        }
+        let model = Model::build(edition, data, &na_opts, &cohort_opts);
+        if model.tables.iter().all(|t| t.sections.is_empty()) {
+            return Err(RobustnessError::Nothing(msg!(
+                "bộ tiêu chí không có bảng nào xếp hạng đơn vị (annex.table với khối được xếp hạng)",
+                "the edition has no table that ranks units (an annex.table with a ranked section)"
+            )));
+        }
+        let k = spec.choices.len();
+        let base = (spec.runs / (k + 2)).max(1);
+        let factors: Vec<&Factor> = spec.choices.iter().map(|c| &c.factor).collect();
+        let layout = sample::Layout::new(&factors);
+        let names = data
+            .units
+            .iter()
+            .map(|u| (u.code.clone(), u.name.clone()))
+            .collect();
+        let plan = Plan {
+            edition,
+            spec,
+            layout,
+            model,
+            na_opts,
+            cohort_opts,
+            base,
+            names,
+        };
+        plan.check_nominal()?;
+        Ok(plan)
+    }
+
+    pub fn evaluations(&self) -> usize {
+        self.base * (self.spec.choices.len() + 2)
+    }
+
+    /// Node multipliers (path products) and setting of design row `dims`.
+    pub(crate) fn setting(&self, dims: &[f64], m: &mut [f64]) -> Setting {
+        let e = self.edition;
+        m.iter_mut().for_each(|x| *x = 1.0);
+        let mut s = Setting {
+            scenario: 0,
+            ties: None,
+            on: None,
+            rounding: e.rounding,
+        };
+        let (mut na, mut co) = (NaOption::Edition, CohortOption::Block);
+        for (c, &(at, len)) in self.spec.choices.iter().zip(&self.layout.spans) {
+            let d = &dims[at..at + len];
+            match &c.factor {
+                Factor::Weights {
+                    nodes,
+                    spread,
+                    distribution,
+                } => {
+                    for (&n, &u) in nodes.iter().zip(d) {
+                        m[n] *= sample::multiplier(u, *spread, *distribution);
+                    }
+                }
+                Factor::Drop(nodes) => {
+                    let o = sample::option(d[0], nodes.len() + 1);
+                    if o > 0 {
+                        m[nodes[o - 1]] = 0.0;
+                    }
+                }
+                Factor::NotApplicable(o) => na = o[sample::option(d[0], o.len())],
+                Factor::Cohort(o) => co = o[sample::option(d[0], o.len())],
+                Factor::Ties(o) => s.ties = Some(o[sample::option(d[0], o.len())]),
+                Factor::RankOn(o) => s.on = Some(o[sample::option(d[0], o.len())]),
+                Factor::Rounding(o) => s.rounding = o[sample::option(d[0], o.len())],
+            }
+        }
+        // Path products: nodes are in pre-order, so a parent is done before its children.
+        for n in 1..e.nodes.len() {
+            if let Some(p) = e.nodes[n].parent {
+                m[n] *= m[p];
+            }
+        }
+        let ni = self.na_opts.iter().position(|x| *x == na).unwrap_or(0);
+        let ci = self.cohort_opts.iter().position(|x| *x == co).unwrap_or(0);
+        s.scenario = ni * self.cohort_opts.len() + ci;
+        s
+    }
+
+    /// The model at the nominal draw must rank exactly as the engine did.
+    fn check_nominal(&self) -> Result<(), RobustnessError> {
+        let nn = self.edition.nodes.len();
+        let m = vec![1.0; nn];
+        let setting = Setting {
+            scenario: 0,
+            ties: None,
+            on: None,
+            rounding: self.edition.rounding,
+        };
+        let values = self.values(&[(&m[..], 0)]);
+        let mut keys = Vec::new();
+        let mut ranks = Vec::new();
+        let mut scratch = Vec::new();
+        for (ti, t) in self.model.tables.iter().enumerate() {
+            let mut off = 0;
+            for s in &t.sections {
+                let v = &values[0][ti][off..off + s.members.len()];
+                off += s.members.len();
+                keys.clear();
+                keys.extend(v.iter().map(|&x| key(x, t, &setting)));
+                ranks.resize(keys.len(), 0);
+                rank_into(
+                    &keys,
+                    setting.ties.unwrap_or(t.ties),
+                    &mut ranks,
+                    &mut scratch,
+                );
+                if let Some(i) = (0..ranks.len()).find(|&i| ranks[i] != s.nominal[i]) {
+                    let u = self.model.units[s.members[i]];
+                    let (name, table) = (&self.names[u].1, &self.edition.annex.tables[t.layout].id);
+                    let (got, want) = (ranks[i], s.nominal[i]);
+                    return Err(RobustnessError::Model(msg!(
+                        "lỗi của egov: mô hình phân tích không tái tạo được thứ hạng của {name} trong bảng {table} ({got} thay vì {want}); xin báo lỗi kèm bộ tiêu chí",
+                        "egov defect: the analysis model does not reproduce the rank of {name} in table {table} ({got} instead of {want}); please report it with the edition"
+                    )));
+                }
+            }
+        }
+        Ok(())
+    }
+
+    /// Each table's value for each ranked member (sections concatenated), per (multipliers, scenario).
+    pub(crate) fn values(&self, variants: &[(&[f64], usize)]) -> Vec<Vec<Vec<f64>>> {
+        let model = &self.model;
+        let nl = model.leaves.len();
+        let nu = model.units.len();
+        let mut out: Vec<Vec<Vec<f64>>> = variants
+            .iter()
+            .map(|_| {
+                model
+                    .tables
+                    .iter()
+                    .map(|t| Vec::with_capacity(t.sections.iter().map(|s| s.members.len()).sum()))
+                    .collect()
+            })
+            .collect();
+        // Leaf weights of every variant.
+        let weights: Vec<f64> = variants
+            .iter()
+            .flat_map(|(m, _)| model.leaves.iter().map(|&n| m[n]))
+            .collect();
+        for (si, sc) in model.scenarios.iter().enumerate() {
+            let idx: Vec<usize> = (0..variants.len())
+                .filter(|&v| variants[v].1 == si)
+                .collect();
+            if idx.is_empty() {
+                continue;
+            }
+            let mut w = vec![0.0; idx.len() * nl];
+            for (r, &v) in idx.iter().enumerate() {
+                w[r * nl..(r + 1) * nl].copy_from_slice(&weights[v * nl..(v + 1) * nl]);
+            }
+            let wv = ArrayView2::from_shape((idx.len(), nl), &w).expect("sized above");
+            let pv = ArrayView2::from_shape((nu, nl), &sc.points).expect("sized by the model");
+            // One product per segment: variants × units.
+            let sums: Vec<ndarray::Array2<f64>> = model
+                .segments
+                .iter()
+                .map(|&(lo, hi)| {
+                    let mut c = ndarray::Array2::<f64>::zeros((idx.len(), nu));
+                    general_mat_mul(
+                        1.0,
+                        &wv.slice_axis(Axis(1), Slice::from(lo..hi)),
+                        &pv.slice_axis(Axis(1), Slice::from(lo..hi)).t(),
+                        0.0,
+                        &mut c,
+                    );
+                    c
+                })
+                .collect();
+            let sums: Vec<&[f64]> = sums
+                .iter()
+                .map(|c| c.as_slice().expect("standard layout"))
+                .collect();
+            let mut rescaled_max = vec![0.0; self.edition.nodes.len()];
+            // Per unit, the correction of each of its active rescaling nodes (deepest first).
+            let mut corr: Vec<f64> = Vec::new();
+            let mut corr_at: Vec<u32> = Vec::with_capacity(nu + 1);
+            for (r, &v) in idx.iter().enumerate() {
+                let m = variants[v].0;
+                let wl = &weights[v * nl..(v + 1) * nl];
+                // Each rescaling node's (varied) maximum, once per variant.
+                for &p in &model.rescalers {
+                    let (lo, hi) = model.node_range[p];
+                    rescaled_max[p] = (lo..hi).map(|l| wl[l] * model.fullmax[l]).sum();
+                }
+                let at = |g: usize, x: usize| sums[g][r * nu + x];
+                let seg_sum = |node: usize, x: usize| -> f64 {
+                    model.node_segments[node].iter().map(|&g| at(g, x)).sum()
+                };
+                // Innermost first: an inner node's correction is part of the sum an outer one
+                // rescales. Computed once per unit for every table.
+                corr.clear();
+                corr_at.clear();
+                for x in 0..nu {
+                    corr_at.push(corr.len() as u32);
+                    let (a0, a1) = sc.active_at[x];
+                    let act = &sc.active[a0 as usize..a1 as usize];
+                    let from = corr.len();
+                    for (q, &(p, l0, l1)) in act.iter().enumerate() {
+                        let p = p as usize;
+                        let f = rescaled_max[p];
+                        let ex: f64 = sc.ex_leaves[l0 as usize..l1 as usize]
+                            .iter()
+                            .map(|&l| wl[l as usize] * model.fullmax[l as usize])
+                            .sum();
+                        let end = p + model.subtree[p];
+                        let inner: f64 = act[..q]
+                            .iter()
+                            .zip(&corr[from..])
+                            .filter(|&(&(o, _, _), _)| (o as usize) > p && (o as usize) < end)
+                            .map(|(_, c)| c)
+                            .sum();
+                        let sp = seg_sum(p, x) + inner;
+                        corr.push(if ex <= 0.0 {
+                            0.0
+                        } else if f - ex > 0.0 {
+                            sp * (f / (f - ex) - 1.0)
+                        } else {
+                            -sp
+                        });
+                    }
+                }
+                corr_at.push(corr.len() as u32);
+                for (ti, t) in model.tables.iter().enumerate() {
+                    let full: f64 = (t.leaf_lo..t.leaf_hi)
+                        .map(|l| wl[l] * model.fullmax[l])
+                        .sum();
+                    let end = t.node + model.subtree[t.node];
+                    let dst = &mut out[v][ti];
+                    for s in &t.sections {
+                        for &x in &s.members {
+                            let value = match sc.kinds[ti][x] {
+                                Kind::Linear | Kind::Rescaled => {
+                                    let mut v = seg_sum(t.node, x);
+                                    if sc.kinds[ti][x] == Kind::Rescaled {
+                                        let (a0, a1) = sc.active_at[x];
+                                        let act = &sc.active[a0 as usize..a1 as usize];
+                                        let c = &corr[corr_at[x] as usize..corr_at[x + 1] as usize];
+                                        for (&(p, _, _), &c) in act.iter().zip(c) {
+                                            let p = p as usize;
+                                            if p >= t.node && p < end {
+                                                v += c;
+                                            }
+                                        }
+                                    }
+                                    if t.fraction {
+                                        if full > 0.0 { v / full } else { 0.0 }
+                                    } else {
+                                        v
+                                    }
+                                }
+                                Kind::General => {
+                                    let row =
+                                        sc.rows[x].as_deref().expect("kept for general units");
+                                    let (p, f) = model::general(
+                                        self.edition,
+                                        row,
+                                        m,
+                                        t.node,
+                                        &model.node_max,
+                                    );
+                                    if t.fraction {
+                                        if f > 0.0 { p / f } else { 0.0 }
+                                    } else {
+                                        p
+                                    }
+                                }
+                                Kind::Skip => 0.0,
+                            };
+                            dst.push(value);
+                        }
+                    }
+                }
+            }
+        }
+        out
+    }
+}
+
+/// The ranking key of a value under a setting: the value itself, or its printed form × 10^decimals.
+fn key(v: f64, t: &model::TableModel, s: &Setting) -> f64 {
+    KeyFn::new(t, s).key(v)
+}
+
+/// [`key`] with its setting resolved once per (table, evaluation).
+struct KeyFn {
+    /// `None`: the exact value.
+    scale: Option<f64>,
+    rounding: RoundingMode,
+}
+
+impl KeyFn {
+    fn new(t: &model::TableModel, s: &Setting) -> KeyFn {
+        let on = s.on.unwrap_or(match t.on {
+            RankOn::Rounded => RankKey::Rounded,
+            RankOn::Exact => RankKey::Exact,
+        });
+        let scale = match on {
+            RankKey::Exact => None,
+            RankKey::Rounded => Some(10f64.powi(t.decimals as i32)),
+            RankKey::Whole => Some(1.0),
+        };
+        KeyFn {
+            scale,
+            rounding: s.rounding,
+        }
+    }
+    #[inline]
+    fn key(&self, v: f64) -> f64 {
+        let Some(scale) = self.scale else {
+            return v + 0.0;
+        };
+        let x = v * scale;
+        let r = match self.rounding {
+            RoundingMode::HalfUp => (x + 0.5 + ROUND_TOL).floor(),
+            RoundingMode::Down => (x + ROUND_TOL).floor(),
+            RoundingMode::HalfEven => {
+                let f = x.floor();
+                let d = x - f;
+                if (d - 0.5).abs() <= ROUND_TOL {
+                    if f % 2.0 == 0.0 { f } else { f + 1.0 }
+                } else {
+                    x.round()
+                }
+            }
+        };
+        r + 0.0
+    }
+}
+
+/// Ranks into `out` of `vals`, given their descending order: equal keys are adjacent in it.
+fn rank_sorted(order: &[u32], vals: &[f64], kf: &KeyFn, ties: Ties, out: &mut [u32]) {
+    let mut dense = 0u32;
+    let mut prev = f64::NAN;
+    let mut current = 0;
+    for (pos, &i) in order.iter().enumerate() {
+        let k = kf.key(vals[i as usize]);
+        if k != prev {
+            dense += 1;
+            current = match ties {
+                Ties::Dense => dense,
+                Ties::Competition => pos as u32 + 1,
+            };
+            prev = k;
+        }
+        out[i as usize] = current;
+    }
+}
+
+/// Sorts (key, index) pairs by key, stably (so by index among equal keys): a least-significant-digit
+/// radix sort on bytes, skipping the bytes every key shares (totals of one block share their sign and
+/// most of their exponent). For the few thousand units of a block it does a fifth of the work of a
+/// comparison sort, and ranking is most of a draw's cost.
+fn radix_sort(v: &mut Vec<(u64, u32)>, spare: &mut Vec<(u64, u32)>) {
+    if v.len() < 64 {
+        v.sort_unstable();
+        return;
+    }
+    let (mut or, mut and) = (0u64, u64::MAX);
+    for &(k, _) in v.iter() {
+        or |= k;
+        and &= k;
+    }
+    let differ = or ^ and;
+    spare.clear();
+    spare.resize(v.len(), (0, 0));
+    for byte in 0..8 {
+        let shift = byte * 8;
+        if (differ >> shift) & 0xff == 0 {
+            continue;
+        }
+        let mut count = [0usize; 256];
+        for &(k, _) in v.iter() {
+            count[((k >> shift) & 0xff) as usize] += 1;
+        }
+        let mut sum = 0;
+        for c in count.iter_mut() {
+            let x = *c;
+            *c = sum;
+            sum += x;
+        }
+        for &(k, i) in v.iter() {
+            let d = ((k >> shift) & 0xff) as usize;
+            spare[count[d]] = (k, i);
+            count[d] += 1;
+        }
+        std::mem::swap(v, spare);
+    }
+}
+
+/// Order-preserving integer form of an f64 (no NaN here): sorting the integers sorts the floats.
+fn ordered(x: f64) -> u64 {
+    let b = x.to_bits();
+    if b >> 63 == 1 { !b } else { b | (1 << 63) }
+}
+
+/// Ranks of `keys` (highest first) into `out`.
+pub(crate) fn rank_into(keys: &[f64], ties: Ties, out: &mut [u32], scratch: &mut Vec<(u64, u32)>) {
+    scratch.clear();
+    scratch.extend(
+        keys.iter()
+            .enumerate()
+            .map(|(i, &k)| (!ordered(k), i as u32)),
+    );
+    let mut spare = Vec::new();
+    radix_sort(scratch, &mut spare);
+    let mut dense = 0u32;
+    let mut prev = None;
+    let mut current = 0;
+    for (pos, &(k, i)) in scratch.iter().enumerate() {
+        if prev != Some(k) {
+            dense += 1;
+            current = match ties {
+                Ties::Dense => dense,
+                Ties::Competition => pos as u32 + 1,
+            };
+            prev = Some(k);
+        }
+        out[i as usize] = current;
+    }
+}
+
+/// Pearson correlation of two rank vectors (Spearman's ρ of the rankings); 1 when both are constant
+/// and equal, 0 when one is constant and the other not.
+fn spearman(a: &[u32], b: &[u32]) -> f64 {
+    let n = a.len() as f64;
+    if a.is_empty() {
+        return 1.0;
+    }
+    let ma = a.iter().map(|&x| x as f64).sum::<f64>() / n;
+    let mb = b.iter().map(|&x| x as f64).sum::<f64>() / n;
+    let (mut sab, mut saa, mut sbb) = (0.0, 0.0, 0.0);
+    for (&x, &y) in a.iter().zip(b) {
+        let (dx, dy) = (x as f64 - ma, y as f64 - mb);
+        sab += dx * dy;
+        saa += dx * dx;
+        sbb += dy * dy;
+    }
+    if saa == 0.0 || sbb == 0.0 {
+        return if a == b { 1.0 } else { 0.0 };
+    }
+    sab / (saa * sbb).sqrt()
+}
+
+/// Smallest value with at least `q` % of `sorted` at or below it (numpy's "inverted_cdf").
+fn percentile<T: Copy>(sorted: &[T], q: usize) -> T {
+    let m = sorted.len();
+    let idx = (q * m).div_ceil(100).max(1) - 1;
+    sorted[idx.min(m - 1)]
+}
+
+/// Per-chunk accumulations that are sums of integers (so any merge order gives the same result).
+struct Acc {
+    sums: Vec<sobol::IntSums>,
+    /// Members of the unit-total tables × bands.
+    bands: Vec<u32>,
+}
+
+/// Runs the analysis.
+pub fn run(plan: &Plan<'_>, opts: &Options<'_>) -> Report {
+    let e = plan.edition;
+    let model = &plan.model;
+    let k = plan.spec.choices.len();
+    let n = plan.base;
+    let nn = e.nodes.len();
+    let seed = plan.spec.seed;
+    let total_factors: Vec<usize> = (0..k)
+        .filter(|&i| plan.spec.choices[i].factor.changes_totals())
+        .collect();
+    // Sections in order, with their member offset in a row of all members.
+    let mut sections: Vec<(usize, usize, usize)> = Vec::new(); // (table, section, offset)
+    let mut width = 0;
+    for (ti, t) in model.tables.iter().enumerate() {
+        for (si, s) in t.sections.iter().enumerate() {
+            sections.push((ti, si, width));
+            width += s.members.len();
+        }
+    }
+    let nsec = sections.len();
+    let nb = e.bands.len();
+    let banded: Vec<bool> = model
+        .tables
+        .iter()
+        .map(|t| t.node == 0 && nb > 0 && !t.fraction)
+        .collect();
+    let section_offset: Vec<Vec<usize>> = model
+        .tables
+        .iter()
+        .map(|t| {
+            t.sections
+                .iter()
+                .scan(0, |acc, s| {
+                    let o = *acc;
+                    *acc += s.members.len();
+                    Some(o)
+                })
+                .collect()
+        })
+        .collect();
+    let band_min: Vec<f64> = e.bands.iter().map(|b| model_f64(b.min_percent)).collect();
+    let chunks = n.div_ceil(CHUNK);
+    let mut ab = vec![0u32; 2 * n * width];
+    let mut ys = vec![0f64; n * (k + 2) * nsec];
+    let done = std::sync::atomic::AtomicUsize::new(0);
+    let new_acc = || Acc {
+        sums: vec![sobol::IntSums::new(k); width],
+        bands: vec![0; width * nb],
+    };
+    let acc = ab
+        .par_chunks_mut(2 * CHUNK * width)
+        .zip(ys.par_chunks_mut(CHUNK * (k + 2) * nsec))
+        .enumerate()
+        // Few accumulators (each holds sums for every ranked unit), whatever the number of chunks.
+        .with_min_len(chunks.div_ceil(32).max(1))
+        .fold(new_acc, |mut acc, (c, (ab_out, y_out))| {
+            let j0 = c * CHUNK;
+            let j1 = (j0 + CHUNK).min(n);
+            let mut a = vec![0.0; plan.layout.dims];
+            let mut b = vec![0.0; plan.layout.dims];
+            let mut mix = vec![0.0; plan.layout.dims];
+            // Per base row: the variants that need totals, and the setting of each evaluation.
+            let mut mults: Vec<Vec<f64>> = Vec::new();
+            let mut var_scen: Vec<usize> = Vec::new();
+            let mut evals: Vec<(usize, Setting)> = Vec::new(); // (variant, setting) per (j, slot)
+            for j in j0..j1 {
+                sample::row(seed, 2 * j as u64, &mut a);
+                sample::row(seed, 2 * j as u64 + 1, &mut b);
+                let mut m = vec![0.0; nn];
+                let sa = plan.setting(&a, &mut m);
+                let va = mults.len();
+                mults.push(m);
+                var_scen.push(sa.scenario);
+                let mut m = vec![0.0; nn];
+                let sb = plan.setting(&b, &mut m);
+                mults.push(m);
+                var_scen.push(sb.scenario);
+                evals.push((va, sa));
+                evals.push((va + 1, sb));
+                for i in 0..k {
+                    let (at, len) = plan.layout.spans[i];
+                    mix.copy_from_slice(&a);
+                    mix[at..at + len].copy_from_slice(&b[at..at + len]);
+                    let mut m = vec![0.0; nn];
+                    let s = plan.setting(&mix, &mut m);
+                    if total_factors.contains(&i) {
+                        evals.push((mults.len(), s.clone()));
+                        mults.push(m);
+                        var_scen.push(s.scenario);
+                    } else {
+                        // Only the ranking changes: A's totals.
+                        evals.push((va, s));
+                    }
+                }
+            }
+            let variants: Vec<(&[f64], usize)> = mults
+                .iter()
+                .zip(&var_scen)
+                .map(|(m, &s)| (&m[..], s))
+                .collect();
+            let values = plan.values(&variants);
+            // Each variant's members in descending order of value, per section, sorted once: every
+            // evaluation that shares the variant's totals ranks by walking this order (rounding is
+            // monotone, so it is also the order of the rounded values, ties adjacent).
+            let mut orders = vec![0u32; variants.len() * width];
+            let mut scratch = Vec::new();
+            let mut spare = Vec::new();
+            for (v, order) in orders.chunks_mut(width).enumerate() {
+                for &(ti, si, off) in &sections {
+                    let t = &model.tables[ti];
+                    let len = t.sections[si].members.len();
+                    let toff = section_offset[ti][si];
+                    let vals = &values[v][ti][toff..toff + len];
+                    scratch.clear();
+                    scratch.extend(
+                        vals.iter()
+                            .enumerate()
+                            .map(|(i, &x)| (!ordered(x + 0.0), i as u32)),
+                    );
+                    radix_sort(&mut scratch, &mut spare);
+                    for (o, &(_, i)) in order[off..off + len].iter_mut().zip(&scratch) {
+                        *o = i;
+                    }
+                }
+            }
+            let mut group = vec![0u32; (k + 2) * width];
+            let mut g = vec![0i64; k + 2];
+            for jj in 0..j1 - j0 {
+                for slot in 0..k + 2 {
+                    let (v, s) = &evals[jj * (k + 2) + slot];
+                    let row = &mut group[slot * width..(slot + 1) * width];
+                    for (q, &(ti, si, off)) in sections.iter().enumerate() {
+                        let t = &model.tables[ti];
+                        let sec = &t.sections[si];
+                        let toff = section_offset[ti][si];
+                        let vals = &values[*v][ti][toff..toff + sec.members.len()];
+                        let order = &orders[*v * width + off..*v * width + off + sec.members.len()];
+                        let out = &mut row[off..off + sec.members.len()];
+                        let kf = KeyFn::new(t, s);
+                        rank_sorted(order, vals, &kf, s.ties.unwrap_or(t.ties), out);
+                        y_out[(jj * (k + 2) + slot) * nsec + q] = spearman(out, &sec.nominal);
+                        if slot < 2 && banded[ti] {
+                            // Percent of the unit's (varied) applicable maximum: the full one less
+                            // what is not evaluated (exclusions are rescaled within the total).
+                            let m = &mults[*v];
+                            let sc = &model.scenarios[variants[*v].1];
+                            let full: f64 = (t.leaf_lo..t.leaf_hi)
+                                .map(|l| m[model.leaves[l]] * model.fullmax[l])
+                                .sum();
+                            for (x, &val) in vals.iter().enumerate() {
+                                let (d0, d1) = sc.deduct_at[sec.members[x]];
+                                let unevaluated: f64 = sc.deducts[d0 as usize..d1 as usize]
+                                    .iter()
+                                    .filter(|&&(_, ex)| !ex)
+                                    .map(|&(l, _)| {
+                                        m[model.leaves[l as usize]] * model.fullmax[l as usize]
+                                    })
+                                    .sum();
+                                let max = full - unevaluated;
+                                let pct = if max > 0.0 { 100.0 * val / max } else { 0.0 };
+                                if let Some(bi) =
+                                    band_min.iter().position(|&b| pct + ROUND_TOL >= b)
+                                {
+                                    acc.bands[(off + x) * nb + bi] += 1;
+                                }
+                            }
+                        }
+                    }
+                    if slot < 2 {
+                        let d = 2 * jj + slot;
+                        ab_out[d * width..(d + 1) * width].copy_from_slice(row);
+                    }
+                }
+                for x in 0..width {
+                    for slot in 0..k + 2 {
+                        g[slot] = group[slot * width + x] as i64;
+                    }
+                    acc.sums[x].add(&g);
+                }
+            }
+            let d = done.fetch_add(1, std::sync::atomic::Ordering::Relaxed) + 1;
+            if let Some(p) = opts.progress {
+                p(d, chunks);
+            }
+            acc
+        })
+        .reduce(new_acc, |mut a, b| {
+            for (x, y) in a.sums.iter_mut().zip(&b.sums) {
+                x.merge(y);
+            }
+            for (x, y) in a.bands.iter_mut().zip(&b.bands) {
+                *x += y;
+            }
+            a
+        });
+
+    let draws = 2 * n;
+    let mut tables: Vec<TableReport> = model
+        .tables
+        .iter()
+        .map(|t| TableReport {
+            id: e.annex.tables[t.layout].id.clone(),
+            title: e.annex.tables[t.layout].title.clone(),
+            sections: Vec::new(),
+        })
+        .collect();
+    for (q, &(ti, si, off)) in sections.iter().enumerate() {
+        let t = &model.tables[ti];
+        let sec = &t.sections[si];
+        let units: Vec<UnitReport> = (0..sec.members.len())
+            .into_par_iter()
+            .map(|x| {
+                let col = off + x;
+                let mut r: Vec<u32> = (0..draws).map(|d| ab[d * width + col]).collect();
+                let mean = r.iter().map(|&v| v as f64).sum::<f64>() / draws as f64;
+                let top = plan
+                    .spec
+                    .top
+                    .iter()
+                    .map(|&kk| r.iter().filter(|&&v| v <= kk).count() as f64 / draws as f64)
+                    .collect();
+                r.sort_unstable();
+                let ind = acc.sums[col].indices();
+                let sensitivity: Vec<(f64, f64)> =
+                    ind.per_factor.iter().map(|i| (i.first, i.total)).collect();
+                let dominant = dominant(&sensitivity.iter().map(|s| s.1).collect::<Vec<_>>());
+                let u = model.units[sec.members[x]];
+                UnitReport {
+                    code: plan.names[u].0.clone(),
+                    name: plan.names[u].1.clone(),
+                    nominal: sec.nominal[x],
+                    median: percentile(&r, 50),
+                    p5: percentile(&r, 5),
+                    p95: percentile(&r, 95),
+                    mean,
+                    top,
+                    bands: if banded[ti] {
+                        (0..nb)
+                            .map(|b| acc.bands[col * nb + b] as f64 / draws as f64)
+                            .collect()
+                    } else {
+                        Vec::new()
+                    },
+                    sensitivity,
+                    dominant,
+                }
+            })
+            .collect();
+        let y: Vec<f64> = (0..n * (k + 2)).map(|ev| ys[ev * nsec + q]).collect();
+        let mut ab_y: Vec<f64> = (0..n)
+            .flat_map(|j| [y[j * (k + 2)], y[j * (k + 2) + 1]])
+            .collect();
+        let mean = ab_y.iter().sum::<f64>() / ab_y.len() as f64;
+        ab_y.sort_by(f64::total_cmp);
+        let boot = sobol::bootstrap(&y, k, plan.spec.bootstrap, 0.95, seed ^ (q as u64 + 1));
+        let sensitivity: Vec<BlockIndex> = (0..k)
+            .map(|i| BlockIndex {
+                first: boot.indices.per_factor[i].first,
+                total: boot.indices.per_factor[i].total,
+                first_ci: (boot.first_ci[i].low, boot.first_ci[i].high),
+                total_ci: (boot.total_ci[i].low, boot.total_ci[i].high),
+            })
+            .collect();
+        let stable = units
+            .iter()
+            .filter(|u| u.p5 + 1 >= u.nominal && u.p95 <= u.nominal + 1)
+            .count();
+        let dominant = dominant(&sensitivity.iter().map(|s| s.total).collect::<Vec<_>>());
+        tables[ti].sections.push(SectionReport {
+            block: sec.block.clone(),
+            title: sec.title.clone(),
+            units,
+            correlation: (mean, percentile(&ab_y, 5), percentile(&ab_y, 50)),
+            sensitivity,
+            stable,
+            dominant,
+        });
+    }
+    tables.retain(|t| !t.sections.is_empty());
+    Report {
+        edition: e.id.clone(),
+        evaluations: n * (k + 2),
+        base: n,
+        draws,
+        seed,
+        bootstrap: plan.spec.bootstrap,
+        choices: plan
+            .spec
+            .choices
+            .iter()
+            .map(|c| ChoiceReport {
+                id: c.id.clone(),
+                kind: c.factor.kind(),
+                label: c.label.clone(),
+                label_en: c.label_en.clone(),
+                options: c.options(e),
+            })
+            .collect(),
+        top: plan.spec.top.clone(),
+        bands: e.bands.iter().map(|b| b.name.clone()).collect(),
+        tables,
+        declared: plan.spec.declared,
+    }
+}
+
+/// The index of the largest value when it is clearly above zero.
+fn dominant(total: &[f64]) -> Option<usize> {
+    let (i, &m) = total.iter().enumerate().max_by(|a, b| a.1.total_cmp(b.1))?;
+    (m > 1e-9).then_some(i)
+}
+
+pub(crate) fn model_f64(d: rust_decimal::Decimal) -> f64 {
+    use rust_decimal::prelude::ToPrimitive;
+    d.to_f64().unwrap_or(f64::MAX)
+}
+
+/// Everything a peer needs to redo the Monte-Carlo from the same draws (bench/compare-robustness):
+/// arrays in C order, described by `json` (the format is in bench/README.md).
+pub struct Problem {
+    pub json: serde_json::Value,
+    /// [scenarios, units, leaves]
+    pub points: Vec<f64>,
+    /// [scenarios, units, leaves]: 0, or 1 + the index (in `json`'s `rescalers`) of the node that
+    /// rescales the excluded leaf.
+    pub excluded: Vec<u8>,
+    pub fullmax: Vec<f64>,
+    /// [evaluations, leaves]
+    pub weights: Vec<f64>,
+    /// [evaluations, 4]: scenario, ties (0 dense, 1 competition), rank_on (0 rounded, 1 exact, 2 whole
+    /// points), rounding (0 half-up, 1 half-even, 2 down); −1 = the table's own (in `json`).
+    pub setting: Vec<i32>,
+    pub shape: (usize, usize, usize, usize),
+}
+
+impl Plan<'_> {
+    /// The problem of [`Problem`], or why a peer could not redo it: the peer computes sums of weighted
+    /// leaves, rescaled at the table's node, on points tables only.
+    pub fn problem(&self) -> Result<Problem, RobustnessError> {
+        let model = &self.model;
+        let general = model
+            .scenarios
+            .iter()
+            .any(|s| s.kinds.iter().flatten().any(|k| *k == Kind::General));
+        if general || model.tables.iter().any(|t| t.fraction) {
+            return Err(RobustnessError::Nothing(msg!(
+                "bộ tiêu chí này có điểm nhập ở tiêu chí tổng hợp, tiêu chí có trần hoặc bảng chỉ số 0–1: bài toán so sánh chỉ gồm tổng có trọng số của các tiêu chí lá",
+                "this edition has points given at aggregates, capped aggregates or 0–1 index tables: the comparison problem holds only weighted sums of leaves"
+            )));
+        }
+        let k = self.spec.choices.len();
+        let n = self.base;
+        let r = n * (k + 2);
+        let nl = model.leaves.len();
+        let nu = model.units.len();
+        let nn = self.edition.nodes.len();
+        let mut weights = vec![0.0; r * nl];
+        let mut setting = vec![0i32; r * 4];
+        let (mut a, mut b, mut mix) = (
+            vec![0.0; self.layout.dims],
+            vec![0.0; self.layout.dims],
+            vec![0.0; self.layout.dims],
+        );
+        let mut m = vec![0.0; nn];
+        for j in 0..n {
+            sample::row(self.spec.seed, 2 * j as u64, &mut a);
+            sample::row(self.spec.seed, 2 * j as u64 + 1, &mut b);
+            for slot in 0..k + 2 {
+                let dims = match slot {
+                    0 => &a,
+                    1 => &b,
+                    _ => {
+                        let (at, len) = self.layout.spans[slot - 2];
+                        mix.copy_from_slice(&a);
+                        mix[at..at + len].copy_from_slice(&b[at..at + len]);
+                        &mix
+                    }
+                };
+                let s = self.setting(dims, &mut m);
+                let e = j * (k + 2) + slot;
+                for (l, &node) in model.leaves.iter().enumerate() {
+                    weights[e * nl + l] = m[node];
+                }
+                setting[e * 4] = s.scenario as i32;
+                setting[e * 4 + 1] = match s.ties {
+                    None => -1,
+                    Some(Ties::Dense) => 0,
+                    Some(Ties::Competition) => 1,
+                };
+                setting[e * 4 + 2] = match s.on {
+                    None => -1,
+                    Some(RankKey::Rounded) => 0,
+                    Some(RankKey::Exact) => 1,
+                    Some(RankKey::Whole) => 2,
+                };
+                setting[e * 4 + 3] = match s.rounding {
+                    RoundingMode::HalfUp => 0,
+                    RoundingMode::HalfEven => 1,
+                    RoundingMode::Down => 2,
+                };
+            }
+        }
+        // Rank settings left to each table (-1 above) are resolved per table by the peer from
+        // the table's own `ties` and `rank_on`, given in the JSON.
+        let ns = model.scenarios.len();
+        // Rescaling nodes deepest first; an excluded leaf is marked with 1 + the index of the node that
+        // rescales it.
+        let mut rescalers = model.rescalers.clone();
+        rescalers.sort_by_key(|&p| (std::cmp::Reverse(self.edition.nodes[p].depth), p));
+        if rescalers.len() > 254 {
+            return Err(RobustnessError::Nothing(msg!(
+                "bài toán so sánh chỉ ghi được tối đa 254 tiêu chí quy đổi (rescale)",
+                "the comparison problem holds at most 254 rescaling criteria"
+            )));
+        }
+        let mut points = Vec::with_capacity(ns * nu * nl);
+        let mut excluded = vec![0u8; ns * nu * nl];
+        for (si, sc) in model.scenarios.iter().enumerate() {
+            points.extend_from_slice(&sc.points);
+            for x in 0..nu {
+                let (a0, a1) = sc.active_at[x];
+                for &(p, l0, l1) in &sc.active[a0 as usize..a1 as usize] {
+                    let r = rescalers
+                        .iter()
+                        .position(|&q| q == p as usize)
+                        .expect("a rescaler");
+                    for &l in &sc.ex_leaves[l0 as usize..l1 as usize] {
+                        excluded[(si * nu + x) * nl + l as usize] = (r + 1) as u8;
+                    }
+                }
+            }
+        }
+        let inside =
+            |outer: usize, inner: usize| inner > outer && inner < outer + model.subtree[outer];
+        let rescalers_json: Vec<serde_json::Value> = rescalers
+            .iter()
+            .map(|&p| {
+                let (lo, hi) = model.node_range[p];
+                serde_json::json!({
+                    "node": self.edition.nodes[p].code,
+                    "leaves": (lo..hi).collect::<Vec<_>>(),
+                    "inside": (0..rescalers.len()).filter(|&q| inside(p, rescalers[q])).collect::<Vec<_>>(),
+                })
+            })
+            .collect();
+        let tables: Vec<serde_json::Value> = model
+            .tables
+            .iter()
+            .filter(|t| !t.sections.is_empty())
+            .map(|t| {
+                serde_json::json!({
+                    "id": self.edition.annex.tables[t.layout].id,
+                    "leaves": (t.leaf_lo..t.leaf_hi).collect::<Vec<_>>(),
+                    "rescalers": (0..rescalers.len())
+                        .filter(|&q| rescalers[q] == t.node || inside(t.node, rescalers[q]))
+                        .collect::<Vec<_>>(),
+                    "decimals": t.decimals,
+                    "ties": match t.ties { Ties::Dense => "dense", Ties::Competition => "competition" },
+                    "rank_on": match t.on { RankOn::Rounded => "rounded", RankOn::Exact => "exact" },
+                    "sections": t.sections.iter().map(|s| serde_json::json!({
+                        "block": s.block,
+                        "units": s.members,
+                        "nominal": s.nominal,
+                        "codes": s.members.iter().map(|&x| self.names[model.units[x]].0.clone()).collect::<Vec<_>>(),
+                    })).collect::<Vec<_>>(),
+                })
+            })
+            .collect();
+        let json = serde_json::json!({
+            "evaluations": r,
+            "base": n,
+            "k": k,
+            "seed": self.spec.seed,
+            "choices": self.spec.choices.iter().map(|c| serde_json::json!({
+                "id": c.id, "kind": c.factor.kind(), "options": c.options(self.edition),
+            })).collect::<Vec<_>>(),
+            "percentiles": [5, 50, 95],
+            "top": self.spec.top,
+            "bootstrap": self.spec.bootstrap,
+            "round_tolerance": ROUND_TOL,
+            "scenarios": ns,
+            "units": nu,
+            "leaves": nl,
+            "rescalers": rescalers_json,
+            "tables": tables,
+        });
+        Ok(Problem {
+            json,
+            points,
+            excluded,
+            fullmax: model.fullmax.clone(),
+            weights,
+            setting,
+            shape: (ns, nu, nl, r),
+        })
+    }
+}
