@@ -86,7 +86,19 @@ pub struct ExportArgs {
     /// Reproduce the signed decision exactly as printed (values, ranks and order), for archival copies.
     #[arg(long)]
     as_published: Option<PathBuf>,
+    /// Also analyse how sure each rank is (as `egov robustness`, with the edition's [robustness] or
+    /// the defaults): the HTML report ends with it, the charts include its rank-interval chart.
+    #[arg(long)]
+    robustness: bool,
+    /// Model evaluations of --robustness (default 2000, fewer than `egov robustness`'s 10000 so that
+    /// an export stays quick).
+    #[arg(long, requires = "robustness")]
+    robustness_runs: Option<usize>,
 }
+
+/// Model evaluations of `egov export --robustness` unless told: a fifth of `egov robustness`'s, since
+/// an export is made often and the report's intervals are whole places (they settle early).
+pub const EXPORT_ROBUSTNESS_RUNS: usize = 2000;
 
 /// The formats of `annex` (one document) and of `export` (also the charts), closed lists.
 const ANNEX_FORMATS: &[(&str, &[&str])] = &[
@@ -386,6 +398,36 @@ pub fn export(a: ExportArgs) -> Result<ExitCode> {
         annex.tables = import_published(path)?.tables;
         t.mark("import");
     }
+    let robustness = if a.robustness {
+        if !a
+            .format
+            .iter()
+            .any(|f| matches!(f, Format::Html | Format::Svg | Format::Png))
+        {
+            return Err(load::InputError(egov_core::msg!(
+                "--robustness chỉ dùng với --format html, svg hoặc png (báo cáo HTML và biểu đồ mang phân tích)",
+                "--robustness goes only with --format html, svg or png (the HTML report and the charts carry the analysis)"
+            ))
+            .into());
+        }
+        let edition = facts
+            .edition
+            .as_ref()
+            .expect("build_with_edition keeps the edition");
+        let data = load::dataset(edition, &a.common.data)?;
+        let report = crate::cmd_robustness::analyse(
+            &a.common.edition,
+            edition,
+            &data,
+            None,
+            Some(a.robustness_runs.unwrap_or(EXPORT_ROBUSTNESS_RUNS)),
+            None,
+        )?;
+        t.mark("robustness");
+        Some(report)
+    } else {
+        None
+    };
     drop(facts);
     let frame =
         (issuer.is_some() || !matches!(provenance, egov_export::Provenance::Issued)).then(|| {
@@ -408,7 +450,7 @@ pub fn export(a: ExportArgs) -> Result<ExitCode> {
         format: Some(format),
         unit: a.unit.clone(),
         previous: previous.as_ref(),
-        robustness: None,
+        robustness: robustness.as_ref(),
     };
     // Render everything before writing anything: a failure leaves the folder untouched. A bar on a
     // terminal shows each document and chart as it is made (a national export takes seconds);
@@ -419,8 +461,21 @@ pub fn export(a: ExportArgs) -> Result<ExitCode> {
     for f in &a.format {
         progress.doing(f.extension());
         match f {
-            Format::Svg => files.extend(egov_export::charts(&annex, &chart_opts(*f))?),
+            Format::Svg => {
+                files.extend(egov_export::charts(&annex, &chart_opts(*f))?);
+                if let Some(r) = &robustness {
+                    files.push((
+                        format!("{stem}-robustness.svg"),
+                        egov_export::robustness_chart(r, lang).into_bytes(),
+                    ));
+                }
+            }
             Format::Png => {
+                if let Some(r) = &robustness {
+                    let svg = egov_export::robustness_chart(r, lang);
+                    let name = format!("{stem}-robustness");
+                    files.push((format!("{name}.png"), egov_export::png(&name, &svg)?));
+                }
                 // One chart at a time, so the bar moves with each image.
                 let charts = egov_export::chart::svg_charts(&annex, &chart_opts(Format::Svg))?;
                 progress.grow(charts.len() as u64);

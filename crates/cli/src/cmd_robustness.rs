@@ -2,14 +2,19 @@
 //! edition's uncertain choices and the sensitivity of the ranks to each choice
 //! ([`egov_core::robustness`]). The choices come from `--spec FILE`, else from the edition's own
 //! `[robustness]` table, else the defaults for a province's edition; `--runs` and `--seed` override the
-//! file. `--write-problem DIR` also writes the draws and leaf points for the benchmark's peer.
-
+//! file. `--chart FILE` also writes the rank-interval chart (SVG, or PNG by the extension);
+//! `--write-problem DIR` the draws and leaf points for the benchmark's peer. Every output is rendered
+//! before any is written, so a failure leaves them all as they were. [`analyse`] is the same analysis
+//! for `egov export --robustness`.
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
+use std::sync::atomic::{AtomicBool, Ordering};
 
 use anyhow::Result;
+use egov_core::dataset::Dataset;
+use egov_core::edition::Edition;
 use egov_core::msg;
-use egov_core::robustness::{self, Options, Plan, Spec, render};
+use egov_core::robustness::{self, Options, Plan, Report, Spec, render};
 
 use crate::cmd_annex::Common;
 use crate::load::{self, InputError, Timings};
@@ -32,7 +37,7 @@ pub struct Args {
     #[arg(long, default_value = "text", value_parser = format())]
     format: String,
     /// Write here instead of standard output.
-    #[arg(long, visible_alias = "output")]
+    #[arg(long, alias = "output")]
     out: Option<PathBuf>,
     /// Also write the rank-interval chart of every ranked block (.svg or .png).
     #[arg(long)]
@@ -61,13 +66,21 @@ fn edition_source(spec: &str) -> Result<(String, String)> {
     ))
 }
 
-pub fn run(a: Args) -> Result<ExitCode> {
-    let mut timings = Timings::from_env();
-    let edition = load::edition(&a.common.edition)?;
-    let (src, file) = match &a.spec {
+/// The choices of an analysis: `spec_path`'s `[robustness]` table, else the edition's own (given as
+/// `edition_arg`, a shipped id or a path), else the defaults; `runs` and `seed` override them.
+pub fn spec(
+    edition_arg: &str,
+    edition: &Edition,
+    spec_path: Option<&Path>,
+    runs: Option<usize>,
+    seed: Option<u64>,
+) -> Result<Spec> {
+    let (src, file) = match spec_path {
         Some(p) => {
             let bytes = load::read_bytes(p)?;
             let text = load::utf8(&bytes, p)?.to_string();
+            // A spec file without the table would silently mean "the defaults": refused instead,
+            // since whoever wrote the file meant to declare something.
             if !text
                 .lines()
                 .any(|l| l.trim_start().starts_with("[robustness"))
@@ -81,9 +94,9 @@ pub fn run(a: Args) -> Result<ExitCode> {
             }
             (text, p.display().to_string())
         }
-        None => edition_source(&a.common.edition)?,
+        None => edition_source(edition_arg)?,
     };
-    let mut spec = Spec::from_toml(&src, &file, &edition).map_err(|problems| {
+    let mut spec = Spec::from_toml(&src, &file, edition).map_err(|problems| {
         InputError(
             problems
                 .iter()
@@ -92,7 +105,7 @@ pub fn run(a: Args) -> Result<ExitCode> {
                 .join("\n"),
         )
     })?;
-    if let Some(r) = a.runs {
+    if let Some(r) = runs {
         if !(2..=robustness::spec::MAX_RUNS).contains(&r) {
             let max = robustness::spec::MAX_RUNS;
             return Err(InputError(msg!(
@@ -103,49 +116,134 @@ pub fn run(a: Args) -> Result<ExitCode> {
         }
         spec.runs = r;
     }
-    if let Some(s) = a.seed {
+    if let Some(s) = seed {
         spec.seed = s;
     }
-    let data = load::dataset(&edition, &a.common.data)?;
-    timings.mark("read");
-    let plan = Plan::new(&edition, &data, spec).map_err(|e| match e {
+    Ok(spec)
+}
+
+/// Scores the scenarios of `spec` (an input that leaves nothing to analyse is the user's, exit 2).
+pub fn plan<'e>(edition: &'e Edition, data: &Dataset, spec: Spec) -> Result<Plan<'e>> {
+    Plan::new(edition, data, spec).map_err(|e| match e {
         robustness::RobustnessError::Nothing(m) => anyhow::Error::new(InputError(m)),
         robustness::RobustnessError::Model(m) => anyhow::anyhow!(m),
-    })?;
-    timings.mark("score");
-    if let Some(dir) = &a.write_problem {
-        write_problem(&plan, dir)?;
-        timings.mark("problem");
-    }
+    })
+}
+
+/// Runs the draws of `plan`, with a bar on a terminal.
+pub fn draw(plan: &Plan<'_>) -> Report {
     let bar = crate::progress::Progress::new(0);
-    let started = std::sync::atomic::AtomicBool::new(false);
-    let progress = |done: usize, total: usize| {
-        if !started.swap(true, std::sync::atomic::Ordering::Relaxed) {
+    let started = AtomicBool::new(false);
+    let progress = |_done: usize, total: usize| {
+        // The number of chunks is known only to the run: the bar is sized at its first report.
+        if !started.swap(true, Ordering::Relaxed) {
             bar.grow(total as u64);
             bar.doing(&msg!("lượt rút", "draws"));
         }
-        let _ = done;
         bar.done();
     };
     let report = robustness::run(
-        &plan,
+        plan,
         &Options {
             progress: Some(&progress),
         },
     );
     bar.finish();
+    report
+}
+
+/// The whole analysis in one call (`egov export --robustness`): the choices as [`spec`] finds them,
+/// scored and drawn.
+pub fn analyse(
+    edition_arg: &str,
+    edition: &Edition,
+    data: &Dataset,
+    spec_path: Option<&Path>,
+    runs: Option<usize>,
+    seed: Option<u64>,
+) -> Result<Report> {
+    let spec = spec(edition_arg, edition, spec_path, runs, seed)?;
+    let plan = plan(edition, data, spec)?;
+    Ok(draw(&plan))
+}
+
+/// Whether a chart path asks for PNG (else SVG); any other extension is refused before the draws.
+fn chart_is_png(path: &Path) -> Result<bool> {
+    let ext = path
+        .extension()
+        .and_then(|e| e.to_str())
+        .map(str::to_ascii_lowercase);
+    match ext.as_deref() {
+        Some("png") => Ok(true),
+        Some("svg") => Ok(false),
+        _ => {
+            let p = path.display();
+            Err(InputError(msg!(
+                "--chart {p}: tên tệp phải kết thúc bằng .svg hoặc .png (phần mở rộng chọn định dạng)",
+                "--chart {p}: the file name must end in .svg or .png (the extension chooses the format)"
+            ))
+            .into())
+        }
+    }
+}
+
+pub fn run(a: Args) -> Result<ExitCode> {
+    let mut timings = Timings::from_env();
+    let chart_png = a.chart.as_deref().map(chart_is_png).transpose()?;
+    let edition = load::edition(&a.common.edition)?;
+    let spec = spec(
+        &a.common.edition,
+        &edition,
+        a.spec.as_deref(),
+        a.runs,
+        a.seed,
+    )?;
+    let data = load::dataset(&edition, &a.common.data)?;
+    timings.mark("read");
+    let plan = plan(&edition, &data, spec)?;
+    timings.mark("score");
+    // Everything is rendered before anything is written: a failure (a chart that cannot be
+    // rasterised, a problem egov cannot write) leaves every output as it was.
+    let problem = match &a.write_problem {
+        Some(dir) => Some((dir, problem_files(&plan)?)),
+        None => None,
+    };
+    timings.mark("problem");
+    let report = draw(&plan);
     timings.mark("draws");
     let bytes = match a.format.as_str() {
         "json" => {
-            let mut s = serde_json::to_string_pretty(&render::json(&report))?;
+            // Compact: a national report is megabytes, read by programs.
+            let mut s = serde_json::to_string(&render::json(&report))?;
             s.push('\n');
             s.into_bytes()
         }
         "csv" => render::csv(&report).into_bytes(),
         _ => render::text(&report, a.common.lang).into_bytes(),
     };
+    let chart = match (&a.chart, chart_png) {
+        (Some(path), Some(png)) => {
+            let svg = egov_export::robustness_chart(&report, a.common.lang);
+            let bytes = if png {
+                egov_export::png("robustness", &svg)?
+            } else {
+                svg.into_bytes()
+            };
+            Some((path, bytes))
+        }
+        _ => None,
+    };
+    timings.mark("render");
+    if let Some((dir, files)) = problem {
+        std::fs::create_dir_all(dir).map_err(|e| load::mkdir_error(dir, &e))?;
+        for (name, bytes) in files {
+            crate::output::write_atomic(&dir.join(name), &bytes)?;
+        }
+    }
+    if let Some((path, bytes)) = chart {
+        crate::output::write_atomic(path, &bytes)?;
+    }
     load::emit(a.out.as_deref(), &bytes)?;
-    // CHART
     timings.mark("write");
     Ok(ExitCode::SUCCESS)
 }
@@ -172,12 +270,12 @@ fn npy(descr: &str, shape: &[usize], data: &[u8]) -> Vec<u8> {
     out
 }
 
-fn write_problem(plan: &Plan<'_>, dir: &Path) -> Result<()> {
+/// The files of `--write-problem`, in memory.
+fn problem_files(plan: &Plan<'_>) -> Result<Vec<(&'static str, Vec<u8>)>> {
     let p = plan.problem().map_err(|e| InputError(e.to_string()))?;
-    std::fs::create_dir_all(dir).map_err(|e| load::mkdir_error(dir, &e))?;
     let (ns, nu, nl, r) = p.shape;
     let f64s = |v: &[f64]| v.iter().flat_map(|x| x.to_le_bytes()).collect::<Vec<u8>>();
-    let files: Vec<(&str, Vec<u8>)> = vec![
+    Ok(vec![
         (
             "problem.json",
             serde_json::to_string_pretty(&p.json)?.into_bytes(),
@@ -197,9 +295,5 @@ fn write_problem(plan: &Plan<'_>, dir: &Path) -> Result<()> {
                     .collect::<Vec<u8>>(),
             ),
         ),
-    ];
-    for (name, bytes) in files {
-        crate::output::write_atomic(&dir.join(name), &bytes)?;
-    }
-    Ok(())
+    ])
 }

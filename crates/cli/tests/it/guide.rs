@@ -396,6 +396,7 @@ const SUBCOMMANDS: &[&str] = &[
     "export",
     "import",
     "audit",
+    "robustness",
     "template",
     "import-values",
     "synth",
