@@ -15,5 +15,6 @@ mod messages;
 mod publication;
 mod published;
 mod reproduce;
+mod robustness;
 mod serve;
 mod store;
