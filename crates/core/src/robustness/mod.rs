@@ -136,7 +136,7 @@ pub struct Options<'a> {
 pub const ROUND_TOL: f64 = 1e-9;
 
 /// Base rows per chunk: fixed, so that chunks (and hence results) do not depend on the thread count.
-const CHUNK: usize = 16;
+const CHUNK: usize = 48;
 
 /// What one evaluation is: node multipliers (path products) and a scenario, then how it is ranked.
 #[derive(Clone)]
@@ -524,11 +524,23 @@ impl KeyFn {
     }
 }
 
-/// Ranks into `out` of `vals`, given their descending order: equal keys are adjacent in it.
-fn rank_sorted(order: &[u32], vals: &[f64], kf: &KeyFn, ties: Ties, out: &mut [u32]) {
+/// Ranks into `out` of `vals`, given their descending order (equal keys are adjacent in it), and
+/// Spearman's ρ of those ranks with `nominal` (whose count, sum and sum of squares are `nom`): the
+/// Pearson correlation of the two rank vectors, from exact integer sums gathered while ranking. 1 when
+/// both are constant and equal, 0 when one is constant and the other not.
+fn rank_sorted(
+    order: &[u32],
+    vals: &[f64],
+    kf: &KeyFn,
+    ties: Ties,
+    out: &mut [u32],
+    nominal: &[u32],
+    nom: (i64, i64, i64),
+) -> f64 {
     let mut dense = 0u32;
     let mut prev = f64::NAN;
     let mut current = 0;
+    let (mut sr, mut srr, mut srn) = (0i64, 0i64, 0i64);
     for (pos, &i) in order.iter().enumerate() {
         let k = kf.key(vals[i as usize]);
         if k != prev {
@@ -540,7 +552,31 @@ fn rank_sorted(order: &[u32], vals: &[f64], kf: &KeyFn, ties: Ties, out: &mut [u
             prev = k;
         }
         out[i as usize] = current;
+        let r = current as i64;
+        sr += r;
+        srr += r * r;
+        srn += r * nominal[i as usize] as i64;
     }
+    let (n, sn, snn) = nom;
+    if n == 0 {
+        return 1.0;
+    }
+    // n⁴ passes i64 for blocks of 55 000 units; i128 for any.
+    let (n, sr, srr, srn, sn, snn) = (
+        i128::from(n),
+        i128::from(sr),
+        i128::from(srr),
+        i128::from(srn),
+        i128::from(sn),
+        i128::from(snn),
+    );
+    let cov = (n * srn - sr * sn) as f64;
+    let vr = (n * srr - sr * sr) as f64;
+    let vn = (n * snn - sn * sn) as f64;
+    if vr == 0.0 || vn == 0.0 {
+        return if out == nominal { 1.0 } else { 0.0 };
+    }
+    cov / (vr * vn).sqrt()
 }
 
 /// Sorts (key, index) pairs by key, stably (so by index among equal keys): a least-significant-digit
@@ -616,28 +652,6 @@ pub(crate) fn rank_into(keys: &[f64], ties: Ties, out: &mut [u32], scratch: &mut
     }
 }
 
-/// Pearson correlation of two rank vectors (Spearman's ρ of the rankings); 1 when both are constant
-/// and equal, 0 when one is constant and the other not.
-fn spearman(a: &[u32], b: &[u32]) -> f64 {
-    let n = a.len() as f64;
-    if a.is_empty() {
-        return 1.0;
-    }
-    let ma = a.iter().map(|&x| x as f64).sum::<f64>() / n;
-    let mb = b.iter().map(|&x| x as f64).sum::<f64>() / n;
-    let (mut sab, mut saa, mut sbb) = (0.0, 0.0, 0.0);
-    for (&x, &y) in a.iter().zip(b) {
-        let (dx, dy) = (x as f64 - ma, y as f64 - mb);
-        sab += dx * dy;
-        saa += dx * dx;
-        sbb += dy * dy;
-    }
-    if saa == 0.0 || sbb == 0.0 {
-        return if a == b { 1.0 } else { 0.0 };
-    }
-    sab / (saa * sbb).sqrt()
-}
-
 /// Smallest value with at least `q` % of `sorted` at or below it (numpy's "inverted_cdf").
 fn percentile<T: Copy>(sorted: &[T], q: usize) -> T {
     let m = sorted.len();
@@ -647,7 +661,8 @@ fn percentile<T: Copy>(sorted: &[T], q: usize) -> T {
 
 /// Per-chunk accumulations that are sums of integers (so any merge order gives the same result).
 struct Acc {
-    sums: Vec<sobol::IntSums>,
+    /// Field-major: field `f` of member `x` at `f * width + x` (fields as [`sobol::IntSums::from_sums`]).
+    sums: Vec<i128>,
     /// Members of the unit-total tables × bands.
     bands: Vec<u32>,
 }
@@ -693,13 +708,26 @@ pub fn run(plan: &Plan<'_>, opts: &Options<'_>) -> Report {
                 .collect()
         })
         .collect();
+    // Per section: (n, Σ nominal, Σ nominal²), for the rank correlation of each evaluation.
+    let nominal_sums: Vec<(i64, i64, i64)> = sections
+        .iter()
+        .map(|&(ti, si, _)| {
+            let nom = &model.tables[ti].sections[si].nominal;
+            (
+                nom.len() as i64,
+                nom.iter().map(|&r| r as i64).sum(),
+                nom.iter().map(|&r| (r as i64) * (r as i64)).sum(),
+            )
+        })
+        .collect();
     let band_min: Vec<f64> = e.bands.iter().map(|b| model_f64(b.min_percent)).collect();
     let chunks = n.div_ceil(CHUNK);
     let mut ab = vec![0u32; 2 * n * width];
     let mut ys = vec![0f64; n * (k + 2) * nsec];
     let done = std::sync::atomic::AtomicUsize::new(0);
+    let fields = 3 * k + 2;
     let new_acc = || Acc {
-        sums: vec![sobol::IntSums::new(k); width],
+        sums: vec![0i128; fields * width],
         bands: vec![0; width * nb],
     };
     let acc = ab
@@ -779,7 +807,8 @@ pub fn run(plan: &Plan<'_>, opts: &Options<'_>) -> Report {
                 }
             }
             let mut group = vec![0u32; (k + 2) * width];
-            let mut g = vec![0i64; k + 2];
+            // This chunk's sums, field-major, in i64: at most CHUNK base rows of ranks below 2^32.
+            let mut local = vec![0i64; fields * width];
             for jj in 0..j1 - j0 {
                 for slot in 0..k + 2 {
                     let (v, s) = &evals[jj * (k + 2) + slot];
@@ -792,8 +821,15 @@ pub fn run(plan: &Plan<'_>, opts: &Options<'_>) -> Report {
                         let order = &orders[*v * width + off..*v * width + off + sec.members.len()];
                         let out = &mut row[off..off + sec.members.len()];
                         let kf = KeyFn::new(t, s);
-                        rank_sorted(order, vals, &kf, s.ties.unwrap_or(t.ties), out);
-                        y_out[(jj * (k + 2) + slot) * nsec + q] = spearman(out, &sec.nominal);
+                        y_out[(jj * (k + 2) + slot) * nsec + q] = rank_sorted(
+                            order,
+                            vals,
+                            &kf,
+                            s.ties.unwrap_or(t.ties),
+                            out,
+                            &sec.nominal,
+                            nominal_sums[q],
+                        );
                         if slot < 2 && banded[ti] {
                             // Percent of the unit's (varied) applicable maximum: the full one less
                             // what is not evaluated (exclusions are rescaled within the total).
@@ -826,12 +862,33 @@ pub fn run(plan: &Plan<'_>, opts: &Options<'_>) -> Report {
                         ab_out[d * width..(d + 1) * width].copy_from_slice(row);
                     }
                 }
+                // Column-wise over all members at once (the loops vectorise).
+                let (a, rest) = group.split_at(width);
+                let (b, cs) = rest.split_at(width);
+                let (head, per_factor) = local.split_at_mut(2 * width);
+                let (s0, s1) = head.split_at_mut(width);
                 for x in 0..width {
-                    for slot in 0..k + 2 {
-                        g[slot] = group[slot * width + x] as i64;
-                    }
-                    acc.sums[x].add(&g);
+                    let (a, b) = (a[x] as i64, b[x] as i64);
+                    s0[x] += a + b;
+                    s1[x] += a * a + b * b;
                 }
+                for i in 0..k {
+                    let c = &cs[i * width..(i + 1) * width];
+                    let (first, rest) = per_factor.split_at_mut(k * width);
+                    let (total, diffs) = rest.split_at_mut(k * width);
+                    let first = &mut first[i * width..(i + 1) * width];
+                    let total = &mut total[i * width..(i + 1) * width];
+                    let diffs = &mut diffs[i * width..(i + 1) * width];
+                    for x in 0..width {
+                        let d = c[x] as i64 - a[x] as i64;
+                        first[x] += b[x] as i64 * d;
+                        total[x] += d * d;
+                        diffs[x] += d;
+                    }
+                }
+            }
+            for (s, l) in acc.sums.iter_mut().zip(&local) {
+                *s += i128::from(*l);
             }
             let d = done.fetch_add(1, std::sync::atomic::Ordering::Relaxed) + 1;
             if let Some(p) = opts.progress {
@@ -841,7 +898,7 @@ pub fn run(plan: &Plan<'_>, opts: &Options<'_>) -> Report {
         })
         .reduce(new_acc, |mut a, b| {
             for (x, y) in a.sums.iter_mut().zip(&b.sums) {
-                x.merge(y);
+                *x += y;
             }
             for (x, y) in a.bands.iter_mut().zip(&b.bands) {
                 *x += y;
@@ -875,7 +932,8 @@ pub fn run(plan: &Plan<'_>, opts: &Options<'_>) -> Report {
                     .map(|&kk| r.iter().filter(|&&v| v <= kk).count() as f64 / draws as f64)
                     .collect();
                 r.sort_unstable();
-                let ind = acc.sums[col].indices();
+                let mine: Vec<i128> = (0..fields).map(|f| acc.sums[f * width + col]).collect();
+                let ind = sobol::IntSums::from_sums(k, n as u64, &mine).indices();
                 let sensitivity: Vec<(f64, f64)> =
                     ind.per_factor.iter().map(|i| (i.first, i.total)).collect();
                 let dominant = dominant(&sensitivity.iter().map(|s| s.1).collect::<Vec<_>>());

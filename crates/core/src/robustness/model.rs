@@ -13,6 +13,8 @@
 //! which mirrors the engine's aggregation node by node. At the nominal draw (every multiplier 1, the edition's own
 //! choices) the model must give the engine's ranks exactly; `super::run` checks that before drawing.
 
+use rayon::prelude::*;
+
 use crate::dataset::Dataset;
 use crate::edition::{Edition, Show};
 use crate::engine::{Keep, Scores, Status, score_keeping};
@@ -274,9 +276,14 @@ impl Model {
             })
             .collect();
 
-        let mut scenarios = Vec::new();
-        for &na in nas {
-            for &cohort in cohorts {
+        // Scenarios scored and reduced in parallel (each is an engine run and a pass over its units).
+        let combos: Vec<(NaOption, CohortOption)> = nas
+            .iter()
+            .flat_map(|&na| cohorts.iter().map(move |&c| (na, c)))
+            .collect();
+        let scenarios: Vec<Scenario> = combos
+            .par_iter()
+            .map(|&(na, cohort)| {
                 let scores = if na == NaOption::Edition && cohort == CohortOption::Block {
                     None
                 } else {
@@ -284,11 +291,9 @@ impl Model {
                     Some(score_keeping(&e, data, Keep::All))
                 };
                 let scores = scores.as_ref().unwrap_or(&base);
-                scenarios.push(scenario(
-                    edition, scores, &units, &leaves, &tables, &capped, &subtree,
-                ));
-            }
-        }
+                scenario(edition, scores, &units, &leaves, &tables, &capped, &subtree)
+            })
+            .collect();
         Model {
             subtree,
             node_range,

@@ -358,6 +358,20 @@ impl IntSums {
         self.n += 1;
     }
 
+    /// Sums gathered elsewhere, in this type's layout (`[Σ(a+b), Σ(a²+b²), Σ b·d_i, Σ d_i², Σ d_i]`) over
+    /// `n` base indices: the robustness run accumulates them column-wise for thousands of units at once.
+    ///
+    /// # Panics
+    /// If `sums` does not have `3k + 2` values or `n` exceeds [`INT_MAX_N`].
+    pub fn from_sums(k: usize, n: u64, sums: &[i128]) -> Self {
+        assert_eq!(sums.len(), 3 * k + 2, "sobol: 3k + 2 sums");
+        assert!(n <= INT_MAX_N, "sobol: more than 2^31 base indices");
+        IntSums {
+            n,
+            sums: sums.into(),
+        }
+    }
+
     /// Adds the sums of `other` (exact: the order of merges never changes the result).
     ///
     /// # Panics
