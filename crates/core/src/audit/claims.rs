@@ -330,17 +330,36 @@ fn count_claim(cx: &mut Cx, index: &Index, pos: &Pos, sentence: &str) {
         return;
     }
     let mut names: Vec<&str> = Vec::new();
-    for part in list.split(", ").flat_map(|p| p.split("; ")) {
-        let mut rest = part;
-        // "A và B" at the end of a list: two names.
-        if let Some((a, b)) = rest.rsplit_once(" và ")
-            && !a.trim().is_empty()
-            && b.split_whitespace()
-                .next()
-                .is_some_and(|w| w.starts_with(char::is_uppercase))
-        {
-            names.push(a.trim());
-            rest = b;
+    let parts: Vec<&str> = list.split(", ").flat_map(|p| p.split("; ")).collect();
+    // The agency word most items begin with ("Bộ", "Sở", "UBND"): then "và" joins two names only before
+    // that word ("Bộ Y tế và Bộ Tư pháp"), never inside one ("Bộ Tài nguyên và Môi trường", "Sở Lao
+    // động - Thương binh và Xã hội"). Lists of places ("TP. Đà Nẵng, Quảng Ninh và Huế") have none.
+    const AGENCIES: &[&str] = &[
+        "Bộ", "Sở", "Ban", "UBND", "Cục", "Tổng", "Ủy", "Văn", "Thanh",
+    ];
+    let first_words: Vec<&str> = parts
+        .iter()
+        .filter_map(|p| p.split_whitespace().next())
+        .collect();
+    let kind = AGENCIES
+        .iter()
+        .find(|w| first_words.iter().filter(|x| *x == *w).count() * 2 > first_words.len())
+        .copied();
+    for (k, part) in parts.iter().enumerate() {
+        let mut rest = *part;
+        // "A và B" at the end of a list: two names, split at the last "và" a name can follow.
+        if k + 1 == parts.len() {
+            let split = rest.rmatch_indices(" và ").map(|(i, _)| i).find(|&i| {
+                let (a, b) = (&rest[..i], &rest[i + " và ".len()..]);
+                !a.trim().is_empty()
+                    && b.split_whitespace().next().is_some_and(|w| {
+                        w.starts_with(char::is_uppercase) && kind.is_none_or(|kw| kw == w)
+                    })
+            });
+            if let Some(i) = split {
+                names.push(rest[..i].trim());
+                rest = &rest[i + " và ".len()..];
+            }
         }
         let rest = rest.trim();
         if !rest.is_empty() {

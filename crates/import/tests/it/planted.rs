@@ -325,3 +325,31 @@ fn one_cell_per_paragraph_as_an_html_page() {
     );
     has(&f, FindingKind::ClaimCount, "");
 }
+
+#[test]
+fn a_department_named_with_va_is_one_name_in_a_count_claim() {
+    // "Bộ Tài nguyên và Môi trường" is one ministry: the list names four, as the sentence says (the
+    // Người Hà Nội article of the corpus was read as five before); "Bộ Y tế và Bộ Tư pháp" is two.
+    let text = "Năm 2023, 4 đơn vị dẫn đầu gồm: Bộ Tài chính, Bộ Công Thương, Bộ Tư pháp và Bộ Tài nguyên và Môi trường.\n\n\
+                | TT | Đơn vị | Điểm | Xếp hạng |\n\n\
+                | 1 | Bộ Tài chính | 0.81 | 1 |\n\n\
+                | 2 | Bộ Công Thương | 0.80 | 2 |\n\n\
+                | 3 | Bộ Tư pháp | 0.79 | 3 |\n\n\
+                | 4 | Bộ Tài nguyên và Môi trường | 0.78 | 4 |\n\n\
+                | 5 | Bộ Y tế | 0.70 | 5 |\n";
+    assert_eq!(found("x.md", text, None), []);
+    let f = found(
+        "x.md",
+        &plant(text, "4 đơn vị dẫn đầu", "5 đơn vị dẫn đầu"),
+        None,
+    );
+    has(&f, FindingKind::ClaimCount, "");
+    // Proper names (provinces) share no first word: "và" joins two of them.
+    let provinces = "3 địa phương dẫn đầu gồm: Quảng Ninh, Hà Nội và Đà Nẵng.\n\n\
+                     | TT | Tỉnh | Điểm | Xếp hạng |\n\n\
+                     | 1 | Quảng Ninh | 0.81 | 1 |\n\n\
+                     | 2 | Hà Nội | 0.80 | 2 |\n\n\
+                     | 3 | Đà Nẵng | 0.79 | 3 |\n\n\
+                     | 4 | Huế | 0.70 | 4 |\n";
+    assert_eq!(found("x.md", provinces, None), []);
+}
