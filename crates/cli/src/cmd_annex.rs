@@ -87,7 +87,8 @@ pub struct ExportArgs {
     #[arg(long)]
     as_published: Option<PathBuf>,
     /// Also analyse how sure each rank is (as `egov robustness`, with the edition's [robustness] or
-    /// the defaults): the HTML report ends with it, the charts include its rank-interval chart.
+    /// the defaults): the HTML report, the DOCX and the PDF end with it, the charts include its
+    /// rank-interval chart.
     #[arg(long)]
     robustness: bool,
     /// Model evaluations of --robustness (default 2000, fewer than `egov robustness`'s 10000 so that
@@ -399,14 +400,15 @@ pub fn export(a: ExportArgs) -> Result<ExitCode> {
         t.mark("import");
     }
     let robustness = if a.robustness {
-        if !a
-            .format
-            .iter()
-            .any(|f| matches!(f, Format::Html | Format::Svg | Format::Png))
-        {
+        if !a.format.iter().any(|f| {
+            matches!(
+                f,
+                Format::Html | Format::Svg | Format::Png | Format::Docx | Format::Pdf
+            )
+        }) {
             return Err(load::InputError(egov_core::msg!(
-                "--robustness chỉ dùng với --format html, svg hoặc png (báo cáo HTML và biểu đồ mang phân tích)",
-                "--robustness goes only with --format html, svg or png (the HTML report and the charts carry the analysis)"
+                "--robustness chỉ dùng với --format html, docx, pdf, svg hoặc png (báo cáo HTML, phụ lục DOCX/PDF và biểu đồ mang phân tích)",
+                "--robustness goes only with --format html, docx, pdf, svg or png (the HTML report, the DOCX/PDF annex and the charts carry the analysis)"
             ))
             .into());
         }
@@ -424,7 +426,7 @@ pub fn export(a: ExportArgs) -> Result<ExitCode> {
             None,
         )?;
         t.mark("robustness");
-        Some(report)
+        Some(std::sync::Arc::new(report))
     } else {
         None
     };
@@ -443,6 +445,8 @@ pub fn export(a: ExportArgs) -> Result<ExitCode> {
         lang,
         decision,
         frame,
+        // The DOCX and the PDF end with the analysis as a section after the annex's tables.
+        robustness: robustness.clone(),
         ..Default::default()
     };
     let chart_opts = |format| ChartOptions {
@@ -450,7 +454,7 @@ pub fn export(a: ExportArgs) -> Result<ExitCode> {
         format: Some(format),
         unit: a.unit.clone(),
         previous: previous.as_ref(),
-        robustness: robustness.as_ref(),
+        robustness: robustness.as_deref(),
     };
     // Render everything before writing anything: a failure leaves the folder untouched. A bar on a
     // terminal shows each document and chart as it is made (a national export takes seconds);

@@ -6,7 +6,9 @@
 //! header, rows that never split across pages, and landscape sections only for the wide tables. The
 //! package is minimal and valid: content types, relationships, styles (Times New Roman 13 pt, A4,
 //! the decree's margins), two page headers (the page number centred, and an empty one for the first
-//! page, which the decree leaves unnumbered) and the document.
+//! page, which the decree leaves unnumbered) and the document. Given a robustness report
+//! ([`crate::RenderOptions::robustness`]), the document ends with its section on pages of its own
+//! after the annex's tables and before the signature, its tables drawn as the annex's are.
 
 use std::io::{Cursor, Write};
 
@@ -202,14 +204,25 @@ fn document_xml(annex: &Annex, opts: &RenderOptions) -> String {
         .filter(|e| !e.is_empty())
         .map(|e| layout::errata_view(&errata_table, e, opts.lang));
     let n_views = views.len();
-    let mut current = first_orientation;
-    let mut first_section = true;
-    for (i, v) in views.iter().chain(errata.as_ref()).enumerate() {
-        if i == n_views
-            && let Some(f) = &opts.frame
+    let mut sections = Sections {
+        current: first_orientation,
+        first: true,
+    };
+    // After the annex's tables: the robustness section (an appendix, on pages of its own), then the
+    // signature, then the errata.
+    let closing = |body: &mut String, sections: &mut Sections| {
+        if let Some(r) = &opts.robustness {
+            robustness(body, sections, r, opts.lang);
+        }
+        if let Some(f) = &opts.frame
             && (f.signature.is_some() || !f.recipients.is_empty())
         {
-            signature(&mut body, f, opts.lang, current.text_width());
+            signature(body, f, opts.lang, sections.current.text_width());
+        }
+    };
+    for (i, v) in views.iter().chain(errata.as_ref()).enumerate() {
+        if i == n_views {
+            closing(&mut body, &mut sections);
         }
         // The errata (after the annex's tables) are running text: landscape, as in the PDF.
         let o = if i < n_views {
@@ -217,13 +230,8 @@ fn document_xml(annex: &Annex, opts: &RenderOptions) -> String {
         } else {
             Orientation::Landscape
         };
-        if i > 0 && o != current {
-            // A section ends with the paragraph that carries its sectPr.
-            body.push_str("<w:p><w:pPr>");
-            body.push_str(&current.sect_pr(first_section));
-            first_section = false;
-            body.push_str("</w:pPr></w:p>");
-            current = o;
+        if i > 0 && o != sections.current {
+            sections.turn(&mut body, o);
         }
         if parts.get(i).copied().unwrap_or(false)
             && let Some(p) = &v.part
@@ -253,12 +261,10 @@ fn document_xml(annex: &Annex, opts: &RenderOptions) -> String {
         // Word needs a paragraph between two tables, or it merges them.
         body.push_str("<w:p/>");
     }
-    if errata.is_none()
-        && let Some(f) = &opts.frame
-        && (f.signature.is_some() || !f.recipients.is_empty())
-    {
-        signature(&mut body, f, opts.lang, current.text_width());
+    if errata.is_none() {
+        closing(&mut body, &mut sections);
     }
+    let (current, first_section) = (sections.current, sections.first);
     format!(
         "<?xml version=\"1.0\" encoding=\"UTF-8\" standalone=\"yes\"?>\n\
          <w:document xmlns:w=\"http://schemas.openxmlformats.org/wordprocessingml/2006/main\" \
@@ -266,6 +272,75 @@ fn document_xml(annex: &Annex, opts: &RenderOptions) -> String {
          <w:body>{body}{}</w:body></w:document>",
         current.sect_pr(first_section)
     )
+}
+
+/// The document's sections so far: the orientation of the one being written, and whether it is the
+/// first (which leaves its first page unnumbered).
+struct Sections {
+    current: Orientation,
+    first: bool,
+}
+
+impl Sections {
+    /// Ends the current section (a section ends with the paragraph that carries its sectPr) and starts
+    /// one of orientation `o` on a new page.
+    fn turn(&mut self, body: &mut String, o: Orientation) {
+        body.push_str("<w:p><w:pPr>");
+        body.push_str(&self.current.sect_pr(self.first));
+        self.first = false;
+        body.push_str("</w:pPr></w:p>");
+        self.current = o;
+    }
+}
+
+/// The robustness section ([`crate::robustness`]) on pages of its own: its heading and what it is, then
+/// per ranked block its title, summary, units' rank statistics and sensitivity indices, the tables
+/// drawn by [`table`] as the annex's are. Landscape when a block's table needs it, as the annex's
+/// tables are. The rank-interval chart is not embedded: this package carries no images.
+fn robustness(
+    body: &mut String,
+    sections: &mut Sections,
+    report: &egov_core::robustness::Report,
+    lang: crate::Lang,
+) {
+    let p = crate::robustness::printed(report, lang);
+    let o = if p.blocks.iter().any(|b| {
+        let v = b.units.view();
+        crate::pdf::orientation(&v).unwrap_or_else(|_| Orientation::of(&v))
+            == Orientation::Landscape
+    }) {
+        Orientation::Landscape
+    } else {
+        Orientation::Portrait
+    };
+    sections.turn(body, o);
+    let style = |bold: bool, italic: bool, size: u32, align: Align| ParaStyle {
+        bold,
+        italic,
+        size,
+        align,
+    };
+    para(
+        body,
+        &p.heading,
+        style(true, false, TITLE_SIZE, Align::Center),
+    );
+    para(body, &p.intro, style(false, false, BODY_SIZE, Align::Left));
+    for b in &p.blocks {
+        para(body, &b.title, style(true, false, BODY_SIZE, Align::Left));
+        para(body, &b.summary, style(false, true, BODY_SIZE, Align::Left));
+        for (v, caption) in [
+            (b.units.view(), None),
+            (b.sensitivity.view(), Some(&b.caption)),
+        ] {
+            if let Some(c) = caption {
+                para(body, c, style(false, true, BODY_SIZE, Align::Left));
+            }
+            let measured = crate::pdf::section_grid(&v, o);
+            table_on(body, &v, o, measured);
+            body.push_str("<w:p/>");
+        }
+    }
 }
 
 #[derive(Clone, Copy)]
@@ -599,10 +674,21 @@ fn signature(out: &mut String, f: &crate::frame::Frame, lang: crate::Lang, total
 }
 
 fn table(out: &mut String, v: &TableView<'_>, o: Orientation) {
+    table_on(out, v, o, crate::pdf::table_grid(v, o));
+}
+
+/// A table on the grid `measured` (column widths and type size in points, from the PDF's
+/// typesetter).
+fn table_on(
+    out: &mut String,
+    v: &TableView<'_>,
+    o: Orientation,
+    measured: Result<(Vec<f32>, f32), crate::ExportError>,
+) {
     let w = v.width();
     // The PDF's measured grid and type size when its font is at hand (always: one is embedded), so
     // that both documents wrap the same cells; the character-count estimate otherwise.
-    let (cols, size) = match crate::pdf::table_grid(v, o) {
+    let (cols, size) = match measured {
         Ok((widths, pt)) => (
             widths
                 .iter()
@@ -681,17 +767,20 @@ fn table(out: &mut String, v: &TableView<'_>, o: Orientation) {
         }
         out.push_str("</w:tr>");
     }
-    out.push_str(header_row);
-    let colnum = ParaStyle {
-        bold: false,
-        italic: true,
-        size,
-        align: Align::Center,
-    };
-    for (c, n) in v.column_numbers.iter().enumerate() {
-        cell(out, n, cols[c], 1, None, colnum, true);
+    // A table without column numbers (the robustness section's) has no row for them.
+    if !v.column_numbers.is_empty() {
+        out.push_str(header_row);
+        let colnum = ParaStyle {
+            bold: false,
+            italic: true,
+            size,
+            align: Align::Center,
+        };
+        for (c, n) in v.column_numbers.iter().enumerate() {
+            cell(out, n, cols[c], 1, None, colnum, true);
+        }
+        out.push_str("</w:tr>");
     }
-    out.push_str("</w:tr>");
 
     // The first and the last rows of a table stay together in threes (so no page holds one or two
     // rows of a table), and a block line stays with its first row.

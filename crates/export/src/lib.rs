@@ -61,6 +61,10 @@ pub struct RenderOptions {
     /// The Decree-30 frame (issuing body, national heading, "Phụ lục", reference line, signature,
     /// recipients, and whether the numbers are recomputed); `None` prints the annex's title and lines.
     pub frame: Option<frame::Frame>,
+    /// How sure the ranks are ([`egov_core::robustness::Report`]): the DOCX and the PDF end with a
+    /// section on it after the annex's tables ([`robustness::printed`]). Shared rather than borrowed so
+    /// that the options stay a plain value (callers build and return them without a lifetime).
+    pub robustness: Option<std::sync::Arc<egov_core::robustness::Report>>,
 }
 
 /// Every output format of `egov export`.

@@ -10,7 +10,8 @@
 //! Vietnamese on the system ([`font`]), embedded as a subset. Page geometry follows Nghị định
 //! 30/2020/NĐ-CP: A4, margins top and bottom 20 mm, left 30 mm, right 15 mm, Times New Roman (or a
 //! metric-compatible face) 13 pt, 14 pt for the title. PDF objects are written with `pdf-writer`;
-//! content streams and fonts are deflated.
+//! content streams and fonts are deflated. Given a robustness report ([`crate::RenderOptions::robustness`]),
+//! the annex ends with its section from a new page, after the tables and before the signature.
 
 mod font;
 
@@ -50,6 +51,8 @@ const BODY_PT: f32 = 13.0;
 const TITLE_PT: f32 = 14.0;
 /// A table whose columns cannot fit at 13 pt is set smaller, down to this size, before cells wrap.
 const MIN_TABLE_PT: f32 = 9.0;
+/// The robustness section's tables may be set this small to keep their rows on one line.
+const SECTION_MIN_PT: f32 = 10.0;
 /// Cell padding (the DOCX's 70-twip side margins and 20-twip spacing).
 const PAD_X: f32 = 3.5;
 const PAD_Y: f32 = 1.5;
@@ -106,7 +109,8 @@ pub struct PageSummary {
     /// 1-based page number (printed at the top centre from page 2 on).
     pub number: usize,
     pub orientation: Orientation,
-    /// Tables (index in `Annex::tables`) whose header rows are drawn on the page, in order.
+    /// Tables (index in `Annex::tables`) whose header rows are drawn on the page, in order; the errata
+    /// table is numbered after the annex's, the robustness section's tables after that.
     pub headers: Vec<usize>,
     /// Unit rows drawn on the page: (table index, index in `Table::rows`).
     pub rows: Vec<(usize, usize)>,
@@ -149,6 +153,21 @@ pub fn table_grid(
     let mut doc = Doc::new(&fonts, false)?;
     doc.new_page(orientation);
     let g = doc.grid(v, doc.text_width(), BODY_PT);
+    Ok((g.x.windows(2).map(|e| e[1] - e[0]).collect(), g.size))
+}
+
+/// The column widths and type size of a table of the robustness section on a page of `orientation`:
+/// the largest size (from the body size down to [`SECTION_MIN_PT`]) at which every row stays on one
+/// line, since its rows repeat long choice labels that would otherwise double every row's height.
+pub(crate) fn section_grid(
+    v: &TableView<'_>,
+    orientation: Orientation,
+) -> Result<(Vec<f32>, f32), ExportError> {
+    let fonts = font::system_fonts()?;
+    let mut doc = Doc::new(&fonts, false)?;
+    doc.new_page(orientation);
+    let size = doc.one_line_size(v);
+    let g = doc.grid(v, doc.text_width(), size);
     Ok((g.x.windows(2).map(|e| e[1] - e[0]).collect(), g.size))
 }
 
@@ -241,6 +260,9 @@ fn typeset_with(
             doc.new_page(o);
         }
         doc.table(i, v, parts[i]);
+    }
+    if let Some(r) = &opts.robustness {
+        doc.robustness(r, opts.lang, views.len() + 1)?;
     }
     if let Some(f) = &opts.frame
         && (f.signature.is_some() || !f.recipients.is_empty())
@@ -834,6 +856,60 @@ impl<'f> Doc<'f> {
         self.y += PARA_SPACE * 2.0;
     }
 
+    /// The robustness section ([`crate::robustness`]) from a new page: its heading and what it is, then
+    /// per ranked block its tables under their title, summary and caption, drawn as the annex's tables
+    /// are; landscape when a block's table needs it. Its tables are numbered from `index` in the page
+    /// summaries. The rank-interval chart is not drawn (this typesetter draws text and rules only).
+    fn robustness(
+        &mut self,
+        report: &egov_core::robustness::Report,
+        lang: Lang,
+        index: usize,
+    ) -> Result<(), ExportError> {
+        let p = crate::robustness::printed(report, lang);
+        let place = p.heading.clone();
+        self.check(&place, Style::Bold, &p.heading)?;
+        self.check(&place, Style::Regular, &p.intro)?;
+        let mut o = Orientation::Portrait;
+        for b in &p.blocks {
+            self.check(&place, Style::Bold, &b.title)?;
+            self.check(&place, Style::Italic, &b.summary)?;
+            self.check(&place, Style::Italic, &b.caption)?;
+            let (units, sensitivity) = (b.units.view(), b.sensitivity.view());
+            self.check_table(&units)?;
+            self.check_table(&sensitivity)?;
+            if self.orientation(&units) == Orientation::Landscape {
+                o = Orientation::Landscape;
+            }
+        }
+        self.finish_page();
+        self.new_page(o);
+        self.paragraph(&p.heading, Style::Bold, TITLE_PT, Align::Center);
+        self.paragraph(&p.intro, Style::Regular, BODY_PT, Align::Left);
+        self.y += BODY_PT * 0.5;
+        for (k, b) in p.blocks.iter().enumerate() {
+            let (units, sensitivity) = (b.units.view(), b.sensitivity.view());
+            let size = self.one_line_size(&units);
+            self.table_under(
+                index + 2 * k,
+                &units,
+                &[
+                    (b.title.clone(), Style::Bold, Align::Left),
+                    (b.summary.clone(), Style::Italic, Align::Left),
+                ],
+                size,
+            );
+            let size = self.one_line_size(&sensitivity);
+            self.table_under(
+                index + 2 * k + 1,
+                &sensitivity,
+                &[(b.caption.clone(), Style::Italic, Align::Left)],
+                size,
+            );
+        }
+        Ok(())
+    }
+
     /// The signature block at the right and "Nơi nhận" at the left, kept on one page.
     fn signature(&mut self, f: &crate::frame::Frame, lang: Lang) {
         let small = BODY_PT - 1.0;
@@ -969,7 +1045,12 @@ impl<'f> Doc<'f> {
             .enumerate()
             .map(|(c, n)| self.place(g, c, 1, n, Style::Italic, Align::Center))
             .collect();
-        let h = self.cells_height(&numbers, g.size);
+        // A table without column numbers (the robustness section's) has no row for them.
+        let h = if numbers.is_empty() {
+            0.0
+        } else {
+            self.cells_height(&numbers, g.size)
+        };
         for mut p in numbers {
             p.y = y;
             p.h = h;
@@ -1051,7 +1132,44 @@ impl<'f> Doc<'f> {
         self.page().summary.headers.push(table);
     }
 
+    /// See [`section_grid`].
+    fn one_line_size(&mut self, v: &TableView<'_>) -> f32 {
+        let text_w = self.text_width();
+        let mut size = BODY_PT;
+        while size > SECTION_MIN_PT {
+            let g = self.grid(v, text_w, size);
+            let one_line = v.lines.iter().all(|l| {
+                let (cells, _) = self.body_row(v, &g, l);
+                cells.iter().all(|c| c.lines.len() <= 1)
+            });
+            if one_line {
+                return g.size;
+            }
+            size -= 1.0;
+        }
+        SECTION_MIN_PT
+    }
+
     fn table(&mut self, index: usize, v: &TableView<'_>, print_part: bool) {
+        let mut heads = Vec::with_capacity(2);
+        if let Some(p) = &v.part
+            && print_part
+        {
+            heads.push((p.clone(), Style::Bold, Align::Left));
+        }
+        heads.push((v.title.clone(), Style::Bold, Align::Center));
+        self.table_under(index, v, &heads, BODY_PT);
+    }
+
+    /// A table under its heading paragraphs (body size), which stay on the page of its header and
+    /// first rows; its cells set at `max_size` at most.
+    fn table_under(
+        &mut self,
+        index: usize,
+        v: &TableView<'_>,
+        heads: &[(String, Style, Align)],
+        max_size: f32,
+    ) {
         let text_w = self.text_width();
         let units = v
             .lines
@@ -1061,7 +1179,7 @@ impl<'f> Doc<'f> {
         // A table too short to leave three rows on each of two pages must fit on one: its type is
         // set smaller (down to the table minimum) until it does.
         let page_room = self.bottom() - self.top();
-        let mut size = BODY_PT;
+        let mut size = max_size;
         let (g, header) = loop {
             let g = self.grid(v, text_w, size);
             let header = self.header(v, &g);
@@ -1075,11 +1193,10 @@ impl<'f> Doc<'f> {
             }
             size = g.size.min(size) - 1.0;
         };
-        let part = match (&v.part, print_part) {
-            (Some(p), true) => Some(self.wrap(Style::Bold, BODY_PT, p, text_w)),
-            _ => None,
-        };
-        let title = self.wrap(Style::Bold, BODY_PT, &v.title, text_w);
+        let head_lines: Vec<usize> = heads
+            .iter()
+            .map(|(t, style, _)| self.wrap(*style, BODY_PT, t, text_w).len())
+            .collect();
         let para = |n: usize, doc: &Doc<'_>| doc.line_height(BODY_PT) * n as f32 + 2.0 * PARA_SPACE;
         // A row taller than a page below the header is cut into pieces of whole lines that fit, each
         // drawn as a row of its own (`pieces`: the line each piece belongs to).
@@ -1107,8 +1224,7 @@ impl<'f> Doc<'f> {
         } else {
             first_lines(&piece_lines, MIN_ROWS_PER_PAGE)
         };
-        let need = part.as_ref().map_or(0.0, |p| para(p.len(), self))
-            + para(title.len(), self)
+        let need = head_lines.iter().map(|&n| para(n, self)).sum::<f32>()
             + header.height
             + heights[..first].iter().sum::<f32>();
         let page_started = self.y <= self.top() + 0.01;
@@ -1117,12 +1233,9 @@ impl<'f> Doc<'f> {
             self.finish_page();
             self.new_page(o);
         }
-        if let Some(p) = &v.part
-            && print_part
-        {
-            self.paragraph(p, Style::Bold, BODY_PT, Align::Left);
+        for (t, style, align) in heads {
+            self.paragraph(t, *style, BODY_PT, *align);
         }
-        self.paragraph(&v.title, Style::Bold, BODY_PT, Align::Center);
         self.draw_header(index, &header, g.size);
         let breaks = plan_breaks(&piece_lines, &heights, self.bottom() - self.y, room);
         let mut next_break = breaks.iter().peekable();

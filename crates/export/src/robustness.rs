@@ -9,15 +9,18 @@
 //! so a rank that never moves still shows as one place wide rather than vanishing. It is written as SVG
 //! by hand in the style of [`crate::chart`] (same font list, Okabe–Ito colours, every label escaped, a
 //! block of more than 60 units cut to its first and last 25); the statistics are f64 as the report
-//! holds them, printed with the document's decimal sign.
+//! holds them, printed with the document's decimal sign. The DOCX and the PDF annex print the same
+//! statistics as a section of tables (`printed`), drawn by their own table writers.
 
 use std::fmt::Write;
 
 use egov_core::robustness::{Report, SectionReport, TableReport, render};
+use egov_core::table::Table;
 use egov_core::text;
 
 use crate::Lang;
 use crate::chart::{BLUE, FONT, MAX_DRAWN, SHOWN_EACH_END, text_px};
+use crate::layout::{Align, HeadCell, Line, TableView, ValueCell};
 use crate::xml::esc;
 
 /// Okabe–Ito sky blue for the 5–95 % bar (light, so the median and the published rank show over it)
@@ -708,6 +711,276 @@ fn sensitivity_table(
         .expect("writing to a String");
     }
     o.push_str("</tbody>\n</table>\n");
+}
+
+/// The robustness section as the DOCX and the PDF annex print it, after the annex's tables: a heading,
+/// a paragraph saying what the analysis is, then per ranked block its title, its summary sentence, the
+/// units' rank statistics and the block's sensitivity indices. The two tables of a block are laid out
+/// as [`TableView`]s so that both documents draw them with the annex's own table writer (its fonts,
+/// rules, repeated header rows and page breaks) rather than a second one; a block of more than
+/// [`MAX_DRAWN`] units prints its first and last [`SHOWN_EACH_END`], as the chart draws them.
+pub(crate) struct Printed {
+    pub heading: String,
+    pub intro: String,
+    pub blocks: Vec<PrintedBlock>,
+}
+
+pub(crate) struct PrintedBlock {
+    pub title: String,
+    pub summary: String,
+    pub units: PrintedTable,
+    /// The line above the sensitivity table.
+    pub caption: String,
+    pub sensitivity: PrintedTable,
+}
+
+/// One table of the section: the table model its view points to (only its column count matters: the
+/// view holds every text) and the view's parts.
+pub(crate) struct PrintedTable {
+    grid: Table,
+    title: String,
+    header: Vec<String>,
+    lines: Vec<Line>,
+    aligns: Vec<Align>,
+}
+
+impl PrintedTable {
+    fn new(
+        title: String,
+        header: Vec<String>,
+        lines: Vec<Line>,
+        aligns: Vec<Align>,
+    ) -> PrintedTable {
+        debug_assert!(header.len() >= 4 && aligns.len() == header.len());
+        PrintedTable {
+            grid: Table {
+                id: "robustness".into(),
+                title: title.clone(),
+                columns: vec![egov_core::table::Column::default(); header.len() - 4],
+                ..Table::default()
+            },
+            title,
+            header,
+            lines,
+            aligns,
+        }
+    }
+
+    /// The table as the annex's writers take it: one header row, no column-number row (the section's
+    /// columns are not referred to by number).
+    pub fn view(&self) -> TableView<'_> {
+        TableView {
+            table: &self.grid,
+            title: self.title.clone(),
+            part: None,
+            header: vec![
+                self.header
+                    .iter()
+                    .enumerate()
+                    .map(|(col, h)| HeadCell {
+                        text: h.clone(),
+                        col,
+                        colspan: 1,
+                        rowspan: 1,
+                    })
+                    .collect(),
+            ],
+            flat_header: self.header.clone(),
+            column_numbers: Vec::new(),
+            lines: self.lines.clone(),
+            decimals: vec![None; self.header.len() - 3],
+            aligns: self.aligns.clone(),
+        }
+    }
+}
+
+/// A count as the document prints it: "2.000" in Vietnamese, "2000" in English (as the annex's
+/// numbers).
+fn count(n: usize, lang: Lang) -> String {
+    crate::layout::format_number(rust_decimal::Decimal::from(n as u64), 0, lang)
+}
+
+/// The section of `report` in `lang`, every text cleaned for a document ([`crate::layout::clean`]).
+pub(crate) fn printed(report: &Report, lang: Lang) -> Printed {
+    let clean = crate::layout::clean;
+    let w = words(lang);
+    let label = |i: usize| {
+        let c = &report.choices[i];
+        clean(lang.pick(&c.label, Some(&c.label_en)))
+    };
+    let choices: Vec<String> = (0..report.choices.len()).map(label).collect();
+    let intro = match lang {
+        Lang::Vi => format!(
+            "Phân tích Monte-Carlo các lựa chọn bất định của bộ chỉ số {}: {} lượt tính ({} lượt gốc × ({} lựa chọn + 2)), {} lượt rút độc lập cho khoảng thứ hạng, hạt giống {}. Các lựa chọn {}: {}. Mỗi khối xếp hạng có bảng thứ hạng của từng đơn vị qua các lượt tính (trung vị, khoảng 5–95 %, xác suất đạt hạng ≤ k, lựa chọn ảnh hưởng nhiều nhất đến thứ hạng) và bảng chỉ số độ nhạy của xếp hạng với từng lựa chọn.",
+            clean(&report.edition),
+            count(report.evaluations, lang),
+            count(report.base, lang),
+            report.choices.len(),
+            count(report.draws, lang),
+            report.seed,
+            if report.declared {
+                "(khai báo trong [robustness])"
+            } else {
+                "(mặc định)"
+            },
+            choices.join("; ")
+        ),
+        Lang::En => format!(
+            "A Monte-Carlo analysis of the uncertain choices of edition {}: {} evaluations ({} base rows × ({} choices + 2)), {} independent draws for the rank intervals, seed {}. The choices {}: {}. Each ranked block has a table of every unit's rank over the evaluations (median, 5–95 % interval, probability of a rank ≤ k, the choice that moves the rank most) and a table of the ranking's sensitivity to each choice.",
+            clean(&report.edition),
+            count(report.evaluations, lang),
+            count(report.base, lang),
+            report.choices.len(),
+            count(report.draws, lang),
+            report.seed,
+            if report.declared {
+                "(declared in [robustness])"
+            } else {
+                "(the defaults)"
+            },
+            choices.join("; ")
+        ),
+    };
+    let labels = crate::layout::Labels::of(lang);
+    let mut blocks = Vec::new();
+    for t in &report.tables {
+        for s in &t.sections {
+            let title = clean(&block_title(t, s));
+            let banded = s.units.iter().any(|u| !u.bands.is_empty());
+            let mut header: Vec<String> = vec![
+                labels.tt.into(),
+                labels.unit.into(),
+                w.nominal.into(),
+                w.median.into(),
+                w.interval.into(),
+            ];
+            header.extend(
+                report
+                    .top
+                    .iter()
+                    .map(|k| format!("{} {k})", lang.tr("P(hạng ≤", "P(rank ≤"))),
+            );
+            if banded {
+                header.extend(report.bands.iter().map(|b| format!("P({})", clean(b))));
+            }
+            header.push(lang.tr("Yếu tố chính", "Main source").into());
+            let text = |t: String| ValueCell {
+                text: t,
+                number: None,
+                decimals: 0,
+            };
+            let mut lines = Vec::with_capacity(s.units.len().min(MAX_DRAWN + 1));
+            for row in drawn(s) {
+                let Some(k) = row else {
+                    let hidden = &s.units[SHOWN_EACH_END..s.units.len() - SHOWN_EACH_END];
+                    let (a, b) = (
+                        hidden.first().map_or(0, |u| u.nominal),
+                        hidden.last().map_or(0, |u| u.nominal),
+                    );
+                    lines.push(Line::Block {
+                        label: String::new(),
+                        title: match lang {
+                            Lang::Vi => format!(
+                                "… {} đơn vị ở giữa (hạng công bố {a}–{b}) không in; bảng đầy đủ trong tệp JSON hoặc CSV của egov robustness …",
+                                hidden.len()
+                            ),
+                            Lang::En => format!(
+                                "… {} units in between (published ranks {a}–{b}) not printed; the full table is in egov robustness's JSON or CSV …",
+                                hidden.len()
+                            ),
+                        },
+                    });
+                    continue;
+                };
+                let u = &s.units[k];
+                let mut values = vec![
+                    text(u.nominal.to_string()),
+                    text(u.median.to_string()),
+                    text(format!("{}–{}", u.p5.min(u.p95), u.p95.max(u.p5))),
+                ];
+                values.extend(u.top.iter().map(|p| text(pct(*p, lang))));
+                if banded {
+                    values
+                        .extend((0..report.bands.len()).map(|b| {
+                            text(u.bands.get(b).map_or(String::new(), |p| pct(*p, lang)))
+                        }));
+                }
+                lines.push(Line::Unit {
+                    tt: (k + 1).to_string(),
+                    unit: clean(&u.name),
+                    values,
+                    rank: u.dominant.map_or_else(|| "—".to_string(), label),
+                    rank_number: None,
+                    row: k,
+                });
+            }
+            let mut aligns = vec![Align::Center, Align::Left];
+            aligns.extend(std::iter::repeat_n(Align::Center, 3));
+            aligns.extend(std::iter::repeat_n(Align::Right, header.len() - 6));
+            aligns.push(Align::Left);
+            let units = PrintedTable::new(title.clone(), header, lines, aligns);
+
+            let interval =
+                |(a, b): (f64, f64)| format!("[{}; {}]", num(a, 3, lang), num(b, 3, lang));
+            let lines = s
+                .sensitivity
+                .iter()
+                .enumerate()
+                .map(|(i, x)| Line::Unit {
+                    tt: (i + 1).to_string(),
+                    unit: label(i),
+                    values: vec![text(format!(
+                        "{} {}",
+                        num(x.first, 3, lang),
+                        interval(x.first_ci)
+                    ))],
+                    rank: format!("{} {}", num(x.total, 3, lang), interval(x.total_ci)),
+                    rank_number: None,
+                    row: i,
+                })
+                .collect();
+            let header = match lang {
+                Lang::Vi => [
+                    "TT",
+                    "Lựa chọn",
+                    "Chỉ số bậc 1 [95 %]",
+                    "Chỉ số tổng [95 %]",
+                ],
+                Lang::En => [
+                    "No.",
+                    "Choice",
+                    "First-order index [95 %]",
+                    "Total-effect index [95 %]",
+                ],
+            };
+            let sensitivity = PrintedTable::new(
+                title.clone(),
+                header.iter().map(|h| h.to_string()).collect(),
+                lines,
+                // Centred: the table spans the line, and a right-aligned index would sit far from its label.
+                vec![Align::Center, Align::Left, Align::Center, Align::Center],
+            );
+            blocks.push(PrintedBlock {
+                summary: clean(&render::summary(report, s, lang)),
+                title,
+                units,
+                caption: lang
+                    .tr(
+                        "Độ nhạy của tương quan thứ hạng với từng lựa chọn (chỉ số Sobol, khoảng tin cậy 95 %)",
+                        "Sensitivity of the rank correlation to each choice (Sobol indices, 95 % intervals)",
+                    )
+                    .into(),
+                sensitivity,
+            });
+        }
+    }
+    Printed {
+        heading: lang
+            .tr("ĐỘ VỮNG CỦA XẾP HẠNG", "HOW SURE THE RANKS ARE")
+            .into(),
+        intro,
+        blocks,
+    }
 }
 
 #[cfg(test)]

@@ -122,6 +122,7 @@ pub fn render_options(
             signature: None,
             recipients: Vec::new(),
         }),
+        robustness: None,
     }
 }
 
