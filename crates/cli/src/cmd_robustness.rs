@@ -214,9 +214,9 @@ pub fn run(a: Args) -> Result<ExitCode> {
     let bytes = match a.format.as_str() {
         "json" => {
             // Compact: a national report is megabytes, read by programs.
-            let mut s = serde_json::to_string(&render::json(&report))?;
-            s.push('\n');
-            s.into_bytes()
+            let mut s = render::json_bytes(&report);
+            s.push(b'\n');
+            s
         }
         "csv" => render::csv(&report).into_bytes(),
         _ => render::text(&report, a.common.lang).into_bytes(),

@@ -1,7 +1,8 @@
 //! A robustness report as text (Vietnamese or English, for a reader), JSON (the contract other tools
 //! read, also the bench peer's check) and CSV (one row per unit and ranked block, for a spreadsheet).
 
-use serde_json::{Map, Value, json};
+use serde::Serialize;
+use serde_json::Value;
 
 use super::{Report, SectionReport};
 use crate::Lang;
@@ -194,87 +195,179 @@ pub fn text(report: &Report, lang: Lang) -> String {
     o
 }
 
-/// The JSON contract.
+/// The JSON contract, as a value.
 pub fn json(report: &Report) -> Value {
-    let choices: Vec<Value> = report
-        .choices
-        .iter()
-        .map(|c| {
-            json!({"id": c.id, "kind": c.kind, "label": c.label, "label_en": c.label_en, "options": c.options})
-        })
-        .collect();
-    let tables: Vec<Value> = report
-        .tables
-        .iter()
-        .map(|t| {
-            let sections: Vec<Value> = t
-                .sections
+    serde_json::to_value(Doc::of(report)).expect("plain data")
+}
+
+/// The JSON contract, written compactly: the same document as [`json`] without building a tree (a
+/// national report holds tens of thousands of units).
+pub fn json_bytes(report: &Report) -> Vec<u8> {
+    serde_json::to_vec(&Doc::of(report)).expect("plain data")
+}
+
+#[derive(Serialize)]
+struct Doc<'a> {
+    edition: &'a str,
+    evaluations: usize,
+    base: usize,
+    draws: usize,
+    seed: u64,
+    bootstrap: usize,
+    declared: bool,
+    choices: Vec<ChoiceDoc<'a>>,
+    top: &'a [u32],
+    bands: &'a [String],
+    tables: Vec<TableDoc<'a>>,
+}
+
+#[derive(Serialize)]
+struct ChoiceDoc<'a> {
+    id: &'a str,
+    kind: &'a str,
+    label: &'a str,
+    label_en: &'a str,
+    options: &'a [String],
+}
+
+#[derive(Serialize)]
+struct TableDoc<'a> {
+    id: &'a str,
+    title: &'a str,
+    sections: Vec<SectionDoc<'a>>,
+}
+
+#[derive(Serialize)]
+struct Correlation {
+    mean: f64,
+    p5: f64,
+    median: f64,
+}
+
+#[derive(Serialize)]
+struct BlockIndexDoc {
+    first: f64,
+    total: f64,
+    first_ci: [f64; 2],
+    total_ci: [f64; 2],
+}
+
+#[derive(Serialize)]
+struct SectionDoc<'a> {
+    block: &'a str,
+    title: &'a str,
+    units: Vec<UnitDoc<'a>>,
+    correlation: Correlation,
+    sensitivity: Vec<BlockIndexDoc>,
+    stable: usize,
+    dominant: Option<&'a str>,
+    summary: String,
+    summary_en: String,
+}
+
+#[derive(Serialize)]
+struct IndexDoc {
+    first: f64,
+    total: f64,
+}
+
+#[derive(Serialize)]
+struct UnitDoc<'a> {
+    code: &'a str,
+    name: &'a str,
+    nominal: u32,
+    median: u32,
+    p5: u32,
+    p95: u32,
+    mean: f64,
+    top: &'a [f64],
+    bands: &'a [f64],
+    sensitivity: Vec<IndexDoc>,
+    dominant: Option<&'a str>,
+}
+
+impl<'a> Doc<'a> {
+    fn of(report: &'a Report) -> Doc<'a> {
+        let choice = |i: Option<usize>| i.map(|i| report.choices[i].id.as_str());
+        Doc {
+            edition: &report.edition,
+            evaluations: report.evaluations,
+            base: report.base,
+            draws: report.draws,
+            seed: report.seed,
+            bootstrap: report.bootstrap,
+            declared: report.declared,
+            choices: report
+                .choices
                 .iter()
-                .map(|s| {
-                    let units: Vec<Value> = s
-                        .units
-                        .iter()
-                        .map(|u| {
-                            let mut m = Map::new();
-                            m.insert("code".into(), json!(u.code));
-                            m.insert("name".into(), json!(u.name));
-                            m.insert("nominal".into(), json!(u.nominal));
-                            m.insert("median".into(), json!(u.median));
-                            m.insert("p5".into(), json!(u.p5));
-                            m.insert("p95".into(), json!(u.p95));
-                            m.insert("mean".into(), json!(u.mean));
-                            m.insert("top".into(), json!(u.top));
-                            m.insert("bands".into(), json!(u.bands));
-                            m.insert(
-                                "sensitivity".into(),
-                                Value::Array(
-                                    u.sensitivity
-                                        .iter()
-                                        .map(|(f, t)| json!({"first": f, "total": t}))
-                                        .collect(),
-                                ),
-                            );
-                            m.insert(
-                                "dominant".into(),
-                                u.dominant
-                                    .map_or(Value::Null, |i| json!(report.choices[i].id)),
-                            );
-                            Value::Object(m)
-                        })
-                        .collect();
-                    json!({
-                        "block": s.block,
-                        "title": s.title,
-                        "units": units,
-                        "correlation": {"mean": s.correlation.0, "p5": s.correlation.1, "median": s.correlation.2},
-                        "sensitivity": s.sensitivity.iter().map(|x| json!({
-                            "first": x.first, "total": x.total,
-                            "first_ci": [x.first_ci.0, x.first_ci.1],
-                            "total_ci": [x.total_ci.0, x.total_ci.1],
-                        })).collect::<Vec<_>>(),
-                        "stable": s.stable,
-                        "dominant": s.dominant.map_or(Value::Null, |i| json!(report.choices[i].id)),
-                        "summary": summary(report, s, Lang::Vi),
-                        "summary_en": summary(report, s, Lang::En),
-                    })
+                .map(|c| ChoiceDoc {
+                    id: &c.id,
+                    kind: c.kind,
+                    label: &c.label,
+                    label_en: &c.label_en,
+                    options: &c.options,
                 })
-                .collect();
-            json!({"id": t.id, "title": t.title, "sections": sections})
-        })
-        .collect();
-    json!({
-        "edition": report.edition,
-        "evaluations": report.evaluations,
-        "base": report.base,
-        "draws": report.draws,
-        "seed": report.seed,
-        "bootstrap": report.bootstrap,
-        "declared": report.declared,
-        "choices": choices,
-        "top": report.top,
-        "bands": report.bands,
-        "tables": tables,
-    })
+                .collect(),
+            top: &report.top,
+            bands: &report.bands,
+            tables: report
+                .tables
+                .iter()
+                .map(|t| TableDoc {
+                    id: &t.id,
+                    title: &t.title,
+                    sections: t
+                        .sections
+                        .iter()
+                        .map(|s| SectionDoc {
+                            block: &s.block,
+                            title: &s.title,
+                            units: s
+                                .units
+                                .iter()
+                                .map(|u| UnitDoc {
+                                    code: &u.code,
+                                    name: &u.name,
+                                    nominal: u.nominal,
+                                    median: u.median,
+                                    p5: u.p5,
+                                    p95: u.p95,
+                                    mean: u.mean,
+                                    top: &u.top,
+                                    bands: &u.bands,
+                                    sensitivity: u
+                                        .sensitivity
+                                        .iter()
+                                        .map(|&(first, total)| IndexDoc { first, total })
+                                        .collect(),
+                                    dominant: choice(u.dominant),
+                                })
+                                .collect(),
+                            correlation: Correlation {
+                                mean: s.correlation.0,
+                                p5: s.correlation.1,
+                                median: s.correlation.2,
+                            },
+                            sensitivity: s
+                                .sensitivity
+                                .iter()
+                                .map(|x| BlockIndexDoc {
+                                    first: x.first,
+                                    total: x.total,
+                                    first_ci: [x.first_ci.0, x.first_ci.1],
+                                    total_ci: [x.total_ci.0, x.total_ci.1],
+                                })
+                                .collect(),
+                            stable: s.stable,
+                            dominant: choice(s.dominant),
+                            summary: summary(report, s, Lang::Vi),
+                            summary_en: summary(report, s, Lang::En),
+                        })
+                        .collect(),
+                })
+                .collect(),
+        }
+    }
 }
 
 /// One row per unit and ranked block; text fields spreadsheet-safe (see [`crate::spreadsheet`]).
