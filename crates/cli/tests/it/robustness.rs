@@ -2,7 +2,7 @@
 //! district readiness ranking shown to hinge on ranking whole points, the three output formats, the
 //! same bytes on one and two threads, the problem files for the NumPy peer, located refusals of a bad
 //! spec, the chart in SVG and PNG, no half-written output, English, a quiet standard error off a
-//! terminal, and the HTML report's section.
+//! terminal, and the section of the HTML report, the DOCX and the PDF.
 
 use std::path::{Path, PathBuf};
 use std::process::Command;
@@ -481,5 +481,58 @@ fn the_exported_html_report_ends_with_the_robustness_section() {
     assert_eq!(ran.code, 2);
     assert!(ran.stderr.contains("--robustness"), "{}", ran.stderr);
     assert!(!dir.join("csv").exists());
+    let _ = std::fs::remove_dir_all(&dir);
+}
+
+/// The pages of a PDF egov wrote (its page objects).
+fn pdf_pages(pdf: &[u8]) -> usize {
+    let (page, pages) = (b"/Type /Page".as_slice(), b"/Type /Pages".as_slice());
+    let count = |needle: &[u8]| pdf.windows(needle.len()).filter(|w| *w == needle).count();
+    count(page) - count(pages)
+}
+
+#[test]
+fn the_exported_docx_and_pdf_end_with_the_robustness_section() {
+    use std::io::Read;
+    let dir = scratch("export-docx");
+    let export = |out: &Path, extra: &[&str]| {
+        let mut args = vec![
+            "export",
+            "--edition",
+            EDITION,
+            "--data",
+            DATA,
+            "--format",
+            "docx",
+            "--format",
+            "pdf",
+            "--out",
+            out.to_str().unwrap(),
+        ];
+        args.extend_from_slice(extra);
+        run(&args, &[]).ok();
+        let docx = std::fs::read(out.join("hoabinh-2019.docx")).unwrap();
+        let mut zip = zip::ZipArchive::new(std::io::Cursor::new(docx)).unwrap();
+        let mut xml = String::new();
+        zip.by_name("word/document.xml")
+            .unwrap()
+            .read_to_string(&mut xml)
+            .unwrap();
+        (xml, std::fs::read(out.join("hoabinh-2019.pdf")).unwrap())
+    };
+    let (with, with_pdf) = export(
+        &dir.join("with"),
+        &["--robustness", "--robustness-runs", "300"],
+    );
+    let (without, without_pdf) = export(&dir.join("without"), &[]);
+    let at = with.find("ĐỘ VỮNG CỦA XẾP HẠNG").expect("the section");
+    assert!(!without.contains("ĐỘ VỮNG"));
+    // After the annex's tables: the district named in the annex is named again in the section, with
+    // the sensitivity table's header.
+    assert!(at > with.find("UBND huyện Lạc Thủy").unwrap());
+    assert!(with[at..].contains("UBND huyện Lạc Thủy"));
+    assert!(with[at..].contains("Chỉ số tổng [95 %]"));
+    assert!(with[at..].contains("300 lượt tính"));
+    assert!(pdf_pages(&with_pdf) > pdf_pages(&without_pdf));
     let _ = std::fs::remove_dir_all(&dir);
 }

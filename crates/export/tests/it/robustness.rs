@@ -1,7 +1,9 @@
 //! The robustness chart and HTML section read back: the SVG parsed as XML, each drawn unit's interval,
 //! median and published rank placed on one rank scale from the report's numbers, a 70-unit block cut
 //! to 50 with the gap said, every name escaped, the PNG drawn; the HTML tables every unit and index
-//! with the decimal comma, and the HTML report carries the section only when given a report.
+//! with the decimal comma, and the HTML report carries the section only when given a report; the DOCX
+//! and the PDF end with the section's tables (read back from the XML, the PDF's page summaries and
+//! poppler's text) after an annex left unchanged.
 
 use std::collections::HashMap;
 
@@ -9,7 +11,8 @@ use egov_core::robustness::{
     BlockIndex, ChoiceReport, Report, SectionReport, TableReport, UnitReport, render,
 };
 use egov_export::{
-    ChartOptions, Lang, RenderOptions, png, report, robustness_chart, robustness_html,
+    ChartOptions, Format, Lang, RenderOptions, png, render, report, robustness_chart,
+    robustness_html,
 };
 use quick_xml::Reader;
 use quick_xml::events::Event;
@@ -511,4 +514,260 @@ fn the_html_report_carries_the_section_only_when_given_a_report() {
     assert!(with[at..].contains(&robustness_html(&r, Lang::Vi)));
     assert!(with.ends_with("</body>\n</html>\n"));
     assert!(with[..with.find("</head>").unwrap()].contains(egov_export::robustness::CSS));
+}
+
+/// The paragraphs and the tables (rows of cell texts) of a DOCX's `word/document.xml`, as a reader of
+/// the document sees them: every `w:t` unescaped, a paragraph outside tables one string.
+struct DocxText {
+    xml: String,
+    paragraphs: Vec<String>,
+    tables: Vec<Vec<Vec<String>>>,
+}
+
+fn docx_text(bytes: &[u8]) -> DocxText {
+    use std::io::Read;
+    let mut zip = zip::ZipArchive::new(std::io::Cursor::new(bytes)).unwrap();
+    let mut xml = String::new();
+    zip.by_name("word/document.xml")
+        .unwrap()
+        .read_to_string(&mut xml)
+        .unwrap();
+    let (mut paragraphs, mut tables) = (Vec::new(), Vec::<Vec<Vec<String>>>::new());
+    let (mut depth, mut in_t, mut para) = (0usize, false, String::new());
+    let mut r = Reader::from_str(&xml);
+    let push = |s: &str, depth: usize, tables: &mut Vec<Vec<Vec<String>>>, para: &mut String| {
+        if depth > 0 {
+            tables
+                .last_mut()
+                .unwrap()
+                .last_mut()
+                .unwrap()
+                .last_mut()
+                .unwrap()
+                .push_str(s);
+        } else {
+            para.push_str(s);
+        }
+    };
+    loop {
+        match r.read_event().unwrap() {
+            Event::Start(e) => match e.name().as_ref() {
+                "w:tbl" => {
+                    depth += 1;
+                    tables.push(Vec::new());
+                }
+                "w:tr" => tables.last_mut().unwrap().push(Vec::new()),
+                "w:tc" => tables
+                    .last_mut()
+                    .unwrap()
+                    .last_mut()
+                    .unwrap()
+                    .push(String::new()),
+                "w:t" => in_t = true,
+                _ => {}
+            },
+            Event::End(e) => match e.name().as_ref() {
+                "w:tbl" => depth -= 1,
+                "w:t" => in_t = false,
+                "w:p" if depth == 0 && !para.is_empty() => {
+                    paragraphs.push(std::mem::take(&mut para))
+                }
+                _ => {}
+            },
+            Event::Text(t) if in_t => push(&t.xml10_content(), depth, &mut tables, &mut para),
+            Event::GeneralRef(g) if in_t => {
+                let name = g.xml10_content();
+                let ch = match name.strip_prefix('#') {
+                    Some(code) => char::from_u32(code.parse().unwrap()).unwrap().to_string(),
+                    None => quick_xml::escape::resolve_predefined_entity(&name)
+                        .unwrap()
+                        .to_string(),
+                };
+                push(&ch, depth, &mut tables, &mut para)
+            }
+            Event::Eof => break,
+            _ => {}
+        }
+    }
+    DocxText {
+        xml,
+        paragraphs,
+        tables,
+    }
+}
+
+fn with_report(r: &Report, lang: Lang) -> RenderOptions {
+    RenderOptions {
+        lang,
+        robustness: Some(std::sync::Arc::new(r.clone())),
+        ..Default::default()
+    }
+}
+
+/// The text of the interval cell of a unit, from the report's numbers.
+fn interval(u: &UnitReport) -> String {
+    format!("{}–{}", u.p5, u.p95)
+}
+
+#[test]
+fn the_docx_ends_with_the_section_every_unit_and_index_tabled() {
+    let annex = fixture::annex();
+    let r = sample();
+    let without = docx_text(&render(&annex, Format::Docx, &RenderOptions::default()).unwrap());
+    let with = docx_text(&render(&annex, Format::Docx, &with_report(&r, Lang::Vi)).unwrap());
+    assert!(!without.paragraphs.iter().any(|p| p.contains("ĐỘ VỮNG")));
+
+    // The annex is unchanged: the section only comes after it (a section break, then the section).
+    let annex_body = &without.xml[..without.xml.rfind("<w:sectPr>").unwrap()];
+    assert!(with.xml.starts_with(annex_body));
+    let heading = with
+        .paragraphs
+        .iter()
+        .position(|p| p == "ĐỘ VỮNG CỦA XẾP HẠNG")
+        .expect("the section's heading");
+    assert_eq!(heading, without.paragraphs.len(), "right after the annex");
+    let intro = &with.paragraphs[heading + 1];
+    for c in &r.choices {
+        assert!(intro.contains(&c.label), "{} in {intro}", c.label);
+    }
+    assert!(intro.contains("4.000 lượt tính") && intro.contains("hạt giống 7"));
+
+    // Per block: title, summary, then its two tables.
+    let tables = &with.tables[without.tables.len()..];
+    assert_eq!(tables.len(), 4);
+    let sections: Vec<&SectionReport> = r.tables.iter().flat_map(|t| &t.sections).collect();
+    for (k, s) in sections.iter().enumerate() {
+        let summary = render::summary(&r, s, Lang::Vi);
+        assert!(
+            with.paragraphs.contains(&summary),
+            "the summary of block {k}"
+        );
+        let units = &tables[2 * k];
+        assert_eq!(
+            units[0][..5],
+            ["TT", "Đơn vị", "Hạng công bố", "Trung vị", "Khoảng 5–95 %"]
+        );
+        assert_eq!(units[0].last().unwrap(), "Yếu tố chính");
+        let rows: Vec<&Vec<String>> = units[1..].iter().filter(|r| r.len() > 2).collect();
+        assert_eq!(rows.len(), drawn(s).len());
+        for (row, u) in rows.iter().zip(drawn(s)) {
+            assert_eq!(row[1], u.name);
+            assert_eq!(row[2], u.nominal.to_string());
+            assert_eq!(row[3], u.median.to_string());
+            assert_eq!(row[4], interval(u));
+            let main = u
+                .dominant
+                .map_or("—".to_string(), |i| r.choices[i].label.clone());
+            assert_eq!(row.last().unwrap(), &main);
+        }
+        let sens = &tables[2 * k + 1];
+        assert_eq!(
+            sens[0],
+            [
+                "TT",
+                "Lựa chọn",
+                "Chỉ số bậc 1 [95 %]",
+                "Chỉ số tổng [95 %]"
+            ]
+        );
+        assert_eq!(sens.len(), 1 + r.choices.len());
+    }
+    // The hostile name reads back whole, escaped in the XML; the top-1 probability as a percentage.
+    let small = &tables[0];
+    let hostile = small.iter().find(|row| row[1] == HOSTILE).unwrap();
+    assert_eq!(hostile[4], interval(&r.tables[0].sections[0].units[1]));
+    assert!(!with.xml.contains(HOSTILE));
+    assert!(with.xml.contains("&lt;b&gt;&amp;"));
+    assert_eq!(small[1][5], "73,5 %");
+    assert_eq!(small[0][7..9], ["P(Tốt)", "P(Khá)"]);
+    assert_eq!(
+        tables[1][2][1..],
+        [
+            "Xếp hạng trên điểm làm tròn hay chính xác",
+            "0,500 [0,450; 0,550]",
+            "0,750 [0,700; 0,800]"
+        ]
+    );
+    // The 70-unit block: its first and last 25, and a line saying how many are left out.
+    let gap = tables[2]
+        .iter()
+        .find(|row| row.len() == 2)
+        .expect("the line of the units left out");
+    assert!(
+        gap[1].contains("20 đơn vị ở giữa (hạng công bố 26–45)"),
+        "{gap:?}"
+    );
+
+    let en = docx_text(&render(&annex, Format::Docx, &with_report(&r, Lang::En)).unwrap());
+    assert!(en.paragraphs.iter().any(|p| p == "HOW SURE THE RANKS ARE"));
+    assert!(en.xml.contains("73.5 %") && en.xml.contains("Ranking on rounded or exact points"));
+}
+
+#[test]
+fn the_pdf_ends_with_the_section_from_a_new_page() {
+    let annex = fixture::annex();
+    let r = sample();
+    let without = egov_export::pdf::render_with_summary(&annex, &RenderOptions::default()).unwrap();
+    let with = egov_export::pdf::render_with_summary(&annex, &with_report(&r, Lang::Vi)).unwrap();
+    // The annex's pages are the same; the section starts a page of its own with its heading.
+    let n = without.pages.len();
+    assert!(with.pages.len() > n);
+    for (a, b) in without.pages.iter().zip(&with.pages) {
+        assert_eq!(a.texts, b.texts);
+    }
+    let first = &with.pages[n];
+    assert_eq!(first.paragraphs[0].0, "ĐỘ VỮNG CỦA XẾP HẠNG");
+    let texts: Vec<&String> = with.pages[n..].iter().flat_map(|p| &p.texts).collect();
+    let has = |t: &str| texts.iter().any(|x| x.as_str() == t);
+    assert!(has(HOSTILE));
+    assert!(has(&interval(&r.tables[0].sections[0].units[1])));
+    assert!(has("73,5 %"));
+    for s in r.tables.iter().flat_map(|t| &t.sections) {
+        assert!(has(&render::summary(&r, s, Lang::Vi)));
+        for u in drawn(s) {
+            assert!(has(&u.name), "{}", u.name);
+        }
+    }
+    assert!(!has("Xã số 30"), "the middle of a long block is left out");
+    // Every heading paragraph of the section is followed by its table on the same page.
+    for p in &with.pages[n..] {
+        assert!(
+            p.paragraphs.iter().all(|(_, followed)| *followed),
+            "a heading alone at the foot of page {}: {:?}",
+            p.number,
+            p.paragraphs
+        );
+    }
+}
+
+#[test]
+#[cfg_attr(
+    not(egov_test_tools),
+    ignore = "needs poppler-utils: set EGOV_TEST_TOOLS=1"
+)]
+fn poppler_reads_the_pdf_section() {
+    let dir = std::env::temp_dir().join(format!("egov-export-robustness-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let path = dir.join("annex.pdf");
+    let r = sample();
+    let bytes = render(&fixture::annex(), Format::Pdf, &with_report(&r, Lang::Vi)).unwrap();
+    std::fs::write(&path, bytes).unwrap();
+    let out = std::process::Command::new("pdftotext")
+        .args(["-enc", "UTF-8"])
+        .arg(&path)
+        .arg("-")
+        .output()
+        .expect("pdftotext (poppler-utils)");
+    assert!(out.status.success());
+    let text = String::from_utf8(out.stdout).unwrap();
+    let text = text.split_whitespace().collect::<Vec<_>>().join(" ");
+    let at = text
+        .find("ĐỘ VỮNG CỦA XẾP HẠNG")
+        .expect("the section's heading");
+    let section = &text[at..];
+    assert!(section.contains(HOSTILE));
+    // One-line header cells (a wrapped one interleaves with its neighbours in reading order).
+    assert!(section.contains("Yếu tố chính") && section.contains("Lựa chọn"));
+    assert!(section.contains("0,500 [0,450; 0,550]"));
+    std::fs::remove_dir_all(&dir).unwrap();
 }
