@@ -316,24 +316,36 @@ impl<'e> Plan<'e> {
 
     /// Each table's value for each ranked member (sections concatenated), per (multipliers, scenario).
     pub(crate) fn values(&self, variants: &[(&[f64], usize)]) -> Vec<Vec<Vec<f64>>> {
+        let mut out = Vec::new();
+        self.values_into(variants, &mut out, &mut Buffers::default());
+        out
+    }
+
+    /// [`Plan::values`] into `out`, reusing its vectors and `buf`: a draw chunk's arrays are tens of
+    /// megabytes, which the allocator would otherwise take from the system (and zero) chunk after chunk.
+    pub(crate) fn values_into(
+        &self,
+        variants: &[(&[f64], usize)],
+        out: &mut Vec<Vec<Vec<f64>>>,
+        buf: &mut Buffers,
+    ) {
         let model = &self.model;
         let nl = model.leaves.len();
         let nu = model.units.len();
-        let mut out: Vec<Vec<Vec<f64>>> = variants
-            .iter()
-            .map(|_| {
-                model
-                    .tables
-                    .iter()
-                    .map(|t| Vec::with_capacity(t.sections.iter().map(|s| s.members.len()).sum()))
-                    .collect()
-            })
-            .collect();
+        out.resize_with(variants.len(), Vec::new);
+        for per_table in out.iter_mut() {
+            per_table.resize_with(model.tables.len(), Vec::new);
+            per_table.iter_mut().for_each(Vec::clear);
+        }
         // Leaf weights of every variant.
-        let weights: Vec<f64> = variants
-            .iter()
-            .flat_map(|(m, _)| model.leaves.iter().map(|&n| m[n]))
-            .collect();
+        let weights = &mut buf.weights;
+        weights.clear();
+        weights.extend(
+            variants
+                .iter()
+                .flat_map(|(m, _)| model.leaves.iter().map(|&n| m[n])),
+        );
+        let weights = &buf.weights;
         for (si, sc) in model.scenarios.iter().enumerate() {
             let idx: Vec<usize> = (0..variants.len())
                 .filter(|&v| variants[v].1 == si)
@@ -341,31 +353,34 @@ impl<'e> Plan<'e> {
             if idx.is_empty() {
                 continue;
             }
-            let mut w = vec![0.0; idx.len() * nl];
-            for (r, &v) in idx.iter().enumerate() {
-                w[r * nl..(r + 1) * nl].copy_from_slice(&weights[v * nl..(v + 1) * nl]);
+            let w = &mut buf.w;
+            w.clear();
+            for &v in &idx {
+                w.extend_from_slice(&weights[v * nl..(v + 1) * nl]);
             }
-            let wv = ArrayView2::from_shape((idx.len(), nl), &w).expect("sized above");
+            let wv = ArrayView2::from_shape((idx.len(), nl), &buf.w[..]).expect("sized above");
             let pv = ArrayView2::from_shape((nu, nl), &sc.points).expect("sized by the model");
-            // One product per segment: variants × units.
-            let sums: Vec<ndarray::Array2<f64>> = model
-                .segments
-                .iter()
-                .map(|&(lo, hi)| {
-                    let mut c = ndarray::Array2::<f64>::zeros((idx.len(), nu));
-                    general_mat_mul(
-                        1.0,
-                        &wv.slice_axis(Axis(1), Slice::from(lo..hi)),
-                        &pv.slice_axis(Axis(1), Slice::from(lo..hi)).t(),
-                        0.0,
-                        &mut c,
-                    );
-                    c
-                })
-                .collect();
-            let sums: Vec<&[f64]> = sums
-                .iter()
-                .map(|c| c.as_slice().expect("standard layout"))
+            // One product per segment: variants × units (beta 0: the buffer need not be cleared).
+            let size = idx.len() * nu;
+            if buf.c.len() < size * model.segments.len() {
+                buf.c.resize(size * model.segments.len(), 0.0);
+            }
+            for (g, &(lo, hi)) in model.segments.iter().enumerate() {
+                let mut c = ndarray::ArrayViewMut2::from_shape(
+                    (idx.len(), nu),
+                    &mut buf.c[g * size..(g + 1) * size],
+                )
+                .expect("sized above");
+                general_mat_mul(
+                    1.0,
+                    &wv.slice_axis(Axis(1), Slice::from(lo..hi)),
+                    &pv.slice_axis(Axis(1), Slice::from(lo..hi)).t(),
+                    0.0,
+                    &mut c,
+                );
+            }
+            let sums: Vec<&[f64]> = (0..model.segments.len())
+                .map(|g| &buf.c[g * size..(g + 1) * size])
                 .collect();
             let mut rescaled_max = vec![0.0; self.edition.nodes.len()];
             // Per unit, the correction of each of its active rescaling nodes (deepest first).
@@ -469,13 +484,24 @@ impl<'e> Plan<'e> {
                 }
             }
         }
-        out
     }
 }
 
 /// The ranking key of a value under a setting: the value itself, or its printed form × 10^decimals.
 fn key(v: f64, t: &model::TableModel, s: &Setting) -> f64 {
     KeyFn::new(t, s).key(v)
+}
+
+/// Arrays a draw chunk reuses from the one before (see [`Plan::values_into`]).
+#[derive(Default)]
+pub(crate) struct Buffers {
+    weights: Vec<f64>,
+    w: Vec<f64>,
+    c: Vec<f64>,
+    values: Vec<Vec<Vec<f64>>>,
+    orders: Vec<u32>,
+    group: Vec<u32>,
+    local: Vec<i64>,
 }
 
 /// [`key`] with its setting resolved once per (table, evaluation).
@@ -661,6 +687,7 @@ fn percentile<T: Copy>(sorted: &[T], q: usize) -> T {
 
 /// Per-chunk accumulations that are sums of integers (so any merge order gives the same result).
 struct Acc {
+    buf: Buffers,
     /// Field-major: field `f` of member `x` at `f * width + x` (fields as [`sobol::IntSums::from_sums`]).
     sums: Vec<i128>,
     /// Members of the unit-total tables × bands.
@@ -727,6 +754,7 @@ pub fn run(plan: &Plan<'_>, opts: &Options<'_>) -> Report {
     let done = std::sync::atomic::AtomicUsize::new(0);
     let fields = 3 * k + 2;
     let new_acc = || Acc {
+        buf: Buffers::default(),
         sums: vec![0i128; fields * width],
         bands: vec![0; width * nb],
     };
@@ -781,11 +809,14 @@ pub fn run(plan: &Plan<'_>, opts: &Options<'_>) -> Report {
                 .zip(&var_scen)
                 .map(|(m, &s)| (&m[..], s))
                 .collect();
-            let values = plan.values(&variants);
+            let mut buf = std::mem::take(&mut acc.buf);
+            let mut values = std::mem::take(&mut buf.values);
+            plan.values_into(&variants, &mut values, &mut buf);
             // Each variant's members in descending order of value, per section, sorted once: every
             // evaluation that shares the variant's totals ranks by walking this order (rounding is
             // monotone, so it is also the order of the rounded values, ties adjacent).
-            let mut orders = vec![0u32; variants.len() * width];
+            let mut orders = std::mem::take(&mut buf.orders);
+            orders.resize(variants.len() * width, 0);
             let mut scratch = Vec::new();
             let mut spare = Vec::new();
             for (v, order) in orders.chunks_mut(width).enumerate() {
@@ -806,9 +837,12 @@ pub fn run(plan: &Plan<'_>, opts: &Options<'_>) -> Report {
                     }
                 }
             }
-            let mut group = vec![0u32; (k + 2) * width];
+            let mut group = std::mem::take(&mut buf.group);
+            group.resize((k + 2) * width, 0);
             // This chunk's sums, field-major, in i64: at most CHUNK base rows of ranks below 2^32.
-            let mut local = vec![0i64; fields * width];
+            let mut local = std::mem::take(&mut buf.local);
+            local.clear();
+            local.resize(fields * width, 0);
             for jj in 0..j1 - j0 {
                 for slot in 0..k + 2 {
                     let (v, s) = &evals[jj * (k + 2) + slot];
@@ -890,13 +924,19 @@ pub fn run(plan: &Plan<'_>, opts: &Options<'_>) -> Report {
             for (s, l) in acc.sums.iter_mut().zip(&local) {
                 *s += i128::from(*l);
             }
+            buf.values = values;
+            buf.orders = orders;
+            buf.group = group;
+            buf.local = local;
+            acc.buf = buf;
             let d = done.fetch_add(1, std::sync::atomic::Ordering::Relaxed) + 1;
             if let Some(p) = opts.progress {
                 p(d, chunks);
             }
             acc
         })
-        .reduce(new_acc, |mut a, b| {
+        .reduce(new_acc, |mut a, mut b| {
+            b.buf = Buffers::default();
             for (x, y) in a.sums.iter_mut().zip(&b.sums) {
                 *x += y;
             }
