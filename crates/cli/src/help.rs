@@ -472,8 +472,8 @@ const ARGS: &[ArgText] = &[
         "robustness",
         "",
         "",
-        "Phân tích thêm độ vững của xếp hạng (như egov robustness, theo bảng [robustness] của bộ chỉ số hoặc mặc định): báo cáo HTML kết thúc bằng phần này, biểu đồ có thêm biểu đồ khoảng thứ hạng. Dùng với html, svg hoặc png.",
-        "Also analyse how sure each rank is (as egov robustness, with the edition's [robustness] table or the defaults): the HTML report ends with it, the charts include the rank-interval chart. Goes with html, svg or png.",
+        "Phân tích thêm độ vững của xếp hạng (như egov robustness, theo bảng [robustness] của bộ chỉ số hoặc mặc định): báo cáo HTML, văn bản DOCX và PDF kết thúc bằng phần này, biểu đồ có thêm biểu đồ khoảng thứ hạng. Dùng với html, docx, pdf, svg hoặc png.",
+        "Also analyse how sure each rank is (as egov robustness, with the edition's [robustness] table or the defaults): the HTML report and the DOCX and PDF annex end with it, the charts include the rank-interval chart. Goes with html, docx, pdf, svg or png.",
     ),
     (
         "export",

@@ -20,15 +20,19 @@ fn pct(p: f64, lang: Lang) -> String {
     format!("{} %", num(100.0 * p, 1, lang))
 }
 
-/// The block's plain-language summary ("Thứ hạng của 14/18 đơn vị ổn định trong ±1 bậc; …").
+/// The block's plain-language summary ("Thứ hạng của 14/18 đơn vị ổn định trong ±1 bậc; …"). The main
+/// choice is named with its total index only when the ranking really moves (some unit's 5–95 % interval
+/// is more than one place): when every interval is a single place, the few draws that differ make the
+/// indices noise, and the sentence says only where those rare moves come from.
 pub fn summary(report: &Report, s: &SectionReport, lang: Lang) -> String {
     let n = s.units.len();
     let wide = s.units.iter().filter(|u| u.p95 - u.p5 > 5).count();
     let label = |i: usize| {
         let c = &report.choices[i];
-        lang.pick(&c.label, Some(&c.label_en)).to_string()
+        lang.pick(&c.label, Some(&c.label_en)).to_lowercase()
     };
     let moving = s.units.iter().any(|u| u.mean != f64::from(u.nominal));
+    let all_stable = s.units.iter().all(|u| u.p5 == u.p95);
     match lang {
         Lang::Vi => {
             let mut out = format!(
@@ -39,10 +43,14 @@ pub fn summary(report: &Report, s: &SectionReport, lang: Lang) -> String {
                 out.push_str(&format!("; {wide} đơn vị có khoảng rộng hơn 5 bậc"));
             }
             match s.dominant {
-                Some(i) if moving => out.push_str(&format!(
+                Some(i) if moving && !all_stable => out.push_str(&format!(
                     "; yếu tố ảnh hưởng lớn nhất: {} (chỉ số tổng {}).",
-                    label(i).to_lowercase(),
+                    label(i),
                     num(s.sensitivity[i].total, 2, lang)
+                )),
+                Some(i) if moving => out.push_str(&format!(
+                    "; các thay đổi hiếm hoi đến chủ yếu từ {}.",
+                    label(i)
                 )),
                 _ => out.push_str("; không lựa chọn nào làm thay đổi thứ hạng."),
             }
@@ -53,17 +61,22 @@ pub fn summary(report: &Report, s: &SectionReport, lang: Lang) -> String {
                 "The ranks of {}/{} units are stable within ±1 place (5–95 % interval)",
                 s.stable, n
             );
-            if wide > 0 {
-                out.push_str(&format!(
+            match wide {
+                0 => {}
+                1 => out.push_str("; 1 unit has an interval wider than 5 places"),
+                _ => out.push_str(&format!(
                     "; {wide} units have an interval wider than 5 places"
-                ));
+                )),
             }
             match s.dominant {
-                Some(i) if moving => out.push_str(&format!(
+                Some(i) if moving && !all_stable => out.push_str(&format!(
                     "; the largest source of uncertainty: {} (total index {}).",
-                    label(i).to_lowercase(),
+                    label(i),
                     num(s.sensitivity[i].total, 2, lang)
                 )),
+                Some(i) if moving => {
+                    out.push_str(&format!("; the rare moves come mostly from {}.", label(i)))
+                }
                 _ => out.push_str("; no choice changes the ranking."),
             }
             out
@@ -180,7 +193,11 @@ pub fn text(report: &Report, lang: Lang) -> String {
                     name,
                     u.nominal,
                     u.median,
-                    format!("{}–{}", u.p5, u.p95),
+                    if u.p5 == u.p95 {
+                        u.p5.to_string()
+                    } else {
+                        format!("{}–{}", u.p5, u.p95)
+                    },
                     u.top
                         .iter()
                         .map(|p| format!("{:>8}", pct(*p, lang)))
