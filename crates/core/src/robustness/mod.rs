@@ -694,8 +694,49 @@ struct Acc {
     bands: Vec<u32>,
 }
 
+/// A rank as the draws keep it: two bytes when every block has fewer than 65 536 units (a province's
+/// 10 000 draws × 10 000 units is then 200 MB, not 400), four otherwise.
+trait Stored: Copy + Default + Send + Sync {
+    fn from_rank(r: u32) -> Self;
+    fn rank(self) -> u32;
+}
+
+impl Stored for u16 {
+    fn from_rank(r: u32) -> Self {
+        r as u16
+    }
+    fn rank(self) -> u32 {
+        u32::from(self)
+    }
+}
+
+impl Stored for u32 {
+    fn from_rank(r: u32) -> Self {
+        r
+    }
+    fn rank(self) -> u32 {
+        self
+    }
+}
+
 /// Runs the analysis.
 pub fn run(plan: &Plan<'_>, opts: &Options<'_>) -> Report {
+    let largest = plan
+        .model
+        .tables
+        .iter()
+        .flat_map(|t| &t.sections)
+        .map(|s| s.members.len())
+        .max()
+        .unwrap_or(0);
+    if largest <= usize::from(u16::MAX) {
+        run_with::<u16>(plan, opts)
+    } else {
+        run_with::<u32>(plan, opts)
+    }
+}
+
+fn run_with<R: Stored>(plan: &Plan<'_>, opts: &Options<'_>) -> Report {
     let e = plan.edition;
     let model = &plan.model;
     let k = plan.spec.choices.len();
@@ -749,7 +790,7 @@ pub fn run(plan: &Plan<'_>, opts: &Options<'_>) -> Report {
         .collect();
     let band_min: Vec<f64> = e.bands.iter().map(|b| model_f64(b.min_percent)).collect();
     let chunks = n.div_ceil(CHUNK);
-    let mut ab = vec![0u32; 2 * n * width];
+    let mut ab = vec![R::default(); 2 * n * width];
     let mut ys = vec![0f64; n * (k + 2) * nsec];
     let done = std::sync::atomic::AtomicUsize::new(0);
     let fields = 3 * k + 2;
@@ -893,7 +934,12 @@ pub fn run(plan: &Plan<'_>, opts: &Options<'_>) -> Report {
                     }
                     if slot < 2 {
                         let d = 2 * jj + slot;
-                        ab_out[d * width..(d + 1) * width].copy_from_slice(row);
+                        for (o, &r) in ab_out[d * width..(d + 1) * width]
+                            .iter_mut()
+                            .zip(row.iter())
+                        {
+                            *o = R::from_rank(r);
+                        }
                     }
                 }
                 // Column-wise over all members at once (the loops vectorise).
@@ -963,7 +1009,7 @@ pub fn run(plan: &Plan<'_>, opts: &Options<'_>) -> Report {
             .into_par_iter()
             .map(|x| {
                 let col = off + x;
-                let mut r: Vec<u32> = (0..draws).map(|d| ab[d * width + col]).collect();
+                let mut r: Vec<u32> = (0..draws).map(|d| ab[d * width + col].rank()).collect();
                 let mean = r.iter().map(|&v| v as f64).sum::<f64>() / draws as f64;
                 let top = plan
                     .spec
@@ -1245,5 +1291,55 @@ impl Plan<'_> {
             setting,
             shape: (ns, nu, nl, r),
         })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const EDITION: &str = include_str!("../../../../data/editions/hoabinh-2019.toml");
+    const UNITS: &str = include_str!("../../../../data/published/hoabinh-2019/units.csv");
+    const VALUES: &str = include_str!("../../../../data/published/hoabinh-2019/values.csv");
+
+    #[test]
+    fn two_and_four_byte_ranks_give_the_same_report() {
+        let ed = Edition::from_toml(EDITION, "hoabinh-2019.toml").expect("edition");
+        let data = Dataset::from_csv(
+            &ed,
+            crate::dataset::Source {
+                name: "units.csv",
+                text: UNITS,
+            },
+            crate::dataset::Source {
+                name: "values.csv",
+                text: VALUES,
+            },
+            crate::dataset::DatasetMeta::default(),
+        )
+        .expect("data");
+        let mut spec = Spec::defaults(&ed);
+        spec.runs = 1200;
+        let plan = Plan::new(&ed, &data, spec).expect("plan");
+        let narrow = run_with::<u16>(&plan, &Options::default());
+        assert_eq!(narrow, run_with::<u32>(&plan, &Options::default()));
+        assert_eq!(narrow, run(&plan, &Options::default()));
+    }
+
+    #[test]
+    fn radix_sort_orders_as_a_stable_sort() {
+        let mut keys: Vec<(u64, u32)> = (0..5000u32)
+            .map(|i| {
+                let x = ((i as u64).wrapping_mul(0x9e37_79b9_7f4a_7c15) >> 20) % 700;
+                (ordered(30.0 + x as f64 / 7.0), i)
+            })
+            .collect();
+        let mut expected = keys.clone();
+        expected.sort();
+        let mut spare = Vec::new();
+        radix_sort(&mut keys, &mut spare);
+        assert_eq!(keys, expected);
+        assert!(ordered(-1.0) < ordered(-0.5) && ordered(-0.5) < ordered(0.0));
+        assert!(ordered(0.0) < ordered(1e-300) && ordered(1e-300) < ordered(2.0));
     }
 }
