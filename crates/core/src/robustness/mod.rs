@@ -605,10 +605,11 @@ fn rank_sorted(
     cov / (vr * vn).sqrt()
 }
 
-/// Sorts (key, index) pairs by key, stably (so by index among equal keys): a least-significant-digit
-/// radix sort on bytes, skipping the bytes every key shares (totals of one block share their sign and
-/// most of their exponent). For the few thousand units of a block it does a fifth of the work of a
-/// comparison sort, and ranking is most of a draw's cost.
+/// Sorts (key, index) pairs by key, then index (as `sort` would): a least-significant-digit radix sort on
+/// the bytes of the keys' upper half, skipping the bytes every key shares (totals of one block share their
+/// sign and most of their exponent), then an insertion pass over the rare runs whose upper halves are
+/// equal. For the few thousand units of a block it does a small part of the work of a comparison sort, and
+/// ranking is most of a draw's cost.
 fn radix_sort(v: &mut Vec<(u64, u32)>, spare: &mut Vec<(u64, u32)>) {
     if v.len() < 64 {
         v.sort_unstable();
@@ -622,7 +623,7 @@ fn radix_sort(v: &mut Vec<(u64, u32)>, spare: &mut Vec<(u64, u32)>) {
     let differ = or ^ and;
     spare.clear();
     spare.resize(v.len(), (0, 0));
-    for byte in 0..8 {
+    for byte in 4..8 {
         let shift = byte * 8;
         if (differ >> shift) & 0xff == 0 {
             continue;
@@ -643,6 +644,17 @@ fn radix_sort(v: &mut Vec<(u64, u32)>, spare: &mut Vec<(u64, u32)>) {
             count[d] += 1;
         }
         std::mem::swap(v, spare);
+    }
+    // Equal upper halves are adjacent (and in index order): order each such run by the whole pair.
+    for i in 1..v.len() {
+        if v[i].0 >> 32 != v[i - 1].0 >> 32 {
+            continue;
+        }
+        let mut j = i;
+        while j > 0 && v[j].0 >> 32 == v[j - 1].0 >> 32 && v[j] < v[j - 1] {
+            v.swap(j, j - 1);
+            j -= 1;
+        }
     }
 }
 
