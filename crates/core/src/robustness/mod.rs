@@ -383,9 +383,20 @@ impl<'e> Plan<'e> {
                 .map(|g| &buf.c[g * size..(g + 1) * size])
                 .collect();
             let mut rescaled_max = vec![0.0; self.edition.nodes.len()];
-            // Per unit, the correction of each of its active rescaling nodes (deepest first).
+            // The units with excluded criteria, and per table those evaluated node by node: the rest
+            // of a table's values are whole-row sums of the segment products.
+            let active_units: Vec<usize> = (0..nu)
+                .filter(|&x| sc.active_at[x].0 != sc.active_at[x].1)
+                .collect();
+            let generals: Vec<Vec<usize>> = sc
+                .kinds
+                .iter()
+                .map(|k| (0..nu).filter(|&x| k[x] == Kind::General).collect())
+                .collect();
+            // Per active unit, the correction of each of its rescaling nodes (deepest first).
             let mut corr: Vec<f64> = Vec::new();
-            let mut corr_at: Vec<u32> = Vec::with_capacity(nu + 1);
+            let mut corr_at: Vec<u32> = Vec::with_capacity(active_units.len() + 1);
+            let mut tv = vec![0.0; nu];
             for (r, &v) in idx.iter().enumerate() {
                 let m = variants[v].0;
                 let wl = &weights[v * nl..(v + 1) * nl];
@@ -394,15 +405,15 @@ impl<'e> Plan<'e> {
                     let (lo, hi) = model.node_range[p];
                     rescaled_max[p] = (lo..hi).map(|l| wl[l] * model.fullmax[l]).sum();
                 }
-                let at = |g: usize, x: usize| sums[g][r * nu + x];
+                let row = |g: usize| &sums[g][r * nu..(r + 1) * nu];
                 let seg_sum = |node: usize, x: usize| -> f64 {
-                    model.node_segments[node].iter().map(|&g| at(g, x)).sum()
+                    model.node_segments[node].iter().map(|&g| row(g)[x]).sum()
                 };
                 // Innermost first: an inner node's correction is part of the sum an outer one
                 // rescales. Computed once per unit for every table.
                 corr.clear();
                 corr_at.clear();
-                for x in 0..nu {
+                for &x in &active_units {
                     corr_at.push(corr.len() as u32);
                     let (a0, a1) = sc.active_at[x];
                     let act = &sc.active[a0 as usize..a1 as usize];
@@ -433,53 +444,60 @@ impl<'e> Plan<'e> {
                 }
                 corr_at.push(corr.len() as u32);
                 for (ti, t) in model.tables.iter().enumerate() {
+                    if t.sections.is_empty() {
+                        continue;
+                    }
                     let full: f64 = (t.leaf_lo..t.leaf_hi)
                         .map(|l| wl[l] * model.fullmax[l])
                         .sum();
                     let end = t.node + model.subtree[t.node];
+                    // Whole rows: the sum of the table's segments for every unit (vectorised).
+                    match model.node_segments[t.node].split_first() {
+                        Some((&g0, rest)) => {
+                            tv.copy_from_slice(row(g0));
+                            for &g in rest {
+                                for (a, b) in tv.iter_mut().zip(row(g)) {
+                                    *a += b;
+                                }
+                            }
+                        }
+                        None => tv.fill(0.0),
+                    }
+                    for (q, &x) in active_units.iter().enumerate() {
+                        if sc.kinds[ti][x] != Kind::Rescaled {
+                            continue;
+                        }
+                        let (a0, a1) = sc.active_at[x];
+                        let act = &sc.active[a0 as usize..a1 as usize];
+                        let c = &corr[corr_at[q] as usize..corr_at[q + 1] as usize];
+                        for (&(p, _, _), &c) in act.iter().zip(c) {
+                            let p = p as usize;
+                            if p >= t.node && p < end {
+                                tv[x] += c;
+                            }
+                        }
+                    }
+                    if t.fraction {
+                        let inv = if full > 0.0 { 1.0 / full } else { 0.0 };
+                        if full > 0.0 {
+                            tv.iter_mut().for_each(|a| *a /= full);
+                        } else {
+                            tv.iter_mut().for_each(|a| *a *= inv);
+                        }
+                    }
+                    for &x in &generals[ti] {
+                        let node_row = sc.rows[x].as_deref().expect("kept for general units");
+                        let (p, f) =
+                            model::general(self.edition, node_row, m, t.node, &model.node_max);
+                        tv[x] = if t.fraction {
+                            if f > 0.0 { p / f } else { 0.0 }
+                        } else {
+                            p
+                        };
+                    }
                     let dst = &mut out[v][ti];
                     for s in &t.sections {
-                        for &x in &s.members {
-                            let value = match sc.kinds[ti][x] {
-                                Kind::Linear | Kind::Rescaled => {
-                                    let mut v = seg_sum(t.node, x);
-                                    if sc.kinds[ti][x] == Kind::Rescaled {
-                                        let (a0, a1) = sc.active_at[x];
-                                        let act = &sc.active[a0 as usize..a1 as usize];
-                                        let c = &corr[corr_at[x] as usize..corr_at[x + 1] as usize];
-                                        for (&(p, _, _), &c) in act.iter().zip(c) {
-                                            let p = p as usize;
-                                            if p >= t.node && p < end {
-                                                v += c;
-                                            }
-                                        }
-                                    }
-                                    if t.fraction {
-                                        if full > 0.0 { v / full } else { 0.0 }
-                                    } else {
-                                        v
-                                    }
-                                }
-                                Kind::General => {
-                                    let row =
-                                        sc.rows[x].as_deref().expect("kept for general units");
-                                    let (p, f) = model::general(
-                                        self.edition,
-                                        row,
-                                        m,
-                                        t.node,
-                                        &model.node_max,
-                                    );
-                                    if t.fraction {
-                                        if f > 0.0 { p / f } else { 0.0 }
-                                    } else {
-                                        p
-                                    }
-                                }
-                                Kind::Skip => 0.0,
-                            };
-                            dst.push(value);
-                        }
+                        dst.extend(s.members.iter().map(|&x| tv[x]));
                     }
                 }
             }
