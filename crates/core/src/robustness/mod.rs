@@ -282,23 +282,28 @@ impl<'e> Plan<'e> {
             on: None,
             rounding: self.edition.rounding,
         };
+        // Ranked exactly as every draw is (sort, then walk the order), so the check covers that code.
         let values = self.values(&[(&m[..], 0)]);
-        let mut keys = Vec::new();
         let mut ranks = Vec::new();
-        let mut scratch = Vec::new();
+        let (mut scratch, mut spare) = (Vec::new(), Vec::new());
+        let mut order = Vec::new();
         for (ti, t) in self.model.tables.iter().enumerate() {
             let mut off = 0;
             for s in &t.sections {
                 let v = &values[0][ti][off..off + s.members.len()];
                 off += s.members.len();
-                keys.clear();
-                keys.extend(v.iter().map(|&x| key(x, t, &setting)));
-                ranks.resize(keys.len(), 0);
-                rank_into(
-                    &keys,
+                order.resize(v.len(), 0);
+                descending(v, &mut order, &mut scratch, &mut spare);
+                ranks.resize(v.len(), 0);
+                rank_sorted(
+                    &order,
+                    v,
+                    &KeyFn::new(t, &setting),
                     setting.ties.unwrap_or(t.ties),
                     &mut ranks,
-                    &mut scratch,
+                    &s.nominal,
+                    // No sums: the correlation is not wanted here.
+                    (0, 0, 0),
                 );
                 if let Some(i) = (0..ranks.len()).find(|&i| ranks[i] != s.nominal[i]) {
                     let u = self.model.units[s.members[i]];
@@ -505,11 +510,6 @@ impl<'e> Plan<'e> {
     }
 }
 
-/// The ranking key of a value under a setting: the value itself, or its printed form × 10^decimals.
-fn key(v: f64, t: &model::TableModel, s: &Setting) -> f64 {
-    KeyFn::new(t, s).key(v)
-}
-
 /// Arrays a draw chunk reuses from the one before (see [`Plan::values_into`]).
 #[derive(Default)]
 pub(crate) struct Buffers {
@@ -623,6 +623,25 @@ fn rank_sorted(
     cov / (vr * vn).sqrt()
 }
 
+/// The positions of `vals` in descending order (equal values by position) into `order`.
+fn descending(
+    vals: &[f64],
+    order: &mut [u32],
+    scratch: &mut Vec<(u64, u32)>,
+    spare: &mut Vec<(u64, u32)>,
+) {
+    scratch.clear();
+    scratch.extend(
+        vals.iter()
+            .enumerate()
+            .map(|(i, &x)| (!ordered(x + 0.0), i as u32)),
+    );
+    radix_sort(scratch, spare);
+    for (o, &(_, i)) in order.iter_mut().zip(scratch.iter()) {
+        *o = i;
+    }
+}
+
 /// Sorts (key, index) pairs by key, then index (as `sort` would): a least-significant-digit radix sort on
 /// the bytes of the keys' upper half, skipping the bytes every key shares (totals of one block share their
 /// sign and most of their exponent), then an insertion pass over the rare runs whose upper halves are
@@ -682,37 +701,15 @@ fn ordered(x: f64) -> u64 {
     if b >> 63 == 1 { !b } else { b | (1 << 63) }
 }
 
-/// Ranks of `keys` (highest first) into `out`.
-pub(crate) fn rank_into(keys: &[f64], ties: Ties, out: &mut [u32], scratch: &mut Vec<(u64, u32)>) {
-    scratch.clear();
-    scratch.extend(
-        keys.iter()
-            .enumerate()
-            .map(|(i, &k)| (!ordered(k), i as u32)),
-    );
-    let mut spare = Vec::new();
-    radix_sort(scratch, &mut spare);
-    let mut dense = 0u32;
-    let mut prev = None;
-    let mut current = 0;
-    for (pos, &(k, i)) in scratch.iter().enumerate() {
-        if prev != Some(k) {
-            dense += 1;
-            current = match ties {
-                Ties::Dense => dense,
-                Ties::Competition => pos as u32 + 1,
-            };
-            prev = Some(k);
-        }
-        out[i as usize] = current;
-    }
+/// Where the `q` % percentile stands among `m` sorted values: the smallest with at least `q` % of them at
+/// or below it (numpy's "inverted_cdf").
+fn percentile_at(m: usize, q: usize) -> usize {
+    ((q * m).div_ceil(100).max(1) - 1).min(m - 1)
 }
 
-/// Smallest value with at least `q` % of `sorted` at or below it (numpy's "inverted_cdf").
+/// The `q` % percentile of `sorted` ([`percentile_at`]).
 fn percentile<T: Copy>(sorted: &[T], q: usize) -> T {
-    let m = sorted.len();
-    let idx = (q * m).div_ceil(100).max(1) - 1;
-    sorted[idx.min(m - 1)]
+    sorted[percentile_at(sorted.len(), q)]
 }
 
 /// Per-chunk accumulations that are sums of integers (so any merge order gives the same result).
@@ -818,7 +815,11 @@ fn run_with<R: Stored>(plan: &Plan<'_>, opts: &Options<'_>) -> Report {
             )
         })
         .collect();
-    let band_min: Vec<f64> = e.bands.iter().map(|b| model_f64(b.min_percent)).collect();
+    let band_min: Vec<f64> = e
+        .bands
+        .iter()
+        .map(|b| model::to_f64(b.min_percent))
+        .collect();
     let chunks = n.div_ceil(CHUNK);
     let mut ab = vec![R::default(); 2 * n * width];
     let mut ys = vec![0f64; n * (k + 2) * nsec];
@@ -896,16 +897,7 @@ fn run_with<R: Stored>(plan: &Plan<'_>, opts: &Options<'_>) -> Report {
                     let len = t.sections[si].members.len();
                     let toff = section_offset[ti][si];
                     let vals = &values[v][ti][toff..toff + len];
-                    scratch.clear();
-                    scratch.extend(
-                        vals.iter()
-                            .enumerate()
-                            .map(|(i, &x)| (!ordered(x + 0.0), i as u32)),
-                    );
-                    radix_sort(&mut scratch, &mut spare);
-                    for (o, &(_, i)) in order[off..off + len].iter_mut().zip(&scratch) {
-                        *o = i;
-                    }
+                    descending(vals, &mut order[off..off + len], &mut scratch, &mut spare);
                 }
             }
             let mut group = std::mem::take(&mut buf.group);
@@ -1061,10 +1053,7 @@ fn run_with<R: Stored>(plan: &Plan<'_>, opts: &Options<'_>) -> Report {
                             .iter()
                             .map(|&kk| r.iter().filter(|&&v| v <= kk).count() as f64 / draws as f64)
                             .collect();
-                        let mut pct = |q: usize| {
-                            let idx = (q * draws).div_ceil(100).max(1) - 1;
-                            *r.select_nth_unstable(idx.min(draws - 1)).1
-                        };
+                        let mut pct = |q: usize| *r.select_nth_unstable(percentile_at(draws, q)).1;
                         let (median, p5, p95) = (pct(50), pct(5), pct(95));
                         let mine: Vec<i128> =
                             (0..fields).map(|f| acc.sums[f * width + col]).collect();
@@ -1159,11 +1148,6 @@ fn run_with<R: Stored>(plan: &Plan<'_>, opts: &Options<'_>) -> Report {
 fn dominant(total: &[f64]) -> Option<usize> {
     let (i, &m) = total.iter().enumerate().max_by(|a, b| a.1.total_cmp(b.1))?;
     (m > 1e-9).then_some(i)
-}
-
-pub(crate) fn model_f64(d: rust_decimal::Decimal) -> f64 {
-    use rust_decimal::prelude::ToPrimitive;
-    d.to_f64().unwrap_or(f64::MAX)
 }
 
 /// Everything a peer needs to redo the Monte-Carlo from the same draws (bench/compare-robustness):

@@ -102,7 +102,7 @@ pub(crate) struct Model {
     pub node_max: Vec<f64>,
 }
 
-fn to_f64(d: rust_decimal::Decimal) -> f64 {
+pub(crate) fn to_f64(d: rust_decimal::Decimal) -> f64 {
     use rust_decimal::prelude::ToPrimitive;
     d.to_f64().unwrap_or(f64::MAX)
 }
