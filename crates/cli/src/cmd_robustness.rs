@@ -53,29 +53,16 @@ fn format() -> impl clap::builder::TypedValueParser<Value = String> {
     })
 }
 
-/// The TOML source of the edition as given (a shipped id or a path).
-fn edition_source(spec: &str) -> Result<(String, String)> {
-    if let Some((id, text)) = load::shipped_texts().iter().find(|(id, _)| *id == spec) {
-        return Ok((text.to_string(), format!("data/editions/{id}.toml")));
-    }
-    let path = Path::new(spec);
-    let bytes = load::read_bytes(path)?;
-    Ok((
-        load::utf8(&bytes, path)?.to_string(),
-        path.display().to_string(),
-    ))
-}
-
 /// The choices of an analysis: `spec_path`'s `[robustness]` table, else the edition's own (given as
-/// `edition_arg`, a shipped id or a path), else the defaults; `runs` and `seed` override them.
+/// `edition_src`: its TOML text and file name), else the defaults; `runs` and `seed` override them.
 pub fn spec(
-    edition_arg: &str,
+    edition_src: (&str, &str),
     edition: &Edition,
     spec_path: Option<&Path>,
     runs: Option<usize>,
     seed: Option<u64>,
 ) -> Result<Spec> {
-    let (src, file) = match spec_path {
+    let (src, file): (String, String) = match spec_path {
         Some(p) => {
             let bytes = load::read_bytes(p)?;
             let text = load::utf8(&bytes, p)?.to_string();
@@ -94,7 +81,7 @@ pub fn spec(
             }
             (text, p.display().to_string())
         }
-        None => edition_source(edition_arg)?,
+        None => (edition_src.0.to_string(), edition_src.1.to_string()),
     };
     let mut spec = Spec::from_toml(&src, &file, edition).map_err(|problems| {
         InputError(
@@ -162,7 +149,8 @@ pub fn analyse(
     runs: Option<usize>,
     seed: Option<u64>,
 ) -> Result<Report> {
-    let spec = spec(edition_arg, edition, spec_path, runs, seed)?;
+    let (text, file) = load::edition_text(edition_arg)?;
+    let spec = spec((&text, &file), edition, spec_path, runs, seed)?;
     let plan = plan(edition, data, spec)?;
     Ok(draw(&plan))
 }
@@ -190,14 +178,9 @@ fn chart_is_png(path: &Path) -> Result<bool> {
 pub fn run(a: Args) -> Result<ExitCode> {
     let mut timings = Timings::from_env();
     let chart_png = a.chart.as_deref().map(chart_is_png).transpose()?;
-    let edition = load::edition(&a.common.edition)?;
-    let spec = spec(
-        &a.common.edition,
-        &edition,
-        a.spec.as_deref(),
-        a.runs,
-        a.seed,
-    )?;
+    // The edition's file read once: parsed as the edition, and read again for its [robustness] table.
+    let (edition, text, file) = load::edition_and_source(&a.common.edition)?;
+    let spec = spec((&text, &file), &edition, a.spec.as_deref(), a.runs, a.seed)?;
     let data = load::dataset(&edition, &a.common.data)?;
     timings.mark("read");
     let plan = plan(&edition, &data, spec)?;

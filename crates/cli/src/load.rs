@@ -30,23 +30,38 @@ pub fn shipped_texts() -> &'static [(&'static str, &'static str)] {
 
 /// An edition by shipped id, or by path to a TOML file.
 pub fn edition(spec: &str) -> Result<Edition> {
-    if let Some((id, text)) = shipped::SHIPPED.iter().find(|(id, _)| *id == spec) {
-        return Edition::from_toml(text, &format!("data/editions/{id}.toml"))
-            .map_err(|e| InputError(e.to_string()).into());
-    }
-    let path = Path::new(spec);
-    if path.exists() {
-        let bytes = read_bytes(path)?;
-        return Edition::from_toml(utf8(&bytes, path)?, &path.display().to_string())
-            .map_err(|e| InputError(e.to_string()).into());
-    }
-    let (id, ids) = (quote_short(spec), shipped_ids().join(", "));
-    let hint = egov_core::text::suggestion(spec, shipped_ids());
-    Err(InputError(msg!(
-        "không có bộ chỉ số '{id}'{hint} (có sẵn: {ids}; hoặc đường dẫn tới tệp .toml)",
-        "there is no edition '{id}'{hint} (shipped: {ids}; or give the path of a .toml file)"
-    ))
-    .into())
+    Ok(edition_and_source(spec)?.0)
+}
+
+/// [`edition`], with its TOML text and the name problems give it (for what else reads the same file,
+/// such as its `[robustness]` table), read once.
+pub fn edition_and_source(spec: &str) -> Result<(Edition, String, String)> {
+    let (text, file) = edition_text(spec)?;
+    let edition = Edition::from_toml(&text, &file)
+        .map_err(|e| anyhow::Error::new(InputError(e.to_string())))?;
+    Ok((edition, text, file))
+}
+
+/// The TOML text of an edition given as a shipped id or a path, and the name its problems carry.
+pub fn edition_text(spec: &str) -> Result<(String, String)> {
+    Ok(
+        if let Some((id, text)) = shipped::SHIPPED.iter().find(|(id, _)| *id == spec) {
+            (text.to_string(), format!("data/editions/{id}.toml"))
+        } else {
+            let path = Path::new(spec);
+            if !path.exists() {
+                let (id, ids) = (quote_short(spec), shipped_ids().join(", "));
+                let hint = egov_core::text::suggestion(spec, shipped_ids());
+                return Err(InputError(msg!(
+                "không có bộ chỉ số '{id}'{hint} (có sẵn: {ids}; hoặc đường dẫn tới tệp .toml)",
+                "there is no edition '{id}'{hint} (shipped: {ids}; or give the path of a .toml file)"
+            ))
+            .into());
+            }
+            let bytes = read_bytes(path)?;
+            (utf8(&bytes, path)?.to_string(), path.display().to_string())
+        },
+    )
 }
 
 /// "cannot read PATH: REASON" in the message language, the reason in words ([`egov_core::lang::io_reason`]).

@@ -68,7 +68,7 @@ fn block_id(edition: &Edition, section: &crate::edition::SectionLayout, k: usize
 }
 
 /// `n` in Roman numerals (I, II, …, XL …), as Vietnamese decisions number their parts and blocks.
-fn roman(mut n: usize) -> String {
+pub fn roman(mut n: usize) -> String {
     const DIGITS: [(usize, &str); 13] = [
         (1000, "M"),
         (900, "CM"),

@@ -185,31 +185,6 @@ pub fn errata_table(lang: Lang) -> Table {
     }
 }
 
-/// "I", "II", … for the errata's table groups (the annex's own block-label scheme).
-fn roman(mut n: usize) -> String {
-    const DIGITS: [(usize, &str); 7] = [
-        (100, "C"),
-        (90, "XC"),
-        (50, "L"),
-        (40, "XL"),
-        (10, "X"),
-        (9, "IX"),
-        (5, "V"),
-    ];
-    let mut out = String::new();
-    for (v, d) in DIGITS {
-        while n >= v {
-            out.push_str(d);
-            n -= v;
-        }
-    }
-    match n {
-        4 => out.push_str("IV"),
-        n => out.push_str(&"I".repeat(n)),
-    }
-    out
-}
-
 /// The errata as a table view: a block line per table of the decision (its title), then TT, unit,
 /// column, published, recomputed, reason. `table` is [`errata_table`].
 pub fn errata_view<'a>(
@@ -239,7 +214,8 @@ pub fn errata_view<'a>(
             current = Some(e.table.as_str());
             groups += 1;
             lines.push(Line::Block {
-                label: roman(groups),
+                // The annex's own block-label scheme.
+                label: egov_core::annex::roman(groups),
                 title: clean(&e.table),
             });
         }
