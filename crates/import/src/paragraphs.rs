@@ -4,7 +4,9 @@
 //! its own paragraph (blank lines between them), after several paragraphs of prose: `TT`, `Đơn vị`,
 //! `Điểm`, `1`, `Sở A`, `80,5`, … A header cell may be split over two paragraphs (a label, then its year
 //! on the next paragraph: `Điểm số năm` / `2023`), which a naive count reads as one header cell too many.
-//! Articles also print rankings inside one paragraph: "1. Sở Nội vụ; 2. Sở Tư pháp (91,2 điểm); …".
+//! Articles also print rankings inside one paragraph: "1. Sở Nội vụ; 2. Sở Tư pháp (91,2 điểm); …" or
+//! "(1) Sở Tài chính đạt 90,05%, …" (a list continued in a later paragraph joins it), and classes as
+//! sentences: "Sở A, Sở B và thị xã C đạt loại xuất sắc. Sở D đạt loại tốt.".
 //!
 //! This pass runs between the readers and the builder, on any format's paragraphs (Word text, DOCX and
 //! HTML paragraphs alike): a run of paragraphs that starts with a header (the builder's own test: a unit
@@ -70,6 +72,10 @@ fn flush(
     let n = run.len();
     let mut done = 0;
     let mut i = 0;
+    // The last prose list of this run: its place in `out`, its last number and its width, so that a
+    // list numbered on from it ("Các vị trí tiếp theo lần lượt là: (11) …" after "(1) … (10) …", with a
+    // photo caption between) continues it instead of starting a ranking of its own at 11.
+    let mut last_list: Option<(usize, u32, usize)> = None;
     while i < n {
         if let Some((header, rows, end)) = table_at(&run, &cleaned, i, budget) {
             pass_on(&run[done..i], out);
@@ -91,6 +97,7 @@ fn flush(
             grid.push(header_row);
             grid.extend(rows);
             out.push(Item::Grid(grid));
+            last_list = None;
             done = end;
             i = end;
             continue;
@@ -101,6 +108,7 @@ fn flush(
                 run[i].1.clone()
             })?;
             out.push(Item::Grid(rows));
+            last_list = None;
             done = end;
             i = end;
             continue;
@@ -111,6 +119,7 @@ fn flush(
                 run[i].1.clone()
             })?;
             out.push(Item::Grid(rows));
+            last_list = None;
             done = end;
             i = end;
             continue;
@@ -121,6 +130,18 @@ fn flush(
                 run[i].1.clone()
             })?;
             out.push(Item::Grid(rows));
+            last_list = None;
+            done = i + 1;
+            i += 1;
+            continue;
+        }
+        if let Some(rows) = band_sentences(&run[i].0, &run[i].1) {
+            pass_on(&run[done..i], out);
+            budget.charge_cells(rows.iter().map(|r| r.cells.len() as u64).sum(), || {
+                run[i].1.clone()
+            })?;
+            out.push(Item::Grid(rows));
+            last_list = None;
             done = i + 1;
             i += 1;
             continue;
@@ -135,16 +156,37 @@ fn flush(
                 pos: run[i].1.clone(),
             });
             out.push(Item::Grid(rows));
+            last_list = None;
             done = i + 1;
             i += 1;
             continue;
         }
-        if let Some(rows) = prose_list(&run[i].0, &run[i].1) {
+        if let Some((title, rows)) = prose_list(&run[i].0, &run[i].1) {
             pass_on(&run[done..i], out);
             budget.charge_cells(rows.iter().map(|r| r.cells.len() as u64).sum(), || {
                 run[i].1.clone()
             })?;
-            out.push(Item::Grid(rows));
+            if let Some(raw) = title {
+                out.push(Item::Text {
+                    raw,
+                    pos: run[i].1.clone(),
+                });
+            }
+            let first = rows.get(1).and_then(list_number);
+            let width = rows[0].cells.len();
+            let end = rows.iter().rev().find_map(list_number);
+            match last_list {
+                Some((at, prev, w)) if w == width && first == prev.checked_add(1) => {
+                    if let Some(Item::Grid(grid)) = out.get_mut(at) {
+                        grid.extend(rows.into_iter().skip(1));
+                    }
+                    last_list = end.map(|e| (at, e, w));
+                }
+                _ => {
+                    out.push(Item::Grid(rows));
+                    last_list = end.map(|e| (out.len() - 1, e, width));
+                }
+            }
             done = i + 1;
         }
         i += 1;
@@ -709,24 +751,35 @@ fn named_rows(
     Some((rows, end))
 }
 
-/// "1. Sở Nội vụ; 2. Sở Tư pháp (91,2 điểm); 3. …" in one paragraph → a Hạng / Đơn vị [/ Điểm] grid, when
-/// at least two items are numbered on from one another. Each cell keeps its place in the paragraph.
-fn prose_list(raw: &str, pos: &Pos) -> Option<Vec<SrcRow>> {
-    // Item starts: a number of one to three digits then "." or ")" and a space, at the start or after
-    // a separator.
+/// "1. Sở Nội vụ; 2. Sở Tư pháp (91,2 điểm); 3. …" or "(1) Sở Tài chính đạt 90,05%, (2) …" in one
+/// paragraph → a Hạng / Đơn vị [/ Điểm] grid, when at least two items are numbered on from one another,
+/// and the words before the first item (the list's title, which may state a count the audit checks).
+/// Each cell keeps its place in the paragraph.
+fn prose_list(raw: &str, pos: &Pos) -> Option<(Option<String>, Vec<SrcRow>)> {
+    // Item starts: a number of one to three digits then "." or ")" and a space, or "(n) ", at the start
+    // or after a separator.
     let bytes = raw.as_bytes();
     let mut starts: Vec<(usize, usize, u32)> = Vec::new(); // (number at, name at, number)
     let mut k = 0;
     while k < bytes.len() {
         if bytes[k].is_ascii_digit() && (k == 0 || !bytes[k - 1].is_ascii_alphanumeric()) {
-            let before = raw[..k].trim_end();
+            let paren = k > 0 && bytes[k - 1] == b'(';
+            let before = raw[..if paren { k - 1 } else { k }].trim_end();
             let after_sep = before.is_empty() || before.ends_with([';', ':', ',', '.']);
             let d = bytes[k..].iter().take_while(|b| b.is_ascii_digit()).count();
             let m = k + d;
+            let closes = if paren {
+                bytes.get(m) == Some(&b')')
+            } else {
+                matches!(bytes.get(m), Some(b'.' | b')'))
+            };
+            // "(1) cải cách thể chế, (2) …" enumerates topics; a unit's name starts in capitals.
+            // (Byte m + 1 is the ASCII space, so m + 2 is on a character boundary.)
             if after_sep
                 && d <= 3
-                && matches!(bytes.get(m), Some(b'.' | b')'))
+                && closes
                 && bytes.get(m + 1) == Some(&b' ')
+                && (!paren || raw[m + 2..].starts_with(char::is_uppercase))
                 && let Ok(num) = raw[k..m].parse::<u32>()
             {
                 starts.push((k, m + 2, num));
@@ -738,15 +791,36 @@ fn prose_list(raw: &str, pos: &Pos) -> Option<Vec<SrcRow>> {
         }
         k += 1;
     }
-    // The longest run numbered as ranks are: on by one, the same number for a tie, or after a tie the
-    // position (1, 2, 2, 4 or 1, 2, 2, 3).
+    // Where each item's text ends: at the next item's number, or at its "(" when written "(n)".
+    let item_end = |idx: usize| {
+        starts.get(idx + 1).map_or(raw.len(), |n| {
+            if raw[..n.0].ends_with('(') {
+                n.0 - 1
+            } else {
+                n.0
+            }
+        })
+    };
+    // Units an item holds besides its numbered one ("(1) Sở A đạt 90,05%, Sở B đạt 90,02%, (3) …").
+    let extra: Vec<u32> = (0..starts.len())
+        .map(|idx| {
+            let text = raw[starts[idx].1..item_end(idx)].trim_end();
+            let text = text.trim_end_matches([';', ',', '.', ' ']);
+            u32::try_from(unnumbered(text).len().saturating_sub(1)).unwrap_or(u32::MAX)
+        })
+        .collect();
+    // The longest run numbered as ranks are: on by one (past the units an item holds unnumbered), the
+    // same number for a tie, or after a tie the position (1, 2, 2, 4 or 1, 2, 2, 3).
     let mut best = (0, 0);
     let mut a = 0;
     for b in 1..=starts.len() {
         let follows = b < starts.len() && {
             let (prev, n) = (starts[b - 1].2, starts[b].2);
             let position = starts[a].2 + (b - a) as u32;
-            n == prev || n == prev + 1 || (n > prev && n == position)
+            n == prev
+                || n == prev + 1
+                || n == prev.saturating_add(1).saturating_add(extra[b - 1])
+                || (n > prev && n == position)
         };
         if !follows {
             if b - a > best.1 - best.0 {
@@ -775,26 +849,37 @@ fn prose_list(raw: &str, pos: &Pos) -> Option<Vec<SrcRow>> {
     let mut rows = Vec::with_capacity(items.len() + 1);
     let mut scored = false;
     for (idx, &(num_at, name_at, _)) in items.iter().enumerate() {
-        let end = items.get(idx + 1).map_or(raw.len(), |n| n.0);
+        let end = item_end(best.0 + idx);
         let text = raw[name_at..end].trim_end();
         let text = text.trim_end_matches([';', ',', '.', ' ']);
-        let (name, score) = split_score(text);
-        let name = name.trim();
-        if !name.chars().any(char::is_alphabetic) || name.chars().count() > MAX_CELL {
-            return None;
-        }
         let num_end = raw[num_at..]
             .find(['.', ')'])
             .map_or(num_at, |e| num_at + e);
-        let mut cells = vec![cell(&raw[num_at..num_end], num_at), cell(name, name_at)];
-        if let Some((s, s_at)) = score {
-            scored = true;
-            cells.push(cell(s, name_at + s_at));
+        // "(1) Sở A đạt 90,05%, Sở B đạt 90,02%, (3) …": a unit printed without its number, after a
+        // scored one, is a row of its own with an empty rank cell (the article's own omission, shown as
+        // such), not part of the first unit's name.
+        for (k, (off, piece)) in unnumbered(text).into_iter().enumerate() {
+            let (name, score) = split_score(piece);
+            let name = name.trim();
+            if !name.chars().any(char::is_alphabetic) || name.chars().count() > MAX_CELL {
+                return None;
+            }
+            let at_name = name_at + off;
+            let rank = if k == 0 {
+                cell(&raw[num_at..num_end], num_at)
+            } else {
+                cell("", at_name)
+            };
+            let mut cells = vec![rank, cell(name, at_name)];
+            if let Some((s, s_at)) = score {
+                scored = true;
+                cells.push(cell(s, at_name + s_at));
+            }
+            rows.push(SrcRow {
+                pos: at(if k == 0 { num_at } else { at_name }),
+                cells,
+            });
         }
-        rows.push(SrcRow {
-            pos: at(num_at),
-            cells,
-        });
     }
     // Every item has a score, or none has: a list with scores for some items only is not a table.
     if scored && rows.iter().any(|r| r.cells.len() < 3) {
@@ -818,7 +903,48 @@ fn prose_list(raw: &str, pos: &Pos) -> Option<Vec<SrcRow>> {
             .collect(),
     };
     rows.insert(0, header);
-    Some(rows)
+    let first_at = if raw[..items[0].0].ends_with('(') {
+        items[0].0 - 1
+    } else {
+        items[0].0
+    };
+    let lead = raw[..first_at].trim().trim_end_matches(':').trim_end();
+    let title = lead
+        .chars()
+        .any(char::is_alphabetic)
+        .then(|| lead.to_string());
+    Some((title, rows))
+}
+
+/// The number of a prose-list row, when it has one.
+fn list_number(row: &SrcRow) -> Option<u32> {
+    row.cells.first().and_then(|c| c.raw.parse().ok())
+}
+
+/// The pieces of a prose-list item: one, or more when a unit with its score follows a scored one after
+/// ", " without a number of its own ("Sở A đạt 90,05%, Sở B đạt 90,02%"). A comma inside a name ("Sở Lao
+/// động, Thương binh và Xã hội đạt 85,03%") does not split: the words before it end in no score.
+/// Each piece with its byte offset in `text`.
+fn unnumbered(text: &str) -> Vec<(usize, &str)> {
+    let scored = |s: &str| split_score(s).1.is_some();
+    let mut cuts = vec![0];
+    for (i, _) in text.match_indices(", ") {
+        let last = *cuts.last().unwrap_or(&0);
+        if scored(&text[last..i]) && text[i + 2..].starts_with(char::is_uppercase) {
+            cuts.push(i + 2);
+        }
+    }
+    // The last piece must hold a score too, else its comma was not between two units.
+    while cuts.len() > 1 && !scored(&text[*cuts.last().unwrap_or(&0)..]) {
+        cuts.pop();
+    }
+    cuts.iter()
+        .enumerate()
+        .map(|(k, &c)| {
+            let end = cuts.get(k + 1).map_or(text.len(), |&n| n - 2);
+            (c, &text[c..end])
+        })
+        .collect()
 }
 
 /// "Nhóm Tốt (từ 80% trở lên): Sở A, Sở B; Nhóm Khá: Sở C và Sở D." — units listed by classification, two
@@ -886,6 +1012,144 @@ fn band_list(raw: &str, pos: &Pos) -> Option<Vec<SrcRow>> {
         }
         classes += 1;
         for (b, name) in names {
+            rows.push(SrcRow {
+                pos: at(b),
+                cells: vec![cell(name, b), cell(band, band_at)],
+            });
+        }
+    }
+    if classes < 2 {
+        return None;
+    }
+    let first = rows[0].pos.clone();
+    rows.insert(
+        0,
+        SrcRow {
+            pos: first.clone(),
+            cells: ["Đơn vị", "Xếp loại"]
+                .iter()
+                .map(|h| SrcCell {
+                    raw: (*h).to_string(),
+                    pos: first.clone(),
+                    typed: false,
+                })
+                .collect(),
+        },
+    );
+    Some(rows)
+}
+
+/// Words that open a district's or commune's name in running text, in lower case ("thị xã Quế Võ").
+const PLACE_PREFIXES: [&str; 7] = [
+    "thành phố ",
+    "thị xã ",
+    "thị trấn ",
+    "huyện ",
+    "quận ",
+    "phường ",
+    "xã ",
+];
+
+/// Whether `s` starts like a unit's name: a capital, or a district or commune word in lower case.
+fn starts_name(s: &str) -> bool {
+    s.starts_with(char::is_uppercase) || PLACE_PREFIXES.iter().any(|p| s.starts_with(p))
+}
+
+/// "Kết quả cụ thể: Sở A, Sở B và thị xã C đạt loại xuất sắc. Sở D, thành phố E đạt loại tốt." — units
+/// listed before their classification, one sentence per class, two classes or more in one paragraph:
+/// an Đơn vị / Xếp loại grid (the class as printed), each name at its place in the paragraph. Every
+/// sentence of the paragraph must be such a list (the first may open with words and a colon), so a
+/// sentence that merely mentions a class is not read as a table. Names may start with a district or
+/// commune word in lower case; "và" joins two names only before such a word or before the agency word
+/// most names start with ("Sở Tài chính và thị xã Quế Võ", not "Sở Tài nguyên và Môi trường").
+fn band_sentences(raw: &str, pos: &Pos) -> Option<Vec<SrcRow>> {
+    const VERBS: [&str; 4] = [" đạt loại ", " xếp loại ", " đạt mức ", " thuộc nhóm "];
+    let at = |byte: usize| match pos.cell {
+        None => Pos::line(
+            pos.line,
+            pos.column
+                .saturating_add(u32::try_from(raw[..byte].chars().count()).unwrap_or(u32::MAX)),
+        ),
+        Some(_) => pos.clone(),
+    };
+    let cell = |text: &str, byte: usize| SrcCell {
+        raw: text.to_string(),
+        pos: at(byte),
+        typed: false,
+    };
+    let body = raw.trim_end();
+    let body = body.strip_suffix('.').unwrap_or(body);
+    let mut rows = Vec::new();
+    let mut classes = 0;
+    let mut start = 0;
+    let ends = body.match_indices(". ").map(|(i, _)| i).chain([body.len()]);
+    for end in ends {
+        let mut from = start;
+        let sentence = &body[start..end];
+        start = end + 2;
+        // The first sentence may open with "Kết quả cụ thể:".
+        if classes == 0
+            && let Some(c) = sentence.find(": ")
+        {
+            from += c + 2;
+        }
+        let sentence = &body[from..end];
+        let (verb_at, verb) = VERBS
+            .iter()
+            .filter_map(|v| sentence.rfind(v).map(|i| (i, *v)))
+            .max_by_key(|(i, _)| *i)?;
+        let band = sentence[verb_at + verb.len()..].trim();
+        if band.is_empty()
+            || band.chars().count() > 30
+            || band.chars().any(|c| c.is_ascii_digit() || c == ',')
+        {
+            return None;
+        }
+        let band_at = from + verb_at + verb.len();
+        let list = &sentence[..verb_at];
+        let mut pieces: Vec<(usize, &str)> = Vec::new();
+        let mut p = 0;
+        for e in list.match_indices(", ").map(|(i, _)| i).chain([list.len()]) {
+            let piece = &list[p..e];
+            let lead = piece.len() - piece.trim_start().len();
+            pieces.push((from + p + lead, piece.trim()));
+            p = e + 2;
+        }
+        // The agency word most names start with: "và" splits the last piece only before it.
+        let firsts: Vec<&str> = pieces
+            .iter()
+            .filter_map(|(_, n)| n.split_whitespace().next())
+            .collect();
+        let agency = firsts
+            .iter()
+            .find(|w| {
+                w.starts_with(char::is_uppercase)
+                    && firsts.iter().filter(|x| x == w).count() * 2 > firsts.len()
+            })
+            .copied();
+        if let Some((last_at, last)) = pieces.pop() {
+            let split = last.rmatch_indices(" và ").map(|(i, _)| i).find(|&i| {
+                let b = &last[i + " và ".len()..];
+                PLACE_PREFIXES.iter().any(|p| b.starts_with(p))
+                    || agency.is_some_and(|a| b.split_whitespace().next() == Some(a))
+            });
+            match split {
+                Some(i) => {
+                    pieces.push((last_at, last[..i].trim_end()));
+                    pieces.push((last_at + i + " và ".len(), &last[i + " và ".len()..]));
+                }
+                None => pieces.push((last_at, last)),
+            }
+        }
+        if pieces.is_empty()
+            || pieces
+                .iter()
+                .any(|(_, n)| n.is_empty() || n.chars().count() > 80 || !starts_name(n))
+        {
+            return None;
+        }
+        classes += 1;
+        for (b, name) in pieces {
             rows.push(SrcRow {
                 pos: at(b),
                 cells: vec![cell(name, b), cell(band, band_at)],
@@ -1025,6 +1289,7 @@ fn split_score(text: &str) -> (&str, Option<(&str, usize)>) {
     let strip_points = |s: &str| -> String {
         let s = s.trim();
         let s = s.strip_suffix("điểm").unwrap_or(s).trim_end();
+        let s = s.strip_suffix('%').unwrap_or(s).trim_end();
         s.to_string()
     };
     // In parentheses at the end.
@@ -1279,11 +1544,12 @@ mod tests {
 
     #[test]
     fn prose_lists() {
-        let rows = prose_list(
+        let (title, rows) = prose_list(
             "Xếp hạng như sau: 1. Sở Nội vụ (92,5 điểm); 2. Sở Tư pháp (91,2 điểm); 3. Sở Y tế (90 điểm).",
             &Pos::line(4, 1),
         )
         .unwrap();
+        assert_eq!(title.as_deref(), Some("Xếp hạng như sau"));
         let raw: Vec<Vec<&str>> = rows
             .iter()
             .map(|r| r.cells.iter().map(|c| c.raw.as_str()).collect())
@@ -1292,7 +1558,7 @@ mod tests {
         assert_eq!(raw[2], ["2", "Sở Tư pháp", "91,2"]);
         assert_eq!(raw[3], ["3", "Sở Y tế", "90"]);
         assert_eq!(rows[1].cells[0].pos, Pos::line(4, 19));
-        let rows = prose_list("gồm: 1. Sở A; 2. Sở B; 3. Sở C.", &Pos::paragraph(3)).unwrap();
+        let (_, rows) = prose_list("gồm: 1. Sở A; 2. Sở B; 3. Sở C.", &Pos::paragraph(3)).unwrap();
         assert_eq!(rows[0].cells.len(), 2);
         assert_eq!(rows[3].cells[1].raw, "Sở C");
         assert!(prose_list("Điều 1. Công bố kết quả năm 2023.", &Pos::line(1, 1)).is_none());

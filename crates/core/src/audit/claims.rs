@@ -35,12 +35,44 @@ pub(crate) fn run(cx: &mut Cx) {
     for (pos, text) in prose {
         for sentence in split_keep(text, &[". ", "! ", "? ", "\n"]) {
             count_claim(cx, &index, pos, sentence);
+            // Once a clause heads the rest "Thái Nguyên: …", what follows is about that place.
+            let mut elsewhere = false;
             for clause in split_keep(sentence, &[", ", "; ", ": "]) {
-                rank_claim(cx, &index, pos, clause);
-                band_claim(cx, &index, pos, clause);
+                if !elsewhere {
+                    rank_claim(cx, &index, pos, clause);
+                    band_claim(cx, &index, pos, clause);
+                }
+                elsewhere |= other_place_heading(&index, clause);
             }
         }
     }
+}
+
+/// Whether `clause` ends in a heading naming another place: "… Thái Nguyên: " (a page's list of related
+/// articles, "Thái Nguyên: Sở Công Thương tiếp tục dẫn đầu …", copied with the ranking of another
+/// province). The heading is the run of two or more capitalised words right before the colon, and it
+/// names no unit of the tables; what follows it is that place's news, and "Sở Công Thương … dẫn đầu"
+/// there says nothing about this table's Sở Công Thương. "Kết quả cụ thể:", "Đối với cấp huyện:" and a
+/// unit of the tables before the colon are not such headings.
+fn other_place_heading(index: &Index, clause: &str) -> bool {
+    let Some(head) = clause.trim_end().strip_suffix(':') else {
+        return false;
+    };
+    let mut run: Vec<&str> = Vec::new();
+    for w in head.split_whitespace().rev() {
+        if w.starts_with(char::is_uppercase) {
+            run.push(w);
+        } else if matches!(w, "–" | "-") && !run.is_empty() {
+            continue;
+        } else {
+            break;
+        }
+    }
+    if run.len() < 2 {
+        return false;
+    }
+    run.reverse();
+    index.named(&run.join(" ")).is_empty()
 }
 
 /// A unit of the tables: its table, row, rank and classification.

@@ -483,3 +483,66 @@ fn renders_in_both_languages_and_json() {
     }
     assert_eq!(j["findings"].as_array().unwrap().len(), a.findings.len());
 }
+
+#[test]
+fn a_blank_rank_is_read_as_the_printed_ranks_count_it() {
+    // Ranks printed 1, –, 3, 4: the page counted the unit whose rank it did not print, so only the blank
+    // is reported (the rows after it are not all one off).
+    let counted = Tb::new("R", "Bảng", &[], 1)
+        .row(None, "1", "Sở A", &[], "90,05", "1")
+        .row(None, "2", "Sở B", &[], "89,02", "")
+        .row(None, "3", "Sở C", &[], "88,00", "3")
+        .row(None, "4", "Sở D", &[], "87,00", "4")
+        .row(None, "5", "Sở E", &[], "86,00", "5")
+        .t;
+    let a = run(std::slice::from_ref(&counted));
+    assert_eq!(
+        kinds(&a),
+        [(FindingKind::RankMissing, Some("Sở B".to_string()))],
+        "{:?}",
+        a.findings
+    );
+    // Ranks printed 1, –, 2, 3: the unit was left out of the ranking; still only the blank.
+    let mut left_out = counted.clone();
+    for (k, r) in left_out.rows.iter_mut().enumerate().skip(2) {
+        r.rank = RankCell::Ranked(k as u32);
+    }
+    let a = run(&[left_out]);
+    assert_eq!(
+        kinds(&a),
+        [(FindingKind::RankMissing, Some("Sở B".to_string()))]
+    );
+}
+
+#[test]
+fn a_claim_under_another_place_heading_is_not_about_the_table() {
+    let t = Tb::new("R", "Bảng", &[], 1)
+        .row(None, "1", "Sở Tài chính", &[], "90", "1")
+        .row(None, "2", "Sở Công Thương", &[], "80", "2")
+        .t;
+    let tables = [t];
+    let audit_with = |text: &str| {
+        let prose = vec![(Pos::line(1, 1), text.to_string())];
+        audit(
+            &tables,
+            &AuditOptions {
+                prose: &prose,
+                ..Default::default()
+            },
+        )
+    };
+    // A related article's headline copied with the page: Thái Nguyên's Sở Công Thương.
+    let a = audit_with(
+        "Bộ Quốc phòng ban hành Chỉ số cải cách hành chính Thái Nguyên: Sở Công Thương tiếp tục dẫn đầu về Chỉ số cải cách hành chính |",
+    );
+    assert!(a.findings.is_empty(), "{:?}", kinds(&a));
+    // The same words about this table's units are checked.
+    let a = audit_with(
+        "Kết quả cụ thể: Sở Công Thương tiếp tục dẫn đầu về Chỉ số cải cách hành chính.",
+    );
+    assert!(
+        has(&a, FindingKind::ClaimRank, Some("Sở Công Thương")),
+        "{:?}",
+        kinds(&a)
+    );
+}

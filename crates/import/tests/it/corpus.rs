@@ -29,6 +29,8 @@ const FIXTURES: &[(&str, Option<&str>)] = &[
     ("quangninh-pci-2022-top10.txt", None),
     ("hatinh-ddci-2021-so-huyen.txt", None),
     ("nguoihanoi-dti-2023-bo-tinh.txt", None),
+    ("thanhhoa-2024-cchc-so.txt", None),
+    ("bacninh-dti-2023-so-huyen.txt", None),
 ];
 
 pub fn edition(id: &str) -> Edition {

@@ -353,3 +353,60 @@ fn a_department_named_with_va_is_one_name_in_a_count_claim() {
                      | 4 | Huế | 0.70 | 4 |\n";
     assert_eq!(found("x.md", provinces, None), []);
 }
+
+#[test]
+fn parenthesised_prose_list_with_an_unnumbered_unit_continued_after_a_caption() {
+    // Thanh Hóa 2024 (real): "(1) Sở Tài chính đạt 90,05%, Sở Nội vụ đạt 90,02%, (3) …" then, after a
+    // photo caption, "Các vị trí tiếp theo lần lượt là: (11) …". One table of 20 rows; the audit reports
+    // what the page prints (Sở Nội vụ without a rank, two pairs of equal printed scores with different
+    // ranks) and nothing else: no cascade of ranks one off after the blank, no claim read from another
+    // province's headline ("Thái Nguyên: Sở Công Thương tiếp tục dẫn đầu …").
+    let name = "thanhhoa-2024-cchc-so.txt";
+    let text = fixture(name);
+    let imp = import_bytes(name, text.as_bytes(), Format::Auto).unwrap();
+    assert_eq!(imp.tables.len(), 1);
+    let units: Vec<&str> = imp.tables[0].rows.iter().map(|r| r.unit.as_str()).collect();
+    assert_eq!(units.len(), 20, "{units:?}");
+    assert_eq!(units[1], "Sở Nội vụ");
+    assert_eq!(units[11], "Sở Lao động, Thương binh và Xã hội");
+    let mut f = found(name, &text, None);
+    f.sort();
+    let mut want = vec![
+        (FindingKind::RankMissing, "Sở Nội vụ".to_string()),
+        (FindingKind::RankMismatch, "Văn phòng UBND tỉnh".to_string()),
+        (FindingKind::RankMismatch, "Sở Y tế".to_string()),
+    ];
+    want.sort();
+    assert_eq!(f, want);
+    // A planted wrong score is found in this form.
+    let f = found(
+        name,
+        &plant(&text, "Sở Xây dựng đạt 85,91%", "Sở Xây dựng đạt 86,91%"),
+        None,
+    );
+    has(&f, FindingKind::RankMismatch, "Sở Xây dựng");
+}
+
+#[test]
+fn band_sentences_with_district_names() {
+    // Bắc Ninh DTI 2023 (real): "Sở A, Sở B, Sở C và thị xã Quế Võ đạt loại xuất sắc. Sở D, …, thành
+    // phố Bắc Ninh đạt loại tốt." — nine units in two classes, "và" splitting only before a name.
+    let name = "bacninh-dti-2023-so-huyen.txt";
+    let text = fixture(name);
+    let imp = import_bytes(name, text.as_bytes(), Format::Auto).unwrap();
+    let t = &imp.tables[0];
+    let rows: Vec<(&str, String)> = t
+        .rows
+        .iter()
+        .map(|r| (r.unit.as_str(), format!("{:?}", r.values[0].cell)))
+        .collect();
+    assert_eq!(rows.len(), 9, "{rows:?}");
+    assert_eq!(rows[0].0, "Sở Thông tin và Truyền thông");
+    assert_eq!(rows[3], ("thị xã Quế Võ", "Text(\"xuất sắc\")".to_string()));
+    assert_eq!(rows[8], ("thành phố Bắc Ninh", "Text(\"tốt\")".to_string()));
+    assert_eq!(found(name, &text, None), []);
+    // A planted classification claim the list contradicts is found.
+    let planted = format!("{text}\nCó 5 đơn vị xếp loại xuất sắc.\n");
+    let f = found(name, &planted, None);
+    has(&f, FindingKind::ClaimCount, "");
+}
