@@ -31,6 +31,7 @@ const FIXTURES: &[(&str, Option<&str>)] = &[
     ("nguoihanoi-dti-2023-bo-tinh.txt", None),
     ("thanhhoa-2024-cchc-so.txt", None),
     ("bacninh-dti-2023-so-huyen.txt", None),
+    ("vi-wikipedia-pci-2006-2015-tinh.md", None),
 ];
 
 pub fn edition(id: &str) -> Edition {
