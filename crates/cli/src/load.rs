@@ -248,19 +248,51 @@ pub fn dataset(edition: &Edition, path: &Path) -> Result<Dataset> {
 
 /// Time per phase on standard error when `EGOV_TIMINGS` is set: how the benchmark attributes the time
 /// of a run (bench/README.md), without a profiler.
-pub struct Timings(Option<std::time::Instant>);
+pub struct Timings(Option<(std::time::Instant, f64)>);
+
+/// The process's CPU time so far (user + system, every thread), in seconds, from `/proc/self/stat`
+/// (clock ticks of 10 ms): on a shared machine a phase's CPU time says more than its wall time.
+fn cpu_seconds() -> f64 {
+    let stat = std::fs::read_to_string("/proc/self/stat").unwrap_or_default();
+    // The fields after the command name (which is in parentheses and may hold spaces).
+    let rest = stat.rsplit_once(')').map_or("", |(_, r)| r);
+    let f: Vec<f64> = rest
+        .split_whitespace()
+        .skip(11)
+        .take(2)
+        .filter_map(|v| v.parse().ok())
+        .collect();
+    f.iter().sum::<f64>() / 100.0
+}
 
 impl Timings {
     pub fn from_env() -> Timings {
-        Timings(std::env::var_os("EGOV_TIMINGS").map(|_| std::time::Instant::now()))
+        Timings(
+            std::env::var_os("EGOV_TIMINGS").map(|_| (std::time::Instant::now(), cpu_seconds())),
+        )
     }
     pub fn mark(&mut self, phase: &str) {
-        if let Some(t) = &mut self.0 {
+        if let Some((t, cpu)) = &mut self.0 {
+            // The resident and peak memory after the phase: fresh memory costs time here (the kernel
+            // zeroes every page a process touches first), so the benchmark follows it per phase too.
+            let status = std::fs::read_to_string("/proc/self/status").unwrap_or_default();
+            let mb = |key: &str| {
+                status
+                    .lines()
+                    .find_map(|l| l.strip_prefix(key))
+                    .and_then(|v| v.trim().trim_end_matches("kB").trim().parse::<f64>().ok())
+                    .map_or(0.0, |k| k / 1024.0)
+            };
+            let now = cpu_seconds();
             eprintln!(
-                "egov: {phase:>8}: {:6.1} ms",
-                t.elapsed().as_secs_f64() * 1e3
+                "egov: {phase:>8}: {:6.1} ms  cpu {:6.0} ms  rss {:6.1} MB  peak {:6.1} MB",
+                t.elapsed().as_secs_f64() * 1e3,
+                (now - *cpu) * 1e3,
+                mb("VmRSS:"),
+                mb("VmHWM:")
             );
             *t = std::time::Instant::now();
+            *cpu = now;
         }
     }
 }

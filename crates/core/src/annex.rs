@@ -19,6 +19,15 @@ use crate::num::round;
 use crate::rank::rank;
 use crate::table::{Annex, Block, Cell, Column, Entry, RankCell, Row, Table};
 
+static COMPARISONS: std::sync::atomic::AtomicU64 = std::sync::atomic::AtomicU64::new(0);
+
+/// How many comparisons the sorts of rows into rank order have made in this process: the scaling test
+/// counts them to show that the annex's work grows as n log n (work counted, never timed).
+#[doc(hidden)]
+pub fn comparisons_made() -> u64 {
+    COMPARISONS.load(std::sync::atomic::Ordering::Relaxed)
+}
+
 /// Builds every table of the edition's annex.
 pub fn build(edition: &Edition, data: &Dataset, scores: &Scores, lang: Lang) -> Annex {
     let title = match (lang, &edition.annex.title, &edition.annex.title_en) {
@@ -206,7 +215,7 @@ fn build_table(
             total: Result<(Decimal, Decimal), Cell>,
             values: Vec<Entry>,
         }
-        let mut computed: Vec<Member> = members
+        let computed: Vec<Member> = members
             .par_iter()
             .with_min_len(256)
             .map(|&u| {
@@ -234,8 +243,8 @@ fn build_table(
                 }
             })
             .collect();
-        let totals: Vec<&Result<(Decimal, Decimal), Cell>> =
-            computed.iter().map(|m| &m.total).collect();
+        let (totals, mut values): (Vec<_>, Vec<_>) =
+            computed.into_iter().map(|m| (m.total, m.values)).unzip();
         let ranked_idx: Vec<usize> = (0..members.len())
             .filter(|&i| section.ranked && totals[i].is_ok())
             .collect();
@@ -256,7 +265,11 @@ fn build_table(
             rank_of[i] = Some(ranks[j]);
         }
         let mut order: Vec<usize> = (0..members.len()).collect();
+        // The comparisons are counted (once per sort, not per comparison) so that a test can show the
+        // sort's work grows as n log n.
+        let compared = std::sync::atomic::AtomicU64::new(0);
         order.sort_by(|&a, &b| {
+            compared.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
             let ka = rank_of[a].map(|r| (0, r)).unwrap_or((1, 0));
             let kb = rank_of[b].map(|r| (0, r)).unwrap_or((1, 0));
             let va = totals[a].as_ref().map(|x| x.0).ok();
@@ -265,32 +278,40 @@ fn build_table(
                 .then_with(|| vb.cmp(&va))
                 .then_with(|| names.compare(members[a], members[b]))
         });
-        rows.reserve(order.len());
-        for i in order {
-            let u = members[i];
-            tt += 1;
-            let m = &mut computed[i];
-            let total = match &m.total {
-                Ok((_, r)) => Cell::Number(*r),
-                Err(c) => c.clone(),
-            };
-            rows.push(Row {
-                tt: Some(tt.to_string()),
-                unit: data.units[u].name.clone(),
-                unit_code: Some(data.units[u].code.clone()),
-                values: std::mem::take(&mut m.values),
-                total: Entry::computed(total),
-                rank: rank_of[i]
-                    .map(RankCell::Ranked)
-                    .unwrap_or(RankCell::Unranked),
-                rank_raw: None,
-                rank_pos: None,
-                block: Some(block_id.clone()),
-                pos: None,
-                unit_raw: None,
-                not_submitted: !data.submitted(u),
-            });
-        }
+        COMPARISONS.fetch_add(compared.into_inner(), std::sync::atomic::Ordering::Relaxed);
+        // Rows are assembled in parallel (a province's are hundreds of thousands, each with its own
+        // strings), from the members moved into rank order.
+        let ordered: Vec<(usize, Vec<Entry>)> = order
+            .iter()
+            .map(|&i| (i, std::mem::take(&mut values[i])))
+            .collect();
+        let first_tt = tt;
+        tt += ordered.len() as u32;
+        rows.par_extend(ordered.into_par_iter().enumerate().with_min_len(256).map(
+            |(j, (i, values))| {
+                let u = members[i];
+                let total = match &totals[i] {
+                    Ok((_, r)) => Cell::Number(*r),
+                    Err(c) => c.clone(),
+                };
+                Row {
+                    tt: Some((first_tt + j as u32 + 1).to_string()),
+                    unit: data.units[u].name.clone(),
+                    unit_code: Some(data.units[u].code.clone()),
+                    values,
+                    total: Entry::computed(total),
+                    rank: rank_of[i]
+                        .map(RankCell::Ranked)
+                        .unwrap_or(RankCell::Unranked),
+                    rank_raw: None,
+                    rank_pos: None,
+                    block: Some(block_id.clone()),
+                    pos: None,
+                    unit_raw: None,
+                    not_submitted: !data.submitted(u),
+                }
+            },
+        ));
     }
     let node = &edition.nodes[t.node];
     Table {
