@@ -402,18 +402,54 @@ impl<'e> Plan<'e> {
             let mut corr: Vec<f64> = Vec::new();
             let mut corr_at: Vec<u32> = Vec::with_capacity(active_units.len() + 1);
             let mut tv = vec![0.0; nu];
+            let mut factor = vec![Rescale::None; sc.groups.len()];
+            let node_rows = &mut buf.node_rows;
+            node_rows.resize(model.row_nodes.len() * nu, 0.0);
             for (r, &v) in idx.iter().enumerate() {
                 let m = variants[v].0;
                 let wl = &weights[v * nl..(v + 1) * nl];
-                // Each rescaling node's (varied) maximum, once per variant.
+                let row = |g: usize| &sums[g][r * nu..(r + 1) * nu];
+                // Each node's whole-row sum of its segments, for every unit at once (vectorised): a
+                // table's value before corrections, and the sum a rescaling node rescales. Summed as
+                // `Iterator::sum` would sum one unit's segments (from −0.0), so the same bits.
+                for (i, &node) in model.row_nodes.iter().enumerate() {
+                    let nr = &mut node_rows[i * nu..(i + 1) * nu];
+                    match model.node_segments[node].split_first() {
+                        Some((&g0, rest)) => {
+                            nr.copy_from_slice(row(g0));
+                            for &g in rest {
+                                for (a, b) in nr.iter_mut().zip(row(g)) {
+                                    *a += b;
+                                }
+                            }
+                        }
+                        None => nr.fill(-0.0),
+                    }
+                }
+                let node_row = |node: usize| {
+                    let i = model.row_of[node];
+                    &node_rows[i * nu..(i + 1) * nu]
+                };
+                // Each rescaling node's (varied) maximum, once per variant; the factor of each
+                // distinct set of excluded leaves, once per variant for all the units that share it.
                 for &p in &model.rescalers {
                     let (lo, hi) = model.node_range[p];
                     rescaled_max[p] = (lo..hi).map(|l| wl[l] * model.fullmax[l]).sum();
                 }
-                let row = |g: usize| &sums[g][r * nu..(r + 1) * nu];
-                let seg_sum = |node: usize, x: usize| -> f64 {
-                    model.node_segments[node].iter().map(|&g| row(g)[x]).sum()
-                };
+                for (f, &(p, l0, l1)) in factor.iter_mut().zip(&sc.groups) {
+                    let full = rescaled_max[p as usize];
+                    let ex: f64 = sc.ex_leaves[l0 as usize..l1 as usize]
+                        .iter()
+                        .map(|&l| wl[l as usize] * model.fullmax[l as usize])
+                        .sum();
+                    *f = if ex <= 0.0 {
+                        Rescale::None
+                    } else if full - ex > 0.0 {
+                        Rescale::By(full / (full - ex) - 1.0)
+                    } else {
+                        Rescale::Zero
+                    };
+                }
                 // Innermost first: an inner node's correction is part of the sum an outer one
                 // rescales. Computed once per unit for every table.
                 corr.clear();
@@ -423,27 +459,23 @@ impl<'e> Plan<'e> {
                     let (a0, a1) = sc.active_at[x];
                     let act = &sc.active[a0 as usize..a1 as usize];
                     let from = corr.len();
-                    for (q, &(p, l0, l1)) in act.iter().enumerate() {
-                        let p = p as usize;
-                        let f = rescaled_max[p];
-                        let ex: f64 = sc.ex_leaves[l0 as usize..l1 as usize]
-                            .iter()
-                            .map(|&l| wl[l as usize] * model.fullmax[l as usize])
-                            .sum();
+                    for (q, &g) in act.iter().enumerate() {
+                        let p = sc.groups[g as usize].0 as usize;
                         let end = p + model.subtree[p];
                         let inner: f64 = act[..q]
                             .iter()
                             .zip(&corr[from..])
-                            .filter(|&(&(o, _, _), _)| (o as usize) > p && (o as usize) < end)
+                            .filter(|&(&o, _)| {
+                                let o = sc.groups[o as usize].0 as usize;
+                                o > p && o < end
+                            })
                             .map(|(_, c)| c)
                             .sum();
-                        let sp = seg_sum(p, x) + inner;
-                        corr.push(if ex <= 0.0 {
-                            0.0
-                        } else if f - ex > 0.0 {
-                            sp * (f / (f - ex) - 1.0)
-                        } else {
-                            -sp
+                        let sp = node_row(p)[x] + inner;
+                        corr.push(match factor[g as usize] {
+                            Rescale::None => 0.0,
+                            Rescale::By(f) => sp * f,
+                            Rescale::Zero => -sp,
                         });
                     }
                 }
@@ -452,21 +484,11 @@ impl<'e> Plan<'e> {
                     if t.sections.is_empty() {
                         continue;
                     }
-                    let full: f64 = (t.leaf_lo..t.leaf_hi)
-                        .map(|l| wl[l] * model.fullmax[l])
-                        .sum();
                     let end = t.node + model.subtree[t.node];
-                    // Whole rows: the sum of the table's segments for every unit (vectorised).
-                    match model.node_segments[t.node].split_first() {
-                        Some((&g0, rest)) => {
-                            tv.copy_from_slice(row(g0));
-                            for &g in rest {
-                                for (a, b) in tv.iter_mut().zip(row(g)) {
-                                    *a += b;
-                                }
-                            }
-                        }
-                        None => tv.fill(0.0),
+                    if model.node_segments[t.node].is_empty() {
+                        tv.fill(0.0);
+                    } else {
+                        tv.copy_from_slice(node_row(t.node));
                     }
                     for (q, &x) in active_units.iter().enumerate() {
                         if sc.kinds[ti][x] != Kind::Rescaled {
@@ -475,14 +497,17 @@ impl<'e> Plan<'e> {
                         let (a0, a1) = sc.active_at[x];
                         let act = &sc.active[a0 as usize..a1 as usize];
                         let c = &corr[corr_at[q] as usize..corr_at[q + 1] as usize];
-                        for (&(p, _, _), &c) in act.iter().zip(c) {
-                            let p = p as usize;
+                        for (&g, &c) in act.iter().zip(c) {
+                            let p = sc.groups[g as usize].0 as usize;
                             if p >= t.node && p < end {
                                 tv[x] += c;
                             }
                         }
                     }
                     if t.fraction {
+                        let full: f64 = (t.leaf_lo..t.leaf_hi)
+                            .map(|l| wl[l] * model.fullmax[l])
+                            .sum();
                         let inv = if full > 0.0 { 1.0 / full } else { 0.0 };
                         if full > 0.0 {
                             tv.iter_mut().for_each(|a| *a /= full);
@@ -510,9 +535,21 @@ impl<'e> Plan<'e> {
     }
 }
 
+/// How a set of excluded leaves corrects the sum its rescaling node rescales, in one variant.
+#[derive(Clone, Copy)]
+enum Rescale {
+    /// Nothing excluded weighs anything: no correction.
+    None,
+    /// `× F ÷ (F − excluded)`: the correction is the sum times this.
+    By(f64),
+    /// Everything is excluded: the sum is removed.
+    Zero,
+}
+
 /// Arrays a draw chunk reuses from the one before (see [`Plan::values_into`]).
 #[derive(Default)]
 pub(crate) struct Buffers {
+    node_rows: Vec<f64>,
     weights: Vec<f64>,
     w: Vec<f64>,
     c: Vec<f64>,
@@ -1254,7 +1291,8 @@ impl Plan<'_> {
             points.extend_from_slice(&sc.points);
             for x in 0..nu {
                 let (a0, a1) = sc.active_at[x];
-                for &(p, l0, l1) in &sc.active[a0 as usize..a1 as usize] {
+                for &g in &sc.active[a0 as usize..a1 as usize] {
+                    let (p, l0, l1) = sc.groups[g as usize];
                     let r = rescalers
                         .iter()
                         .position(|&q| q == p as usize)

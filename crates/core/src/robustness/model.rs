@@ -47,9 +47,13 @@ pub(crate) struct Scenario {
     pub deduct_at: Vec<(u32, u32)>,
     pub deducts: Vec<(u32, bool)>,
     /// Per modelled unit, the rescaling nodes that exclude some of its criteria, deepest first, as
-    /// (start, end) into `active`: (node, start, end) into `ex_leaves`, the excluded leaves it rescales.
+    /// (start, end) into `active`: an index into `groups`.
     pub active_at: Vec<(u32, u32)>,
-    pub active: Vec<(u32, u32, u32)>,
+    pub active: Vec<u32>,
+    /// The distinct (rescaling node, excluded leaves it rescales) of the scenario, the leaves as (start,
+    /// end) into `ex_leaves`: units share a few hundred sets, so a draw sums each set's excluded maximum
+    /// once, not once per unit.
+    pub groups: Vec<(u32, u32, u32)>,
     pub ex_leaves: Vec<u32>,
     /// Per table, per modelled unit.
     pub kinds: Vec<Vec<Kind>>,
@@ -87,6 +91,10 @@ pub(crate) struct Model {
     pub node_segments: Vec<Vec<usize>>,
     /// The rescaling nodes (`rescale`, and the root).
     pub rescalers: Vec<usize>,
+    /// The nodes whose whole-row segment sums a draw needs (ranked tables' and rescaling nodes), and the
+    /// index of each node among them.
+    pub row_nodes: Vec<usize>,
+    pub row_of: Vec<usize>,
     /// Size of each node's subtree (the node included): a subtree is `n..n + subtree[n]`.
     pub subtree: Vec<usize>,
     /// Node of each leaf, in tree (pre-)order: a subtree's leaves are consecutive.
@@ -294,7 +302,21 @@ impl Model {
                 scenario(edition, scores, &units, &leaves, &tables, &capped, &subtree)
             })
             .collect();
+        let mut row_nodes: Vec<usize> = tables
+            .iter()
+            .filter(|t| !t.sections.is_empty())
+            .map(|t| t.node)
+            .chain(rescalers.iter().copied())
+            .collect();
+        row_nodes.sort_unstable();
+        row_nodes.dedup();
+        let mut row_of = vec![usize::MAX; nn];
+        for (i, &n) in row_nodes.iter().enumerate() {
+            row_of[n] = i;
+        }
         Model {
+            row_nodes,
+            row_of,
             subtree,
             node_range,
             node_segments,
@@ -327,6 +349,8 @@ fn scenario(
     let mut active_at = Vec::with_capacity(units.len());
     let mut active = Vec::new();
     let mut ex_leaves = Vec::new();
+    let mut groups = Vec::new();
+    let mut group_of: std::collections::HashMap<(u32, Vec<u32>), u32> = Default::default();
     let mut kinds = vec![vec![Kind::Skip; units.len()]; tables.len()];
     let mut rows: Vec<Option<NodeRow>> = vec![None; units.len()];
     let member: Vec<Vec<bool>> = tables
@@ -393,18 +417,22 @@ fn scenario(
             .collect();
         // Deepest first (a child's rescaled value enters its ancestor's sum), then by node.
         by_node.sort_by_key(|&(p, l)| (std::cmp::Reverse(edition.nodes[p].depth), p, l));
-        let mut k = 0;
-        while k < by_node.len() {
-            let p = by_node[k].0;
-            let from = ex_leaves.len() as u32;
-            while k < by_node.len() && by_node[k].0 == p {
-                ex_leaves.push(by_node[k].1);
-                k += 1;
-            }
-            active.push((p as u32, from, ex_leaves.len() as u32));
+        for run in by_node.chunk_by(|a, b| a.0 == b.0) {
+            let p = run[0].0 as u32;
+            let set: Vec<u32> = run.iter().map(|&(_, l)| l).collect();
+            let g = *group_of.entry((p, set)).or_insert_with_key(|(_, set)| {
+                let from = ex_leaves.len() as u32;
+                ex_leaves.extend_from_slice(set);
+                groups.push((p, from, ex_leaves.len() as u32));
+                groups.len() as u32 - 1
+            });
+            active.push(g);
         }
         active_at.push((a_start, active.len() as u32));
-        let mine = &active[a_start as usize..];
+        let mine: Vec<u32> = active[a_start as usize..]
+            .iter()
+            .map(|&g| groups[g as usize].0)
+            .collect();
         for (ti, t) in tables.iter().enumerate() {
             if !member[ti][i] {
                 continue;
@@ -417,7 +445,7 @@ fn scenario(
             let inside = |p: usize| p >= t.node && p < t.node + subtree[t.node];
             let kind = if irregular {
                 Kind::General
-            } else if mine.iter().any(|&(p, _, _)| inside(p as usize)) {
+            } else if mine.iter().any(|&p| inside(p as usize)) {
                 Kind::Rescaled
             } else {
                 Kind::Linear
@@ -441,6 +469,7 @@ fn scenario(
         deducts,
         active_at,
         active,
+        groups,
         ex_leaves,
         kinds,
         rows,
