@@ -867,13 +867,16 @@ fn run_with<R: Stored>(plan: &Plan<'_>, opts: &Options<'_>) -> Report {
         sums: vec![0i128; fields * width],
         bands: vec![0; width * nb],
     };
-    let acc = ab
-        .par_chunks_mut(2 * CHUNK * width)
+    // One accumulator (with its buffers) per chunk being drawn at a time, taken from a pool and put back:
+    // as many as there are threads, however rayon splits the chunks (each split of a fold would start
+    // with fresh buffers, tens of megabytes the system must zero).
+    let pool: std::sync::Mutex<Vec<Acc>> = std::sync::Mutex::new(Vec::new());
+    ab.par_chunks_mut(2 * CHUNK * width)
         .zip(ys.par_chunks_mut(CHUNK * (k + 2) * nsec))
         .enumerate()
-        // Few accumulators (each holds sums for every ranked unit), whatever the number of chunks.
-        .with_min_len(chunks.div_ceil(32).max(1))
-        .fold(new_acc, |mut acc, (c, (ab_out, y_out))| {
+        .for_each(|(c, (ab_out, y_out))| {
+            let taken = pool.lock().expect("no panic holds the pool").pop();
+            let mut acc = taken.unwrap_or_else(new_acc);
             let j0 = c * CHUNK;
             let j1 = (j0 + CHUNK).min(n);
             let mut a = vec![0.0; plan.layout.dims];
@@ -1038,18 +1041,19 @@ fn run_with<R: Stored>(plan: &Plan<'_>, opts: &Options<'_>) -> Report {
             if let Some(p) = opts.progress {
                 p(d, chunks);
             }
-            acc
-        })
-        .reduce(new_acc, |mut a, mut b| {
-            b.buf = Buffers::default();
-            for (x, y) in a.sums.iter_mut().zip(&b.sums) {
-                *x += y;
-            }
-            for (x, y) in a.bands.iter_mut().zip(&b.bands) {
-                *x += y;
-            }
-            a
+            pool.lock().expect("no panic holds the pool").push(acc);
         });
+    // Integer sums: any order of merging gives the same totals.
+    let mut accs = pool.into_inner().expect("no panic holds the pool");
+    let mut acc = accs.pop().unwrap_or_else(new_acc);
+    for b in accs {
+        for (x, y) in acc.sums.iter_mut().zip(&b.sums) {
+            *x += y;
+        }
+        for (x, y) in acc.bands.iter_mut().zip(&b.bands) {
+            *x += y;
+        }
+    }
 
     let draws = 2 * n;
     let mut tables: Vec<TableReport> = model
