@@ -173,10 +173,13 @@ pub fn build_with_edition(c: &Common) -> Result<(egov_core::table::Annex, Editio
         return Err(load::InputError(m).into());
     }
     t.mark("edition");
-    let data = load::dataset(&edition, &c.data)?;
+    let mut data = load::dataset(&edition, &c.data)?;
     t.mark("dataset");
     // The annex reads only the nodes it prints.
     let scores = egov_core::engine::score_keeping(&edition, &data, Keep::Printed);
+    if !edition.annex_prints_inputs() {
+        data.release_inputs();
+    }
     t.mark("score");
     let annex = egov_core::annex::build(&edition, &data, &scores, c.lang);
     t.mark("annex");

@@ -432,6 +432,15 @@ impl Edition {
         })
     }
 
+    /// Whether some annex table prints a raw input (a column whose source is an input, not a node).
+    pub fn annex_prints_inputs(&self) -> bool {
+        self.annex
+            .tables
+            .iter()
+            .flat_map(|t| &t.columns)
+            .any(|c| matches!(c.source, ColumnSource::Input(_)))
+    }
+
     pub fn node(&self, code: &str) -> Option<usize> {
         self.node_index.get(code).copied()
     }
