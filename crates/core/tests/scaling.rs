@@ -54,10 +54,30 @@ columns = ["A"]
 blocks = ["cap-xa"]
 "#;
 
+/// The annex of the edition above for these units and values (scoring included: it makes no keys and
+/// sorts nothing).
+fn annex_of(units: &str, values: &str) -> egov_core::table::Annex {
+    let edition = Edition::from_toml(EDITION, "keo.toml").expect("edition");
+    let data = Dataset::from_csv(
+        &edition,
+        Source {
+            name: "units.csv",
+            text: units,
+        },
+        Source {
+            name: "values.csv",
+            text: values,
+        },
+        DatasetMeta::default(),
+    )
+    .expect("dataset");
+    let scores = engine::score(&edition, &data);
+    annex::build(&edition, &data, &scores, Lang::Vi)
+}
+
 /// Collation work (keys made and pairwise collations) for the annex of `n` units that all score the same
 /// (every unit tied with every other).
 fn keys_for_tied(n: usize) -> u64 {
-    let edition = Edition::from_toml(EDITION, "keo.toml").expect("edition");
     let mut units = String::from("code,name,category\n");
     let mut values = String::from("unit,A,B\n");
     for i in 0..n {
@@ -66,22 +86,8 @@ fn keys_for_tied(n: usize) -> u64 {
         units.push_str(&format!("X{i},Xã Đồng Hạng {k},xa\n"));
         values.push_str(&format!("X{i},5,5\n"));
     }
-    let data = Dataset::from_csv(
-        &edition,
-        Source {
-            name: "units.csv",
-            text: &units,
-        },
-        Source {
-            name: "values.csv",
-            text: &values,
-        },
-        DatasetMeta::default(),
-    )
-    .expect("dataset");
-    let scores = engine::score(&edition, &data);
     let before = text::sort_keys_made() + text::collations_made();
-    let annex = annex::build(&edition, &data, &scores, Lang::Vi);
+    let annex = annex_of(&units, &values);
     // Collation work: keys made, plus names collated pairwise (none, once keys are used).
     let made = text::sort_keys_made() + text::collations_made() - before;
     // The rows come out by name, as the collator orders them.
@@ -120,7 +126,6 @@ fn ordering_tied_units_by_name_makes_one_key_per_unit() {
 /// Comparisons made by the sorts of rows into rank order for an annex of `n` units with scattered
 /// totals (and some ties, ordered by name).
 fn comparisons_for(n: usize) -> u64 {
-    let edition = Edition::from_toml(EDITION, "keo.toml").expect("edition");
     let mut units = String::from("code,name,category\n");
     let mut values = String::from("unit,A,B\n");
     for i in 0..n {
@@ -137,22 +142,8 @@ fn comparisons_for(n: usize) -> u64 {
             b % 100
         ));
     }
-    let data = Dataset::from_csv(
-        &edition,
-        Source {
-            name: "units.csv",
-            text: &units,
-        },
-        Source {
-            name: "values.csv",
-            text: &values,
-        },
-        DatasetMeta::default(),
-    )
-    .expect("dataset");
-    let scores = engine::score(&edition, &data);
     let before = annex::comparisons_made();
-    let annex = annex::build(&edition, &data, &scores, Lang::Vi);
+    let annex = annex_of(&units, &values);
     let made = annex::comparisons_made() - before;
     // The rows are in rank order.
     for t in &annex.tables {

@@ -1018,6 +1018,24 @@ fn band_list(raw: &str, pos: &Pos) -> Option<Vec<SrcRow>> {
             });
         }
     }
+    band_grid(rows, classes)
+}
+
+/// Words that open a district's or commune's name in running text, in lower case ("thị xã Quế Võ").
+const PLACE_PREFIXES: [&str; 7] = [
+    "thành phố ",
+    "thị xã ",
+    "thị trấn ",
+    "huyện ",
+    "quận ",
+    "phường ",
+    "xã ",
+];
+
+/// Whether `s` starts like a unit's name: a capital, or a district or commune word in lower case.
+/// The rows of a band list under a Đơn vị / Xếp loại header, when the text named at least two classes
+/// (one class alone is a sentence about some units, not a list of bands).
+fn band_grid(mut rows: Vec<SrcRow>, classes: usize) -> Option<Vec<SrcRow>> {
     if classes < 2 {
         return None;
     }
@@ -1039,18 +1057,6 @@ fn band_list(raw: &str, pos: &Pos) -> Option<Vec<SrcRow>> {
     Some(rows)
 }
 
-/// Words that open a district's or commune's name in running text, in lower case ("thị xã Quế Võ").
-const PLACE_PREFIXES: [&str; 7] = [
-    "thành phố ",
-    "thị xã ",
-    "thị trấn ",
-    "huyện ",
-    "quận ",
-    "phường ",
-    "xã ",
-];
-
-/// Whether `s` starts like a unit's name: a capital, or a district or commune word in lower case.
 fn starts_name(s: &str) -> bool {
     s.starts_with(char::is_uppercase) || PLACE_PREFIXES.iter().any(|p| s.starts_with(p))
 }
@@ -1156,25 +1162,7 @@ fn band_sentences(raw: &str, pos: &Pos) -> Option<Vec<SrcRow>> {
             });
         }
     }
-    if classes < 2 {
-        return None;
-    }
-    let first = rows[0].pos.clone();
-    rows.insert(
-        0,
-        SrcRow {
-            pos: first.clone(),
-            cells: ["Đơn vị", "Xếp loại"]
-                .iter()
-                .map(|h| SrcCell {
-                    raw: (*h).to_string(),
-                    pos: first.clone(),
-                    typed: false,
-                })
-                .collect(),
-        },
-    );
-    Some(rows)
+    band_grid(rows, classes)
 }
 
 /// "Thứ tự xếp hạng các sở, ban, ngành (từ trên xuống) như sau: Sở A, Sở B, …, Sở T." — the order of the
