@@ -282,10 +282,10 @@ impl<'e> Plan<'e> {
             on: None,
             rounding: self.edition.rounding,
         };
-        // Ranked exactly as every draw is (sort, then walk the order), so the check covers that code.
+        // Ranked exactly as every draw is, so the check covers that code.
         let values = self.values(&[(&m[..], 0)]);
         let mut ranks = Vec::new();
-        let (mut scratch, mut spare) = (Vec::new(), Vec::new());
+        let mut scratch = Ranking::default();
         let mut order = Vec::new();
         for (ti, t) in self.model.tables.iter().enumerate() {
             let mut off = 0;
@@ -293,17 +293,16 @@ impl<'e> Plan<'e> {
                 let v = &values[0][ti][off..off + s.members.len()];
                 off += s.members.len();
                 order.resize(v.len(), 0);
-                descending(v, &mut order, &mut scratch, &mut spare);
                 ranks.resize(v.len(), 0);
-                rank_sorted(
-                    &order,
+                rank_block(
                     v,
                     &KeyFn::new(t, &setting),
                     setting.ties.unwrap_or(t.ties),
                     &mut ranks,
                     &s.nominal,
-                    // No sums: the correlation is not wanted here.
-                    (0, 0, 0),
+                    &mut order,
+                    &mut false,
+                    &mut scratch,
                 );
                 if let Some(i) = (0..ranks.len()).find(|&i| ranks[i] != s.nominal[i]) {
                     let u = self.model.units[s.members[i]];
@@ -555,6 +554,8 @@ pub(crate) struct Buffers {
     c: Vec<f64>,
     values: Vec<Vec<Vec<f64>>>,
     orders: Vec<u32>,
+    sorted: Vec<bool>,
+    ranking: Ranking,
     group: Vec<u32>,
     local: Vec<i64>,
 }
@@ -605,10 +606,45 @@ impl KeyFn {
     }
 }
 
-/// Ranks into `out` of `vals`, given their descending order (equal keys are adjacent in it), and
-/// Spearman's ρ of those ranks with `nominal` (whose count, sum and sum of squares are `nom`): the
-/// Pearson correlation of the two rank vectors, from exact integer sums gathered while ranking. 1 when
-/// both are constant and equal, 0 when one is constant and the other not.
+/// A rank's integer sums over a block: (Σ r, Σ r², Σ r·nominal), for Spearman's ρ ([`spearman`]).
+type RankSums = (i64, i64, i64);
+
+/// Scratch arrays of [`rank_block`], kept from one block to the next.
+#[derive(Default)]
+pub(crate) struct Ranking {
+    keys: Vec<u32>,
+    counts: Vec<u32>,
+    pairs: Vec<(u64, u32)>,
+    spare: Vec<(u64, u32)>,
+}
+
+/// Ranks into `out` of one block's `vals` under the key `kf` and the convention `ties`, and their sums
+/// with `nominal`. A key on rounded values is a small integer: the ranks are counted (how many keys, or
+/// distinct keys, lie above each one) without sorting. Exact values, and rounded ones spread over too
+/// many integers, are ranked by walking their descending order, sorted here the first time a variant's
+/// block needs it (`sorted` says whether `order` already holds it).
+#[allow(clippy::too_many_arguments)]
+fn rank_block(
+    vals: &[f64],
+    kf: &KeyFn,
+    ties: Ties,
+    out: &mut [u32],
+    nominal: &[u32],
+    order: &mut [u32],
+    sorted: &mut bool,
+    scratch: &mut Ranking,
+) -> RankSums {
+    if let Some(sums) = rank_counted(vals, kf, ties, out, nominal, scratch) {
+        return sums;
+    }
+    if !*sorted {
+        descending(vals, order, &mut scratch.pairs, &mut scratch.spare);
+        *sorted = true;
+    }
+    rank_sorted(order, vals, kf, ties, out, nominal)
+}
+
+/// Ranks into `out` of `vals`, given their descending order (equal keys are adjacent in it).
 fn rank_sorted(
     order: &[u32],
     vals: &[f64],
@@ -616,8 +652,7 @@ fn rank_sorted(
     ties: Ties,
     out: &mut [u32],
     nominal: &[u32],
-    nom: (i64, i64, i64),
-) -> f64 {
+) -> RankSums {
     let mut dense = 0u32;
     let mut prev = f64::NAN;
     let mut current = 0;
@@ -638,6 +673,118 @@ fn rank_sorted(
         srr += r * r;
         srn += r * nominal[i as usize] as i64;
     }
+    (sr, srr, srn)
+}
+
+/// The largest key range [`rank_counted`] counts over, for a block of `n` values: beyond it a sort is
+/// cheaper than clearing and scanning the counts.
+fn counted_range(n: usize) -> usize {
+    4 * n + 1024
+}
+
+/// [`rank_sorted`]'s ranks without the order, when the key is an integer (a value rounded to the
+/// table's decimals or to whole points) within [`counted_range`]: a key's dense rank is one more than
+/// the number of distinct keys above it, its competition rank one more than the number of values above
+/// it — what walking the descending order gives, since rounding is monotone. `None` for exact keys, a
+/// range too wide, or a value that is not finite.
+fn rank_counted(
+    vals: &[f64],
+    kf: &KeyFn,
+    ties: Ties,
+    out: &mut [u32],
+    nominal: &[u32],
+    scratch: &mut Ranking,
+) -> Option<RankSums> {
+    let scale = kf.scale?;
+    let (mut lo, mut hi, mut finite) = (f64::INFINITY, f64::NEG_INFINITY, true);
+    for &v in vals {
+        lo = if v < lo { v } else { lo };
+        hi = if v > hi { v } else { hi };
+        finite &= v.is_finite();
+    }
+    if vals.is_empty() || !finite {
+        return None;
+    }
+    // The key is monotone: the extreme values give the extreme keys. Far below 2^52, every step of the
+    // key arithmetic below is exact as in [`KeyFn::key`].
+    let (kmin, kmax) = (kf.key(lo), kf.key(hi));
+    const BOUND: f64 = (1u64 << 50) as f64;
+    if !(kmin > -BOUND && kmax < BOUND)
+        || (lo * scale).abs() >= BOUND
+        || (hi * scale).abs() >= BOUND
+    {
+        return None;
+    }
+    let range = (kmax - kmin) as usize + 1;
+    if range > counted_range(vals.len()) {
+        return None;
+    }
+    let keys = &mut scratch.keys;
+    keys.clear();
+    match kf.rounding {
+        RoundingMode::HalfUp => keys.extend(
+            vals.iter()
+                .map(|&v| (floor(v * scale + 0.5 + ROUND_TOL) - kmin) as u32),
+        ),
+        RoundingMode::Down => keys.extend(
+            vals.iter()
+                .map(|&v| (floor(v * scale + ROUND_TOL) - kmin) as u32),
+        ),
+        RoundingMode::HalfEven => keys.extend(vals.iter().map(|&v| {
+            let x = v * scale;
+            let f = floor(x);
+            let d = x - f;
+            let r = if (d - 0.5).abs() <= ROUND_TOL {
+                f + f64::from(u8::from(f % 2.0 != 0.0))
+            } else {
+                f + f64::from(u8::from(x > f + 0.5))
+            };
+            (r - kmin) as u32
+        })),
+    }
+    let counts = &mut scratch.counts;
+    counts.clear();
+    counts.resize(range, 0);
+    for &k in keys.iter() {
+        counts[k as usize] += 1;
+    }
+    // From the highest key down, each key's rank replaces its count.
+    let (mut above, mut distinct) = (0u32, 0u32);
+    for c in counts.iter_mut().rev() {
+        let here = *c;
+        distinct += u32::from(here != 0);
+        *c = match ties {
+            Ties::Dense => distinct,
+            Ties::Competition => above + 1,
+        };
+        above += here;
+    }
+    let (mut sr, mut srr, mut srn) = (0i64, 0i64, 0i64);
+    for ((o, &k), &nom) in out.iter_mut().zip(keys.iter()).zip(nominal) {
+        let r = counts[k as usize];
+        *o = r;
+        let r = i64::from(r);
+        sr += r;
+        srr += r * r;
+        srn += r * i64::from(nom);
+    }
+    Some((sr, srr, srn))
+}
+
+/// `y.floor()` for |y| < 2^51 without a call to libm (baseline x86-64 has no rounding instruction):
+/// adding and removing 1.5·2^52 rounds to the nearest integer, then one step down if that was above.
+#[inline]
+fn floor(y: f64) -> f64 {
+    const MAGIC: f64 = 6_755_399_441_055_744.0;
+    let r = (y + MAGIC) - MAGIC;
+    if r > y { r - 1.0 } else { r }
+}
+
+/// Spearman's ρ of a block's ranks `out` with `nominal` (whose count, sum and sum of squares are
+/// `nom`), from the ranks' integer sums: the Pearson correlation of the two rank vectors. 1 when both
+/// are constant and equal, 0 when one is constant and the other not.
+fn spearman(sums: RankSums, nom: (i64, i64, i64), out: &[u32], nominal: &[u32]) -> f64 {
+    let (sr, srr, srn) = sums;
     let (n, sn, snn) = nom;
     if n == 0 {
         return 1.0;
@@ -924,22 +1071,16 @@ fn run_with<R: Stored>(plan: &Plan<'_>, opts: &Options<'_>) -> Report {
             let mut buf = std::mem::take(&mut acc.buf);
             let mut values = std::mem::take(&mut buf.values);
             plan.values_into(&variants, &mut values, &mut buf);
-            // Each variant's members in descending order of value, per section, sorted once: every
-            // evaluation that shares the variant's totals ranks by walking this order (rounding is
-            // monotone, so it is also the order of the rounded values, ties adjacent).
+            // Each variant's members in descending order of value, per section, sorted once when an
+            // evaluation first needs it (exact keys): every evaluation that shares the variant's totals
+            // ranks by walking this order (rounding is monotone, so it is also the order of the
+            // rounded values, ties adjacent).
             let mut orders = std::mem::take(&mut buf.orders);
             orders.resize(variants.len() * width, 0);
-            let mut scratch = Vec::new();
-            let mut spare = Vec::new();
-            for (v, order) in orders.chunks_mut(width).enumerate() {
-                for &(ti, si, off) in &sections {
-                    let t = &model.tables[ti];
-                    let len = t.sections[si].members.len();
-                    let toff = section_offset[ti][si];
-                    let vals = &values[v][ti][toff..toff + len];
-                    descending(vals, &mut order[off..off + len], &mut scratch, &mut spare);
-                }
-            }
+            let mut sorted = std::mem::take(&mut buf.sorted);
+            sorted.clear();
+            sorted.resize(variants.len() * nsec, false);
+            let mut ranking = std::mem::take(&mut buf.ranking);
             let mut group = std::mem::take(&mut buf.group);
             group.resize((k + 2) * width, 0);
             // This chunk's sums, field-major, in i64: at most CHUNK base rows of ranks below 2^32.
@@ -955,18 +1096,20 @@ fn run_with<R: Stored>(plan: &Plan<'_>, opts: &Options<'_>) -> Report {
                         let sec = &t.sections[si];
                         let toff = section_offset[ti][si];
                         let vals = &values[*v][ti][toff..toff + sec.members.len()];
-                        let order = &orders[*v * width + off..*v * width + off + sec.members.len()];
-                        let out = &mut row[off..off + sec.members.len()];
-                        let kf = KeyFn::new(t, s);
-                        y_out[(jj * (k + 2) + slot) * nsec + q] = rank_sorted(
-                            order,
+                        let len = sec.members.len();
+                        let out = &mut row[off..off + len];
+                        let sums = rank_block(
                             vals,
-                            &kf,
+                            &KeyFn::new(t, s),
                             s.ties.unwrap_or(t.ties),
                             out,
                             &sec.nominal,
-                            nominal_sums[q],
+                            &mut orders[*v * width + off..*v * width + off + len],
+                            &mut sorted[*v * nsec + q],
+                            &mut ranking,
                         );
+                        y_out[(jj * (k + 2) + slot) * nsec + q] =
+                            spearman(sums, nominal_sums[q], out, &sec.nominal);
                         if slot < 2 && banded[ti] {
                             // Percent of the unit's (varied) applicable maximum: the full one less
                             // what is not evaluated (exclusions are rescaled within the total).
@@ -1034,6 +1177,8 @@ fn run_with<R: Stored>(plan: &Plan<'_>, opts: &Options<'_>) -> Report {
             }
             buf.values = values;
             buf.orders = orders;
+            buf.sorted = sorted;
+            buf.ranking = ranking;
             buf.group = group;
             buf.local = local;
             acc.buf = buf;
@@ -1403,6 +1548,131 @@ mod tests {
         let narrow = run_with::<u16>(&plan, &Options::default());
         assert_eq!(narrow, run_with::<u32>(&plan, &Options::default()));
         assert_eq!(narrow, run(&plan, &Options::default()));
+    }
+
+    /// Values with what makes ranking hard: exact ties, half-way cases at one and two decimals (and
+    /// their f64 forms a hair off), negative values, whole numbers, a cluster and outliers.
+    fn awkward_values(n: usize, seed: u64) -> Vec<f64> {
+        let mut x = seed;
+        let mut next = || {
+            x = x
+                .wrapping_mul(6_364_136_223_846_793_005)
+                .wrapping_add(1_442_695_040_888_963_407);
+            x >> 11
+        };
+        (0..n)
+            .map(|i| {
+                let r = next();
+                match r % 9 {
+                    0 => (r % 4000) as f64 / 1000.0 + 30.0,
+                    1 => (r % 800) as f64 / 100.0 + 0.005 + 40.0,
+                    2 => (r % 80) as f64 / 10.0 + 0.05 + 20.0,
+                    3 => 0.285 + (r % 50) as f64,
+                    4 => -((r % 3000) as f64) / 100.0 - 0.005,
+                    5 => (r % 60) as f64,
+                    6 => 50.0 + (r % 1000) as f64 * 1e-7,
+                    7 => 55.0 + (r % 100) as f64 / 100.0 * (1.0 + 1e-12),
+                    _ => (i % 7) as f64 * 10.0 + 0.5,
+                }
+            })
+            .collect()
+    }
+
+    #[test]
+    fn counted_ranks_are_the_walked_ranks() {
+        let mut counted = 0;
+        for (n, seed) in [(1, 1), (2, 2), (70, 3), (700, 4), (3000, 5)] {
+            let vals = awkward_values(n, seed);
+            let nominal: Vec<u32> = (1..=n as u32).collect();
+            let mut order = vec![0u32; n];
+            let (mut pairs, mut spare) = (Vec::new(), Vec::new());
+            descending(&vals, &mut order, &mut pairs, &mut spare);
+            for scale in [1.0, 10.0, 100.0, 1000.0] {
+                for rounding in [
+                    RoundingMode::HalfUp,
+                    RoundingMode::HalfEven,
+                    RoundingMode::Down,
+                ] {
+                    for ties in [Ties::Dense, Ties::Competition] {
+                        let kf = KeyFn {
+                            scale: Some(scale),
+                            rounding,
+                        };
+                        let mut walked = vec![0; n];
+                        let want = rank_sorted(&order, &vals, &kf, ties, &mut walked, &nominal);
+                        let mut got = vec![0; n];
+                        let mut scratch = Ranking::default();
+                        let lo = vals.iter().copied().fold(f64::INFINITY, f64::min);
+                        let hi = vals.iter().copied().fold(f64::NEG_INFINITY, f64::max);
+                        let range = (kf.key(hi) - kf.key(lo)) as usize + 1;
+                        match rank_counted(&vals, &kf, ties, &mut got, &nominal, &mut scratch) {
+                            Some(sums) => {
+                                assert_eq!(got, walked, "×{scale}, {rounding:?}, {ties:?}, {n}");
+                                assert_eq!(sums, want);
+                                counted += 1;
+                            }
+                            None => assert!(range > counted_range(n), "a narrow key is counted"),
+                        }
+                    }
+                }
+            }
+            // Exact values are never counted, and neither is a range far wider than the block.
+            let mut out = vec![0; n];
+            let mut scratch = Ranking::default();
+            let wide = if n > 2 { 1e7 } else { 1e15 };
+            for kf in [
+                KeyFn {
+                    scale: None,
+                    rounding: RoundingMode::HalfUp,
+                },
+                KeyFn {
+                    scale: Some(wide),
+                    rounding: RoundingMode::HalfUp,
+                },
+            ] {
+                assert!(
+                    rank_counted(&vals, &kf, Ties::Dense, &mut out, &nominal, &mut scratch)
+                        .is_none()
+                );
+            }
+        }
+        // Every block at whole points and tenths, the largest at hundredths too.
+        assert!(counted >= 5 * 2 * 3 * 2 + 3 * 2, "{counted}");
+        // A value that is not finite leaves the ranking to the walk.
+        let kf = KeyFn {
+            scale: Some(100.0),
+            rounding: RoundingMode::HalfUp,
+        };
+        let mut out = vec![0; 2];
+        let none = rank_counted(
+            &[1.0, f64::INFINITY],
+            &kf,
+            Ties::Dense,
+            &mut out,
+            &[1, 2],
+            &mut Ranking::default(),
+        );
+        assert!(none.is_none());
+    }
+
+    #[test]
+    fn floor_without_libm_is_floor() {
+        for v in awkward_values(5000, 9).into_iter().chain([
+            0.0,
+            -0.0,
+            0.5,
+            -0.5,
+            1.0 - 1e-16,
+            -1e-300,
+            2.5,
+            -2.5,
+            1e15 + 0.5,
+            -1e15 - 0.5,
+        ]) {
+            for y in [v, v * 100.0, v * 1e6] {
+                assert_eq!(floor(y), y.floor(), "{y}");
+            }
+        }
     }
 
     #[test]
