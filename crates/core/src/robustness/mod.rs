@@ -1081,6 +1081,8 @@ fn run_with<R: Stored>(plan: &Plan<'_>, opts: &Options<'_>) -> Report {
             sorted.clear();
             sorted.resize(variants.len() * nsec, false);
             let mut ranking = std::mem::take(&mut buf.ranking);
+            // Per set of leaves not evaluated, their (varied) maxima.
+            let mut unevaluated: Vec<f64> = Vec::new();
             let mut group = std::mem::take(&mut buf.group);
             group.resize((k + 2) * width, 0);
             // This chunk's sums, field-major, in i64: at most CHUNK base rows of ranks below 2^32.
@@ -1118,16 +1120,18 @@ fn run_with<R: Stored>(plan: &Plan<'_>, opts: &Options<'_>) -> Report {
                             let full: f64 = (t.leaf_lo..t.leaf_hi)
                                 .map(|l| m[model.leaves[l]] * model.fullmax[l])
                                 .sum();
-                            for (x, &val) in vals.iter().enumerate() {
-                                let (d0, d1) = sc.deduct_at[sec.members[x]];
-                                let unevaluated: f64 = sc.deducts[d0 as usize..d1 as usize]
+                            unevaluated.clear();
+                            unevaluated.extend(sc.unevaluated.iter().map(|&(l0, l1)| {
+                                sc.unevaluated_leaves[l0 as usize..l1 as usize]
                                     .iter()
-                                    .filter(|&&(_, ex)| !ex)
-                                    .map(|&(l, _)| {
+                                    .map(|&l| {
                                         m[model.leaves[l as usize]] * model.fullmax[l as usize]
                                     })
-                                    .sum();
-                                let max = full - unevaluated;
+                                    .sum::<f64>()
+                            }));
+                            for (x, &val) in vals.iter().enumerate() {
+                                let set = sc.unevaluated_of[sec.members[x]];
+                                let max = full - unevaluated[set as usize];
                                 let pct = if max > 0.0 { 100.0 * val / max } else { 0.0 };
                                 if let Some(bi) =
                                     band_min.iter().position(|&b| pct + ROUND_TOL >= b)

@@ -42,10 +42,12 @@ pub(crate) type NodeRow = Box<[(f64, Status)]>;
 pub(crate) struct Scenario {
     /// Modelled units × leaves, row-major: the leaf's points when it counts, else 0.
     pub points: Vec<f64>,
-    /// Per modelled unit, the leaves that do not count (`true` = excluded and rescaled above; `false` =
-    /// not evaluated), as (start, end) into `deducts`.
-    pub deduct_at: Vec<(u32, u32)>,
-    pub deducts: Vec<(u32, bool)>,
+    /// Per modelled unit, its set of leaves not evaluated (their maxima leave the unit's applicable
+    /// maximum): an index into `unevaluated`, whose (start, end) are into `unevaluated_leaves`. Set 0 is
+    /// the empty one; units share few sets, so a draw sums each set's maxima once.
+    pub unevaluated_of: Vec<u32>,
+    pub unevaluated: Vec<(u32, u32)>,
+    pub unevaluated_leaves: Vec<u32>,
     /// Per modelled unit, the rescaling nodes that exclude some of its criteria, deepest first, as
     /// (start, end) into `active`: an index into `groups`.
     pub active_at: Vec<(u32, u32)>,
@@ -344,8 +346,12 @@ fn scenario(
 ) -> Scenario {
     let nl = leaves.len();
     let mut points = vec![0.0; units.len() * nl];
-    let mut deduct_at = Vec::with_capacity(units.len());
     let mut deducts = Vec::new();
+    let mut unevaluated_of = Vec::with_capacity(units.len());
+    let mut unevaluated = vec![(0u32, 0u32)];
+    let mut unevaluated_leaves = Vec::new();
+    let mut unevaluated_set: std::collections::HashMap<Vec<u32>, u32> =
+        std::iter::once((Vec::new(), 0)).collect();
     let mut active_at = Vec::with_capacity(units.len());
     let mut active = Vec::new();
     let mut ex_leaves = Vec::new();
@@ -392,7 +398,7 @@ fn scenario(
                 }
             }
         }
-        let start = deducts.len() as u32;
+        deducts.clear();
         for (l, &n) in leaves.iter().enumerate() {
             match status[n] {
                 Status::Excluded => deducts.push((l as u32, true)),
@@ -401,10 +407,23 @@ fn scenario(
                 _ => points[i * nl + l] = to_f64(scores.get(u, n).points),
             }
         }
-        deduct_at.push((start, deducts.len() as u32));
+        let not_evaluated: Vec<u32> = deducts
+            .iter()
+            .filter(|&&(_, ex)| !ex)
+            .map(|&(l, _)| l)
+            .collect();
+        let set = *unevaluated_set
+            .entry(not_evaluated)
+            .or_insert_with_key(|leaves| {
+                let from = unevaluated_leaves.len() as u32;
+                unevaluated_leaves.extend_from_slice(leaves);
+                unevaluated.push((from, unevaluated_leaves.len() as u32));
+                unevaluated.len() as u32 - 1
+            });
+        unevaluated_of.push(set);
         // The rescaling node of each excluded leaf: the nearest `rescale` ancestor, or the root.
         let a_start = active.len() as u32;
-        let mut by_node: Vec<(usize, u32)> = deducts[start as usize..]
+        let mut by_node: Vec<(usize, u32)> = deducts
             .iter()
             .filter(|&&(_, ex)| ex)
             .map(|&(l, _)| {
@@ -465,8 +484,9 @@ fn scenario(
     }
     Scenario {
         points,
-        deduct_at,
-        deducts,
+        unevaluated_of,
+        unevaluated,
+        unevaluated_leaves,
         active_at,
         active,
         groups,
