@@ -222,6 +222,9 @@ pub(crate) fn run(cx: &mut Cx) {
                 for g in groups(t) {
                     for (ties, sum) in [(Ties::Dense, &mut dense), (Ties::Competition, &mut comp)] {
                         let (rows, values) = counted_rows(t, &g, judged, ties);
+                        if excerpt(t, &g, &rows) {
+                            continue;
+                        }
                         *sum += breaks(t, &rows, &rank(&values, ties));
                     }
                 }
@@ -246,7 +249,11 @@ pub(crate) fn run(cx: &mut Cx) {
     for (ti, t) in tables.iter().enumerate() {
         for g in groups(t) {
             let (rows, values) = counted_rows(t, &g, &cx.rank_status_judged[ti], doc.ties);
-            let expected = rank(&values, doc.ties);
+            let expected = if excerpt(t, &g, &rows) {
+                excerpt_ranks(t, &rows, &values)
+            } else {
+                rank(&values, doc.ties)
+            };
             for (ri, e) in rows.iter().zip(&expected) {
                 cx.expected_ranks[ti][*ri] = Some(*e);
             }
@@ -398,6 +405,45 @@ pub(crate) fn run(cx: &mut Cx) {
             row_order(cx, ti, &rows, &values);
         }
     }
+}
+
+/// Whether a group prints only some of a ranking's units: its printed ranks rise along its rows and
+/// reach past its number of rows ("thứ nhất …, thứ hai …, thứ sáu …, thứ cuối bảng trong tổng số 20"),
+/// so the units between were left out and a rank cannot be recomputed from the totals printed.
+fn excerpt(t: &Table, g: &Group, rows: &[usize]) -> bool {
+    let printed: Vec<u32> = rows
+        .iter()
+        .filter_map(|&ri| match t.rows[ri].rank {
+            RankCell::Ranked(p) => Some(p),
+            _ => None,
+        })
+        .collect();
+    printed.len() == rows.len()
+        && printed.windows(2).all(|w| w[0] < w[1])
+        && printed
+            .last()
+            .is_some_and(|&last| last as usize > g.rows.len())
+}
+
+/// The ranks an excerpt's totals allow: its printed rank when no unit with a better rank has a lower
+/// total, else the best printed rank among the units it outscores (it must rank at least as well).
+fn excerpt_ranks(t: &Table, rows: &[usize], values: &[Decimal]) -> Vec<u32> {
+    let printed: Vec<u32> = rows
+        .iter()
+        .map(|&ri| match t.rows[ri].rank {
+            RankCell::Ranked(p) => p,
+            _ => 0,
+        })
+        .collect();
+    (0..rows.len())
+        .map(|k| {
+            (0..rows.len())
+                .filter(|&j| values[j] < values[k] && printed[j] < printed[k])
+                .map(|j| printed[j])
+                .min()
+                .unwrap_or(printed[k])
+        })
+        .collect()
 }
 
 fn blank_and_unexpected(
