@@ -6,7 +6,10 @@
 //! on the next paragraph: `Điểm số năm` / `2023`), which a naive count reads as one header cell too many.
 //! Articles also print rankings inside one paragraph: "1. Sở Nội vụ; 2. Sở Tư pháp (91,2 điểm); …" or
 //! "(1) Sở Tài chính đạt 90,05%, …" (a list continued in a later paragraph joins it), and classes as
-//! sentences: "Sở A, Sở B và thị xã C đạt loại xuất sắc. Sở D đạt loại tốt.".
+//! sentences: "Sở A, Sở B và thị xã C đạt loại xuất sắc. Sở D đạt loại tốt.", or labelled in quotes,
+//! possibly in turn: "A thuộc nhóm “rất tốt”, kế đến lần lượt là: B, C thuộc nhóm “tốt”; nhóm “khá” gồm:
+//! …". Top-and-bottom articles state places in words, one unit per part: "Sở A dẫn đầu với 95,73 điểm;
+//! thứ hai là Sở B 95,43 điểm; …" or "… đứng vị trí thứ sáu; … đứng vị trí cuối bảng trong tổng số 27".
 //!
 //! This pass runs between the readers and the builder, on any format's paragraphs (Word text, DOCX and
 //! HTML paragraphs alike): a run of paragraphs that starts with a header (the builder's own test: a unit
@@ -141,6 +144,46 @@ fn flush(
                 run[i].1.clone()
             })?;
             out.push(Item::Grid(rows));
+            last_list = None;
+            done = i + 1;
+            i += 1;
+            continue;
+        }
+        if let Some((title, rows)) = labelled_bands(&run[i].0, &run[i].1) {
+            pass_on(&run[done..i], out);
+            budget.charge_cells(rows.iter().map(|r| r.cells.len() as u64).sum(), || {
+                run[i].1.clone()
+            })?;
+            if let Some(raw) = title {
+                out.push(Item::Text {
+                    raw,
+                    pos: run[i].1.clone(),
+                });
+            }
+            out.push(Item::Grid(rows));
+            last_list = None;
+            done = i + 1;
+            i += 1;
+            continue;
+        }
+        if let Some(blocks) = ordinal_sentences(&run[i].0, &run[i].1) {
+            pass_on(&run[done..i], out);
+            budget.charge_cells(
+                blocks
+                    .iter()
+                    .flat_map(|(_, rows)| rows.iter().map(|r| r.cells.len() as u64))
+                    .sum(),
+                || run[i].1.clone(),
+            )?;
+            for (title, rows) in blocks {
+                if let Some(raw) = title {
+                    out.push(Item::Text {
+                        raw,
+                        pos: run[i].1.clone(),
+                    });
+                }
+                out.push(Item::Grid(rows));
+            }
             last_list = None;
             done = i + 1;
             i += 1;
@@ -1268,6 +1311,518 @@ fn ordered_list(raw: &str, pos: &Pos) -> Option<(String, Vec<SrcRow>)> {
         });
     }
     Some((title, rows))
+}
+
+/// A paragraph's text and place: the place of a byte of it, and a cell made of a slice of it.
+struct Place<'a> {
+    raw: &'a str,
+    pos: &'a Pos,
+}
+
+impl Place<'_> {
+    fn at(&self, byte: usize) -> Pos {
+        match self.pos.cell {
+            None => Pos::line(
+                self.pos.line,
+                self.pos.column.saturating_add(
+                    u32::try_from(self.raw[..byte].chars().count()).unwrap_or(u32::MAX),
+                ),
+            ),
+            Some(_) => self.pos.clone(),
+        }
+    }
+
+    fn cell(&self, text: &str, byte: usize) -> SrcCell {
+        SrcCell {
+            raw: text.to_string(),
+            pos: self.at(byte),
+            typed: false,
+        }
+    }
+
+    /// A grid's header row, every label at `byte`.
+    fn header(&self, labels: &[&str], byte: usize) -> SrcRow {
+        SrcRow {
+            pos: self.at(byte),
+            cells: labels.iter().map(|l| self.cell(l, byte)).collect(),
+        }
+    }
+}
+
+/// Words that open an agency's or a place's name. A list's piece that starts with none of them, after
+/// one that does, is the rest of a name holding a comma ("Sở Văn hóa, Thể thao và Du lịch").
+const NAME_HEADS: [&str; 30] = [
+    "Sở ",
+    "Ban ",
+    "Cục ",
+    "Chi cục ",
+    "Công an ",
+    "Bảo hiểm ",
+    "Văn phòng ",
+    "Thanh tra ",
+    "UBND ",
+    "Ủy ban ",
+    "Uỷ ban ",
+    "Bộ ",
+    "Kho bạc ",
+    "Ngân hàng ",
+    "Đài ",
+    "Báo ",
+    "Trường ",
+    "Bệnh viện ",
+    "Viện ",
+    "Trung tâm ",
+    "Tòa án ",
+    "Toà án ",
+    "Hội ",
+    "Liên minh ",
+    "Tỉnh đoàn ",
+    "Quỹ ",
+    "Huyện ",
+    "Thành phố ",
+    "Thị xã ",
+    "Quận ",
+];
+
+fn starts_head(s: &str) -> bool {
+    NAME_HEADS.iter().any(|h| s.starts_with(h)) || PLACE_PREFIXES.iter().any(|p| s.starts_with(p))
+}
+
+/// "A, B, Sở Văn hóa, Thể thao và Du lịch, C và D" → the names with their byte offsets (`base` added).
+/// A comma splits only before a word that opens a name when most pieces start with one (so "Sở Văn
+/// hóa, Thể thao và Du lịch" stays one name); "và" splits the last piece only before such a word
+/// ("Sở Giao thông vận tải và Sở Nông nghiệp và Phát triển nông thôn" is two names, "Sở Nông nghiệp và
+/// Phát triển nông thôn" one). None when a name does not start like one.
+fn name_list(list: &str, base: usize) -> Option<Vec<(usize, &str)>> {
+    let trimmed = list.trim_end().trim_end_matches(['.', ',', ';']).trim_end();
+    let mut pieces: Vec<(usize, usize)> = Vec::new(); // (start, end) in `list`
+    let mut p = 0;
+    for e in trimmed
+        .match_indices(", ")
+        .map(|(i, _)| i)
+        .chain([trimmed.len()])
+    {
+        let lead = trimmed[p..e].len() - trimmed[p..e].trim_start().len();
+        pieces.push((p + lead, e));
+        p = e + 2;
+    }
+    let heads = pieces
+        .iter()
+        .filter(|&&(s, e)| starts_head(&list[s..e]))
+        .count();
+    if heads * 2 > pieces.len() {
+        let mut joined: Vec<(usize, usize)> = Vec::with_capacity(pieces.len());
+        for (s, e) in pieces {
+            match joined.last_mut() {
+                Some(prev) if !starts_head(&list[s..e]) && starts_head(&list[prev.0..prev.1]) => {
+                    prev.1 = e;
+                }
+                _ => joined.push((s, e)),
+            }
+        }
+        pieces = joined;
+    }
+    let mut names: Vec<(usize, &str)> = Vec::with_capacity(pieces.len() + 1);
+    let count = pieces.len();
+    for (k, (s, e)) in pieces.into_iter().enumerate() {
+        let piece = list[s..e].trim_end();
+        let split = (k + 1 == count)
+            .then(|| {
+                piece
+                    .rmatch_indices(" và ")
+                    .map(|(i, _)| i)
+                    .find(|&i| starts_head(&piece[i + " và ".len()..]))
+            })
+            .flatten();
+        match split {
+            Some(i) => {
+                names.push((base + s, piece[..i].trim_end()));
+                names.push((base + s + i + " và ".len(), &piece[i + " và ".len()..]));
+            }
+            None => names.push((base + s, piece)),
+        }
+    }
+    names
+        .iter()
+        .all(|(_, n)| !n.is_empty() && n.chars().count() <= 80 && starts_name(n))
+        .then_some(names)
+}
+
+/// The quoted class after "nhóm" at byte `at` of `text` ("nhóm “rất tốt”"): the class, its offset and
+/// the end of the closing quote.
+fn quoted_band(text: &str, at: usize) -> Option<(&str, usize, usize)> {
+    let rest = &text[at..];
+    let open = rest
+        .chars()
+        .next()
+        .filter(|c| matches!(c, '“' | '"' | '«'))?;
+    let close = match open {
+        '“' => '”',
+        '«' => '»',
+        _ => '"',
+    };
+    let inner = &rest[open.len_utf8()..];
+    let end = inner.find(close)?;
+    let band = inner[..end].trim();
+    if band.is_empty() || band.chars().count() > 30 || band.contains([',', ';', '.']) {
+        return None;
+    }
+    let band_at = at + open.len_utf8() + (inner.len() - inner.trim_start().len());
+    Some((band, band_at, at + open.len_utf8() + end + close.len_utf8()))
+}
+
+/// "A đứng đầu bảng xếp hạng, thuộc nhóm “rất tốt”, kế đến lần lượt là các đơn vị: B, C thuộc nhóm
+/// “tốt”; D, E thuộc nhóm “khá tốt”; nhóm “khá” gồm: F, G và H." — units labelled by a quoted class,
+/// the class after its names ("thuộc nhóm “X”") or before them ("nhóm “X” gồm: …"), two classes or more
+/// in one paragraph: an Đơn vị / Xếp loại grid, with a Hạng column numbering the names in turn when the
+/// paragraph says they are an order ("lần lượt", "kế đến", "theo thứ tự", "từ trên xuống"). Every
+/// part between ";" must be such a list, so a sentence that merely mentions a group is not read as a
+/// table. Also the words before the first name (the list's title), when there are some.
+fn labelled_bands(raw: &str, pos: &Pos) -> Option<(Option<String>, Vec<SrcRow>)> {
+    const BELONGS: &str = "thuộc nhóm ";
+    let place = Place { raw, pos };
+    let body = raw.trim_end();
+    let body = body.strip_suffix('.').unwrap_or(body);
+    let mut named: Vec<(usize, &str, &str, usize)> = Vec::new(); // (at, name, class, class at)
+    let mut title: Option<&str> = None;
+    let mut classes = 0;
+    let mut start = 0;
+    for end in body.match_indices("; ").map(|(i, _)| i).chain([body.len()]) {
+        let seg = &body[start..end];
+        let seg_at = start;
+        start = end + 2;
+        let lead = seg.len() - seg.trim_start().len();
+        // "nhóm “khá” gồm: A, B và C": the class first, the whole part its list.
+        if seg[lead..].to_lowercase().starts_with("nhóm ") {
+            let (band, band_at, after) = quoted_band(seg, lead + "nhóm ".len())?;
+            let rest = seg[after..].trim_start();
+            let list = rest.strip_prefix("gồm")?.trim_start_matches([':', ' ']);
+            let list_at = seg.len() - list.len();
+            for (b, n) in name_list(list, seg_at + list_at)? {
+                named.push((b, n, band, seg_at + band_at));
+            }
+            classes += 1;
+            continue;
+        }
+        // "A, B thuộc nhóm “tốt”", possibly twice in one part (the leader, then the order after it).
+        let mut cursor = 0;
+        while let Some(m) = seg[cursor..].find(BELONGS).map(|m| cursor + m) {
+            let (band, band_at, after) = quoted_band(seg, m + BELONGS.len())?;
+            let chunk = seg[cursor..m].trim_end().trim_end_matches(',');
+            let (list, list_at) = match chunk.rfind(": ") {
+                Some(c) => (&chunk[c + 2..], cursor + c + 2),
+                None => match ["đứng đầu", "dẫn đầu"].iter().find_map(|p| chunk.find(p))
+                {
+                    // "…, Cục Hải quan Đồng Tháp đứng đầu bảng xếp hạng": one name, after the words
+                    // that open the sentence.
+                    Some(p) => {
+                        let before = chunk[..p].trim_end();
+                        let s = before.rfind(", ").map_or(0, |c| c + 2);
+                        if !starts_head(&before[s..]) {
+                            return None;
+                        }
+                        if named.is_empty() && s > 0 {
+                            title = Some(before[..s - 2].trim());
+                        }
+                        (&before[s..], cursor + s)
+                    }
+                    None => (chunk, cursor),
+                },
+            };
+            let list_at = list_at + (list.len() - list.trim_start().len());
+            if named.is_empty() && title.is_none() && list_at > cursor {
+                let t = seg[..list_at].trim().trim_end_matches(':').trim_end();
+                title = t.chars().any(char::is_alphabetic).then_some(t);
+            }
+            for (b, n) in name_list(list.trim_start(), seg_at + list_at)? {
+                named.push((b, n, band, seg_at + band_at));
+            }
+            classes += 1;
+            cursor = after;
+        }
+        if cursor == 0 || !seg[cursor..].trim().is_empty() {
+            return None;
+        }
+    }
+    let mut rows = band_grid(
+        named
+            .iter()
+            .map(|&(b, n, band, band_at)| SrcRow {
+                pos: place.at(b),
+                cells: vec![place.cell(n, b), place.cell(band, band_at)],
+            })
+            .collect(),
+        classes,
+    )?;
+    let lower = body.to_lowercase();
+    if ["lần lượt", "kế đến", "theo thứ tự", "từ trên xuống"]
+        .iter()
+        .any(|p| lower.contains(p))
+    {
+        rows[0].cells.insert(0, place.cell("Hạng", named[0].0));
+        for (k, row) in rows.iter_mut().skip(1).enumerate() {
+            let c = SrcCell {
+                raw: (k + 1).to_string(),
+                pos: row.pos.clone(),
+                typed: false,
+            };
+            row.cells.insert(0, c);
+        }
+    }
+    Some((title.map(str::to_string), rows))
+}
+
+/// Where one item of an ordinal sentence ranks.
+#[derive(Clone, Copy, PartialEq)]
+enum Ordinal {
+    At(u32),
+    /// "đứng cuối", with the count when the sentence states it ("trong tổng số 20").
+    Last(Option<u32>),
+}
+
+/// A word read as an ordinal after "thứ": digits ("3", "20/20") or an ordinal word.
+fn ordinal_word(w: &str) -> Option<u32> {
+    let head = w.split('/').next().unwrap_or(w);
+    if !head.is_empty() && head.len() <= 4 && head.bytes().all(|b| b.is_ascii_digit()) {
+        return head.parse().ok().filter(|&n| n > 0);
+    }
+    Some(match w {
+        "nhất" => 1,
+        "nhì" | "hai" => 2,
+        "ba" => 3,
+        "tư" | "bốn" => 4,
+        "năm" => 5,
+        "sáu" => 6,
+        "bảy" => 7,
+        "tám" => 8,
+        "chín" => 9,
+        "mười" => 10,
+        _ => return None,
+    })
+}
+
+/// The words of `s` with their byte offsets, lower case and without the punctuation around them.
+fn lower_words(s: &str) -> Vec<(usize, String)> {
+    let mut out = Vec::new();
+    let mut at = None;
+    for (i, c) in s.char_indices().chain([(s.len(), ' ')]) {
+        match (c.is_whitespace(), at) {
+            (false, None) => at = Some(i),
+            (true, Some(a)) => {
+                let w = s[a..i]
+                    .trim_matches(|c: char| !c.is_alphanumeric() && c != '/')
+                    .to_lowercase();
+                out.push((a, w));
+                at = None;
+            }
+            _ => {}
+        }
+    }
+    out
+}
+
+/// The ordinal a part of a sentence states, and the word index after its phrase.
+fn stated_ordinal(w: &[(usize, String)]) -> Option<(Ordinal, usize)> {
+    let word = |i: usize| w.get(i).map_or("", |(_, s)| s.as_str());
+    // "cuối bảng", "đứng cuối", "cuối cùng": last, ranked only with the count ("trong tổng số 20").
+    for i in 0..w.len() {
+        let last = (word(i) == "cuối" && matches!(word(i + 1), "bảng" | "cùng"))
+            || (matches!(word(i), "đứng" | "xếp") && word(i + 1) == "cuối");
+        if last {
+            let count = (i..w.len())
+                .find(|&k| word(k) == "tổng" && word(k + 1) == "số")
+                .and_then(|k| word(k + 2).parse::<u32>().ok())
+                .filter(|&n| n > 0);
+            return Some((Ordinal::Last(count), i + 2));
+        }
+    }
+    for i in 0..w.len() {
+        if word(i) == "thứ"
+            && (i == 0 || matches!(word(i - 1), "xếp" | "đứng" | "trí" | "hạng"))
+            && let Some(n) = ordinal_word(word(i + 1))
+            // "thứ năm 2022" is a year, not the fifth place.
+            && !(word(i + 1) == "năm" && word(i + 2).bytes().all(|b| b.is_ascii_digit()))
+        {
+            // "thứ 20/20" reads 20.
+            return Some((Ordinal::At(n), i + 2));
+        }
+        if matches!(word(i), "dẫn" | "đứng" | "xếp") && word(i + 1) == "đầu" {
+            return Some((Ordinal::At(1), i + 2));
+        }
+    }
+    None
+}
+
+/// The score a part states after byte `from`: the index ("chỉ số … đạt 92.83%") when printed, else the
+/// first number followed by "điểm" or "%". Its text and offset.
+fn stated_score(seg: &str, from: usize) -> Option<(&str, usize)> {
+    let w = lower_words(&seg[from..]);
+    let number = |k: usize| {
+        let (a, s) = &w[k];
+        let t = seg[from + a..]
+            .split_whitespace()
+            .next()
+            .unwrap_or("")
+            .trim_end_matches([',', ';', '.', '%']);
+        (!s.is_empty() && is_numeric(t) && t.bytes().any(|b| b.is_ascii_digit()))
+            .then_some((t, from + a))
+    };
+    let unit_after = |k: usize| {
+        seg[from + w[k].0..]
+            .split_whitespace()
+            .next()
+            .is_some_and(|t| t.trim_end_matches([',', ';', '.']).ends_with('%'))
+            || w.get(k + 1).is_some_and(|(_, n)| n == "điểm")
+    };
+    let index =
+        (0..w.len()).find(|&k| w[k].1 == "chỉ" && w.get(k + 1).is_some_and(|x| x.1 == "số"));
+    if let Some(i) = index
+        && let Some(k) = (i..w.len()).find(|&k| number(k).is_some() && unit_after(k))
+    {
+        return number(k);
+    }
+    (0..w.len())
+        .find(|&k| number(k).is_some() && unit_after(k))
+        .and_then(number)
+}
+
+/// "Sở A dẫn đầu với 95,73 điểm; thứ hai là Sở B 95,43 điểm; thứ ba là Sở C 95,39 điểm." or "Sở A …
+/// đạt 92.83% đứng vị trí thứ nhất; …; Ban D … đứng vị trí thứ cuối bảng trong tổng số 20 sở" — one
+/// unit per part between ";", each part stating its place in words: a Hạng / Đơn vị [/ Điểm] grid per
+/// block (a part opening "Đối với …", "Khối …" starts another), with the words before the first unit as
+/// its title. Read only when every part after the first unit states a place and a block names at least
+/// two, one of them by its number ("thứ hai"): "đứng đầu là A; đứng cuối là B" alone is a claim the
+/// audit checks, not a table. The last is ranked only when the count is stated; a name starts with a
+/// capital or a district word ("huyện Hoằng Hóa").
+fn ordinal_sentences(raw: &str, pos: &Pos) -> Option<Vec<(Option<String>, Vec<SrcRow>)>> {
+    const LEADS: [&str; 7] = [
+        "đối với ",
+        "theo đó, ",
+        "cụ thể, ",
+        "trong đó, ",
+        "khối ",
+        "về ",
+        "riêng ",
+    ];
+    const VERBS: [&str; 9] = [
+        " dẫn đầu",
+        " đứng ",
+        " xếp thứ",
+        " xếp hạng",
+        " xếp vị trí",
+        " có tổng",
+        " có ",
+        " đạt ",
+        " với ",
+    ];
+    let place = Place { raw, pos };
+    let body = raw.trim_end();
+    let body = body.strip_suffix("...").unwrap_or(body);
+    let body = body.strip_suffix('.').unwrap_or(body);
+    // (title, items: (rank, name at, name, score))
+    type Item<'a> = (Ordinal, usize, &'a str, Option<(&'a str, usize)>);
+    let mut blocks: Vec<(Option<&str>, Vec<Item>)> = Vec::new();
+    let mut pending_title: Option<&str> = None;
+    let mut start = 0;
+    for end in body.match_indices("; ").map(|(i, _)| i).chain([body.len()]) {
+        let seg_at = start;
+        let seg = &body[start..end];
+        start = end + 2;
+        let lower = seg.trim_start().to_lowercase();
+        let opens_block = LEADS.iter().any(|l| lower.starts_with(l));
+        let words = lower_words(seg);
+        let Some((ord, after)) = stated_ordinal(&words) else {
+            // A part before the first unit ("Theo đó, đối với cấp Sở, ban, ngành") titles the block.
+            if blocks.last().is_some_and(|b| !b.1.is_empty()) && !opens_block {
+                return None;
+            }
+            pending_title = Some(seg.trim());
+            continue;
+        };
+        // The words before the unit: up to a colon, or a lead phrase up to its comma.
+        let mut name_from = seg.len() - seg.trim_start().len();
+        let phrase_at = words
+            .get(after.saturating_sub(2))
+            .map_or(seg.len(), |w| w.0);
+        if let Some(c) = seg[..phrase_at].rfind(": ") {
+            pending_title = Some(seg[..c].trim());
+            name_from = c + 2;
+        } else if opens_block
+            && !lower.starts_with("thứ")
+            && let Some(c) = seg.find(", ")
+        {
+            pending_title = Some(seg[..c].trim());
+            name_from = c + 2;
+        }
+        if opens_block || blocks.is_empty() || pending_title.is_some() {
+            if blocks.last().is_some_and(|b| b.1.is_empty()) {
+                blocks.pop();
+            }
+            blocks.push((pending_title.take(), Vec::new()));
+        }
+        // "thứ hai là X 95,43 điểm": the unit after "là"; else the unit opens the part ("X có tổng …").
+        let (name_at, name) = if words.get(after).is_some_and(|w| w.1 == "là") {
+            let from = words.get(after + 1)?.0;
+            let rest = &seg[from..];
+            let stop = [" với ", ", ", " đạt ", " có "]
+                .iter()
+                .filter_map(|v| rest.find(v))
+                .chain(stated_score(seg, from).map(|(_, at)| at - from))
+                .min()
+                .unwrap_or(rest.len());
+            (from, rest[..stop].trim_end())
+        } else {
+            let rest = &seg[name_from..];
+            let stop = VERBS.iter().filter_map(|v| rest.find(v)).min()?;
+            (name_from, rest[..stop].trim_end().trim_end_matches(','))
+        };
+        if name.is_empty()
+            || name.chars().count() > 80
+            || !starts_name(name)
+            || name.bytes().any(|b| b.is_ascii_digit())
+        {
+            return None;
+        }
+        let score = stated_score(seg, name_at + name.len()).map(|(s, at)| (s, seg_at + at));
+        blocks
+            .last_mut()?
+            .1
+            .push((ord, seg_at + name_at, name, score));
+    }
+    let mut out = Vec::new();
+    for (title, items) in blocks {
+        let numbered = items
+            .iter()
+            .filter(|i| matches!(i.0, Ordinal::At(n) if n >= 2))
+            .count();
+        let scored = items.iter().filter(|i| i.3.is_some()).count();
+        if items.len() < 2 || numbered == 0 || (scored != 0 && scored != items.len()) {
+            return None;
+        }
+        let first = items[0].1;
+        let labels: &[&str] = if scored > 0 {
+            &["Hạng", "Đơn vị", "Điểm"]
+        } else {
+            &["Hạng", "Đơn vị"]
+        };
+        let mut rows = vec![place.header(labels, first)];
+        for (ord, at, name, score) in items {
+            let rank = match ord {
+                Ordinal::At(n) | Ordinal::Last(Some(n)) => n.to_string(),
+                Ordinal::Last(None) => String::new(),
+            };
+            let mut cells = vec![place.cell(&rank, at), place.cell(name, at)];
+            if let Some((s, s_at)) = score {
+                cells.push(place.cell(s, s_at));
+            }
+            rows.push(SrcRow {
+                pos: place.at(at),
+                cells,
+            });
+        }
+        out.push((title.map(str::to_string), rows));
+    }
+    (!out.is_empty()).then_some(out)
 }
 
 /// "Sở Tư pháp (91,2 điểm)", "Sở Y tế – 74,4", "Sở A: 80 điểm", "Sở A đạt 80 điểm" → the name and the

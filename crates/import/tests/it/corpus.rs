@@ -32,6 +32,9 @@ const FIXTURES: &[(&str, Option<&str>)] = &[
     ("thanhhoa-2024-cchc-so.txt", None),
     ("bacninh-dti-2023-so-huyen.txt", None),
     ("vi-wikipedia-pci-2006-2015-tinh.md", None),
+    ("dongthap-ddci-2019-so.txt", None),
+    ("quangbinh-2022-cchc-so-huyen.txt", None),
+    ("thanhhoa-2023-cchc-so-huyen.txt", None),
 ];
 
 pub fn edition(id: &str) -> Edition {

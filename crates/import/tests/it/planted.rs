@@ -410,3 +410,167 @@ fn band_sentences_with_district_names() {
     let f = found(name, &planted, None);
     has(&f, FindingKind::ClaimCount, "");
 }
+
+#[test]
+fn labelled_bands_in_an_order() {
+    // Đồng Tháp DDCI 2019 (real): "A đứng đầu …, thuộc nhóm “rất tốt”, kế đến lần lượt là các đơn vị:
+    // B, …, Sở Văn hóa, Thể thao và Du lịch thuộc nhóm “tốt”; …; nhóm “khá” gồm: …, Sở Giao thông vận
+    // tải và Sở Nông nghiệp và Phát triển nông thôn." — 14 units in four classes, ranked in turn.
+    let name = "dongthap-ddci-2019-so.txt";
+    let text = fixture(name);
+    let imp = import_bytes(name, text.as_bytes(), Format::Auto).unwrap();
+    assert_eq!(imp.tables.len(), 1);
+    let t = &imp.tables[0];
+    let rows: Vec<(String, &str, String)> = t
+        .rows
+        .iter()
+        .map(|r| {
+            (
+                format!("{:?}", r.rank),
+                r.unit.as_str(),
+                format!("{:?}", r.values[0].cell),
+            )
+        })
+        .collect();
+    assert_eq!(rows.len(), 14, "{rows:?}");
+    assert_eq!(rows[0].1, "Cục Hải quan Đồng Tháp");
+    assert_eq!(rows[0].2, "Text(\"rất tốt\")");
+    assert_eq!(rows[4].1, "Sở Văn hóa, Thể thao và Du lịch");
+    assert_eq!(rows[12].1, "Sở Giao thông vận tải");
+    assert_eq!(
+        rows[13],
+        (
+            "Ranked(14)".to_string(),
+            "Sở Nông nghiệp và Phát triển nông thôn",
+            "Text(\"khá\")".to_string()
+        )
+    );
+    // The page's own claims ("đứng đầu", "đứng cuối") agree with the order.
+    assert_eq!(found(name, &text, None), []);
+    // A planted "đứng cuối" naming a unit the order ranks 8th is found.
+    let f = found(
+        name,
+        &plant(
+            &text,
+            "đứng cuối là Sở Nông nghiệp và Phát triển nông thôn",
+            "đứng cuối là Sở Xây dựng",
+        ),
+        None,
+    );
+    has(&f, FindingKind::ClaimRank, "Sở Xây dựng");
+    // A planted count of a class the list contradicts is found.
+    let f = found(name, &format!("{text}Có 4 đơn vị xếp loại khá.\n"), None);
+    has(&f, FindingKind::ClaimCount, "");
+}
+
+#[test]
+fn ordinal_sentences_one_table_per_block() {
+    // Quảng Bình CCHC 2022 (real): "Sở A dẫn đầu … với 95,73 điểm; thứ hai  là B 95,43 điểm; thứ ba là
+    // C 95,39 điểm." for the departments, then the same for the districts in the next paragraph.
+    let name = "quangbinh-2022-cchc-so-huyen.txt";
+    let text = fixture(name);
+    let imp = import_bytes(name, text.as_bytes(), Format::Auto).unwrap();
+    let got: Vec<Vec<(String, &str, String)>> = imp
+        .tables
+        .iter()
+        .map(|t| {
+            t.rows
+                .iter()
+                .map(|r| {
+                    (
+                        format!("{:?}", r.rank),
+                        r.unit.as_str(),
+                        r.total
+                            .cell
+                            .number()
+                            .map(|d| d.to_string())
+                            .unwrap_or_default(),
+                    )
+                })
+                .collect()
+        })
+        .collect();
+    assert_eq!(got.len(), 2, "{got:?}");
+    assert_eq!(
+        got[0][1],
+        (
+            "Ranked(2)".to_string(),
+            "Văn phòng UBND tỉnh",
+            "95.43".to_string()
+        )
+    );
+    assert_eq!(
+        got[1][0],
+        (
+            "Ranked(1)".to_string(),
+            "UBND huyện Lệ Thủy",
+            "88.94".to_string()
+        )
+    );
+    assert_eq!(found(name, &text, None), []);
+    // A planted score above the first's contradicts the stated "thứ hai".
+    let f = found(
+        name,
+        &plant(
+            &text,
+            "Văn phòng UBND tỉnh 95,43",
+            "Văn phòng UBND tỉnh 95,83",
+        ),
+        None,
+    );
+    assert!(
+        f.iter().any(|(k, _)| *k == FindingKind::RankMismatch),
+        "{f:?}"
+    );
+}
+
+#[test]
+fn ordinal_sentences_of_an_excerpt_with_a_counted_last() {
+    // Thanh Hóa CCHC 2023 (real): first, second, sixth and "thứ cuối bảng trong tổng số 20" of the
+    // departments; first, second, third and "cuối bảng trong tổng số 27" of the districts. The ranks
+    // left out are not recomputed from the four totals printed: the audit finds only the page's 91.651.
+    let name = "thanhhoa-2023-cchc-so-huyen.txt";
+    let text = fixture(name);
+    let imp = import_bytes(name, text.as_bytes(), Format::Auto).unwrap();
+    let ranks: Vec<Vec<String>> = imp
+        .tables
+        .iter()
+        .map(|t| t.rows.iter().map(|r| format!("{:?}", r.rank)).collect())
+        .collect();
+    assert_eq!(
+        ranks,
+        [
+            ["Ranked(1)", "Ranked(2)", "Ranked(6)", "Ranked(20)"],
+            ["Ranked(1)", "Ranked(2)", "Ranked(3)", "Ranked(27)"]
+        ]
+    );
+    assert_eq!(imp.tables[0].rows[3].unit, "Ban Dân tộc tỉnh");
+    assert_eq!(imp.tables[1].rows[1].unit, "huyện Hoằng Hóa");
+    assert_eq!(
+        found(name, &text, None),
+        [(
+            FindingKind::Precision,
+            "Ban Quản lý Khu kinh tế Nghi Sơn".to_string()
+        )]
+    );
+    // A planted index above the second's contradicts the stated "thứ sáu".
+    let f = found(
+        name,
+        &plant(&text, "đạt 91.651% đứng", "đạt 91.951% đứng"),
+        None,
+    );
+    has(
+        &f,
+        FindingKind::RankMismatch,
+        "Ban Quản lý Khu kinh tế Nghi Sơn",
+    );
+    // Without the count, the last is printed without a rank.
+    let uncounted = plant(&text, " trong tổng số 27 huyện thị, thành phố", "");
+    let imp = import_bytes(name, uncounted.as_bytes(), Format::Auto).unwrap();
+    assert_eq!(
+        format!("{:?}", imp.tables[1].rows[3].rank),
+        "Unranked",
+        "{:?}",
+        imp.tables[1].rows[3]
+    );
+}
