@@ -2107,4 +2107,89 @@ mod tests {
         assert!(prose_list("Điều 1. Công bố kết quả năm 2023.", &Pos::line(1, 1)).is_none());
         assert!(prose_list("Theo Nghị định 1. và 3. khác", &Pos::line(1, 1)).is_none());
     }
+
+    fn cells(rows: &[SrcRow]) -> Vec<Vec<&str>> {
+        rows.iter()
+            .map(|r| r.cells.iter().map(|c| c.raw.as_str()).collect())
+            .collect()
+    }
+
+    #[test]
+    fn labelled_bands_only_when_every_part_is_a_list() {
+        let (title, rows) = labelled_bands(
+            "nhóm “tốt” gồm: Sở A, Sở Văn hóa, Thể thao và Du lịch; nhóm “khá” gồm: Sở B và huyện C.",
+            &Pos::line(1, 1),
+        )
+        .unwrap();
+        assert_eq!(title, None);
+        assert_eq!(
+            cells(&rows),
+            [
+                vec!["Đơn vị", "Xếp loại"],
+                vec!["Sở A", "tốt"],
+                vec!["Sở Văn hóa, Thể thao và Du lịch", "tốt"],
+                vec!["Sở B", "khá"],
+                vec!["huyện C", "khá"],
+            ]
+        );
+        // One class is a sentence about some units; a part that lists nothing is not a table.
+        for text in [
+            "Sở A, Sở B thuộc nhóm “tốt”.",
+            "Sở A thuộc nhóm “tốt”; năm nay có nhiều cố gắng; Sở B thuộc nhóm “khá”.",
+            "các đơn vị thuộc nhóm “tốt”; Sở B thuộc nhóm “khá”.",
+        ] {
+            assert!(labelled_bands(text, &Pos::line(1, 1)).is_none(), "{text}");
+        }
+    }
+
+    #[test]
+    fn ordinal_sentences_need_a_numbered_place() {
+        // The first and the last alone are a claim, not a table.
+        assert!(
+            ordinal_sentences(
+                "Đứng đầu là Sở A, đạt chỉ số DTI 95,26%; đứng cuối cùng là Sở B, đạt chỉ số DTI 90,33%.",
+                &Pos::line(1, 1),
+            )
+            .is_none()
+        );
+        // Two blocks in one paragraph are two tables, each with its title.
+        let blocks = ordinal_sentences(
+            "Khối sở: Sở A xếp thứ nhất với 90 điểm; thứ hai là Sở B 89 điểm; khối huyện: huyện C xếp thứ nhất với 80 điểm; thứ hai là thị xã D 79,5 điểm.",
+            &Pos::line(1, 1),
+        )
+        .unwrap();
+        let got: Vec<(Option<&str>, Vec<Vec<&str>>)> = blocks
+            .iter()
+            .map(|(t, rows)| (t.as_deref(), cells(rows)))
+            .collect();
+        assert_eq!(
+            got,
+            [
+                (
+                    Some("Khối sở"),
+                    vec![
+                        vec!["Hạng", "Đơn vị", "Điểm"],
+                        vec!["1", "Sở A", "90"],
+                        vec!["2", "Sở B", "89"]
+                    ]
+                ),
+                (
+                    Some("khối huyện"),
+                    vec![
+                        vec!["Hạng", "Đơn vị", "Điểm"],
+                        vec!["1", "huyện C", "80"],
+                        vec!["2", "thị xã D", "79,5"]
+                    ]
+                ),
+            ]
+        );
+        // A part that states no place after the first unit ends the reading.
+        assert!(
+            ordinal_sentences(
+                "Sở A xếp thứ nhất với 90 điểm; thứ hai là Sở B 89 điểm; các đơn vị khác đều tiến bộ.",
+                &Pos::line(1, 1),
+            )
+            .is_none()
+        );
+    }
 }
