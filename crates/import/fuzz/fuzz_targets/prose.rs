@@ -1,5 +1,6 @@
 //! Fuzz target: the forms of #12 — tables pasted one cell per paragraph, rank–name and space-separated
-//! lines, ordered prose lists — and the audit of what the prose claims. Any bytes are read as Word text,
+//! lines, ordered prose lists, band lists (named or labelled in quotes) and ordinal sentences ("thứ hai là
+//! …") — and the audit of what the prose claims. Any bytes are read as Word text,
 //! Markdown and HTML (whose paragraphs go through the same regrouping), and every import is audited
 //! with its paragraphs: neither may panic, and tables stay well formed.
 
