@@ -1451,7 +1451,8 @@ fn name_list(list: &str, base: usize) -> Option<Vec<(usize, &str)>> {
 /// The quoted class after "nhóm" at byte `at` of `text` ("nhóm “rất tốt”"): the class, its offset and
 /// the end of the closing quote.
 fn quoted_band(text: &str, at: usize) -> Option<(&str, usize, usize)> {
-    let rest = &text[at..];
+    // `at` comes from a match on lower-cased text in one caller: checked, not trusted.
+    let rest = text.get(at..)?;
     let open = rest
         .chars()
         .next()
