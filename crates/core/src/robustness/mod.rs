@@ -364,7 +364,12 @@ impl<'e> Plan<'e> {
             }
             let wv = ArrayView2::from_shape((idx.len(), nl), &buf.w[..]).expect("sized above");
             let pv = ArrayView2::from_shape((nu, nl), &sc.points).expect("sized by the model");
-            // One product per segment: variants × units (beta 0: the buffer need not be cleared).
+            // One product per segment: variants × units (beta 0: the buffer need not be cleared),
+            // computed as its transpose, points × weightsᵀ, written through transposed strides. Each
+            // element is the same chain of fused multiply-adds over the segment's leaves either way,
+            // but matrixmultiply's packing buffer is then a few panels of the points (tens of
+            // kilobytes), not a thousand units' worth (half a megabyte, which the allocator takes
+            // fresh, page by page, call after call).
             let size = idx.len() * nu;
             if buf.c.len() < size * model.segments.len() {
                 buf.c.resize(size * model.segments.len(), 0.0);
@@ -377,10 +382,10 @@ impl<'e> Plan<'e> {
                 .expect("sized above");
                 general_mat_mul(
                     1.0,
-                    &wv.slice_axis(Axis(1), Slice::from(lo..hi)),
-                    &pv.slice_axis(Axis(1), Slice::from(lo..hi)).t(),
+                    &pv.slice_axis(Axis(1), Slice::from(lo..hi)),
+                    &wv.slice_axis(Axis(1), Slice::from(lo..hi)).t(),
                     0.0,
-                    &mut c,
+                    &mut c.view_mut().reversed_axes(),
                 );
             }
             let sums: Vec<&[f64]> = (0..model.segments.len())
@@ -896,6 +901,36 @@ fn percentile<T: Copy>(sorted: &[T], q: usize) -> T {
     sorted[percentile_at(sorted.len(), q)]
 }
 
+/// Adds one base row's ranks (`group`: the `k + 2` evaluations' rows of `width` members) to `local`, the
+/// chunk's sums field-major as [`sobol::IntSums::from_sums`] takes them: Σ(a + b), Σ(a² + b²), and per
+/// factor Σ b·(c − a), Σ (c − a)², Σ (c − a). Column-wise over all members at once (the loops
+/// vectorise), in `i64`: at most [`CHUNK`] base rows of ranks below 2^32.
+fn accumulate(local: &mut [i64], group: &[u32], width: usize, k: usize) {
+    let (a, rest) = group.split_at(width);
+    let (b, cs) = rest.split_at(width);
+    let (head, per_factor) = local.split_at_mut(2 * width);
+    let (s0, s1) = head.split_at_mut(width);
+    for x in 0..width {
+        let (a, b) = (a[x] as i64, b[x] as i64);
+        s0[x] += a + b;
+        s1[x] += a * a + b * b;
+    }
+    let (first, rest) = per_factor.split_at_mut(k * width);
+    let (total, diffs) = rest.split_at_mut(k * width);
+    for i in 0..k {
+        let c = &cs[i * width..(i + 1) * width];
+        let first = &mut first[i * width..(i + 1) * width];
+        let total = &mut total[i * width..(i + 1) * width];
+        let diffs = &mut diffs[i * width..(i + 1) * width];
+        for x in 0..width {
+            let d = c[x] as i64 - a[x] as i64;
+            first[x] += b[x] as i64 * d;
+            total[x] += d * d;
+            diffs[x] += d;
+        }
+    }
+}
+
 /// Per-chunk accumulations that are sums of integers (so any merge order gives the same result).
 struct Acc {
     buf: Buffers,
@@ -1085,7 +1120,7 @@ fn run_with<R: Stored>(plan: &Plan<'_>, opts: &Options<'_>) -> Report {
             let mut unevaluated: Vec<f64> = Vec::new();
             let mut group = std::mem::take(&mut buf.group);
             group.resize((k + 2) * width, 0);
-            // This chunk's sums, field-major, in i64: at most CHUNK base rows of ranks below 2^32.
+            // This chunk's sums, field-major (see [`accumulate`]).
             let mut local = std::mem::take(&mut buf.local);
             local.clear();
             local.resize(fields * width, 0);
@@ -1151,30 +1186,7 @@ fn run_with<R: Stored>(plan: &Plan<'_>, opts: &Options<'_>) -> Report {
                         }
                     }
                 }
-                // Column-wise over all members at once (the loops vectorise).
-                let (a, rest) = group.split_at(width);
-                let (b, cs) = rest.split_at(width);
-                let (head, per_factor) = local.split_at_mut(2 * width);
-                let (s0, s1) = head.split_at_mut(width);
-                for x in 0..width {
-                    let (a, b) = (a[x] as i64, b[x] as i64);
-                    s0[x] += a + b;
-                    s1[x] += a * a + b * b;
-                }
-                for i in 0..k {
-                    let c = &cs[i * width..(i + 1) * width];
-                    let (first, rest) = per_factor.split_at_mut(k * width);
-                    let (total, diffs) = rest.split_at_mut(k * width);
-                    let first = &mut first[i * width..(i + 1) * width];
-                    let total = &mut total[i * width..(i + 1) * width];
-                    let diffs = &mut diffs[i * width..(i + 1) * width];
-                    for x in 0..width {
-                        let d = c[x] as i64 - a[x] as i64;
-                        first[x] += b[x] as i64 * d;
-                        total[x] += d * d;
-                        diffs[x] += d;
-                    }
-                }
+                accumulate(&mut local, &group, width, k);
             }
             for (s, l) in acc.sums.iter_mut().zip(&local) {
                 *s += i128::from(*l);
