@@ -680,7 +680,8 @@ mod compact_json_tests {
     fn cell() -> impl Strategy<Value = Cell> {
         prop_oneof![
             (any::<i64>(), 0u32..=28).prop_map(|(m, s)| Cell::Number(Decimal::new(m, s))),
-            (any::<u32>(), 0u32..=4).prop_map(|(m, s)| Cell::Number(Decimal::new(-i64::from(m), s))),
+            (any::<u32>(), 0u32..=4)
+                .prop_map(|(m, s)| Cell::Number(Decimal::new(-i64::from(m), s))),
             Just(Cell::Number(Decimal::NEGATIVE_ONE * Decimal::ZERO)),
             Just(Cell::NotEvaluated),
             Just(Cell::Blank),
@@ -728,30 +729,37 @@ mod compact_json_tests {
 
     fn table() -> impl Strategy<Value = Table> {
         // Labels from a small set, so that some repeat (a repeated label shows its last column).
-        proptest::collection::vec(prop_oneof![Just("A".to_string()), Just("Điểm \"B\"".to_string()), text()], 0..4)
-            .prop_flat_map(|labels| {
-                let n = labels.len();
-                (Just(labels), proptest::collection::vec(row(n), 0..6))
-            })
-            .prop_map(|(labels, rows)| Table {
-                id: "t".into(),
-                title: "Bảng".into(),
-                part: None,
-                columns: labels
-                    .into_iter()
-                    .map(|label| Column {
-                        label,
-                        ..Default::default()
-                    })
-                    .collect(),
-                total_label: "Tổng điểm".into(),
-                rank_label: "Xếp hạng".into(),
-                blocks: Vec::new(),
-                rows,
-                column_numbers: Vec::new(),
-                decimals: Some(2),
-                pos: None,
-            })
+        proptest::collection::vec(
+            prop_oneof![
+                Just("A".to_string()),
+                Just("Điểm \"B\"".to_string()),
+                text()
+            ],
+            0..4,
+        )
+        .prop_flat_map(|labels| {
+            let n = labels.len();
+            (Just(labels), proptest::collection::vec(row(n), 0..6))
+        })
+        .prop_map(|(labels, rows)| Table {
+            id: "t".into(),
+            title: "Bảng".into(),
+            part: None,
+            columns: labels
+                .into_iter()
+                .map(|label| Column {
+                    label,
+                    ..Default::default()
+                })
+                .collect(),
+            total_label: "Tổng điểm".into(),
+            rank_label: "Xếp hạng".into(),
+            blocks: Vec::new(),
+            rows,
+            column_numbers: Vec::new(),
+            decimals: Some(2),
+            pos: None,
+        })
     }
 
     proptest! {
