@@ -896,6 +896,37 @@ fn percentile_at(m: usize, q: usize) -> usize {
     ((q * m).div_ceil(100).max(1) - 1).min(m - 1)
 }
 
+/// How many draws gave each rank from `lo` on: what the percentiles and top-k shares of a unit's ranks
+/// are read from.
+struct Tally<'a> {
+    lo: u32,
+    counts: &'a [u32],
+}
+
+impl Tally<'_> {
+    /// The draws with a rank of `k` or better.
+    fn at_most(&self, k: u32) -> usize {
+        let Some(above_lo) = k.checked_sub(self.lo) else {
+            return 0;
+        };
+        let end = (above_lo as usize + 1).min(self.counts.len());
+        self.counts[..end].iter().map(|&c| c as usize).sum()
+    }
+    /// The rank at position `pos` of the draws sorted: the first whose count reaches past it.
+    fn sorted(&self, pos: usize) -> u32 {
+        let mut seen = 0;
+        let j = self
+            .counts
+            .iter()
+            .position(|&c| {
+                seen += c as usize;
+                seen > pos
+            })
+            .expect("a position among the draws");
+        self.lo + j as u32
+    }
+}
+
 /// The `q` % percentile of `sorted` ([`percentile_at`]).
 fn percentile<T: Copy>(sorted: &[T], q: usize) -> T {
     sorted[percentile_at(sorted.len(), q)]
@@ -1237,25 +1268,50 @@ fn run_with<R: Stored>(plan: &Plan<'_>, opts: &Options<'_>) -> Report {
             .into_par_iter()
             .map(|b| {
                 let (x0, x1) = (b * BLOCK, ((b + 1) * BLOCK).min(m));
-                let mut cols = vec![0u32; (x1 - x0) * draws];
+                let rows = |d: usize| &ab[d * width + off + x0..d * width + off + x1];
+                // Each member's ranks counted over the range they span: the percentiles, the mean and
+                // the top-k shares are read from the counts, without sorting the draws.
+                let (mut lo, mut hi, mut sum) = (
+                    vec![u32::MAX; x1 - x0],
+                    vec![0u32; x1 - x0],
+                    vec![0u64; x1 - x0],
+                );
                 for d in 0..draws {
-                    let from = d * width + off;
-                    for (i, r) in ab[from + x0..from + x1].iter().enumerate() {
-                        cols[i * draws + d] = r.rank();
+                    for (i, r) in rows(d).iter().enumerate() {
+                        let r = r.rank();
+                        lo[i] = lo[i].min(r);
+                        hi[i] = hi[i].max(r);
+                        sum[i] += u64::from(r);
+                    }
+                }
+                let mut at = Vec::with_capacity(x1 - x0 + 1);
+                at.push(0usize);
+                for i in 0..x1 - x0 {
+                    at.push(at[i] + (hi[i] - lo[i]) as usize + 1);
+                }
+                let mut counts = vec![0u32; at[x1 - x0]];
+                for d in 0..draws {
+                    for (i, r) in rows(d).iter().enumerate() {
+                        counts[at[i] + (r.rank() - lo[i]) as usize] += 1;
                     }
                 }
                 (x0..x1)
                     .map(|x| {
                         let col = off + x;
-                        let r = &mut cols[(x - x0) * draws..(x - x0 + 1) * draws];
-                        let mean = r.iter().map(|&v| v as f64).sum::<f64>() / draws as f64;
+                        let i = x - x0;
+                        let tally = Tally {
+                            lo: lo[i],
+                            counts: &counts[at[i]..at[i + 1]],
+                        };
+                        // The integer sum is exact, as the f64 sum of these integers is.
+                        let mean = sum[i] as f64 / draws as f64;
                         let top = plan
                             .spec
                             .top
                             .iter()
-                            .map(|&kk| r.iter().filter(|&&v| v <= kk).count() as f64 / draws as f64)
+                            .map(|&kk| tally.at_most(kk) as f64 / draws as f64)
                             .collect();
-                        let mut pct = |q: usize| *r.select_nth_unstable(percentile_at(draws, q)).1;
+                        let pct = |q: usize| tally.sorted(percentile_at(draws, q));
                         let (median, p5, p95) = (pct(50), pct(5), pct(95));
                         let mine: Vec<i128> =
                             (0..fields).map(|f| acc.sums[f * width + col]).collect();
@@ -1669,6 +1725,36 @@ mod tests {
             &mut Ranking::default(),
         );
         assert!(none.is_none());
+    }
+
+    #[test]
+    fn a_tally_reads_the_percentiles_and_shares_of_the_sorted_ranks() {
+        let mut x = 7u64;
+        for draws in [1usize, 2, 3, 20, 2856] {
+            let mut ranks: Vec<u32> = (0..draws)
+                .map(|_| {
+                    x = x.wrapping_mul(6_364_136_223_846_793_005).wrapping_add(1);
+                    3 + ((x >> 33) % 40) as u32
+                })
+                .collect();
+            let lo = *ranks.iter().min().unwrap();
+            let hi = *ranks.iter().max().unwrap();
+            let mut counts = vec![0u32; (hi - lo + 1) as usize];
+            for &r in &ranks {
+                counts[(r - lo) as usize] += 1;
+            }
+            let tally = Tally {
+                lo,
+                counts: &counts,
+            };
+            ranks.sort_unstable();
+            for q in [5, 50, 95] {
+                assert_eq!(tally.sorted(percentile_at(draws, q)), percentile(&ranks, q));
+            }
+            for k in [1, 2, 3, 10, 20, 42, 43, 100] {
+                assert_eq!(tally.at_most(k), ranks.iter().filter(|&&r| r <= k).count());
+            }
+        }
     }
 
     #[test]
