@@ -392,19 +392,20 @@ impl<'e> Plan<'e> {
                 .map(|g| &buf.c[g * size..(g + 1) * size])
                 .collect();
             let mut rescaled_max = vec![0.0; self.edition.nodes.len()];
-            // The units with excluded criteria, and per table those evaluated node by node: the rest
-            // of a table's values are whole-row sums of the segment products.
-            let active_units: Vec<usize> = (0..nu)
-                .filter(|&x| sc.active_at[x].0 != sc.active_at[x].1)
-                .collect();
+            // Per table, the units evaluated node by node: the rest of a table's values are whole-row
+            // sums of the segment products, corrected where criteria are excluded.
             let generals: Vec<Vec<usize>> = sc
                 .kinds
                 .iter()
                 .map(|k| (0..nu).filter(|&x| k[x] == Kind::General).collect())
                 .collect();
-            // Per active unit, the correction of each of its rescaling nodes (deepest first).
-            let mut corr: Vec<f64> = Vec::new();
-            let mut corr_at: Vec<u32> = Vec::with_capacity(active_units.len() + 1);
+            // The correction of each rescaling node (in `rescale_order`) for every unit: −0.0, which
+            // adds nothing to any sum, for the units it does not correct; the others are rewritten
+            // for each variant.
+            let nr = model.rescale_order.len();
+            let corr = &mut buf.corr;
+            corr.clear();
+            corr.resize(nr * nu, -0.0);
             let mut tv = vec![0.0; nu];
             let mut factor = vec![Rescale::None; sc.groups.len()];
             let node_rows = &mut buf.node_rows;
@@ -455,57 +456,40 @@ impl<'e> Plan<'e> {
                     };
                 }
                 // Innermost first: an inner node's correction is part of the sum an outer one
-                // rescales. Computed once per unit for every table.
-                corr.clear();
-                corr_at.clear();
-                for &x in &active_units {
-                    corr_at.push(corr.len() as u32);
-                    let (a0, a1) = sc.active_at[x];
-                    let act = &sc.active[a0 as usize..a1 as usize];
-                    let from = corr.len();
-                    for (q, &g) in act.iter().enumerate() {
-                        let p = sc.groups[g as usize].0 as usize;
-                        let end = p + model.subtree[p];
-                        let inner: f64 = act[..q]
+                // rescales (the inner ones a unit does not have add −0.0). Computed once per unit
+                // for every table.
+                for (i, &p) in model.rescale_order.iter().enumerate() {
+                    let sum = node_row(p);
+                    let (before, here) = corr.split_at_mut(i * nu);
+                    let here = &mut here[..nu];
+                    for &(x, g) in &sc.rescaled[i] {
+                        let x = x as usize;
+                        let inner: f64 = model.rescale_inside[i]
                             .iter()
-                            .zip(&corr[from..])
-                            .filter(|&(&o, _)| {
-                                let o = sc.groups[o as usize].0 as usize;
-                                o > p && o < end
-                            })
-                            .map(|(_, c)| c)
+                            .map(|&q| before[q * nu + x])
                             .sum();
-                        let sp = node_row(p)[x] + inner;
-                        corr.push(match factor[g as usize] {
+                        let sp = sum[x] + inner;
+                        here[x] = match factor[g as usize] {
                             Rescale::None => 0.0,
                             Rescale::By(f) => sp * f,
                             Rescale::Zero => -sp,
-                        });
+                        };
                     }
                 }
-                corr_at.push(corr.len() as u32);
                 for (ti, t) in model.tables.iter().enumerate() {
                     if t.sections.is_empty() {
                         continue;
                     }
-                    let end = t.node + model.subtree[t.node];
                     if model.node_segments[t.node].is_empty() {
                         tv.fill(0.0);
                     } else {
                         tv.copy_from_slice(node_row(t.node));
                     }
-                    for (q, &x) in active_units.iter().enumerate() {
-                        if sc.kinds[ti][x] != Kind::Rescaled {
-                            continue;
-                        }
-                        let (a0, a1) = sc.active_at[x];
-                        let act = &sc.active[a0 as usize..a1 as usize];
-                        let c = &corr[corr_at[q] as usize..corr_at[q + 1] as usize];
-                        for (&g, &c) in act.iter().zip(c) {
-                            let p = sc.groups[g as usize].0 as usize;
-                            if p >= t.node && p < end {
-                                tv[x] += c;
-                            }
+                    // The table's rescaling nodes in the units' order (a unit corrected by none of
+                    // them has −0.0 from each).
+                    for &i in &model.table_rescales[ti] {
+                        for (a, c) in tv.iter_mut().zip(&corr[i * nu..(i + 1) * nu]) {
+                            *a += c;
                         }
                     }
                     if t.fraction {
@@ -554,6 +538,7 @@ enum Rescale {
 #[derive(Default)]
 pub(crate) struct Buffers {
     node_rows: Vec<f64>,
+    corr: Vec<f64>,
     weights: Vec<f64>,
     w: Vec<f64>,
     c: Vec<f64>,
@@ -1597,6 +1582,218 @@ mod tests {
     const EDITION: &str = include_str!("../../../../data/editions/hoabinh-2019.toml");
     const UNITS: &str = include_str!("../../../../data/published/hoabinh-2019/units.csv");
     const VALUES: &str = include_str!("../../../../data/published/hoabinh-2019/values.csv");
+
+    /// Two rescaling nodes, one inside the other, under a root that rescales too; criteria a unit can
+    /// exclude at each level, one it can leave not evaluated, and a table on each node.
+    const NESTED: &str = r#"
+id = "nested"
+title = "Lồng nhau"
+year = 2024
+
+[scoring]
+rounding = "half-up"
+decimals = 2
+
+[[category]]
+code = "xa"
+name = "Xã"
+
+[[block]]
+code = "X"
+name = "Xã"
+categories = ["xa"]
+
+[[criterion]]
+code = "A"
+name = "A"
+
+[[criterion]]
+code = "A.1"
+name = "A.1"
+max = 10
+rule = { kind = "points" }
+not_applicable = "exclude"
+
+[[criterion]]
+code = "A.2"
+name = "A.2"
+max = 6
+rule = { kind = "points" }
+not_applicable = "not-evaluated"
+
+[[criterion]]
+code = "B"
+name = "B"
+rescale = true
+
+[[criterion]]
+code = "B.1"
+name = "B.1"
+max = 8
+rule = { kind = "points" }
+not_applicable = "exclude"
+
+[[criterion]]
+code = "B.2"
+name = "B.2"
+rescale = true
+
+[[criterion]]
+code = "B.2.1"
+name = "B.2.1"
+max = 6
+rule = { kind = "points" }
+not_applicable = "exclude"
+
+[[criterion]]
+code = "B.2.2"
+name = "B.2.2"
+max = 4
+rule = { kind = "points" }
+
+[[criterion]]
+code = "B.3"
+name = "B.3"
+max = 5
+rule = { kind = "points" }
+not_applicable = "exclude"
+
+[annex]
+[[annex.table]]
+id = "tong"
+title = "Tổng"
+columns = ["A", "B"]
+decimals = 2
+[[annex.table.section]]
+blocks = ["X"]
+
+[[annex.table]]
+id = "b"
+title = "B"
+node = "B"
+columns = ["B.1", "B.2", "B.3"]
+decimals = 1
+[[annex.table.section]]
+blocks = ["X"]
+
+[[annex.table]]
+id = "b2"
+title = "B.2"
+node = "B.2"
+columns = ["B.2.1", "B.2.2"]
+decimals = 2
+[[annex.table.section]]
+blocks = ["X"]
+
+[robustness]
+[[robustness.weights]]
+depth = 2
+spread = 0.3
+[robustness.not_applicable]
+options = ["edition", "zero", "exclude"]
+"#;
+
+    #[test]
+    fn the_corrected_sums_are_the_node_by_node_values_under_drawn_weights() {
+        let ed = Edition::from_toml(NESTED, "nested.toml").expect("edition");
+        let na = "Không áp dụng";
+        let mut units = String::from("code,name,category\n");
+        let mut values = String::from("unit,A.1,A.2,B.1,B.2.1,B.2.2,B.3\n");
+        for u in 0..60 {
+            units.push_str(&format!("{u:03},Xã {u},xa\n"));
+            let absent = |i: usize| (u * 7 + i * 3).is_multiple_of(5 + i);
+            let cell = |i: usize, max: usize| {
+                if absent(i) {
+                    na.to_string()
+                } else {
+                    format!("{}", (u * 13 + i * 5) % (max * 4 + 1) / 4)
+                }
+            };
+            // Never both of A's criteria (nor B.2.2): an aggregate wholly excluded weighs its own
+            // maximum in the engine, not its criteria's varied ones.
+            let row = [
+                cell(0, 10),
+                if absent(0) {
+                    format!("{}", u % 7)
+                } else {
+                    cell(1, 6)
+                },
+                cell(2, 8),
+                cell(3, 6),
+                format!("{}", u % 5),
+                cell(5, 5),
+            ];
+            values.push_str(&format!("{u:03},{}\n", row.join(",")));
+        }
+        let data = Dataset::from_csv(
+            &ed,
+            crate::dataset::Source {
+                name: "units.csv",
+                text: &units,
+            },
+            crate::dataset::Source {
+                name: "values.csv",
+                text: &values,
+            },
+            crate::dataset::DatasetMeta::default(),
+        )
+        .expect("data");
+        let spec = Spec::from_toml(NESTED, "nested.toml", &ed).expect("spec");
+        let plan = Plan::new(&ed, &data, spec).expect("plan");
+        let model = &plan.model;
+        assert_eq!(model.rescale_order.len(), 3, "B.2 inside B inside the root");
+        // Every unit's every node, scored exactly by the engine under each scenario's edition.
+        let rows: Vec<Vec<Vec<(f64, crate::engine::Status)>>> = plan
+            .na_opts
+            .iter()
+            .flat_map(|&na| plan.cohort_opts.iter().map(move |&co| (na, co)))
+            .map(|(na, co)| {
+                let e = model::scenario_edition(&ed, na, co);
+                let scores = crate::engine::score_keeping(&e, &data, crate::engine::Keep::All);
+                model
+                    .units
+                    .iter()
+                    .map(|&u| {
+                        (0..ed.nodes.len())
+                            .map(|n| {
+                                let s = scores.get(u, n);
+                                (model::to_f64(s.points), s.status)
+                            })
+                            .collect()
+                    })
+                    .collect()
+            })
+            .collect();
+        assert_eq!(rows.len(), 3);
+        let (mut dims, mut m) = (vec![0.0; plan.layout.dims], vec![0.0; ed.nodes.len()]);
+        let mut excluded = 0;
+        for draw in 0..40u64 {
+            sample::row(99, draw, &mut dims);
+            plan.setting(&dims, &mut m);
+            for (sc, rows) in rows.iter().enumerate() {
+                let values = plan.values(&[(&m[..], sc)]);
+                for (ti, t) in model.tables.iter().enumerate() {
+                    let got = &values[0][ti];
+                    for (i, &x) in t.sections[0].members.iter().enumerate() {
+                        let (want, _) = model::general(&ed, &rows[x], &m, t.node, &model.node_max);
+                        let tol = 1e-12 * want.abs().max(1.0);
+                        assert!(
+                            (got[i] - want).abs() <= tol,
+                            "draw {draw}, scenario {sc}, table {}, unit {x}: {} ≠ {want}",
+                            t.layout,
+                            got[i]
+                        );
+                    }
+                }
+                excluded += model.scenarios[sc]
+                    .rescaled
+                    .iter()
+                    .map(Vec::len)
+                    .sum::<usize>();
+            }
+        }
+        assert!(excluded > 0, "some units are rescaled");
+    }
 
     #[test]
     fn two_and_four_byte_ranks_give_the_same_report() {

@@ -57,6 +57,8 @@ pub(crate) struct Scenario {
     /// once, not once per unit.
     pub groups: Vec<(u32, u32, u32)>,
     pub ex_leaves: Vec<u32>,
+    /// Per rescaling node of `Model::rescale_order`, the units it corrects: (unit, index into `groups`).
+    pub rescaled: Vec<Vec<(u32, u32)>>,
     /// Per table, per modelled unit.
     pub kinds: Vec<Vec<Kind>>,
     /// Per modelled unit evaluated generally somewhere: every node's (points, status).
@@ -97,6 +99,12 @@ pub(crate) struct Model {
     /// index of each node among them.
     pub row_nodes: Vec<usize>,
     pub row_of: Vec<usize>,
+    /// The rescaling nodes in the order their corrections are made, deepest first, then by node (the
+    /// order of every unit's `active` entries); per node in that order, the earlier ones inside it (whose
+    /// corrections are part of the sum it rescales); per table, those inside the table.
+    pub rescale_order: Vec<usize>,
+    pub rescale_inside: Vec<Vec<usize>>,
+    pub table_rescales: Vec<Vec<usize>>,
     /// Size of each node's subtree (the node included): a subtree is `n..n + subtree[n]`.
     pub subtree: Vec<usize>,
     /// Node of each leaf, in tree (pre-)order: a subtree's leaves are consecutive.
@@ -286,6 +294,25 @@ impl Model {
             })
             .collect();
 
+        let mut rescale_order = rescalers.clone();
+        rescale_order.sort_by_key(|&p| (std::cmp::Reverse(edition.nodes[p].depth), p));
+        let inside = |outer: usize, inner: usize| inner > outer && inner < outer + subtree[outer];
+        let rescale_inside: Vec<Vec<usize>> = rescale_order
+            .iter()
+            .enumerate()
+            .map(|(i, &p)| (0..i).filter(|&q| inside(p, rescale_order[q])).collect())
+            .collect();
+        let table_rescales: Vec<Vec<usize>> = tables
+            .iter()
+            .map(|t| {
+                (0..rescale_order.len())
+                    .filter(|&q| {
+                        let p = rescale_order[q];
+                        p >= t.node && p < t.node + subtree[t.node]
+                    })
+                    .collect()
+            })
+            .collect();
         // Scenarios scored and reduced in parallel (each is an engine run and a pass over its units).
         let combos: Vec<(NaOption, CohortOption)> = nas
             .iter()
@@ -301,7 +328,22 @@ impl Model {
                     Some(score_keeping(&e, data, Keep::All))
                 };
                 let scores = scores.as_ref().unwrap_or(&base);
-                scenario(edition, scores, &units, &leaves, &tables, &capped, &subtree)
+                let mut sc = scenario(edition, scores, &units, &leaves, &tables, &capped, &subtree);
+                sc.rescaled = rescale_order
+                    .iter()
+                    .map(|&p| {
+                        (0..units.len())
+                            .filter_map(|x| {
+                                let (a0, a1) = sc.active_at[x];
+                                sc.active[a0 as usize..a1 as usize]
+                                    .iter()
+                                    .find(|&&g| sc.groups[g as usize].0 as usize == p)
+                                    .map(|&g| (x as u32, g))
+                            })
+                            .collect()
+                    })
+                    .collect();
+                sc
             })
             .collect();
         let mut row_nodes: Vec<usize> = tables
@@ -319,6 +361,9 @@ impl Model {
         Model {
             row_nodes,
             row_of,
+            rescale_order,
+            rescale_inside,
+            table_rescales,
             subtree,
             node_range,
             node_segments,
@@ -491,6 +536,7 @@ fn scenario(
         active,
         groups,
         ex_leaves,
+        rescaled: Vec::new(),
         kinds,
         rows,
     }
