@@ -554,10 +554,19 @@ pub(crate) struct Buffers {
 }
 
 /// [`key`] with its setting resolved once per (table, evaluation).
+#[derive(Debug)]
 struct KeyFn {
     /// `None`: the exact value.
     scale: Option<f64>,
     rounding: RoundingMode,
+}
+
+/// Two keys are the same when they give every value the same key: the rounding mode does not matter
+/// to exact values.
+impl PartialEq for KeyFn {
+    fn eq(&self, other: &KeyFn) -> bool {
+        self.scale == other.scale && (self.scale.is_none() || self.rounding == other.rounding)
+    }
 }
 
 impl KeyFn {
@@ -714,27 +723,8 @@ fn rank_counted(
     }
     let keys = &mut scratch.keys;
     keys.clear();
-    match kf.rounding {
-        RoundingMode::HalfUp => keys.extend(
-            vals.iter()
-                .map(|&v| (floor(v * scale + 0.5 + ROUND_TOL) - kmin) as u32),
-        ),
-        RoundingMode::Down => keys.extend(
-            vals.iter()
-                .map(|&v| (floor(v * scale + ROUND_TOL) - kmin) as u32),
-        ),
-        RoundingMode::HalfEven => keys.extend(vals.iter().map(|&v| {
-            let x = v * scale;
-            let f = floor(x);
-            let d = x - f;
-            let r = if (d - 0.5).abs() <= ROUND_TOL {
-                f + f64::from(u8::from(f % 2.0 != 0.0))
-            } else {
-                f + f64::from(u8::from(x > f + 0.5))
-            };
-            (r - kmin) as u32
-        })),
-    }
+    keys.resize(vals.len(), 0);
+    integer_keys(vals, scale, kf.rounding, kmin, keys);
     let counts = &mut scratch.counts;
     counts.clear();
     counts.resize(range, 0);
@@ -762,6 +752,47 @@ fn rank_counted(
         srn += r * i64::from(nom);
     }
     Some((sr, srr, srn))
+}
+
+/// Each value's key (as [`KeyFn::key`] gives it) less `kmin`, into `keys`, for values whose scaled
+/// form lies within ±2^50: the same arithmetic without branches, so that it runs on whole vectors.
+fn integer_keys(vals: &[f64], scale: f64, rounding: RoundingMode, kmin: f64, keys: &mut [u32]) {
+    let keys = &mut keys[..vals.len()];
+    match rounding {
+        RoundingMode::HalfUp => {
+            for (k, &v) in keys.iter_mut().zip(vals) {
+                *k = low_word(floor(v * scale + 0.5 + ROUND_TOL) - kmin);
+            }
+        }
+        RoundingMode::Down => {
+            for (k, &v) in keys.iter_mut().zip(vals) {
+                *k = low_word(floor(v * scale + ROUND_TOL) - kmin);
+            }
+        }
+        RoundingMode::HalfEven => {
+            for (k, &v) in keys.iter_mut().zip(vals) {
+                let x = v * scale;
+                let f = floor(x);
+                let d = x - f;
+                // f is a whole number: half of it is whole exactly when it is even.
+                let odd = f * 0.5 != floor(f * 0.5);
+                let up = if (d - 0.5).abs() <= ROUND_TOL {
+                    odd
+                } else {
+                    x > f + 0.5
+                };
+                let r = if up { f + 1.0 } else { f };
+                *k = low_word(r - kmin);
+            }
+        }
+    }
+}
+
+/// A whole number in [0, 2^32) as a `u32`, read from the low word of its sum with 2^52 (where a whole
+/// number's bits are its own): no saturating conversion, so it runs on whole vectors.
+#[inline]
+fn low_word(whole: f64) -> u32 {
+    (whole + 4_503_599_627_370_496.0).to_bits() as u32
 }
 
 /// `y.floor()` for |y| < 2^51 without a call to libm (baseline x86-64 has no rounding instruction):
@@ -1144,9 +1175,11 @@ fn run_with<R: Stored>(plan: &Plan<'_>, opts: &Options<'_>) -> Report {
             local.clear();
             local.resize(fields * width, 0);
             for jj in 0..j1 - j0 {
+                let base = jj * (k + 2);
                 for slot in 0..k + 2 {
-                    let (v, s) = &evals[jj * (k + 2) + slot];
-                    let row = &mut group[slot * width..(slot + 1) * width];
+                    let (v, s) = &evals[base + slot];
+                    let (ranked, rest) = group.split_at_mut(slot * width);
+                    let row = &mut rest[..width];
                     for (q, &(ti, si, off)) in sections.iter().enumerate() {
                         let t = &model.tables[ti];
                         let sec = &t.sections[si];
@@ -1154,18 +1187,35 @@ fn run_with<R: Stored>(plan: &Plan<'_>, opts: &Options<'_>) -> Report {
                         let vals = &values[*v][ti][toff..toff + sec.members.len()];
                         let len = sec.members.len();
                         let out = &mut row[off..off + len];
-                        let sums = rank_block(
-                            vals,
-                            &KeyFn::new(t, s),
-                            s.ties.unwrap_or(t.ties),
-                            out,
-                            &sec.nominal,
-                            &mut orders[*v * width + off..*v * width + off + len],
-                            &mut sorted[*v * nsec + q],
-                            &mut ranking,
-                        );
-                        y_out[(jj * (k + 2) + slot) * nsec + q] =
-                            spearman(sums, nominal_sums[q], out, &sec.nominal);
+                        let (kf, ties) = (KeyFn::new(t, s), s.ties.unwrap_or(t.ties));
+                        // An evaluation that ranks the same totals on the same key as one before it
+                        // in this base row (a rounding mode when ranking on exact values, a choice
+                        // drawn equal in A and B) has its ranks.
+                        let twin = (0..slot).find(|&e| {
+                            let (v2, s2) = &evals[base + e];
+                            v2 == v && s2.ties.unwrap_or(t.ties) == ties && KeyFn::new(t, s2) == kf
+                        });
+                        y_out[(base + slot) * nsec + q] = match twin {
+                            Some(e) => {
+                                out.copy_from_slice(
+                                    &ranked[e * width + off..e * width + off + len],
+                                );
+                                y_out[(base + e) * nsec + q]
+                            }
+                            None => {
+                                let sums = rank_block(
+                                    vals,
+                                    &kf,
+                                    ties,
+                                    out,
+                                    &sec.nominal,
+                                    &mut orders[*v * width + off..*v * width + off + len],
+                                    &mut sorted[*v * nsec + q],
+                                    &mut ranking,
+                                );
+                                spearman(sums, nominal_sums[q], out, &sec.nominal)
+                            }
+                        };
                         if slot < 2 && banded[ti] {
                             // Percent of the unit's (varied) applicable maximum: the full one less
                             // what is not evaluated (exclusions are rescaled within the total).
