@@ -136,10 +136,11 @@ pub struct Options<'a> {
 pub const ROUND_TOL: f64 = 1e-9;
 
 /// Base rows per chunk: fixed, so that chunks (and hence results) do not depend on the thread count.
-/// 24 keeps a chunk's values and orders (what a thread holds) near 15 MB for 3,300 units in three
-/// tables, and the chunks short enough for the two threads to finish together, while each product of
-/// a scenario's points with the chunk's weights still covers a few variants.
-const CHUNK: usize = 24;
+/// A chunk's variants are scored scenario by scenario, one product of the scenario's points with the
+/// weights of all its variants per segment (matrixmultiply packs the points each time, so fewer and
+/// larger products cost less), and each variant's values are ranked at once; what a thread holds is
+/// the chunk's ranks, 13 MB for 3,300 units in three tables.
+const CHUNK: usize = 48;
 
 /// What one evaluation is: node multipliers (path products) and a scenario, then how it is ranked.
 #[derive(Clone)]
@@ -323,27 +324,28 @@ impl<'e> Plan<'e> {
 
     /// Each table's value for each ranked member (sections concatenated), per (multipliers, scenario).
     pub(crate) fn values(&self, variants: &[(&[f64], usize)]) -> Vec<Vec<Vec<f64>>> {
-        let mut out = Vec::new();
-        self.values_into(variants, &mut out, &mut Buffers::default());
+        let mut out = vec![Vec::new(); variants.len()];
+        self.values_each(variants, &mut Buffers::default(), |v, values| {
+            out[v] = values.to_vec()
+        });
         out
     }
 
-    /// [`Plan::values`] into `out`, reusing its vectors and `buf`: a draw chunk's arrays are tens of
-    /// megabytes, which the allocator would otherwise take from the system (and zero) chunk after chunk.
-    pub(crate) fn values_into(
+    /// [`Plan::values`] handed to `each` variant by variant (its index and its values per table),
+    /// scenario by scenario: a draw chunk ranks a variant's values while they are in the cache and
+    /// never holds every variant's at once. `buf` is reused from one chunk to the next (its arrays are
+    /// megabytes, which the allocator would otherwise take from the system, and zero, chunk after chunk).
+    pub(crate) fn values_each(
         &self,
         variants: &[(&[f64], usize)],
-        out: &mut Vec<Vec<Vec<f64>>>,
         buf: &mut Buffers,
+        mut each: impl FnMut(usize, &[Vec<f64>]),
     ) {
         let model = &self.model;
         let nl = model.leaves.len();
         let nu = model.units.len();
-        out.resize_with(variants.len(), Vec::new);
-        for per_table in out.iter_mut() {
-            per_table.resize_with(model.tables.len(), Vec::new);
-            per_table.iter_mut().for_each(Vec::clear);
-        }
+        let out = &mut buf.values;
+        out.resize_with(model.tables.len(), Vec::new);
         // Leaf weights of every variant.
         let weights = &mut buf.weights;
         weights.clear();
@@ -516,11 +518,13 @@ impl<'e> Plan<'e> {
                             p
                         };
                     }
-                    let dst = &mut out[v][ti];
+                    let dst = &mut out[ti];
+                    dst.clear();
                     for s in &t.sections {
                         dst.extend(s.members.iter().map(|&x| tv[x]));
                     }
                 }
+                each(v, out);
             }
         }
     }
@@ -545,12 +549,8 @@ pub(crate) struct Buffers {
     weights: Vec<f64>,
     w: Vec<f64>,
     c: Vec<f64>,
-    values: Vec<Vec<Vec<f64>>>,
-    orders: Vec<u32>,
-    sorted: Vec<bool>,
-    ranking: Ranking,
-    group: Vec<u32>,
-    local: Vec<i64>,
+    /// One variant's values per table.
+    values: Vec<Vec<f64>>,
 }
 
 /// [`key`] with its setting resolved once per (table, evaluation).
@@ -984,6 +984,13 @@ fn accumulate(local: &mut [i64], group: &[u32], width: usize, k: usize) {
 /// Per-chunk accumulations that are sums of integers (so any merge order gives the same result).
 struct Acc {
     buf: Buffers,
+    /// The chunk's ranks: per base row, its `k + 2` evaluations' rows of every member.
+    ranks: Vec<u32>,
+    /// A variant's members in descending order of value, per section.
+    order: Vec<u32>,
+    ranking: Ranking,
+    /// The chunk's sums, field-major (see [`accumulate`]).
+    local: Vec<i64>,
     /// Field-major: field `f` of member `x` at `f * width + x` (fields as [`sobol::IntSums::from_sums`]).
     sums: Vec<i128>,
     /// Members of the unit-total tables × bands.
@@ -1096,6 +1103,10 @@ fn run_with<R: Stored>(plan: &Plan<'_>, opts: &Options<'_>) -> Report {
     let fields = 3 * k + 2;
     let new_acc = || Acc {
         buf: Buffers::default(),
+        ranks: Vec::new(),
+        order: Vec::new(),
+        ranking: Ranking::default(),
+        local: Vec::new(),
         sums: vec![0i128; fields * width],
         bands: vec![0; width * nb],
     };
@@ -1153,54 +1164,56 @@ fn run_with<R: Stored>(plan: &Plan<'_>, opts: &Options<'_>) -> Report {
                 .zip(&var_scen)
                 .map(|(m, &s)| (&m[..], s))
                 .collect();
-            let mut buf = std::mem::take(&mut acc.buf);
-            let mut values = std::mem::take(&mut buf.values);
-            plan.values_into(&variants, &mut values, &mut buf);
-            // Each variant's members in descending order of value, per section, sorted once when an
-            // evaluation first needs it (exact keys): every evaluation that shares the variant's totals
-            // ranks by walking this order (rounding is monotone, so it is also the order of the
-            // rounded values, ties adjacent).
-            let mut orders = std::mem::take(&mut buf.orders);
-            orders.resize(variants.len() * width, 0);
-            let mut sorted = std::mem::take(&mut buf.sorted);
-            sorted.clear();
-            sorted.resize(variants.len() * nsec, false);
-            let mut ranking = std::mem::take(&mut buf.ranking);
+            // The evaluations of each variant, in order (those of one base row by slot).
+            let mut evals_of: Vec<Vec<usize>> = vec![Vec::new(); variants.len()];
+            for (e, (v, _)) in evals.iter().enumerate() {
+                evals_of[*v].push(e);
+            }
+            let Acc {
+                buf,
+                ranks,
+                order,
+                ranking,
+                local,
+                bands,
+                sums,
+            } = &mut acc;
+            ranks.resize((j1 - j0) * (k + 2) * width, 0);
+            order.resize(width, 0);
             // Per set of leaves not evaluated, their (varied) maxima.
             let mut unevaluated: Vec<f64> = Vec::new();
-            let mut group = std::mem::take(&mut buf.group);
-            group.resize((k + 2) * width, 0);
-            // This chunk's sums, field-major (see [`accumulate`]).
-            let mut local = std::mem::take(&mut buf.local);
-            local.clear();
-            local.resize(fields * width, 0);
-            for jj in 0..j1 - j0 {
-                let base = jj * (k + 2);
-                for slot in 0..k + 2 {
-                    let (v, s) = &evals[base + slot];
-                    let (ranked, rest) = group.split_at_mut(slot * width);
+            plan.values_each(&variants, buf, |v, values| {
+                // The variant's members in descending order of value, per section, sorted when an
+                // evaluation first needs it (exact keys): every evaluation that shares the
+                // variant's totals ranks by walking this order (rounding is monotone, so it is also
+                // the order of the rounded values, ties adjacent).
+                let mut sorted = vec![false; nsec];
+                for &e in &evals_of[v] {
+                    let (base, slot) = (e - e % (k + 2), e % (k + 2));
+                    let s = &evals[e].1;
+                    let (ranked, rest) = ranks.split_at_mut(e * width);
                     let row = &mut rest[..width];
                     for (q, &(ti, si, off)) in sections.iter().enumerate() {
                         let t = &model.tables[ti];
                         let sec = &t.sections[si];
                         let toff = section_offset[ti][si];
-                        let vals = &values[*v][ti][toff..toff + sec.members.len()];
                         let len = sec.members.len();
+                        let vals = &values[ti][toff..toff + len];
                         let out = &mut row[off..off + len];
                         let (kf, ties) = (KeyFn::new(t, s), s.ties.unwrap_or(t.ties));
                         // An evaluation that ranks the same totals on the same key as one before it
-                        // in this base row (a rounding mode when ranking on exact values, a choice
+                        // in its base row (a rounding mode when ranking on exact values, a choice
                         // drawn equal in A and B) has its ranks.
-                        let twin = (0..slot).find(|&e| {
-                            let (v2, s2) = &evals[base + e];
-                            v2 == v && s2.ties.unwrap_or(t.ties) == ties && KeyFn::new(t, s2) == kf
+                        let twin = (base..e).find(|&e2| {
+                            let (v2, s2) = &evals[e2];
+                            *v2 == v && s2.ties.unwrap_or(t.ties) == ties && KeyFn::new(t, s2) == kf
                         });
-                        y_out[(base + slot) * nsec + q] = match twin {
-                            Some(e) => {
+                        y_out[e * nsec + q] = match twin {
+                            Some(e2) => {
                                 out.copy_from_slice(
-                                    &ranked[e * width + off..e * width + off + len],
+                                    &ranked[e2 * width + off..e2 * width + off + len],
                                 );
-                                y_out[(base + e) * nsec + q]
+                                y_out[e2 * nsec + q]
                             }
                             None => {
                                 let sums = rank_block(
@@ -1209,9 +1222,9 @@ fn run_with<R: Stored>(plan: &Plan<'_>, opts: &Options<'_>) -> Report {
                                     ties,
                                     out,
                                     &sec.nominal,
-                                    &mut orders[*v * width + off..*v * width + off + len],
-                                    &mut sorted[*v * nsec + q],
-                                    &mut ranking,
+                                    &mut order[off..off + len],
+                                    &mut sorted[q],
+                                    ranking,
                                 );
                                 spearman(sums, nominal_sums[q], out, &sec.nominal)
                             }
@@ -1219,8 +1232,8 @@ fn run_with<R: Stored>(plan: &Plan<'_>, opts: &Options<'_>) -> Report {
                         if slot < 2 && banded[ti] {
                             // Percent of the unit's (varied) applicable maximum: the full one less
                             // what is not evaluated (exclusions are rescaled within the total).
-                            let m = &mults[*v];
-                            let sc = &model.scenarios[variants[*v].1];
+                            let m = &mults[v];
+                            let sc = &model.scenarios[variants[v].1];
                             let full: f64 = (t.leaf_lo..t.leaf_hi)
                                 .map(|l| m[model.leaves[l]] * model.fullmax[l])
                                 .sum();
@@ -1240,33 +1253,30 @@ fn run_with<R: Stored>(plan: &Plan<'_>, opts: &Options<'_>) -> Report {
                                 if let Some(bi) =
                                     band_min.iter().position(|&b| pct + ROUND_TOL >= b)
                                 {
-                                    acc.bands[(off + x) * nb + bi] += 1;
+                                    bands[(off + x) * nb + bi] += 1;
                                 }
                             }
                         }
                     }
-                    if slot < 2 {
-                        let d = 2 * jj + slot;
-                        for (o, &r) in ab_out[d * width..(d + 1) * width]
-                            .iter_mut()
-                            .zip(row.iter())
-                        {
-                            *o = R::from_rank(r);
-                        }
+                }
+            });
+            local.clear();
+            local.resize(fields * width, 0);
+            for (jj, group) in ranks.chunks_exact((k + 2) * width).enumerate() {
+                for slot in 0..2 {
+                    let d = 2 * jj + slot;
+                    for (o, &r) in ab_out[d * width..(d + 1) * width]
+                        .iter_mut()
+                        .zip(&group[slot * width..(slot + 1) * width])
+                    {
+                        *o = R::from_rank(r);
                     }
                 }
-                accumulate(&mut local, &group, width, k);
+                accumulate(local, group, width, k);
             }
-            for (s, l) in acc.sums.iter_mut().zip(&local) {
+            for (s, l) in sums.iter_mut().zip(local.iter()) {
                 *s += i128::from(*l);
             }
-            buf.values = values;
-            buf.orders = orders;
-            buf.sorted = sorted;
-            buf.ranking = ranking;
-            buf.group = group;
-            buf.local = local;
-            acc.buf = buf;
             let d = done.fetch_add(1, std::sync::atomic::Ordering::Relaxed) + 1;
             if let Some(p) = opts.progress {
                 p(d, chunks);
