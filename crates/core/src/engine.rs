@@ -18,6 +18,7 @@ use rust_decimal::Decimal;
 
 use crate::dataset::{Dataset, Unit, Value};
 use crate::edition::{Band, ColumnSource, Edition, InputKind, NaPolicy, Node, Operand, Rule};
+use crate::fixed::Fixed;
 use crate::lang::Lang;
 
 /// How a node's points came about.
@@ -589,6 +590,26 @@ pub fn score(edition: &Edition, data: &Dataset) -> Scores {
 /// parallel pass per unit that scores its leaves and aggregates them while the unit's row is in cache.
 /// Units are independent in that pass, so the result does not depend on the number of threads.
 pub fn score_keeping(edition: &Edition, data: &Dataset, keep: Keep) -> Scores {
+    score_keeping_with(edition, data, keep, Arith::Fast)
+}
+
+/// How scoring adds points up the tree. Both give the same [`Scores`], bit for bit (the property tests
+/// of `egov-synth` score random editions and hostile data both ways and compare every cell and the
+/// annex bytes); [`Arith::Decimal`] is the reference the fast path is checked against.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Arith {
+    /// Every value a [`Decimal`], every operation `rust_decimal`'s.
+    Decimal,
+    /// Non-negative values as [`Fixed`] (one `u128` and a scale) wherever the result is exactly the
+    /// [`Decimal`] one, which is nearly always; a value or an operation that is not — a negative value, a
+    /// quotient, a rescaling, a sum past 96 bits — is done in [`Decimal`] and carried on from there. The
+    /// choice is per value rather than per edition: whether a ratio's quotient is short depends on the
+    /// data, and an edition-wide choice would send every edition with a ratio rule to the slow path.
+    Fast,
+}
+
+/// [`score_keeping`] with the arithmetic chosen.
+pub fn score_keeping_with(edition: &Edition, data: &Dataset, keep: Keep, arith: Arith) -> Scores {
     let nn = edition.nodes.len();
     let nu = data.units.len();
     let row_len = nn.max(1);
@@ -691,26 +712,64 @@ pub fn score_keeping(edition: &Edition, data: &Dataset, keep: Keep) -> Scores {
         .with_min_len(64)
         .map_init(
             // A full row per thread to score and aggregate in, then kept compactly.
-            || (vec![Deduct::default(); nn], vec![blank; nn]),
-            |(deduct, row), (u, (stored, shown_row))| {
+            || {
+                let fast_blank = FastScore {
+                    points: Pts::ZERO,
+                    max: Decimal::ZERO,
+                    status: Status::Missing,
+                };
+                let fast_row = match arith {
+                    Arith::Fast => vec![fast_blank; nn],
+                    Arith::Decimal => Vec::new(),
+                };
+                (vec![Deduct::default(); nn], vec![blank; nn], fast_row)
+            },
+            |(deduct, row, fast_row), (u, (stored, shown_row))| {
                 let na_row = &nas[u * nn..(u + 1) * nn];
-                for (n, node) in edition.nodes.iter().enumerate().skip(1) {
-                    if !node.is_leaf() {
-                        continue;
-                    }
-                    let best = match (&cohort[n], block_of[u]) {
-                        (Some(per_block), Some(b)) => &per_block[b][..],
-                        _ => &[],
-                    };
-                    let (points, status) = score_leaf(edition, data, u, n, na_row[n], best);
-                    row[n] = NodeScore {
-                        points,
-                        max: node.max,
-                        status,
-                    };
-                }
+                let best_of = |n: usize| match (&cohort[n], block_of[u]) {
+                    (Some(per_block), Some(b)) => &per_block[b][..],
+                    _ => &[],
+                };
                 let mut notes = Vec::new();
-                aggregate(edition, data, u, na_row, row, deduct, &mut notes);
+                match arith {
+                    Arith::Decimal => {
+                        for (n, node) in edition.nodes.iter().enumerate().skip(1) {
+                            if !node.is_leaf() {
+                                continue;
+                            }
+                            let (points, status) =
+                                score_leaf(edition, data, u, n, na_row[n], best_of(n));
+                            row[n] = NodeScore {
+                                points,
+                                max: node.max,
+                                status,
+                            };
+                        }
+                        aggregate(edition, data, u, na_row, row, deduct, &mut notes);
+                    }
+                    Arith::Fast => {
+                        for (n, node) in edition.nodes.iter().enumerate().skip(1) {
+                            if !node.is_leaf() {
+                                continue;
+                            }
+                            let (points, status) =
+                                score_leaf_fast(edition, data, u, n, na_row[n], best_of(n));
+                            fast_row[n] = FastScore {
+                                points,
+                                max: node.max,
+                                status,
+                            };
+                        }
+                        aggregate_fast(edition, data, u, na_row, fast_row, deduct, &mut notes);
+                        for (r, f) in row.iter_mut().zip(fast_row.iter()) {
+                            *r = NodeScore {
+                                points: f.points.dec(),
+                                max: f.max,
+                                status: f.status,
+                            };
+                        }
+                    }
+                }
                 for (k, &n) in shown_nodes.iter().enumerate() {
                     shown_row[k] = row[n];
                 }
@@ -925,6 +984,292 @@ fn rescale(points: Decimal, max: Decimal, base: Decimal) -> Decimal {
         .and_then(|p| p.checked_div(base))
         .or_else(|| points.checked_div(base).and_then(|r| r.checked_mul(max)))
         .unwrap_or(Decimal::MAX)
+}
+
+/// Points in the fast path ([`Arith::Fast`]): a [`Fixed`] while the value is non-negative, else the
+/// [`Decimal`]. Every operation gives the bits the decimal path's operation gives: [`Fixed`] where that
+/// is exact, `rust_decimal` otherwise, converted back when the result is non-negative.
+#[derive(Debug, Clone, Copy)]
+enum Pts {
+    Fixed(Fixed),
+    Dec(Decimal),
+}
+
+impl Pts {
+    const ZERO: Pts = Pts::Fixed(Fixed::ZERO);
+
+    #[inline]
+    fn of(d: Decimal) -> Pts {
+        match Fixed::from_decimal(d) {
+            Some(f) => Pts::Fixed(f),
+            None => Pts::Dec(d),
+        }
+    }
+
+    #[inline]
+    fn dec(self) -> Decimal {
+        match self {
+            Pts::Fixed(f) => f.to_decimal(),
+            Pts::Dec(d) => d,
+        }
+    }
+
+    /// [`add_points`].
+    #[inline]
+    fn add(self, other: Pts) -> Pts {
+        if let (Pts::Fixed(a), Pts::Fixed(b)) = (self, other)
+            && let Some(s) = a.checked_add(b)
+        {
+            return Pts::Fixed(s);
+        }
+        Pts::of(add_points(self.dec(), other.dec()))
+    }
+
+    /// [`Ord::min`] of decimals (the first when equal).
+    #[inline]
+    fn min(self, other: Pts) -> Pts {
+        match (self, other) {
+            (Pts::Fixed(a), Pts::Fixed(b)) => Pts::Fixed(a.min_value(b)),
+            _ => Pts::of(self.dec().min(other.dec())),
+        }
+    }
+}
+
+/// A node's result in the fast path's working row ([`NodeScore`] with [`Pts`]).
+#[derive(Debug, Clone, Copy)]
+struct FastScore {
+    points: Pts,
+    max: Decimal,
+    status: Status,
+}
+
+/// [`score_leaf`] in [`Pts`]: the rules that only compare and add (yes-no, choice, sum, a ratio's
+/// comparison) done here; any other rule, and any negative input, by [`score_leaf`] itself, so that
+/// what is not copied here cannot differ.
+fn score_leaf_fast(
+    edition: &Edition,
+    data: &Dataset,
+    u: usize,
+    n: usize,
+    na: Option<NaPolicy>,
+    best: &[(usize, Decimal)],
+) -> (Pts, Status) {
+    let node = &edition.nodes[n];
+    if let Some(p) = na {
+        return (Pts::ZERO, na_status(p));
+    }
+    if let Some(Value::Number(d)) = data.given(u, n) {
+        return (Pts::of(*d), Status::Given);
+    }
+    let rule = node.rule.as_ref().unwrap_or(&Rule::Points);
+    // Outer `None`: not done here; inner `None`: the inputs are missing.
+    let fast: Option<Option<Pts>> = match rule {
+        Rule::Points | Rule::Manual => Some(None),
+        Rule::YesNo { input, yes, no } => Some(match data.input(u, *input) {
+            Value::Bool(b) => Some(Pts::of(if b { *yes } else { *no })),
+            _ => None,
+        }),
+        Rule::Choice {
+            input, by_choice, ..
+        } => Some(match data.input(u, *input) {
+            Value::Choice(k) => Some(Pts::of(
+                by_choice.get(k as usize).copied().unwrap_or(Decimal::ZERO),
+            )),
+            _ => None,
+        }),
+        Rule::Ratio {
+            numerator,
+            denominator,
+        } => ratio_fast(data, u, *numerator, denominator, node.max),
+        Rule::Sum { inputs } => sum_fast(data, u, inputs, node.max),
+        _ => None,
+    };
+    match fast {
+        Some(Some(p)) => (
+            match p {
+                Pts::Fixed(_) => p,
+                Pts::Dec(d) => Pts::of(clamp(d, node.max)),
+            },
+            Status::Scored,
+        ),
+        Some(None) => (Pts::ZERO, Status::Missing),
+        None => {
+            let (d, status) = score_leaf(edition, data, u, n, None, best);
+            (Pts::of(d), status)
+        }
+    }
+}
+
+/// A ratio's points ([`Eval::rule`]'s): the comparison `a ≥ b` in [`Fixed`], the quotient in
+/// [`Decimal`]. `None` for a negative operand (left to the decimal path).
+fn ratio_fast(
+    data: &Dataset,
+    u: usize,
+    numerator: usize,
+    denominator: &Operand,
+    max: Decimal,
+) -> Option<Option<Pts>> {
+    let Some(a) = num(data.input(u, numerator)) else {
+        return Some(None);
+    };
+    let b = match denominator {
+        Operand::Input(i) => match num(data.input(u, *i)) {
+            Some(b) => b,
+            None => return Some(None),
+        },
+        Operand::Constant(c) => *c,
+    };
+    let (fa, fb) = (Fixed::from_decimal(a)?, Fixed::from_decimal(b)?);
+    Some(Some(if fb.is_zero() {
+        Pts::ZERO
+    } else if fa.cmp_value(fb) != std::cmp::Ordering::Less {
+        Pts::of(max)
+    } else {
+        Pts::of(mul_div(a, max, b))
+    }))
+}
+
+/// A sum rule's points ([`Eval::rule`]'s), in [`Fixed`]; `None` for a negative value or a sum past 96
+/// bits (left to the decimal path, which saturates or rounds as it does).
+fn sum_fast(data: &Dataset, u: usize, inputs: &[usize], max: Decimal) -> Option<Option<Pts>> {
+    let mut acc = Fixed::ZERO;
+    let mut any = false;
+    for &i in inputs {
+        if let Some(v) = num(data.input(u, i)) {
+            acc = acc.checked_add(Fixed::from_decimal(v)?)?;
+            any = true;
+        }
+    }
+    if !any {
+        return Some(None);
+    }
+    Some(Some(Pts::Fixed(acc.min_value(Fixed::from_decimal(max)?))))
+}
+
+/// [`aggregate`] in [`Pts`]: the same steps in the same order (so the same roundings where the
+/// decimal path rounds), the sums and caps in [`Fixed`] while they are exact.
+#[allow(clippy::too_many_arguments)]
+fn aggregate_fast(
+    edition: &Edition,
+    data: &Dataset,
+    u: usize,
+    na: &[Option<NaPolicy>],
+    row: &mut [FastScore],
+    deduct: &mut [Deduct],
+    notes: &mut Vec<Note>,
+) {
+    for n in (0..edition.nodes.len()).rev() {
+        let node = &edition.nodes[n];
+        deduct[n] = Deduct::default();
+        if let Some(p) = na[n] {
+            row[n] = FastScore {
+                points: Pts::ZERO,
+                max: if p == NaPolicy::Zero {
+                    node.max
+                } else {
+                    Decimal::ZERO
+                },
+                status: na_status(p),
+            };
+            match p {
+                NaPolicy::Exclude => deduct[n].excluded = node.max,
+                NaPolicy::NotEvaluated => deduct[n].unevaluated = node.max,
+                NaPolicy::Zero => {}
+            }
+            continue;
+        }
+        if node.is_leaf() && n > 0 {
+            continue;
+        }
+        let mut sum = Pts::ZERO;
+        let mut d = Deduct::default();
+        let mut any_counted = false;
+        let mut any_data = false;
+        let mut all_excluded = true;
+        for &c in &node.children {
+            let s = row[c];
+            add_unless_plain_zero(&mut d.excluded, deduct[c].excluded);
+            add_unless_plain_zero(&mut d.unevaluated, deduct[c].unevaluated);
+            match s.status {
+                Status::Excluded => {}
+                Status::NotEvaluated => all_excluded = false,
+                _ => {
+                    all_excluded = false;
+                    any_counted = true;
+                    any_data |= matches!(
+                        s.status,
+                        Status::Scored | Status::Given | Status::NotApplicable
+                    );
+                    sum = sum.add(s.points);
+                }
+            }
+        }
+        if let Some(Value::Number(given)) = data.given(u, n) {
+            let children_sum = sum.dec();
+            if any_data && children_sum != *given {
+                notes.push(Note {
+                    unit: u,
+                    node: n,
+                    given: *given,
+                    children_sum,
+                });
+            }
+            row[n] = FastScore {
+                points: Pts::of(*given),
+                max: node.max,
+                status: Status::Given,
+            };
+            continue;
+        }
+        if n > 0 && !any_counted {
+            row[n] = FastScore {
+                points: Pts::ZERO,
+                max: Decimal::ZERO,
+                status: if all_excluded {
+                    Status::Excluded
+                } else {
+                    Status::NotEvaluated
+                },
+            };
+            if all_excluded {
+                deduct[n].excluded = node.max;
+            } else {
+                deduct[n].unevaluated = node.max;
+            }
+            continue;
+        }
+        let plain_zero = |x: Decimal| x.is_zero() && x.scale() == 0;
+        let mut applicable = if plain_zero(d.excluded) && plain_zero(d.unevaluated) {
+            node.max
+        } else {
+            sub_points(sub_points(node.max, d.excluded), d.unevaluated).max(Decimal::ZERO)
+        };
+        let mut points = if node.cap {
+            sum.min(Pts::of(node.max))
+        } else {
+            sum
+        };
+        if d.excluded > Decimal::ZERO && (node.rescale || n == 0) {
+            let base = sub_points(node.max, d.excluded);
+            points = if base > Decimal::ZERO {
+                Pts::of(rescale(points.dec(), node.max, base))
+            } else {
+                Pts::ZERO
+            };
+            d.excluded = Decimal::ZERO;
+            applicable = sub_points(node.max, d.unevaluated).max(Decimal::ZERO);
+        }
+        deduct[n] = d;
+        row[n] = FastScore {
+            points,
+            max: applicable,
+            status: if any_data {
+                Status::Scored
+            } else {
+                Status::Missing
+            },
+        };
+    }
 }
 
 /// The level band of a unit at a node (by percent of its applicable maximum).

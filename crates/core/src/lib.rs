@@ -19,6 +19,7 @@ pub mod calendar;
 pub mod dataset;
 pub mod edition;
 pub mod engine;
+pub mod fixed;
 pub mod lang;
 pub mod names;
 pub mod num;

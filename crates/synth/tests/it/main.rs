@@ -2,6 +2,7 @@
 //! the same seed, and has the shape the benchmark relies on (every rule kind, missing and not-applicable
 //! cells, "Không đánh giá" and unranked rows in the annex, unique Vietnamese names).
 
+mod arith;
 mod coverage;
 mod determinism;
 mod shape;
