@@ -29,10 +29,9 @@ use crate::num::{NumberError, NumberStyle, parse_number};
 use crate::text::clean;
 
 mod records;
+mod wide;
 
-use records::{
-    Fields, PieceItem, WideRecord, WrappedCells, read_piece, record_pieces, unclosed_quote,
-};
+use records::{Body, read_piece, record_pieces, unclosed_quote};
 
 /// A unit under evaluation (đơn vị): a department, a district, a commune.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -94,7 +93,7 @@ pub struct Dataset {
     n_inputs: usize,
     /// Input values, row-major: `inputs[unit * n_inputs + input]`, packed in 8 bytes (see [`Packed`]);
     /// numbers too long for that are in `big`.
-    inputs: Vec<Packed>,
+    inputs: Vec<u64>,
     big: Vec<Decimal>,
     /// Points given directly at nodes: `given_slot[node]` is the column in `given` of a node that any
     /// unit gives points for; `given[slot][unit]` the value. Dense per column, so the engine's lookups
@@ -195,7 +194,7 @@ impl Dataset {
 
     #[inline]
     pub fn input(&self, unit: usize, input: usize) -> Value {
-        self.inputs[unit * self.n_inputs + input].unpack(&self.big)
+        Packed(self.inputs[unit * self.n_inputs + input]).unpack(&self.big)
     }
     /// Points given directly at a node for a unit, if any.
     pub fn given(&self, unit: usize, node: usize) -> Option<&Value> {
@@ -231,7 +230,7 @@ impl Dataset {
                 !touched.get(u).copied().unwrap_or(false)
                     && self.inputs[u * n..(u + 1) * n]
                         .iter()
-                        .all(|p| *p == Packed::MISSING)
+                        .all(|p| *p == Packed::MISSING.0)
                     && self.given.iter().all(|col| col[u] == Value::Missing)
             })
             .collect()
@@ -277,7 +276,7 @@ impl Dataset {
         edition: &Edition,
         meta: DatasetMeta,
         n_units: usize,
-        inputs: Vec<Packed>,
+        inputs: Vec<u64>,
     ) -> Dataset {
         Dataset {
             meta,
@@ -547,6 +546,18 @@ impl PlainNumber {
             None => None,
         };
         Some(PlainNumber { min, max, count })
+    }
+
+    /// Points given at `node`: at least zero, at most its maximum (unless capped) and at most any
+    /// maximum may be ([`parse_cell`] says why).
+    fn for_points(node: &crate::edition::Node) -> Option<PlainNumber> {
+        let limit = crate::edition::MAX_POINTS;
+        let max = if node.cap { limit } else { node.max.min(limit) };
+        (!max.is_sign_negative() && max.scale() <= 10).then(|| PlainNumber {
+            min: (0, 0),
+            max: Some((max.mantissa().unsigned_abs(), max.scale())),
+            count: false,
+        })
     }
 
     /// The packed cell and the number style it shows ([`SHOWS_COMMA`], [`SHOWS_POINT`] or 0).
@@ -975,6 +986,18 @@ impl Dataset {
         values: Source<'_>,
         meta: DatasetMeta,
     ) -> Result<Dataset, DataError> {
+        let (ds, problems) = Dataset::read_csv(edition, units, values, meta);
+        finish(ds, problems)
+    }
+
+    /// [`Dataset::from_csv`], with the dataset as read also when there are problems (for tests that
+    /// compare the values of two readings cell by cell, wrong cells or not).
+    fn read_csv(
+        edition: &Edition,
+        units: Source<'_>,
+        values: Source<'_>,
+        meta: DatasetMeta,
+    ) -> (Dataset, Problems) {
         let (units_sep, values_sep) = (detect_separator(units.text), detect_separator(values.text));
         // The units and the values body are independent until records are matched to units: read both
         // at once (the body in parallel pieces), then match.
@@ -986,7 +1009,9 @@ impl Dataset {
                 };
                 let (units_list, places) =
                     parse_units_csv(edition, units, units_sep, &mut problems);
-                let inputs = filled(units_list.len() * edition.inputs.len(), Packed::MISSING);
+                // Zeroed memory (every cell missing) that the kernel clears when rows are first
+                // written, in parallel, instead of a pass that writes zeros first.
+                let inputs = vec![Packed::MISSING.0; units_list.len() * edition.inputs.len()];
                 (units_list, places, inputs, problems)
             },
             || read_wide_body(values, values_sep),
@@ -1017,7 +1042,7 @@ impl Dataset {
             number_style: styles.decided(),
             style_declared: declared.is_some(),
         };
-        finish(ds, problems)
+        (ds, problems)
     }
 
     /// Parses the JSON form: `{"units": [{"code","name","category","flags"}], "values": {"UNIT": {"key": value}}}`,
@@ -1154,7 +1179,7 @@ impl Dataset {
         };
         let mut styles = Styles::new(meta.number_style);
         let mut touched = vec![false; units.len()];
-        let inputs = filled(units.len() * edition.inputs.len(), Packed::MISSING);
+        let inputs = vec![Packed::MISSING.0; units.len() * edition.inputs.len()];
         let mut ds = Dataset::without_values(edition, meta, units.len(), inputs);
         if let Some(values) = doc.get("values").and_then(|v| v.as_object()) {
             let mut cursor = locate("values", 0).2;
@@ -1279,13 +1304,40 @@ impl Dataset {
         finish(ds, problems)
     }
 
+    /// Forgets the columns of points in which no unit gave any (the wide form makes one for every node
+    /// its header names, before reading the rows).
+    fn drop_empty_given(&mut self) {
+        let empty: Vec<bool> = self
+            .given
+            .iter()
+            .map(|c| c.iter().all(|v| *v == Value::Missing))
+            .collect();
+        if !empty.contains(&true) {
+            return;
+        }
+        let mut kept = Vec::new();
+        let mut new_slot = Vec::with_capacity(empty.len());
+        for (col, e) in std::mem::take(&mut self.given).into_iter().zip(&empty) {
+            new_slot.push((!e).then_some(kept.len() as u32));
+            if !e {
+                kept.push(col);
+            }
+        }
+        self.given = kept;
+        for s in self.given_slot.iter_mut() {
+            *s = s.and_then(|s| new_slot[s as usize]);
+        }
+    }
+
     fn set(&mut self, unit: usize, key: Key, value: Value) {
         match key {
             Key::Input(i) => {
-                self.inputs[unit * self.n_inputs + i] = Packed::pack(&value).unwrap_or_else(|| {
-                    self.big.push(value.number().unwrap_or_default());
-                    Packed::big(self.big.len() - 1)
-                })
+                self.inputs[unit * self.n_inputs + i] = Packed::pack(&value)
+                    .unwrap_or_else(|| {
+                        self.big.push(value.number().unwrap_or_default());
+                        Packed::big(self.big.len() - 1)
+                    })
+                    .0
             }
             Key::Node(n) => {
                 if value == Value::Missing {
@@ -1511,8 +1563,8 @@ fn is_long_form(lower: &[String]) -> bool {
 }
 
 /// The records of a wide values file's body, piece by piece, in file order.
-struct WideBody<'a> {
-    pieces: Vec<Vec<PieceItem<'a>>>,
+struct WideBody {
+    body: Body,
     /// Where a quote that is never closed opens (byte offset in the whole file).
     unclosed: Option<usize>,
 }
@@ -1520,7 +1572,7 @@ struct WideBody<'a> {
 /// Reads the body of a wide values file in parallel pieces (cut at record boundaries; each record keeps
 /// its line and byte offset in the whole file). `None` for the long form or an unreadable header, which
 /// [`parse_values_csv`] reports.
-fn read_wide_body(src: Source<'_>, sep: u8) -> Option<WideBody<'_>> {
+fn read_wide_body(src: Source<'_>, sep: u8) -> Option<WideBody> {
     let mut rdr = csv_reader(src.text, sep);
     let lower: Vec<String> = rdr
         .headers()
@@ -1539,17 +1591,18 @@ fn read_wide_body(src: Source<'_>, sep: u8) -> Option<WideBody<'_>> {
     let (cuts, unclosed) = record_pieces(body, rayon::current_num_threads() * 4, sep);
     let pieces = cuts
         .par_iter()
-        .map(|&(from, to, lines_before)| {
+        .map(|&(from, to, lines_before, lines)| {
             read_piece(
                 &body[from..to],
                 offset + body_start + from,
                 first_line + lines_before,
                 sep,
+                lines,
             )
         })
         .collect();
     Some(WideBody {
-        pieces,
+        body: Body::concat(pieces),
         unclosed: unclosed.map(|at| offset + body_start + at),
     })
 }
@@ -1562,7 +1615,7 @@ fn parse_values_csv<'a>(
     edition: &Edition,
     src: Source<'a>,
     sep: u8,
-    body: Option<WideBody<'a>>,
+    body: Option<WideBody>,
     index: &HashMap<&str, usize>,
     ds: &mut Dataset,
     styles: &mut Styles,
@@ -1652,12 +1705,9 @@ fn parse_values_csv<'a>(
     }
     if !long {
         // Read by `read_wide_body` from the same header, which it found wide as well.
-        let body = body.unwrap_or(WideBody {
-            pieces: Vec::new(),
-            unclosed: None,
-        });
-        parse_wide(
-            edition, src, sep, &headers, &keys, index, ds, styles, touched, problems, body,
+        let body = body.map(|b| b.body).unwrap_or_default();
+        wide::parse_wide(
+            edition, src, sep, &headers, &keys, index, ds, styles, touched, problems, &body,
         );
         return !unclosed;
     }
@@ -1751,202 +1801,6 @@ fn parse_values_csv<'a>(
         problems.push(src.name, line, column, m);
     }
     !unclosed
-}
-
-/// The wide form (`unit,<key>,<key>…`, a row per unit), the shape of large files. Records are read in
-/// order and their units checked (unknown, repeated) in file order; then each unit's row of the input
-/// matrix is filled from its record in parallel, straight into place. Problems carry their line and
-/// column and are sorted at the end, so nothing depends on the number of threads.
-#[allow(clippy::too_many_arguments)]
-fn parse_wide<'a>(
-    edition: &Edition,
-    src: Source<'a>,
-    sep: u8,
-    headers: &[String],
-    keys: &[Option<Key>],
-    index: &HashMap<&str, usize>,
-    ds: &mut Dataset,
-    styles: &mut Styles,
-    touched: &mut [bool],
-    problems: &mut Problems,
-    body: WideBody<'a>,
-) {
-    let read = body.pieces;
-    let mut records: Vec<WideRecord<'_>> = Vec::new();
-    let mut record_of_unit: Vec<Option<u32>> = vec![None; ds.n_units];
-    for item in read.into_iter().flatten() {
-        let record = match item {
-            Ok(r) => r,
-            Err((line, message)) => {
-                problems.push(src.name, line, 1, message);
-                continue;
-            }
-        };
-        let line = record.line;
-        let Some((ucode, ui)) = record_unit(
-            record.first(),
-            || record.is_blank(),
-            index,
-            src.name,
-            line,
-            problems,
-        ) else {
-            continue;
-        };
-        if let Some(prev) = record_of_unit[ui] {
-            let prev_line = records[prev as usize].line;
-            let code = crate::text::quote_short(&ucode);
-            problems.push(
-                src.name,
-                line,
-                1,
-                msg!(
-                    "đơn vị '{code}' đã có ở dòng {prev_line}",
-                    "unit '{code}' is already on line {prev_line}"
-                ),
-            );
-            continue;
-        }
-        if record.len > headers.len() {
-            let (cells, columns) = (record.len, headers.len());
-            problems.push(
-                src.name,
-                line,
-                field_column(src.text, record.start, headers.len(), sep),
-                msg!(
-                    "dòng có {cells} ô, tiêu đề chỉ có {columns} cột",
-                    "the line has {cells} cells, the header only {columns} columns"
-                ),
-            );
-        }
-        record_of_unit[ui] = Some(records.len() as u32);
-        records.push(record);
-    }
-    let n_inputs = ds.n_inputs;
-    // Per unit: points given at nodes, and the cells that were wrong (line, column, message).
-    let plain: Vec<Option<PlainNumber>> = keys
-        .iter()
-        .map(|k| match k {
-            Some(Key::Input(i)) => PlainNumber::for_input(&edition.inputs[*i]),
-            _ => None,
-        })
-        .collect();
-    // Numbers too long to pack are set after the parallel pass, with the points given at nodes; cells
-    // that only the file's style can read wait until every row has shown it.
-    type RowOut = (
-        Vec<(Key, Value)>,
-        Vec<(usize, usize, String)>,
-        Vec<Deferred>,
-    );
-    let declared = styles.declared;
-    let shown = std::sync::atomic::AtomicU8::new(0);
-    let fill = |ui: usize, row: &mut [Packed]| -> Option<(usize, RowOut)> {
-        let r = &records[record_of_unit.get(ui).copied().flatten()? as usize];
-        let mut given = Vec::new();
-        let mut bad = Vec::new();
-        let mut deferred = Vec::new();
-        let mut shows = 0u8;
-        let prefix = |i: usize| {
-            let ucode = clean(crate::spreadsheet::text_back(r.first()));
-            let (u, h) = (
-                crate::text::quote_short(&ucode),
-                crate::text::quote_short(&headers[i]),
-            );
-            msg!("đơn vị {u}, cột '{h}'", "unit {u}, column '{h}'")
-        };
-        let mut cell = |i: usize, cell: &str| {
-            let Some(k) = keys[i] else { return };
-            if let (Key::Input(inp), Some((p, s))) = (k, plain[i].and_then(|n| n.parse(cell))) {
-                row[inp] = p;
-                shows |= s;
-                return;
-            }
-            match parse_cell(edition, k, cell, declared) {
-                Ok((v, s)) => {
-                    shows |= s;
-                    match (k, Packed::pack(&v)) {
-                        (Key::Input(inp), Some(p)) => row[inp] = p,
-                        _ => given.push((k, v)),
-                    }
-                }
-                Err(CellError::Ambiguous(_)) => deferred.push(Deferred {
-                    unit: ui,
-                    key: k,
-                    raw: cell.to_string(),
-                    line: r.line,
-                    column: field_column(src.text, r.start, i, sep),
-                    prefix: prefix(i),
-                }),
-                Err(CellError::Bad(m)) => {
-                    let p = prefix(i);
-                    bad.push((
-                        r.line,
-                        field_column(src.text, r.start, i, sep),
-                        format!("{p}: {m}"),
-                    ));
-                }
-            }
-        };
-        match &r.fields {
-            // The plain case on its own: the split iterator alone is what the compiler sees here.
-            Fields::Plain(t, sep) => t
-                .split(*sep)
-                .enumerate()
-                .take(headers.len())
-                .skip(1)
-                .for_each(|(i, c)| cell(i, c)),
-            Fields::Wrapped(t, sep) => WrappedCells(Some(t), *sep)
-                .enumerate()
-                .take(headers.len())
-                .skip(1)
-                .for_each(|(i, c)| cell(i, c)),
-            f => f
-                .iter()
-                .enumerate()
-                .take(headers.len())
-                .skip(1)
-                .for_each(|(i, c)| cell(i, c)),
-        }
-        // Most rows show what earlier ones did: the shared bits are written only when they grow.
-        use std::sync::atomic::Ordering::Relaxed;
-        if shows & !shown.load(Relaxed) != 0 {
-            shown.fetch_or(shows, Relaxed);
-        }
-        (!given.is_empty() || !bad.is_empty() || !deferred.is_empty())
-            .then_some((ui, (given, bad, deferred)))
-    };
-    // An edition whose data are all points given at nodes (Hòa Bình) has no input matrix to split.
-    let outs: Vec<(usize, RowOut)> = if n_inputs == 0 {
-        (0..ds.n_units)
-            .into_par_iter()
-            .filter_map(|ui| fill(ui, &mut []))
-            .collect()
-    } else {
-        ds.inputs
-            .par_chunks_mut(n_inputs)
-            .enumerate()
-            .with_min_len(32)
-            .filter_map(|(ui, row)| fill(ui, row))
-            .collect()
-    };
-    let mut all_bad = Vec::new();
-    for (ui, (given, bad, deferred)) in outs {
-        for (k, v) in given {
-            ds.set(ui, k, v);
-        }
-        if !bad.is_empty() || !deferred.is_empty() {
-            touched[ui] = true;
-        }
-        all_bad.extend(bad);
-        styles.deferred.extend(deferred);
-    }
-    styles.shows |= shown.into_inner();
-    all_bad.extend(styles.resolve(edition, ds));
-    // In file order, so that the problems listed (at most MAX_PROBLEMS) are the first ones of the file.
-    all_bad.sort_by_key(|(line, column, _)| (*line, *column));
-    for (line, column, message) in all_bad {
-        problems.push(src.name, line, column, message);
-    }
 }
 
 #[cfg(test)]

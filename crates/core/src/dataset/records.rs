@@ -9,18 +9,33 @@
 //! compare every reading with the csv crate's, on random text too. The separator is the one the file's
 //! header uses (`,`, or `;` and tab as Excel writes CSV where the comma is the decimal mark).
 
-/// Cuts CSV text into about `k` pieces of whole records: `(from, to, newlines before from)`. The scan
+/// Cuts CSV text into about `k` pieces of whole records: `(from, to, newlines before from, newlines in
+/// the piece)`. The scan
 /// follows the csv reader's quoting (a quote opens a quoted cell only at the start of a cell; `""`
 /// inside one is a quote), so a newline inside a quoted cell never cuts a record, and a stray quote
 /// inside an unquoted cell (`Trường "A"`) does not throw the count off. Only quotes and newlines are
 /// visited (memchr), so the scan costs little next to reading the pieces. Also gives where a quote
 /// that is never closed opens (the csv reader would take the rest of the file into one cell silently).
-pub(super) fn record_pieces(
-    body: &str,
-    k: usize,
-    sep: u8,
-) -> (Vec<(usize, usize, usize)>, Option<usize>) {
-    cut_records(body, (body.len() / k.max(1)).max(64 * 1024), sep)
+pub(super) fn record_pieces(body: &str, k: usize, sep: u8) -> (Vec<Cut>, Option<usize>) {
+    let (cuts, unclosed, lines) = cut_records(body, (body.len() / k.max(1)).max(64 * 1024), sep);
+    (with_line_counts(&cuts, lines), unclosed)
+}
+
+/// A piece of the body: `(from, to, newlines before from, newlines in it)`.
+pub(super) type Cut = (usize, usize, usize, usize);
+
+fn with_line_counts(cuts: &[(usize, usize, usize)], lines: usize) -> Vec<Cut> {
+    cuts.iter()
+        .enumerate()
+        .map(|(i, &(from, to, before))| {
+            (
+                from,
+                to,
+                before,
+                cuts.get(i + 1).map_or(lines, |c| c.2) - before,
+            )
+        })
+        .collect()
 }
 
 /// Where a quoted cell that is never closed opens in `text` (byte offset), if one does.
@@ -28,8 +43,13 @@ pub(super) fn unclosed_quote(text: &str, sep: u8) -> Option<usize> {
     cut_records(text, usize::MAX, sep).1
 }
 
-/// [`record_pieces`] with pieces of at least `target` bytes.
-fn cut_records(body: &str, target: usize, sep: u8) -> (Vec<(usize, usize, usize)>, Option<usize>) {
+/// [`record_pieces`] with pieces of at least `target` bytes, and the number of newlines of the body.
+#[allow(clippy::type_complexity)]
+fn cut_records(
+    body: &str,
+    target: usize,
+    sep: u8,
+) -> (Vec<(usize, usize, usize)>, Option<usize>, usize) {
     let bytes = body.as_bytes();
     let mut pieces = Vec::new();
     let (mut from, mut lines_at_from, mut lines) = (0usize, 0usize, 0usize);
@@ -64,51 +84,123 @@ fn cut_records(body: &str, target: usize, sep: u8) -> (Vec<(usize, usize, usize)
     if from < bytes.len() || pieces.is_empty() {
         pieces.push((from, bytes.len(), lines_at_from));
     }
-    (pieces, in_quotes.then_some(opened))
+    (pieces, in_quotes.then_some(opened), lines)
 }
 
-/// One record of the wide form's body. Nearly every record of a large file holds no quote: its fields
-/// are the slices of the source between commas, used in place without copying. A record with a quote
-/// (a decimal comma written `"27,5"`, a name with a comma) is read by the csv reader, which owns the
-/// unquoting rules; both give the same fields for a record without quotes.
-pub(super) struct WideRecord<'a> {
-    pub(super) fields: Fields<'a>,
-    /// Number of fields.
-    pub(super) len: usize,
-    pub(super) line: usize,
+/// One record of a body read in pieces, in 40 bytes: a province's file has 100,000 of them, held
+/// until every unit's row is read. The text of a record read in place is `start..end` of the whole
+/// file; a record the csv reader read keeps its unquoted fields aside ([`Body::quoted`]).
+#[derive(Debug, Clone, Copy)]
+pub(super) struct Record {
     /// Byte offset of the record in the whole file (for columns in messages).
     pub(super) start: usize,
+    /// Where its text ends in the whole file (before its line end), for a record read in place.
+    pub(super) end: usize,
+    pub(super) line: usize,
+    /// Number of fields.
+    pub(super) len: u32,
+    pub(super) kind: Kind,
 }
 
-pub(super) enum Fields<'a> {
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(super) enum Kind {
     /// A line without quotes: split at the separator.
-    Plain(&'a str, char),
+    Plain,
     /// A line whose quotes only wrap whole cells (see [`whole_cell_quotes`]): split in place too.
-    Wrapped(&'a str, u8),
+    Wrapped,
+    /// A record the csv reader read: its fields are `Body::quoted[i]`.
+    Quoted(u32),
+    /// A line the csv reader could not read: the message is `Body::errors[i]` (at `line`).
+    Error(u32),
+}
+
+/// The records of a whole body (or of one piece of it), in file order.
+#[derive(Debug, Default)]
+pub(super) struct Body {
+    pub(super) records: Vec<Record>,
+    /// The unquoted fields one after another, and where each ends, of the records the csv reader read.
+    pub(super) quoted: Vec<(String, Vec<usize>)>,
+    pub(super) errors: Vec<String>,
+}
+
+/// The fields of one record.
+#[derive(Clone, Copy)]
+pub(super) enum Fields<'a> {
+    /// A line read in place (without quotes, or with quotes around whole cells only).
+    InPlace(&'a str),
     /// The unquoted fields one after another, and where each ends.
-    Quoted(String, Vec<usize>),
+    Quoted(&'a str, &'a [usize]),
+}
+
+impl Body {
+    /// Joins the records of pieces read one after another, in their order.
+    pub(super) fn concat(pieces: Vec<Body>) -> Body {
+        let mut all = Body {
+            records: Vec::with_capacity(pieces.iter().map(|p| p.records.len()).sum()),
+            ..Body::default()
+        };
+        for p in pieces {
+            let (q, e) = (all.quoted.len() as u32, all.errors.len() as u32);
+            all.records.extend(p.records.into_iter().map(|mut r| {
+                r.kind = match r.kind {
+                    Kind::Quoted(i) => Kind::Quoted(i + q),
+                    Kind::Error(i) => Kind::Error(i + e),
+                    k => k,
+                };
+                r
+            }));
+            all.quoted.extend(p.quoted);
+            all.errors.extend(p.errors);
+        }
+        all
+    }
+
+    /// The fields of `r`, a record of this body read from `text` (the whole file).
+    pub(super) fn fields<'a>(&'a self, text: &'a str, r: &Record) -> Fields<'a> {
+        match r.kind {
+            Kind::Quoted(i) => {
+                let (t, ends) = &self.quoted[i as usize];
+                Fields::Quoted(t, ends)
+            }
+            Kind::Error(_) => Fields::Quoted("", &[]),
+            Kind::Plain | Kind::Wrapped => Fields::InPlace(&text[r.start..r.end]),
+        }
+    }
 }
 
 impl<'a> Fields<'a> {
-    pub(super) fn iter(&self) -> impl Iterator<Item = &str> {
-        let (plain, wrapped, quoted) = match self {
-            Fields::Plain(t, sep) => (Some(t.split(*sep)), None, None),
-            Fields::Wrapped(t, sep) => (None, Some(WrappedCells(Some(t), *sep)), None),
-            Fields::Quoted(text, ends) => (
-                None,
-                None,
-                Some(ends.iter().scan(0usize, move |from, &e| {
-                    let f = &text[*from..e];
-                    *from = e;
-                    Some(f)
-                })),
-            ),
-        };
-        plain
-            .into_iter()
-            .flatten()
-            .chain(wrapped.into_iter().flatten())
-            .chain(quoted.into_iter().flatten())
+    /// Every field, in order.
+    pub(super) fn for_each(self, sep: u8, mut f: impl FnMut(&'a str)) {
+        match self {
+            Fields::InPlace(t) => {
+                let mut cells = Cells::new(t, sep);
+                while let Some(c) = cells.next_cell() {
+                    f(c)
+                }
+            }
+            Fields::Quoted(text, ends) => {
+                let mut from = 0;
+                for &e in ends {
+                    f(&text[from..e]);
+                    from = e;
+                }
+            }
+        }
+    }
+
+    /// The first field ("" for a record without any).
+    pub(super) fn first(self, sep: u8) -> &'a str {
+        match self {
+            Fields::InPlace(t) => Cells::new(t, sep).next_cell().unwrap_or(""),
+            Fields::Quoted(text, ends) => ends.first().map_or("", |&e| &text[..e]),
+        }
+    }
+
+    /// Whether every field is blank.
+    pub(super) fn is_blank(self, sep: u8) -> bool {
+        let mut blank = true;
+        self.for_each(sep, |c| blank &= crate::text::is_blank(c));
+        blank
     }
 }
 
@@ -124,7 +216,7 @@ pub(super) fn whole_cell_quotes(line: &str, sep: u8) -> Option<usize> {
     loop {
         cells += 1;
         let end = if b.get(at) == Some(&b'"') {
-            let close = at + 1 + b[at + 1..].iter().position(|&c| c == b'"')?;
+            let close = at + 1 + memchr::memchr(b'"', &b[at + 1..])?;
             if b.get(close + 1).is_some_and(|&c| c != sep) {
                 return None;
             }
@@ -146,71 +238,95 @@ pub(super) fn whole_cell_quotes(line: &str, sep: u8) -> Option<usize> {
     }
 }
 
-/// The cells of a line [`whole_cell_quotes`] accepted, without their quotes; then the separator.
-pub(super) struct WrappedCells<'a>(pub(super) Option<&'a str>, pub(super) u8);
+/// The cells of a line read in place, without their quotes (a line [`whole_cell_quotes`] accepted, or
+/// one without quotes). Cells are a few bytes: a plain loop over bytes beats a search call per cell.
+pub(super) struct Cells<'a> {
+    text: &'a str,
+    at: usize,
+    sep: u8,
+    done: bool,
+}
 
-impl<'a> Iterator for WrappedCells<'a> {
-    type Item = &'a str;
-    fn next(&mut self) -> Option<&'a str> {
-        // Cells are short: a plain loop over bytes beats a memchr call per cell.
-        let rest = self.0?;
-        let b = rest.as_bytes();
-        let (from, to) = if b.first() == Some(&b'"') {
-            let close = b[1..]
+impl<'a> Cells<'a> {
+    pub(super) fn new(text: &'a str, sep: u8) -> Cells<'a> {
+        Cells {
+            text,
+            at: 0,
+            sep,
+            done: false,
+        }
+    }
+
+    #[inline]
+    pub(super) fn next_cell(&mut self) -> Option<&'a str> {
+        if self.done {
+            return None;
+        }
+        let b = self.text.as_bytes();
+        let at = self.at;
+        let (from, to, next) = if b.get(at) == Some(&b'"') {
+            // Closed right before a separator or the end ([`whole_cell_quotes`]).
+            let close = b[at + 1..]
                 .iter()
                 .position(|&c| c == b'"')
-                .map_or(b.len(), |i| i + 1);
-            (1, close)
+                .map_or(b.len(), |i| at + 1 + i);
+            (at + 1, close, close + 1)
         } else {
-            (0, b.iter().position(|&c| c == self.1).unwrap_or(b.len()))
+            let mut end = at;
+            while end < b.len() && b[end] != self.sep {
+                end += 1;
+            }
+            (at, end, end)
         };
-        let after = if from == 1 { to + 1 } else { to };
-        self.0 = rest
-            .get(after..)
-            .and_then(|r| r.strip_prefix(char::from(self.1)));
-        Some(&rest[from..to])
+        if next >= b.len() {
+            self.done = true;
+        } else {
+            self.at = next + 1;
+        }
+        // Cut at ASCII bytes (quotes, separators), so at character boundaries.
+        Some(&self.text[from..to])
     }
 }
 
-impl WideRecord<'_> {
-    pub(super) fn first(&self) -> &str {
-        self.fields.iter().next().unwrap_or("")
-    }
-    pub(super) fn is_blank(&self) -> bool {
-        self.fields.iter().all(crate::text::is_blank)
-    }
+/// How many times `x` occurs in `b` (vectorised: counted in bytes, 255 at a time).
+fn count_byte(b: &[u8], x: u8) -> usize {
+    b.chunks(255)
+        .map(|c| usize::from(c.iter().fold(0u8, |n, &y| n + u8::from(y == x))))
+        .sum()
 }
-
-pub(super) type PieceItem<'a> = Result<WideRecord<'a>, (usize, String)>;
 
 /// Reads the records of one piece of the body (whole records, see [`record_pieces`]). `base` is the
-/// piece's byte offset in the whole file and `line` the file line it starts on.
-pub(super) fn read_piece(piece: &str, base: usize, mut line: usize, sep: u8) -> Vec<PieceItem<'_>> {
-    let mut out = Vec::new();
-    let mut quoted = QuotedReader::new(sep);
+/// piece's byte offset in the whole file, `line` the file line it starts on, and `lines` how many line
+/// ends it holds (to size its list once).
+pub(super) fn read_piece(piece: &str, base: usize, mut line: usize, sep: u8, lines: usize) -> Body {
+    let mut out = Body {
+        records: Vec::with_capacity(lines + 1),
+        ..Body::default()
+    };
+    let mut quoted: Option<QuotedReader> = None;
+    let bytes = piece.as_bytes();
     let mut pos = 0;
-    while pos < piece.len() {
-        let rest = &piece[pos..];
-        let nl = rest.find('\n');
+    while pos < bytes.len() {
+        let rest = &bytes[pos..];
+        let nl = memchr::memchr(b'\n', rest);
         let end = nl.unwrap_or(rest.len());
-        let text = rest[..end].strip_suffix('\r').unwrap_or(&rest[..end]);
+        let text = rest[..end].strip_suffix(b"\r").unwrap_or(&rest[..end]);
         // A line read in place: `Some(None)` for an empty one, which is skipped as the csv reader does.
-        let in_place = if !text.bytes().any(|b| b == b'"' || b == b'\r') {
-            Some((!text.is_empty()).then(|| {
-                let len = 1 + text.bytes().filter(|&b| b == sep).count();
-                (Fields::Plain(text, char::from(sep)), len)
-            }))
+        let in_place = if memchr::memchr2(b'"', b'\r', text).is_none() {
+            Some((!text.is_empty()).then(|| (Kind::Plain, 1 + count_byte(text, sep))))
         } else {
-            whole_cell_quotes(text, sep).map(|len| Some((Fields::Wrapped(text, sep), len)))
+            // Cut at ASCII bytes, so at character boundaries.
+            whole_cell_quotes(&piece[pos..pos + text.len()], sep).map(|n| Some((Kind::Wrapped, n)))
         };
         if let Some(record) = in_place {
-            if let Some((fields, len)) = record {
-                out.push(Ok(WideRecord {
-                    fields,
-                    len,
-                    line,
+            if let Some((kind, len)) = record {
+                out.records.push(Record {
                     start: base + pos,
-                }));
+                    end: base + pos + text.len(),
+                    line,
+                    len: len as u32,
+                    kind,
+                });
             }
             pos += nl.map_or(end, |n| n + 1);
             line += 1;
@@ -218,36 +334,44 @@ pub(super) fn read_piece(piece: &str, base: usize, mut line: usize, sep: u8) -> 
         }
         // Line ends before the record are not part of it (the csv reader skips empty lines too).
         let skip = rest
-            .bytes()
-            .take_while(|&b| b == b'\r' || b == b'\n')
+            .iter()
+            .take_while(|&&b| b == b'\r' || b == b'\n')
             .count();
         if skip > 0 {
-            line += rest.as_bytes()[..skip]
-                .iter()
-                .filter(|&&b| b == b'\n')
-                .count();
+            line += count_byte(&rest[..skip], b'\n');
             pos += skip;
             continue;
         }
-        let (consumed, fields) = quoted.read(rest, end);
+        let reader = quoted.get_or_insert_with(|| QuotedReader::new(sep));
+        let (consumed, fields) = reader.read(&piece[pos..], end);
         match fields {
-            Some(Ok((text, ends))) => out.push(Ok(WideRecord {
-                len: ends.len(),
-                fields: Fields::Quoted(text, ends),
-                line,
-                start: base + pos,
-            })),
-            Some(Err(e)) => out.push(Err((
-                line,
-                crate::msg!("dòng CSV không đọc được: {e}", "unreadable CSV line: {e}"),
-            ))),
+            Some(Ok((text, ends))) => {
+                out.records.push(Record {
+                    start: base + pos,
+                    end: base + pos,
+                    line,
+                    len: ends.len() as u32,
+                    kind: Kind::Quoted(out.quoted.len() as u32),
+                });
+                out.quoted.push((text, ends));
+            }
+            Some(Err(e)) => {
+                out.records.push(Record {
+                    start: base + pos,
+                    end: base + pos,
+                    line,
+                    len: 0,
+                    kind: Kind::Error(out.errors.len() as u32),
+                });
+                out.errors.push(crate::msg!(
+                    "dòng CSV không đọc được: {e}",
+                    "unreadable CSV line: {e}"
+                ));
+            }
             None => {}
         }
         let consumed = consumed.max(1).min(rest.len());
-        line += rest.as_bytes()[..consumed]
-            .iter()
-            .filter(|&&b| b == b'\n')
-            .count();
+        line += count_byte(&rest[..consumed], b'\n');
         pos += consumed;
     }
     out
@@ -362,18 +486,21 @@ mod tests {
 
     /// What the wide reader reads from `body` cut into pieces of at least `target` bytes.
     fn with_pieces(body: &str, target: usize, sep: u8) -> Vec<(Vec<String>, usize, usize)> {
-        cut_records(body, target, sep)
-            .0
+        let (cuts, _, lines) = cut_records(body, target, sep);
+        let pieces = with_line_counts(&cuts, lines)
             .into_iter()
-            .flat_map(|(from, to, lines)| read_piece(&body[from..to], from, 1 + lines, sep))
+            .map(|(from, to, before, n)| read_piece(&body[from..to], from, 1 + before, sep, n))
+            .collect();
+        let all = Body::concat(pieces);
+        all.records
+            .iter()
             .map(|r| {
-                let r = r.expect("no read error");
-                assert_eq!(r.len, r.fields.iter().count());
-                (
-                    r.fields.iter().map(str::to_string).collect(),
-                    r.line,
-                    r.start,
-                )
+                assert!(!matches!(r.kind, Kind::Error(_)), "no read error");
+                let mut fields = Vec::new();
+                all.fields(body, r)
+                    .for_each(sep, |f| fields.push(f.to_string()));
+                assert_eq!(r.len as usize, fields.len());
+                (fields, r.line, r.start)
             })
             .collect()
     }
