@@ -268,7 +268,9 @@ fn build_table(
         // The comparisons are counted (once per sort, not per comparison) so that a test can show the
         // sort's work grows as n log n.
         let compared = std::sync::atomic::AtomicU64::new(0);
-        order.sort_by(|&a, &b| {
+        // A stable sort on a total order (names, then unit order, break every tie), so the parallel sort
+        // gives the same rows on any number of threads.
+        order.par_sort_by(|&a, &b| {
             compared.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
             let ka = rank_of[a].map(|r| (0, r)).unwrap_or((1, 0));
             let kb = rank_of[b].map(|r| (0, r)).unwrap_or((1, 0));
