@@ -91,10 +91,10 @@ pub struct Dataset {
     pub meta: DatasetMeta,
     pub units: Vec<Unit>,
     n_inputs: usize,
-    /// Input values, row-major: `inputs[unit * n_inputs + input]`, packed in 8 bytes (see [`Packed`]);
-    /// numbers too long for that are in `big`.
-    inputs: Vec<u64>,
-    big: Vec<Decimal>,
+    /// Input values, row-major: `inputs[unit * n_inputs + input]`, packed in 4 bytes (see [`Packed`]);
+    /// values that do not fit are in `big`.
+    inputs: Vec<u32>,
+    big: Vec<Value>,
     /// Points given directly at nodes: `given_slot[node]` is the column in `given` of a node that any
     /// unit gives points for; `given[slot][unit]` the value. Dense per column, so the engine's lookups
     /// are two indexings, not a hash.
@@ -107,66 +107,75 @@ pub struct Dataset {
     pub read_as: ReadAs,
 }
 
-/// A value cell of the input matrix in 8 bytes: a province's matrix is millions of cells (10,000 units ×
-/// 150 inputs), and its size is memory the machine must clear and the engine must read. The low 3 bits
-/// are the kind; a number keeps its sign, scale and a mantissa of up to 55 bits, which holds any value
-/// an officer types (16 digits); a longer one is kept whole in [`Dataset::big`](Dataset) and referred to.
+/// A value cell of the input matrix in 4 bytes: a province's matrix is millions of cells (10,000 units ×
+/// 150 inputs), and its size is memory the machine must clear (fresh pages cost the kernel more time
+/// than reading the file) and the engine must read. The low 3 bits are the kind; a number keeps its
+/// sign, a scale up to 7 and a mantissa of up to 25 bits (33,554,431: `12345.67`, `0.8123`, `4521`),
+/// which holds nearly every value an officer types; any other value (a longer number, a choice past
+/// 2^29) is kept whole in [`Dataset::big`](Dataset) and referred to.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub(crate) struct Packed(u64);
+pub(crate) struct Packed(u32);
 
 impl Packed {
     pub(crate) const MISSING: Packed = Packed(0);
-    const FALSE: u64 = 1;
-    const TRUE: u64 = 2;
-    const NA: u64 = 3;
-    const CHOICE: u64 = 4;
-    const NUMBER: u64 = 5;
-    const BIG: u64 = 6;
+    const FALSE: u32 = 1;
+    const TRUE: u32 = 2;
+    const NA: u32 = 3;
+    const CHOICE: u32 = 4;
+    const NUMBER: u32 = 5;
+    const BIG: u32 = 6;
+    /// Bits of a number's mantissa, above its kind (3), sign (1) and scale (3).
+    const MANTISSA_BITS: u32 = 25;
+    const MAX_SCALE: u32 = 7;
 
-    /// `None` for a number whose mantissa needs more than 55 bits.
+    /// `None` for a value that does not fit (see [`Packed`]).
     #[inline]
     fn pack(v: &Value) -> Option<Packed> {
-        Some(Packed(match v {
-            Value::Missing => 0,
-            Value::Bool(false) => Self::FALSE,
-            Value::Bool(true) => Self::TRUE,
-            Value::NotApplicable => Self::NA,
-            Value::Choice(k) => Self::CHOICE | u64::from(*k) << 3,
+        Some(match v {
+            Value::Missing => Packed(0),
+            Value::Bool(false) => Packed(Self::FALSE),
+            Value::Bool(true) => Packed(Self::TRUE),
+            Value::NotApplicable => Packed(Self::NA),
+            Value::Choice(k) => Packed(Self::CHOICE | k.checked_shl(3).filter(|s| s >> 3 == *k)?),
             Value::Number(d) => {
-                let m = u64::try_from(d.mantissa().unsigned_abs())
-                    .ok()
-                    .filter(|m| *m < 1 << 55)?;
-                Self::NUMBER
-                    | u64::from(d.is_sign_negative()) << 3
-                    | u64::from(d.scale()) << 4
-                    | m << 9
+                let m = u64::try_from(d.mantissa().unsigned_abs()).ok()?;
+                Self::number(m, d.scale(), d.is_sign_negative())?
             }
-        }))
+        })
     }
 
+    /// A number from its mantissa, scale and sign, if it fits.
+    #[inline]
+    fn number(m: u64, scale: u32, negative: bool) -> Option<Packed> {
+        (m < 1 << Self::MANTISSA_BITS && scale <= Self::MAX_SCALE)
+            .then(|| Packed(Self::NUMBER | u32::from(negative) << 3 | scale << 4 | (m as u32) << 7))
+    }
+
+    /// A reference to `big[index]`.
     fn big(index: usize) -> Packed {
-        Packed(Self::BIG | (index as u64) << 3)
+        let i = u32::try_from(index)
+            .ok()
+            .filter(|i| *i < 1 << 29)
+            .expect("fewer than 2^29 values too long to pack (each takes 20 bytes)");
+        Packed(Self::BIG | i << 3)
     }
 
     #[inline]
-    fn unpack(self, big: &[Decimal]) -> Value {
+    fn unpack(self, big: &[Value]) -> Value {
         let b = self.0;
         match b & 7 {
             Self::FALSE => Value::Bool(false),
             Self::TRUE => Value::Bool(true),
             Self::NA => Value::NotApplicable,
-            Self::CHOICE => Value::Choice((b >> 3) as u32),
-            Self::NUMBER => {
-                let m = b >> 9;
-                Value::Number(Decimal::from_parts(
-                    m as u32,
-                    (m >> 32) as u32,
-                    0,
-                    b >> 3 & 1 == 1,
-                    (b >> 4 & 31) as u32,
-                ))
-            }
-            Self::BIG => Value::Number(big[(b >> 3) as usize]),
+            Self::CHOICE => Value::Choice(b >> 3),
+            Self::NUMBER => Value::Number(Decimal::from_parts(
+                b >> 7,
+                0,
+                0,
+                b >> 3 & 1 == 1,
+                b >> 4 & 7,
+            )),
+            Self::BIG => big[(b >> 3) as usize],
             _ => Value::Missing,
         }
     }
@@ -276,7 +285,7 @@ impl Dataset {
         edition: &Edition,
         meta: DatasetMeta,
         n_units: usize,
-        inputs: Vec<u64>,
+        inputs: Vec<u32>,
     ) -> Dataset {
         Dataset {
             meta,
@@ -513,22 +522,42 @@ fn usual_answer(edition: &Edition, key: Key, raw: &str) -> Option<Value> {
 }
 
 /// The common number cell (`75`, `35.6`, `27,5`: digits with at most one separator between digits, no
-/// sign, no space) of a number or count input, read straight into a packed cell: no decimal is built
-/// and the bounds are compared as integers. Anything else — and anything out of bounds, a fraction in a
-/// count, a long number — is `None` and goes through [`parse_cell`], which gives the same value for the
-/// cells this accepts (and the message for those it refuses).
+/// sign, no space) of a number or count input, or of points given at a node, read straight into a
+/// mantissa and a scale: no decimal is built and the bounds are compared as integers. Anything else —
+/// and anything out of bounds, a fraction in a count, a long number — is `None` and goes through
+/// [`parse_cell`], which gives the same value for the cells this accepts (and the message for those
+/// it refuses).
 #[derive(Debug, Clone, Copy)]
 struct PlainNumber {
-    /// Inclusive bounds as (mantissa, scale), scale ≤ 10 (else no fast path for the column).
-    min: (u128, u32),
-    max: Option<(u128, u32)>,
+    /// Per scale `s` (0 to 10): the least and the greatest mantissa `m` with min ≤ m / 10^s ≤ max.
+    lo: [u64; 11],
+    hi: [u64; 11],
     count: bool,
 }
 
 impl PlainNumber {
+    /// Inclusive bounds as (mantissa, scale).
+    fn with_bounds(min: (u128, u32), max: Option<(u128, u32)>, count: bool) -> PlainNumber {
+        let (mut lo, mut hi) = ([0u64; 11], [u64::MAX; 11]);
+        // A bound past u128 or u64 once scaled is past every mantissa of 17 digits.
+        let scaled = |(m, t): (u128, u32), s: u32, up: bool| {
+            m.checked_mul(10u128.pow(s)).map_or(u64::MAX, |x| {
+                let d = 10u128.pow(t);
+                u64::try_from(if up { x.div_ceil(d) } else { x / d }).unwrap_or(u64::MAX)
+            })
+        };
+        for s in 0..11u32 {
+            lo[s as usize] = scaled(min, s, true);
+            if let Some(max) = max {
+                hi[s as usize] = scaled(max, s, false);
+            }
+        }
+        PlainNumber { lo, hi, count }
+    }
+
     fn for_input(input: &crate::edition::Input) -> Option<PlainNumber> {
         let bound = |d: Decimal| {
-            (!d.is_sign_negative() && d.scale() <= 10)
+            (!d.is_sign_negative() && d.scale() <= 28)
                 .then(|| (d.mantissa().unsigned_abs(), d.scale()))
         };
         let count = match input.kind {
@@ -545,7 +574,7 @@ impl PlainNumber {
             Some(m) => Some(bound(m)?),
             None => None,
         };
-        Some(PlainNumber { min, max, count })
+        Some(PlainNumber::with_bounds(min, max, count))
     }
 
     /// Points given at `node`: at least zero, at most its maximum (unless capped) and at most any
@@ -553,16 +582,19 @@ impl PlainNumber {
     fn for_points(node: &crate::edition::Node) -> Option<PlainNumber> {
         let limit = crate::edition::MAX_POINTS;
         let max = if node.cap { limit } else { node.max.min(limit) };
-        (!max.is_sign_negative() && max.scale() <= 10).then(|| PlainNumber {
-            min: (0, 0),
-            max: Some((max.mantissa().unsigned_abs(), max.scale())),
-            count: false,
+        (!max.is_sign_negative()).then(|| {
+            PlainNumber::with_bounds(
+                (0, 0),
+                Some((max.mantissa().unsigned_abs(), max.scale())),
+                false,
+            )
         })
     }
 
-    /// The packed cell and the number style it shows ([`SHOWS_COMMA`], [`SHOWS_POINT`] or 0).
+    /// The mantissa, the scale and the number style the cell shows ([`SHOWS_COMMA`], [`SHOWS_POINT`]
+    /// or 0).
     #[inline]
-    fn parse(&self, cell: &str) -> Option<(Packed, u8)> {
+    fn parse(&self, cell: &str) -> Option<(u64, u32, u8)> {
         let b = cell.as_bytes();
         // 17 characters at most, so that the mantissa cannot overflow (it must still fit 55 bits).
         if b.is_empty() || b.len() > 17 {
@@ -586,22 +618,21 @@ impl PlainNumber {
         if scale == 3 && crate::num::ambiguous_separator(b).is_some() {
             return None;
         }
+        if m < self.lo[scale as usize] || m > self.hi[scale as usize] {
+            return None;
+        }
         let shows = match sep {
             b',' => SHOWS_COMMA,
             b'.' => SHOWS_POINT,
             _ => 0,
         };
-        // a/10^s ≤ b/10^t  ⇔  a·10^t ≤ b·10^s, exact in u128 for scales ≤ 10 and 16 digits.
-        let le = |(a, s): (u128, u32), (b, t): (u128, u32)| a * 10u128.pow(t) <= b * 10u128.pow(s);
-        let v = (u128::from(m), scale);
-        if !le(self.min, v) || self.max.is_some_and(|max| !le(v, max)) {
-            return None;
-        }
-        Some((
-            Packed(Packed::NUMBER | u64::from(scale) << 4 | m << 9),
-            shows,
-        ))
+        Some((m, scale, shows))
     }
+}
+
+/// The decimal of a plain number's mantissa (below 2^55) and scale.
+fn plain_decimal(m: u64, scale: u32) -> Decimal {
+    Decimal::from_parts(m as u32, (m >> 32) as u32, 0, false, scale)
 }
 
 /// A number cell that shows a decimal comma (`27,5`), or a decimal point (`0.8123`): the bits of what
@@ -1334,7 +1365,7 @@ impl Dataset {
             Key::Input(i) => {
                 self.inputs[unit * self.n_inputs + i] = Packed::pack(&value)
                     .unwrap_or_else(|| {
-                        self.big.push(value.number().unwrap_or_default());
+                        self.big.push(value);
                         Packed::big(self.big.len() - 1)
                     })
                     .0
@@ -1807,16 +1838,16 @@ fn parse_values_csv<'a>(
 mod packed {
     use super::*;
 
-    /// A cell of the input matrix is 8 bytes: 10,000 units × 150 inputs is 12 MB, not 30.
+    /// A cell of the input matrix is 4 bytes: 10,000 units × 150 inputs is 6 MB, not 30.
     #[test]
-    fn a_cell_is_eight_bytes() {
-        assert_eq!(std::mem::size_of::<Packed>(), 8);
+    fn a_cell_is_four_bytes() {
+        assert_eq!(std::mem::size_of::<Packed>(), 4);
     }
 
     fn round_trip(v: Value) -> Value {
         match Packed::pack(&v) {
             Some(p) => p.unpack(&[]),
-            None => Packed::big(0).unpack(&[v.number().expect("only numbers are big")]),
+            None => Packed::big(0).unpack(&[v]),
         }
     }
 
@@ -1828,6 +1859,8 @@ mod packed {
             Value::Bool(false),
             Value::NotApplicable,
             Value::Choice(0),
+            Value::Choice((1 << 29) - 1),
+            Value::Choice(1 << 29),
             Value::Choice(u32::MAX),
         ] {
             assert_eq!(round_trip(v), v);
@@ -1838,7 +1871,7 @@ mod packed {
         /// Same number, same scale, same sign (negative zero too), whether packed or kept whole.
         #[test]
         fn numbers_come_back_bit_for_bit(m in proptest::num::i128::ANY, scale in 0u32..=28, small: bool) {
-            let m = if small { m % (1i128 << 56) } else { m % 79_228_162_514_264_337_593_543_950_335 };
+            let m = if small { m % (1i128 << 26) } else { m % 79_228_162_514_264_337_593_543_950_335 };
             let d = Decimal::from_i128_with_scale(m, scale);
             for d in [d, -d] {
                 let Value::Number(back) = round_trip(Value::Number(d)) else {
@@ -1879,10 +1912,11 @@ mod packed {
             ).expect("valid");
             let mut edition = edition;
             edition.inputs[0] = input.clone();
-            if let Some((fast, shows)) = PlainNumber::for_input(&input).and_then(|p| p.parse(&cell)) {
+            if let Some((m, scale, shows)) = PlainNumber::for_input(&input).and_then(|p| p.parse(&cell)) {
+                let fast = plain_decimal(m, scale).serialize();
                 for style in [None, Some(NumberStyle::DecimalComma), Some(NumberStyle::DecimalPoint)] {
                     let general = parse_cell(&edition, Key::Input(0), &cell, style);
-                    let got = general.as_ref().ok().and_then(|(v, s)| Some((Packed::pack(v)?, *s)));
+                    let got = general.as_ref().ok().and_then(|(v, s)| Some((v.number()?.serialize(), *s)));
                     proptest::prop_assert_eq!(got, Some((fast, shows)), "{:?} ({:?})", general, style);
                 }
             }

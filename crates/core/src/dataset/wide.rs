@@ -10,7 +10,6 @@
 //! given at nodes: no cell is copied or allocated on the way.
 
 use rayon::prelude::*;
-use rust_decimal::Decimal;
 
 use super::records::{Body, Kind};
 use super::{
@@ -45,10 +44,16 @@ enum Col {
 /// byte: such a cell is NFC with nothing to trim or guard, as [`super::usual_answer`] reads it.
 struct Answers(Vec<(Box<str>, Packed)>);
 
+/// A plain number read into a row: packed, or kept whole when it does not fit.
+#[inline]
+fn plain_cell(m: u64, scale: u32) -> Result<Packed, Value> {
+    Packed::number(m, scale, false).ok_or_else(|| Value::Number(super::plain_decimal(m, scale)))
+}
+
 impl Answers {
     fn for_key(edition: &Edition, key: Key) -> Answers {
         let mut list: Vec<(Box<str>, Packed)> = Vec::new();
-        let mut add = |s: &str, p: u64| {
+        let mut add = |s: &str, p: u32| {
             if !list.iter().any(|(t, _)| &**t == s) {
                 list.push((s.into(), Packed(p)));
             }
@@ -68,8 +73,10 @@ impl Answers {
                 InputKind::Choice(choices) => {
                     for (k, c) in choices.iter().enumerate() {
                         // A choice spelled like a not-applicable marker is that marker.
-                        if !super::is_na_marker(c) {
-                            add(c, Packed::CHOICE | (k as u64) << 3);
+                        if !super::is_na_marker(c)
+                            && let Some(p) = Packed::pack(&Value::Choice(k as u32))
+                        {
+                            add(c, p.0);
                         }
                     }
                 }
@@ -90,14 +97,14 @@ impl Answers {
 
 /// One chunk of units to read: its number, its rows of the input matrix, its part of each column of
 /// points.
-type Task<'a> = (usize, &'a mut [u64], Vec<&'a mut [Value]>);
+type Task<'a> = (usize, &'a mut [u32], Vec<&'a mut [Value]>);
 
 /// What one chunk of rows leaves for after the parallel pass: numbers too long to pack, cells that
 /// were wrong (line, column, message), cells that only the file's style can read, and the units that
 /// had either of the last two (they have values, only wrong ones).
 #[derive(Default)]
 struct Rest {
-    big: Vec<(usize, usize, Decimal)>,
+    big: Vec<(usize, usize, Value)>,
     bad: Vec<(usize, usize, String)>,
     deferred: Vec<Deferred>,
     touched: Vec<usize>,
@@ -203,7 +210,7 @@ pub(super) fn parse_wide(
 
     // Chunks of units: their rows of the matrix and of each column of points.
     let n_chunks = n_units.div_ceil(CHUNK);
-    let rows: Vec<&mut [u64]> = if n_inputs == 0 {
+    let rows: Vec<&mut [u32]> = if n_inputs == 0 {
         (0..n_chunks).map(|_| &mut [][..]).collect()
     } else {
         ds.inputs.chunks_mut(n_inputs * CHUNK).collect()
@@ -248,8 +255,11 @@ pub(super) fn parse_wide(
                         plain,
                         answers,
                     } => {
-                        if let Some((p, s)) = plain.and_then(|n| n.parse(cell)) {
-                            row[*input] = p.0;
+                        if let Some((m, scale, s)) = plain.and_then(|n| n.parse(cell)) {
+                            match plain_cell(m, scale) {
+                                Ok(p) => row[*input] = p.0,
+                                Err(v) => rest.get_or_insert_default().big.push((ui, *input, v)),
+                            }
                             shows |= s;
                             return;
                         }
@@ -263,8 +273,8 @@ pub(super) fn parse_wide(
                         Key::Input(*input)
                     }
                     Col::Node { node, slot, plain } => {
-                        if let Some((p, s)) = plain.and_then(|n| n.parse(cell)) {
-                            given[*slot][k] = p.unpack(&[]);
+                        if let Some((m, scale, s)) = plain.and_then(|n| n.parse(cell)) {
+                            given[*slot][k] = Value::Number(super::plain_decimal(m, scale));
                             shows |= s;
                             return;
                         }
@@ -292,11 +302,7 @@ pub(super) fn parse_wide(
                         match (fast, &plan[col]) {
                             (Key::Input(inp), _) => match Packed::pack(&v) {
                                 Some(p) => row[inp] = p.0,
-                                None => rest.get_or_insert_default().big.push((
-                                    ui,
-                                    inp,
-                                    v.number().unwrap_or_default(),
-                                )),
+                                None => rest.get_or_insert_default().big.push((ui, inp, v)),
                             },
                             (Key::Node(_), Col::Node { slot, .. }) if v != Value::Missing => {
                                 given[*slot][k] = v;
@@ -338,8 +344,8 @@ pub(super) fn parse_wide(
     for (shows, rest) in outs {
         styles.shows |= shows;
         let Some(rest) = rest else { continue };
-        for (ui, input, d) in rest.big {
-            ds.set(ui, Key::Input(input), Value::Number(d));
+        for (ui, input, v) in rest.big {
+            ds.set(ui, Key::Input(input), v);
         }
         for ui in rest.touched {
             touched[ui] = true;
@@ -444,7 +450,7 @@ blocks = ["cap-xa"]
     const KEYS: [&str; 8] = ["so", "ty_le", "dem", "am", "co", "chon", "A", "B"];
 
     /// Cells as officers type them, the usual and the nasty: signs, leading zeros, thousands
-    /// separators, a decimal comma, mantissas past 55 bits, spaces, quotes, answers in every case
+    /// separators, a decimal comma, mantissas past 25 and 55 bits, spaces, quotes, answers in every case
     /// and spelling, markers of not applicable, guarded text, decomposed Vietnamese.
     fn cell() -> impl Strategy<Value = String> {
         prop_oneof![
