@@ -296,6 +296,21 @@ pub fn annex(a: AnnexArgs) -> Result<ExitCode> {
         ..Default::default()
     };
     let mut t = load::Timings::from_env();
+    if a.format == Format::Json
+        && a.compact
+        && let Some(path) = a.out.as_deref()
+    {
+        // The compact JSON of a province is tens of megabytes: written into the file table by table
+        // instead of being made whole in memory first (the same bytes as `egov_export::render`'s,
+        // which a test checks).
+        crate::output::write_atomic_with(path, |w| {
+            annex.write_json_compact(w)?;
+            w.write_all(b"\n")
+        })?;
+        t.mark("render+write");
+        load::leave_to_exit(annex);
+        return Ok(ExitCode::SUCCESS);
+    }
     let bytes = egov_export::render(&annex, a.format, &opts)?;
     t.mark("render");
     load::emit(a.out.as_deref(), &bytes)?;

@@ -111,9 +111,17 @@ fn parent_of(path: &Path) -> &Path {
 
 /// Writes and syncs one file.
 fn write_synced(path: &Path, bytes: &[u8]) -> std::io::Result<()> {
-    let mut f = fs::File::create(path)?;
-    f.write_all(bytes)?;
-    f.sync_all()
+    write_synced_with(path, |w| w.write_all(bytes))
+}
+
+/// Creates `path`, lets `write` fill it through a buffer, and syncs it.
+fn write_synced_with(
+    path: &Path,
+    write: impl FnOnce(&mut dyn Write) -> std::io::Result<()>,
+) -> std::io::Result<()> {
+    let mut f = std::io::BufWriter::with_capacity(1 << 20, fs::File::create(path)?);
+    write(&mut f)?;
+    f.into_inner().map_err(|e| e.into_error())?.sync_all()
 }
 
 /// Syncs a folder so that the renames in it survive a power cut (best effort: not every system
@@ -127,6 +135,15 @@ fn sync_dir(dir: &Path) {
 /// Writes `bytes` to `path` through a synced temporary file in the same folder and a rename; the
 /// temporary is removed if anything fails.
 pub fn write_atomic(path: &Path, bytes: &[u8]) -> Result<()> {
+    write_atomic_with(path, |w| w.write_all(bytes))
+}
+
+/// [`write_atomic`] of what `write` writes, for a document made piece by piece (the compact JSON of a
+/// province's annex) that need not be in memory whole: same temporary file, sync, rename and clean-up.
+pub fn write_atomic_with(
+    path: &Path,
+    write: impl FnOnce(&mut dyn Write) -> std::io::Result<()>,
+) -> Result<()> {
     let dir = parent_of(path);
     fs::create_dir_all(dir).map_err(|e| mkdir_error(dir, &e))?;
     sweep(dir);
@@ -139,7 +156,7 @@ pub fn write_atomic(path: &Path, bytes: &[u8]) -> Result<()> {
     }
     let name = path.file_name().and_then(|n| n.to_str()).unwrap_or("out");
     let tmp: PathBuf = dir.join(format!(".{name}.{}", temp_suffix()));
-    let written = write_synced(&tmp, bytes)
+    let written = write_synced_with(&tmp, write)
         .map_err(|e| write_error(path, &e))
         .and_then(|()| fs::rename(&tmp, path).map_err(|e| write_error(path, &e)));
     if written.is_err() {

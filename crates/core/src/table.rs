@@ -609,12 +609,27 @@ impl Annex {
     pub fn to_json_compact(&self) -> serde_json::Result<Vec<u8>> {
         let rows: usize = self.tables.iter().map(|t| t.rows.len()).sum();
         let mut out = Vec::with_capacity(4096 + rows * 256);
-        json_open_last_array(&AnnexJson(self, &[]), &mut out)?;
+        self.write_json_compact(&mut out)
+            .map_err(serde_json::Error::io)?;
+        Ok(out)
+    }
+
+    /// [`Annex::to_json_compact`] written to `w` table by table, so that the whole document (70 MB for
+    /// 100,000 units) is never in memory at once: each table's rows are serialised in parallel pieces,
+    /// written, and dropped before the next table's.
+    pub fn write_json_compact(
+        &self,
+        w: &mut (impl std::io::Write + ?Sized),
+    ) -> std::io::Result<()> {
+        let mut head = Vec::with_capacity(4096);
+        json_open_last_array(&AnnexJson(self, &[]), &mut head)?;
         for (i, t) in self.tables.iter().enumerate() {
             if i > 0 {
-                out.push(b',');
+                head.push(b',');
             }
-            json_open_last_array(&TableJson(t, &[]), &mut out)?;
+            json_open_last_array(&TableJson(t, &[]), &mut head)?;
+            w.write_all(&head)?;
+            head.clear();
             let writer = CompactRows::new(&t.columns)?;
             let pieces: Vec<Vec<u8>> = t
                 .rows
@@ -632,14 +647,14 @@ impl Annex {
                 .collect::<serde_json::Result<_>>()?;
             for (j, p) in pieces.iter().enumerate() {
                 if j > 0 {
-                    out.push(b',');
+                    w.write_all(b",")?;
                 }
-                out.extend_from_slice(p);
+                w.write_all(p)?;
             }
-            out.extend_from_slice(b"]}");
+            head.extend_from_slice(b"]}");
         }
-        out.extend_from_slice(b"]}");
-        Ok(out)
+        head.extend_from_slice(b"]}");
+        w.write_all(&head)
     }
 }
 

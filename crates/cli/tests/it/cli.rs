@@ -296,6 +296,61 @@ fn compact_json_is_the_same_annex_on_one_line() {
     assert!(err.contains("--compact"), "{err}");
 }
 
+/// With `--out`, the compact JSON is written into the file table by table instead of being made whole
+/// first: the file holds exactly the bytes standard output gets, and a folder in the way leaves nothing.
+#[test]
+fn compact_json_streamed_to_a_file_is_the_bytes_of_standard_output() {
+    let dir = std::env::temp_dir().join(format!("egov-compact-out-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    for (edition, data) in [
+        ("hoabinh-2019", "data/published/hoabinh-2019"),
+        ("commune-2392", "data/examples/commune-2392"),
+        ("dti-2022-province", "data/examples/dti-2022"),
+    ] {
+        let args = [
+            "annex",
+            "--edition",
+            edition,
+            "--data",
+            data,
+            "--format",
+            "json",
+            "--compact",
+        ];
+        let (code, stdout, err) = egov(&args);
+        assert_eq!(code, 0, "{err}");
+        let file = dir.join(format!("{edition}.json"));
+        let (code, _, err) = egov(&[&args[..], &["--out", file.to_str().unwrap()]].concat());
+        assert_eq!(code, 0, "{err}");
+        assert_eq!(std::fs::read_to_string(&file).unwrap(), stdout, "{edition}");
+    }
+    // A folder where the file should go: refused, and no temporary file is left beside it.
+    let blocked = dir.join("blocked.json");
+    std::fs::create_dir_all(&blocked).unwrap();
+    let args = [
+        "annex",
+        "--edition",
+        "hoabinh-2019",
+        "--data",
+        "data/published/hoabinh-2019",
+        "--format",
+        "json",
+        "--compact",
+        "--out",
+        blocked.to_str().unwrap(),
+    ];
+    let (code, _, err) = egov(&args);
+    assert_ne!(code, 0);
+    assert!(err.contains("blocked.json"), "{err}");
+    let left: Vec<_> = std::fs::read_dir(&dir)
+        .unwrap()
+        .map(|e| e.unwrap().file_name().into_string().unwrap())
+        .filter(|n| n.starts_with('.'))
+        .collect();
+    assert!(left.is_empty(), "temporary files left: {left:?}");
+    std::fs::remove_dir_all(&dir).ok();
+}
+
 #[test]
 fn validate_reports_every_edition_problem() {
     let dir = std::env::temp_dir().join(format!("egov-cli-ed-{}", std::process::id()));

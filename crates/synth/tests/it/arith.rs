@@ -239,12 +239,12 @@ fn hostile_numbers_reach_the_engine() {
         ..SynthOptions::default()
     });
     let edition_toml = unbounded(&s.edition_toml);
-    for h in 0..HOSTILE.len() {
+    for (h, hostile) in HOSTILE.iter().enumerate() {
         let picks: Vec<(usize, usize)> = (0..20).map(|k| (k * 97, h)).collect();
         let values = plant(&s.values_csv, &picks);
-        assert_ne!(values, s.values_csv, "{} planted nowhere", HOSTILE[h]);
+        assert_ne!(values, s.values_csv, "{hostile} planted nowhere");
         let (edition, data) = load(&edition_toml, &s.units_csv, &values)
-            .unwrap_or_else(|e| panic!("{} refused: {e}", HOSTILE[h]));
+            .unwrap_or_else(|e| panic!("{hostile} refused: {e}"));
         agree(&edition, &data).unwrap();
     }
 }
