@@ -245,14 +245,15 @@ impl Dataset {
             .collect()
     }
 
-    /// Every unit accounted for: one without any value is an error at its place (`places[u]`: file,
-    /// line, column), unless the edition's policy lets it through, when it is remembered as not
-    /// submitted.
+    /// Every unit accounted for: one without any value is an error at its place (`places[u]`: line and
+    /// column in `units_file`), unless the edition's policy lets it through, when it is remembered as
+    /// not submitted.
     fn check_coverage(
         &mut self,
         edition: &Edition,
         touched: &[bool],
-        places: &[(String, usize, usize)],
+        units_file: &str,
+        places: &[(usize, usize)],
         values_file: &str,
         problems: &mut Problems,
     ) {
@@ -262,15 +263,15 @@ impl Dataset {
             return;
         }
         for u in blank {
-            let Some((file, line, column)) = places.get(u) else {
+            let Some(&(line, column)) = places.get(u) else {
                 continue;
             };
             let code = crate::text::quote_short(&self.units[u].code);
             let name = crate::text::quote_short(&self.units[u].name);
             problems.push(
-                file,
-                *line,
-                *column,
+                units_file,
+                line,
+                column,
                 msg!(
                     "đơn vị '{code}' ({name}) không có giá trị nào trong {values_file}; hãy nhập giá trị của đơn vị, bỏ đơn vị khỏi danh sách, hoặc quy định trong bộ chỉ số cách xử lý đơn vị không nộp: [scoring] not_submitted = \"zero\" (0 điểm, xếp cuối) hoặc \"unranked\" (ghi \"Không nộp\", không xếp hạng)",
                     "unit '{code}' ({name}) has no value in {values_file}; enter its values, remove it from the list, or have the edition say what happens to a unit that does not submit: [scoring] not_submitted = \"zero\" (0 points, ranked last) or \"unranked\" (listed as not submitted, not ranked)"
@@ -313,19 +314,28 @@ fn code_index(units: &[Unit]) -> HashMap<&str, usize> {
 
 /// The unit a values record is for: `None` for a blank record (skipped) or an unknown unit (reported).
 /// `blank` says whether every field of the record is blank; it is asked only when the first one is.
-fn record_unit(
-    first: &str,
+fn record_unit<'a>(
+    first: &'a str,
     blank: impl FnOnce() -> bool,
     index: &HashMap<&str, usize>,
     file: &str,
     line: usize,
     problems: &mut Problems,
-) -> Option<(String, usize)> {
-    if crate::text::is_blank(first) && blank() {
-        return None;
-    }
-    let ucode = clean(crate::spreadsheet::text_back(first));
-    match index.get(ucode.as_str()) {
+) -> Option<(std::borrow::Cow<'a, str>, usize)> {
+    // The usual code (`X01`, `0000018`: printable ASCII, not guarded) is what cleaning would make of
+    // it: no copy for each of a province's records.
+    let ucode = if first.bytes().all(|b| b.is_ascii_graphic())
+        && !first.is_empty()
+        && !first.starts_with('\'')
+    {
+        std::borrow::Cow::Borrowed(first)
+    } else {
+        if crate::text::is_blank(first) && blank() {
+            return None;
+        }
+        std::borrow::Cow::Owned(clean(crate::spreadsheet::text_back(first)))
+    };
+    match index.get(&*ucode) {
         Some(&ui) => Some((ucode, ui)),
         None => {
             let code = crate::text::quote_short(&ucode);
@@ -1065,7 +1075,14 @@ impl Dataset {
         );
         ds.units = units_list;
         if read {
-            ds.check_coverage(edition, &touched, &places, values.name, &mut problems);
+            ds.check_coverage(
+                edition,
+                &touched,
+                units.name,
+                &places,
+                values.name,
+                &mut problems,
+            );
         }
         ds.read_as = ReadAs {
             units_separator: Some(separator_char(units_sep)),
@@ -1162,7 +1179,7 @@ impl Dataset {
                         line,
                     ) {
                         units.push(unit);
-                        places.push((src.name.to_string(), line, col));
+                        places.push((line, col));
                     }
                 }
             }
@@ -1325,7 +1342,14 @@ impl Dataset {
         }
         ds.units = units;
         if doc.get("units").is_some_and(|u| u.is_array()) {
-            ds.check_coverage(edition, &touched, &places, src.name, &mut problems);
+            ds.check_coverage(
+                edition,
+                &touched,
+                src.name,
+                &places,
+                src.name,
+                &mut problems,
+            );
         }
         ds.read_as = ReadAs {
             number_style: styles.decided(),
@@ -1465,7 +1489,7 @@ fn parse_units_csv(
     src: Source<'_>,
     sep: u8,
     problems: &mut Problems,
-) -> (Vec<Unit>, Vec<(String, usize, usize)>) {
+) -> (Vec<Unit>, Vec<(usize, usize)>) {
     report_unclosed(src, sep, problems);
     let mut rdr = csv_reader(src.text, sep);
     let headers: Vec<String> = match rdr.headers() {
@@ -1503,9 +1527,11 @@ fn parse_units_csv(
         return (Vec::new(), Vec::new());
     };
     let c_flags = col(&["flags", "cờ"]);
-    let mut units = Vec::new();
-    let mut places = Vec::new();
-    let mut seen = HashMap::new();
+    // A unit a line, nearly always: sized once, so that no list of a province's units grows by copies.
+    let lines = memchr::memchr_iter(b'\n', src.text.as_bytes()).count() + 1;
+    let mut units = Vec::with_capacity(lines);
+    let mut places = Vec::with_capacity(lines);
+    let mut seen = HashMap::with_capacity(lines);
     let offset = src.text.len() - src.text.strip_prefix('\u{feff}').unwrap_or(src.text).len();
     for rec in rdr.records() {
         let rec = match rec {
@@ -1573,7 +1599,7 @@ fn parse_units_csv(
             line,
         ) {
             units.push(u);
-            places.push((src.name.to_string(), line, 1));
+            places.push((line, 1));
         }
     }
     (units, places)
