@@ -193,8 +193,8 @@ impl Value {
 
 impl Dataset {
     /// Frees the input matrix, keeping the units and the points given at nodes: once every unit is
-    /// scored, an annex that prints no input column needs nothing more of it, and its memory (a tenth
-    /// of a gigabyte for a large province) is reused for the annex's rows instead of fresh pages.
+    /// scored, an annex that prints no input column needs nothing more of it, and its memory (58 MB
+    /// for 100,000 units × 146 inputs) is reused for the annex's rows instead of fresh pages.
     /// Reading an input afterwards panics.
     pub fn release_inputs(&mut self) {
         self.inputs = Vec::new();
