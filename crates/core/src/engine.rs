@@ -705,6 +705,8 @@ pub fn score_keeping_with(edition: &Edition, data: &Dataset, keep: Keep, arith: 
     // At least one cell a unit, so that the zip below yields every unit even without an annex.
     let mut shown = crate::dataset::filled(nu * n_shown.max(1), blank);
     // Per unit: its notes and its other maxima (see `Stored`), in unit order.
+    let (plan, kids) = NodePlan::of(edition);
+    let leaves: Vec<usize> = (1..nn).filter(|&n| plan[n].leaf).collect();
     let per_unit: Vec<(Vec<Note>, Vec<Decimal>)> = cells
         .par_chunks_mut(kept_row)
         .zip(shown.par_chunks_mut(n_shown.max(1)))
@@ -748,25 +750,31 @@ pub fn score_keeping_with(edition: &Edition, data: &Dataset, keep: Keep, arith: 
                         aggregate(edition, data, u, na_row, row, deduct, &mut notes);
                     }
                     Arith::Fast => {
-                        for (n, node) in edition.nodes.iter().enumerate().skip(1) {
-                            if !node.is_leaf() {
-                                continue;
-                            }
+                        for &n in &leaves {
                             let (points, status) =
                                 score_leaf_fast(edition, data, u, n, na_row[n], best_of(n));
                             fast_row[n] = FastScore {
                                 points,
-                                max: node.max,
+                                max: plan[n].max,
                                 status,
                             };
                         }
-                        aggregate_fast(edition, data, u, na_row, fast_row, deduct, &mut notes);
-                        for (r, f) in row.iter_mut().zip(fast_row.iter()) {
-                            *r = NodeScore {
-                                points: f.points.dec(),
-                                max: f.max,
-                                status: f.status,
-                            };
+                        aggregate_fast(&plan, &kids, data, u, na_row, fast_row, deduct, &mut notes);
+                        let to_score = |f: &FastScore| NodeScore {
+                            points: f.points.dec(),
+                            max: f.max,
+                            status: f.status,
+                        };
+                        if keep == Keep::All {
+                            for (r, f) in row.iter_mut().zip(fast_row.iter()) {
+                                *r = to_score(f);
+                            }
+                        } else {
+                            // Only the printed nodes are kept: only they become decimals.
+                            for (k, &n) in shown_nodes.iter().enumerate() {
+                                row[n] = to_score(&fast_row[n]);
+                                shown_row[k] = row[n];
+                            }
                         }
                     }
                 }
@@ -1043,8 +1051,8 @@ struct FastScore {
     status: Status,
 }
 
-/// [`score_leaf`] in [`Pts`]: the rules that only compare and add (yes-no, choice, sum, a ratio's
-/// comparison) done here; any other rule, and any negative input, by [`score_leaf`] itself, so that
+/// [`score_leaf`] in [`Pts`]: the rules that only compare and add (yes-no, choice, steps, sum, a
+/// ratio's comparison) done here; any other rule, and any negative input, by [`score_leaf`] itself, so that
 /// what is not copied here cannot differ.
 fn score_leaf_fast(
     edition: &Edition,
@@ -1082,6 +1090,7 @@ fn score_leaf_fast(
             denominator,
         } => ratio_fast(data, u, *numerator, denominator, node.max),
         Rule::Sum { inputs } => sum_fast(data, u, inputs, node.max),
+        Rule::Steps { input, steps } => steps_fast(data, u, *input, steps),
         _ => None,
     };
     match fast {
@@ -1129,6 +1138,26 @@ fn ratio_fast(
     }))
 }
 
+/// A steps rule's points ([`Eval::rule`]'s: the first step whose threshold the value reaches), the
+/// comparisons in [`Fixed`]; `None` for a negative value (left to the decimal path). A negative
+/// threshold (or a negative zero) is reached by every non-negative value.
+fn steps_fast(
+    data: &Dataset,
+    u: usize,
+    input: usize,
+    steps: &[(Decimal, Decimal)],
+) -> Option<Option<Pts>> {
+    let Some(v) = num(data.input(u, input)) else {
+        return Some(None);
+    };
+    let v = Fixed::from_decimal(v)?;
+    let hit = steps.iter().find(|(th, _)| match Fixed::from_decimal(*th) {
+        Some(t) => v.cmp_value(t) != std::cmp::Ordering::Less,
+        None => true,
+    });
+    Some(Some(Pts::of(hit.map_or(Decimal::ZERO, |(_, p)| *p))))
+}
+
 /// A sum rule's points ([`Eval::rule`]'s), in [`Fixed`]; `None` for a negative value or a sum past 96
 /// bits (left to the decimal path, which saturates or rounds as it does).
 fn sum_fast(data: &Dataset, u: usize, inputs: &[usize], max: Decimal) -> Option<Option<Pts>> {
@@ -1146,11 +1175,47 @@ fn sum_fast(data: &Dataset, u: usize, inputs: &[usize], max: Decimal) -> Option<
     Some(Some(Pts::Fixed(acc.min_value(Fixed::from_decimal(max)?))))
 }
 
+/// What the fast path's per-unit pass reads of a node, in 28 bytes: a [`Node`] is about 360 (names,
+/// flags, the rule, the evidence text), so a hundred of them do not stay in the first-level cache while
+/// a unit's row is scored and aggregated, and every node visited was a miss. The children of every node
+/// are in one flat list (`children` is a range of it).
+#[derive(Debug, Clone, Copy)]
+struct NodePlan {
+    max: Decimal,
+    children: (u32, u32),
+    leaf: bool,
+    cap: bool,
+    rescale: bool,
+}
+
+impl NodePlan {
+    fn of(edition: &Edition) -> (Vec<NodePlan>, Vec<u32>) {
+        let mut kids = Vec::new();
+        let plan = edition
+            .nodes
+            .iter()
+            .map(|node| {
+                let from = kids.len() as u32;
+                kids.extend(node.children.iter().map(|&c| c as u32));
+                NodePlan {
+                    max: node.max,
+                    children: (from, kids.len() as u32),
+                    leaf: node.is_leaf(),
+                    cap: node.cap,
+                    rescale: node.rescale,
+                }
+            })
+            .collect();
+        (plan, kids)
+    }
+}
+
 /// [`aggregate`] in [`Pts`]: the same steps in the same order (so the same roundings where the
 /// decimal path rounds), the sums and caps in [`Fixed`] while they are exact.
 #[allow(clippy::too_many_arguments)]
 fn aggregate_fast(
-    edition: &Edition,
+    plan: &[NodePlan],
+    kids: &[u32],
     data: &Dataset,
     u: usize,
     na: &[Option<NaPolicy>],
@@ -1158,8 +1223,8 @@ fn aggregate_fast(
     deduct: &mut [Deduct],
     notes: &mut Vec<Note>,
 ) {
-    for n in (0..edition.nodes.len()).rev() {
-        let node = &edition.nodes[n];
+    for n in (0..plan.len()).rev() {
+        let node = &plan[n];
         deduct[n] = Deduct::default();
         if let Some(p) = na[n] {
             row[n] = FastScore {
@@ -1178,7 +1243,7 @@ fn aggregate_fast(
             }
             continue;
         }
-        if node.is_leaf() && n > 0 {
+        if node.leaf && n > 0 {
             continue;
         }
         let mut sum = Pts::ZERO;
@@ -1186,7 +1251,8 @@ fn aggregate_fast(
         let mut any_counted = false;
         let mut any_data = false;
         let mut all_excluded = true;
-        for &c in &node.children {
+        for &c in &kids[node.children.0 as usize..node.children.1 as usize] {
+            let c = c as usize;
             let s = row[c];
             add_unless_plain_zero(&mut d.excluded, deduct[c].excluded);
             add_unless_plain_zero(&mut d.unevaluated, deduct[c].unevaluated);
