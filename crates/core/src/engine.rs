@@ -707,74 +707,63 @@ pub fn score_keeping_with(edition: &Edition, data: &Dataset, keep: Keep, arith: 
     // Per unit: its notes and its other maxima (see `Stored`), in unit order.
     let (plan, kids) = NodePlan::of(edition);
     let leaves: Vec<usize> = (1..nn).filter(|&n| plan[n].leaf).collect();
+    let all_nodes: Vec<usize> = (0..nn).collect();
     let per_unit: Vec<(Vec<Note>, Vec<Decimal>)> = cells
         .par_chunks_mut(kept_row)
         .zip(shown.par_chunks_mut(n_shown.max(1)))
         .enumerate()
         .with_min_len(64)
         .map_init(
-            // A full row per thread to score and aggregate in, then kept compactly.
+            // A full row per thread to score and aggregate in (in the arithmetic chosen), then kept
+            // compactly.
             || {
-                let fast_blank = FastScore {
-                    points: Pts::ZERO,
-                    max: Decimal::ZERO,
-                    status: Status::Missing,
+                let (dec_row, fast_row) = match arith {
+                    Arith::Fast => (Vec::new(), vec![Work::<Pts>::BLANK; nn]),
+                    Arith::Decimal => (vec![Work::<Decimal>::BLANK; nn], Vec::new()),
                 };
-                let fast_row = match arith {
-                    Arith::Fast => vec![fast_blank; nn],
-                    Arith::Decimal => Vec::new(),
-                };
-                (vec![Deduct::default(); nn], vec![blank; nn], fast_row)
+                (
+                    vec![Deduct::default(); nn],
+                    vec![blank; nn],
+                    dec_row,
+                    fast_row,
+                )
             },
-            |(deduct, row, fast_row), (u, (stored, shown_row))| {
+            |(deduct, row, dec_row, fast_row), (u, (stored, shown_row))| {
                 let na_row = &nas[u * nn..(u + 1) * nn];
                 let best_of = |n: usize| match (&cohort[n], block_of[u]) {
                     (Some(per_block), Some(b)) => &per_block[b][..],
                     _ => &[],
                 };
                 let mut notes = Vec::new();
+                let unit = UnitPass {
+                    plan: &plan,
+                    kids: &kids,
+                    leaves: &leaves,
+                    data,
+                    u,
+                    na: na_row,
+                };
+                // Only the printed nodes are kept under Keep::Printed: only they become decimals.
+                let wanted: &[usize] = if keep == Keep::All {
+                    &all_nodes
+                } else {
+                    &shown_nodes
+                };
                 match arith {
                     Arith::Decimal => {
-                        for (n, node) in edition.nodes.iter().enumerate().skip(1) {
-                            if !node.is_leaf() {
-                                continue;
-                            }
-                            let (points, status) =
-                                score_leaf(edition, data, u, n, na_row[n], best_of(n));
-                            row[n] = NodeScore {
-                                points,
-                                max: node.max,
-                                status,
-                            };
+                        unit.score(dec_row, deduct, &mut notes, |n| {
+                            score_leaf(edition, data, u, n, na_row[n], best_of(n))
+                        });
+                        for &n in wanted {
+                            row[n] = dec_row[n].score();
                         }
-                        aggregate(edition, data, u, na_row, row, deduct, &mut notes);
                     }
                     Arith::Fast => {
-                        for &n in &leaves {
-                            let (points, status) =
-                                score_leaf_fast(edition, data, u, n, na_row[n], best_of(n));
-                            fast_row[n] = FastScore {
-                                points,
-                                max: plan[n].max,
-                                status,
-                            };
-                        }
-                        aggregate_fast(&plan, &kids, data, u, na_row, fast_row, deduct, &mut notes);
-                        let to_score = |f: &FastScore| NodeScore {
-                            points: f.points.dec(),
-                            max: f.max,
-                            status: f.status,
-                        };
-                        if keep == Keep::All {
-                            for (r, f) in row.iter_mut().zip(fast_row.iter()) {
-                                *r = to_score(f);
-                            }
-                        } else {
-                            // Only the printed nodes are kept: only they become decimals.
-                            for (k, &n) in shown_nodes.iter().enumerate() {
-                                row[n] = to_score(&fast_row[n]);
-                                shown_row[k] = row[n];
-                            }
+                        unit.score(fast_row, deduct, &mut notes, |n| {
+                            score_leaf_fast(edition, data, u, n, na_row[n], best_of(n))
+                        });
+                        for &n in wanted {
+                            row[n] = fast_row[n].score();
                         }
                     }
                 }
@@ -853,131 +842,6 @@ struct Deduct {
     unevaluated: Decimal,
 }
 
-#[allow(clippy::too_many_arguments)]
-fn aggregate(
-    edition: &Edition,
-    data: &Dataset,
-    u: usize,
-    na: &[Option<NaPolicy>],
-    row: &mut [NodeScore],
-    deduct: &mut [Deduct],
-    notes: &mut Vec<Note>,
-) {
-    for n in (0..edition.nodes.len()).rev() {
-        let node = &edition.nodes[n];
-        deduct[n] = Deduct::default();
-        if let Some(p) = na[n] {
-            let status = na_status(p);
-            row[n] = NodeScore {
-                points: Decimal::ZERO,
-                max: if p == NaPolicy::Zero {
-                    node.max
-                } else {
-                    Decimal::ZERO
-                },
-                status,
-            };
-            match p {
-                NaPolicy::Exclude => deduct[n].excluded = node.max,
-                NaPolicy::NotEvaluated => deduct[n].unevaluated = node.max,
-                NaPolicy::Zero => {}
-            }
-            continue;
-        }
-        if node.is_leaf() && n > 0 {
-            // Written by pass 1 or pass 2.
-            continue;
-        }
-        let mut sum = Decimal::ZERO;
-        let mut d = Deduct::default();
-        let mut any_counted = false;
-        let mut any_data = false;
-        let mut all_excluded = true;
-        for &c in &node.children {
-            let s = row[c];
-            add_unless_plain_zero(&mut d.excluded, deduct[c].excluded);
-            add_unless_plain_zero(&mut d.unevaluated, deduct[c].unevaluated);
-            match s.status {
-                Status::Excluded => {}
-                Status::NotEvaluated => all_excluded = false,
-                _ => {
-                    all_excluded = false;
-                    any_counted = true;
-                    any_data |= matches!(
-                        s.status,
-                        Status::Scored | Status::Given | Status::NotApplicable
-                    );
-                    sum = add_points(sum, s.points);
-                }
-            }
-        }
-        if let Some(Value::Number(given)) = data.given(u, n) {
-            if any_data && sum != *given {
-                notes.push(Note {
-                    unit: u,
-                    node: n,
-                    given: *given,
-                    children_sum: sum,
-                });
-            }
-            row[n] = NodeScore {
-                points: *given,
-                max: node.max,
-                status: Status::Given,
-            };
-            continue;
-        }
-        if n > 0 && !any_counted {
-            if all_excluded {
-                row[n] = NodeScore {
-                    points: Decimal::ZERO,
-                    max: Decimal::ZERO,
-                    status: Status::Excluded,
-                };
-                deduct[n].excluded = node.max;
-            } else {
-                row[n] = NodeScore {
-                    points: Decimal::ZERO,
-                    max: Decimal::ZERO,
-                    status: Status::NotEvaluated,
-                };
-                deduct[n].unevaluated = node.max;
-            }
-            continue;
-        }
-        let plain_zero = |x: Decimal| x.is_zero() && x.scale() == 0;
-        // Nothing deducted (the usual case): the node's maximum as it is, without two subtractions.
-        let mut applicable = if plain_zero(d.excluded) && plain_zero(d.unevaluated) {
-            node.max
-        } else {
-            sub_points(sub_points(node.max, d.excluded), d.unevaluated).max(Decimal::ZERO)
-        };
-        let mut points = if node.cap { sum.min(node.max) } else { sum };
-        if d.excluded > Decimal::ZERO && (node.rescale || n == 0) {
-            // Exclude and rescale: converted = achieved ÷ (max − excluded max) × max.
-            let base = sub_points(node.max, d.excluded);
-            points = if base > Decimal::ZERO {
-                rescale(points, node.max, base)
-            } else {
-                Decimal::ZERO
-            };
-            d.excluded = Decimal::ZERO;
-            applicable = sub_points(node.max, d.unevaluated).max(Decimal::ZERO);
-        }
-        deduct[n] = d;
-        let status = if any_data {
-            Status::Scored
-        } else {
-            Status::Missing
-        };
-        row[n] = NodeScore {
-            points,
-            max: applicable,
-            status,
-        };
-    }
-}
-
 /// `a − b` of non-negative maxima (cannot overflow; checked so that it cannot panic either).
 fn sub_points(a: Decimal, b: Decimal) -> Decimal {
     a.checked_sub(b).unwrap_or(Decimal::MIN)
@@ -1003,7 +867,36 @@ enum Pts {
     Dec(Decimal),
 }
 
-impl Pts {
+/// The arithmetic of points in the per-unit pass: [`Decimal`] (the reference) or [`Pts`] (the fast path).
+/// The pass is written once over this trait, so the two paths differ only in these operations, which
+/// the property tests compare.
+trait Points: Copy {
+    const ZERO: Self;
+    fn of(d: Decimal) -> Self;
+    fn dec(self) -> Decimal;
+    /// [`add_points`].
+    fn add(self, other: Self) -> Self;
+    /// [`Ord::min`] of decimals (the first when equal).
+    fn min(self, other: Self) -> Self;
+}
+
+impl Points for Decimal {
+    const ZERO: Decimal = Decimal::ZERO;
+    fn of(d: Decimal) -> Decimal {
+        d
+    }
+    fn dec(self) -> Decimal {
+        self
+    }
+    fn add(self, other: Decimal) -> Decimal {
+        add_points(self, other)
+    }
+    fn min(self, other: Decimal) -> Decimal {
+        Ord::min(self, other)
+    }
+}
+
+impl Points for Pts {
     const ZERO: Pts = Pts::Fixed(Fixed::ZERO);
 
     #[inline]
@@ -1022,7 +915,6 @@ impl Pts {
         }
     }
 
-    /// [`add_points`].
     #[inline]
     fn add(self, other: Pts) -> Pts {
         if let (Pts::Fixed(a), Pts::Fixed(b)) = (self, other)
@@ -1033,7 +925,6 @@ impl Pts {
         Pts::of(add_points(self.dec(), other.dec()))
     }
 
-    /// [`Ord::min`] of decimals (the first when equal).
     #[inline]
     fn min(self, other: Pts) -> Pts {
         match (self, other) {
@@ -1043,12 +934,28 @@ impl Pts {
     }
 }
 
-/// A node's result in the fast path's working row ([`NodeScore`] with [`Pts`]).
+/// A node's result in the per-unit pass's working row ([`NodeScore`] in the pass's arithmetic).
 #[derive(Debug, Clone, Copy)]
-struct FastScore {
-    points: Pts,
+struct Work<P> {
+    points: P,
     max: Decimal,
     status: Status,
+}
+
+impl<P: Points> Work<P> {
+    const BLANK: Work<P> = Work {
+        points: P::ZERO,
+        max: Decimal::ZERO,
+        status: Status::Missing,
+    };
+
+    fn score(&self) -> NodeScore {
+        NodeScore {
+            points: self.points.dec(),
+            max: self.max,
+            status: self.status,
+        }
+    }
 }
 
 /// [`score_leaf`] in [`Pts`]: the rules that only compare and add (yes-no, choice, steps, sum, a
@@ -1210,131 +1117,148 @@ impl NodePlan {
     }
 }
 
-/// [`aggregate`] in [`Pts`]: the same steps in the same order (so the same roundings where the
-/// decimal path rounds), the sums and caps in [`Fixed`] while they are exact.
-#[allow(clippy::too_many_arguments)]
-fn aggregate_fast(
-    plan: &[NodePlan],
-    kids: &[u32],
-    data: &Dataset,
+/// One unit's pass: its leaves scored, then aggregated bottom-up with the not-applicable policies,
+/// caps, rescaling and points given at nodes — written once over [`Points`], so that the decimal
+/// reference and the fast path take the same steps in the same order (and so round where the other
+/// rounds) and differ only in the arithmetic.
+struct UnitPass<'a> {
+    plan: &'a [NodePlan],
+    kids: &'a [u32],
+    leaves: &'a [usize],
+    data: &'a Dataset,
     u: usize,
-    na: &[Option<NaPolicy>],
-    row: &mut [FastScore],
-    deduct: &mut [Deduct],
-    notes: &mut Vec<Note>,
-) {
-    for n in (0..plan.len()).rev() {
-        let node = &plan[n];
-        deduct[n] = Deduct::default();
-        if let Some(p) = na[n] {
-            row[n] = FastScore {
-                points: Pts::ZERO,
-                max: if p == NaPolicy::Zero {
-                    node.max
-                } else {
-                    Decimal::ZERO
-                },
-                status: na_status(p),
+    na: &'a [Option<NaPolicy>],
+}
+
+impl UnitPass<'_> {
+    fn score<P: Points>(
+        &self,
+        row: &mut [Work<P>],
+        deduct: &mut [Deduct],
+        notes: &mut Vec<Note>,
+        leaf: impl Fn(usize) -> (P, Status),
+    ) {
+        for &n in self.leaves {
+            let (points, status) = leaf(n);
+            row[n] = Work {
+                points,
+                max: self.plan[n].max,
+                status,
             };
-            match p {
-                NaPolicy::Exclude => deduct[n].excluded = node.max,
-                NaPolicy::NotEvaluated => deduct[n].unevaluated = node.max,
-                NaPolicy::Zero => {}
+        }
+        for n in (0..self.plan.len()).rev() {
+            let node = &self.plan[n];
+            deduct[n] = Deduct::default();
+            if let Some(p) = self.na[n] {
+                row[n] = Work {
+                    points: P::ZERO,
+                    max: if p == NaPolicy::Zero {
+                        node.max
+                    } else {
+                        Decimal::ZERO
+                    },
+                    status: na_status(p),
+                };
+                match p {
+                    NaPolicy::Exclude => deduct[n].excluded = node.max,
+                    NaPolicy::NotEvaluated => deduct[n].unevaluated = node.max,
+                    NaPolicy::Zero => {}
+                }
+                continue;
             }
-            continue;
-        }
-        if node.leaf && n > 0 {
-            continue;
-        }
-        let mut sum = Pts::ZERO;
-        let mut d = Deduct::default();
-        let mut any_counted = false;
-        let mut any_data = false;
-        let mut all_excluded = true;
-        for &c in &kids[node.children.0 as usize..node.children.1 as usize] {
-            let c = c as usize;
-            let s = row[c];
-            add_unless_plain_zero(&mut d.excluded, deduct[c].excluded);
-            add_unless_plain_zero(&mut d.unevaluated, deduct[c].unevaluated);
-            match s.status {
-                Status::Excluded => {}
-                Status::NotEvaluated => all_excluded = false,
-                _ => {
-                    all_excluded = false;
-                    any_counted = true;
-                    any_data |= matches!(
-                        s.status,
-                        Status::Scored | Status::Given | Status::NotApplicable
-                    );
-                    sum = sum.add(s.points);
+            if node.leaf && n > 0 {
+                continue;
+            }
+            let mut sum = P::ZERO;
+            let mut d = Deduct::default();
+            let mut any_counted = false;
+            let mut any_data = false;
+            let mut all_excluded = true;
+            for &c in &self.kids[node.children.0 as usize..node.children.1 as usize] {
+                let c = c as usize;
+                let s = row[c];
+                add_unless_plain_zero(&mut d.excluded, deduct[c].excluded);
+                add_unless_plain_zero(&mut d.unevaluated, deduct[c].unevaluated);
+                match s.status {
+                    Status::Excluded => {}
+                    Status::NotEvaluated => all_excluded = false,
+                    _ => {
+                        all_excluded = false;
+                        any_counted = true;
+                        any_data |= matches!(
+                            s.status,
+                            Status::Scored | Status::Given | Status::NotApplicable
+                        );
+                        sum = sum.add(s.points);
+                    }
                 }
             }
-        }
-        if let Some(Value::Number(given)) = data.given(u, n) {
-            let children_sum = sum.dec();
-            if any_data && children_sum != *given {
-                notes.push(Note {
-                    unit: u,
-                    node: n,
-                    given: *given,
-                    children_sum,
-                });
+            if let Some(Value::Number(given)) = self.data.given(self.u, n) {
+                let children_sum = sum.dec();
+                if any_data && children_sum != *given {
+                    notes.push(Note {
+                        unit: self.u,
+                        node: n,
+                        given: *given,
+                        children_sum,
+                    });
+                }
+                row[n] = Work {
+                    points: P::of(*given),
+                    max: node.max,
+                    status: Status::Given,
+                };
+                continue;
             }
-            row[n] = FastScore {
-                points: Pts::of(*given),
-                max: node.max,
-                status: Status::Given,
-            };
-            continue;
-        }
-        if n > 0 && !any_counted {
-            row[n] = FastScore {
-                points: Pts::ZERO,
-                max: Decimal::ZERO,
-                status: if all_excluded {
-                    Status::Excluded
+            if n > 0 && !any_counted {
+                row[n] = Work {
+                    points: P::ZERO,
+                    max: Decimal::ZERO,
+                    status: if all_excluded {
+                        Status::Excluded
+                    } else {
+                        Status::NotEvaluated
+                    },
+                };
+                if all_excluded {
+                    deduct[n].excluded = node.max;
                 } else {
-                    Status::NotEvaluated
+                    deduct[n].unevaluated = node.max;
+                }
+                continue;
+            }
+            let plain_zero = |x: Decimal| x.is_zero() && x.scale() == 0;
+            let mut applicable = if plain_zero(d.excluded) && plain_zero(d.unevaluated) {
+                node.max
+            } else {
+                sub_points(sub_points(node.max, d.excluded), d.unevaluated).max(Decimal::ZERO)
+            };
+            let mut points = if node.cap {
+                sum.min(P::of(node.max))
+            } else {
+                sum
+            };
+            if d.excluded > Decimal::ZERO && (node.rescale || n == 0) {
+                let base = sub_points(node.max, d.excluded);
+                points = if base > Decimal::ZERO {
+                    P::of(rescale(points.dec(), node.max, base))
+                } else {
+                    P::ZERO
+                };
+                d.excluded = Decimal::ZERO;
+                applicable = sub_points(node.max, d.unevaluated).max(Decimal::ZERO);
+            }
+            deduct[n] = d;
+            row[n] = Work {
+                points,
+                max: applicable,
+                status: if any_data {
+                    Status::Scored
+                } else {
+                    Status::Missing
                 },
             };
-            if all_excluded {
-                deduct[n].excluded = node.max;
-            } else {
-                deduct[n].unevaluated = node.max;
-            }
-            continue;
         }
-        let plain_zero = |x: Decimal| x.is_zero() && x.scale() == 0;
-        let mut applicable = if plain_zero(d.excluded) && plain_zero(d.unevaluated) {
-            node.max
-        } else {
-            sub_points(sub_points(node.max, d.excluded), d.unevaluated).max(Decimal::ZERO)
-        };
-        let mut points = if node.cap {
-            sum.min(Pts::of(node.max))
-        } else {
-            sum
-        };
-        if d.excluded > Decimal::ZERO && (node.rescale || n == 0) {
-            let base = sub_points(node.max, d.excluded);
-            points = if base > Decimal::ZERO {
-                Pts::of(rescale(points.dec(), node.max, base))
-            } else {
-                Pts::ZERO
-            };
-            d.excluded = Decimal::ZERO;
-            applicable = sub_points(node.max, d.unevaluated).max(Decimal::ZERO);
-        }
-        deduct[n] = d;
-        row[n] = FastScore {
-            points,
-            max: applicable,
-            status: if any_data {
-                Status::Scored
-            } else {
-                Status::Missing
-            },
-        };
     }
 }
 
