@@ -958,9 +958,9 @@ impl<P: Points> Work<P> {
     }
 }
 
-/// [`score_leaf`] in [`Pts`]: the rules that only compare and add (yes-no, choice, steps, sum, a
-/// ratio's comparison) done here; any other rule, and any negative input, by [`score_leaf`] itself, so that
-/// what is not copied here cannot differ.
+/// [`score_leaf`] in [`Pts`]: the rules that compare, add and multiply (yes-no, choice, steps,
+/// per-item, sum, a ratio's comparison) done here; any other rule, and any negative input, by
+/// [`score_leaf`] itself, so that what is not copied here cannot differ.
 fn score_leaf_fast(
     edition: &Edition,
     data: &Dataset,
@@ -998,6 +998,7 @@ fn score_leaf_fast(
         } => ratio_fast(data, u, *numerator, denominator, node.max),
         Rule::Sum { inputs } => sum_fast(data, u, inputs, node.max),
         Rule::Steps { input, steps } => steps_fast(data, u, *input, steps),
+        Rule::PerItem { input, per, cap } => per_item_fast(data, u, *input, *per, *cap),
         _ => None,
     };
     match fast {
@@ -1063,6 +1064,23 @@ fn steps_fast(
         None => true,
     });
     Some(Some(Pts::of(hit.map_or(Decimal::ZERO, |(_, p)| *p))))
+}
+
+/// A per-item rule's points ([`Eval::rule`]'s: `per` a unit of the input, at most `cap`) in [`Fixed`];
+/// `None` for a negative value or constant, or a product `rust_decimal` would round or refuse (left to
+/// the decimal path, which saturates as it does).
+fn per_item_fast(
+    data: &Dataset,
+    u: usize,
+    input: usize,
+    per: Decimal,
+    cap: Decimal,
+) -> Option<Option<Pts>> {
+    let Some(n) = num(data.input(u, input)) else {
+        return Some(None);
+    };
+    let x = Fixed::from_decimal(n)?.checked_mul(Fixed::from_decimal(per)?)?;
+    Some(Some(Pts::Fixed(x.min_value(Fixed::from_decimal(cap)?))))
 }
 
 /// A sum rule's points ([`Eval::rule`]'s), in [`Fixed`]; `None` for a negative value or a sum past 96

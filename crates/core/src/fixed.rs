@@ -89,6 +89,22 @@ impl Fixed {
         (m < OVER_96).then_some(Fixed { m, scale })
     }
 
+    /// `self × other` exactly as `rust_decimal`'s `*` gives it, or `None` when that product needs more
+    /// than 96 bits or 28 decimals (where `rust_decimal` would round). A zero factor gives a zero without
+    /// decimals (`0.00 × 0.25` is `0`), as `rust_decimal`'s does.
+    #[inline]
+    pub fn checked_mul(self, other: Fixed) -> Option<Fixed> {
+        if self.m == 0 || other.m == 0 {
+            return Some(Fixed::ZERO);
+        }
+        let scale = self.scale + other.scale;
+        if scale > 28 {
+            return None;
+        }
+        let m = mul(self.m, other.m).filter(|&m| m < OVER_96)?;
+        Some(Fixed { m, scale })
+    }
+
     /// Both mantissas at the larger scale, when the scaled one stays below 2⁹⁶.
     #[inline]
     fn aligned(self, other: Fixed) -> Option<(u128, u128, u8)> {
@@ -238,6 +254,25 @@ mod tests {
                         .and_then(|p| b.m.checked_mul(POW10[(s - b.scale) as usize]).map(|q| (p, q)))
                         .and_then(|(p, q)| p.checked_add(q));
                     prop_assert!(exact.is_none_or(|e| e >= OVER_96), "{} + {} declined", x, y);
+                    prop_assert!(!a.is_zero() && !b.is_zero());
+                }
+            }
+        }
+
+        /// Where `Fixed` gives a product it is `rust_decimal`'s bit for bit, and it declines only where
+        /// `rust_decimal`'s product is not the exact one at the summed scale.
+        #[test]
+        fn multiplies_as_rust_decimal_does(a in fixed(), b in fixed()) {
+            let (x, y) = (a.to_decimal(), b.to_decimal());
+            let want = x.checked_mul(y);
+            match a.checked_mul(b) {
+                Some(p) => prop_assert_eq!(Some(bits(p.to_decimal())), want.map(bits)),
+                None => {
+                    let exact = a.m.checked_mul(b.m);
+                    prop_assert!(
+                        a.scale + b.scale > 28 || exact.is_none_or(|e| e >= OVER_96),
+                        "{} × {} declined", x, y
+                    );
                     prop_assert!(!a.is_zero() && !b.is_zero());
                 }
             }
