@@ -296,16 +296,11 @@ pub fn annex(a: AnnexArgs) -> Result<ExitCode> {
         ..Default::default()
     };
     let mut t = load::Timings::from_env();
-    if a.format == Format::Json
-        && a.compact
-        && let Some(path) = a.out.as_deref()
-    {
-        // The compact JSON of a province is tens of megabytes: written into the file table by table
-        // instead of being made whole in memory first (the same bytes as `egov_export::render`'s,
-        // which a test checks).
-        crate::output::write_atomic_with(path, |w| {
-            annex.write_json_compact(w)?;
-            w.write_all(b"\n")
+    if a.format == Format::Json {
+        // The JSON of a province is tens of megabytes: written out as it is made (the compact form table
+        // by table) instead of being made whole in memory first; the same bytes as `egov_export::render`.
+        load::emit_with(a.out.as_deref(), |w| {
+            egov_export::json_out::write(&annex, a.compact, w)
         })?;
         t.mark("render+write");
         load::leave_to_exit(annex);

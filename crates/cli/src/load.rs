@@ -317,11 +317,20 @@ impl std::error::Error for InputError {}
 
 /// Writes to `out` if given, else to standard output.
 pub fn emit(out: Option<&Path>, bytes: &[u8]) -> Result<()> {
+    emit_with(out, |w| w.write_all(bytes))
+}
+
+/// [`emit`] of what `write` writes as it makes it (through a buffer; into a file atomically, as
+/// [`crate::output::write_atomic_with`]).
+pub fn emit_with(
+    out: Option<&Path>,
+    write: impl FnOnce(&mut dyn Write) -> std::io::Result<()>,
+) -> Result<()> {
     match out {
-        Some(p) => crate::output::write_atomic(p, bytes),
+        Some(p) => crate::output::write_atomic_with(p, write),
         None => {
-            let mut so = std::io::stdout().lock();
-            so.write_all(bytes).and_then(|()| so.flush()).map_err(|e| {
+            let mut so = std::io::BufWriter::with_capacity(1 << 16, std::io::stdout().lock());
+            write(&mut so).and_then(|()| so.flush()).map_err(|e| {
                 let why = egov_core::lang::io_reason(&e);
                 anyhow::anyhow!(msg!(
                     "không ghi được ra đầu ra chuẩn: {why}",

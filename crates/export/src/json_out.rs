@@ -3,22 +3,32 @@
 //! The shape is owned by egov-core; this module only serialises it, so the CLI's `--format json` and the
 //! exported file can never drift apart. Numbers stay exact decimals (serde_json's arbitrary precision).
 
+use std::io::Write;
+
 use egov_core::table::Annex;
 
 use crate::ExportError;
 
 /// The annex JSON, indented unless `compact`, with a final newline.
 pub fn render(annex: &Annex, compact: bool) -> Result<Vec<u8>, ExportError> {
-    let mut out = if compact {
-        annex.to_json_compact()?
-    } else {
-        // Sized once from the table shapes: a province's annex is megabytes, and growing the buffer by
-        // doubling would copy it several times over.
-        let rows: usize = annex.tables.iter().map(|t| t.rows.len()).sum();
-        let mut out = Vec::with_capacity(8192 + rows * 512);
-        serde_json::to_writer_pretty(&mut out, annex)?;
-        out
-    };
-    out.push(b'\n');
+    // Sized once from the table shapes: a province's annex is megabytes, and growing the buffer by
+    // doubling would copy it several times over.
+    let rows: usize = annex.tables.iter().map(|t| t.rows.len()).sum();
+    let per_row = if compact { 256 } else { 512 };
+    let mut out = Vec::with_capacity(8192 + rows * per_row);
+    write(annex, compact, &mut out)?;
     Ok(out)
+}
+
+/// [`render`]'s bytes written to `w` as they are made, for a caller that sends them to a file or a pipe:
+/// the compact JSON table by table ([`Annex::write_json_compact`]), so a province's annex (70 MB at
+/// 100,000 units) is never in memory whole. `w` should be buffered: the indented JSON is written in
+/// small pieces.
+pub fn write(annex: &Annex, compact: bool, w: &mut (impl Write + ?Sized)) -> std::io::Result<()> {
+    if compact {
+        annex.write_json_compact(w)?;
+    } else {
+        serde_json::to_writer_pretty(&mut *w, annex)?;
+    }
+    w.write_all(b"\n")
 }
