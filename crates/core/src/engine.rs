@@ -1100,7 +1100,7 @@ fn sum_fast(data: &Dataset, u: usize, inputs: &[usize], max: Decimal) -> Option<
     Some(Some(Pts::Fixed(acc.min_value(Fixed::from_decimal(max)?))))
 }
 
-/// What the fast path's per-unit pass reads of a node, in 28 bytes: a [`Node`] is about 360 (names,
+/// What the per-unit pass reads of a node, in 28 bytes: a [`Node`] is about 360 (names,
 /// flags, the rule, the evidence text), so a hundred of them do not stay in the first-level cache while
 /// a unit's row is scored and aggregated, and every node visited was a miss. The children of every node
 /// are in one flat list (`children` is a range of it).
@@ -1185,6 +1185,7 @@ impl UnitPass<'_> {
                 continue;
             }
             if node.leaf && n > 0 {
+                // Scored above (or not applicable, written just now).
                 continue;
             }
             let mut sum = P::ZERO;
@@ -1246,6 +1247,7 @@ impl UnitPass<'_> {
                 continue;
             }
             let plain_zero = |x: Decimal| x.is_zero() && x.scale() == 0;
+            // Nothing deducted (the usual case): the node's maximum as it is, without two subtractions.
             let mut applicable = if plain_zero(d.excluded) && plain_zero(d.unevaluated) {
                 node.max
             } else {
@@ -1257,6 +1259,7 @@ impl UnitPass<'_> {
                 sum
             };
             if d.excluded > Decimal::ZERO && (node.rescale || n == 0) {
+                // Exclude and rescale: converted = achieved ÷ (max − excluded max) × max.
                 let base = sub_points(node.max, d.excluded);
                 points = if base > Decimal::ZERO {
                     P::of(rescale(points.dec(), node.max, base))

@@ -6,13 +6,14 @@
 //! reaches that result through generic code over 32-bit limbs (sign, zero and overflow handling, a
 //! rescale by repeated multiplication); [`Fixed`] does the same on one `u128` with a table of powers
 //! of ten. Every operation either returns exactly the [`Decimal`] that `rust_decimal` would (same value,
-//! same scale, bit for bit) or `None` — a sum past 96 bits, which `rust_decimal` would round — and the
-//! caller then does it in [`Decimal`]. Negative values and the negative zero never become a `Fixed`
+//! same scale, bit for bit) or `None` — a sum or product past 96 bits or 28 decimals, which
+//! `rust_decimal` would round — and the caller then does it in [`Decimal`]. Negative values and the negative zero never become a `Fixed`
 //! ([`Fixed::from_decimal`] refuses them), so no sign rule of `rust_decimal` needs copying.
 //!
-//! Two rules of `rust_decimal` that are easy to miss and that this copies: adding a zero returns the
-//! other operand as it is (`0.00 + 5` is `5`, not `5.00`), and otherwise the sum has the larger scale
-//! (`1.5 + 2` is `3.5`, `1.50 + 2` is `3.50`). The property tests below check every operation against
+//! Rules of `rust_decimal` that are easy to miss and that this copies: adding a zero returns the other
+//! operand as it is (`0.00 + 5` is `5`, not `5.00`), otherwise the sum has the larger scale (`1.5 + 2`
+//! is `3.5`, `1.50 + 2` is `3.50`); a product has the summed scale, but a zero factor gives a plain
+//! zero (`0.00 × 0.25` is `0`). The property tests below check every operation against
 //! `rust_decimal` on drawn mantissas up to 96 bits and scales up to 28.
 
 use std::cmp::Ordering;
