@@ -296,20 +296,22 @@ impl Model {
 
         let mut rescale_order = rescalers.clone();
         rescale_order.sort_by_key(|&p| (std::cmp::Reverse(edition.nodes[p].depth), p));
-        let inside = |outer: usize, inner: usize| inner > outer && inner < outer + subtree[outer];
+        // Whether `inner` is in the subtree of `outer` (itself included).
+        let within = |outer: usize, inner: usize| inner >= outer && inner < outer + subtree[outer];
         let rescale_inside: Vec<Vec<usize>> = rescale_order
             .iter()
             .enumerate()
-            .map(|(i, &p)| (0..i).filter(|&q| inside(p, rescale_order[q])).collect())
+            .map(|(i, &p)| {
+                (0..i)
+                    .filter(|&q| rescale_order[q] != p && within(p, rescale_order[q]))
+                    .collect()
+            })
             .collect();
         let table_rescales: Vec<Vec<usize>> = tables
             .iter()
             .map(|t| {
                 (0..rescale_order.len())
-                    .filter(|&q| {
-                        let p = rescale_order[q];
-                        p >= t.node && p < t.node + subtree[t.node]
-                    })
+                    .filter(|&q| within(t.node, rescale_order[q]))
                     .collect()
             })
             .collect();
