@@ -187,7 +187,19 @@ fn build_table(
         })
         .collect();
     let mut blocks = Vec::new();
-    let mut rows = Vec::new();
+    // Sized once for every section's rows: growing a vector of a hundred thousand rows section by
+    // section would copy it, into memory the kernel must first clear.
+    let mut rows = Vec::with_capacity(
+        t.sections
+            .iter()
+            .map(|s| {
+                data.units
+                    .iter()
+                    .filter(|u| s.categories.contains(&u.category))
+                    .count()
+            })
+            .sum(),
+    );
     let mut tt = 0u32;
     let total_src = ColumnSource::Node(t.node);
     for (k, section) in t.sections.iter().enumerate() {
@@ -305,11 +317,8 @@ fn build_table(
                     rank: rank_of[i]
                         .map(RankCell::Ranked)
                         .unwrap_or(RankCell::Unranked),
-                    rank_raw: None,
-                    rank_pos: None,
                     block: Some(block_id.clone()),
-                    pos: None,
-                    unit_raw: None,
+                    origin: None,
                     not_submitted: !data.submitted(u),
                 }
             },

@@ -180,10 +180,19 @@ impl Cell {
     }
 }
 
-/// A cell with where it came from. `raw` and `pos` are `None` for cells egov computed itself.
-#[derive(Debug, Clone, PartialEq, Eq)]
+/// A cell with where it came from: `raw()` and `pos()` are `None` for cells egov computed itself.
+#[derive(Debug, Clone)]
 pub struct Entry {
     pub cell: Cell,
+    /// The source text and place of an imported cell. Boxed, and absent for computed cells: an annex
+    /// computed for a province holds millions of entries, and the two fields inline would make each one
+    /// nearly three times as large (memory the kernel must clear before it is first used).
+    pub origin: Option<Box<Origin>>,
+}
+
+/// Where an imported cell came from.
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+pub struct Origin {
     /// The text exactly as it stood in the source (not normalised), for precision and NFC checks.
     pub raw: Option<String>,
     pub pos: Option<Pos>,
@@ -191,13 +200,41 @@ pub struct Entry {
 
 impl Entry {
     pub fn computed(cell: Cell) -> Entry {
-        Entry {
-            cell,
-            raw: None,
-            pos: None,
-        }
+        Entry { cell, origin: None }
+    }
+
+    /// A cell read from a document: its text as it stood there and its place, when known.
+    pub fn imported(cell: Cell, raw: Option<String>, pos: Option<Pos>) -> Entry {
+        let origin = (raw.is_some() || pos.is_some()).then(|| Box::new(Origin { raw, pos }));
+        Entry { cell, origin }
+    }
+
+    /// The text exactly as it stood in the source, for an imported cell.
+    pub fn raw(&self) -> Option<&str> {
+        self.origin.as_ref()?.raw.as_deref()
+    }
+
+    /// Where an imported cell stood in its source.
+    pub fn pos(&self) -> Option<&Pos> {
+        self.origin.as_ref()?.pos.as_ref()
+    }
+
+    /// Changes what is known of the cell's origin (an emptied origin is dropped).
+    pub fn edit_origin(&mut self, f: impl FnOnce(&mut Origin)) {
+        let mut o = self.origin.take().map(|b| *b).unwrap_or_default();
+        f(&mut o);
+        self.origin = (o != Origin::default()).then(|| Box::new(o));
     }
 }
+
+/// Two entries are equal when their cells, texts and places are: an empty origin is no origin.
+impl PartialEq for Entry {
+    fn eq(&self, other: &Entry) -> bool {
+        self.cell == other.cell && self.raw() == other.raw() && self.pos() == other.pos()
+    }
+}
+
+impl Eq for Entry {}
 
 /// The rank column of a row.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -235,7 +272,7 @@ pub struct Block {
 }
 
 /// One unit's row.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone)]
 pub struct Row {
     /// The TT (số thứ tự) as printed ("1", "2"…).
     pub tt: Option<String>,
@@ -247,20 +284,84 @@ pub struct Row {
     pub values: Vec<Entry>,
     pub total: Entry,
     pub rank: RankCell,
-    /// Raw rank text and position, for imported tables.
-    pub rank_raw: Option<String>,
-    pub rank_pos: Option<Pos>,
     /// Id of the block the row belongs to.
     pub block: Option<String>,
-    /// Where the row starts in the source.
-    pub pos: Option<Pos>,
-    /// Raw unit text as printed (before NFC), for imported tables.
-    pub unit_raw: Option<String>,
+    /// Where an imported row, its unit and its rank came from. Boxed and absent for computed rows, for
+    /// the reason [`Entry::origin`] is.
+    pub origin: Option<Box<RowOrigin>>,
     /// The unit submitted nothing and the edition's policy let it through (`[scoring] not_submitted`):
     /// ranked with zero points, or unranked; the annex says so in its rank cell, the JSON with
     /// `"status": "not_submitted"`.
     pub not_submitted: bool,
 }
+
+/// Where an imported row came from.
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+pub struct RowOrigin {
+    /// Where the row starts in the source.
+    pub pos: Option<Pos>,
+    /// Raw unit text as printed (before NFC).
+    pub unit_raw: Option<String>,
+    /// Raw rank text and position.
+    pub rank_raw: Option<String>,
+    pub rank_pos: Option<Pos>,
+}
+
+impl RowOrigin {
+    /// `None` when nothing is known, so that a computed row and an imported one without places compare
+    /// equal and cost no allocation.
+    pub fn boxed(self) -> Option<Box<RowOrigin>> {
+        (self != RowOrigin::default()).then(|| Box::new(self))
+    }
+}
+
+impl Row {
+    /// Where the row starts in its source, for an imported row.
+    pub fn pos(&self) -> Option<&Pos> {
+        self.origin.as_ref()?.pos.as_ref()
+    }
+
+    /// The unit's name exactly as printed (before NFC), for an imported row.
+    pub fn unit_raw(&self) -> Option<&str> {
+        self.origin.as_ref()?.unit_raw.as_deref()
+    }
+
+    /// The rank's text as printed, for an imported row.
+    pub fn rank_raw(&self) -> Option<&str> {
+        self.origin.as_ref()?.rank_raw.as_deref()
+    }
+
+    /// Where the rank stood in the source, for an imported row.
+    pub fn rank_pos(&self) -> Option<&Pos> {
+        self.origin.as_ref()?.rank_pos.as_ref()
+    }
+
+    /// Changes what is known of the row's origin (an emptied origin is dropped).
+    pub fn edit_origin(&mut self, f: impl FnOnce(&mut RowOrigin)) {
+        let mut o = self.origin.take().map(|b| *b).unwrap_or_default();
+        f(&mut o);
+        self.origin = o.boxed();
+    }
+}
+
+/// Two rows are equal when everything printed and everything known of their origin is: an empty
+/// origin is no origin.
+impl PartialEq for Row {
+    fn eq(&self, o: &Row) -> bool {
+        let origin = |r: &Row| r.origin.as_deref().cloned().unwrap_or_default();
+        self.tt == o.tt
+            && self.unit == o.unit
+            && self.unit_code == o.unit_code
+            && self.values == o.values
+            && self.total == o.total
+            && self.rank == o.rank
+            && self.block == o.block
+            && self.not_submitted == o.not_submitted
+            && origin(self) == origin(o)
+    }
+}
+
+impl Eq for Row {}
 
 /// One annex table.
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
@@ -397,7 +498,7 @@ impl Serialize for RowJson<'_> {
             m.serialize_entry("status", "not_submitted")?;
         }
         m.serialize_entry("block", &r.block)?;
-        if let Some(p) = &r.pos {
+        if let Some(p) = r.pos() {
             m.serialize_entry("source", &p.to_string())?;
         }
         m.end()
@@ -580,7 +681,7 @@ impl<'a> CompactRows<'a> {
         }
         out.extend_from_slice(b",\"block\":");
         serde_json::to_writer(&mut *out, &r.block)?;
-        if let Some(p) = &r.pos {
+        if let Some(p) = r.pos() {
             out.extend_from_slice(b",\"source\":");
             serde_json::to_writer(&mut *out, &p.to_string())?;
         }
@@ -732,11 +833,12 @@ mod compact_json_tests {
                     values: values.into_iter().map(Entry::computed).collect(),
                     total: Entry::computed(total),
                     rank,
-                    rank_raw: None,
-                    rank_pos: None,
                     block,
-                    pos: pos.map(|(l, c)| Pos::line(l, c)),
-                    unit_raw: None,
+                    origin: RowOrigin {
+                        pos: pos.map(|(l, c)| Pos::line(l, c)),
+                        ..RowOrigin::default()
+                    }
+                    .boxed(),
                     not_submitted,
                 },
             )

@@ -298,7 +298,7 @@ pub fn errata(published: &[Table], recomputed: &Annex, audit: &Audit, lang: Lang
                     table: title.clone(),
                     unit: unit.clone(),
                     column: label,
-                    published: printed(pe.raw.as_deref(), &pe.cell, None, lang),
+                    published: printed(pe.raw(), &pe.cell, None, lang),
                     recomputed: printed(None, &re.cell, decimals, lang),
                     reason: reason(&unit_findings, false, lang),
                 });
@@ -316,8 +316,7 @@ pub fn errata(published: &[Table], recomputed: &Annex, audit: &Audit, lang: Lang
                     unit: unit.clone(),
                     column: clean(&p.rank_label),
                     published: prow
-                        .rank_raw
-                        .as_deref()
+                        .rank_raw()
                         .map(clean)
                         .unwrap_or_else(|| layout::rank_text(&prow.rank)),
                     recomputed: layout::rank_text(&rrow.rank),

@@ -7,7 +7,7 @@
 //! [`ImportProblem`], because the audit must be able to say what it did not see.
 
 use egov_core::num::parse_decimal;
-use egov_core::table::{Block, Cell, Column, Entry, Pos, RankCell, Row, Table};
+use egov_core::table::{Block, Cell, Column, Entry, Pos, RankCell, Row, RowOrigin, Table};
 use egov_core::text::clean;
 use rust_decimal::Decimal;
 
@@ -384,11 +384,14 @@ impl Draft {
                 values,
                 total,
                 rank,
-                rank_raw,
-                rank_pos,
                 block: Some(block.clone()),
-                pos: Some(src.pos.clone()),
-                unit_raw,
+                origin: RowOrigin {
+                    pos: Some(src.pos.clone()),
+                    unit_raw,
+                    rank_raw,
+                    rank_pos,
+                }
+                .boxed(),
                 not_submitted,
             });
         }
@@ -1097,12 +1100,12 @@ fn rank_of(t: &str) -> RankCell {
 }
 
 fn entry(c: &SrcCell) -> Entry {
-    Entry {
-        cell: value_cell(&c.raw),
+    Entry::imported(
+        value_cell(&c.raw),
         // A typed spreadsheet number has no printed text to check.
-        raw: (!c.typed).then(|| c.raw.clone()),
-        pos: Some(c.pos.clone()),
-    }
+        (!c.typed).then(|| c.raw.clone()),
+        Some(c.pos.clone()),
+    )
 }
 
 #[cfg(test)]

@@ -33,7 +33,7 @@ pub fn tables_to_csv(tables: &[Table]) -> String {
                 .chain([(t.total_label.as_str(), &r.total)]);
             for (column, e) in cells {
                 let source = source(e)
-                    .or_else(|| r.pos.as_ref().map(|p| p.to_string()))
+                    .or_else(|| r.pos().map(|p| p.to_string()))
                     .unwrap_or_default();
                 let mut fields: Vec<Cow<'_, str>> = [&t.id, &t.title, block, tt, &r.unit, column]
                     .into_iter()
@@ -66,7 +66,7 @@ impl Field {
 }
 
 fn source(e: &Entry) -> Option<String> {
-    e.pos.as_ref().map(|p| p.to_string())
+    e.pos().map(|p| p.to_string())
 }
 
 fn value(c: &Cell) -> Field {

@@ -8,7 +8,7 @@
 //! form; a block is ranked when any of its rows carries a rank.
 
 use egov_core::num::parse_decimal;
-use egov_core::table::{Block, Cell, Column, Entry, RankCell, Row, Table};
+use egov_core::table::{Block, Cell, Column, Entry, RankCell, Row, RowOrigin, Table};
 use egov_core::text::clean;
 
 use crate::ImportProblem;
@@ -128,11 +128,7 @@ pub(crate) fn tables(rows: &[SrcRow]) -> (Vec<Table>, Vec<ImportProblem>) {
                 .unwrap_or_else(|_| RankCell::Invalid(rank_raw.clone()))
         };
         let tt = get(3);
-        let entry = Entry {
-            cell: value,
-            raw: (!typed).then_some(value_raw),
-            pos: Some(pos_of(7)),
-        };
+        let entry = Entry::imported(value, (!typed).then_some(value_raw), Some(pos_of(7)));
         let rows_of = &mut cells[ti];
         let at = rows_of.iter().position(|(row, _)| {
             row.unit == unit
@@ -151,11 +147,14 @@ pub(crate) fn tables(rows: &[SrcRow]) -> (Vec<Table>, Vec<ImportProblem>) {
                         values: Vec::new(),
                         total: Entry::computed(Cell::Blank),
                         rank: rank.clone(),
-                        rank_raw: Some(rank_raw.clone()),
-                        rank_pos: Some(pos_of(8)),
                         block: (!block.is_empty()).then(|| block.clone()),
-                        pos: Some(r.pos.clone()),
-                        unit_raw: r.cells.get(4).map(|c| c.raw.clone()),
+                        origin: RowOrigin {
+                            pos: Some(r.pos.clone()),
+                            unit_raw: r.cells.get(4).map(|c| c.raw.clone()),
+                            rank_raw: Some(rank_raw.clone()),
+                            rank_pos: Some(pos_of(8)),
+                        }
+                        .boxed(),
                         not_submitted: has_status && get(FIELDS.len()) == "not_submitted",
                     },
                     Vec::new(),

@@ -243,7 +243,7 @@ fn the_hoa_binh_recomputation_carries_its_errata() {
 
 /// The printed text of a cell: the raw text when the document kept it.
 fn printed(e: &egov_core::table::Entry) -> String {
-    match (&e.raw, &e.cell) {
+    match (&e.raw(), &e.cell) {
         (Some(r), _) => egov_core::text::clean(r),
         (None, Cell::Number(d)) => d.to_string().replace('.', ","),
         (None, Cell::Blank) => String::new(),
@@ -280,10 +280,7 @@ fn as_published_reproduces_the_signed_tables_cell_for_cell() {
                     _ => assert_eq!(printed(&rb.total), printed(&rs.total), "{what}: total"),
                 }
                 let rank = |t: &egov_core::table::Row| {
-                    t.rank_raw
-                        .as_deref()
-                        .map(egov_core::text::clean)
-                        .unwrap_or_default()
+                    t.rank_raw().map(egov_core::text::clean).unwrap_or_default()
                 };
                 assert_eq!(rank(rb), rank(rs), "{what}: rank as printed");
             }

@@ -68,7 +68,7 @@ fn cell(row: &egov_core::table::Row, c: usize) -> (&Cell, Option<&str>) {
     } else {
         &row.total
     };
-    (&e.cell, e.raw.as_deref())
+    (&e.cell, e.raw())
 }
 
 /// Two printed values agree when they are equal after rounding both to the lesser precision.
@@ -387,11 +387,11 @@ fn hoabinh_2019_categories_computed_from_group_points_differ_only_where_document
                     (Cell::Number(p), egov_core::engine::Status::Scored) => {
                         compared += 1;
                         if !at_scale(s.points, *p) {
-                            let line = cell.pos.as_ref().map_or(0, |p| p.line);
+                            let line = cell.pos().map_or(0, |p| p.line);
                             found.insert(format!(
                                 "{} | {cat} | {} | {} | {line}",
                                 unit.code,
-                                cell.raw.as_deref().unwrap_or_default().trim(),
+                                cell.raw().unwrap_or_default().trim(),
                                 s.points.to_string().replace('.', ","),
                             ));
                         }

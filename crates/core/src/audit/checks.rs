@@ -36,13 +36,9 @@ pub(crate) fn run(cx: &mut Cx) {
 /// Where a row's unit name stands. Importers give the row's start (its TT cell); in text with one cell
 /// per line the name is the line after the TT when the first value sits two lines below it.
 pub(crate) fn unit_pos(row: &Row) -> Option<Pos> {
-    let rp = row.pos.as_ref()?;
+    let rp = row.pos()?;
     if rp.cell.is_none() && rp.line > 0 && row.tt.is_some() {
-        let first = row
-            .values
-            .first()
-            .and_then(|e| e.pos.as_ref())
-            .or(row.total.pos.as_ref());
+        let first = row.values.first().and_then(|e| e.pos()).or(row.total.pos());
         if let Some(vp) = first
             && vp.cell.is_none()
             && vp.line == rp.line + 2
@@ -56,7 +52,7 @@ pub(crate) fn unit_pos(row: &Row) -> Option<Pos> {
 /// Decimals a number was printed with.
 pub(crate) fn printed_decimals(e: &Entry) -> Option<u32> {
     let d = e.cell.number()?;
-    Some(match &e.raw {
+    Some(match &e.raw() {
         Some(raw) if !text::is_blank(raw) => num::printed_decimals(raw),
         _ => d.scale(),
     })
@@ -64,7 +60,7 @@ pub(crate) fn printed_decimals(e: &Entry) -> Option<u32> {
 
 /// The text of a cell as printed, for messages.
 pub(crate) fn shown(e: &Entry) -> Shown {
-    match (&e.cell, &e.raw) {
+    match (&e.cell, &e.raw()) {
         (Cell::Number(d), _) => Shown::Number(*d),
         (Cell::NotEvaluated, _) => Shown::NotEvaluated,
         (Cell::Blank, Some(raw)) if !raw.is_empty() && raw.chars().any(|c| c != ' ') => {
@@ -114,7 +110,7 @@ pub(crate) fn column_precision<'e>(
         let (Some(d), Some(value)) = (printed_decimals(e), e.cell.number()) else {
             continue;
         };
-        if e.raw.is_none() {
+        if e.raw().is_none() {
             continue;
         }
         n += 1;
@@ -225,8 +221,8 @@ fn printed_columns(t: &Table) -> usize {
 }
 
 fn entry_text(e: &Entry) -> String {
-    match &e.raw {
-        Some(raw) => raw.clone(),
+    match e.raw() {
+        Some(raw) => raw.to_string(),
         None => match &e.cell {
             Cell::Number(d) => d.to_string(),
             Cell::Text(t) => t.clone(),
@@ -257,7 +253,7 @@ fn column_numbers(cx: &mut Cx, ti: usize) {
                         ti,
                         None,
                         i,
-                        e.pos.as_ref().or(t.pos.as_ref()),
+                        e.pos().or(t.pos.as_ref()),
                         Msg::new(
                             format!("hàng số thứ tự cột có ô thừa thứ {}: «{clean}»; bảng chỉ có {expected_n} cột", i + 1),
                             format!("column-number row has an extra cell {}: \"{clean}\"; the table has {expected_n} columns", i + 1),
@@ -295,7 +291,7 @@ fn column_numbers(cx: &mut Cx, ti: usize) {
                         ti,
                         None,
                         i,
-                        e.pos.as_ref().or(t.pos.as_ref()),
+                        e.pos().or(t.pos.as_ref()),
                         Msg::new(
                             format!(
                                 "hàng số thứ tự cột: ô thứ {} {what_vi} thay vì «{want}»",
@@ -316,7 +312,7 @@ fn column_numbers(cx: &mut Cx, ti: usize) {
                 let last = t
                     .column_numbers
                     .last()
-                    .and_then(|e| e.pos.as_ref())
+                    .and_then(|e| e.pos())
                     .or(t.pos.as_ref())
                     .cloned();
                 cx.push(
@@ -348,29 +344,29 @@ fn not_nfc(cx: &mut Cx, ti: usize) {
     type Hit = (Option<usize>, usize, Option<Pos>, String, bool);
     let mut hits: Vec<Hit> = Vec::new();
     for (ri, r) in t.rows.iter().enumerate() {
-        if let Some(raw) = &r.unit_raw
+        if let Some(raw) = &r.unit_raw()
             && !text::is_nfc(raw)
         {
             hits.push((Some(ri), 1, unit_pos(r), text::clean(raw), true));
         }
         for (ci, e) in r.values.iter().chain(std::iter::once(&r.total)).enumerate() {
-            if let Some(raw) = &e.raw
+            if let Some(raw) = &e.raw()
                 && !text::is_nfc(raw)
             {
-                hits.push((Some(ri), ci + 2, e.pos.clone(), text::clean(raw), false));
+                hits.push((Some(ri), ci + 2, e.pos().cloned(), text::clean(raw), false));
             }
         }
-        if let Some(raw) = &r.rank_raw
+        if let Some(raw) = &r.rank_raw()
             && !text::is_nfc(raw)
         {
-            hits.push((Some(ri), 99, r.rank_pos.clone(), text::clean(raw), false));
+            hits.push((Some(ri), 99, r.rank_pos().cloned(), text::clean(raw), false));
         }
     }
     for (ci, e) in t.column_numbers.iter().enumerate() {
-        if let Some(raw) = &e.raw
+        if let Some(raw) = &e.raw()
             && !text::is_nfc(raw)
         {
-            hits.push((None, ci, e.pos.clone(), text::clean(raw), false));
+            hits.push((None, ci, e.pos().cloned(), text::clean(raw), false));
         }
     }
     for (ri, col, pos, clean, is_unit) in hits {
@@ -549,15 +545,17 @@ fn cells(cx: &mut Cx, ti: usize) {
                 // A column without a single number is a column of words (a classification such as
                 // "Xếp loại": Tốt, Khá), not numbers written as text.
                 Cell::Text(s) if count > 0 => {
-                    hits.push((ri, c, e.pos.clone(), label.clone(), Some(s.clone())))
+                    hits.push((ri, c, e.pos().cloned(), label.clone(), Some(s.clone())))
                 }
-                Cell::Blank if is_numeric => hits.push((ri, c, e.pos.clone(), label.clone(), None)),
+                Cell::Blank if is_numeric => {
+                    hits.push((ri, c, e.pos().cloned(), label.clone(), None))
+                }
                 _ => {}
             }
         }
     }
     for (ri, c, pos, label, text) in hits {
-        let pos = pos.or_else(|| t.rows[ri].pos.clone());
+        let pos = pos.or_else(|| t.rows[ri].pos().cloned());
         match text {
             Some(s) => {
                 cx.push(
@@ -628,7 +626,7 @@ fn precision(cx: &mut Cx, ti: usize) {
             let (Some(d), Some(v)) = (printed_decimals(e), e.cell.number()) else {
                 continue;
             };
-            if e.raw.is_none() {
+            if e.raw().is_none() {
                 continue;
             }
             let more = d > prec.decimals;
@@ -639,10 +637,10 @@ fn precision(cx: &mut Cx, ti: usize) {
         }
     }
     for (ri, c, e, label, d, v, want, more) in hits {
-        let raw = text::clean(e.raw.as_deref().unwrap_or_default());
+        let raw = text::clean(e.raw().unwrap_or_default());
         let fixed = round(v, want, cx.rounding);
         let (fv, fe) = nums(fixed);
-        let pos = e.pos.clone().or_else(|| t.rows[ri].pos.clone());
+        let pos = e.pos().cloned().or_else(|| t.rows[ri].pos().cloned());
         let f = if more {
             cx.push(
                 FindingKind::Precision,
@@ -745,7 +743,7 @@ pub(crate) fn row_parts(t: &Table, r: &Row, typed: Option<u32>) -> Option<Vec<(D
 /// The decimals a reader sees in a cell: as printed, or, for a typed number, its table's.
 pub(crate) fn shown_decimals(e: &Entry, typed: Option<u32>) -> u32 {
     let own = printed_decimals(e).unwrap_or(0);
-    match (&e.raw, typed) {
+    match (&e.raw(), typed) {
         (None, Some(t)) => own.max(t),
         _ => own,
     }
@@ -807,7 +805,7 @@ fn sums(cx: &mut Cx, ti: usize) {
         } else {
             t.total_label.clone()
         };
-        let pos = r.total.pos.clone().or_else(|| r.pos.clone());
+        let pos = r.total.pos().cloned().or_else(|| r.pos().cloned());
         let (kind, severity, vi, en, fix_vi, fix_en) = match class {
             SumClass::Exact => continue,
             SumClass::Unexplained => (
@@ -925,7 +923,7 @@ fn tt_numbering(cx: &mut Cx, ti: usize) {
             ti,
             Some(ri),
             0,
-            r.pos.as_ref(),
+            r.pos(),
             Msg::new(vi, en),
         )
         .found(if got_text.is_empty() {

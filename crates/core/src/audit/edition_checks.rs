@@ -136,7 +136,7 @@ fn above_max(cx: &mut Cx, ti: usize, edition: &Edition, l: &TableLayout) {
             if let (Some(v), Some(max)) = (e.cell.number(), node_max(edition, l, *n))
                 && v > max
             {
-                hits.push((ri, c, v, max, e.pos.clone(), t.columns[c].label.clone()));
+                hits.push((ri, c, v, max, e.pos().cloned(), t.columns[c].label.clone()));
             }
         }
         if let (Some(v), Some(max)) = (r.total.cell.number(), node_max(edition, l, l.node))
@@ -147,7 +147,7 @@ fn above_max(cx: &mut Cx, ti: usize, edition: &Edition, l: &TableLayout) {
                 t.columns.len(),
                 v,
                 max,
-                r.total.pos.clone(),
+                r.total.pos().cloned(),
                 t.total_label.clone(),
             ));
         }
@@ -155,7 +155,7 @@ fn above_max(cx: &mut Cx, ti: usize, edition: &Edition, l: &TableLayout) {
     for (ri, c, v, max, pos, label) in hits {
         let (vv, ve) = nums(v);
         let (mv, me) = nums(max);
-        let pos = pos.or_else(|| cx.tables[ti].rows[ri].pos.clone());
+        let pos = pos.or_else(|| cx.tables[ti].rows[ri].pos().cloned());
         cx.push(
             FindingKind::AboveMax,
             Severity::Error,
@@ -225,14 +225,14 @@ fn totals(cx: &mut Cx, ti: usize, edition: &Edition, l: &TableLayout) {
         }
         let by_rules = round(sum, l.decimals, edition.rounding);
         if by_rules != total {
-            hits.push((ri, total, sum, by_rules, r.total.pos.clone()));
+            hits.push((ri, total, sum, by_rules, r.total.pos().cloned()));
         }
     }
     for (ri, total, sum, by_rules, pos) in hits {
         let (tv, te) = nums(total);
         let (sv, se) = nums(sum);
         let (bv, be) = nums(by_rules);
-        let pos = pos.or_else(|| cx.tables[ti].rows[ri].pos.clone());
+        let pos = pos.or_else(|| cx.tables[ti].rows[ri].pos().cloned());
         let d = l.decimals;
         cx.push(
             FindingKind::EditionTotal,
@@ -325,7 +325,7 @@ fn weighted_totals(cx: &mut Cx, ti: usize, edition: &Edition, l: &TableLayout) {
                 by_rules,
                 true,
                 shown_parts,
-                r.total.pos.clone(),
+                r.total.pos().cloned(),
             ));
         } else if by_rules != total && td == l.decimals && slack.is_zero() {
             hits.push((
@@ -335,7 +335,7 @@ fn weighted_totals(cx: &mut Cx, ti: usize, edition: &Edition, l: &TableLayout) {
                 by_rules,
                 false,
                 shown_parts,
-                r.total.pos.clone(),
+                r.total.pos().cloned(),
             ));
         }
     }
@@ -360,7 +360,7 @@ fn weighted_totals(cx: &mut Cx, ti: usize, edition: &Edition, l: &TableLayout) {
         let (bv, be) = nums(by_rules);
         let exact4 = round(exact, l.decimals + 2, edition.rounding);
         let (xv, xe) = nums(exact4);
-        let pos = pos.or_else(|| cx.tables[ti].rows[ri].pos.clone());
+        let pos = pos.or_else(|| cx.tables[ti].rows[ri].pos().cloned());
         let label = cx.tables[ti].total_label.clone();
         let (severity, vi, en) = if wrong {
             (

@@ -205,7 +205,7 @@ fn cross_value(
     let (ot, tt) = (&tables[o], &tables[t]);
     let (orow, trow) = (&ot.rows[ri], &tt.rows[tj]);
     let w = &trow.total;
-    let pos = v.pos.as_ref().or(orow.pos.as_ref());
+    let pos = v.pos().or(orow.pos());
     match (&v.cell, &w.cell) {
         (Cell::Number(a), Cell::Number(b)) => {
             let (a, b) = (*a, *b);
@@ -368,7 +368,7 @@ fn ranked_status(cx: &mut Cx, o: usize, ri: usize, t: usize, tj: usize) {
     let (orow, trow) = (&ot.rows[ri], &tt.rows[tj]);
     cx.rank_status_judged[t][tj] = true;
     let ranked = |r: &RankCell| !matches!(r, RankCell::Unranked);
-    let pos = trow.rank_pos.as_ref().or(trow.pos.as_ref());
+    let pos = trow.rank_pos().or(trow.pos());
     match (ranked(&orow.rank), ranked(&trow.rank)) {
         (false, true) => {
             let shown = match &trow.rank {

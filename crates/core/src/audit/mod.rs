@@ -568,10 +568,7 @@ impl<'a> Cx<'a> {
         };
         let ti = self.tables.iter().position(|t| {
             t.pos.as_ref().is_some_and(same_container)
-                || t.rows
-                    .iter()
-                    .filter_map(|r| r.pos.as_ref())
-                    .any(same_container)
+                || t.rows.iter().filter_map(|r| r.pos()).any(same_container)
         });
         let section = ti.map_or(self.tables.len() + 1, |i| i + 1);
         self.push_outside(kind, severity, ti, pos.clone(), message, (section, 0))
@@ -620,7 +617,7 @@ impl<'a> Cx<'a> {
         let end = |t: &Table| {
             t.rows
                 .iter()
-                .flat_map(|r| [r.pos.as_ref(), r.rank_pos.as_ref(), r.total.pos.as_ref()])
+                .flat_map(|r| [r.pos(), r.rank_pos(), r.total.pos()])
                 .flatten()
                 .map(|p| p.line)
                 .chain(t.pos.as_ref().map(|p| p.line))

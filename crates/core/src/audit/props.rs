@@ -13,7 +13,7 @@ use unicode_normalization::UnicodeNormalization;
 use super::tests::{Tb, entry};
 use super::*;
 use crate::edition::Ties;
-use crate::table::{Block, Cell, Column, Entry, Pos, RankCell, Row, Table};
+use crate::table::{Block, Cell, Column, Entry, Pos, RankCell, Row, RowOrigin, Table};
 
 const NAMES: &[&str] = &[
     "Sở Y tế",
@@ -289,7 +289,7 @@ const PLANTS: &[Plant] = &[
 
 /// Prints `d` at its own scale with a decimal comma (no rounding involved).
 fn set_num(e: &mut Entry, d: Decimal) {
-    let line = e.pos.as_ref().map_or(0, |p| p.line);
+    let line = e.pos().map_or(0, |p| p.line);
     *e = entry(&d.to_string().replace('.', ","), line);
 }
 
@@ -368,7 +368,12 @@ fn plant(
             let (a, b) = t.rows.split_at_mut(k + 1);
             let (x, y) = (&mut a[k], &mut b[0]);
             std::mem::swap(&mut x.unit, &mut y.unit);
-            std::mem::swap(&mut x.unit_raw, &mut y.unit_raw);
+            let (ux, uy) = (
+                x.unit_raw().map(str::to_owned),
+                y.unit_raw().map(str::to_owned),
+            );
+            x.edit_origin(|o| o.unit_raw = uy);
+            y.edit_origin(|o| o.unit_raw = ux);
             std::mem::swap(&mut x.values, &mut y.values);
             std::mem::swap(&mut x.total, &mut y.total);
             std::mem::swap(&mut x.rank, &mut y.rank);
@@ -383,7 +388,7 @@ fn plant(
         Plant::ColumnNumbers => {
             let t = &mut tables[pick % 3];
             let i = pick % t.column_numbers.len();
-            let line = t.column_numbers[i].pos.as_ref().map_or(0, |p| p.line);
+            let line = t.column_numbers[i].pos().map_or(0, |p| p.line);
             t.column_numbers[i] = Entry {
                 cell: Cell::Blank,
                 ..entry("\u{a0}", line)
@@ -402,7 +407,7 @@ fn plant(
             let t = &mut tables[pick % 3];
             let r = pick % t.rows.len();
             let nfd: String = t.rows[r].unit.nfd().collect();
-            t.rows[r].unit_raw = Some(nfd);
+            t.rows[r].edit_origin(|o| o.unit_raw = Some(nfd));
             Some((FindingKind::NotNfc, t.id.clone(), unit_of(t, r)))
         }
         Plant::NameVariant => {
@@ -422,7 +427,7 @@ fn plant(
         Plant::NotANumber => {
             let t = &mut tables[pick % 3];
             let r = pick % t.rows.len();
-            let line = t.rows[r].values[0].pos.as_ref().map_or(0, |p| p.line);
+            let line = t.rows[r].values[0].pos().map_or(0, |p| p.line);
             t.rows[r].values[0] = entry("x", line);
             Some((FindingKind::NotANumber, t.id.clone(), unit_of(t, r)))
         }
@@ -514,7 +519,7 @@ fn arb_entry() -> impl Strategy<Value = Entry> {
         "[a-zI(),\u{a0} ]{0,6}".prop_map(Cell::Text),
     ];
     let raw = prop::option::of("[0-9,.\u{a0}a-z()\u{301}]{0,8}");
-    (cell, raw, pos).prop_map(|(cell, raw, pos)| Entry { cell, raw, pos })
+    (cell, raw, pos).prop_map(|(cell, raw, pos)| Entry::imported(cell, raw, pos))
 }
 
 fn arb_table() -> impl Strategy<Value = Table> {
@@ -546,11 +551,12 @@ fn arb_table() -> impl Strategy<Value = Table> {
             values,
             total,
             rank,
-            rank_raw: None,
-            rank_pos: None,
             block: block.map(str::to_string),
-            pos: None,
-            unit_raw: Some(unit.to_string()),
+            origin: RowOrigin {
+                unit_raw: Some(unit.to_string()),
+                ..RowOrigin::default()
+            }
+            .boxed(),
             not_submitted: false,
         });
     let labels = prop::collection::vec(

@@ -339,7 +339,7 @@ pub(crate) fn run(cx: &mut Cx) {
             for (k, &ri) in rows.iter().enumerate() {
                 let r = &t.rows[ri];
                 let want = expected[k];
-                let pos = r.rank_pos.as_ref().or(r.pos.as_ref());
+                let pos = r.rank_pos().or(r.pos());
                 let (tv, te) = nums(values[k]);
                 match &r.rank {
                     RankCell::Ranked(p) if *p != want => {
@@ -391,7 +391,7 @@ pub(crate) fn run(cx: &mut Cx) {
                         ti,
                         Some(ri),
                         90,
-                        r.rank_pos.as_ref().or(r.pos.as_ref()),
+                        r.rank_pos().or(r.pos()),
                         Msg::new(
                             format!("ô xếp hạng ghi «{s}», không phải là số"),
                             format!("rank cell reads \"{s}\", not a number"),
@@ -475,7 +475,7 @@ fn blank_and_unexpected(
             continue;
         }
         let r = &t.rows[ri];
-        let pos = r.rank_pos.as_ref().or(r.pos.as_ref());
+        let pos = r.rank_pos().or(r.pos());
         match (&r.rank, expect) {
             // Marked as not submitted, with nothing to rank: the annex says why it has no rank.
             (RankCell::Unranked, true) if r.not_submitted && r.total.cell.number().is_none() => {}
@@ -559,7 +559,7 @@ fn row_order(cx: &mut Cx, ti: usize, rows: &[usize], values: &[Decimal]) {
             ti,
             Some(ri),
             0,
-            t.rows[ri].pos.clone().or_else(|| unit_pos(&t.rows[ri])).as_ref(),
+            t.rows[ri].pos().cloned().or_else(|| unit_pos(&t.rows[ri])).as_ref(),
             Msg::new(
                 format!("dòng sai thứ tự: tổng điểm {tv} nhưng đứng sau «{prev_unit}» có tổng điểm thấp hơn ({pv})"),
                 format!("row out of order: total {te} stands below \"{prev_unit}\" with a lower total ({pe})"),

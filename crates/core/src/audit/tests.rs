@@ -4,7 +4,7 @@ use rust_decimal::Decimal;
 
 use super::*;
 use crate::num::parse_decimal;
-use crate::table::{Block, Cell, Column, Entry, Pos, RankCell, Row, Table};
+use crate::table::{Block, Cell, Column, Entry, Pos, RankCell, Row, RowOrigin, Table};
 
 /// Builds tables the way the Word-text importer lays them out: one cell per line, positions kept.
 pub(super) struct Tb {
@@ -24,11 +24,7 @@ pub(super) fn entry(raw: &str, line: u32) -> Entry {
             Err(_) => Cell::Text(clean),
         }
     };
-    Entry {
-        cell,
-        raw: Some(raw.to_string()),
-        pos: Some(Pos::line(line, 2)),
-    }
+    Entry::imported(cell, Some(raw.to_string()), Some(Pos::line(line, 2)))
 }
 
 pub(super) fn rank_cell(raw: &str) -> RankCell {
@@ -114,11 +110,14 @@ impl Tb {
             values,
             total,
             rank: rank_cell(rank),
-            rank_raw: Some(rank.into()),
-            rank_pos: Some(Pos::line(line + 1, 2)),
             block: block.map(str::to_string),
-            pos: Some(Pos::line(start, 2)),
-            unit_raw: Some(unit.into()),
+            origin: RowOrigin {
+                pos: Some(Pos::line(start, 2)),
+                unit_raw: Some(unit.into()),
+                rank_raw: Some(rank.into()),
+                rank_pos: Some(Pos::line(line + 1, 2)),
+            }
+            .boxed(),
             not_submitted: false,
         });
         self.line = line + 3;
@@ -370,7 +369,7 @@ fn numbering_columns_precision_text_and_names() {
         ..entry("\u{a0}", 700)
     };
     doc[2].rows[0].values[1] = entry("10,04", 701);
-    doc[1].rows[2].unit_raw = Some("Sơ\u{309} Nội vụ".into());
+    doc[1].rows[2].edit_origin(|o| o.unit_raw = Some("Sơ\u{309} Nội vụ".into()));
     doc[2].rows[3].unit = "Sở tài chính".into();
     doc[1].title = "1. Chỉ số nhóm tiêu chí điều kiện sẵn sàng đIện tử".into();
     doc[2].rows[4].values[0] = entry("hai", 702);

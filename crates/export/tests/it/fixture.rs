@@ -3,7 +3,7 @@
 
 use std::str::FromStr;
 
-use egov_core::table::{Annex, Block, Cell, Column, Entry, RankCell, Row, Table};
+use egov_core::table::{Annex, Block, Cell, Column, Entry, RankCell, Row, RowOrigin, Table};
 use egov_core::text;
 use rust_decimal::Decimal;
 
@@ -23,11 +23,12 @@ fn row(tt: &str, unit: &str, values: Vec<Entry>, total: &str, rank: RankCell, bl
         values,
         total: num(total),
         rank,
-        rank_raw: None,
-        rank_pos: None,
         block: Some(block.into()),
-        pos: None,
-        unit_raw: Some(unit.into()),
+        origin: RowOrigin {
+            unit_raw: Some(unit.into()),
+            ..RowOrigin::default()
+        }
+        .boxed(),
         not_submitted: false,
     }
 }

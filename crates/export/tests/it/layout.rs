@@ -45,11 +45,8 @@ fn table(id: usize, values: usize, rows: usize, long_names: bool) -> Table {
                 .collect(),
             total: Entry::computed(Cell::Number(Decimal::new(100_000 - i as i64, 2))),
             rank: RankCell::Ranked(i as u32 + 1),
-            rank_raw: None,
-            rank_pos: None,
             block: Some(if i < split { "a" } else { "b" }.into()),
-            pos: None,
-            unit_raw: None,
+            origin: None,
             not_submitted: false,
         })
         .collect();

@@ -44,11 +44,8 @@ fn long_annex(n: usize) -> Annex {
                 } else {
                     RankCell::Ranked(i as u32 + 1)
                 },
-                rank_raw: None,
-                rank_pos: None,
                 block: Some("co-dvc".into()),
-                pos: None,
-                unit_raw: None,
+                origin: None,
                 not_submitted: false,
             }
         })

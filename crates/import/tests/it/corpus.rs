@@ -74,7 +74,7 @@ pub fn render_tables(tables: &[Table]) -> String {
                 RankCell::Invalid(s) => format!("«{s}»"),
             };
             let values: Vec<String> = r.values.iter().map(|e| cell(&e.cell)).collect();
-            let at = r.pos.as_ref().map(|p| p.to_string()).unwrap_or_default();
+            let at = r.pos().map(|p| p.to_string()).unwrap_or_default();
             writeln!(
                 out,
                 "  {at} tt {} rank {rank} «{}» total {} [{}]",

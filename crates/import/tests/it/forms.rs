@@ -34,7 +34,7 @@ fn ranked_list_lines() {
             ("Sở Giáo dục và Đào tạo", num("72.2"), RankCell::Ranked(3)),
         ]
     );
-    assert_eq!(t.rows[1].total.pos, Some(Pos::line(4, 14)));
+    assert_eq!(t.rows[1].total.pos(), Some(&Pos::line(4, 14)));
     assert_eq!(
         imp.headings,
         [
@@ -172,5 +172,5 @@ fn csv_input() {
     let t = &imp.tables[0];
     assert_eq!(t.title, "Bảng 1");
     assert_eq!(t.rows[1].total.cell, num("70.0"));
-    assert_eq!(t.rows[1].total.pos, Some(Pos::line(4, 3)));
+    assert_eq!(t.rows[1].total.pos(), Some(&Pos::line(4, 3)));
 }

@@ -209,7 +209,12 @@ fn a_sheet_name_past_excel_limit_is_shown_cut_and_shared() {
         }
     });
     let imp = import_bytes("ten.xlsx", &bytes, Format::Xlsx).unwrap_or_else(|e| panic!("{e}"));
-    let pos = imp.tables[0].rows[0].total.pos.clone().unwrap().to_string();
+    let pos = imp.tables[0].rows[0]
+        .total
+        .pos()
+        .cloned()
+        .unwrap()
+        .to_string();
     assert_eq!(pos, format!("{}…!C2", "S".repeat(31)));
 }
 
@@ -379,7 +384,7 @@ fn carriage_returns_alone_end_lines() {
     let md = format!("Bảng 1\r{}\r", TABLE_LINES.join("\r"));
     let imp = import_bytes("cr.md", md.as_bytes(), Format::Auto).unwrap();
     one_table(&imp);
-    assert_eq!(imp.tables[0].rows[1].pos.as_ref().unwrap().line, 5);
+    assert_eq!(imp.tables[0].rows[1].pos().unwrap().line, 5);
     let text =
         "Bảng 1\r\tTT\r\tĐơn vị\r\tĐiểm\r\r\t1\r\tSở Y tế\r\t7,5\r\r\t2\r\tSở Nội vụ\r\t6,5\r";
     let imp = import_bytes("cr.txt", text.as_bytes(), Format::Auto).unwrap();
@@ -387,7 +392,7 @@ fn carriage_returns_alone_end_lines() {
     let csv = "TT;Đơn vị;Điểm\r1;Sở Y tế;7,5\r2;Sở Nội vụ;6,5\r";
     let imp = import_bytes("cr.csv", csv.as_bytes(), Format::Auto).unwrap();
     one_table(&imp);
-    assert_eq!(imp.tables[0].rows[1].pos.as_ref().unwrap().line, 3);
+    assert_eq!(imp.tables[0].rows[1].pos().unwrap().line, 3);
 }
 
 /// "Điểm" and "Đơn vị" decomposed (NFD): the header and a unit name of the same table.

@@ -311,7 +311,7 @@ fn one_cell_per_paragraph_as_an_html_page() {
     assert_eq!(rows(&from_html), rows(&from_text));
     assert_eq!(
         from_html.tables[0].rows[0]
-            .pos
+            .pos()
             .as_ref()
             .map(ToString::to_string)
             .as_deref(),

@@ -99,7 +99,7 @@ proptest! {
             for (r, o) in t.rows.iter().zip(&original.rows) {
                 prop_assert_eq!(&r.unit, &o.unit);
                 prop_assert_eq!(r.values.len(), o.values.len());
-                if r.rank_raw.is_some() && r.rank_raw == o.rank_raw {
+                if r.rank_raw().is_some() && r.rank_raw() == o.rank_raw() {
                     prop_assert_eq!(&r.rank, &o.rank);
                 }
             }

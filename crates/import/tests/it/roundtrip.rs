@@ -13,23 +13,27 @@ fn strip(t: &Table, keep_raw: bool) -> Table {
     let mut t = t.clone();
     t.pos = None;
     let entry = |e: &mut egov_core::table::Entry| {
-        e.pos = None;
-        if !keep_raw {
-            e.raw = None;
-        }
+        e.edit_origin(|o| {
+            o.pos = None;
+            if !keep_raw {
+                o.raw = None;
+            }
+        });
     };
     for b in &mut t.blocks {
         b.pos = None;
     }
     t.column_numbers.iter_mut().for_each(entry);
     for r in &mut t.rows {
-        r.pos = None;
-        r.rank_pos = None;
+        r.edit_origin(|o| {
+            o.pos = None;
+            o.rank_pos = None;
+            if !keep_raw {
+                o.rank_raw = None;
+            }
+        });
         r.values.iter_mut().for_each(entry);
         entry(&mut r.total);
-        if !keep_raw {
-            r.rank_raw = None;
-        }
     }
     t
 }
@@ -57,7 +61,7 @@ fn markdown() {
     let md = write::markdown(&seed().tables);
     let back = check("seed.md", md.as_bytes(), Format::Markdown, true);
     // Markdown positions are line:column of the cell text.
-    let pos = back.tables[0].rows[0].total.pos.clone().unwrap();
+    let pos = back.tables[0].rows[0].total.pos().cloned().unwrap();
     assert!(
         pos.cell.is_none() && pos.line > 0 && pos.column > 1,
         "{pos:?}"
@@ -72,7 +76,7 @@ fn html() {
     assert_eq!(
         t.rows[0]
             .total
-            .pos
+            .pos()
             .as_ref()
             .map(ToString::to_string)
             .as_deref(),
@@ -86,7 +90,7 @@ fn docx() {
     let back = check("seed.docx", &bytes, Format::Docx, true);
     assert_eq!(
         back.tables[1].rows[4]
-            .rank_pos
+            .rank_pos()
             .as_ref()
             .map(ToString::to_string)
             .as_deref(),
@@ -101,11 +105,11 @@ fn xlsx() {
     // Table "I" on its sheet: part row, header rows 2–3, column numbers 4, block row 5, first unit row 6.
     let r = &back.tables[0].rows[0];
     assert_eq!(
-        r.total.pos.as_ref().map(ToString::to_string).as_deref(),
+        r.total.pos().map(ToString::to_string).as_deref(),
         Some("I!E6")
     );
     // Text cells keep their text; numbers keep their value.
-    assert_eq!(back.tables[1].rows[4].rank_raw.as_deref(), Some("I"));
+    assert_eq!(back.tables[1].rows[4].rank_raw(), Some("I"));
     assert_eq!(
         back.tables[3].rows[0].values[0].cell.number(),
         Some("22.5".parse().unwrap())

@@ -138,31 +138,31 @@ fn departments_overall() {
     );
     // Row 1 and its sources.
     let r = &t.rows[0];
-    assert_eq!(r.pos, Some(Pos::line(61, 2)));
+    assert_eq!(r.pos(), Some(&Pos::line(61, 2)));
     assert_eq!(
         r.values[0],
-        Entry {
-            cell: Cell::Number("27.0".parse().unwrap()),
-            raw: Some("27,0".into()),
-            pos: Some(Pos::line(63, 2))
-        }
+        Entry::imported(
+            Cell::Number("27.0".parse().unwrap()),
+            Some("27,0".into()),
+            Some(Pos::line(63, 2))
+        )
     );
-    assert_eq!(r.total.pos, Some(Pos::line(65, 2)));
+    assert_eq!(r.total.pos(), Some(&Pos::line(65, 2)));
     assert_eq!(
-        (r.rank_raw.as_deref(), r.rank_pos.clone()),
+        (r.rank_raw(), r.rank_pos().cloned()),
         (Some("1"), Some(Pos::line(66, 2)))
     );
     // The unranked block's rank cells are non-breaking spaces.
     let last = t.rows.last().unwrap();
     assert_eq!(
-        (last.rank.clone(), last.rank_raw.as_deref()),
+        (last.rank.clone(), last.rank_raw()),
         (RankCell::Unranked, Some("\u{a0}"))
     );
     // "Sở Xây dựng" (line 160) is stored in NFD: the name is NFC, the raw text keeps the source form.
     let r15 = &t.rows[14];
     assert_eq!(r15.unit, "Sở Xây dựng");
     assert!(is_nfc(&r15.unit));
-    assert!(!is_nfc(r15.unit_raw.as_deref().unwrap()));
+    assert!(!is_nfc(r15.unit_raw().unwrap()));
 }
 
 #[test]
@@ -185,7 +185,7 @@ fn departments_readiness() {
     // Row 5's rank is the letter I, kept as invalid.
     let r5 = &t.rows[4];
     assert_eq!(
-        (r5.rank.clone(), r5.rank_pos.clone()),
+        (r5.rank.clone(), r5.rank_pos().cloned()),
         (RankCell::Invalid("I".into()), Some(Pos::line(266, 2)))
     );
     assert_eq!(numbers(t).len(), 7);
@@ -211,15 +211,13 @@ fn departments_results() {
     // the third score column, "Đánh giá mức độ giao dịch" (9 + 27,8 + 3,68 = 40,48, printed 40,5).
     let r6 = &t.rows[5];
     assert_eq!(
-        r6.values[t.column_index("Mức độ tương tác").unwrap()]
-            .raw
-            .as_deref(),
+        r6.values[t.column_index("Mức độ tương tác").unwrap()].raw(),
         Some("27,8")
     );
     let col = t.column_index("Đánh giá mức độ giao dịch").unwrap();
-    assert_eq!(r6.values[col].raw.as_deref(), Some("3,68"));
+    assert_eq!(r6.values[col].raw(), Some("3,68"));
     assert_eq!(r6.values[col].cell.number().map(|d| d.scale()), Some(2));
-    assert_eq!(r6.values[col].pos, Some(Pos::line(458, 2)));
+    assert_eq!(r6.values[col].pos(), Some(&Pos::line(458, 2)));
     // "Không đánh giá" is not evaluated, not zero; those rows are unranked.
     let r19 = &t.rows[18];
     assert_eq!(r19.values[2].cell, Cell::NotEvaluated);
@@ -227,7 +225,7 @@ fn departments_results() {
     // The column-number row ends with a non-breaking-space cell.
     let last = t.column_numbers.last().unwrap();
     assert_eq!(
-        (last.cell.clone(), last.raw.as_deref(), last.pos.clone()),
+        (last.cell.clone(), last.raw(), last.pos().cloned()),
         (Cell::Blank, Some("\u{a0}"), Some(Pos::line(412, 2)))
     );
     assert_eq!(

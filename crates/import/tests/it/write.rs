@@ -43,7 +43,7 @@ pub fn headings(tables: &[Table]) -> Vec<Vec<String>> {
 }
 
 fn raw(e: &Entry) -> String {
-    e.raw.clone().unwrap_or_else(|| match &e.cell {
+    e.raw().map(str::to_owned).unwrap_or_else(|| match &e.cell {
         Cell::Number(d) => d.to_string().replace('.', ","),
         Cell::NotEvaluated => "Không đánh giá".into(),
         Cell::Blank => String::new(),
@@ -92,11 +92,11 @@ pub fn lines(t: &Table) -> Vec<Line> {
         }
         let mut cells = vec![
             r.tt.clone().unwrap_or_default(),
-            r.unit_raw.clone().unwrap_or(r.unit.clone()),
+            r.unit_raw().map(str::to_owned).unwrap_or(r.unit.clone()),
         ];
         cells.extend(r.values.iter().map(raw));
         cells.push(raw(&r.total));
-        cells.push(r.rank_raw.clone().unwrap_or_default());
+        cells.push(r.rank_raw().map(str::to_owned).unwrap_or_default());
         out.push(Line::Cells(cells));
     }
     out
