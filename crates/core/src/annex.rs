@@ -280,16 +280,27 @@ fn build_table(
         // The comparisons are counted (once per sort, not per comparison) so that a test can show the
         // sort's work grows as n log n.
         let compared = std::sync::atomic::AtomicU64::new(0);
+        // The exact totals as integers at one scale when they fit (always, in practice): comparing
+        // decimals of different scales costs a rescaling on each of the sort's comparisons.
+        let exact: Vec<Decimal> = totals
+            .iter()
+            .map(|t| t.as_ref().map_or(Decimal::ZERO, |x| x.0))
+            .collect();
+        let exact_keys = crate::num::common_scale_keys(&exact);
         // A stable sort on a total order (names, then unit order, break every tie), so the parallel sort
         // gives the same rows on any number of threads.
         order.par_sort_by(|&a, &b| {
             compared.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
             let ka = rank_of[a].map(|r| (0, r)).unwrap_or((1, 0));
             let kb = rank_of[b].map(|r| (0, r)).unwrap_or((1, 0));
-            let va = totals[a].as_ref().map(|x| x.0).ok();
-            let vb = totals[b].as_ref().map(|x| x.0).ok();
             ka.cmp(&kb)
-                .then_with(|| vb.cmp(&va))
+                .then_with(|| {
+                    let (ha, hb) = (totals[a].is_ok(), totals[b].is_ok());
+                    match &exact_keys {
+                        Some(k) => (hb, k[b]).cmp(&(ha, k[a])),
+                        None => (hb, exact[b]).cmp(&(ha, exact[a])),
+                    }
+                })
                 .then_with(|| names.compare(members[a], members[b]))
         });
         COMPARISONS.fetch_add(compared.into_inner(), std::sync::atomic::Ordering::Relaxed);

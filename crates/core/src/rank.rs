@@ -10,13 +10,21 @@ pub use crate::edition::Ties;
 
 /// Ranks of `values` (same order as given), highest value = rank 1.
 pub fn rank(values: &[Decimal], ties: Ties) -> Vec<u32> {
+    // Compared as integers at one scale when they fit (always, for a table's totals), else as decimals.
+    match crate::num::common_scale_keys(values) {
+        Some(keys) => rank_by(&keys, ties),
+        None => rank_by(values, ties),
+    }
+}
+
+fn rank_by<K: Ord + Copy + Send + Sync>(values: &[K], ties: Ties) -> Vec<u32> {
     let mut order: Vec<usize> = (0..values.len()).collect();
     // In parallel: a province's table is a hundred thousand units. The ranks do not depend on the
     // order among equal values, so neither on the number of threads.
-    order.par_sort_by(|&a, &b| values[b].cmp(&values[a]));
+    order.par_sort_unstable_by(|&a, &b| values[b].cmp(&values[a]));
     let mut ranks = vec![0u32; values.len()];
     let mut dense = 0u32;
-    let mut prev: Option<Decimal> = None;
+    let mut prev: Option<K> = None;
     let mut current = 0u32;
     for (pos, &i) in order.iter().enumerate() {
         if prev != Some(values[i]) {
@@ -76,6 +84,42 @@ mod tests {
             // Dense ranks have no gaps.
             let mut ds = dense.clone(); ds.sort(); ds.dedup();
             prop_assert!(ds.iter().enumerate().all(|(k, r)| *r == k as u32 + 1));
+        }
+
+        /// Ranking through integer keys gives the ranks of comparing the decimals themselves: values at
+        /// mixed scales (equal numbers written `1.5` and `1.50`), negative ones, and now and then one
+        /// whose mantissa at the common scale does not fit an `i128` (then the decimals are compared).
+        #[test]
+        fn integer_keys_rank_as_decimals(
+            raw in proptest::collection::vec((-50i64..50, 0u32..4), 0..60),
+            huge in proptest::option::of(0usize..60),
+        ) {
+            let mut v: Vec<Decimal> = raw
+                .iter()
+                .map(|&(m, extra)| {
+                    let x = Decimal::new(m, 1);
+                    // The same number at another scale, now and then.
+                    let mut y = x;
+                    y.rescale(1 + extra);
+                    if extra % 2 == 0 { x } else { y }
+                })
+                .collect();
+            if let Some(h) = huge && h < v.len() {
+                v[h] = Decimal::from_i128_with_scale(79_228_162_514_264_337_593_543_950_335, 0);
+                v.push(Decimal::from_i128_with_scale(1, 28));
+            }
+            let keys = crate::num::common_scale_keys(&v);
+            prop_assert_eq!(keys.is_none(), huge.is_some_and(|h| h < raw.len()));
+            for ties in [Ties::Dense, Ties::Competition] {
+                prop_assert_eq!(rank(&v, ties), rank_by(&v, ties));
+            }
+            if let Some(k) = keys {
+                for i in 0..v.len() {
+                    for j in 0..v.len() {
+                        prop_assert_eq!(k[i].cmp(&k[j]), v[i].cmp(&v[j]));
+                    }
+                }
+            }
         }
     }
 }
