@@ -598,6 +598,48 @@ impl Serialize for Annex {
     }
 }
 
+/// A decimal as `Display` writes it (every place of its scale: `0.50`, `12`, `0.0000`), written straight
+/// into the buffer: a non-negative one whose mantissa fits 64 bits (every rounded cell of an annex) by
+/// hand, any other through `Display`.
+fn write_decimal(out: &mut Vec<u8>, d: &Decimal) {
+    let m = d.mantissa();
+    let Ok(m) = u64::try_from(m) else {
+        use std::io::Write as _;
+        let _ = write!(out, "{d}");
+        return;
+    };
+    if d.is_sign_negative() {
+        use std::io::Write as _;
+        let _ = write!(out, "{d}");
+        return;
+    }
+    let mut digits = [0u8; 20];
+    let mut at = digits.len();
+    let mut rest = m;
+    loop {
+        at -= 1;
+        digits[at] = b'0' + (rest % 10) as u8;
+        rest /= 10;
+        if rest == 0 {
+            break;
+        }
+    }
+    let digits = &digits[at..];
+    let scale = d.scale() as usize;
+    if scale == 0 {
+        out.extend_from_slice(digits);
+    } else if digits.len() > scale {
+        let (int, frac) = digits.split_at(digits.len() - scale);
+        out.extend_from_slice(int);
+        out.push(b'.');
+        out.extend_from_slice(frac);
+    } else {
+        out.extend_from_slice(b"0.");
+        out.extend(std::iter::repeat_n(b'0', scale - digits.len()));
+        out.extend_from_slice(digits);
+    }
+}
+
 /// Writes rows as compact JSON by hand, byte for byte what `serde_json::to_writer(RowJson)` writes
 /// (a test compares the two on every kind of cell): the labels of a table's value columns are escaped
 /// once instead of on every row, and numbers are written straight into the buffer instead of through
@@ -628,9 +670,11 @@ impl<'a> CompactRows<'a> {
     }
 
     fn cell(out: &mut Vec<u8>, cell: &Cell) -> serde_json::Result<()> {
-        use std::io::Write as _;
         match cell {
-            Cell::Number(d) => write!(out, "{d}").map_err(serde_json::Error::io),
+            Cell::Number(d) => {
+                write_decimal(out, d);
+                Ok(())
+            }
             Cell::NotEvaluated => {
                 out.extend_from_slice(b"\"not_evaluated\"");
                 Ok(())
@@ -796,6 +840,16 @@ mod compact_json_tests {
     fn cell() -> impl Strategy<Value = Cell> {
         prop_oneof![
             (any::<i64>(), 0u32..=28).prop_map(|(m, s)| Cell::Number(Decimal::new(m, s))),
+            // Mantissas past 64 bits, and at the 64-bit boundary.
+            (any::<u128>(), 0u32..=28, any::<bool>()).prop_map(|(m, s, neg)| {
+                let m = (m % (1u128 << 96)) as i128;
+                let d = Decimal::from_i128_with_scale(if neg { -m } else { m }, s);
+                Cell::Number(d)
+            }),
+            (0u64..3, 0u32..=28).prop_map(|(k, s)| {
+                let m = i128::from(u64::MAX) - 1 + i128::from(k);
+                Cell::Number(Decimal::from_i128_with_scale(m, s))
+            }),
             (any::<u32>(), 0u32..=4)
                 .prop_map(|(m, s)| Cell::Number(Decimal::new(-i64::from(m), s))),
             Just(Cell::Number(Decimal::NEGATIVE_ONE * Decimal::ZERO)),
