@@ -119,9 +119,52 @@ fn write_synced_with(
     path: &Path,
     write: impl FnOnce(&mut dyn Write) -> std::io::Result<()>,
 ) -> std::io::Result<()> {
-    let mut f = std::io::BufWriter::with_capacity(1 << 20, fs::File::create(path)?);
+    let file = fs::File::create(path)?;
+    let mut f = std::io::BufWriter::with_capacity(
+        1 << 20,
+        EarlyWriteback {
+            file,
+            unsynced: 0,
+            syncs: Vec::new(),
+        },
+    );
     write(&mut f)?;
-    f.into_inner().map_err(|e| e.into_error())?.sync_all()
+    let mut w = f.into_inner().map_err(|e| e.into_error())?;
+    for s in w.syncs.drain(..) {
+        s.join().unwrap_or(Ok(()))?;
+    }
+    w.file.sync_all()
+}
+
+/// A file that, every [`EarlyWriteback::EVERY`] bytes, has what it holds so far written to the disk by
+/// another thread while the writing goes on: a province's annex is tens of megabytes, and syncing it
+/// only at the end waited for all of it to reach the disk after the last byte was made. The final sync
+/// then waits only for the end of the file.
+struct EarlyWriteback {
+    file: fs::File,
+    unsynced: usize,
+    syncs: Vec<std::thread::JoinHandle<std::io::Result<()>>>,
+}
+
+impl EarlyWriteback {
+    const EVERY: usize = 16 << 20;
+}
+
+impl Write for EarlyWriteback {
+    fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
+        let n = self.file.write(buf)?;
+        self.unsynced += n;
+        if self.unsynced >= Self::EVERY {
+            self.unsynced = 0;
+            let f = self.file.try_clone()?;
+            self.syncs.push(std::thread::spawn(move || f.sync_data()));
+        }
+        Ok(n)
+    }
+
+    fn flush(&mut self) -> std::io::Result<()> {
+        self.file.flush()
+    }
 }
 
 /// Syncs a folder so that the renames in it survive a power cut (best effort: not every system
