@@ -144,7 +144,38 @@ fn meta(dir: &Path) -> Result<DatasetMeta> {
 
 /// The bytes of a file, with the path in the error.
 pub fn read_bytes(path: &Path) -> Result<Vec<u8>> {
-    fs::read(path).map_err(|e| read_error(path, &e))
+    read_in_pieces(path).map_err(|e| read_error(path, &e))
+}
+
+/// A large file (a province's values are tens of megabytes) is read in pieces of [`PIECE`] bytes by
+/// the thread pool, each into its place of one buffer: the kernel copies each piece into memory it
+/// must first clear, and that work is then shared by the cores instead of done by one. A small file,
+/// or one that changes size while it is read, is read whole the usual way.
+fn read_in_pieces(path: &Path) -> std::io::Result<Vec<u8>> {
+    use rayon::prelude::*;
+    use std::os::unix::fs::FileExt;
+    const PIECE: usize = 4 << 20;
+    let file = fs::File::open(path)?;
+    let len = file.metadata()?.len();
+    let Ok(len) = usize::try_from(len) else {
+        return fs::read(path);
+    };
+    if len < 2 * PIECE {
+        return fs::read(path);
+    }
+    let mut buf = vec![0u8; len];
+    let read = buf
+        .par_chunks_mut(PIECE)
+        .enumerate()
+        .try_for_each(|(k, piece)| file.read_exact_at(piece, (k * PIECE) as u64));
+    match read {
+        // Nothing after the end it had when it was measured: the file as it is.
+        Ok(()) if file.read_at(&mut [0u8; 1], len as u64)? == 0 => Ok(buf),
+        // Shorter or longer than measured (being written): read again, whole.
+        Ok(()) => fs::read(path),
+        Err(e) if e.kind() == std::io::ErrorKind::UnexpectedEof => fs::read(path),
+        Err(e) => Err(e),
+    }
 }
 
 /// `bytes` as text, or where the first byte that is not UTF-8 is (`file:line:column`). The check is
