@@ -371,3 +371,23 @@ pub fn emit_with(
         }
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// Files of every size around the pieces (smaller than two, an exact multiple, one byte past) read
+    /// in pieces are the bytes on disk.
+    #[test]
+    fn a_file_read_in_pieces_is_its_bytes() {
+        let dir = std::env::temp_dir().join(format!("egov-read-pieces-{}", std::process::id()));
+        fs::create_dir_all(&dir).unwrap();
+        for len in [0, 5, (8 << 20) - 1, 8 << 20, (12 << 20) + 1, (20 << 20) + 3] {
+            let path = dir.join(format!("f{len}"));
+            let bytes: Vec<u8> = (0..len).map(|i: usize| (i * 7 % 253) as u8).collect();
+            fs::write(&path, &bytes).unwrap();
+            assert!(read_bytes(&path).unwrap() == bytes, "{len} bytes");
+        }
+        fs::remove_dir_all(&dir).unwrap();
+    }
+}

@@ -369,4 +369,34 @@ mod tests {
             assert_eq!(temp_pid(other), None, "{other}");
         }
     }
+
+    /// A file written in pieces past several early syncs (40 MB, pieces of odd sizes) holds exactly
+    /// what was written, and no temporary file is left beside it.
+    #[test]
+    fn a_large_file_synced_early_holds_what_was_written() {
+        let dir = std::env::temp_dir().join(format!("egov-early-sync-{}", std::process::id()));
+        let _ = fs::remove_dir_all(&dir);
+        let path = dir.join("big.json");
+        let piece: Vec<u8> = (0..777_777u32).map(|i| (i % 251) as u8).collect();
+        let pieces = (40 << 20) / piece.len() + 1;
+        write_atomic_with(&path, |w| {
+            for k in 0..pieces {
+                w.write_all(&piece[..piece.len() - k % 7])?;
+            }
+            Ok(())
+        })
+        .unwrap();
+        let got = fs::read(&path).unwrap();
+        let want: Vec<u8> = (0..pieces)
+            .flat_map(|k| piece[..piece.len() - k % 7].iter().copied())
+            .collect();
+        assert!(want.len() > 2 * EarlyWriteback::EVERY);
+        assert!(got == want, "the bytes written differ");
+        let names: Vec<_> = fs::read_dir(&dir)
+            .unwrap()
+            .map(|e| e.unwrap().file_name())
+            .collect();
+        assert_eq!(names, vec![std::ffi::OsString::from("big.json")]);
+        fs::remove_dir_all(&dir).unwrap();
+    }
 }
