@@ -205,8 +205,10 @@ impl Entry {
 
     /// A cell read from a document: its text as it stood there and its place, when known.
     pub fn imported(cell: Cell, raw: Option<String>, pos: Option<Pos>) -> Entry {
-        let origin = (raw.is_some() || pos.is_some()).then(|| Box::new(Origin { raw, pos }));
-        Entry { cell, origin }
+        Entry {
+            cell,
+            origin: Origin { raw, pos }.boxed(),
+        }
     }
 
     /// The text exactly as it stood in the source, for an imported cell.
@@ -223,7 +225,15 @@ impl Entry {
     pub fn edit_origin(&mut self, f: impl FnOnce(&mut Origin)) {
         let mut o = self.origin.take().map(|b| *b).unwrap_or_default();
         f(&mut o);
-        self.origin = (o != Origin::default()).then(|| Box::new(o));
+        self.origin = o.boxed();
+    }
+}
+
+impl Origin {
+    /// `None` when nothing is known, so that a computed cell and an imported one without text or place
+    /// compare equal and cost no allocation.
+    pub fn boxed(self) -> Option<Box<Origin>> {
+        (self != Origin::default()).then(|| Box::new(self))
     }
 }
 
@@ -806,6 +816,58 @@ impl Annex {
 #[cfg(test)]
 mod pos_tests {
     use super::*;
+
+    /// An origin that knows nothing is no origin: equal to none, dropped when emptied; what it knows
+    /// is read back through the accessors.
+    #[test]
+    fn an_empty_origin_is_no_origin() {
+        let n = Cell::Number(Decimal::new(275, 1));
+        let computed = Entry::computed(n.clone());
+        let empty = Entry {
+            cell: n.clone(),
+            origin: Some(Box::default()),
+        };
+        assert_eq!(computed, empty);
+        assert!(Entry::imported(n.clone(), None, None).origin.is_none());
+        let mut e = Entry::imported(n.clone(), Some("27,5".into()), Some(Pos::line(3, 4)));
+        assert_eq!((e.raw(), e.pos()), (Some("27,5"), Some(&Pos::line(3, 4))));
+        assert_ne!(e, computed);
+        e.edit_origin(|o| o.raw = None);
+        assert_eq!((e.raw(), e.pos()), (None, Some(&Pos::line(3, 4))));
+        e.edit_origin(|o| o.pos = None);
+        assert!(e.origin.is_none());
+        assert_eq!(e, computed);
+
+        let row = |origin| Row {
+            tt: Some("1".into()),
+            unit: "Sở Y tế".into(),
+            unit_code: None,
+            values: vec![computed.clone()],
+            total: computed.clone(),
+            rank: RankCell::Ranked(1),
+            block: None,
+            origin,
+            not_submitted: false,
+        };
+        assert_eq!(row(None), row(Some(Box::default())));
+        let mut r = row(RowOrigin {
+            unit_raw: Some("So\u{302} Y tế".into()),
+            rank_raw: Some("1".into()),
+            ..RowOrigin::default()
+        }
+        .boxed());
+        assert_eq!(
+            (r.unit_raw(), r.rank_raw(), r.pos()),
+            (Some("So\u{302} Y tế"), Some("1"), None)
+        );
+        assert_ne!(r, row(None));
+        r.edit_origin(|o| {
+            o.unit_raw = None;
+            o.rank_raw = None;
+        });
+        assert!(r.origin.is_none());
+        assert_eq!(r, row(None));
+    }
 
     #[test]
     fn places_show_as_before() {
