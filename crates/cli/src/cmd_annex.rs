@@ -178,7 +178,7 @@ pub fn build_with_edition(c: &Common) -> Result<(egov_core::table::Annex, Editio
     // The annex reads only the nodes it prints.
     let scores = egov_core::engine::score_keeping(&edition, &data, Keep::Printed);
     if !edition.annex_prints_inputs() {
-        data.release_inputs();
+        data.release_values();
     }
     t.mark("score");
     let annex = egov_core::annex::build(&edition, &data, &scores, c.lang);
