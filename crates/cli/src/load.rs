@@ -147,7 +147,7 @@ pub fn read_bytes(path: &Path) -> Result<Vec<u8>> {
     read_in_pieces(path).map_err(|e| read_error(path, &e))
 }
 
-/// A large file (a province's values are tens of megabytes) is read in pieces of [`PIECE`] bytes by
+/// A large file (a province's values are tens of megabytes) is read in pieces of 4 MB by
 /// the thread pool, each into its place of one buffer: the kernel copies each piece into memory it
 /// must first clear, and that work is then shared by the cores instead of done by one. A small file,
 /// or one that changes size while it is read, is read whole the usual way.

@@ -70,7 +70,7 @@ impl Fixed {
     }
 
     /// The decimal in one `u128`: the mantissa in bits 0–95, the scale in bits 96–103 (bit 104, the
-    /// sign of [`unpack_negative`]'s decimals, clear). A value that moves through a hundred nodes a
+    /// sign of a negative decimal in [`pack`], clear). A value that moves through a hundred nodes a
     /// unit moves in registers this way, not as a 32-byte struct with padding.
     #[inline]
     pub fn packed(self) -> u128 {
