@@ -982,8 +982,35 @@ fn score_leaf_fast(
         return (Pts::of(*d), Status::Given);
     }
     let rule = node.rule.as_ref().unwrap_or(&Rule::Points);
-    // Outer `None`: not done here; inner `None`: the inputs are missing.
-    let fast: Option<Option<Pts>> = match rule {
+    let fast = rule_fast(data, u, rule, node.max, best);
+    match fast {
+        Some(Some(p)) => (
+            match p.fixed() {
+                Some(_) => p,
+                None => Pts::of(clamp(p.dec(), node.max)),
+            },
+            Status::Scored,
+        ),
+        Some(None) => (Pts::ZERO, Status::Missing),
+        None => {
+            let (d, status) = score_leaf(edition, data, u, n, None, best);
+            (Pts::of(d), status)
+        }
+    }
+}
+
+/// [`Eval::rule`] in [`Pts`] for the rules done here: outer `None` when the rule (or a value it meets)
+/// is left to the decimal path, inner `None` when its inputs are missing. A best-of takes the highest
+/// of its cases as `Decimal::max` does (the earlier case on a tie, so its scale), when every case is
+/// done here; a relative-to-best leaf compares with its cohort's best as a ratio does.
+fn rule_fast(
+    data: &Dataset,
+    u: usize,
+    rule: &Rule,
+    max: Decimal,
+    best: &[(usize, Decimal)],
+) -> Option<Option<Pts>> {
+    match rule {
         Rule::Points | Rule::Manual => Some(None),
         Rule::YesNo { input, yes, no } => Some(match data.input(u, *input) {
             Value::Bool(b) => Some(Pts::of(if b { *yes } else { *no })),
@@ -1000,24 +1027,35 @@ fn score_leaf_fast(
         Rule::Ratio {
             numerator,
             denominator,
-        } => ratio_fast(data, u, *numerator, denominator, node.max),
-        Rule::Sum { inputs } => sum_fast(data, u, inputs, node.max),
+        } => ratio_fast(data, u, *numerator, denominator, max),
+        Rule::Sum { inputs } => sum_fast(data, u, inputs, max),
         Rule::Steps { input, steps } => steps_fast(data, u, *input, steps),
         Rule::PerItem { input, per, cap } => per_item_fast(data, u, *input, *per, *cap),
-        _ => None,
-    };
-    match fast {
-        Some(Some(p)) => (
-            match p.fixed() {
-                Some(_) => p,
-                None => Pts::of(clamp(p.dec(), node.max)),
-            },
-            Status::Scored,
-        ),
-        Some(None) => (Pts::ZERO, Status::Missing),
-        None => {
-            let (d, status) = score_leaf(edition, data, u, n, None, best);
-            (Pts::of(d), status)
+        Rule::BestOf { cases } => {
+            let mut top: Option<Fixed> = None;
+            for c in cases {
+                if let Some(p) = rule_fast(data, u, c, max, best)? {
+                    let p = p.fixed()?;
+                    top = Some(top.map_or(p, |t| t.max_value(p)));
+                }
+            }
+            Some(top.map(Pts::of_fixed))
+        }
+        Rule::RelativeToBest { input } => {
+            let Some(v) = num(data.input(u, *input)) else {
+                return Some(None);
+            };
+            let Some(b) = best.iter().find(|(i, _)| i == input).map(|(_, b)| *b) else {
+                return Some(None);
+            };
+            let (fv, fb) = (Fixed::from_decimal(v)?, Fixed::from_decimal(b)?);
+            Some(Some(if fb.is_zero() {
+                Pts::ZERO
+            } else if fv.cmp_value(fb) != std::cmp::Ordering::Less {
+                Pts::of(max)
+            } else {
+                Pts::of(mul_div(v, max, b))
+            }))
         }
     }
 }

@@ -166,6 +166,17 @@ impl Fixed {
             self
         }
     }
+
+    /// `self.max(other)` as [`Decimal::max`] gives it: `self` when the two are equal in value (its
+    /// scale is kept — `rust_decimal`'s own `max`, not [`Ord::max`], which would keep `other`'s).
+    #[inline]
+    pub fn max_value(self, other: Fixed) -> Fixed {
+        if self.cmp_value(other) == Ordering::Less {
+            other
+        } else {
+            self
+        }
+    }
 }
 
 /// The sign bit of a packed decimal ([`pack`]).
@@ -349,6 +360,7 @@ mod tests {
             let (x, y) = (a.to_decimal(), b.to_decimal());
             prop_assert_eq!(a.cmp_value(b), x.cmp(&y));
             prop_assert_eq!(bits(a.min_value(b).to_decimal()), bits(x.min(y)));
+            prop_assert_eq!(bits(a.max_value(b).to_decimal()), bits(x.max(y)));
         }
 
         /// Values of one magnitude at different scales: the case the alignment is for.
