@@ -963,9 +963,9 @@ impl<P: Points> Work<P> {
     }
 }
 
-/// [`score_leaf`] in [`Pts`]: the rules that compare, add and multiply (yes-no, choice, steps,
-/// per-item, sum, a ratio's comparison) done here; any other rule, and any negative input, by
-/// [`score_leaf`] itself, so that what is not copied here cannot differ.
+/// [`score_leaf`] in [`Pts`]: every rule through [`rule_fast`] (comparisons, sums and products in
+/// [`Fixed`], quotients in `rust_decimal`); a rule with a negative value or a result `rust_decimal`
+/// would round, by [`score_leaf`] itself, so that what is not copied here cannot differ.
 fn score_leaf_fast(
     edition: &Edition,
     data: &Dataset,
