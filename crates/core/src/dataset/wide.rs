@@ -120,7 +120,7 @@ pub(super) fn parse_wide(
     sep: u8,
     headers: &[String],
     keys: &[Option<Key>],
-    index: &std::collections::HashMap<&str, usize>,
+    index: &super::ByCode<&str>,
     ds: &mut Dataset,
     styles: &mut Styles,
     touched: &mut [bool],
