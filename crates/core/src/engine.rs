@@ -1048,14 +1048,7 @@ fn rule_fast(
             let Some(b) = best.iter().find(|(i, _)| i == input).map(|(_, b)| *b) else {
                 return Some(None);
             };
-            let (fv, fb) = (Fixed::from_decimal(v)?, Fixed::from_decimal(b)?);
-            Some(Some(if fb.is_zero() {
-                Pts::ZERO
-            } else if fv.cmp_value(fb) != std::cmp::Ordering::Less {
-                Pts::of(max)
-            } else {
-                Pts::of(mul_div(v, max, b))
-            }))
+            Some(Some(share_fast(v, b, max)?))
         }
     }
 }
@@ -1079,14 +1072,21 @@ fn ratio_fast(
         },
         Operand::Constant(c) => *c,
     };
+    Some(Some(share_fast(a, b, max)?))
+}
+
+/// `a ÷ b × max` as a ratio and a relative-to-best leaf give it ([`Eval::rule`]'s): zero for a zero
+/// `b`, `max` when `a ≥ b` (compared in [`Fixed`]), else the quotient in [`Decimal`]. `None` for a
+/// negative operand (left to the decimal path).
+fn share_fast(a: Decimal, b: Decimal, max: Decimal) -> Option<Pts> {
     let (fa, fb) = (Fixed::from_decimal(a)?, Fixed::from_decimal(b)?);
-    Some(Some(if fb.is_zero() {
+    Some(if fb.is_zero() {
         Pts::ZERO
     } else if fa.cmp_value(fb) != std::cmp::Ordering::Less {
         Pts::of(max)
     } else {
         Pts::of(mul_div(a, max, b))
-    }))
+    })
 }
 
 /// A steps rule's points ([`Eval::rule`]'s: the first step whose threshold the value reaches), the
