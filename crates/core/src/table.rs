@@ -358,7 +358,6 @@ impl Row {
 /// origin is no origin.
 impl PartialEq for Row {
     fn eq(&self, o: &Row) -> bool {
-        let origin = |r: &Row| r.origin.as_deref().cloned().unwrap_or_default();
         self.tt == o.tt
             && self.unit == o.unit
             && self.unit_code == o.unit_code
@@ -367,7 +366,10 @@ impl PartialEq for Row {
             && self.rank == o.rank
             && self.block == o.block
             && self.not_submitted == o.not_submitted
-            && origin(self) == origin(o)
+            && self.pos() == o.pos()
+            && self.unit_raw() == o.unit_raw()
+            && self.rank_raw() == o.rank_raw()
+            && self.rank_pos() == o.rank_pos()
     }
 }
 
@@ -612,17 +614,11 @@ impl Serialize for Annex {
 /// into the buffer: a non-negative one whose mantissa fits 64 bits (every rounded cell of an annex) by
 /// hand, any other through `Display`.
 fn write_decimal(out: &mut Vec<u8>, d: &Decimal) {
-    let m = d.mantissa();
-    let Ok(m) = u64::try_from(m) else {
+    let (Ok(m), false) = (u64::try_from(d.mantissa()), d.is_sign_negative()) else {
         use std::io::Write as _;
         let _ = write!(out, "{d}");
         return;
     };
-    if d.is_sign_negative() {
-        use std::io::Write as _;
-        let _ = write!(out, "{d}");
-        return;
-    }
     let mut digits = [0u8; 20];
     let mut at = digits.len();
     let mut rest = m;
