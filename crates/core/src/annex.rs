@@ -187,22 +187,21 @@ fn build_table(
         })
         .collect();
     let mut blocks = Vec::new();
-    // Sized once for every section's rows: growing a vector of a hundred thousand rows section by
-    // section would copy it, into memory the kernel must first clear.
-    let mut rows = Vec::with_capacity(
-        t.sections
-            .iter()
-            .map(|s| {
-                data.units
-                    .iter()
-                    .filter(|u| s.categories.contains(&u.category))
-                    .count()
-            })
-            .sum(),
-    );
+    // Each section's units, found once; the rows are sized once for all of them: growing a vector of a
+    // hundred thousand rows section by section would copy it, into memory the kernel must first clear.
+    let section_members: Vec<Vec<usize>> = t
+        .sections
+        .iter()
+        .map(|section| {
+            (0..data.units.len())
+                .filter(|&u| section.categories.contains(&data.units[u].category))
+                .collect()
+        })
+        .collect();
+    let mut rows = Vec::with_capacity(section_members.iter().map(Vec::len).sum());
     let mut tt = 0u32;
     let total_src = ColumnSource::Node(t.node);
-    for (k, section) in t.sections.iter().enumerate() {
+    for (k, (section, members)) in t.sections.iter().zip(section_members).enumerate() {
         let block_id = block_id(edition, section, k);
         blocks.push(Block {
             id: block_id.clone(),
@@ -217,9 +216,6 @@ fn build_table(
         if t.numbering == Numbering::PerSection {
             tt = 0;
         }
-        let members: Vec<usize> = (0..data.units.len())
-            .filter(|&u| section.categories.contains(&data.units[u].category))
-            .collect();
         // Every member's exact and rounded total and its rounded values, read in unit order (the scores
         // are stored unit by unit, so this walks memory forward) and in parallel; rows are then only
         // moved into rank order.
