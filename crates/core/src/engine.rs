@@ -1076,14 +1076,20 @@ fn ratio_fast(
 }
 
 /// `a ÷ b × max` as a ratio and a relative-to-best leaf give it ([`Eval::rule`]'s): zero for a zero
-/// `b`, `max` when `a ≥ b` (compared in [`Fixed`]), else the quotient in [`Decimal`]. `None` for a
-/// negative operand (left to the decimal path).
+/// `b`, `max` when `a ≥ b` (compared in [`Fixed`]), else `a × max ÷ b` as [`mul_div`] gives it — in
+/// [`Fixed`] when both steps are done there ([`Fixed::checked_div`]: a quotient that does not end,
+/// the usual one), else in [`Decimal`]. `None` for a negative operand (left to the decimal path).
 fn share_fast(a: Decimal, b: Decimal, max: Decimal) -> Option<Pts> {
     let (fa, fb) = (Fixed::from_decimal(a)?, Fixed::from_decimal(b)?);
     Some(if fb.is_zero() {
         Pts::ZERO
     } else if fa.cmp_value(fb) != std::cmp::Ordering::Less {
         Pts::of(max)
+    } else if let Some(q) = Fixed::from_decimal(max)
+        .and_then(|m| fa.checked_mul(m))
+        .and_then(|p| p.checked_div(fb))
+    {
+        Pts::of_fixed(q)
     } else {
         Pts::of(mul_div(a, max, b))
     })
