@@ -765,47 +765,76 @@ impl Annex {
         Ok(out)
     }
 
-    /// [`Annex::to_json_compact`] written to `w` table by table, so that the whole document (70 MB for
-    /// 100,000 units) is never in memory at once: each table's rows are serialised in parallel pieces,
-    /// written, and dropped before the next table's.
+    /// [`Annex::to_json_compact`] written to `w` as it is made, so that the whole document (70 MB for
+    /// 100,000 units) is never in memory at once: another thread serialises the rows a window at a time
+    /// (each window in parallel pieces) while this one writes the window before — the writing (the
+    /// kernel copying tens of megabytes) was otherwise time in which no row was made.
     pub fn write_json_compact(
         &self,
         w: &mut (impl std::io::Write + ?Sized),
     ) -> std::io::Result<()> {
+        /// Rows a window: a few megabytes of JSON, many pieces for the cores to share.
+        const WINDOW: usize = 8192;
+        /// Rows a piece (one task).
+        const PIECE: usize = 512;
         let mut head = Vec::with_capacity(4096);
         json_open_last_array(&AnnexJson(self, &[]), &mut head)?;
-        for (i, t) in self.tables.iter().enumerate() {
-            if i > 0 {
-                head.push(b',');
-            }
-            json_open_last_array(&TableJson(t, &[]), &mut head)?;
-            w.write_all(&head)?;
-            head.clear();
-            let writer = CompactRows::new(&t.columns)?;
-            let pieces: Vec<Vec<u8>> = t
-                .rows
-                .par_chunks(512)
-                .map(|chunk| {
-                    let mut buf = Vec::with_capacity(chunk.len() * 256);
-                    for (j, r) in chunk.iter().enumerate() {
-                        if j > 0 {
-                            buf.push(b',');
+        std::thread::scope(|s| {
+            // One window ahead at most: the memory stays a few megabytes however large the annex.
+            let (tx, rx) = std::sync::mpsc::sync_channel::<serde_json::Result<Vec<Vec<u8>>>>(1);
+            s.spawn(move || {
+                for t in &self.tables {
+                    let writer = match CompactRows::new(&t.columns) {
+                        Ok(wr) => wr,
+                        Err(e) => {
+                            let _ = tx.send(Err(e));
+                            return;
                         }
-                        writer.row(&mut buf, r)?;
+                    };
+                    for window in t.rows.chunks(WINDOW) {
+                        let pieces = window
+                            .par_chunks(PIECE)
+                            .map(|chunk| {
+                                let mut buf = Vec::with_capacity(chunk.len() * 256);
+                                for (j, r) in chunk.iter().enumerate() {
+                                    if j > 0 {
+                                        buf.push(b',');
+                                    }
+                                    writer.row(&mut buf, r)?;
+                                }
+                                Ok(buf)
+                            })
+                            .collect::<serde_json::Result<Vec<_>>>();
+                        // A closed channel: the writer stopped on an error, which it returns.
+                        if tx.send(pieces).is_err() {
+                            return;
+                        }
                     }
-                    Ok(buf)
-                })
-                .collect::<serde_json::Result<_>>()?;
-            for (j, p) in pieces.iter().enumerate() {
-                if j > 0 {
-                    w.write_all(b",")?;
                 }
-                w.write_all(p)?;
+            });
+            for (i, t) in self.tables.iter().enumerate() {
+                if i > 0 {
+                    head.push(b',');
+                }
+                json_open_last_array(&TableJson(t, &[]), &mut head)?;
+                w.write_all(&head)?;
+                head.clear();
+                for k in 0..t.rows.len().div_ceil(WINDOW) {
+                    let pieces = rx
+                        .recv()
+                        .map_err(|_| std::io::Error::other("the rows' serialiser stopped"))??;
+                    for (j, p) in pieces.iter().enumerate() {
+                        if k > 0 || j > 0 {
+                            w.write_all(b",")?;
+                        }
+                        w.write_all(p)?;
+                    }
+                }
+                head.extend_from_slice(b"]}");
             }
             head.extend_from_slice(b"]}");
-        }
-        head.extend_from_slice(b"]}");
-        w.write_all(&head)
+            w.write_all(&head)
+        })
     }
 }
 
@@ -989,6 +1018,80 @@ mod compact_json_tests {
             decimals: Some(2),
             pos: None,
         })
+    }
+
+    /// Tables of many windows of rows (and an empty one between) are written as serde_json writes
+    /// them: the commas between pieces and between windows, the tables' order.
+    fn large_annex() -> Annex {
+        let table = |n: usize| Table {
+            id: format!("t{n}"),
+            title: "Bảng".into(),
+            part: None,
+            columns: vec![Column {
+                label: "Điểm".into(),
+                ..Default::default()
+            }],
+            total_label: "Tổng điểm".into(),
+            rank_label: "Xếp hạng".into(),
+            blocks: Vec::new(),
+            rows: (0..n)
+                .map(|i| Row {
+                    tt: Some((i + 1).to_string()),
+                    unit: format!("Xã {i}"),
+                    unit_code: Some(format!("X{i}")),
+                    values: vec![Entry::computed(Cell::Number(Decimal::new(i as i64, 2)))],
+                    total: Entry::computed(Cell::Number(Decimal::new(7 * i as i64, 1))),
+                    rank: RankCell::Ranked(i as u32 + 1),
+                    block: None,
+                    origin: None,
+                    not_submitted: false,
+                })
+                .collect(),
+            column_numbers: Vec::new(),
+            decimals: Some(2),
+            pos: None,
+        };
+        Annex {
+            edition: "e".into(),
+            title: "Phụ lục".into(),
+            subtitle: Vec::new(),
+            tables: vec![table(2 * 8192 + 513), table(0), table(1), table(8192)],
+        }
+    }
+
+    #[test]
+    fn windows_of_rows_are_serde_json_bytes() {
+        let annex = large_annex();
+        let ours = annex.to_json_compact().expect("json");
+        let serde = serde_json::to_vec(&annex).expect("json");
+        assert!(
+            ours == serde,
+            "the compact JSON of many windows differs from serde_json's"
+        );
+    }
+
+    /// A writer that fails part way stops the writing with its error (the thread that makes the rows
+    /// is not left waiting).
+    #[test]
+    fn a_failing_writer_stops_the_writing() {
+        struct Full(usize);
+        impl std::io::Write for Full {
+            fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
+                if self.0 < buf.len() {
+                    return Err(std::io::Error::other("disk full"));
+                }
+                self.0 -= buf.len();
+                Ok(buf.len())
+            }
+            fn flush(&mut self) -> std::io::Result<()> {
+                Ok(())
+            }
+        }
+        let annex = large_annex();
+        let e = annex
+            .write_json_compact(&mut Full(1 << 20))
+            .expect_err("the disk is full");
+        assert_eq!(e.to_string(), "disk full");
     }
 
     proptest! {
