@@ -301,7 +301,10 @@ fn div_rem_small(n: u128, d: u64) -> (u128, u64) {
     let (q1, r) = (t / d, t % d);
     let t = (r << 32) | (n as u32 as u64);
     let (q0, r) = (t / d, t % d);
-    ((u128::from(q2) << 64) | (u128::from(q1) << 32) | u128::from(q0), r)
+    (
+        (u128::from(q2) << 64) | (u128::from(q1) << 32) | u128::from(q0),
+        r,
+    )
 }
 
 /// `n mod p` for `n < 2⁹⁶` and `p < 2³²`, in 64-bit steps (which the compiler makes multiplications
