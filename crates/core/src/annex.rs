@@ -21,6 +21,17 @@ use crate::table::{Annex, Block, Cell, Column, Entry, RankCell, Row, Table};
 
 static COMPARISONS: std::sync::atomic::AtomicU64 = std::sync::atomic::AtomicU64::new(0);
 
+/// A member's place in the order of its section's rows: rank (`u32::MAX` for none — ranks start at 1,
+/// so the unranked come last as before), whether it has a total, the exact total as an integer at
+/// the section's common scale, and its index.
+#[derive(Clone, Copy)]
+struct SortKey {
+    rank: u32,
+    has_total: bool,
+    exact: i128,
+    i: u32,
+}
+
 /// How many comparisons the sorts of rows into rank order have made in this process: the scaling test
 /// counts them to show that the annex's work grows as n log n (work counted, never timed).
 #[doc(hidden)]
@@ -272,10 +283,6 @@ fn build_table(
         for (j, &i) in ranked_idx.iter().enumerate() {
             rank_of[i] = Some(ranks[j]);
         }
-        let mut order: Vec<usize> = (0..members.len()).collect();
-        // The comparisons are counted (once per sort, not per comparison) so that a test can show the
-        // sort's work grows as n log n.
-        let compared = std::sync::atomic::AtomicU64::new(0);
         // The exact totals as integers at one scale when they fit (always, in practice): comparing
         // decimals of different scales costs a rescaling on each of the sort's comparisons.
         let exact: Vec<Decimal> = totals
@@ -283,22 +290,48 @@ fn build_table(
             .map(|t| t.as_ref().map_or(Decimal::ZERO, |x| x.0))
             .collect();
         let exact_keys = crate::num::common_scale_keys(&exact);
+        // The comparisons are counted (once per sort, not per comparison) so that a test can show the
+        // sort's work grows as n log n.
+        let compared = std::sync::atomic::AtomicU64::new(0);
         // A stable sort on a total order (names, then unit order, break every tie), so the parallel sort
         // gives the same rows on any number of threads.
-        order.par_sort_by(|&a, &b| {
-            compared.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
-            let ka = rank_of[a].map(|r| (0, r)).unwrap_or((1, 0));
-            let kb = rank_of[b].map(|r| (0, r)).unwrap_or((1, 0));
-            ka.cmp(&kb)
-                .then_with(|| {
-                    let (ha, hb) = (totals[a].is_ok(), totals[b].is_ok());
-                    match &exact_keys {
-                        Some(k) => (hb, k[b]).cmp(&(ha, k[a])),
-                        None => (hb, exact[b]).cmp(&(ha, exact[a])),
-                    }
-                })
-                .then_with(|| names.compare(members[a], members[b]))
-        });
+        let order: Vec<usize> = match &exact_keys {
+            Some(k) => {
+                // What the order compares, side by side in one element that the sort moves: compared
+                // through indices instead, every comparison read three arrays at random places.
+                let mut keys: Vec<SortKey> = (0..members.len())
+                    .map(|i| SortKey {
+                        rank: rank_of[i].unwrap_or(u32::MAX),
+                        has_total: totals[i].is_ok(),
+                        exact: k[i],
+                        i: i as u32,
+                    })
+                    .collect();
+                keys.par_sort_by(|a, b| {
+                    compared.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+                    a.rank
+                        .cmp(&b.rank)
+                        .then_with(|| (b.has_total, b.exact).cmp(&(a.has_total, a.exact)))
+                        .then_with(|| names.compare(members[a.i as usize], members[b.i as usize]))
+                });
+                keys.iter().map(|k| k.i as usize).collect()
+            }
+            None => {
+                let mut order: Vec<usize> = (0..members.len()).collect();
+                order.par_sort_by(|&a, &b| {
+                    compared.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+                    let ka = rank_of[a].map(|r| (0, r)).unwrap_or((1, 0));
+                    let kb = rank_of[b].map(|r| (0, r)).unwrap_or((1, 0));
+                    ka.cmp(&kb)
+                        .then_with(|| {
+                            let (ha, hb) = (totals[a].is_ok(), totals[b].is_ok());
+                            (hb, exact[b]).cmp(&(ha, exact[a]))
+                        })
+                        .then_with(|| names.compare(members[a], members[b]))
+                });
+                order
+            }
+        };
         COMPARISONS.fetch_add(compared.into_inner(), std::sync::atomic::Ordering::Relaxed);
         // Rows are assembled in parallel (a province's are hundreds of thousands, each with its own
         // strings), from the members moved into rank order.
