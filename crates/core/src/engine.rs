@@ -923,7 +923,7 @@ impl Points for Pts {
     #[inline]
     fn add(self, other: Pts) -> Pts {
         if let (Some(a), Some(b)) = (self.fixed(), other.fixed())
-            && let Some(s) = a.checked_add(b)
+            && let Some(s) = a.add_as_decimal(b)
         {
             return Pts::of_fixed(s);
         }

@@ -107,6 +107,59 @@ impl Fixed {
         (m < OVER_96).then_some(Fixed { m, scale })
     }
 
+    /// `self + other` as `rust_decimal`'s `+` gives it also where that is not exact: a sum past 96 bits
+    /// at the larger scale loses the fewest last decimals that bring it within 96 bits, rounded half to
+    /// even on all of them (`rust_decimal`'s `reduce_scale` and `Buf24::rescale`) — the usual fate of
+    /// quotients of 28 decimals added up a unit's tree. `None` where the exact sum passes 2¹²⁸, would
+    /// lose more than nine decimals or more than its scale (`rust_decimal` overflows), or rounds up
+    /// past 96 bits again: rare, and left to `rust_decimal`.
+    #[inline]
+    pub fn add_as_decimal(self, other: Fixed) -> Option<Fixed> {
+        if self.m == 0 {
+            return Some(other);
+        }
+        if other.m == 0 {
+            return Some(self);
+        }
+        let (a, b, scale) = match self.scale.cmp(&other.scale) {
+            Ordering::Equal => (self.m, other.m, self.scale),
+            Ordering::Less => (
+                mul(self.m, POW10[(other.scale - self.scale) as usize])?,
+                other.m,
+                other.scale,
+            ),
+            Ordering::Greater => (
+                self.m,
+                mul(other.m, POW10[(self.scale - other.scale) as usize])?,
+                self.scale,
+            ),
+        };
+        let e = a.checked_add(b)?;
+        if e < OVER_96 {
+            return Some(Fixed { m: e, scale });
+        }
+        // The fewest decimals to drop: e < 2⁹⁶ × 10^t (at most 2¹²⁶ for t ≤ 9, no overflow).
+        let mut t = 1;
+        while t <= 9 && e >= OVER_96 * POW10[t] {
+            t += 1;
+        }
+        if t > 9 || t as u32 > scale {
+            return None;
+        }
+        let p = POW10[t] as u64;
+        let (q, r) = div_rem_small(e, p);
+        let half = p / 2;
+        let q = if r > half || (r == half && q & 1 == 1) {
+            q + 1
+        } else {
+            q
+        };
+        (q < OVER_96).then_some(Fixed {
+            m: q,
+            scale: scale - t as u32,
+        })
+    }
+
     /// `self × other` exactly as `rust_decimal`'s `*` gives it, or `None` when that product needs more
     /// than 96 bits or 28 decimals (where `rust_decimal` would round). A zero factor gives a zero without
     /// decimals (`0.00 × 0.25` is `0`), as `rust_decimal`'s does.
@@ -465,6 +518,34 @@ mod tests {
                     prop_assert!(exact.is_none_or(|e| e >= OVER_96), "{} + {} declined", x, y);
                     prop_assert!(!a.is_zero() && !b.is_zero());
                 }
+            }
+        }
+
+        /// Where `Fixed` gives a rounded sum it is `rust_decimal`'s bit for bit: on the whole range,
+        /// and on sums of values near 2⁹⁶ at one scale or the next (quotients of 28 decimals added up),
+        /// which it must not decline.
+        #[test]
+        fn adds_and_rounds_as_rust_decimal_does(
+            a in fixed(),
+            b in fixed(),
+            near in (OVER_96 / 2)..OVER_96,
+            near2 in (OVER_96 / 1000)..OVER_96,
+            scale in 1u32..=28,
+            lower in 0u32..3,
+        ) {
+            let want = a.to_decimal().checked_add(b.to_decimal()).map(bits);
+            if let Some(s) = a.add_as_decimal(b) {
+                prop_assert_eq!(Some(bits(s.to_decimal())), want);
+            }
+            let x = Fixed { m: near, scale };
+            // Brought to x's scale, y passes 96 bits when lower > 0: rust_decimal's longer road.
+            let y = Fixed { m: near2, scale: scale.saturating_sub(lower) };
+            let want = x.to_decimal().checked_add(y.to_decimal()).map(bits);
+            let got = x.add_as_decimal(y);
+            // Declined only where rust_decimal overflows too.
+            prop_assert!(got.is_some() || want.is_none(), "{} + {} declined", x.to_decimal(), y.to_decimal());
+            if let Some(s) = got {
+                prop_assert_eq!(Some(bits(s.to_decimal())), want, "{} + {}", x.to_decimal(), y.to_decimal());
             }
         }
 
