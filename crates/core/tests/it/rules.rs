@@ -369,3 +369,57 @@ fn total_is_the_sum_of_every_rule() {
     assert_eq!(scores.total(u3).points, d("4.025"));
     assert!(scores.notes.is_empty());
 }
+
+/// The best of a relative-to-best leaf is taken among the units it applies to: not a unit whose group
+/// does not apply to its category, nor one that marks the group or the input not applicable — the
+/// group's policy reaches the leaf through its ancestors, as when each unit is scored.
+#[test]
+fn the_best_ignores_units_a_group_does_not_apply_to() {
+    let ed = edition(
+        r#"
+id = "rel-na"
+title = "So với đơn vị tốt nhất, nhóm không áp dụng"
+year = 2024
+[[category]]
+code = "xa"
+name = "Xã"
+[[category]]
+code = "phuong"
+name = "Phường"
+[[block]]
+code = "b"
+name = "Khối"
+categories = ["xa", "phuong"]
+[[input]]
+id = "v"
+name = "Giá trị"
+type = "number"
+min = 0
+[[criterion]]
+code = "G"
+name = "Nhóm chỉ cho xã"
+applies_to = ["xa"]
+not_applicable = "exclude"
+[[criterion]]
+code = "G.1"
+name = "Nhóm con"
+[[criterion]]
+code = "G.1.a"
+name = "So với tốt nhất"
+max = 10
+rule = { kind = "relative-to-best", input = "v" }
+"#,
+    );
+    let units =
+        "code,name,category\nX1,Xã 1,xa\nX2,Xã 2,xa\nX3,Xã 3,xa\nX4,Xã 4,xa\nP1,Phường 1,phuong\n";
+    // P1 (the group is not for wards), X3 (the group marked not applicable) and X4 (the input marked
+    // not applicable) have higher values than X2, the best of the units the leaf applies to.
+    let values = "unit,v,G\nX1,20,\nX2,40,\nX3,90,Không áp dụng\nX4,Không áp dụng,\nP1,100,\n";
+    let data = dataset(&ed, units, values);
+    let scores = engine::score(&ed, &data);
+    let leaf = ed.node("G.1.a").expect("node");
+    let v = ed.input("v").expect("input");
+    assert_eq!(scores.cohort_best.get(&(leaf, v, 0)), Some(&d("40")));
+    let x1 = data.units.iter().position(|u| u.code == "X1").expect("X1");
+    assert_eq!(scores.get(x1, leaf).points, d("5"));
+}
