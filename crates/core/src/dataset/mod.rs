@@ -1539,9 +1539,13 @@ fn parse_units_csv(
     let mut places = Vec::with_capacity(lines);
     let mut seen = ByCode::with_capacity_and_hasher(lines, Default::default());
     let offset = src.text.len() - src.text.strip_prefix('\u{feff}').unwrap_or(src.text).len();
-    for rec in rdr.records() {
-        let rec = match rec {
-            Ok(r) => r,
+    // One record read into again and again: the csv reader's iterator makes a new one (two buffers) for
+    // each of a province's units.
+    let mut rec = csv::StringRecord::new();
+    loop {
+        match rdr.read_record(&mut rec) {
+            Ok(true) => {}
+            Ok(false) => break,
             Err(e) => {
                 let line = e.position().map(|p| p.line() as usize).unwrap_or(0);
                 problems.push(
@@ -1552,7 +1556,7 @@ fn parse_units_csv(
                 );
                 continue;
             }
-        };
+        }
         let (line, start) = record_place(src.text, offset, rec.position());
         // Codes and names egov wrote spreadsheet-safe (`'=…`) read as the text they guarded.
         let get = |i: usize| {
