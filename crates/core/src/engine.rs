@@ -840,6 +840,28 @@ struct Deduct {
     excluded: Decimal,
     /// Maximum not evaluated ("Không đánh giá"): removed, never rescaled.
     unevaluated: Decimal,
+    /// Whether the two above were written for this node and unit (else they are stale and read as
+    /// zeros): nearly every node of nearly every unit deducts nothing, and the pass then neither clears
+    /// nor adds two decimals for each.
+    any: bool,
+}
+
+impl Deduct {
+    fn excluded(max: Decimal) -> Deduct {
+        Deduct {
+            excluded: max,
+            unevaluated: Decimal::ZERO,
+            any: true,
+        }
+    }
+
+    fn unevaluated(max: Decimal) -> Deduct {
+        Deduct {
+            excluded: Decimal::ZERO,
+            unevaluated: max,
+            any: true,
+        }
+    }
 }
 
 /// `a − b` of non-negative maxima (cannot overflow; checked so that it cannot panic either).
@@ -1217,7 +1239,8 @@ impl UnitPass<'_> {
         }
         for n in (0..self.plan.len()).rev() {
             let node = &self.plan[n];
-            deduct[n] = Deduct::default();
+            // Only the flag: every branch below that deducts writes the whole entry.
+            deduct[n].any = false;
             if let Some(p) = self.na[n] {
                 row[n] = Work {
                     points: P::ZERO,
@@ -1229,8 +1252,8 @@ impl UnitPass<'_> {
                     status: na_status(p),
                 };
                 match p {
-                    NaPolicy::Exclude => deduct[n].excluded = node.max,
-                    NaPolicy::NotEvaluated => deduct[n].unevaluated = node.max,
+                    NaPolicy::Exclude => deduct[n] = Deduct::excluded(node.max),
+                    NaPolicy::NotEvaluated => deduct[n] = Deduct::unevaluated(node.max),
                     NaPolicy::Zero => {}
                 }
                 continue;
@@ -1247,8 +1270,11 @@ impl UnitPass<'_> {
             for &c in &self.kids[node.children.0 as usize..node.children.1 as usize] {
                 let c = c as usize;
                 let s = row[c];
-                add_unless_plain_zero(&mut d.excluded, deduct[c].excluded);
-                add_unless_plain_zero(&mut d.unevaluated, deduct[c].unevaluated);
+                if deduct[c].any {
+                    add_unless_plain_zero(&mut d.excluded, deduct[c].excluded);
+                    add_unless_plain_zero(&mut d.unevaluated, deduct[c].unevaluated);
+                    d.any = true;
+                }
                 match s.status {
                     Status::Excluded => {}
                     Status::NotEvaluated => all_excluded = false,
@@ -1290,11 +1316,11 @@ impl UnitPass<'_> {
                         Status::NotEvaluated
                     },
                 };
-                if all_excluded {
-                    deduct[n].excluded = node.max;
+                deduct[n] = if all_excluded {
+                    Deduct::excluded(node.max)
                 } else {
-                    deduct[n].unevaluated = node.max;
-                }
+                    Deduct::unevaluated(node.max)
+                };
                 continue;
             }
             let plain_zero = |x: Decimal| x.is_zero() && x.scale() == 0;
