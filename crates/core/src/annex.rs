@@ -22,14 +22,45 @@ use crate::table::{Annex, Block, Cell, Column, Entry, RankCell, Row, Table};
 static COMPARISONS: std::sync::atomic::AtomicU64 = std::sync::atomic::AtomicU64::new(0);
 
 /// A member's place in the order of its section's rows: rank (`u32::MAX` for none — ranks start at 1,
-/// so the unranked come last as before), whether it has a total, the exact total as an integer at
-/// the section's common scale, and its index.
+/// so the unranked come last), whether it has a total, the exact total (an integer at the section's
+/// common scale when the totals fit one, else the decimal), and its index.
 #[derive(Clone, Copy)]
-struct SortKey {
+struct SortKey<K> {
     rank: u32,
     has_total: bool,
-    exact: i128,
+    exact: K,
     i: u32,
+}
+
+/// The members' indices in the order of the rows: rank, then the higher exact total, then the name and
+/// unit order (which break every tie, so the parallel sort gives the same rows on any number of
+/// threads). What is compared sits side by side in the element the sort moves: compared through
+/// indices instead, every comparison read three arrays at random places. Each comparison is counted
+/// in `compared`.
+fn rank_order<K: Ord + Copy + Send + Sync, T: Send + Sync>(
+    exact: &[K],
+    rank_of: &[Option<u32>],
+    totals: &[Result<T, Cell>],
+    members: &[usize],
+    names: &crate::text::SortKeys,
+    compared: &std::sync::atomic::AtomicU64,
+) -> Vec<usize> {
+    let mut keys: Vec<SortKey<K>> = (0..members.len())
+        .map(|i| SortKey {
+            rank: rank_of[i].unwrap_or(u32::MAX),
+            has_total: totals[i].is_ok(),
+            exact: exact[i],
+            i: i as u32,
+        })
+        .collect();
+    keys.par_sort_by(|a, b| {
+        compared.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+        a.rank
+            .cmp(&b.rank)
+            .then_with(|| (b.has_total, b.exact).cmp(&(a.has_total, a.exact)))
+            .then_with(|| names.compare(members[a.i as usize], members[b.i as usize]))
+    });
+    keys.iter().map(|k| k.i as usize).collect()
 }
 
 /// How many comparisons the sorts of rows into rank order have made in this process: the scaling test
@@ -293,44 +324,9 @@ fn build_table(
         // The comparisons are counted (once per sort, not per comparison) so that a test can show the
         // sort's work grows as n log n.
         let compared = std::sync::atomic::AtomicU64::new(0);
-        // A stable sort on a total order (names, then unit order, break every tie), so the parallel sort
-        // gives the same rows on any number of threads.
-        let order: Vec<usize> = match &exact_keys {
-            Some(k) => {
-                // What the order compares, side by side in one element that the sort moves: compared
-                // through indices instead, every comparison read three arrays at random places.
-                let mut keys: Vec<SortKey> = (0..members.len())
-                    .map(|i| SortKey {
-                        rank: rank_of[i].unwrap_or(u32::MAX),
-                        has_total: totals[i].is_ok(),
-                        exact: k[i],
-                        i: i as u32,
-                    })
-                    .collect();
-                keys.par_sort_by(|a, b| {
-                    compared.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
-                    a.rank
-                        .cmp(&b.rank)
-                        .then_with(|| (b.has_total, b.exact).cmp(&(a.has_total, a.exact)))
-                        .then_with(|| names.compare(members[a.i as usize], members[b.i as usize]))
-                });
-                keys.iter().map(|k| k.i as usize).collect()
-            }
-            None => {
-                let mut order: Vec<usize> = (0..members.len()).collect();
-                order.par_sort_by(|&a, &b| {
-                    compared.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
-                    let ka = rank_of[a].map(|r| (0, r)).unwrap_or((1, 0));
-                    let kb = rank_of[b].map(|r| (0, r)).unwrap_or((1, 0));
-                    ka.cmp(&kb)
-                        .then_with(|| {
-                            let (ha, hb) = (totals[a].is_ok(), totals[b].is_ok());
-                            (hb, exact[b]).cmp(&(ha, exact[a]))
-                        })
-                        .then_with(|| names.compare(members[a], members[b]))
-                });
-                order
-            }
+        let order = match exact_keys {
+            Some(k) => rank_order(&k, &rank_of, &totals, &members, names, &compared),
+            None => rank_order(&exact, &rank_of, &totals, &members, names, &compared),
         };
         COMPARISONS.fetch_add(compared.into_inner(), std::sync::atomic::Ordering::Relaxed);
         // Rows are assembled in parallel (a province's are hundreds of thousands, each with its own
