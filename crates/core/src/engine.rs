@@ -985,9 +985,10 @@ impl<P: Points> Work<P> {
     }
 }
 
-/// [`score_leaf`] in [`Pts`]: every rule through [`rule_fast`] (comparisons, sums and products in
-/// [`Fixed`], quotients in `rust_decimal`); a rule with a negative value or a result `rust_decimal`
-/// would round, by [`score_leaf`] itself, so that what is not copied here cannot differ.
+/// [`score_leaf`] in [`Pts`]: every rule through [`rule_fast`] (comparisons, sums, products and the
+/// quotients that do not end in [`Fixed`], other quotients in `rust_decimal`); a rule with a negative
+/// value or a result `rust_decimal` would round otherwise, by [`score_leaf`] itself, so that what is
+/// not copied here cannot differ.
 fn score_leaf_fast(
     edition: &Edition,
     data: &Dataset,

@@ -6,9 +6,12 @@
 //! reaches that result through generic code over 32-bit limbs (sign, zero and overflow handling, a
 //! rescale by repeated multiplication); [`Fixed`] does the same on one `u128` with a table of powers
 //! of ten. Every operation either returns exactly the [`Decimal`] that `rust_decimal` would (same value,
-//! same scale, bit for bit) or `None` — a sum or product past 96 bits or 28 decimals, which
-//! `rust_decimal` would round — and the caller then does it in [`Decimal`]. Negative values and the negative zero never become a `Fixed`
-//! ([`Fixed::from_decimal`] refuses them), so no sign rule of `rust_decimal` needs copying.
+//! same scale, bit for bit) or `None`, and the caller then does it in [`Decimal`]: the exact ones
+//! (`checked_add`, `checked_mul`) decline a result past 96 bits or 28 decimals, which `rust_decimal`
+//! would round; `add_as_decimal` and `checked_div` copy that rounding where it is common (sums of long
+//! quotients, quotients that do not end) and decline the rest. Negative values and the negative zero
+//! never become a `Fixed` ([`Fixed::from_decimal`] refuses them), so no sign rule of `rust_decimal`
+//! needs copying.
 //!
 //! Rules of `rust_decimal` that are easy to miss and that this copies: adding a zero returns the other
 //! operand as it is (`0.00 + 5` is `5`, not `5.00`), otherwise the sum has the larger scale (`1.5 + 2`
@@ -115,6 +118,8 @@ impl Fixed {
     /// past 96 bits again: rare, and left to `rust_decimal`.
     #[inline]
     pub fn add_as_decimal(self, other: Fixed) -> Option<Fixed> {
+        // `checked_add`'s first steps, not a call to it: sums past 96 bits are the common case here
+        // (quotients of 28 decimals added up), and on its `None` the sum would be aligned again.
         if self.m == 0 {
             return Some(other);
         }
