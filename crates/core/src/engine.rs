@@ -16,7 +16,7 @@ use std::collections::HashMap;
 use rayon::prelude::*;
 use rust_decimal::Decimal;
 
-use crate::dataset::{Dataset, Unit, Value};
+use crate::dataset::{Dataset, Num, Unit, Value};
 use crate::edition::{Band, ColumnSource, Edition, InputKind, NaPolicy, Node, Operand, Rule};
 use crate::fixed::Fixed;
 use crate::lang::Lang;
@@ -706,6 +706,14 @@ pub fn score_keeping_with(edition: &Edition, data: &Dataset, keep: Keep, arith: 
     let mut shown = crate::dataset::filled(nu * n_shown.max(1), blank);
     // Per unit: its notes and its other maxima (see `Stored`), in unit order.
     let (plan, kids) = NodePlan::of(edition);
+    let fast_rules: Vec<FastRule> = match arith {
+        Arith::Fast => edition
+            .nodes
+            .iter()
+            .map(|node| FastRule::of(node.rule.as_ref(), node.max))
+            .collect(),
+        Arith::Decimal => Vec::new(),
+    };
     let leaves: Vec<usize> = (1..nn).filter(|&n| plan[n].leaf).collect();
     let all_nodes: Vec<usize> = (0..nn).collect();
     let per_unit: Vec<(Vec<Note>, Vec<Decimal>)> = cells
@@ -760,7 +768,16 @@ pub fn score_keeping_with(edition: &Edition, data: &Dataset, keep: Keep, arith: 
                     }
                     Arith::Fast => {
                         unit.score(fast_row, deduct, &mut notes, |n| {
-                            score_leaf_fast(edition, data, u, n, na_row[n], best_of(n))
+                            score_leaf_fast(
+                                edition,
+                                data,
+                                u,
+                                n,
+                                &fast_rules[n],
+                                node_max[n],
+                                na_row[n],
+                                best_of(n),
+                            )
                         });
                         for &n in wanted {
                             row[n] = fast_row[n].score();
@@ -985,32 +1002,32 @@ impl<P: Points> Work<P> {
     }
 }
 
-/// [`score_leaf`] in [`Pts`]: every rule through [`rule_fast`] (comparisons, sums, products and the
+/// [`score_leaf`] in [`Pts`]: every rule through its [`FastRule`] (comparisons, sums, products and the
 /// quotients that do not end in [`Fixed`], other quotients in `rust_decimal`); a rule with a negative
 /// value or a result `rust_decimal` would round otherwise, by [`score_leaf`] itself, so that what is
 /// not copied here cannot differ.
+#[allow(clippy::too_many_arguments)]
 fn score_leaf_fast(
     edition: &Edition,
     data: &Dataset,
     u: usize,
     n: usize,
+    rule: &FastRule,
+    max: Decimal,
     na: Option<NaPolicy>,
     best: &[(usize, Decimal)],
 ) -> (Pts, Status) {
-    let node = &edition.nodes[n];
     if let Some(p) = na {
         return (Pts::ZERO, na_status(p));
     }
     if let Some(Value::Number(d)) = data.given(u, n) {
         return (Pts::of(*d), Status::Given);
     }
-    let rule = node.rule.as_ref().unwrap_or(&Rule::Points);
-    let fast = rule_fast(data, u, rule, node.max, best);
-    match fast {
+    match rule.eval(data, u, best) {
         Some(Some(p)) => (
             match p.fixed() {
                 Some(_) => p,
-                None => Pts::of(clamp(p.dec(), node.max)),
+                None => Pts::of(clamp(p.dec(), max)),
             },
             Status::Scored,
         ),
@@ -1022,156 +1039,248 @@ fn score_leaf_fast(
     }
 }
 
-/// [`Eval::rule`] in [`Pts`] for the rules done here: outer `None` when the rule (or a value it meets)
-/// is left to the decimal path, inner `None` when its inputs are missing. A best-of takes the highest
-/// of its cases as `Decimal::max` does (the earlier case on a tie, so its scale), when every case is
-/// done here; a relative-to-best leaf compares with its cohort's best as a ratio does.
-fn rule_fast(
-    data: &Dataset,
-    u: usize,
-    rule: &Rule,
-    max: Decimal,
-    best: &[(usize, Decimal)],
-) -> Option<Option<Pts>> {
-    match rule {
-        Rule::Points | Rule::Manual => Some(None),
-        Rule::YesNo { input, yes, no } => Some(match data.input(u, *input) {
-            Value::Bool(b) => Some(Pts::of(if b { *yes } else { *no })),
-            _ => None,
-        }),
-        Rule::Choice {
-            input, by_choice, ..
-        } => Some(match data.input(u, *input) {
-            Value::Choice(k) => Some(Pts::of(
-                by_choice.get(k as usize).copied().unwrap_or(Decimal::ZERO),
-            )),
-            _ => None,
-        }),
-        Rule::Ratio {
-            numerator,
-            denominator,
-        } => ratio_fast(data, u, *numerator, denominator, max),
-        Rule::Sum { inputs } => sum_fast(data, u, inputs, max),
-        Rule::Steps { input, steps } => steps_fast(data, u, *input, steps),
-        Rule::PerItem { input, per, cap } => per_item_fast(data, u, *input, *per, *cap),
-        Rule::BestOf { cases } => {
-            let mut top: Option<Fixed> = None;
-            for c in cases {
-                if let Some(p) = rule_fast(data, u, c, max, best)? {
-                    let p = p.fixed()?;
-                    top = Some(top.map_or(p, |t| t.max_value(p)));
-                }
-            }
-            Some(top.map(Pts::of_fixed))
-        }
-        Rule::RelativeToBest { input } => {
-            let Some(v) = num(data.input(u, *input)) else {
-                return Some(None);
-            };
-            let Some(b) = best.iter().find(|(i, _)| i == input).map(|(_, b)| *b) else {
-                return Some(None);
-            };
-            Some(Some(share_fast(v, b, max)?))
-        }
-    }
+/// A leaf's rule as the fast path scores it, compiled once a scoring from the edition's [`Rule`]: its
+/// constants already [`Pts`] or [`Fixed`], so that a hundred leaves a unit do not convert the same
+/// decimals a hundred thousand times. A negative constant cannot be a [`Fixed`] (`None` here): the rule
+/// then declines at the step where it would use it, after the same reads, so a missing input still
+/// reads as missing. [`FastRule::eval`] gives exactly what [`Eval::rule`] gives, or declines.
+#[derive(Debug, Clone)]
+enum FastRule {
+    /// Points given in the data: nothing to compute (missing unless given).
+    Nothing,
+    YesNo {
+        input: usize,
+        yes: Pts,
+        no: Pts,
+    },
+    Choice {
+        input: usize,
+        by_choice: Box<[Pts]>,
+    },
+    Ratio {
+        numerator: usize,
+        denominator: FastOperand,
+        share: Share,
+    },
+    /// Each step's threshold (`None` when negative: every value reaches it) and points.
+    Steps {
+        input: usize,
+        steps: Box<[(Option<Fixed>, Pts)]>,
+    },
+    PerItem {
+        input: usize,
+        per: Option<Fixed>,
+        cap: Option<Fixed>,
+    },
+    Sum {
+        inputs: Box<[usize]>,
+        max: Option<Fixed>,
+    },
+    BestOf {
+        cases: Box<[FastRule]>,
+    },
+    RelativeToBest {
+        input: usize,
+        share: Share,
+    },
 }
 
-/// A ratio's points ([`Eval::rule`]'s): the comparison `a ≥ b` in [`Fixed`], the quotient in
-/// [`Decimal`]. `None` for a negative operand (left to the decimal path).
-fn ratio_fast(
-    data: &Dataset,
-    u: usize,
-    numerator: usize,
-    denominator: &Operand,
+/// A ratio's denominator: an input, or a constant (`None` when negative).
+#[derive(Debug, Clone, Copy)]
+enum FastOperand {
+    Input(usize),
+    Constant(Option<Fixed>),
+}
+
+/// The leaf's maximum as [`share`] uses it: the decimal, the [`Fixed`] (`None` when negative) and the
+/// points.
+#[derive(Debug, Clone, Copy)]
+struct Share {
     max: Decimal,
-) -> Option<Option<Pts>> {
-    let Some(a) = num(data.input(u, numerator)) else {
-        return Some(None);
-    };
-    let b = match denominator {
-        Operand::Input(i) => match num(data.input(u, *i)) {
-            Some(b) => b,
-            None => return Some(None),
-        },
-        Operand::Constant(c) => *c,
-    };
-    Some(Some(share_fast(a, b, max)?))
+    fixed: Option<Fixed>,
+    points: Pts,
+}
+
+impl FastRule {
+    /// The node's rule (a node without one takes points given in the data), its cases scored out of
+    /// the leaf's `max` as [`Eval::rule`] scores them.
+    fn of(rule: Option<&Rule>, max: Decimal) -> FastRule {
+        let share = Share {
+            max,
+            fixed: Fixed::from_decimal(max),
+            points: Pts::of(max),
+        };
+        match rule.unwrap_or(&Rule::Points) {
+            Rule::Points | Rule::Manual => FastRule::Nothing,
+            Rule::YesNo { input, yes, no } => FastRule::YesNo {
+                input: *input,
+                yes: Pts::of(*yes),
+                no: Pts::of(*no),
+            },
+            Rule::Choice {
+                input, by_choice, ..
+            } => FastRule::Choice {
+                input: *input,
+                by_choice: by_choice.iter().map(|&p| Pts::of(p)).collect(),
+            },
+            Rule::Ratio {
+                numerator,
+                denominator,
+            } => FastRule::Ratio {
+                numerator: *numerator,
+                denominator: match denominator {
+                    Operand::Input(i) => FastOperand::Input(*i),
+                    Operand::Constant(c) => FastOperand::Constant(Fixed::from_decimal(*c)),
+                },
+                share,
+            },
+            Rule::Steps { input, steps } => FastRule::Steps {
+                input: *input,
+                steps: steps
+                    .iter()
+                    .map(|&(th, p)| (Fixed::from_decimal(th), Pts::of(p)))
+                    .collect(),
+            },
+            Rule::PerItem { input, per, cap } => FastRule::PerItem {
+                input: *input,
+                per: Fixed::from_decimal(*per),
+                cap: Fixed::from_decimal(*cap),
+            },
+            Rule::Sum { inputs } => FastRule::Sum {
+                inputs: inputs.clone().into_boxed_slice(),
+                max: Fixed::from_decimal(max),
+            },
+            Rule::BestOf { cases } => FastRule::BestOf {
+                cases: cases.iter().map(|c| FastRule::of(Some(c), max)).collect(),
+            },
+            Rule::RelativeToBest { input } => FastRule::RelativeToBest {
+                input: *input,
+                share,
+            },
+        }
+    }
+
+    /// [`Eval::rule`] in [`Pts`]: outer `None` when the rule (or a value it meets) is left to the
+    /// decimal path, inner `None` when its inputs are missing. A best-of takes the highest of its
+    /// cases as `Decimal::max` does (the earlier case on a tie, so its scale), when every case is done
+    /// here; a relative-to-best leaf compares with its cohort's best as a ratio does.
+    fn eval(&self, data: &Dataset, u: usize, best: &[(usize, Decimal)]) -> Option<Option<Pts>> {
+        match self {
+            FastRule::Nothing => Some(None),
+            FastRule::YesNo { input, yes, no } => Some(match data.input(u, *input) {
+                Value::Bool(b) => Some(if b { *yes } else { *no }),
+                _ => None,
+            }),
+            FastRule::Choice { input, by_choice } => Some(match data.input(u, *input) {
+                Value::Choice(k) => Some(by_choice.get(k as usize).copied().unwrap_or(Pts::ZERO)),
+                _ => None,
+            }),
+            FastRule::Ratio {
+                numerator,
+                denominator,
+                share: s,
+            } => {
+                let a = match data.input_num(u, *numerator) {
+                    Num::None => return Some(None),
+                    a => a,
+                };
+                let b = match denominator {
+                    FastOperand::Input(i) => match data.input_num(u, *i) {
+                        Num::None => return Some(None),
+                        b => b,
+                    },
+                    FastOperand::Constant(c) => c.map_or(Num::Negative, Num::Fixed),
+                };
+                match (a, b) {
+                    (Num::Fixed(a), Num::Fixed(b)) => Some(Some(share(a, b, s))),
+                    _ => None,
+                }
+            }
+            FastRule::Steps { input, steps } => {
+                let v = match data.input_num(u, *input) {
+                    Num::None => return Some(None),
+                    Num::Negative => return None,
+                    Num::Fixed(v) => v,
+                };
+                let hit = steps.iter().find(|(th, _)| match th {
+                    Some(t) => v.cmp_value(*t) != std::cmp::Ordering::Less,
+                    None => true,
+                });
+                Some(Some(hit.map_or(Pts::ZERO, |(_, p)| *p)))
+            }
+            FastRule::PerItem { input, per, cap } => {
+                let n = match data.input_num(u, *input) {
+                    Num::None => return Some(None),
+                    Num::Negative => return None,
+                    Num::Fixed(n) => n,
+                };
+                let x = n.checked_mul((*per)?)?;
+                Some(Some(Pts::of_fixed(x.min_value((*cap)?))))
+            }
+            FastRule::Sum { inputs, max } => {
+                let mut acc = Fixed::ZERO;
+                let mut any = false;
+                for &i in inputs {
+                    match data.input_num(u, i) {
+                        Num::None => {}
+                        Num::Negative => return None,
+                        Num::Fixed(v) => {
+                            acc = acc.checked_add(v)?;
+                            any = true;
+                        }
+                    }
+                }
+                if !any {
+                    return Some(None);
+                }
+                Some(Some(Pts::of_fixed(acc.min_value((*max)?))))
+            }
+            FastRule::BestOf { cases } => {
+                let mut top: Option<Fixed> = None;
+                for c in cases {
+                    if let Some(p) = c.eval(data, u, best)? {
+                        let p = p.fixed()?;
+                        top = Some(top.map_or(p, |t| t.max_value(p)));
+                    }
+                }
+                Some(top.map(Pts::of_fixed))
+            }
+            FastRule::RelativeToBest { input, share: s } => {
+                let v = match data.input_num(u, *input) {
+                    Num::None => return Some(None),
+                    v => v,
+                };
+                let Some(b) = best.iter().find(|(i, _)| i == input).map(|(_, b)| *b) else {
+                    return Some(None);
+                };
+                match (v, Fixed::from_decimal(b)) {
+                    (Num::Fixed(v), Some(b)) => Some(Some(share(v, b, s))),
+                    _ => None,
+                }
+            }
+        }
+    }
 }
 
 /// `a ÷ b × max` as a ratio and a relative-to-best leaf give it ([`Eval::rule`]'s): zero for a zero
-/// `b`, `max` when `a ≥ b` (compared in [`Fixed`]), else `a × max ÷ b` as [`mul_div`] gives it — in
-/// [`Fixed`] when both steps are done there ([`Fixed::checked_div`]: a quotient that does not end,
-/// the usual one), else in [`Decimal`]. `None` for a negative operand (left to the decimal path).
-fn share_fast(a: Decimal, b: Decimal, max: Decimal) -> Option<Pts> {
-    let (fa, fb) = (Fixed::from_decimal(a)?, Fixed::from_decimal(b)?);
-    Some(if fb.is_zero() {
+/// `b`, `max` when `a ≥ b`, else `a × max ÷ b` as [`mul_div`] gives it — in [`Fixed`] when both steps
+/// are done there ([`Fixed::checked_div`]: a quotient that does not end, the usual one), else in
+/// [`Decimal`] (a [`Fixed`] is its decimal bit for bit, so the operands are the same).
+#[inline]
+fn share(a: Fixed, b: Fixed, s: &Share) -> Pts {
+    if b.is_zero() {
         Pts::ZERO
-    } else if fa.cmp_value(fb) != std::cmp::Ordering::Less {
-        Pts::of(max)
-    } else if let Some(q) = Fixed::from_decimal(max)
-        .and_then(|m| fa.checked_mul(m))
-        .and_then(|p| p.checked_div(fb))
+    } else if a.cmp_value(b) != std::cmp::Ordering::Less {
+        s.points
+    } else if let Some(q) = s
+        .fixed
+        .and_then(|m| a.checked_mul(m))
+        .and_then(|p| p.checked_div(b))
     {
         Pts::of_fixed(q)
     } else {
-        Pts::of(mul_div(a, max, b))
-    })
-}
-
-/// A steps rule's points ([`Eval::rule`]'s: the first step whose threshold the value reaches), the
-/// comparisons in [`Fixed`]; `None` for a negative value (left to the decimal path). A negative
-/// threshold (or a negative zero) is reached by every non-negative value.
-fn steps_fast(
-    data: &Dataset,
-    u: usize,
-    input: usize,
-    steps: &[(Decimal, Decimal)],
-) -> Option<Option<Pts>> {
-    let Some(v) = num(data.input(u, input)) else {
-        return Some(None);
-    };
-    let v = Fixed::from_decimal(v)?;
-    let hit = steps.iter().find(|(th, _)| match Fixed::from_decimal(*th) {
-        Some(t) => v.cmp_value(t) != std::cmp::Ordering::Less,
-        None => true,
-    });
-    Some(Some(Pts::of(hit.map_or(Decimal::ZERO, |(_, p)| *p))))
-}
-
-/// A per-item rule's points ([`Eval::rule`]'s: `per` a unit of the input, at most `cap`) in [`Fixed`];
-/// `None` for a negative value or constant, or a product `rust_decimal` would round or refuse (left to
-/// the decimal path, which saturates as it does).
-fn per_item_fast(
-    data: &Dataset,
-    u: usize,
-    input: usize,
-    per: Decimal,
-    cap: Decimal,
-) -> Option<Option<Pts>> {
-    let Some(n) = num(data.input(u, input)) else {
-        return Some(None);
-    };
-    let x = Fixed::from_decimal(n)?.checked_mul(Fixed::from_decimal(per)?)?;
-    Some(Some(Pts::of_fixed(x.min_value(Fixed::from_decimal(cap)?))))
-}
-
-/// A sum rule's points ([`Eval::rule`]'s), in [`Fixed`]; `None` for a negative value or a sum past 96
-/// bits (left to the decimal path, which saturates or rounds as it does).
-fn sum_fast(data: &Dataset, u: usize, inputs: &[usize], max: Decimal) -> Option<Option<Pts>> {
-    let mut acc = Fixed::ZERO;
-    let mut any = false;
-    for &i in inputs {
-        if let Some(v) = num(data.input(u, i)) {
-            acc = acc.checked_add(Fixed::from_decimal(v)?)?;
-            any = true;
-        }
+        Pts::of(mul_div(a.to_decimal(), s.max, b.to_decimal()))
     }
-    if !any {
-        return Some(None);
-    }
-    Some(Some(Pts::of_fixed(
-        acc.min_value(Fixed::from_decimal(max)?),
-    )))
 }
 
 /// What the per-unit pass reads of a node, in 28 bytes: a [`Node`] is about 360 (names,

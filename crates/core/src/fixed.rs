@@ -60,6 +60,17 @@ impl Fixed {
         })
     }
 
+    /// `m × 10^-scale` for a mantissa of at most 64 bits and a scale of at most 28 (a packed cell of
+    /// the input matrix): the `Fixed` of `Decimal::from_parts(m, …, false, scale)`.
+    #[inline]
+    pub fn small(m: u64, scale: u32) -> Fixed {
+        debug_assert!(scale <= 28);
+        Fixed {
+            m: u128::from(m),
+            scale,
+        }
+    }
+
     /// The [`Decimal`] with this mantissa and scale (bit for bit what `rust_decimal` would hold).
     #[inline]
     pub fn to_decimal(self) -> Decimal {

@@ -24,6 +24,7 @@ use rayon::prelude::*;
 use rust_decimal::Decimal;
 
 use crate::edition::{Edition, InputKind, NotSubmitted};
+use crate::fixed::Fixed;
 use crate::msg;
 use crate::num::{NumberError, NumberStyle, parse_number};
 use crate::text::clean;
@@ -105,6 +106,17 @@ pub struct Dataset {
     not_submitted: Vec<u32>,
     /// How the files were read.
     pub read_as: ReadAs,
+}
+
+/// A unit's input as the fast path of scoring reads it ([`Dataset::input_num`]).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum Num {
+    /// Not a number: missing, an answer, not applicable.
+    None,
+    /// A number of at least zero.
+    Fixed(Fixed),
+    /// A negative number (or a negative zero kept whole), which the fast path leaves to the decimal one.
+    Negative,
 }
 
 /// A value cell of the input matrix in 4 bytes: a province's matrix is millions of cells (10,000 units ×
@@ -205,6 +217,29 @@ impl Dataset {
     #[inline]
     pub fn input(&self, unit: usize, input: usize) -> Value {
         Packed(self.inputs[unit * self.n_inputs + input]).unpack(&self.big)
+    }
+    /// A unit's input as the fast path of scoring reads a number, straight from its packed cell rather
+    /// than through a [`Value`] and a [`Decimal`]: what `Fixed::from_decimal` of
+    /// [`Dataset::input`]'s number gives, told apart from a value that is no number.
+    #[inline]
+    pub(crate) fn input_num(&self, unit: usize, input: usize) -> Num {
+        let b = self.inputs[unit * self.n_inputs + input];
+        match b & 7 {
+            Packed::NUMBER => {
+                let m = b >> 7;
+                // `Decimal::from_parts` makes a negative zero a plain zero, so unpacking does too.
+                if b >> 3 & 1 == 1 && m != 0 {
+                    Num::Negative
+                } else {
+                    Num::Fixed(Fixed::small(u64::from(m), b >> 4 & 7))
+                }
+            }
+            Packed::BIG => match self.big[(b >> 3) as usize] {
+                Value::Number(d) => Fixed::from_decimal(d).map_or(Num::Negative, Num::Fixed),
+                _ => Num::None,
+            },
+            _ => Num::None,
+        }
     }
     /// Points given directly at a node for a unit, if any.
     pub fn given(&self, unit: usize, node: usize) -> Option<&Value> {
@@ -1914,6 +1949,76 @@ mod packed {
                     panic!("not a number");
                 };
                 proptest::prop_assert_eq!(back.serialize(), d.serialize());
+            }
+        }
+    }
+
+    /// A dataset of one unit whose inputs are `values`, each stored as [`Dataset::set`] stores it.
+    fn one_unit(values: &[Value]) -> Dataset {
+        let mut ds = Dataset {
+            meta: DatasetMeta::default(),
+            units: Vec::new(),
+            n_inputs: values.len(),
+            inputs: vec![0; values.len()],
+            big: Vec::new(),
+            given_slot: Vec::new(),
+            given: Vec::new(),
+            n_units: 1,
+            not_submitted: Vec::new(),
+            read_as: ReadAs::default(),
+        };
+        for (i, v) in values.iter().enumerate() {
+            ds.set(0, Key::Input(i), *v);
+        }
+        ds
+    }
+
+    /// What the fast path of scoring reads of an input ([`Dataset::input_num`]): what
+    /// `Fixed::from_decimal` of the general read's number gives.
+    fn general_num(ds: &Dataset, i: usize) -> Num {
+        match ds.input(0, i).number() {
+            None => Num::None,
+            Some(d) => Fixed::from_decimal(d).map_or(Num::Negative, Num::Fixed),
+        }
+    }
+
+    #[test]
+    fn the_fast_read_of_a_number_is_the_general_one() {
+        let values = [
+            Value::Missing,
+            Value::Bool(true),
+            Value::Bool(false),
+            Value::NotApplicable,
+            Value::Choice(3),
+            Value::Choice(u32::MAX),
+            Value::Number(Decimal::ZERO),
+            Value::Number(Decimal::new(-0, 2)),
+            Value::Number(-Decimal::new(0, 3)),
+            Value::Number(Decimal::new(-15, 1)),
+            Value::Number(Decimal::new(12_345_67, 2)),
+            Value::Number(Decimal::new(1 << 25, 0)),
+            Value::Number(-Decimal::from_i128_with_scale(1 << 40, 28)),
+            Value::Number(Decimal::from_i128_with_scale(0, 28)),
+            Value::Number(-Decimal::from_i128_with_scale(0, 28)),
+        ];
+        let ds = one_unit(&values);
+        assert!(!ds.big.is_empty(), "some values kept whole");
+        for i in 0..values.len() {
+            assert_eq!(ds.input_num(0, i), general_num(&ds, i), "{:?}", values[i]);
+        }
+        // A negative zero packed in a cell reads as a plain zero, as `Decimal::from_parts` makes it.
+        assert_eq!(ds.input_num(0, 8), Num::Fixed(Fixed::small(0, 3)));
+    }
+
+    proptest::proptest! {
+        /// Every number, packed or kept whole, negative or not: the fast read is the general one.
+        #[test]
+        fn numbers_read_fast_as_the_general_way(m in proptest::num::i128::ANY, scale in 0u32..=28, small: bool) {
+            let m = if small { m % (1i128 << 26) } else { m % 79_228_162_514_264_337_593_543_950_335 };
+            let d = Decimal::from_i128_with_scale(m, scale);
+            let ds = one_unit(&[Value::Number(d), Value::Number(-d)]);
+            for i in 0..2 {
+                proptest::prop_assert_eq!(ds.input_num(0, i), general_num(&ds, i));
             }
         }
     }

@@ -255,7 +255,7 @@ pub(super) fn parse_wide(
                         plain,
                         answers,
                     } => {
-                        if let Some((m, scale, s)) = plain.and_then(|n| n.parse(cell)) {
+                        if let Some((m, scale, s)) = plain.as_ref().and_then(|n| n.parse(cell)) {
                             match plain_cell(m, scale) {
                                 Ok(p) => row[*input] = p.0,
                                 Err(v) => rest.get_or_insert_default().big.push((ui, *input, v)),
@@ -273,7 +273,7 @@ pub(super) fn parse_wide(
                         Key::Input(*input)
                     }
                     Col::Node { node, slot, plain } => {
-                        if let Some((m, scale, s)) = plain.and_then(|n| n.parse(cell)) {
+                        if let Some((m, scale, s)) = plain.as_ref().and_then(|n| n.parse(cell)) {
                             given[*slot][k] = Value::Number(super::plain_decimal(m, scale));
                             shows |= s;
                             return;
