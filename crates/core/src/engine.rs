@@ -140,33 +140,74 @@ fn applies_locally(node: &Node, unit: &Unit) -> bool {
 /// The effective not-applicable policy of every node for a unit: `None` = applies.
 fn applicability(edition: &Edition, data: &Dataset, u: usize) -> Vec<Option<NaPolicy>> {
     let mut na: Vec<Option<NaPolicy>> = vec![None; edition.nodes.len()];
-    applicability_into(edition, data, u, &mut na);
+    NaPlan::of(edition).applicability_into(edition, data, u, &mut na);
     na
 }
 
-/// [`applicability`] into a row the caller owns.
-fn applicability_into(edition: &Edition, data: &Dataset, u: usize, na: &mut [Option<NaPolicy>]) {
-    let unit = &data.units[u];
-    for (n, node) in edition.nodes.iter().enumerate().skip(1) {
-        let parent = node.parent.unwrap_or(0);
-        na[n] = if na[parent].is_some() {
-            na[parent]
-        } else if !applies_locally(node, unit)
-            || matches!(data.given(u, n), Some(Value::NotApplicable))
-            || leaf_inputs_na(data, u, node)
-        {
-            Some(node.not_applicable)
-        } else {
-            None
-        };
-    }
+/// What the applicability pass reads of each node, compactly (a [`Node`] is about 360 bytes, see
+/// [`NodePlan`]): its parent, its policy, whether it has a condition on the unit's category or flags
+/// (few have), and the inputs its rule reads (a range of one flat list).
+struct NaPlan {
+    nodes: Vec<NaNode>,
+    reads: Vec<u32>,
 }
 
-/// A leaf is not applicable when the unit marks any input its rule reads as "không áp dụng".
-fn leaf_inputs_na(data: &Dataset, u: usize, node: &Node) -> bool {
-    node.reads
-        .iter()
-        .any(|&i| matches!(data.input(u, i), Value::NotApplicable))
+#[derive(Debug, Clone, Copy)]
+struct NaNode {
+    parent: u32,
+    policy: NaPolicy,
+    conditional: bool,
+    reads: (u32, u32),
+}
+
+impl NaPlan {
+    fn of(edition: &Edition) -> NaPlan {
+        let mut reads = Vec::new();
+        let nodes = edition
+            .nodes
+            .iter()
+            .map(|node| {
+                let from = reads.len() as u32;
+                reads.extend(node.reads.iter().map(|&i| i as u32));
+                NaNode {
+                    parent: node.parent.unwrap_or(0) as u32,
+                    policy: node.not_applicable,
+                    conditional: node.applies_to.is_some()
+                        || !node.requires_flags.is_empty()
+                        || !node.unless_flags.is_empty(),
+                    reads: (from, reads.len() as u32),
+                }
+            })
+            .collect();
+        NaPlan { nodes, reads }
+    }
+
+    /// [`applicability`] into a row the caller owns: a node inherits its parent's policy; otherwise it
+    /// is not applicable (by its own policy) when it does not apply to the unit's category or flags,
+    /// when the unit marks it "không áp dụng", or when the unit marks so any input its rule reads.
+    fn applicability_into(
+        &self,
+        edition: &Edition,
+        data: &Dataset,
+        u: usize,
+        na: &mut [Option<NaPolicy>],
+    ) {
+        let unit = &data.units[u];
+        for (n, p) in self.nodes.iter().enumerate().skip(1) {
+            na[n] = if na[p.parent as usize].is_some() {
+                na[p.parent as usize]
+            } else if (p.conditional && !applies_locally(&edition.nodes[n], unit))
+                || matches!(data.given(u, n), Some(Value::NotApplicable))
+                || self.reads[p.reads.0 as usize..p.reads.1 as usize]
+                    .iter()
+                    .any(|&i| data.input_is_na(u, i as usize))
+            {
+                Some(p.policy)
+            } else {
+                None
+            };
+        }
+    }
 }
 
 fn num(v: Value) -> Option<Decimal> {
@@ -613,11 +654,12 @@ pub fn score_keeping_with(edition: &Edition, data: &Dataset, keep: Keep, arith: 
     let nn = edition.nodes.len();
     let nu = data.units.len();
     let row_len = nn.max(1);
+    let na_plan = NaPlan::of(edition);
     let mut nas: Vec<Option<NaPolicy>> = crate::dataset::filled(nu * nn, None);
     nas.par_chunks_mut(row_len)
         .enumerate()
         .with_min_len(64)
-        .for_each(|(u, na_row)| applicability_into(edition, data, u, na_row));
+        .for_each(|(u, na_row)| na_plan.applicability_into(edition, data, u, na_row));
     // The cohort: per relative-to-best leaf, the best value of each input it reads among the units of
     // each ranking block for which the leaf is scored by its rule.
     let block_of: Vec<Option<usize>> = data
@@ -642,21 +684,39 @@ pub fn score_keeping_with(edition: &Edition, data: &Dataset, keep: Keep, arith: 
         collect_relative_inputs(rule, &mut ids);
         ids.sort_unstable();
         ids.dedup();
-        let mut best: Vec<Vec<Option<Decimal>>> = vec![vec![None; ids.len()]; n_blocks];
-        for (u, b) in block_of.iter().enumerate() {
-            let Some(b) = *b else { continue };
-            if !by_rule(u, n) {
-                continue;
-            }
-            for (k, &i) in ids.iter().enumerate() {
-                if let Value::Number(v) = data.input(u, i) {
-                    let e = best[b][k].get_or_insert(v);
-                    if v > *e {
-                        *e = v;
+        // The first unit (in unit order) with the highest value gives the best, so its scale: pieces of
+        // units are folded in order, and a later piece's best replaces an earlier one's only when higher.
+        type Best = Vec<Vec<Option<Decimal>>>;
+        let blank = || -> Best { vec![vec![None; ids.len()]; n_blocks] };
+        let higher = |e: &mut Option<Decimal>, v: Decimal| match e {
+            Some(e) if v <= *e => {}
+            _ => *e = Some(v),
+        };
+        let best: Best = (0..nu)
+            .into_par_iter()
+            .with_min_len(4096)
+            .fold(blank, |mut best, u| {
+                if let Some(b) = block_of[u]
+                    && by_rule(u, n)
+                {
+                    for (k, &i) in ids.iter().enumerate() {
+                        if let Value::Number(v) = data.input(u, i) {
+                            higher(&mut best[b][k], v);
+                        }
                     }
                 }
-            }
-        }
+                best
+            })
+            .reduce(blank, |mut left, right| {
+                for (l, r) in left.iter_mut().zip(right) {
+                    for (e, v) in l.iter_mut().zip(r) {
+                        if let Some(v) = v {
+                            higher(e, v);
+                        }
+                    }
+                }
+                left
+            });
         let per_block: PerBlock = best
             .iter()
             .map(|row| {

@@ -241,6 +241,11 @@ impl Dataset {
             _ => Num::None,
         }
     }
+    /// Whether a unit marks an input "không áp dụng" ([`Value::NotApplicable`], which always packs).
+    #[inline]
+    pub(crate) fn input_is_na(&self, unit: usize, input: usize) -> bool {
+        self.inputs[unit * self.n_inputs + input] == Packed::NA
+    }
     /// Points given directly at a node for a unit, if any.
     pub fn given(&self, unit: usize, node: usize) -> Option<&Value> {
         let slot = (*self.given_slot.get(node)?)?;

@@ -423,3 +423,61 @@ rule = { kind = "relative-to-best", input = "v" }
     let x1 = data.units.iter().position(|u| u.code == "X1").expect("X1");
     assert_eq!(scores.get(x1, leaf).points, d("5"));
 }
+
+/// The best of a relative-to-best leaf is the first unit's (in unit order) among those with the
+/// highest value, with that unit's scale (`40.0`, not a later `40.00`), however many units there are:
+/// the cohort is found in pieces of units, in parallel, and the pieces must not reorder the ties.
+#[test]
+fn the_best_is_the_first_of_equals_among_many_units() {
+    let ed = edition(
+        r#"
+id = "rel-many"
+title = "So với đơn vị tốt nhất, nhiều đơn vị"
+year = 2024
+[[category]]
+code = "xa"
+name = "Xã"
+[[block]]
+code = "b"
+name = "Khối"
+categories = ["xa"]
+[[input]]
+id = "v"
+name = "Giá trị"
+type = "number"
+min = 0
+[[criterion]]
+code = "R"
+name = "So với tốt nhất"
+max = 10
+rule = { kind = "relative-to-best", input = "v" }
+"#,
+    );
+    let leaf = ed.node("R").expect("node");
+    let v = ed.input("v").expect("input");
+    let n = 20_000;
+    // (unit holding the first highest value, its spelling, a later unit with the same value).
+    for (first, spelled, later) in [
+        (3, "40.0", n - 5),
+        (n - 7, "40.00", n - 2),
+        (9_000, "40", 15_000),
+    ] {
+        let mut units = String::from("code,name,category\n");
+        let mut values = String::from("unit,v\n");
+        for u in 0..n {
+            units.push_str(&format!("X{u},Xã {u},xa\n"));
+            let cell = if u == first {
+                spelled.to_string()
+            } else if u == later {
+                "40.0000".to_string()
+            } else {
+                format!("{}", u % 39)
+            };
+            values.push_str(&format!("X{u},{cell}\n"));
+        }
+        let data = dataset(&ed, &units, &values);
+        let scores = engine::score(&ed, &data);
+        let best = scores.cohort_best.get(&(leaf, v, 0)).expect("a best");
+        assert_eq!(best.to_string(), spelled, "first highest at unit {first}");
+    }
+}
