@@ -1221,8 +1221,7 @@ impl Dataset {
                         &cat,
                         flags,
                         |m| problems.push(src.name, line, col, m),
-                        &mut seen,
-                        line,
+                        |code| seen.insert(code.to_string(), line),
                     ) {
                         units.push(unit);
                         places.push((line, col));
@@ -1484,14 +1483,13 @@ fn check_unit(
     category: &str,
     flags: Vec<String>,
     mut report: impl FnMut(String),
-    seen: &mut ByCode<String>,
-    line: usize,
+    seen_before: impl FnOnce(&str) -> Option<usize>,
 ) -> Option<Unit> {
     if code.is_empty() {
         report(msg!("thiếu mã đơn vị", "the unit code is missing"));
         return None;
     }
-    if let Some(prev) = seen.insert(code.clone(), line) {
+    if let Some(prev) = seen_before(&code) {
         let code = crate::text::quote_short(&code);
         report(msg!(
             "mã đơn vị '{code}' bị trùng (đã có ở dòng {prev})",
@@ -1573,86 +1571,146 @@ fn parse_units_csv(
         return (Vec::new(), Vec::new());
     };
     let c_flags = col(&["flags", "cờ"]);
-    // A unit a line, nearly always: sized once, so that no list of a province's units grows by copies.
-    let lines = memchr::memchr_iter(b'\n', src.text.as_bytes()).count() + 1;
-    let mut units = Vec::with_capacity(lines);
-    let mut places = Vec::with_capacity(lines);
-    let mut seen = ByCode::with_capacity_and_hasher(lines, Default::default());
-    let offset = src.text.len() - src.text.strip_prefix('\u{feff}').unwrap_or(src.text).len();
-    // One record read into again and again: the csv reader's iterator makes a new one (two buffers) for
-    // each of a province's units.
-    let mut rec = csv::StringRecord::new();
-    loop {
-        match rdr.read_record(&mut rec) {
-            Ok(true) => {}
-            Ok(false) => break,
-            Err(e) => {
-                let line = e.position().map(|p| p.line() as usize).unwrap_or(0);
-                problems.push(
-                    src.name,
-                    line,
-                    1,
-                    msg!("dòng CSV không đọc được: {e}", "unreadable CSV line: {e}"),
-                );
-                continue;
+    // The records in place (in parallel pieces, as the values file's), each made into a unit's cells
+    // in parallel; then, in file order, the checks that need the units before it (a repeated code).
+    let body = read_body(src, sep, &rdr).body;
+    let drafts: Vec<Draft> = body
+        .records
+        .par_iter()
+        .with_min_len(256)
+        .map(|r| {
+            let fields = match r.kind {
+                records::Kind::Error(e) => return Draft::Error(r.line, e),
+                _ => body.fields(src.text, r),
+            };
+            let mut cells: [&str; 4] = [""; 4];
+            let wanted = [Some(c_code), Some(c_name), Some(c_cat), c_flags];
+            let mut i = 0;
+            let mut blank = true;
+            fields.for_each(sep, |c| {
+                blank &= crate::text::is_blank(c);
+                for (k, w) in wanted.iter().enumerate() {
+                    if *w == Some(i) {
+                        cells[k] = c;
+                    }
+                }
+                i += 1;
+            });
+            if blank {
+                return Draft::Blank;
             }
-        }
-        let (line, start) = record_place(src.text, offset, rec.position());
-        // Codes and names egov wrote spreadsheet-safe (`'=…`) read as the text they guarded.
-        let get = |i: usize| {
-            rec.get(i)
-                .map(|s| clean(crate::spreadsheet::text_back(s)))
-                .unwrap_or_default()
-        };
-        if rec.iter().all(crate::text::is_blank) {
-            continue;
-        }
-        let flags = c_flags
-            .map(|i| {
-                get(i)
+            // Before cleaning, which would turn a tab or a line break into a space and hide it.
+            let damaged: Vec<(usize, String)> =
+                [(c_code, 0, "mã đơn vị"), (c_name, 1, "tên đơn vị")]
+                    .into_iter()
+                    .filter_map(|(c, k, what)| {
+                        crate::text::control_char_message(what, cells[k])
+                            .map(|m| (field_column(src.text, r.start, c, sep), m))
+                    })
+                    .collect();
+            if !damaged.is_empty() {
+                return Draft::Damaged(r.line, damaged);
+            }
+            // Codes and names egov wrote spreadsheet-safe (`'=…`) read as the text they guarded.
+            let get = |k: usize| clean(crate::spreadsheet::text_back(cells[k]));
+            let flags = if c_flags.is_some() {
+                get(3)
                     .split([';', ' '])
                     .filter(|s| !s.is_empty())
                     .map(str::to_string)
                     .collect()
-            })
-            .unwrap_or_default();
-        // Before cleaning, which would turn a tab or a line break into a space and hide it.
-        let mut damaged = false;
-        for (c, what) in [(c_code, "mã đơn vị"), (c_name, "tên đơn vị")] {
-            if let Some(m) = crate::text::control_char_message(what, rec.get(c).unwrap_or("")) {
-                problems.push(src.name, line, field_column(src.text, start, c, sep), m);
-                damaged = true;
-            }
-        }
-        if damaged {
-            continue;
-        }
-        let cat = get(c_cat);
-        let column = field_column(
-            src.text,
-            start,
-            if edition.category(&cat).is_none() {
-                c_cat
             } else {
-                c_code
-            },
-            sep,
-        );
-        if let Some(u) = check_unit(
-            edition,
-            get(c_code),
-            get(c_name),
-            &cat,
-            flags,
-            |m| problems.push(src.name, line, column, m),
-            &mut seen,
-            line,
-        ) {
-            units.push(u);
-            places.push((line, 1));
+                Vec::new()
+            };
+            let category = get(2);
+            let column = field_column(
+                src.text,
+                r.start,
+                if edition.category(&category).is_none() {
+                    c_cat
+                } else {
+                    c_code
+                },
+                sep,
+            );
+            Draft::Unit {
+                line: r.line,
+                column,
+                code: get(0),
+                name: get(1),
+                category,
+                flags,
+            }
+        })
+        .collect();
+    // The line of the last unit before each with the same code (the one a repeated code is reported
+    // against), found by codes borrowed from the drafts rather than copied into the map.
+    let mut last: ByCode<&str> = ByCode::with_capacity_and_hasher(drafts.len(), Default::default());
+    let seen_before: Vec<Option<usize>> = drafts
+        .iter()
+        .map(|d| match d {
+            Draft::Unit { code, line, .. } if !code.is_empty() => last.insert(code, *line),
+            _ => None,
+        })
+        .collect();
+    drop(last);
+    let mut units = Vec::with_capacity(drafts.len());
+    let mut places = Vec::with_capacity(drafts.len());
+    for (d, prev) in drafts.into_iter().zip(seen_before) {
+        match d {
+            Draft::Blank => {}
+            Draft::Error(line, e) => {
+                problems.push(src.name, line, 1, body.errors[e as usize].clone());
+            }
+            Draft::Damaged(line, list) => {
+                for (column, m) in list {
+                    problems.push(src.name, line, column, m);
+                }
+            }
+            Draft::Unit {
+                line,
+                column,
+                code,
+                name,
+                category,
+                flags,
+            } => {
+                if let Some(u) = check_unit(
+                    edition,
+                    code,
+                    name,
+                    &category,
+                    flags,
+                    |m| problems.push(src.name, line, column, m),
+                    |_| prev,
+                ) {
+                    units.push(u);
+                    places.push((line, 1));
+                }
+            }
         }
     }
     (units, places)
+}
+
+/// One record of the units file, read apart from the others ([`parse_units_csv`]).
+enum Draft {
+    /// Every cell blank: skipped.
+    Blank,
+    /// A line the csv reader could not read (line, message index in the body's errors).
+    Error(usize, u32),
+    /// The code or the name holds a control character (line, and each (column, message)).
+    Damaged(usize, Vec<(usize, String)>),
+    /// A unit's cleaned cells and where its problems point (the category's column when it is not the
+    /// edition's, else the code's).
+    Unit {
+        line: usize,
+        column: usize,
+        code: String,
+        name: String,
+        category: String,
+        flags: Vec<String>,
+    },
 }
 
 /// The separator as messages name it.
@@ -1690,6 +1748,12 @@ fn read_wide_body(src: Source<'_>, sep: u8) -> Option<WideBody> {
     if is_long_form(&lower) {
         return None;
     }
+    Some(read_body(src, sep, &rdr))
+}
+
+/// The body of a CSV file whose header `rdr` has read, in parallel pieces cut at record boundaries
+/// (each record keeps its line and byte offset in the whole file).
+fn read_body(src: Source<'_>, sep: u8, rdr: &csv::Reader<&[u8]>) -> WideBody {
     let offset = src.text.len() - src.text.strip_prefix('\u{feff}').unwrap_or(src.text).len();
     let text = &src.text[offset..];
     let body_start = (rdr.position().byte() as usize).min(text.len());
@@ -1708,10 +1772,10 @@ fn read_wide_body(src: Source<'_>, sep: u8) -> Option<WideBody> {
             )
         })
         .collect();
-    Some(WideBody {
+    WideBody {
         body: Body::concat(pieces),
         unclosed: unclosed.map(|at| offset + body_start + at),
-    })
+    }
 }
 
 /// Reads the values file into `ds`; `false` when its header could not be used or a quote left open

@@ -235,3 +235,60 @@ fn data_values_are_checked_against_the_edition() {
         ]
     );
 }
+
+/// A province's units file, read in parallel pieces: every problem is where it was, in file order, and a
+/// repeated code is reported against the last line before it with that code (not the first), whichever
+/// piece each line falls in.
+#[test]
+fn units_file_problems_keep_their_lines_and_order() {
+    let edition = Edition::from_toml(
+        &format!("{HEAD}\n[[criterion]]\ncode = \"A\"\nname = \"Tiêu chí A\"\nmax = 10\n"),
+        "bad.toml",
+    )
+    .expect("valid edition");
+    let mut units = String::from("\u{feff}code,name,category,flags\n");
+    // (line in the file, text): the problems planted among 3,000 good units.
+    let planted: [(usize, &str); 8] = [
+        (10, "X5,Xã lặp,xa,"),
+        (900, ",Xã không mã,xa,"),
+        (1500, "X9001,Xã lạ,thanh-pho,mien-nui"),
+        (1800, "X9002,\"Xã\tCó tab\",xa,"),
+        (2000, ",,,"),
+        (2500, "X5,Xã lặp lần hai,xa,"),
+        (2700, "\"X9003\",\"Xã \"\"Ngoặc\"\"\",xa,bien-gioi"),
+        (2900, "X9004,,xa,"),
+    ];
+    let mut good = 0;
+    for line in 2..3_000 {
+        match planted.iter().find(|(l, _)| *l == line) {
+            Some((_, text)) => units.push_str(text),
+            None => {
+                units.push_str(&format!("X{good},Xã {good},xa,\n"));
+                good += 1;
+                continue;
+            }
+        }
+        units.push('\n');
+    }
+    let err = Dataset::units_from_csv(
+        &edition,
+        Source {
+            name: "units.csv",
+            text: &units,
+        },
+    )
+    .expect_err("problems");
+    let got: Vec<String> = err.problems.iter().map(ToString::to_string).collect();
+    assert_eq!(
+        got,
+        [
+            // X5 is on line 7 (lines 2–9 hold X0–X7).
+            "units.csv:10:1: mã đơn vị 'X5' bị trùng (đã có ở dòng 7)",
+            "units.csv:900:1: thiếu mã đơn vị",
+            "units.csv:1500:13: loại đơn vị 'thanh-pho' không có trong bộ chỉ số bad (xa)",
+            "units.csv:1800:7: tên đơn vị chứa ký tự điều khiển U+0009 ở ký tự thứ 3 (\"Xã\\tCó tab\"); hãy xóa ký tự này",
+            "units.csv:2500:1: mã đơn vị 'X5' bị trùng (đã có ở dòng 10)",
+            "units.csv:2900:1: đơn vị 'X9004' thiếu tên",
+        ]
+    );
+}
