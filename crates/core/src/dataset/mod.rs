@@ -360,6 +360,13 @@ fn code_index(units: &[Unit]) -> ByCode<&str> {
 
 /// The unit a values record is for: `None` for a blank record (skipped) or an unknown unit (reported).
 /// `blank` says whether every field of the record is blank; it is asked only when the first one is.
+/// The usual unit code (`X01`, `0000018`: printable ASCII, not guarded) is what cleaning would make
+/// of it: no copy for each of a province's records.
+#[inline]
+fn plain_code(first: &str) -> bool {
+    !first.is_empty() && first.bytes().all(|b| b.is_ascii_graphic()) && !first.starts_with('\'')
+}
+
 fn record_unit<'a>(
     first: &'a str,
     blank: impl FnOnce() -> bool,
@@ -368,12 +375,7 @@ fn record_unit<'a>(
     line: usize,
     problems: &mut Problems,
 ) -> Option<(std::borrow::Cow<'a, str>, usize)> {
-    // The usual code (`X01`, `0000018`: printable ASCII, not guarded) is what cleaning would make of
-    // it: no copy for each of a province's records.
-    let ucode = if first.bytes().all(|b| b.is_ascii_graphic())
-        && !first.is_empty()
-        && !first.starts_with('\'')
-    {
+    let ucode = if plain_code(first) {
         std::borrow::Cow::Borrowed(first)
     } else {
         if crate::text::is_blank(first) && blank() {

@@ -128,6 +128,24 @@ pub(super) fn parse_wide(
     body: &Body,
 ) {
     const NONE: u32 = u32::MAX;
+    // The usual unit code (printable ASCII, as `record_unit` reads it without cleaning) looked up for
+    // every record in parallel; any other record, and the problems, in file order below.
+    let found: Vec<u32> = body
+        .records
+        .par_iter()
+        .with_min_len(1024)
+        .map(|r| {
+            if matches!(r.kind, Kind::Error(_)) {
+                return NONE;
+            }
+            let first = body.fields(src.text, r).first(sep);
+            if super::plain_code(first) {
+                index.get(first).map_or(NONE, |&u| u as u32)
+            } else {
+                NONE
+            }
+        })
+        .collect();
     let mut record_of_unit: Vec<u32> = vec![NONE; ds.n_units];
     for (ri, record) in body.records.iter().enumerate() {
         let line = record.line;
@@ -136,18 +154,29 @@ pub(super) fn parse_wide(
             continue;
         }
         let fields = body.fields(src.text, record);
-        let Some((ucode, ui)) = record_unit(
-            fields.first(sep),
-            || fields.is_blank(sep),
-            index,
-            src.name,
-            line,
-            problems,
-        ) else {
-            continue;
+        let (ucode, ui) = if found[ri] != NONE {
+            (std::borrow::Cow::Borrowed(""), found[ri] as usize)
+        } else {
+            let Some(hit) = record_unit(
+                fields.first(sep),
+                || fields.is_blank(sep),
+                index,
+                src.name,
+                line,
+                problems,
+            ) else {
+                continue;
+            };
+            hit
         };
         if record_of_unit[ui] != NONE {
             let prev_line = body.records[record_of_unit[ui] as usize].line;
+            // A code found above is its cell as it is.
+            let ucode = if found[ri] != NONE {
+                std::borrow::Cow::Borrowed(fields.first(sep))
+            } else {
+                ucode
+            };
             let code = crate::text::quote_short(&ucode);
             problems.push(
                 src.name,

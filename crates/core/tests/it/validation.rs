@@ -292,3 +292,44 @@ fn units_file_problems_keep_their_lines_and_order() {
         ]
     );
 }
+
+/// A province's values file: every record's unit is found (in parallel for the usual codes), and the
+/// problems keep their lines and order — an unknown unit, a unit given twice (by the same code, and by
+/// a code written with spaces around it, which reads as the same unit), each against its earlier line.
+#[test]
+fn values_file_units_keep_their_lines_and_order() {
+    let n = 5_000;
+    let mut units = String::from("code,name,category\n");
+    let mut values = String::from("unit,so_may\n");
+    for u in 0..n {
+        units.push_str(&format!("X{u},Xã {u},xa\n"));
+    }
+    // Values file line k + 2 holds unit k, except for the lines planted below.
+    let planted = [
+        (1_200, "X99999,1"),
+        (2_600, "X5,2"),
+        (3_100, "\" X7 \",3"),
+        (4_400, "X3100,4"),
+    ];
+    let mut next = 0;
+    for line in 2..n + 2 + planted.len() {
+        match planted.iter().find(|(l, _)| *l == line) {
+            Some((_, text)) => values.push_str(text),
+            None => {
+                values.push_str(&format!("X{next},{}", next % 7));
+                next += 1;
+            }
+        }
+        values.push('\n');
+    }
+    let ps = data_problems(&units, &values);
+    assert_eq!(
+        ps,
+        [
+            "values.csv:1200:1: đơn vị 'X99999' không có trong danh sách đơn vị",
+            "values.csv:2600:1: đơn vị 'X5' đã có ở dòng 7",
+            "values.csv:3100:1: đơn vị 'X7' đã có ở dòng 9",
+            "values.csv:4400:1: đơn vị 'X3100' đã có ở dòng 3105",
+        ]
+    );
+}
