@@ -2066,7 +2066,7 @@ mod packed {
             Value::Number(Decimal::new(-0, 2)),
             Value::Number(-Decimal::new(0, 3)),
             Value::Number(Decimal::new(-15, 1)),
-            Value::Number(Decimal::new(12_345_67, 2)),
+            Value::Number(Decimal::new(1_234_567, 2)),
             Value::Number(Decimal::new(1 << 25, 0)),
             Value::Number(-Decimal::from_i128_with_scale(1 << 40, 28)),
             Value::Number(Decimal::from_i128_with_scale(0, 28)),
@@ -2074,8 +2074,8 @@ mod packed {
         ];
         let ds = one_unit(&values);
         assert!(!ds.big.is_empty(), "some values kept whole");
-        for i in 0..values.len() {
-            assert_eq!(ds.input_num(0, i), general_num(&ds, i), "{:?}", values[i]);
+        for (i, v) in values.iter().enumerate() {
+            assert_eq!(ds.input_num(0, i), general_num(&ds, i), "{v:?}");
         }
         // A negative zero packed in a cell reads as a plain zero, as `Decimal::from_parts` makes it.
         assert_eq!(ds.input_num(0, 8), Num::Fixed(Fixed::small(0, 3)));
