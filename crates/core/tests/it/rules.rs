@@ -481,3 +481,106 @@ rule = { kind = "relative-to-best", input = "v" }
         assert_eq!(best.to_string(), spelled, "first highest at unit {first}");
     }
 }
+
+/// A step's threshold below zero (the one constant an edition may write negative: points, rates and
+/// constant denominators are refused) and every rule kind on values from negative to large: the fast
+/// arithmetic (which compiles each leaf's constants once and declines what it does not copy) scores
+/// every unit at every node as the decimal engine does, bit for bit.
+#[test]
+fn negative_constants_score_as_the_decimal_engine_does() {
+    use egov_core::engine::{Arith, Keep, score_keeping_with};
+    let ed = edition(
+        r#"
+id = "am"
+title = "Hằng số âm"
+year = 2024
+[[category]]
+code = "xa"
+name = "Xã"
+[[block]]
+code = "b"
+name = "Khối"
+categories = ["xa"]
+[[input]]
+id = "v"
+name = "Giá trị"
+type = "number"
+min = -100
+[[input]]
+id = "w"
+name = "Giá trị khác"
+type = "number"
+min = -100
+[[input]]
+id = "c"
+name = "Có không"
+type = "yes-no"
+[[input]]
+id = "k"
+name = "Chọn"
+type = "choice"
+choices = ["Tốt", "Kém"]
+[[criterion]]
+code = "S"
+name = "Bậc có ngưỡng âm"
+max = 3
+rule = { kind = "steps", input = "v", steps = [[10, 3], [0, 2], [-5, 1]] }
+[[criterion]]
+code = "Y"
+name = "Có không"
+max = 2
+rule = { kind = "yes-no", input = "c", yes = 2, no = 0.5 }
+[[criterion]]
+code = "K"
+name = "Chọn"
+max = 2
+rule = { kind = "choice", input = "k", options = { "Tốt" = 2, "Kém" = 0.25 } }
+[[criterion]]
+code = "P"
+name = "Mỗi mục"
+max = 4
+rule = { kind = "per-item", input = "w", per = 0.5 }
+[[criterion]]
+code = "R"
+name = "Tỷ lệ"
+max = 2
+rule = { kind = "ratio", numerator = "v", denominator_value = 4 }
+[[criterion]]
+code = "B"
+name = "Tốt nhất của các trường hợp"
+max = 2
+rule = { kind = "best-of", cases = [{ kind = "yes-no", input = "c", yes = 1 }, { kind = "steps", input = "w", steps = [[-10, 0.5], [5, 2]] }] }
+"#,
+    );
+    let cells = ["-7", "-0", "0", "0.00", "3", "12.5", "-10", "", "1000000"];
+    let answers = ["Có", "Không", ""];
+    let choices = ["Tốt", "Kém", ""];
+    let mut units = String::from("code,name,category\n");
+    let mut values = String::from("unit,v,w,c,k\n");
+    let mut u = 0;
+    for v in cells {
+        for w in cells.iter().rev() {
+            let (c, k) = (answers[u % 3], choices[(u / 3) % 3]);
+            units.push_str(&format!("X{u},Xã {u},xa\n"));
+            values.push_str(&format!("X{u},{v},{w},{c},{k}\n"));
+            u += 1;
+        }
+    }
+    let data = dataset(&ed, &units, &values);
+    let fast = score_keeping_with(&ed, &data, Keep::All, Arith::Fast);
+    let dec = score_keeping_with(&ed, &data, Keep::All, Arith::Decimal);
+    for u in 0..data.units.len() {
+        for n in 0..ed.nodes.len() {
+            let (f, x) = (fast.get(u, n), dec.get(u, n));
+            assert_eq!(
+                (f.points.serialize(), f.max.serialize(), f.status),
+                (x.points.serialize(), x.max.serialize(), x.status),
+                "unit {u} ({}), node {}: fast {} / decimal {}",
+                values.lines().nth(u + 1).unwrap_or(""),
+                ed.nodes[n].code,
+                f.points,
+                x.points
+            );
+        }
+    }
+}
