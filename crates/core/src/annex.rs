@@ -16,13 +16,13 @@ use crate::edition::{ColumnSource, Edition, NotSubmitted, Numbering, RankOn, Sho
 use crate::engine::{Scores, Status};
 use crate::lang::Lang;
 use crate::num::round;
-use crate::rank::rank;
+use crate::rank::Ties;
 use crate::table::{Annex, Block, Cell, Column, Entry, RankCell, Row, Table};
 
 static COMPARISONS: std::sync::atomic::AtomicU64 = std::sync::atomic::AtomicU64::new(0);
 
-/// A member's place in the order of its section's rows: rank (`u32::MAX` for none — ranks start at 1,
-/// so the unranked come last), whether it has a total, the exact total (an integer at the section's
+/// A member's place in the order of its section's rows: 0 when ranked, 1 when not (so the unranked come
+/// last), whether it has a total, the exact total (an integer at the section's
 /// common scale when the totals fit one, else the decimal), and its index.
 #[derive(Clone, Copy)]
 struct SortKey<K> {
@@ -32,14 +32,15 @@ struct SortKey<K> {
     i: u32,
 }
 
-/// The members' indices in the order of the rows: rank, then the higher exact total, then the name and
-/// unit order (which break every tie, so the parallel sort gives the same rows on any number of
-/// threads). What is compared sits side by side in the element the sort moves: compared through
+/// The members' indices in the order of the rows: the ranked first, then the higher exact total (which
+/// is rank order: the value ranked on, exact or rounded, never decreases as the exact total grows), then
+/// the name and unit order (which break every tie, so the parallel sort gives the same rows on any
+/// number of threads). What is compared sits side by side in the element the sort moves: compared through
 /// indices instead, every comparison read three arrays at random places. Each comparison is counted
 /// in `compared`.
 fn rank_order<K: Ord + Copy + Send + Sync, T: Send + Sync>(
     exact: &[K],
-    rank_of: &[Option<u32>],
+    ranked: &[bool],
     totals: &[Result<T, Cell>],
     members: &[usize],
     names: &crate::text::SortKeys,
@@ -47,7 +48,7 @@ fn rank_order<K: Ord + Copy + Send + Sync, T: Send + Sync>(
 ) -> Vec<usize> {
     let mut keys: Vec<SortKey<K>> = (0..members.len())
         .map(|i| SortKey {
-            rank: rank_of[i].unwrap_or(u32::MAX),
+            rank: u32::from(!ranked[i]),
             has_total: totals[i].is_ok(),
             exact: exact[i],
             i: i as u32,
@@ -295,25 +296,7 @@ fn build_table(
             .collect();
         let (totals, mut values): (Vec<_>, Vec<_>) =
             computed.into_iter().map(|m| (m.total, m.values)).unzip();
-        let ranked_idx: Vec<usize> = (0..members.len())
-            .filter(|&i| section.ranked && totals[i].is_ok())
-            .collect();
-        let keys: Vec<Decimal> = ranked_idx
-            .iter()
-            .map(|&i| {
-                let (exact, rounded) = *totals[i].as_ref().expect("filtered to values");
-                if t.ranking.on == RankOn::Rounded {
-                    rounded
-                } else {
-                    exact
-                }
-            })
-            .collect();
-        let ranks = rank(&keys, t.ranking.ties);
-        let mut rank_of = vec![None; members.len()];
-        for (j, &i) in ranked_idx.iter().enumerate() {
-            rank_of[i] = Some(ranks[j]);
-        }
+        let ranked: Vec<bool> = totals.iter().map(|t| section.ranked && t.is_ok()).collect();
         // The exact totals as integers at one scale when they fit (always, in practice): comparing
         // decimals of different scales costs a rescaling on each of the sort's comparisons.
         let exact: Vec<Decimal> = totals
@@ -325,9 +308,34 @@ fn build_table(
         // sort's work grows as n log n.
         let compared = std::sync::atomic::AtomicU64::new(0);
         let order = match exact_keys {
-            Some(k) => rank_order(&k, &rank_of, &totals, &members, names, &compared),
-            None => rank_order(&exact, &rank_of, &totals, &members, names, &compared),
+            Some(k) => rank_order(&k, &ranked, &totals, &members, names, &compared),
+            None => rank_order(&exact, &ranked, &totals, &members, names, &compared),
         };
+        // The ranks, read off that order: the ranked rows come first, highest exact total first, and the
+        // value ranked on (the exact total or the rounded one, which rounding keeps in the same order)
+        // changes only between ranks.
+        let mut rank_of = vec![None; members.len()];
+        let (mut prev, mut dense, mut current) = (None, 0u32, 0u32);
+        for (pos, &i) in order.iter().enumerate() {
+            if !ranked[i] {
+                break;
+            }
+            let (exact, rounded) = *totals[i].as_ref().expect("ranked rows have totals");
+            let key = if t.ranking.on == RankOn::Rounded {
+                rounded
+            } else {
+                exact
+            };
+            if prev != Some(key) {
+                dense += 1;
+                current = match t.ranking.ties {
+                    Ties::Dense => dense,
+                    Ties::Competition => pos as u32 + 1,
+                };
+                prev = Some(key);
+            }
+            rank_of[i] = Some(current);
+        }
         COMPARISONS.fetch_add(compared.into_inner(), std::sync::atomic::Ordering::Relaxed);
         // Rows are assembled in parallel (a province's are hundreds of thousands, each with its own
         // strings), from the members moved into rank order.

@@ -110,7 +110,8 @@ struct Rest {
     touched: Vec<usize>,
 }
 
-/// The wide form. Records are matched to units in file order (unknown, repeated); then each unit's row
+/// The wide form. Records are matched to units in file order (unknown, repeated; the usual codes looked up
+/// in parallel first); then each unit's row
 /// of the input matrix is filled from its record in parallel, straight into place. Problems carry
 /// their line and column and are sorted at the end, so nothing depends on the number of threads.
 #[allow(clippy::too_many_arguments)]

@@ -119,3 +119,91 @@ proptest! {
         prop_assert_eq!(round(value, r, RoundingMode::HalfUp).scale(), r);
     }
 }
+
+proptest! {
+    #![proptest_config(ProptestConfig::with_cases(200))]
+    /// The annex's ranks are those of `rank::rank` on the value ranked on (the rounded total or the
+    /// exact one, dense or competition ties), and its rows are in rank order, the higher exact total
+    /// first among equal ranks: the ranks are read off the sorted rows, so both must agree with ranking
+    /// the values on their own — totals that tie once rounded, equal totals at other scales, and a
+    /// rounding mode that is not half-up included.
+    #[test]
+    fn annex_ranks_are_the_ranks_of_the_values(
+        points in proptest::collection::vec((0i64..3000, 0u32..3), 1..80),
+        decimals in 0u32..2,
+        exact: bool,
+        competition: bool,
+        half_even: bool,
+    ) {
+        let ed = edition(&format!(
+            r#"
+id = "hang"
+title = "Xếp hạng"
+year = 2024
+[scoring]
+decimals = {decimals}
+rounding = "{}"
+[ranking]
+ties = "{}"
+on = "{}"
+[[category]]
+code = "xa"
+name = "Xã"
+[[block]]
+code = "k"
+name = "Khối"
+categories = ["xa"]
+[[criterion]]
+code = "A"
+name = "A"
+max = 100
+[annex]
+[[annex.table]]
+id = "t"
+title = "Bảng"
+columns = ["A"]
+[[annex.table.section]]
+blocks = ["k"]
+"#,
+            if half_even { "half-even" } else { "half-up" },
+            if competition { "competition" } else { "dense" },
+            if exact { "exact" } else { "rounded" },
+        ));
+        let mut units = String::from("code,name,category\n");
+        let mut values = String::from("unit,A\n");
+        let mut totals = Vec::new();
+        for (u, &(m, extra)) in points.iter().enumerate() {
+            // Hundredths of a point, now and then written with more decimals (the same value).
+            let mut x = Decimal::new(m, 2);
+            x.rescale(2 + extra);
+            units.push_str(&format!("X{u},Xã {},xa\n", u % 7));
+            values.push_str(&format!("X{u},{x}\n"));
+            totals.push(x);
+        }
+        let data = dataset(&ed, &units, &values);
+        let scores = engine::score(&ed, &data);
+        let annex = annex::build(&ed, &data, &scores, Lang::Vi);
+        let mode = if half_even { RoundingMode::HalfEven } else { RoundingMode::HalfUp };
+        let keys: Vec<Decimal> = totals
+            .iter()
+            .map(|&x| if exact { x } else { round(x, decimals, mode) })
+            .collect();
+        let ties = if competition { egov_core::rank::Ties::Competition } else { egov_core::rank::Ties::Dense };
+        let want = egov_core::rank::rank(&keys, ties);
+        let rows = &annex.tables[0].rows;
+        prop_assert_eq!(rows.len(), totals.len());
+        let mut prev: Option<(u32, Decimal)> = None;
+        for r in rows {
+            let u: usize = r.unit_code.as_deref().expect("code")[1..].parse().expect("index");
+            let got = match r.rank {
+                egov_core::table::RankCell::Ranked(k) => k,
+                ref other => panic!("unranked row {other:?}"),
+            };
+            prop_assert_eq!(got, want[u], "unit {}", u);
+            if let Some((pr, px)) = prev {
+                prop_assert!(pr < got || (pr == got && px >= totals[u]), "rows out of rank order");
+            }
+            prev = Some((got, totals[u]));
+        }
+    }
+}
