@@ -173,9 +173,10 @@ blocks = ["k"]
         let mut values = String::from("unit,A\n");
         let mut totals = Vec::new();
         for (u, &(m, extra)) in points.iter().enumerate() {
-            // Hundredths of a point, now and then written with more decimals (the same value).
+            // Hundredths of a point, now and then written with more decimals (the same value; never
+            // three, which a file whose every cell has three would leave ambiguous: `1.500`).
             let mut x = Decimal::new(m, 2);
-            x.rescale(2 + extra);
+            x.rescale(2 + [0, 2, 3][extra as usize]);
             units.push_str(&format!("X{u},Xã {},xa\n", u % 7));
             values.push_str(&format!("X{u},{x}\n"));
             totals.push(x);
