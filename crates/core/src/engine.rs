@@ -162,21 +162,18 @@ struct NaNode {
 
 impl NaPlan {
     fn of(edition: &Edition) -> NaPlan {
-        let mut reads = Vec::new();
+        let (ranges, reads) = flat_lists(&edition.nodes, |node| &node.reads);
         let nodes = edition
             .nodes
             .iter()
-            .map(|node| {
-                let from = reads.len() as u32;
-                reads.extend(node.reads.iter().map(|&i| i as u32));
-                NaNode {
-                    parent: node.parent.unwrap_or(0) as u32,
-                    policy: node.not_applicable,
-                    conditional: node.applies_to.is_some()
-                        || !node.requires_flags.is_empty()
-                        || !node.unless_flags.is_empty(),
-                    reads: (from, reads.len() as u32),
-                }
+            .zip(ranges)
+            .map(|(node, reads)| NaNode {
+                parent: node.parent.unwrap_or(0) as u32,
+                policy: node.not_applicable,
+                conditional: node.applies_to.is_some()
+                    || !node.requires_flags.is_empty()
+                    || !node.unless_flags.is_empty(),
+                reads,
             })
             .collect();
         NaPlan { nodes, reads }
@@ -1358,24 +1355,39 @@ struct NodePlan {
 
 impl NodePlan {
     fn of(edition: &Edition) -> (Vec<NodePlan>, Vec<u32>) {
-        let mut kids = Vec::new();
+        let (ranges, kids) = flat_lists(&edition.nodes, |node| &node.children);
         let plan = edition
             .nodes
             .iter()
-            .map(|node| {
-                let from = kids.len() as u32;
-                kids.extend(node.children.iter().map(|&c| c as u32));
-                NodePlan {
-                    max: node.max,
-                    children: (from, kids.len() as u32),
-                    leaf: node.is_leaf(),
-                    cap: node.cap,
-                    rescale: node.rescale,
-                }
+            .zip(ranges)
+            .map(|(node, children)| NodePlan {
+                max: node.max,
+                children,
+                leaf: node.is_leaf(),
+                cap: node.cap,
+                rescale: node.rescale,
             })
             .collect();
         (plan, kids)
     }
+}
+
+/// One list of indices per node (its children, the inputs it reads) laid end to end in one flat list,
+/// and each node's range of it: what the passes read of a hundred nodes then sits together in memory.
+fn flat_lists<'a>(
+    nodes: &'a [Node],
+    list: impl Fn(&'a Node) -> &'a [usize],
+) -> (Vec<(u32, u32)>, Vec<u32>) {
+    let mut flat = Vec::new();
+    let ranges = nodes
+        .iter()
+        .map(|node| {
+            let from = flat.len() as u32;
+            flat.extend(list(node).iter().map(|&i| i as u32));
+            (from, flat.len() as u32)
+        })
+        .collect();
+    (ranges, flat)
 }
 
 /// One unit's pass: its leaves scored, then aggregated bottom-up with the not-applicable policies,
