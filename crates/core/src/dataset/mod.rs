@@ -358,15 +358,15 @@ fn code_index(units: &[Unit]) -> ByCode<&str> {
         .collect()
 }
 
-/// The unit a values record is for: `None` for a blank record (skipped) or an unknown unit (reported).
-/// `blank` says whether every field of the record is blank; it is asked only when the first one is.
-/// The usual unit code (`X01`, `0000018`: printable ASCII, not guarded) is what cleaning would make
-/// of it: no copy for each of a province's records.
+/// Whether a record's first cell is a usual unit code (`X01`, `0000018`: printable ASCII, not guarded),
+/// which is what cleaning would make of it: no copy for each of a province's records.
 #[inline]
 fn plain_code(first: &str) -> bool {
     !first.is_empty() && first.bytes().all(|b| b.is_ascii_graphic()) && !first.starts_with('\'')
 }
 
+/// The unit a values record is for: `None` for a blank record (skipped) or an unknown unit (reported).
+/// `blank` says whether every field of the record is blank; it is asked only when the first one is.
 fn record_unit<'a>(
     first: &'a str,
     blank: impl FnOnce() -> bool,

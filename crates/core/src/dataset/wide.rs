@@ -156,7 +156,11 @@ pub(super) fn parse_wide(
         }
         let fields = body.fields(src.text, record);
         let (ucode, ui) = if found[ri] != NONE {
-            (std::borrow::Cow::Borrowed(""), found[ri] as usize)
+            // A usual code is its cell as it is.
+            (
+                std::borrow::Cow::Borrowed(fields.first(sep)),
+                found[ri] as usize,
+            )
         } else {
             let Some(hit) = record_unit(
                 fields.first(sep),
@@ -172,12 +176,6 @@ pub(super) fn parse_wide(
         };
         if record_of_unit[ui] != NONE {
             let prev_line = body.records[record_of_unit[ui] as usize].line;
-            // A code found above is its cell as it is.
-            let ucode = if found[ri] != NONE {
-                std::borrow::Cow::Borrowed(fields.first(sep))
-            } else {
-                ucode
-            };
             let code = crate::text::quote_short(&ucode);
             problems.push(
                 src.name,
