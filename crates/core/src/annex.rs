@@ -16,7 +16,7 @@ use crate::edition::{ColumnSource, Edition, NotSubmitted, Numbering, RankOn, Sho
 use crate::engine::{Scores, Status};
 use crate::lang::Lang;
 use crate::num::round;
-use crate::rank::Ties;
+use crate::rank::ranks_in_order;
 use crate::table::{Annex, Block, Cell, Column, Entry, RankCell, Row, Table};
 
 static COMPARISONS: std::sync::atomic::AtomicU64 = std::sync::atomic::AtomicU64::new(0);
@@ -314,27 +314,18 @@ fn build_table(
         // The ranks, read off that order: the ranked rows come first, highest exact total first, and the
         // value ranked on (the exact total or the rounded one, which rounding keeps in the same order)
         // changes only between ranks.
-        let mut rank_of = vec![None; members.len()];
-        let (mut prev, mut dense, mut current) = (None, 0u32, 0u32);
-        for (pos, &i) in order.iter().enumerate() {
-            if !ranked[i] {
-                break;
-            }
+        let ranked_rows = order.iter().take_while(|&&i| ranked[i]);
+        let keys = ranked_rows.clone().map(|&i| {
             let (exact, rounded) = *totals[i].as_ref().expect("ranked rows have totals");
-            let key = if t.ranking.on == RankOn::Rounded {
+            if t.ranking.on == RankOn::Rounded {
                 rounded
             } else {
                 exact
-            };
-            if prev != Some(key) {
-                dense += 1;
-                current = match t.ranking.ties {
-                    Ties::Dense => dense,
-                    Ties::Competition => pos as u32 + 1,
-                };
-                prev = Some(key);
             }
-            rank_of[i] = Some(current);
+        });
+        let mut rank_of = vec![None; members.len()];
+        for (&i, r) in ranked_rows.zip(ranks_in_order(keys, t.ranking.ties)) {
+            rank_of[i] = Some(r);
         }
         COMPARISONS.fetch_add(compared.into_inner(), std::sync::atomic::Ordering::Relaxed);
         // Rows are assembled in parallel (a province's are hundreds of thousands, each with its own

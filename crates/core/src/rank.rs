@@ -23,21 +23,34 @@ fn rank_by<K: Ord + Copy + Send + Sync>(values: &[K], ties: Ties) -> Vec<u32> {
     // order among equal values, so neither on the number of threads.
     order.par_sort_unstable_by(|&a, &b| values[b].cmp(&values[a]));
     let mut ranks = vec![0u32; values.len()];
-    let mut dense = 0u32;
+    for (&i, r) in order
+        .iter()
+        .zip(ranks_in_order(order.iter().map(|&i| values[i]), ties))
+    {
+        ranks[i] = r;
+    }
+    ranks
+}
+
+/// The ranks of values already in ranking order (highest first), in that order: a new rank starts
+/// where the value changes (dense: the next number; competition: one more than the values before).
+pub fn ranks_in_order<K: PartialEq>(
+    values: impl IntoIterator<Item = K>,
+    ties: Ties,
+) -> impl Iterator<Item = u32> {
     let mut prev: Option<K> = None;
-    let mut current = 0u32;
-    for (pos, &i) in order.iter().enumerate() {
-        if prev != Some(values[i]) {
+    let (mut dense, mut current) = (0u32, 0u32);
+    values.into_iter().enumerate().map(move |(pos, v)| {
+        if prev.as_ref() != Some(&v) {
             dense += 1;
             current = match ties {
                 Ties::Dense => dense,
                 Ties::Competition => pos as u32 + 1,
             };
-            prev = Some(values[i]);
+            prev = Some(v);
         }
-        ranks[i] = current;
-    }
-    ranks
+        current
+    })
 }
 
 #[cfg(test)]
