@@ -21,12 +21,12 @@ use crate::table::{Annex, Block, Cell, Column, Entry, RankCell, Row, Table};
 
 static COMPARISONS: std::sync::atomic::AtomicU64 = std::sync::atomic::AtomicU64::new(0);
 
-/// A member's place in the order of its section's rows: 0 when ranked, 1 when not (so the unranked come
+/// A member's place in the order of its section's rows: whether it is unranked (the unranked come
 /// last), whether it has a total, the exact total (an integer at the section's
 /// common scale when the totals fit one, else the decimal), and its index.
 #[derive(Clone, Copy)]
 struct SortKey<K> {
-    rank: u32,
+    unranked: bool,
     has_total: bool,
     exact: K,
     i: u32,
@@ -48,7 +48,7 @@ fn rank_order<K: Ord + Copy + Send + Sync, T: Send + Sync>(
 ) -> Vec<usize> {
     let mut keys: Vec<SortKey<K>> = (0..members.len())
         .map(|i| SortKey {
-            rank: u32::from(!ranked[i]),
+            unranked: !ranked[i],
             has_total: totals[i].is_ok(),
             exact: exact[i],
             i: i as u32,
@@ -56,8 +56,8 @@ fn rank_order<K: Ord + Copy + Send + Sync, T: Send + Sync>(
         .collect();
     keys.par_sort_by(|a, b| {
         compared.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
-        a.rank
-            .cmp(&b.rank)
+        a.unranked
+            .cmp(&b.unranked)
             .then_with(|| (b.has_total, b.exact).cmp(&(a.has_total, a.exact)))
             .then_with(|| names.compare(members[a.i as usize], members[b.i as usize]))
     });
