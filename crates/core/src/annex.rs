@@ -38,10 +38,10 @@ struct SortKey<K> {
 /// number of threads). What is compared sits side by side in the element the sort moves: compared through
 /// indices instead, every comparison read three arrays at random places. Each comparison is counted
 /// in `compared`.
-fn rank_order<K: Ord + Copy + Send + Sync, T: Send + Sync>(
+fn rank_order<K: Ord + Copy + Send + Sync, T: Send + Sync, E: Send + Sync>(
     exact: &[K],
     ranked: &[bool],
-    totals: &[Result<T, Cell>],
+    totals: &[Result<T, E>],
     members: &[usize],
     names: &crate::text::SortKeys,
     compared: &std::sync::atomic::AtomicU64,
@@ -259,43 +259,61 @@ fn build_table(
         if t.numbering == Numbering::PerSection {
             tt = 0;
         }
-        // Every member's exact and rounded total and its rounded values, read in unit order (the scores
-        // are stored unit by unit, so this walks memory forward) and in parallel; rows are then only
-        // moved into rank order.
-        struct Member {
+        // Every member's exact and rounded total, its rounded values and what its row prints of the
+        // unit, read in unit order (scores and units are stored unit by unit, so this walks memory
+        // forward) and in parallel; the members are then only moved into rank order. Read in rank order
+        // instead, each row cost a handful of cache misses (its unit, name, code, total, values, rank).
+        struct Member<'a> {
             total: Result<(Decimal, Decimal), Cell>,
             values: Vec<Entry>,
+            unit: &'a str,
+            code: &'a str,
+            not_submitted: bool,
         }
         let computed: Vec<Member> = members
             .par_iter()
             .with_min_len(256)
             .map(|&u| {
-                if edition.not_submitted == NotSubmitted::Unranked && !data.submitted(u) {
-                    return Member {
-                        total: Err(Cell::Blank),
-                        values: vec![Entry::computed(Cell::Blank); t.columns.len()],
+                let unit = &data.units[u];
+                let submitted = data.submitted(u);
+                let (total, values) =
+                    if edition.not_submitted == NotSubmitted::Unranked && !submitted {
+                        (
+                            Err(Cell::Blank),
+                            vec![Entry::computed(Cell::Blank); t.columns.len()],
+                        )
+                    } else {
+                        (
+                            shown(edition, scores, data, u, &total_src, t.show)
+                                .map(|x| (x, round(x, t.decimals, edition.rounding))),
+                            t.columns
+                                .iter()
+                                .map(|c| {
+                                    Entry::computed(
+                                        match shown(edition, scores, data, u, &c.source, t.show) {
+                                            Ok(x) => {
+                                                Cell::Number(round(x, c.decimals, edition.rounding))
+                                            }
+                                            Err(cell) => cell,
+                                        },
+                                    )
+                                })
+                                .collect(),
+                        )
                     };
-                }
                 Member {
-                    total: shown(edition, scores, data, u, &total_src, t.show)
-                        .map(|x| (x, round(x, t.decimals, edition.rounding))),
-                    values: t
-                        .columns
-                        .iter()
-                        .map(|c| {
-                            Entry::computed(
-                                match shown(edition, scores, data, u, &c.source, t.show) {
-                                    Ok(x) => Cell::Number(round(x, c.decimals, edition.rounding)),
-                                    Err(cell) => cell,
-                                },
-                            )
-                        })
-                        .collect(),
+                    total,
+                    values,
+                    unit: &unit.name,
+                    code: &unit.code,
+                    not_submitted: !submitted,
                 }
             })
             .collect();
-        let (totals, mut values): (Vec<_>, Vec<_>) =
-            computed.into_iter().map(|m| (m.total, m.values)).unzip();
+        let totals: Vec<Result<(Decimal, Decimal), ()>> = computed
+            .iter()
+            .map(|m| m.total.as_ref().copied().map_err(|_| ()))
+            .collect();
         let ranked: Vec<bool> = totals.iter().map(|t| section.ranked && t.is_ok()).collect();
         // The exact totals as integers at one scale when they fit (always, in practice): comparing
         // decimals of different scales costs a rescaling on each of the sort's comparisons.
@@ -311,53 +329,52 @@ fn build_table(
             Some(k) => rank_order(&k, &ranked, &totals, &members, names, &compared),
             None => rank_order(&exact, &ranked, &totals, &members, names, &compared),
         };
+        COMPARISONS.fetch_add(compared.into_inner(), std::sync::atomic::Ordering::Relaxed);
         // The ranks, read off that order: the ranked rows come first, highest exact total first, and the
         // value ranked on (the exact total or the rounded one, which rounding keeps in the same order)
         // changes only between ranks.
-        let ranked_rows = order.iter().take_while(|&&i| ranked[i]);
-        let keys = ranked_rows.clone().map(|&i| {
-            let (exact, rounded) = *totals[i].as_ref().expect("ranked rows have totals");
+        let keys = order.iter().take_while(|&&i| ranked[i]).map(|&i| {
+            let (exact, rounded) = totals[i].expect("ranked rows have totals");
             if t.ranking.on == RankOn::Rounded {
                 rounded
             } else {
                 exact
             }
         });
-        let mut rank_of = vec![None; members.len()];
-        for (&i, r) in ranked_rows.zip(ranks_in_order(keys, t.ranking.ties)) {
-            rank_of[i] = Some(r);
-        }
-        COMPARISONS.fetch_add(compared.into_inner(), std::sync::atomic::Ordering::Relaxed);
-        // Rows are assembled in parallel (a province's are hundreds of thousands, each with its own
-        // strings), from the members moved into rank order.
-        let ordered: Vec<(usize, Vec<Entry>)> = order
+        let ranks: Vec<u32> = ranks_in_order(keys, t.ranking.ties).collect();
+        drop((totals, ranked, exact));
+        // The members moved into rank order (each read once, at its place), then made into rows in
+        // parallel (a province's are hundreds of thousands), reading only forward.
+        let mut slots: Vec<Option<Member>> = computed.into_iter().map(Some).collect();
+        let ordered: Vec<Member> = order
             .iter()
-            .map(|&i| (i, std::mem::take(&mut values[i])))
+            .map(|&i| slots[i].take().expect("the order is a permutation"))
             .collect();
+        drop(slots);
         let first_tt = tt;
         tt += ordered.len() as u32;
-        rows.par_extend(ordered.into_par_iter().enumerate().with_min_len(256).map(
-            |(j, (i, values))| {
-                let u = members[i];
-                let total = match &totals[i] {
-                    Ok((_, r)) => Cell::Number(*r),
-                    Err(c) => c.clone(),
-                };
-                Row {
+        rows.par_extend(
+            ordered
+                .into_par_iter()
+                .enumerate()
+                .with_min_len(256)
+                .map(|(j, m)| Row {
                     tt: Some((first_tt + j as u32 + 1).to_string()),
-                    unit: data.units[u].name.clone(),
-                    unit_code: Some(data.units[u].code.clone()),
-                    values,
-                    total: Entry::computed(total),
-                    rank: rank_of[i]
-                        .map(RankCell::Ranked)
-                        .unwrap_or(RankCell::Unranked),
+                    unit: m.unit.to_string(),
+                    unit_code: Some(m.code.to_string()),
+                    values: m.values,
+                    total: Entry::computed(match m.total {
+                        Ok((_, r)) => Cell::Number(r),
+                        Err(c) => c,
+                    }),
+                    rank: ranks
+                        .get(j)
+                        .map_or(RankCell::Unranked, |&r| RankCell::Ranked(r)),
                     block: Some(block_id.clone()),
                     origin: None,
-                    not_submitted: !data.submitted(u),
-                }
-            },
-        ));
+                    not_submitted: m.not_submitted,
+                }),
+        );
     }
     let node = &edition.nodes[t.node];
     Table {
