@@ -259,55 +259,53 @@ fn build_table(
         if t.numbering == Numbering::PerSection {
             tt = 0;
         }
-        // Every member's exact and rounded total, its rounded values and what its row prints of the
-        // unit, read in unit order (scores and units are stored unit by unit, so this walks memory
-        // forward) and in parallel; the members are then only moved into rank order. Read in rank order
-        // instead, each row cost a handful of cache misses (its unit, name, code, total, values, rank).
+        // Every member's exact and rounded total and what its row prints of the unit, and its rounded
+        // values (one list for all, member after member), read in unit order (scores and units are
+        // stored unit by unit, so this walks memory forward) and in parallel. Rows are then made in rank
+        // order, each reading its member and its values at one place and copying the values into a list
+        // of its own, made in row order, which the rendering then reads forward. Made reading the unit,
+        // its name, code, total, values and rank each at a random place, a row cost a handful of cache
+        // misses, and its values, made in unit order, cost the rendering more.
         struct Member<'a> {
             total: Result<(Decimal, Decimal), Cell>,
-            values: Vec<Entry>,
             unit: &'a str,
             code: &'a str,
             not_submitted: bool,
         }
+        let blank =
+            |u: usize| edition.not_submitted == NotSubmitted::Unranked && !data.submitted(u);
         let computed: Vec<Member> = members
             .par_iter()
             .with_min_len(256)
             .map(|&u| {
                 let unit = &data.units[u];
-                let submitted = data.submitted(u);
-                let (total, values) =
-                    if edition.not_submitted == NotSubmitted::Unranked && !submitted {
-                        (
-                            Err(Cell::Blank),
-                            vec![Entry::computed(Cell::Blank); t.columns.len()],
-                        )
-                    } else {
-                        (
-                            shown(edition, scores, data, u, &total_src, t.show)
-                                .map(|x| (x, round(x, t.decimals, edition.rounding))),
-                            t.columns
-                                .iter()
-                                .map(|c| {
-                                    Entry::computed(
-                                        match shown(edition, scores, data, u, &c.source, t.show) {
-                                            Ok(x) => {
-                                                Cell::Number(round(x, c.decimals, edition.rounding))
-                                            }
-                                            Err(cell) => cell,
-                                        },
-                                    )
-                                })
-                                .collect(),
-                        )
-                    };
                 Member {
-                    total,
-                    values,
+                    total: if blank(u) {
+                        Err(Cell::Blank)
+                    } else {
+                        shown(edition, scores, data, u, &total_src, t.show)
+                            .map(|x| (x, round(x, t.decimals, edition.rounding)))
+                    },
                     unit: &unit.name,
                     code: &unit.code,
-                    not_submitted: !submitted,
+                    not_submitted: !data.submitted(u),
                 }
+            })
+            .collect();
+        let nc = t.columns.len();
+        let values: Vec<Entry> = (0..members.len() * nc)
+            .into_par_iter()
+            .with_min_len(1024)
+            .map(|k| {
+                let (u, c) = (members[k / nc], &t.columns[k % nc]);
+                Entry::computed(if blank(u) {
+                    Cell::Blank
+                } else {
+                    match shown(edition, scores, data, u, &c.source, t.show) {
+                        Ok(x) => Cell::Number(round(x, c.decimals, edition.rounding)),
+                        Err(cell) => cell,
+                    }
+                })
             })
             .collect();
         let totals: Vec<Result<(Decimal, Decimal), ()>> = computed
@@ -343,36 +341,32 @@ fn build_table(
         });
         let ranks: Vec<u32> = ranks_in_order(keys, t.ranking.ties).collect();
         drop((totals, ranked, exact));
-        // The members moved into rank order (each read once, at its place), then made into rows in
-        // parallel (a province's are hundreds of thousands), reading only forward.
-        let mut slots: Vec<Option<Member>> = computed.into_iter().map(Some).collect();
-        let ordered: Vec<Member> = order
-            .iter()
-            .map(|&i| slots[i].take().expect("the order is a permutation"))
-            .collect();
-        drop(slots);
+        // Rows are made in parallel (a province's are hundreds of thousands), in rank order.
         let first_tt = tt;
-        tt += ordered.len() as u32;
+        tt += order.len() as u32;
         rows.par_extend(
-            ordered
-                .into_par_iter()
+            order
+                .par_iter()
                 .enumerate()
                 .with_min_len(256)
-                .map(|(j, m)| Row {
-                    tt: Some((first_tt + j as u32 + 1).to_string()),
-                    unit: m.unit.to_string(),
-                    unit_code: Some(m.code.to_string()),
-                    values: m.values,
-                    total: Entry::computed(match m.total {
-                        Ok((_, r)) => Cell::Number(r),
-                        Err(c) => c,
-                    }),
-                    rank: ranks
-                        .get(j)
-                        .map_or(RankCell::Unranked, |&r| RankCell::Ranked(r)),
-                    block: Some(block_id.clone()),
-                    origin: None,
-                    not_submitted: m.not_submitted,
+                .map(|(j, &i)| {
+                    let m = &computed[i];
+                    Row {
+                        tt: Some((first_tt + j as u32 + 1).to_string()),
+                        unit: m.unit.to_string(),
+                        unit_code: Some(m.code.to_string()),
+                        values: values[i * nc..(i + 1) * nc].to_vec(),
+                        total: Entry::computed(match &m.total {
+                            Ok((_, r)) => Cell::Number(*r),
+                            Err(c) => c.clone(),
+                        }),
+                        rank: ranks
+                            .get(j)
+                            .map_or(RankCell::Unranked, |&r| RankCell::Ranked(r)),
+                        block: Some(block_id.clone()),
+                        origin: None,
+                        not_submitted: m.not_submitted,
+                    }
                 }),
         );
     }
