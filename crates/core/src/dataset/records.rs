@@ -503,6 +503,8 @@ mod tests {
                 all.fields(body, r)
                     .for_each(sep, |f| fields.push(f.to_string()));
                 assert_eq!(r.len as usize, fields.len());
+                // The first field alone (how a record's unit is found) is the first of them all.
+                assert_eq!(all.fields(body, r).first(sep), fields[0]);
                 (fields, r.line, r.start)
             })
             .collect()
