@@ -17,7 +17,8 @@ use crate::engine::{Scores, Status};
 use crate::lang::Lang;
 use crate::num::round;
 use crate::rank::ranks_in_order;
-use crate::table::{Annex, Block, Cell, Column, Entry, RankCell, Row, Table};
+use crate::table::{Annex, Block, Cell, Column, Entry, RankCell, Row, Table, Text};
+use compact_str::ToCompactString as _;
 
 static COMPARISONS: std::sync::atomic::AtomicU64 = std::sync::atomic::AtomicU64::new(0);
 
@@ -246,6 +247,7 @@ fn build_table(
     let total_src = ColumnSource::Node(t.node);
     for (k, (section, members)) in t.sections.iter().zip(section_members).enumerate() {
         let block_id = block_id(edition, section, k);
+        let block_text = Text::from(block_id.as_str());
         blocks.push(Block {
             id: block_id.clone(),
             label: section.label.clone(),
@@ -266,10 +268,10 @@ fn build_table(
         // of its own, made in row order, which the rendering then reads forward. Made reading the unit,
         // its name, code, total, values and rank each at a random place, a row cost a handful of cache
         // misses, and its values, made in unit order, cost the rendering more.
-        struct Member<'a> {
+        struct Member {
             total: Result<(Decimal, Decimal), Cell>,
-            unit: &'a str,
-            code: &'a str,
+            unit: Text,
+            code: Text,
             not_submitted: bool,
         }
         let blank =
@@ -286,8 +288,8 @@ fn build_table(
                         shown(edition, scores, data, u, &total_src, t.show)
                             .map(|x| (x, round(x, t.decimals, edition.rounding)))
                     },
-                    unit: &unit.name,
-                    code: &unit.code,
+                    unit: Text::from(unit.name.as_str()),
+                    code: Text::from(unit.code.as_str()),
                     not_submitted: !data.submitted(u),
                 }
             })
@@ -352,9 +354,9 @@ fn build_table(
                 .map(|(j, &i)| {
                     let m = &computed[i];
                     Row {
-                        tt: Some((first_tt + j as u32 + 1).to_string()),
-                        unit: m.unit.to_string(),
-                        unit_code: Some(m.code.to_string()),
+                        tt: Some((first_tt + j as u32 + 1).to_compact_string()),
+                        unit: m.unit.clone(),
+                        unit_code: Some(m.code.clone()),
                         values: values[i * nc..(i + 1) * nc].to_vec(),
                         total: Entry::computed(match &m.total {
                             Ok((_, r)) => Cell::Number(*r),
@@ -363,7 +365,7 @@ fn build_table(
                         rank: ranks
                             .get(j)
                             .map_or(RankCell::Unranked, |&r| RankCell::Ranked(r)),
-                        block: Some(block_id.clone()),
+                        block: Some(block_text.clone()),
                         origin: None,
                         not_submitted: m.not_submitted,
                     }

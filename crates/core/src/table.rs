@@ -281,21 +281,26 @@ pub struct Block {
     pub pos: Option<Pos>,
 }
 
+/// A row's short text (its TT, unit name and code, block id), held inline up to 24 bytes: an annex
+/// computed for a province is hundreds of thousands of rows, and four heap strings each were a million
+/// allocations, and a million places the rendering read at random.
+pub type Text = compact_str::CompactString;
+
 /// One unit's row.
 #[derive(Debug, Clone)]
 pub struct Row {
     /// The TT (số thứ tự) as printed ("1", "2"…).
-    pub tt: Option<String>,
+    pub tt: Option<Text>,
     /// The unit's name as printed, NFC.
-    pub unit: String,
+    pub unit: Text,
     /// The unit's code in a dataset, when known.
-    pub unit_code: Option<String>,
+    pub unit_code: Option<Text>,
     /// One entry per column of the table, in column order.
     pub values: Vec<Entry>,
     pub total: Entry,
     pub rank: RankCell,
     /// Id of the block the row belongs to.
-    pub block: Option<String>,
+    pub block: Option<Text>,
     /// Where an imported row, its unit and its rank came from. Boxed and absent for computed rows, for
     /// the reason [`Entry::origin`] is.
     pub origin: Option<Box<RowOrigin>>,
@@ -968,13 +973,13 @@ mod compact_json_tests {
         )
             .prop_map(
                 move |(tt, unit, unit_code, values, total, rank, block, pos, not_submitted)| Row {
-                    tt,
-                    unit,
-                    unit_code,
+                    tt: tt.map(Into::into),
+                    unit: unit.into(),
+                    unit_code: unit_code.map(Into::into),
                     values: values.into_iter().map(Entry::computed).collect(),
                     total: Entry::computed(total),
                     rank,
-                    block,
+                    block: block.map(Into::into),
                     origin: RowOrigin {
                         pos: pos.map(|(l, c)| Pos::line(l, c)),
                         ..RowOrigin::default()
@@ -1035,9 +1040,9 @@ mod compact_json_tests {
             blocks: Vec::new(),
             rows: (0..n)
                 .map(|i| Row {
-                    tt: Some((i + 1).to_string()),
-                    unit: format!("Xã {i}"),
-                    unit_code: Some(format!("X{i}")),
+                    tt: Some((i + 1).to_string().into()),
+                    unit: format!("Xã {i}").into(),
+                    unit_code: Some(format!("X{i}").into()),
                     values: vec![Entry::computed(Cell::Number(Decimal::new(i as i64, 2)))],
                     total: Entry::computed(Cell::Number(Decimal::new(7 * i as i64, 1))),
                     rank: RankCell::Ranked(i as u32 + 1),

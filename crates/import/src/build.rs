@@ -378,13 +378,13 @@ impl Draft {
                 None => (RankCell::Unranked, false, None, None),
             };
             rows.push(Row {
-                tt,
-                unit,
+                tt: tt.map(Into::into),
+                unit: unit.into(),
                 unit_code: None,
                 values,
                 total,
                 rank,
-                block: Some(block.clone()),
+                block: Some(block.as_str().into()),
                 origin: RowOrigin {
                     pos: Some(src.pos.clone()),
                     unit_raw,

@@ -141,13 +141,13 @@ pub(crate) fn tables(rows: &[SrcRow]) -> (Vec<Table>, Vec<ImportProblem>) {
                 let code = get(5);
                 rows_of.push((
                     Row {
-                        tt: (!tt.is_empty()).then(|| tt.clone()),
-                        unit: unit.clone(),
-                        unit_code: (!code.is_empty()).then_some(code),
+                        tt: (!tt.is_empty()).then(|| tt.as_str().into()),
+                        unit: unit.as_str().into(),
+                        unit_code: (!code.is_empty()).then(|| code.into()),
                         values: Vec::new(),
                         total: Entry::computed(Cell::Blank),
                         rank: rank.clone(),
-                        block: (!block.is_empty()).then(|| block.clone()),
+                        block: (!block.is_empty()).then(|| block.as_str().into()),
                         origin: RowOrigin {
                             pos: Some(r.pos.clone()),
                             unit_raw: r.cells.get(4).map(|c| c.raw.clone()),

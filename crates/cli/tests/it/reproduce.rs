@@ -232,7 +232,7 @@ fn hoabinh_2019_annex_reproduces_the_seed_except_its_contradictions() {
                     Some(why) => {
                         exceptions.insert(Exception {
                             table: o.id.clone(),
-                            unit: orow.unit.clone(),
+                            unit: orow.unit.to_string(),
                             column: label,
                             why,
                         });
@@ -264,7 +264,7 @@ fn hoabinh_2019_annex_reproduces_the_seed_except_its_contradictions() {
             };
             exceptions.insert(Exception {
                 table: o.id.clone(),
-                unit: orow.unit.clone(),
+                unit: orow.unit.to_string(),
                 column: "Xếp hạng".into(),
                 why,
             });
@@ -428,7 +428,7 @@ fn hoabinh_2019_categories_computed_from_group_points_differ_only_where_document
             let mut v: Vec<_> = t
                 .rows
                 .iter()
-                .map(|r| (r.unit.clone(), r.rank.clone()))
+                .map(|r| (r.unit.to_string(), r.rank.clone()))
                 .collect();
             v.sort_by(|a, b| a.0.cmp(&b.0));
             v

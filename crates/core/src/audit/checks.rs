@@ -159,7 +159,7 @@ fn case_anomalies(cx: &mut Cx, ti: usize) {
         }
     }
     for (ri, r) in t.rows.iter().enumerate() {
-        texts.push((Some(ri), r.unit.clone(), unit_pos(r)));
+        texts.push((Some(ri), r.unit.to_string(), unit_pos(r)));
     }
     let mut seen = std::collections::BTreeSet::new();
     for (ri, s, pos) in texts {

@@ -135,7 +135,7 @@ impl Index {
                     _ => None,
                 };
                 let unit = Unit {
-                    name: r.unit.clone(),
+                    name: r.unit.to_string(),
                     rank,
                     last,
                     band,

@@ -439,7 +439,7 @@ fn missing_units(cx: &mut Cx, layouts: &[Option<usize>], edition: &Edition) {
                 .filter(|(k, _)| !have.contains(k))
                 .map(|(_, &(oti, ori))| {
                     (
-                        tables[oti].rows[ori].unit.clone(),
+                        tables[oti].rows[ori].unit.to_string(),
                         tables[oti].title.clone(),
                     )
                 })

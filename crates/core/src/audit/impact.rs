@@ -60,7 +60,7 @@ pub(crate) fn run(cx: &mut Cx) {
                 .iter()
                 .zip(values.iter().zip(ranks))
                 .map(|((ri, _), (total, rank))| RankedUnit {
-                    unit: t.rows[*ri].unit.clone(),
+                    unit: t.rows[*ri].unit.to_string(),
                     total: *total,
                     rank: *rank,
                 })
@@ -73,7 +73,7 @@ pub(crate) fn run(cx: &mut Cx) {
             .zip(ra.iter().zip(&rb))
             .filter(|(_, (a, b))| a != b)
             .map(|((ri, _), (a, b))| RankChange {
-                unit: t.rows[*ri].unit.clone(),
+                unit: t.rows[*ri].unit.to_string(),
                 from: *a,
                 to: *b,
             })
@@ -83,7 +83,7 @@ pub(crate) fn run(cx: &mut Cx) {
             table: t.id.clone(),
             table_title: t.title.clone(),
             block: ranking::block_label(t, group.block.as_deref()),
-            unit: row.unit.clone(),
+            unit: row.unit.to_string(),
             convention,
             readings: vec![
                 Reading {

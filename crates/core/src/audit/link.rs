@@ -149,8 +149,8 @@ fn compare(cx: &mut Cx, o: usize, c: usize, t: usize) {
         {
             cx.name_matches.push(NameMatch {
                 table: tt.id.clone(),
-                unit: trow.unit.clone(),
-                matched: orow.unit.clone(),
+                unit: trow.unit.to_string(),
+                matched: orow.unit.to_string(),
                 kind,
                 pos: unit_pos(trow),
             });
@@ -542,7 +542,7 @@ fn name_variants(cx: &mut Cx) {
             {
                 cx.name_matches.push(NameMatch {
                     table: tables[ti].id.clone(),
-                    unit: row.unit.clone(),
+                    unit: row.unit.to_string(),
                     matched: canonical.clone(),
                     kind,
                     pos: unit_pos(row),

@@ -530,7 +530,7 @@ impl<'a> Cx<'a> {
         message: Msg,
     ) -> &mut Finding {
         let t = &self.tables[ti];
-        let unit = ri.and_then(|r| t.rows.get(r)).map(|r| r.unit.clone());
+        let unit = ri.and_then(|r| t.rows.get(r)).map(|r| r.unit.to_string());
         let sub = match pos {
             Some(p) if p.line > 0 => u64::from(p.line) * 1000 + u64::from(p.column.min(999)),
             _ => ri.map_or(0, |r| (r as u64 + 1) * 1000) + col as u64,

@@ -302,7 +302,7 @@ fn plant(
     pick: usize,
 ) -> Option<(FindingKind, String, Option<String>)> {
     let ranked = doc.ranked;
-    let unit_of = |t: &Table, r: usize| Some(t.rows[r].unit.clone());
+    let unit_of = |t: &Table, r: usize| Some(t.rows[r].unit.to_string());
     match p {
         Plant::SumMismatch => {
             let t = &mut tables[1 + pick % 2];
@@ -416,7 +416,7 @@ fn plant(
             let name = t.rows[r].unit.clone();
             let mut chars = name.chars();
             let variant = chars.next()?.to_string() + &chars.as_str().to_lowercase();
-            t.rows[r].unit = variant.clone();
+            t.rows[r].unit = variant.as_str().into();
             Some((FindingKind::NameVariant, t.id.clone(), Some(variant)))
         }
         Plant::CaseAnomaly => {
@@ -545,13 +545,13 @@ fn arb_table() -> impl Strategy<Value = Table> {
         prop::option::of(prop::sample::select(vec!["I", "II", "x"])),
     )
         .prop_map(|(tt, unit, values, total, rank, block)| Row {
-            tt,
-            unit: unit.to_string(),
+            tt: tt.map(Into::into),
+            unit: unit.into(),
             unit_code: None,
             values,
             total,
             rank,
-            block: block.map(str::to_string),
+            block: block.map(Into::into),
             origin: RowOrigin {
                 unit_raw: Some(unit.to_string()),
                 ..RowOrigin::default()

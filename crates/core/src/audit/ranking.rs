@@ -80,7 +80,7 @@ fn apply_basis(values: &[Decimal], basis: Basis, mode: RoundingMode) -> Vec<Deci
 /// Rows of a table grouped by block, in table order (rows without a block form their own group).
 #[derive(Debug, Clone)]
 pub(crate) struct Group {
-    pub block: Option<String>,
+    pub block: Option<crate::table::Text>,
     pub rows: Vec<usize>,
 }
 
@@ -259,7 +259,7 @@ pub(crate) fn run(cx: &mut Cx) {
             }
             let summary = if rows.is_empty() {
                 BlockConvention {
-                    block: g.block.clone(),
+                    block: g.block.as_deref().map(str::to_string),
                     fits: None,
                     breaks: 0,
                     ambiguous: false,
@@ -328,7 +328,7 @@ pub(crate) fn run(cx: &mut Cx) {
                     );
                 }
                 BlockConvention {
-                    block: g.block.clone(),
+                    block: g.block.as_deref().map(str::to_string),
                     fits: Some(best.0),
                     breaks: best.1,
                     ambiguous,

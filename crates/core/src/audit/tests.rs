@@ -105,12 +105,12 @@ impl Tb {
         let total = entry(total, line);
         self.t.rows.push(Row {
             tt: Some(tt.into()),
-            unit: crate::text::clean(unit),
+            unit: crate::text::clean(unit).into(),
             unit_code: None,
             values,
             total,
             rank: rank_cell(rank),
-            block: block.map(str::to_string),
+            block: block.map(Into::into),
             origin: RowOrigin {
                 pos: Some(Pos::line(start, 2)),
                 unit_raw: Some(unit.into()),

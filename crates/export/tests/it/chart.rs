@@ -54,7 +54,7 @@ fn ranking_bars_show_every_ranked_unit_and_ties() {
         .iter()
         .filter(|r| matches!(r.rank, RankCell::Ranked(_)))
     {
-        assert!(texts.contains(&row.unit), "{}", row.unit);
+        assert!(texts.contains(&row.unit.to_string()), "{}", row.unit);
         let total = format_number(
             row.total.cell.number().unwrap(),
             1,
@@ -198,8 +198,8 @@ fn charts_stay_readable_at_national_scale() {
     t.rows = (0..10_000)
         .map(|i| {
             let mut r = template.clone();
-            r.unit = format!("Xã số {}", i + 1);
-            r.tt = Some((i + 1).to_string());
+            r.unit = format!("Xã số {}", i + 1).into();
+            r.tt = Some((i + 1).to_string().into());
             r.rank = RankCell::Ranked(i as u32 / 2 + 1);
             r
         })

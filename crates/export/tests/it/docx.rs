@@ -228,7 +228,7 @@ fn page_numbers_in_the_header_from_page_two() {
 fn a_row_taller_than_a_page_may_break() {
     let mut annex = fixture::annex();
     let long = "Ủy ban nhân dân xã ".repeat(1500);
-    annex.tables[0].rows[0].unit = long.trim().to_string();
+    annex.tables[0].rows[0].unit = long.trim().into();
     let bytes = render(&annex, Format::Docx, &RenderOptions::default()).unwrap();
     let xml = part(&bytes, "word/document.xml");
     let rows: Vec<&str> = xml

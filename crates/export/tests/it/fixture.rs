@@ -18,8 +18,8 @@ fn num(s: &str) -> Entry {
 fn row(tt: &str, unit: &str, values: Vec<Entry>, total: &str, rank: RankCell, block: &str) -> Row {
     Row {
         tt: Some(tt.into()),
-        unit: text::clean(unit),
-        unit_code: Some(format!("U{tt}")),
+        unit: text::clean(unit).into(),
+        unit_code: Some(format!("U{tt}").into()),
         values,
         total: num(total),
         rank,
@@ -170,6 +170,6 @@ pub fn unit_names(annex: &Annex) -> Vec<String> {
     annex
         .tables
         .iter()
-        .flat_map(|t| t.rows.iter().map(|r| r.unit.clone()))
+        .flat_map(|t| t.rows.iter().map(|r| r.unit.to_string()))
         .collect()
 }

@@ -25,7 +25,7 @@ fn table(id: usize, values: usize, rows: usize, long_names: bool) -> Table {
     let split = rows.div_ceil(2);
     let rows = (0..rows)
         .map(|i| Row {
-            tt: Some((i % split + 1).to_string()),
+            tt: Some((i % split + 1).to_string().into()),
             unit: if long_names {
                 format!(
                     "Ủy ban nhân dân xã Quảng Phú Cầu thuộc huyện Ứng Hòa thành phố Hà Nội số {}",
@@ -33,7 +33,8 @@ fn table(id: usize, values: usize, rows: usize, long_names: bool) -> Table {
                 )
             } else {
                 format!("Xã {}", i + 1)
-            },
+            }
+            .into(),
             unit_code: None,
             values: (0..values)
                 .map(|c| {
@@ -171,7 +172,8 @@ fn a_row_taller_than_a_page_is_split() {
     t.rows[4].unit = (0..3000)
         .map(|i| format!("từ{i}"))
         .collect::<Vec<_>>()
-        .join(" ");
+        .join(" ")
+        .into();
     let annex = Annex {
         title: "PHỤ LỤC".into(),
         tables: vec![t],

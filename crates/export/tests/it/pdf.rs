@@ -34,8 +34,8 @@ fn long_annex(n: usize) -> Annex {
             ];
             let total = if not_evaluated { a } else { a + b };
             Row {
-                tt: Some((i + 1).to_string()),
-                unit: format!("Ủy ban nhân dân xã Đồng Tâm số {}", i + 1),
+                tt: Some((i + 1).to_string().into()),
+                unit: format!("Ủy ban nhân dân xã Đồng Tâm số {}", i + 1).into(),
                 unit_code: None,
                 values,
                 total: Entry::computed(Cell::Number(total)),
@@ -310,7 +310,7 @@ fn poppler_reads_text_fonts_and_first_page() {
         for t in &annex.tables {
             for row in &t.rows {
                 assert!(
-                    text.contains(&row.unit),
+                    text.contains(row.unit.as_str()),
                     "{name}: {} in the PDF text",
                     row.unit
                 );

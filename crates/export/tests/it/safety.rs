@@ -110,9 +110,9 @@ fn hostile_annex() -> Annex {
             b.label = Some(format!("I{bad}"));
         }
         for (i, r) in t.rows.iter_mut().enumerate() {
-            r.unit = format!("Đơn vị {i}{bad}");
-            r.unit_code = Some(format!("M{i}{bad}"));
-            r.tt = Some(format!("{i}{bad}"));
+            r.unit = format!("Đơn vị {i}{bad}").into();
+            r.unit_code = Some(format!("M{i}{bad}").into());
+            r.tt = Some(format!("{i}{bad}").into());
         }
         t.rows[0].values[0] = Entry::computed(Cell::Text(format!("chữ{bad}")));
         t.rows[1].rank = RankCell::Invalid(format!("x{bad}"));
@@ -145,9 +145,9 @@ fn docx_and_xlsx_parts_are_well_formed_with_control_characters() {
 fn svg_charts_and_the_html_report_hold_no_control_characters() {
     let annex = hostile_annex();
     let mut previous = fixture::annex();
-    previous.tables[0].rows[0].unit = format!("Trước{}", controls());
+    previous.tables[0].rows[0].unit = format!("Trước{}", controls()).into();
     let chart_opts = ChartOptions {
-        unit: Some(annex.tables[0].rows[0].unit.clone()),
+        unit: Some(annex.tables[0].rows[0].unit.to_string()),
         previous: Some(&previous),
         ..Default::default()
     };
@@ -175,7 +175,7 @@ fn formula_annex() -> Annex {
     t.columns[2].label = "-Điểm trừ".into();
     for (i, r) in t.rows.iter_mut().enumerate() {
         r.unit = FORMULAS[i].into();
-        r.unit_code = Some(format!("@C{i}"));
+        r.unit_code = Some(format!("@C{i}").into());
     }
     t.rows[0].values[2] = Entry::computed(Cell::Number(fixture::d("-3")));
     t.rows[1].values[2] = Entry::computed(Cell::Number(fixture::d("-2")));
@@ -245,12 +245,26 @@ fn csv_neutralises_formulas_keeps_negative_numbers_and_reads_back() {
     let original: Vec<(String, Option<String>)> = annex
         .tables
         .iter()
-        .flat_map(|t| t.rows.iter().map(|r| (r.unit.clone(), r.unit_code.clone())))
+        .flat_map(|t| {
+            t.rows.iter().map(|r| {
+                (
+                    r.unit.to_string(),
+                    r.unit_code.as_deref().map(str::to_string),
+                )
+            })
+        })
         .collect();
     let read: Vec<(String, Option<String>)> = back
         .tables
         .iter()
-        .flat_map(|t| t.rows.iter().map(|r| (r.unit.clone(), r.unit_code.clone())))
+        .flat_map(|t| {
+            t.rows.iter().map(|r| {
+                (
+                    r.unit.to_string(),
+                    r.unit_code.as_deref().map(str::to_string),
+                )
+            })
+        })
         .collect();
     // Tab and carriage return at the start of a name are trimmed by cleaning before any writer sees
     // them; everything else comes back exactly.

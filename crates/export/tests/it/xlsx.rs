@@ -140,7 +140,7 @@ fn data_sheet_reads_back_as_the_csv_shape() {
             for cell in row.values.iter().map(|e| &e.cell).chain([&row.total.cell]) {
                 let rec = rows.next().unwrap();
                 assert_eq!(rec[0], Data::String(t.id.clone()));
-                assert_eq!(rec[4], Data::String(row.unit.clone()));
+                assert_eq!(rec[4], Data::String(row.unit.to_string()));
                 match cell {
                     Cell::Number(d) => assert_eq!(rec[7], Data::Float(f64_of(*d))),
                     Cell::NotEvaluated => assert_eq!(rec[7], Data::String("not_evaluated".into())),
@@ -261,7 +261,7 @@ fn table_sheets_carry_the_decree_heading() {
     let back = egov_import::import_bytes("annex.xlsx", &bytes, egov_import::Format::Auto).unwrap();
     let units = |ts: &[egov_core::table::Table]| -> Vec<String> {
         ts.iter()
-            .flat_map(|t| t.rows.iter().map(|r| r.unit.clone()))
+            .flat_map(|t| t.rows.iter().map(|r| r.unit.to_string()))
             .collect()
     };
     assert_eq!(units(&back.tables), units(&annex.tables));

@@ -301,7 +301,7 @@ fn one_cell_per_paragraph_as_an_html_page() {
             .iter()
             .map(|r| {
                 (
-                    r.unit.clone(),
+                    r.unit.to_string(),
                     format!("{:?}", r.rank),
                     format!("{:?}", r.total.cell),
                 )

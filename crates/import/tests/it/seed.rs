@@ -32,7 +32,10 @@ pub fn pins(t: &Table) -> String {
     t.rows
         .iter()
         .map(|r| {
-            let mut f = vec![r.tt.clone().unwrap_or_default(), r.unit.clone()];
+            let mut f = vec![
+                r.tt.as_deref().unwrap_or_default().to_string(),
+                r.unit.to_string(),
+            ];
             f.extend(r.values.iter().map(|e| show(&e.cell)));
             f.push(show(&r.total.cell));
             f.push(match &r.rank {
@@ -40,7 +43,7 @@ pub fn pins(t: &Table) -> String {
                 RankCell::Unranked => String::new(),
                 RankCell::Invalid(s) => format!("!{s}"),
             });
-            f.push(r.block.clone().unwrap_or_default());
+            f.push(r.block.as_deref().unwrap_or_default().to_string());
             f.join("|")
         })
         .collect::<Vec<_>>()

@@ -91,8 +91,10 @@ pub fn lines(t: &Table) -> Vec<Line> {
             }
         }
         let mut cells = vec![
-            r.tt.clone().unwrap_or_default(),
-            r.unit_raw().map(str::to_owned).unwrap_or(r.unit.clone()),
+            r.tt.as_deref().unwrap_or_default().to_string(),
+            r.unit_raw()
+                .map(str::to_owned)
+                .unwrap_or(r.unit.to_string()),
         ];
         cells.extend(r.values.iter().map(raw));
         cells.push(raw(&r.total));

@@ -966,8 +966,8 @@ fn annex_views(lang: Lang, annex: &Annex) -> Vec<AnnexTableView> {
                 }
                 rows.push(AnnexRowView {
                     block: false,
-                    tt: r.tt.clone().unwrap_or_default(),
-                    unit: r.unit.clone(),
+                    tt: r.tt.as_deref().unwrap_or_default().to_string(),
+                    unit: r.unit.to_string(),
                     values: r
                         .values
                         .iter()

@@ -184,7 +184,7 @@ fn rows_of(t: &Table, components: bool) -> Vec<Row> {
             } else {
                 Vec::new()
             };
-            (rank, r.unit.clone(), Some(num(&r.total.cell)), values)
+            (rank, r.unit.to_string(), Some(num(&r.total.cell)), values)
         })
         .collect()
 }
