@@ -237,9 +237,14 @@ fn build_table(
         .sections
         .iter()
         .map(|section| {
-            (0..data.units.len())
-                .filter(|&u| section.categories.contains(&data.units[u].category))
-                .collect()
+            // Room for every unit at once: grown by doubling, the list would be copied into fresh
+            // memory each time (room left unused is never touched, so it costs nothing).
+            let mut members = Vec::with_capacity(data.units.len());
+            members.extend(
+                (0..data.units.len())
+                    .filter(|&u| section.categories.contains(&data.units[u].category)),
+            );
+            members
         })
         .collect();
     let mut rows = Vec::with_capacity(section_members.iter().map(Vec::len).sum());

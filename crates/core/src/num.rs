@@ -100,13 +100,14 @@ pub const MAX_DIGITS: usize = 28;
 /// every comparison; integers at one scale are compared in one instruction.
 pub fn common_scale_keys(values: &[Decimal]) -> Option<Vec<i128>> {
     let scale = values.iter().map(|v| v.scale()).max().unwrap_or(0);
-    values
-        .iter()
-        .map(|v| {
-            let up = 10i128.checked_pow(scale - v.scale())?;
-            v.mantissa().checked_mul(up)
-        })
-        .collect()
+    // Sized once: collected into an `Option`, the list would grow by doubling (its length unknown to
+    // the collector), each time into fresh memory the kernel must clear.
+    let mut keys = Vec::with_capacity(values.len());
+    for v in values {
+        let up = 10i128.checked_pow(scale - v.scale())?;
+        keys.push(v.mantissa().checked_mul(up)?);
+    }
+    Some(keys)
 }
 
 /// The exact decimal `int_digits.frac_digits × 10^exp` (ASCII digits only, signs handled by the
