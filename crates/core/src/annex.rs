@@ -39,10 +39,10 @@ struct SortKey<K> {
 /// number of threads). What is compared sits side by side in the element the sort moves: compared through
 /// indices instead, every comparison read three arrays at random places. Each comparison is counted
 /// in `compared`.
-fn rank_order<K: Ord + Copy + Send + Sync, T: Send + Sync, E: Send + Sync>(
+fn rank_order<K: Ord + Copy + Send + Sync>(
     exact: &[K],
     ranked: &[bool],
-    totals: &[Result<T, E>],
+    has_total: impl Fn(usize) -> bool,
     members: &[usize],
     names: &crate::text::SortKeys,
     compared: &std::sync::atomic::AtomicU64,
@@ -50,7 +50,7 @@ fn rank_order<K: Ord + Copy + Send + Sync, T: Send + Sync, E: Send + Sync>(
     let mut keys: Vec<SortKey<K>> = (0..members.len())
         .map(|i| SortKey {
             unranked: !ranked[i],
-            has_total: totals[i].is_ok(),
+            has_total: has_total(i),
             exact: exact[i],
             i: i as u32,
         })
@@ -315,31 +315,31 @@ fn build_table(
                 })
             })
             .collect();
-        let totals: Vec<Result<(Decimal, Decimal), ()>> = computed
+        let ranked: Vec<bool> = computed
             .iter()
-            .map(|m| m.total.as_ref().copied().map_err(|_| ()))
+            .map(|m| section.ranked && m.total.is_ok())
             .collect();
-        let ranked: Vec<bool> = totals.iter().map(|t| section.ranked && t.is_ok()).collect();
         // The exact totals as integers at one scale when they fit (always, in practice): comparing
         // decimals of different scales costs a rescaling on each of the sort's comparisons.
-        let exact: Vec<Decimal> = totals
+        let exact: Vec<Decimal> = computed
             .iter()
-            .map(|t| t.as_ref().map_or(Decimal::ZERO, |x| x.0))
+            .map(|m| m.total.as_ref().map_or(Decimal::ZERO, |x| x.0))
             .collect();
         let exact_keys = crate::num::common_scale_keys(&exact);
         // The comparisons are counted (once per sort, not per comparison) so that a test can show the
         // sort's work grows as n log n.
         let compared = std::sync::atomic::AtomicU64::new(0);
+        let has_total = |i: usize| computed[i].total.is_ok();
         let order = match exact_keys {
-            Some(k) => rank_order(&k, &ranked, &totals, &members, names, &compared),
-            None => rank_order(&exact, &ranked, &totals, &members, names, &compared),
+            Some(k) => rank_order(&k, &ranked, has_total, &members, names, &compared),
+            None => rank_order(&exact, &ranked, has_total, &members, names, &compared),
         };
         COMPARISONS.fetch_add(compared.into_inner(), std::sync::atomic::Ordering::Relaxed);
         // The ranks, read off that order: the ranked rows come first, highest exact total first, and the
         // value ranked on (the exact total or the rounded one, which rounding keeps in the same order)
         // changes only between ranks.
         let keys = order.iter().take_while(|&&i| ranked[i]).map(|&i| {
-            let (exact, rounded) = totals[i].expect("ranked rows have totals");
+            let (exact, rounded) = *computed[i].total.as_ref().expect("ranked rows have totals");
             if t.ranking.on == RankOn::Rounded {
                 rounded
             } else {
@@ -347,7 +347,7 @@ fn build_table(
             }
         });
         let ranks: Vec<u32> = ranks_in_order(keys, t.ranking.ties).collect();
-        drop((totals, ranked, exact));
+        drop((ranked, exact));
         // Rows are made in parallel (a province's are hundreds of thousands), in rank order.
         let first_tt = tt;
         tt += order.len() as u32;
