@@ -84,5 +84,32 @@ fn the_annex_needs_only_the_printed_nodes() {
         let annex = |s| egov_core::annex::build(&edition, &data, s, egov_core::Lang::Vi);
         assert_eq!(annex(&all), annex(&printed), "{level:?}");
         assert_eq!(all.notes, printed.notes);
+        // Every printed node's score whole, its maximum too (at its scale), also where a unit's
+        // maximum is neither the node's own nor zero (an exclusion rescaled below a printed node).
+        let mut other_maxima = 0;
+        for t in &edition.annex.tables {
+            let columns = t.columns.iter().filter_map(|c| match c.source {
+                egov_core::edition::ColumnSource::Node(n) => Some(n),
+                egov_core::edition::ColumnSource::Input(_) => None,
+            });
+            for n in std::iter::once(t.node).chain(columns) {
+                let own = edition.nodes[n].max;
+                for u in 0..data.units.len() {
+                    let (a, p) = (all.get(u, n), printed.get(u, n));
+                    assert_eq!(
+                        (a.points.serialize(), a.max.serialize(), a.status),
+                        (p.points.serialize(), p.max.serialize(), p.status),
+                        "{level:?}: unit {u}, node {}",
+                        edition.nodes[n].code
+                    );
+                    if a.max.serialize() != own.serialize() && !a.max.is_zero() {
+                        other_maxima += 1;
+                    }
+                }
+            }
+        }
+        if level == egov_synth::Level::Commune {
+            assert!(other_maxima > 0, "no printed maximum other than the node's own or zero");
+        }
     }
 }
