@@ -578,4 +578,37 @@ mod tests {
             proptest::prop_assert!(d.is_none(), "{:?}: {}", body, d.unwrap_or_default());
         }
     }
+
+    proptest::proptest! {
+        #![proptest_config(proptest::prelude::ProptestConfig::with_cases(256))]
+        /// Lines of many cells, as a province's values files have (hundreds of bytes, where the cases
+        /// above are a few dozen): cells of every length, some long, and cells quoted whole (a decimal
+        /// comma, a choice with a comma). Stray quotes send a line to the csv reader: the short lines
+        /// above have them.
+        #[test]
+        fn long_lines_read_as_the_csv_crate_does(
+            lines in proptest::collection::vec(
+                proptest::collection::vec(
+                    proptest::prop_oneof![
+                        6 => "[a1Đ ]{0,12}",
+                        1 => "[a1Đ ]{20,90}",
+                        2 => "\"[a1,;\tĐ ]{0,9}\"",
+                    ],
+                    0..70,
+                ),
+                1..4,
+            ),
+            sep in proptest::sample::select(vec![b',', b';', b'\t']),
+        ) {
+            let sep_text = char::from(sep).to_string();
+            let body: String = lines
+                .iter()
+                .map(|cells| cells.join(&sep_text) + "\n")
+                .collect();
+            for target in [1, 1 << 20] {
+                let d = first_difference(&with_pieces(&body, target, sep), &with_csv(&body, sep));
+                proptest::prop_assert!(d.is_none(), "{:?}: {}", body, d.unwrap_or_default());
+            }
+        }
+    }
 }
