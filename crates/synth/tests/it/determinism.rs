@@ -109,7 +109,10 @@ fn the_annex_needs_only_the_printed_nodes() {
             }
         }
         if level == egov_synth::Level::Commune {
-            assert!(other_maxima > 0, "no printed maximum other than the node's own or zero");
+            assert!(
+                other_maxima > 0,
+                "no printed maximum other than the node's own or zero"
+            );
         }
     }
 }
