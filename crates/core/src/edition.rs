@@ -418,6 +418,16 @@ pub struct TableLayout {
     pub column_numbers: bool,
 }
 
+impl TableLayout {
+    /// The criteria nodes of the columns, in order (inputs shown for information left out).
+    pub fn node_columns(&self) -> impl Iterator<Item = usize> + '_ {
+        self.columns.iter().filter_map(|c| match c.source {
+            ColumnSource::Node(n) => Some(n),
+            ColumnSource::Input(_) => None,
+        })
+    }
+}
+
 impl Edition {
     /// Why the edition cannot publish, if it cannot: without a `[[annex.table]]` an annex or an export
     /// would be a document holding only a title. Valid for scoring, so a warning there; `egov annex` and

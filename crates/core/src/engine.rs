@@ -17,7 +17,7 @@ use rayon::prelude::*;
 use rust_decimal::Decimal;
 
 use crate::dataset::{Dataset, Num, Unit, Value};
-use crate::edition::{Band, ColumnSource, Edition, InputKind, NaPolicy, Node, Operand, Rule};
+use crate::edition::{Band, Edition, InputKind, NaPolicy, Node, Operand, Rule};
 use crate::fixed::Fixed;
 use crate::lang::Lang;
 
@@ -738,11 +738,7 @@ pub fn score_keeping_with(edition: &Edition, data: &Dataset, keep: Keep, arith: 
     let mut shown_slot: Vec<Option<u32>> = vec![None; nn];
     let mut shown_nodes = Vec::new();
     for t in &edition.annex.tables {
-        let columns = t.columns.iter().filter_map(|c| match c.source {
-            ColumnSource::Node(n) => Some(n),
-            ColumnSource::Input(_) => None,
-        });
-        for n in std::iter::once(t.node).chain(columns) {
+        for n in std::iter::once(t.node).chain(t.node_columns()) {
             if shown_slot[n].is_none() {
                 shown_slot[n] = Some(shown_nodes.len() as u32);
                 shown_nodes.push(n);

@@ -77,7 +77,7 @@ pub(crate) fn match_layouts(tables: &[Table], edition: &Edition) -> Vec<Option<u
                 out[ti].is_none()
                     && !tables[ti].columns.is_empty()
                     && (tables[ti].columns.len() == l.columns.len()
-                        || tables[ti].columns.len() == node_columns(l).len())
+                        || tables[ti].columns.len() == l.node_columns().count())
             })
             .collect();
         if let [ti] = fits[..] {
@@ -86,17 +86,6 @@ pub(crate) fn match_layouts(tables: &[Table], edition: &Edition) -> Vec<Option<u
         }
     }
     out
-}
-
-/// The criteria nodes of a layout's columns, in order (inputs shown for information left out).
-fn node_columns(l: &TableLayout) -> Vec<usize> {
-    l.columns
-        .iter()
-        .filter_map(|c| match c.source {
-            ColumnSource::Node(n) => Some(n),
-            ColumnSource::Input(_) => None,
-        })
-        .collect()
 }
 
 /// The criteria node of each printed column: the layout's column at the same index, or, when the table
@@ -113,7 +102,7 @@ fn printed_nodes(t: &Table, l: &TableLayout) -> Option<Vec<Option<usize>>> {
                 .collect(),
         );
     }
-    let nodes = node_columns(l);
+    let nodes: Vec<usize> = l.node_columns().collect();
     (t.columns.len() == nodes.len()).then(|| nodes.into_iter().map(Some).collect())
 }
 
@@ -189,14 +178,7 @@ fn totals(cx: &mut Cx, ti: usize, edition: &Edition, l: &TableLayout) {
     let Some(node) = edition.nodes.get(l.node) else {
         return;
     };
-    let column_nodes: Vec<usize> = l
-        .columns
-        .iter()
-        .filter_map(|c| match c.source {
-            ColumnSource::Node(n) => Some(n),
-            ColumnSource::Input(_) => None,
-        })
-        .collect();
+    let column_nodes: Vec<usize> = l.node_columns().collect();
     // Only when the columns are exactly the total's children is the total their sum by the rules.
     let mut children = node.children.clone();
     children.sort_unstable();

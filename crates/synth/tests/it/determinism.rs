@@ -88,11 +88,7 @@ fn the_annex_needs_only_the_printed_nodes() {
         // maximum is neither the node's own nor zero (an exclusion rescaled below a printed node).
         let mut other_maxima = 0;
         for t in &edition.annex.tables {
-            let columns = t.columns.iter().filter_map(|c| match c.source {
-                egov_core::edition::ColumnSource::Node(n) => Some(n),
-                egov_core::edition::ColumnSource::Input(_) => None,
-            });
-            for n in std::iter::once(t.node).chain(columns) {
+            for n in std::iter::once(t.node).chain(t.node_columns()) {
                 let own = edition.nodes[n].max;
                 for u in 0..data.units.len() {
                     let (a, p) = (all.get(u, n), printed.get(u, n));
