@@ -279,15 +279,17 @@ fn build_table(
             code: Text,
             not_submitted: bool,
         }
-        let blank =
-            |u: usize| edition.not_submitted == NotSubmitted::Unranked && !data.submitted(u);
+        // A unit that did not submit prints blank cells under the `unranked` policy: asked once a
+        // member, then read off the member for each of its values.
+        let blank_unsubmitted = edition.not_submitted == NotSubmitted::Unranked;
         let computed: Vec<Member> = members
             .par_iter()
             .with_min_len(256)
             .map(|&u| {
                 let unit = &data.units[u];
+                let not_submitted = !data.submitted(u);
                 Member {
-                    total: if blank(u) {
+                    total: if blank_unsubmitted && not_submitted {
                         Err(Cell::Blank)
                     } else {
                         shown(edition, scores, data, u, &total_src, t.show)
@@ -295,7 +297,7 @@ fn build_table(
                     },
                     unit: Text::from(unit.name.as_str()),
                     code: Text::from(unit.code.as_str()),
-                    not_submitted: !data.submitted(u),
+                    not_submitted,
                 }
             })
             .collect();
@@ -305,7 +307,7 @@ fn build_table(
             .with_min_len(1024)
             .map(|k| {
                 let (u, c) = (members[k / nc], &t.columns[k % nc]);
-                Entry::computed(if blank(u) {
+                Entry::computed(if blank_unsubmitted && computed[k / nc].not_submitted {
                     Cell::Blank
                 } else {
                     match shown(edition, scores, data, u, &c.source, t.show) {
