@@ -1317,7 +1317,7 @@ impl FastRule {
 
 /// `a ÷ b × max` as a ratio and a relative-to-best leaf give it ([`Eval::rule`]'s): zero for a zero
 /// `b`, `max` when `a ≥ b`, else `a × max ÷ b` as [`mul_div`] gives it — in [`Fixed`] when both steps
-/// are done there ([`Fixed::checked_div`]: a quotient that does not end, the usual one), else in
+/// are done there ([`Fixed::checked_div`]: nearly every ratio of counts, ending or not), else in
 /// [`Decimal`] (a [`Fixed`] is its decimal bit for bit, so the operands are the same).
 #[inline]
 fn share(a: Fixed, b: Fixed, s: &Share) -> Pts {

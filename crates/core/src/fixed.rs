@@ -193,17 +193,15 @@ impl Fixed {
     }
 
     /// `self ÷ other` exactly as `rust_decimal`'s `/` gives it, for a divisor below 2³² (a count, a
-    /// share of a hundred) with no more decimals than `self`, and a quotient that does not end within
-    /// 28 decimals (`2 ÷ 3`, not `1 ÷ 4`); `None` otherwise (a zero divisor included), and the caller
-    /// divides in [`Decimal`].
+    /// share of a hundred) with no more decimals than `self`; `None` otherwise (a zero divisor
+    /// included), and the caller divides in [`Decimal`].
     ///
-    /// `rust_decimal` finds such a quotient nine digits at a time, dividing again for every piece, and
-    /// stops at the last scale whose mantissa fits in 96 bits (at most 28), rounding half to even; this
-    /// goes straight there with one division, which is what makes the ratios of a province's scores
-    /// cheap. A quotient that ends earlier is left to `rust_decimal` because it stops at the end of the
-    /// nine-digit piece in which the remainder runs out, and then strips only some of the trailing
-    /// zeros ([`unscale`] copies which); that scale shows in explanations, and copying the pieces
-    /// exactly is not worth it for the few quotients that end.
+    /// `rust_decimal` finds a quotient nine digits at a time, dividing again for every piece. One that
+    /// does not end (`2 ÷ 3`) it takes to the last scale whose mantissa fits in 96 bits (at most 28),
+    /// rounding half to even; this goes straight there with one division, which is what makes the
+    /// ratios of a province's scores cheap. One that ends (`13 ÷ 20`, `1 ÷ 1024`) it stops at the end
+    /// of the nine-digit piece in which the remainder runs out, and then strips only some of the
+    /// trailing zeros (that scale shows in explanations): [`ending_quotient`] takes the same pieces.
     #[inline]
     pub fn checked_div(self, other: Fixed) -> Option<Fixed> {
         if other.m == 0 || other.m >> 32 != 0 || self.scale < other.scale {
@@ -238,7 +236,8 @@ impl Fixed {
         };
         let (mut q, r) = div_rem_small(prod, b as u64);
         if r == 0 {
-            return None;
+            // It ends within the places there are: at the end of one of rust_decimal's pieces.
+            return ending_quotient(self.m, b as u64, s0);
         }
         // Half to even on the remainder (r < b < 2³², so 2r cannot wrap).
         let (r, b) = (u128::from(r), b);
@@ -338,6 +337,35 @@ fn unpack_negative(bits: u128) -> Decimal {
     b[..4].copy_from_slice(&flags.to_le_bytes());
     b[4..].copy_from_slice(&(bits & (OVER_96 - 1)).to_le_bytes()[..12]);
     Decimal::deserialize(b)
+}
+
+/// `m ÷ b` at scale `s0` (`m` below 2⁹⁶, not a multiple of `b`; `b` below 2³²) as `rust_decimal`'s
+/// division makes a quotient that ends: nine more places at a time (the quotient times 10⁹ plus the
+/// remainder's nine digits), until the remainder runs out, then [`unscale`]. `None` where it would take
+/// fewer than nine places in a piece — past scale 19, or a quotient above (2⁹⁶ − 1) ÷ 10⁹ (its
+/// `find_scale`) — or where the quotient would pass 96 bits, or where the remainder does not run out:
+/// the caller then divides in [`Decimal`].
+fn ending_quotient(m: u128, b: u64, s0: u32) -> Option<Fixed> {
+    const PIECE: u64 = 1_000_000_000;
+    let (mut q, mut r) = div_rem_small(m, b);
+    let mut scale = s0;
+    while r != 0 {
+        // A quotient above (2⁹⁶ − 1) ÷ 10⁹, which rust_decimal extends by fewer places, passes 96
+        // bits below: declined there.
+        if scale > 19 {
+            return None;
+        }
+        // r < b < 2³², so r × 10⁹ < 2⁶²; q < 2⁹⁶, so q × 10⁹ < 2¹²⁶.
+        let t = r * PIECE;
+        q = q * u128::from(PIECE) + u128::from(t / b);
+        r = t % b;
+        scale += 9;
+        if q >= OVER_96 {
+            return None;
+        }
+    }
+    let (m, scale) = unscale(q, scale);
+    Some(Fixed { m, scale })
 }
 
 /// The trailing zeros `rust_decimal`'s division strips from a quotient it had to extend (its
@@ -478,8 +506,15 @@ mod tests {
         );
         // Quotients: rounded half to even at the 28th decimal (or the 27th when 28 would not fit),
         // the zeros that rounding leaves stripped only as rust_decimal strips them, and what ends
-        // early (1 ÷ 4) left to rust_decimal.
+        // early (1 ÷ 4, 13 ÷ 20) at the end of rust_decimal's nine-place piece, stripped as it strips.
         for (a, b) in [
+            ("1", "4"),
+            ("1", "2"),
+            ("13", "20"),
+            ("3.0", "8"),
+            ("1", "1024"),
+            ("1", "3125"),
+            ("7", "1048576"),
             ("2", "3"),
             ("74", "53"),
             ("0.0000000000000000000000000005", "2"),
@@ -500,7 +535,8 @@ mod tests {
                 .to_string(),
             "1.000000000000000000000"
         );
-        assert_eq!(f("1").checked_div(f("4")), None);
+        // Past scale 19 rust_decimal takes fewer than nine places a piece: left to it.
+        assert_eq!(f("0.00000000000000000001").checked_div(f("4")), None);
         assert_eq!(f("1").checked_div(f("0")), None);
         assert_eq!(f("1").checked_div(f("0.3")), None);
         assert_eq!(Fixed::from_decimal(d("-0.5")), None);
@@ -617,6 +653,52 @@ mod tests {
             let want = x.to_decimal().checked_div(y.to_decimal()).map(bits);
             if let Some(q) = x.checked_div(y) {
                 prop_assert_eq!(Some(bits(q.to_decimal())), want, "{} ÷ {}", x.to_decimal(), b);
+            }
+        }
+
+        /// Quotients that end (a divisor with no prime factor but 2 and 5, below 10²⁸, so that the
+        /// quotient ends within 27 places): done here, not declined, whenever `rust_decimal` takes nine
+        /// places a piece all the way (a quotient below 79 and a dividend with at most one decimal:
+        /// every piece starts at scale 19 or less), and the same bits as `rust_decimal` — the scale of
+        /// the piece where the remainder runs out, less the zeros it strips.
+        #[test]
+        fn divides_ending_quotients_as_rust_decimal_does(
+            i in 0u32..28,
+            j in 0u32..14,
+            k in 0u128..1_000_000,
+            a_scale in prop_oneof![0u32..2, 0u32..=28],
+        ) {
+            let Some(b) = 2u128.pow(i).checked_mul(5u128.pow(j)).filter(|&b| b < 1 << 32) else {
+                return Ok(());
+            };
+            let a = k % (79 * b) + 1;
+            let (x, y) = (Fixed { m: a, scale: a_scale }, Fixed { m: b, scale: 0 });
+            let want = x.to_decimal().checked_div(y.to_decimal()).map(bits);
+            let got = x.checked_div(y);
+            if a_scale <= 1 {
+                prop_assert!(got.is_some(), "{} ÷ {} declined", x.to_decimal(), b);
+            }
+            if let Some(q) = got {
+                prop_assert_eq!(Some(bits(q.to_decimal())), want, "{} ÷ {}", x.to_decimal(), b);
+            }
+        }
+
+        /// Ending quotients of any size and scale: where one is given here it is `rust_decimal`'s.
+        #[test]
+        fn divides_large_ending_quotients_as_rust_decimal_does(
+            a in mantissa(),
+            i in 0u32..32,
+            j in 0u32..14,
+            a_scale in 0u32..=28,
+            b_scale in 0u32..=28,
+        ) {
+            let Some(b) = 2u128.pow(i).checked_mul(5u128.pow(j)).filter(|&b| b < 1 << 32) else {
+                return Ok(());
+            };
+            let (x, y) = (Fixed { m: a, scale: a_scale }, Fixed { m: b, scale: b_scale.min(a_scale) });
+            let want = x.to_decimal().checked_div(y.to_decimal()).map(bits);
+            if let Some(q) = x.checked_div(y) {
+                prop_assert_eq!(Some(bits(q.to_decimal())), want, "{} ÷ {}", x.to_decimal(), y.to_decimal());
             }
         }
 
