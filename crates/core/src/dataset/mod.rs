@@ -241,10 +241,33 @@ impl Dataset {
             _ => Num::None,
         }
     }
-    /// Whether a unit marks an input "không áp dụng" ([`Value::NotApplicable`], which always packs).
+    /// Calls `f` with each input a unit marks "không áp dụng" ([`Value::NotApplicable`], which always
+    /// packs), in input order: a scan of its row of the matrix, sixteen cells at a time — most pieces
+    /// of a row hold no mark, and whether one does is found without a branch a cell (vectorised).
     #[inline]
-    pub(crate) fn input_is_na(&self, unit: usize, input: usize) -> bool {
-        self.inputs[unit * self.n_inputs + input] == Packed::NA
+    pub(crate) fn for_each_na_input(&self, unit: usize, mut f: impl FnMut(usize)) {
+        const LANES: usize = 16;
+        let row = &self.inputs[unit * self.n_inputs..(unit + 1) * self.n_inputs];
+        for (k, piece) in row.chunks(LANES).enumerate() {
+            if piece
+                .iter()
+                .fold(false, |any, &cell| any | (cell == Packed::NA))
+            {
+                for (j, &cell) in piece.iter().enumerate() {
+                    if cell == Packed::NA {
+                        f(k * LANES + j);
+                    }
+                }
+            }
+        }
+    }
+    /// The nodes for which the data give points (a column of the values file or entries of the JSON
+    /// form), whatever the units: the only nodes [`Dataset::given`] can answer for.
+    pub(crate) fn given_nodes(&self) -> impl Iterator<Item = usize> + '_ {
+        self.given_slot
+            .iter()
+            .enumerate()
+            .filter_map(|(n, slot)| slot.map(|_| n))
     }
     /// Points given directly at a node for a unit, if any.
     pub fn given(&self, unit: usize, node: usize) -> Option<&Value> {
