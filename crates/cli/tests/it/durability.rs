@@ -8,7 +8,7 @@ use std::io::{BufRead, BufReader, Read, Write};
 use std::net::TcpStream;
 use std::process::{Child, Command, Stdio};
 use std::sync::Arc;
-use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
 use std::time::Duration;
 
 use egov_store::{NewCycle, NewUnit, Role, Store};
@@ -182,15 +182,18 @@ fn sigkill_during_a_burst_of_saves_loses_no_acknowledged_save() {
     let (cookie, csrf) = sign_in(&server.addr, &db);
     let path = format!("/cycles/{cycle}/units/LS");
     let stop = Arc::new(AtomicBool::new(false));
+    // How many writers have had a save acknowledged: the kill waits for all of them.
+    let started = Arc::new(AtomicUsize::new(0));
     let writers: Vec<_> = KEYS
         .iter()
         .map(|key| {
-            let (addr, cookie, csrf, path, stop) = (
+            let (addr, cookie, csrf, path, stop, started) = (
                 server.addr.clone(),
                 cookie.clone(),
                 csrf.clone(),
                 path.clone(),
                 stop.clone(),
+                started.clone(),
             );
             std::thread::spawn(move || {
                 // The number of saves of this key the server acknowledged.
@@ -202,7 +205,12 @@ fn sigkill_during_a_burst_of_saves_loses_no_acknowledged_save() {
                         value(n).replace(',', "%2C")
                     );
                     match post(&addr, &path, &cookie, &body) {
-                        Some(res) if res.starts_with("HTTP/1.1 303") => acked = n,
+                        Some(res) if res.starts_with("HTTP/1.1 303") => {
+                            if acked == 0 {
+                                started.fetch_add(1, Ordering::Relaxed);
+                            }
+                            acked = n;
+                        }
                         Some(res) => panic!("save {n} of {key} refused: {res}"),
                         // The server is gone: what was in flight is unknown to this client.
                         None => break,
@@ -212,8 +220,20 @@ fn sigkill_during_a_burst_of_saves_loses_no_acknowledged_save() {
             })
         })
         .collect();
-    // Let the burst run, then kill the server without warning (SIGKILL: no shutdown, no flush).
-    std::thread::sleep(Duration::from_millis(1500));
+    // Let the burst run until every writer has had saves acknowledged (on a loaded 2-core machine one
+    // writer may wait its turn for the database well past a fixed pause), then a little longer, then
+    // kill the server without warning (SIGKILL: no shutdown, no flush).
+    let waited = std::time::Instant::now();
+    while started.load(Ordering::Relaxed) < KEYS.len() {
+        assert!(
+            waited.elapsed() < Duration::from_secs(120),
+            "only {} of {} writers had a save acknowledged in two minutes",
+            started.load(Ordering::Relaxed),
+            KEYS.len()
+        );
+        std::thread::sleep(Duration::from_millis(20));
+    }
+    std::thread::sleep(Duration::from_millis(1000));
     server.child.kill().unwrap();
     server.child.wait().unwrap();
     stop.store(true, Ordering::Relaxed);
