@@ -194,21 +194,13 @@ impl NaPlan {
             })
             .map(|n| n as u32)
             .collect();
-        let mut by_input: Vec<Vec<u32>> = vec![Vec::new(); edition.inputs.len()];
+        let mut by_input: Vec<Vec<usize>> = vec![Vec::new(); edition.inputs.len()];
         for (n, node) in edition.nodes.iter().enumerate().skip(1) {
             for &i in &node.reads {
-                by_input[i].push(n as u32);
+                by_input[i].push(n);
             }
         }
-        let mut readers = Vec::new();
-        let readers_of = by_input
-            .iter()
-            .map(|list| {
-                let from = readers.len() as u32;
-                readers.extend_from_slice(list);
-                (from, readers.len() as u32)
-            })
-            .collect();
+        let (readers_of, readers) = flat_lists(&by_input, |list| list);
         let given = data
             .given_nodes()
             .filter(|&n| n > 0)
@@ -1443,18 +1435,19 @@ impl NodePlan {
     }
 }
 
-/// One list of indices per node (its children, the inputs it reads) laid end to end in one flat list,
-/// and each node's range of it: what the passes read of a hundred nodes then sits together in memory.
-fn flat_lists<'a>(
-    nodes: &'a [Node],
-    list: impl Fn(&'a Node) -> &'a [usize],
+/// One list of indices per item (a node's children, the nodes that read an input) laid end to end in
+/// one flat list, and each item's range of it: what the passes read of a hundred nodes then sits
+/// together in memory.
+fn flat_lists<'a, T>(
+    items: &'a [T],
+    list: impl Fn(&'a T) -> &'a [usize],
 ) -> (Vec<(u32, u32)>, Vec<u32>) {
     let mut flat = Vec::new();
-    let ranges = nodes
+    let ranges = items
         .iter()
-        .map(|node| {
+        .map(|item| {
             let from = flat.len() as u32;
-            flat.extend(list(node).iter().map(|&i| i as u32));
+            flat.extend(list(item).iter().map(|&i| i as u32));
             (from, flat.len() as u32)
         })
         .collect();
