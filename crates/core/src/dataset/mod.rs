@@ -608,12 +608,15 @@ fn usual_answer(edition: &Edition, key: Key, raw: &str) -> Option<Value> {
 /// and anything out of bounds, a fraction in a count, a long number — is `None` and goes through
 /// [`parse_cell`], which gives the same value for the cells this accepts (and the message for those
 /// it refuses).
+/// Laid out as written (`count` first): a cell of scale 0 to 2, nearly every one, reads only the
+/// first cache line.
 #[derive(Debug, Clone, Copy)]
+#[repr(C)]
 struct PlainNumber {
+    count: bool,
     /// Per scale `s` (0 to 10): the least and the greatest mantissa `m` with min ≤ m / 10^s ≤ max,
     /// side by side, so that a cell's check reads one cache line, not two.
     bounds: [(u64, u64); 11],
-    count: bool,
 }
 
 impl PlainNumber {
