@@ -835,7 +835,7 @@ pub fn score_keeping_with(edition: &Edition, data: &Dataset, keep: Keep, arith: 
         Arith::Decimal => Vec::new(),
     };
     let leaves: Vec<usize> = (1..nn).filter(|&n| plan[n].leaf).collect();
-    let all_nodes: Vec<usize> = (0..nn).collect();
+    let reads_cohort: Vec<bool> = cohort.iter().map(Option::is_some).collect();
     let per_unit: Vec<(Vec<Note>, Vec<Decimal>)> = cells
         .par_chunks_mut(kept_row)
         .zip(shown.par_chunks_mut(n_shown.max(1)))
@@ -849,14 +849,9 @@ pub fn score_keeping_with(edition: &Edition, data: &Dataset, keep: Keep, arith: 
                     Arith::Fast => (Vec::new(), vec![Work::<Pts>::BLANK; nn]),
                     Arith::Decimal => (vec![Work::<Decimal>::BLANK; nn], Vec::new()),
                 };
-                (
-                    vec![Deduct::default(); nn],
-                    vec![blank; nn],
-                    dec_row,
-                    fast_row,
-                )
+                (Deductions::new(nn), dec_row, fast_row)
             },
-            |(deduct, row, dec_row, fast_row), (u, (stored, shown_row))| {
+            |(deduct, dec_row, fast_row), (u, (stored, shown_row))| {
                 let na_row = &nas[u * nn..(u + 1) * nn];
                 let best_of = |n: usize| match (&cohort[n], block_of[u]) {
                     (Some(per_block), Some(b)) => &per_block[b][..],
@@ -871,23 +866,16 @@ pub fn score_keeping_with(edition: &Edition, data: &Dataset, keep: Keep, arith: 
                     u,
                     na: na_row,
                 };
-                // Only the printed nodes are kept under Keep::Printed: only they become decimals.
-                let wanted: &[usize] = if keep == Keep::All {
-                    &all_nodes
-                } else {
-                    &shown_nodes
-                };
                 match arith {
                     Arith::Decimal => {
                         unit.score(dec_row, deduct, &mut notes, |n| {
                             score_leaf(edition, data, u, n, na_row[n], best_of(n))
                         });
-                        for &n in wanted {
-                            row[n] = dec_row[n].score();
-                        }
                     }
                     Arith::Fast => {
                         unit.score(fast_row, deduct, &mut notes, |n| {
+                            // The cohort's bests looked up only for the leaves that compare with them.
+                            let best = if reads_cohort[n] { best_of(n) } else { &[] };
                             score_leaf_fast(
                                 edition,
                                 data,
@@ -896,22 +884,26 @@ pub fn score_keeping_with(edition: &Edition, data: &Dataset, keep: Keep, arith: 
                                 &fast_rules[n],
                                 node_max[n],
                                 na_row[n],
-                                best_of(n),
+                                best,
                             )
                         });
-                        for &n in wanted {
-                            row[n] = fast_row[n].score();
-                        }
                     }
                 }
+                // Only the nodes kept become decimals (under Keep::Printed, the printed ones), written
+                // straight from the working row.
+                let score_of = |n: usize| match arith {
+                    Arith::Decimal => dec_row[n].score(),
+                    Arith::Fast => fast_row[n].score(),
+                };
                 for (k, &n) in shown_nodes.iter().enumerate() {
-                    shown_row[k] = row[n];
+                    shown_row[k] = score_of(n);
                 }
                 let mut others = Vec::new();
                 if keep != Keep::All {
                     return (notes, others);
                 }
-                for (n, (c, s)) in row.iter().zip(stored.iter_mut()).enumerate() {
+                for (n, s) in stored.iter_mut().enumerate() {
+                    let c = score_of(n);
                     let max = if same_decimal(c.max, node_max[n]) {
                         MAX_OF_NODE
                     } else if same_decimal(c.max, Decimal::ZERO) {
@@ -981,6 +973,42 @@ struct Deduct {
     /// zeros): nearly every node of nearly every unit deducts nothing, and the pass then neither clears
     /// nor adds two decimals for each.
     any: bool,
+}
+
+/// A unit's pass's [`Deduct`]s, node by node, with whether each was written for this unit kept apart
+/// (a byte a node): every node's flag is cleared and read on every unit, and clearing it inside a
+/// 36-byte entry touched four kilobytes a unit, where the flags are two cache lines.
+struct Deductions {
+    any: Vec<bool>,
+    of: Vec<Deduct>,
+}
+
+impl Deductions {
+    fn new(nn: usize) -> Deductions {
+        Deductions {
+            any: vec![false; nn],
+            of: vec![Deduct::default(); nn],
+        }
+    }
+
+    #[inline]
+    fn clear(&mut self, n: usize) {
+        self.any[n] = false;
+    }
+
+    #[inline]
+    fn set(&mut self, n: usize, d: Deduct) {
+        self.any[n] = d.any;
+        if d.any {
+            self.of[n] = d;
+        }
+    }
+
+    /// The node's deduction, if it has one for this unit.
+    #[inline]
+    fn get(&self, n: usize) -> Option<&Deduct> {
+        self.any[n].then(|| &self.of[n])
+    }
 }
 
 impl Deduct {
@@ -1182,19 +1210,20 @@ enum FastRule {
         denominator: FastOperand,
         share: Share,
     },
-    /// Each step's threshold (`None` when negative: every value reaches it) and points.
+    /// Each step's threshold (its [`Pts::fixed`] `None` when negative: every value reaches it) and
+    /// points.
     Steps {
         input: usize,
-        steps: Box<[(Option<Fixed>, Pts)]>,
+        steps: Box<[(Pts, Pts)]>,
     },
     PerItem {
         input: usize,
-        per: Option<Fixed>,
-        cap: Option<Fixed>,
+        per: Pts,
+        cap: Pts,
     },
     Sum {
         inputs: Box<[usize]>,
-        max: Option<Fixed>,
+        max: Pts,
     },
     BestOf {
         cases: Box<[FastRule]>,
@@ -1205,19 +1234,20 @@ enum FastRule {
     },
 }
 
-/// A ratio's denominator: an input, or a constant (`None` when negative).
+/// A ratio's denominator: an input, or a constant (its [`Pts::fixed`] `None` when negative).
 #[derive(Debug, Clone, Copy)]
 enum FastOperand {
     Input(usize),
-    Constant(Option<Fixed>),
+    Constant(Pts),
 }
 
-/// The leaf's maximum as [`share`] uses it: the decimal, the [`Fixed`] (`None` when negative) and the
-/// points.
+/// The leaf's maximum as [`share`] uses it, in points: its [`Fixed`] ([`Pts::fixed`], `None` when
+/// negative) and its decimal ([`Points::dec`]) are read from these bits where they are needed.
+/// Constants are kept as points (16 bytes) rather than as an `Option<Fixed>` beside a `Decimal`: a
+/// ratio's rule is then 64 bytes instead of 160, and the hundred rules a unit's pass reads stay in the
+/// first-level cache with its rows.
 #[derive(Debug, Clone, Copy)]
 struct Share {
-    max: Decimal,
-    fixed: Option<Fixed>,
     points: Pts,
 }
 
@@ -1226,8 +1256,6 @@ impl FastRule {
     /// the leaf's `max` as [`Eval::rule`] scores them.
     fn of(rule: Option<&Rule>, max: Decimal) -> FastRule {
         let share = Share {
-            max,
-            fixed: Fixed::from_decimal(max),
             points: Pts::of(max),
         };
         match rule.unwrap_or(&Rule::Points) {
@@ -1250,7 +1278,7 @@ impl FastRule {
                 numerator: *numerator,
                 denominator: match denominator {
                     Operand::Input(i) => FastOperand::Input(*i),
-                    Operand::Constant(c) => FastOperand::Constant(Fixed::from_decimal(*c)),
+                    Operand::Constant(c) => FastOperand::Constant(Pts::of(*c)),
                 },
                 share,
             },
@@ -1258,17 +1286,17 @@ impl FastRule {
                 input: *input,
                 steps: steps
                     .iter()
-                    .map(|&(th, p)| (Fixed::from_decimal(th), Pts::of(p)))
+                    .map(|&(th, p)| (Pts::of(th), Pts::of(p)))
                     .collect(),
             },
             Rule::PerItem { input, per, cap } => FastRule::PerItem {
                 input: *input,
-                per: Fixed::from_decimal(*per),
-                cap: Fixed::from_decimal(*cap),
+                per: Pts::of(*per),
+                cap: Pts::of(*cap),
             },
             Rule::Sum { inputs } => FastRule::Sum {
                 inputs: inputs.clone().into_boxed_slice(),
-                max: Fixed::from_decimal(max),
+                max: Pts::of(max),
             },
             Rule::BestOf { cases } => FastRule::BestOf {
                 cases: cases.iter().map(|c| FastRule::of(Some(c), max)).collect(),
@@ -1309,7 +1337,7 @@ impl FastRule {
                         Num::None => return Some(None),
                         b => b,
                     },
-                    FastOperand::Constant(c) => c.map_or(Num::Negative, Num::Fixed),
+                    FastOperand::Constant(c) => c.fixed().map_or(Num::Negative, Num::Fixed),
                 };
                 match (a, b) {
                     (Num::Fixed(a), Num::Fixed(b)) => Some(Some(share(a, b, s))),
@@ -1322,8 +1350,8 @@ impl FastRule {
                     Num::Negative => return None,
                     Num::Fixed(v) => v,
                 };
-                let hit = steps.iter().find(|(th, _)| match th {
-                    Some(t) => v.cmp_value(*t) != std::cmp::Ordering::Less,
+                let hit = steps.iter().find(|(th, _)| match th.fixed() {
+                    Some(t) => v.cmp_value(t) != std::cmp::Ordering::Less,
                     None => true,
                 });
                 Some(Some(hit.map_or(Pts::ZERO, |(_, p)| *p)))
@@ -1334,8 +1362,8 @@ impl FastRule {
                     Num::Negative => return None,
                     Num::Fixed(n) => n,
                 };
-                let x = n.checked_mul((*per)?)?;
-                Some(Some(Pts::of_fixed(x.min_value((*cap)?))))
+                let x = n.checked_mul(per.fixed()?)?;
+                Some(Some(Pts::of_fixed(x.min_value(cap.fixed()?))))
             }
             FastRule::Sum { inputs, max } => {
                 let mut acc = Fixed::ZERO;
@@ -1353,7 +1381,7 @@ impl FastRule {
                 if !any {
                     return Some(None);
                 }
-                Some(Some(Pts::of_fixed(acc.min_value((*max)?))))
+                Some(Some(Pts::of_fixed(acc.min_value(max.fixed()?))))
             }
             FastRule::BestOf { cases } => {
                 let mut top: Option<Fixed> = None;
@@ -1393,13 +1421,14 @@ fn share(a: Fixed, b: Fixed, s: &Share) -> Pts {
     } else if a.cmp_value(b) != std::cmp::Ordering::Less {
         s.points
     } else if let Some(q) = s
-        .fixed
+        .points
+        .fixed()
         .and_then(|m| a.checked_mul(m))
         .and_then(|p| p.checked_div(b))
     {
         Pts::of_fixed(q)
     } else {
-        Pts::of(mul_div(a.to_decimal(), s.max, b.to_decimal()))
+        Pts::of(mul_div(a.to_decimal(), s.points.dec(), b.to_decimal()))
     }
 }
 
@@ -1471,7 +1500,7 @@ impl UnitPass<'_> {
     fn score<P: Points>(
         &self,
         row: &mut [Work<P>],
-        deduct: &mut [Deduct],
+        deduct: &mut Deductions,
         notes: &mut Vec<Note>,
         leaf: impl Fn(usize) -> (P, Status),
     ) {
@@ -1486,7 +1515,7 @@ impl UnitPass<'_> {
         for n in (0..self.plan.len()).rev() {
             let node = &self.plan[n];
             // Only the flag: every branch below that deducts writes the whole entry.
-            deduct[n].any = false;
+            deduct.clear(n);
             if let Some(p) = self.na[n] {
                 row[n] = Work {
                     points: P::ZERO,
@@ -1498,8 +1527,8 @@ impl UnitPass<'_> {
                     status: na_status(p),
                 };
                 match p {
-                    NaPolicy::Exclude => deduct[n] = Deduct::excluded(node.max),
-                    NaPolicy::NotEvaluated => deduct[n] = Deduct::unevaluated(node.max),
+                    NaPolicy::Exclude => deduct.set(n, Deduct::excluded(node.max)),
+                    NaPolicy::NotEvaluated => deduct.set(n, Deduct::unevaluated(node.max)),
                     NaPolicy::Zero => {}
                 }
                 continue;
@@ -1516,9 +1545,9 @@ impl UnitPass<'_> {
             for &c in &self.kids[node.children.0 as usize..node.children.1 as usize] {
                 let c = c as usize;
                 let s = row[c];
-                if deduct[c].any {
-                    add_unless_plain_zero(&mut d.excluded, deduct[c].excluded);
-                    add_unless_plain_zero(&mut d.unevaluated, deduct[c].unevaluated);
+                if let Some(dc) = deduct.get(c) {
+                    add_unless_plain_zero(&mut d.excluded, dc.excluded);
+                    add_unless_plain_zero(&mut d.unevaluated, dc.unevaluated);
                     d.any = true;
                 }
                 match s.status {
@@ -1562,11 +1591,14 @@ impl UnitPass<'_> {
                         Status::NotEvaluated
                     },
                 };
-                deduct[n] = if all_excluded {
-                    Deduct::excluded(node.max)
-                } else {
-                    Deduct::unevaluated(node.max)
-                };
+                deduct.set(
+                    n,
+                    if all_excluded {
+                        Deduct::excluded(node.max)
+                    } else {
+                        Deduct::unevaluated(node.max)
+                    },
+                );
                 continue;
             }
             let plain_zero = |x: Decimal| x.is_zero() && x.scale() == 0;
@@ -1592,7 +1624,7 @@ impl UnitPass<'_> {
                 d.excluded = Decimal::ZERO;
                 applicable = sub_points(node.max, d.unevaluated).max(Decimal::ZERO);
             }
-            deduct[n] = d;
+            deduct.set(n, d);
             row[n] = Work {
                 points,
                 max: applicable,
