@@ -1234,6 +1234,9 @@ enum FastRule {
     },
 }
 
+// A unit's pass reads a hundred rules: they stay small (see `Share`), checked when compiled.
+const _: () = assert!(std::mem::size_of::<FastRule>() <= 64);
+
 /// A ratio's denominator: an input, or a constant (its [`Pts::fixed`] `None` when negative).
 #[derive(Debug, Clone, Copy)]
 enum FastOperand {
