@@ -212,33 +212,26 @@ impl<'a> Fields<'a> {
 /// there is no `""` and no carriage return. `None` for any other line, which the csv reader reads.
 pub(super) fn whole_cell_quotes(line: &str, sep: u8) -> Option<usize> {
     let b = line.as_bytes();
-    if b.contains(&b'\r') {
+    if memchr::memchr(b'\r', b).is_some() {
         return None;
     }
-    let (mut at, mut cells) = (0, 0);
-    loop {
-        cells += 1;
-        let end = if b.get(at) == Some(&b'"') {
-            let close = at + 1 + memchr::memchr(b'"', &b[at + 1..])?;
-            if b.get(close + 1).is_some_and(|&c| c != sep) {
-                return None;
-            }
-            close + 1
-        } else {
-            let mut end = at;
-            while end < b.len() && b[end] != sep {
-                if b[end] == b'"' {
-                    return None;
-                }
-                end += 1;
-            }
-            end
-        };
-        if end >= b.len() {
-            return Some(cells);
+    // Every separator counted at once (vectorised), less those inside quoted cells: only the quotes
+    // are visited, not every byte of a line of hundreds.
+    let mut cells = 1 + count_byte(b, sep);
+    let mut at = 0;
+    while let Some(open) = memchr::memchr(b'"', &b[at..]).map(|i| at + i) {
+        // A quote opens a cell only where one starts; elsewhere the csv reader reads the line.
+        if open > 0 && b[open - 1] != sep {
+            return None;
         }
-        at = end + 1;
+        let close = open + 1 + memchr::memchr(b'"', &b[open + 1..])?;
+        if b.get(close + 1).is_some_and(|&c| c != sep) {
+            return None;
+        }
+        cells -= count_byte(&b[open + 1..close], sep);
+        at = close + 1;
     }
+    Some(cells)
 }
 
 /// The cells of a line read in place, without their quotes (a line [`whole_cell_quotes`] accepted, or
