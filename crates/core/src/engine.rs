@@ -835,6 +835,7 @@ pub fn score_keeping_with(edition: &Edition, data: &Dataset, keep: Keep, arith: 
         Arith::Decimal => Vec::new(),
     };
     let leaves: Vec<usize> = (1..nn).filter(|&n| plan[n].leaf).collect();
+    // `cohort[n].is_some()`, a byte a node instead of 24: every leaf of every unit asks it.
     let reads_cohort: Vec<bool> = cohort.iter().map(Option::is_some).collect();
     let per_unit: Vec<(Vec<Note>, Vec<Decimal>)> = cells
         .par_chunks_mut(kept_row)
@@ -1205,10 +1206,11 @@ enum FastRule {
         input: usize,
         by_choice: Box<[Pts]>,
     },
+    /// `max`: the leaf's maximum as [`share`] uses it.
     Ratio {
         numerator: usize,
         denominator: FastOperand,
-        share: Share,
+        max: Pts,
     },
     /// Each step's threshold (its [`Pts::fixed`] `None` when negative: every value reaches it) and
     /// points.
@@ -1230,11 +1232,14 @@ enum FastRule {
     },
     RelativeToBest {
         input: usize,
-        share: Share,
+        max: Pts,
     },
 }
 
-// A unit's pass reads a hundred rules: they stay small (see `Share`), checked when compiled.
+// A unit's pass reads a hundred rules, with its rows, from the first-level cache: constants are kept
+// as points (16 bytes; their `Fixed` — `None` when negative — and their decimal read from the bits
+// where needed) rather than as an `Option<Fixed>` beside a `Decimal`, and a ratio's rule is 64 bytes
+// instead of 160. Checked when compiled.
 const _: () = assert!(std::mem::size_of::<FastRule>() <= 64);
 
 /// A ratio's denominator: an input, or a constant (its [`Pts::fixed`] `None` when negative).
@@ -1244,23 +1249,11 @@ enum FastOperand {
     Constant(Pts),
 }
 
-/// The leaf's maximum as [`share`] uses it, in points: its [`Fixed`] ([`Pts::fixed`], `None` when
-/// negative) and its decimal ([`Points::dec`]) are read from these bits where they are needed.
-/// Constants are kept as points (16 bytes) rather than as an `Option<Fixed>` beside a `Decimal`: a
-/// ratio's rule is then 64 bytes instead of 160, and the hundred rules a unit's pass reads stay in the
-/// first-level cache with its rows.
-#[derive(Debug, Clone, Copy)]
-struct Share {
-    points: Pts,
-}
-
 impl FastRule {
     /// The node's rule (a node without one takes points given in the data), its cases scored out of
     /// the leaf's `max` as [`Eval::rule`] scores them.
     fn of(rule: Option<&Rule>, max: Decimal) -> FastRule {
-        let share = Share {
-            points: Pts::of(max),
-        };
+        let points = Pts::of(max);
         match rule.unwrap_or(&Rule::Points) {
             Rule::Points | Rule::Manual => FastRule::Nothing,
             Rule::YesNo { input, yes, no } => FastRule::YesNo {
@@ -1283,7 +1276,7 @@ impl FastRule {
                     Operand::Input(i) => FastOperand::Input(*i),
                     Operand::Constant(c) => FastOperand::Constant(Pts::of(*c)),
                 },
-                share,
+                max: points,
             },
             Rule::Steps { input, steps } => FastRule::Steps {
                 input: *input,
@@ -1299,14 +1292,14 @@ impl FastRule {
             },
             Rule::Sum { inputs } => FastRule::Sum {
                 inputs: inputs.clone().into_boxed_slice(),
-                max: Pts::of(max),
+                max: points,
             },
             Rule::BestOf { cases } => FastRule::BestOf {
                 cases: cases.iter().map(|c| FastRule::of(Some(c), max)).collect(),
             },
             Rule::RelativeToBest { input } => FastRule::RelativeToBest {
                 input: *input,
-                share,
+                max: points,
             },
         }
     }
@@ -1329,7 +1322,7 @@ impl FastRule {
             FastRule::Ratio {
                 numerator,
                 denominator,
-                share: s,
+                max,
             } => {
                 let a = match data.input_num(u, *numerator) {
                     Num::None => return Some(None),
@@ -1343,7 +1336,7 @@ impl FastRule {
                     FastOperand::Constant(c) => c.fixed().map_or(Num::Negative, Num::Fixed),
                 };
                 match (a, b) {
-                    (Num::Fixed(a), Num::Fixed(b)) => Some(Some(share(a, b, s))),
+                    (Num::Fixed(a), Num::Fixed(b)) => Some(Some(share(a, b, *max))),
                     _ => None,
                 }
             }
@@ -1396,7 +1389,7 @@ impl FastRule {
                 }
                 Some(top.map(Pts::of_fixed))
             }
-            FastRule::RelativeToBest { input, share: s } => {
+            FastRule::RelativeToBest { input, max } => {
                 let v = match data.input_num(u, *input) {
                     Num::None => return Some(None),
                     v => v,
@@ -1405,7 +1398,7 @@ impl FastRule {
                     return Some(None);
                 };
                 match (v, Fixed::from_decimal(b)) {
-                    (Num::Fixed(v), Some(b)) => Some(Some(share(v, b, s))),
+                    (Num::Fixed(v), Some(b)) => Some(Some(share(v, b, *max))),
                     _ => None,
                 }
             }
@@ -1418,20 +1411,19 @@ impl FastRule {
 /// are done there ([`Fixed::checked_div`]: nearly every ratio of counts, ending or not), else in
 /// [`Decimal`] (a [`Fixed`] is its decimal bit for bit, so the operands are the same).
 #[inline]
-fn share(a: Fixed, b: Fixed, s: &Share) -> Pts {
+fn share(a: Fixed, b: Fixed, max: Pts) -> Pts {
     if b.is_zero() {
         Pts::ZERO
     } else if a.cmp_value(b) != std::cmp::Ordering::Less {
-        s.points
-    } else if let Some(q) = s
-        .points
+        max
+    } else if let Some(q) = max
         .fixed()
         .and_then(|m| a.checked_mul(m))
         .and_then(|p| p.checked_div(b))
     {
         Pts::of_fixed(q)
     } else {
-        Pts::of(mul_div(a.to_decimal(), s.points.dec(), b.to_decimal()))
+        Pts::of(mul_div(a.to_decimal(), max.dec(), b.to_decimal()))
     }
 }
 

@@ -608,6 +608,7 @@ fn usual_answer(edition: &Edition, key: Key, raw: &str) -> Option<Value> {
 /// and anything out of bounds, a fraction in a count, a long number — is `None` and goes through
 /// [`parse_cell`], which gives the same value for the cells this accepts (and the message for those
 /// it refuses).
+///
 /// Laid out as written (`count` first): a cell of scale 0 to 2, nearly every one, reads only the
 /// first cache line.
 #[derive(Debug, Clone, Copy)]
