@@ -11,7 +11,7 @@
 
 use rayon::prelude::*;
 
-use super::records::{Body, Kind};
+use super::records::{Body, Kind, Word};
 use super::{
     CellError, Dataset, Deferred, Key, Packed, PlainNumber, Problems, Source, Styles, Value,
     field_column, parse_cell, record_unit,
@@ -61,8 +61,9 @@ struct Answers {
 #[derive(Debug, Default)]
 struct AnswerBook {
     bytes: Vec<u8>,
-    /// `(at, len, cell)`: the spelling is `bytes[at..at + len]`.
-    entries: Vec<(u32, u32, Packed)>,
+    /// `(at, len, cell, word)`: the spelling is `bytes[at..at + len]`, and its [`Word`] (a spelling of
+    /// at most eight bytes, `Có`, `Không`, is compared with a cell's word at once, without a call).
+    entries: Vec<(u32, u32, Packed, Word)>,
 }
 
 /// A plain number read into a row: packed, or kept whole when it does not fit.
@@ -77,13 +78,14 @@ impl AnswerBook {
         let from = self.entries.len() as u32;
         let mut add = |s: &str, p: u32| {
             let column = &self.entries[from as usize..];
-            let known = column
-                .iter()
-                .any(|&(at, len, _)| &self.bytes[at as usize..(at + len) as usize] == s.as_bytes());
+            let known = column.iter().any(|&(at, len, ..)| {
+                &self.bytes[at as usize..(at + len) as usize] == s.as_bytes()
+            });
             if !known {
                 let at = self.bytes.len() as u32;
                 self.bytes.extend_from_slice(s.as_bytes());
-                self.entries.push((at, s.len() as u32, Packed(p)));
+                self.entries
+                    .push((at, s.len() as u32, Packed(p), Word::of(s.as_bytes())));
             }
         };
         add("Không áp dụng", Packed::NA);
@@ -117,15 +119,25 @@ impl AnswerBook {
         }
     }
 
+    /// The packed cell of `cell` (whose [`Word`] is `word`) if it is one of the column's answers.
     #[inline]
-    fn get(&self, answers: Answers, cell: &str) -> Option<Packed> {
+    fn get(&self, answers: Answers, cell: &str, word: Word) -> Option<Packed> {
         let c = cell.as_bytes();
-        self.entries[answers.from as usize..answers.to as usize]
+        let column = &self.entries[answers.from as usize..answers.to as usize];
+        if c.len() <= 8 {
+            // Same length and same word: the same bytes.
+            return column
+                .iter()
+                .filter(|e| e.1 as usize == c.len() && e.3 == word)
+                .map(|e| e.2)
+                .next();
+        }
+        column
             .iter()
-            .find(|&&(at, len, _)| {
+            .find(|&&(at, len, ..)| {
                 len as usize == c.len() && &self.bytes[at as usize..(at + len) as usize] == c
             })
-            .map(|&(_, _, p)| p)
+            .map(|e| e.2)
     }
 }
 
@@ -304,7 +316,7 @@ pub(super) fn parse_wide(
             let row = &mut matrix[k * n_inputs..(k + 1) * n_inputs];
             let mut wrong = false;
             let mut i = 0;
-            fields.for_each(sep, |cell| {
+            fields.for_each_word(sep, |cell, word| {
                 let col = i;
                 i += 1;
                 if col >= width {
@@ -318,7 +330,9 @@ pub(super) fn parse_wide(
                         plain,
                         answers,
                     } => {
-                        if let Some((m, scale, s)) = plain.as_ref().and_then(|n| n.parse(cell)) {
+                        if let Some((m, scale, s)) =
+                            plain.as_ref().and_then(|n| n.parse_word(cell, word))
+                        {
                             match plain_cell(m, scale) {
                                 Ok(p) => row[*input] = p.0,
                                 Err(v) => rest.get_or_insert_default().big.push((ui, *input, v)),
@@ -326,7 +340,7 @@ pub(super) fn parse_wide(
                             shows |= s;
                             return;
                         }
-                        if let Some(p) = book.get(*answers, cell) {
+                        if let Some(p) = book.get(*answers, cell, word) {
                             row[*input] = p.0;
                             return;
                         }
@@ -336,7 +350,9 @@ pub(super) fn parse_wide(
                         Key::Input(*input)
                     }
                     Col::Node { node, slot, plain } => {
-                        if let Some((m, scale, s)) = plain.as_ref().and_then(|n| n.parse(cell)) {
+                        if let Some((m, scale, s)) =
+                            plain.as_ref().and_then(|n| n.parse_word(cell, word))
+                        {
                             given[*slot][k] = Value::Number(super::plain_decimal(m, scale));
                             shows |= s;
                             return;
@@ -529,6 +545,11 @@ blocks = ["cap-xa"]
                 "Có",
                 "có",
                 "CÓ",
+                // Spellings of an answer's length that are not it (compared as one word).
+                "Cò",
+                "cÓ",
+                "Khôn",
+                "Khônh",
                 "x",
                 "X",
                 "1",
