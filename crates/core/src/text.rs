@@ -14,6 +14,10 @@ use unicode_normalization::{UnicodeNormalization, is_nfc_quick};
 
 /// NFC-normalises and trims a cell, turning non-breaking and zero-width spaces into ordinary blanks.
 pub fn clean(s: &str) -> String {
+    // A unit's code, name and category, a header: one look at each character, no second pass.
+    if plainly_clean(s) {
+        return s.to_string();
+    }
     // Most cells are plain ASCII numbers or codes: one allocation, no normalisation pass.
     if s.is_ascii() && !s.contains("  ") && !s.contains(['\t', '\n', '\r']) {
         return s.trim().to_string();
@@ -47,9 +51,32 @@ pub fn eq_ci(a: &str, b: &str) -> bool {
         .eq(b.chars().flat_map(char::to_lowercase))
 }
 
+/// Whether `s` is surely what [`clean`] leaves as it is, from one look at each character: printable
+/// ASCII, and the letters of Vietnamese names (Latin-1 Supplement to Latin Extended-B, Latin Extended
+/// Additional), each NFC by itself, of combining class 0 and not a space (a test checks every one of
+/// them against the definitions); single spaces between them. `false` says only that the full check
+/// ([`is_clean`]) is needed: a province's units file is read a hundred thousand names at a time, and
+/// the full check (spaces of every kind, then Unicode's quick check of the normal form, character by
+/// character) was most of its reading.
+#[inline]
+fn plainly_clean(s: &str) -> bool {
+    let mut prev_space = true;
+    for c in s.chars() {
+        match c {
+            ' ' if !prev_space => prev_space = true,
+            '!'..='~' | '\u{c0}'..='\u{24f}' | '\u{1e00}'..='\u{1eff}' => prev_space = false,
+            _ => return false,
+        }
+    }
+    !prev_space
+}
+
 /// Whether `s` is already what [`clean`] would make of it (NFC, no special or repeated spaces, trimmed),
 /// so that callers can borrow it instead of allocating.
 pub fn is_clean(s: &str) -> bool {
+    if plainly_clean(s) {
+        return true;
+    }
     let mut prev_space = true;
     for c in s.chars() {
         let space = c == ' ';
@@ -275,6 +302,68 @@ impl<'a> SortKeys<'a> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// Every character [`plainly_clean`] lets through is one the full check lets through alone: NFC by
+    /// itself, of combining class 0 (so no neighbour can make a string of them other than NFC), and
+    /// neither a space of any kind nor one of the characters [`clean`] removes or replaces.
+    #[test]
+    fn plainly_clean_characters_are_clean() {
+        let mut n = 0;
+        for c in (0..=0x10FFFF).filter_map(char::from_u32) {
+            let s = c.to_string();
+            if !plainly_clean(&s) {
+                continue;
+            }
+            assert!(!c.is_whitespace(), "{c:?}");
+            assert_eq!(
+                unicode_normalization::char::canonical_combining_class(c),
+                0,
+                "{c:?}"
+            );
+            assert_eq!(
+                is_nfc_quick(s.chars()),
+                unicode_normalization::IsNormalized::Yes,
+                "{c:?}"
+            );
+            assert_eq!(clean(&s), s, "{c:?}");
+            n += 1;
+        }
+        // Printable ASCII, U+00C0–U+024F, U+1E00–U+1EFF.
+        assert_eq!(n, 94 + 400 + 256);
+    }
+
+    proptest::proptest! {
+        #![proptest_config(proptest::prelude::ProptestConfig::with_cases(3000))]
+        /// A text the one look says is clean, the full check says is, and [`clean`] leaves as it is;
+        /// names with their marks composed or not, spaces of every kind and place, controls.
+        #[test]
+        fn plainly_clean_is_clean(
+            s in "[ a-zA-Z0-9Đđơưăâêôàảãáạầẩẫấậằẳẵắặềểễếệìỉĩíịòỏõóọồổỗốộờởỡớợùủũúụừửữứựỳỷỹýỵ×÷\u{300}\u{301}\u{303}\u{309}\u{323}\u{a0}\u{200b}\u{feff}\u{2007}\u{202f}\t\n\r\x01\x7f\u{85}\u{3000}\u{2126}\u{212b}\u{340}]{0,16}"
+        ) {
+            if plainly_clean(&s) {
+                proptest::prop_assert!(is_clean(&s), "{:?}", s);
+                proptest::prop_assert_eq!(clean(&s), s.clone());
+            }
+            // The full check still decides the rest: what it says did not change.
+            let full = {
+                let mut prev_space = true;
+                let mut ok = true;
+                for c in s.chars() {
+                    let space = c == ' ';
+                    if (space && prev_space)
+                        || (c.is_whitespace() && !space)
+                        || matches!(c, '\u{a0}' | '\u{2007}' | '\u{202f}' | '\u{200b}' | '\u{feff}')
+                    {
+                        ok = false;
+                    }
+                    prev_space = space;
+                }
+                ok && (s.is_empty() || !prev_space)
+                    && is_nfc_quick(s.chars()) == unicode_normalization::IsNormalized::Yes
+            };
+            proptest::prop_assert_eq!(is_clean(&s), full, "{:?}", s);
+        }
+    }
 
     #[test]
     fn cleans_nbsp_and_nfd() {

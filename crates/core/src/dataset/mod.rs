@@ -693,7 +693,8 @@ impl PlainNumber {
         if len == 0 || w & HIGHS != 0 {
             return None;
         }
-        let lanes = ((1u128 << (8 * len)) - 1) as u64;
+        // The cell's bytes (`len` is 1 to 8).
+        let lanes = u64::MAX >> (64 - 8 * len);
         // A byte's top bit set where it is not a digit: at least 0x3A (adding 0x46 reaches 0x80), or
         // below 0x30 (its top bit, set first, is taken by subtracting 0x30). No byte carries into the
         // next, every byte being below 0x80.

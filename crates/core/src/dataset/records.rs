@@ -351,7 +351,7 @@ impl Word {
             return Word(0);
         }
         // Bytes past the cell cleared: `len` of 8 keeps them all, 0 none.
-        Word(w & (((1u128 << (8 * len)) - 1) as u64))
+        Word(w & u64::MAX.checked_shr(64 - 8 * len as u32).unwrap_or(0))
     }
 
     /// The word of a cell's bytes.
