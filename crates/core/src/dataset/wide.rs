@@ -503,7 +503,7 @@ type = "yes-no"
 id = "chon"
 name = "Chọn"
 type = "choice"
-choices = ["Đầy đủ", "Một phần", "không áp dụng", "Có", "x"]
+choices = ["Đầy đủ", "Một phần", "không áp dụng", "Có", "x", "Đầy đủ, đúng hạn"]
 
 [[criterion]]
 code = "A"
@@ -570,6 +570,10 @@ blocks = ["cap-xa"]
                 "n/a",
                 "KAD",
                 "Đầy đủ",
+                // Long answers, and spellings of their length and first bytes that are not them.
+                "Đầy đủ, đúng hạn",
+                "Đầy đủ, đúng hẹn",
+                "Không áp dựng",
                 "đầy đủ",
                 "Một phần",
                 " Một  phần",
