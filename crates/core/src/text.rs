@@ -14,17 +14,14 @@ use unicode_normalization::{UnicodeNormalization, is_nfc_quick};
 
 /// NFC-normalises and trims a cell, turning non-breaking and zero-width spaces into ordinary blanks.
 pub fn clean(s: &str) -> String {
-    // A unit's code, name and category, a header: one look at each character, no second pass.
-    if plainly_clean(s) {
-        return s.to_string();
-    }
-    // Most cells are plain ASCII numbers or codes: one allocation, no normalisation pass.
-    if s.is_ascii() && !s.contains("  ") && !s.contains(['\t', '\n', '\r']) {
-        return s.trim().to_string();
-    }
-    // Names are nearly always clean already: one check instead of rebuilding the text.
+    // Codes, names and headers are nearly always clean already: one check (one look at each character
+    // for the usual ones, [`plainly_clean`]) instead of rebuilding the text.
     if is_clean(s) {
         return s.to_string();
+    }
+    // Padded ASCII numbers or codes: one allocation, no normalisation pass.
+    if s.is_ascii() && !s.contains("  ") && !s.contains(['\t', '\n', '\r']) {
+        return s.trim().to_string();
     }
     let replaced: String = s
         .chars()

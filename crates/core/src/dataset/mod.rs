@@ -712,11 +712,10 @@ impl PlainNumber {
             if p == 0 || p + 1 >= len {
                 return None;
             }
-            let shows = match (w >> (8 * p)) as u8 {
-                b'.' => SHOWS_POINT,
-                b',' => SHOWS_COMMA,
-                _ => return None,
-            };
+            let shows = shows_of_mark((w >> (8 * p)) as u8);
+            if shows == 0 {
+                return None;
+            }
             // The mark taken out: the digits after it moved down one byte.
             let below = (1u64 << (8 * p)) - 1;
             (
@@ -726,24 +725,13 @@ impl PlainNumber {
                 shows,
             )
         };
-        if self.count && scale > 0 {
-            return None;
-        }
-        // `1.500` reads by the dataset's style: the general way, which knows it.
-        if scale == 3 && crate::num::ambiguous_separator(cell.as_bytes()).is_some() {
-            return None;
-        }
         // The `n` digits moved to the top of the word (the bytes below them, zero, are leading zeros),
         // then combined in pairs, fours and eights (the first digit is the lowest byte).
         let mut v = (digits << (8 * (8 - n))) & 0x0F0F_0F0F_0F0F_0F0F;
         v = (v.wrapping_mul(10 * 256 + 1) >> 8) & 0x00FF_00FF_00FF_00FF;
         v = (v.wrapping_mul(100 * 65536 + 1) >> 16) & 0x0000_FFFF_0000_FFFF;
         let m = v.wrapping_mul(10000 * (1 << 32) + 1) >> 32;
-        let (lo, hi) = self.bounds[scale as usize];
-        if m < lo || m > hi {
-            return None;
-        }
-        Some((m, scale, shows))
+        self.accepted(cell.as_bytes(), m, scale, shows)
     }
 
     /// The mantissa, the scale and the number style the cell shows ([`SHOWS_COMMA`], [`SHOWS_POINT`]
@@ -766,22 +754,28 @@ impl PlainNumber {
                 _ => return None,
             }
         }
-        if m >= 1 << 55 || scale > 10 || (self.count && scale > 0) {
+        if m >= 1 << 55 || scale > 10 {
+            return None;
+        }
+        self.accepted(b, m, scale, shows_of_mark(sep))
+    }
+
+    /// The checks after a cell's digits are read, the same whichever way they were
+    /// ([`PlainNumber::parse`], [`PlainNumber::parse_word`]): no fraction in a count, `1.500` left to
+    /// the dataset's style, and the bounds.
+    #[inline(always)]
+    fn accepted(&self, cell: &[u8], m: u64, scale: u32, shows: u8) -> Option<(u64, u32, u8)> {
+        if self.count && scale > 0 {
             return None;
         }
         // `1.500` reads by the dataset's style: the general way, which knows it.
-        if scale == 3 && crate::num::ambiguous_separator(b).is_some() {
+        if scale == 3 && crate::num::ambiguous_separator(cell).is_some() {
             return None;
         }
         let (lo, hi) = self.bounds[scale as usize];
         if m < lo || m > hi {
             return None;
         }
-        let shows = match sep {
-            b',' => SHOWS_COMMA,
-            b'.' => SHOWS_POINT,
-            _ => 0,
-        };
         Some((m, scale, shows))
     }
 }
@@ -795,6 +789,16 @@ fn plain_decimal(m: u64, scale: u32) -> Decimal {
 /// a file's cells show, from which its style is found when its metadata does not declare one.
 const SHOWS_COMMA: u8 = 1;
 const SHOWS_POINT: u8 = 2;
+
+/// What a decimal mark shows ([`SHOWS_COMMA`], [`SHOWS_POINT`]); 0 for any other byte.
+#[inline(always)]
+fn shows_of_mark(mark: u8) -> u8 {
+    match mark {
+        b',' => SHOWS_COMMA,
+        b'.' => SHOWS_POINT,
+        _ => 0,
+    }
+}
 
 fn shows_bits(style: Option<NumberStyle>) -> u8 {
     match style {

@@ -128,9 +128,8 @@ impl AnswerBook {
             // Same length and same word: the same bytes.
             return column
                 .iter()
-                .filter(|e| e.1 as usize == c.len() && e.3 == word)
-                .map(|e| e.2)
-                .next();
+                .find(|e| e.1 as usize == c.len() && e.3 == word)
+                .map(|e| e.2);
         }
         column
             .iter()
