@@ -314,16 +314,11 @@ pub(super) fn parse_wide(
             let fields = body.fields(src.text, r);
             let row = &mut matrix[k * n_inputs..(k + 1) * n_inputs];
             let mut wrong = false;
-            let mut i = 0;
-            fields.for_each_word(sep, |cell, word| {
-                let col = i;
-                i += 1;
-                if col >= width {
-                    return;
-                }
+            // Cells past the header's columns are reported with the record (above), not read.
+            for (col, (cell, word)) in fields.words(sep).take(width).enumerate() {
                 // The usual cells, read by the plan.
                 let fast = match &plan[col] {
-                    Col::Skip => return,
+                    Col::Skip => continue,
                     Col::Input {
                         input,
                         plain,
@@ -337,14 +332,14 @@ pub(super) fn parse_wide(
                                 Err(v) => rest.get_or_insert_default().big.push((ui, *input, v)),
                             }
                             shows |= s;
-                            return;
+                            continue;
                         }
                         if let Some(p) = book.get(*answers, cell, word) {
                             row[*input] = p.0;
-                            return;
+                            continue;
                         }
                         if cell.is_empty() {
-                            return;
+                            continue;
                         }
                         Key::Input(*input)
                     }
@@ -354,14 +349,14 @@ pub(super) fn parse_wide(
                         {
                             given[*slot][k] = Value::Number(super::plain_decimal(m, scale));
                             shows |= s;
-                            return;
+                            continue;
                         }
                         if is_na_spelling(cell) {
                             given[*slot][k] = Value::NotApplicable;
-                            return;
+                            continue;
                         }
                         if cell.is_empty() {
-                            return;
+                            continue;
                         }
                         Key::Node(*node)
                     }
@@ -409,7 +404,7 @@ pub(super) fn parse_wide(
                         ));
                     }
                 }
-            });
+            }
             if wrong {
                 rest.get_or_insert_default().touched.push(ui);
             }
