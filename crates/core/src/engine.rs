@@ -1501,8 +1501,9 @@ fn flat_lists<'a, T>(
 
 /// One unit's pass: its leaves scored, then aggregated bottom-up with the not-applicable policies,
 /// caps, rescaling and points given at nodes — written once over [`Points`], so that the decimal
-/// reference and the fast path take the same steps in the same order (and so round where the other
-/// rounds) and differ only in the arithmetic.
+/// reference and the fast path aggregate in the same steps in the same order (and so round where the
+/// other rounds) and differ only in the arithmetic. Leaves are independent of one another, so the fast
+/// path may score them in another order (`leaves`, kind by kind).
 struct UnitPass<'a> {
     plan: &'a [NodePlan],
     kids: &'a [u32],
