@@ -61,9 +61,18 @@ struct Answers {
 #[derive(Debug, Default)]
 struct AnswerBook {
     bytes: Vec<u8>,
-    /// `(at, len, cell, word)`: the spelling is `bytes[at..at + len]`, and its [`Word`] (a spelling of
-    /// at most eight bytes, `Có`, `Không`, is compared with a cell's word at once, without a call).
-    entries: Vec<(u32, u32, Packed, Word)>,
+    entries: Vec<Spelling>,
+}
+
+/// One spelling of an answer: its bytes are `bytes[at..at + len]` of the book, `cell` what it reads
+/// as, and `word` its [`Word`] (a spelling of at most eight bytes, `Có`, `Không`, is compared with a
+/// cell's word at once, without a call).
+#[derive(Debug, Clone, Copy)]
+struct Spelling {
+    at: u32,
+    len: u32,
+    cell: Packed,
+    word: Word,
 }
 
 /// A plain number read into a row: packed, or kept whole when it does not fit.
@@ -78,14 +87,16 @@ impl AnswerBook {
         let from = self.entries.len() as u32;
         let mut add = |s: &str, p: u32| {
             let column = &self.entries[from as usize..];
-            let known = column.iter().any(|&(at, len, ..)| {
-                &self.bytes[at as usize..(at + len) as usize] == s.as_bytes()
-            });
+            let known = column.iter().any(|e| self.bytes_of(e) == s.as_bytes());
             if !known {
                 let at = self.bytes.len() as u32;
                 self.bytes.extend_from_slice(s.as_bytes());
-                self.entries
-                    .push((at, s.len() as u32, Packed(p), Word::of(s.as_bytes())));
+                self.entries.push(Spelling {
+                    at,
+                    len: s.len() as u32,
+                    cell: Packed(p),
+                    word: Word::of(s.as_bytes()),
+                });
             }
         };
         add("Không áp dụng", Packed::NA);
@@ -119,6 +130,12 @@ impl AnswerBook {
         }
     }
 
+    /// The bytes of a spelling of the book.
+    #[inline]
+    fn bytes_of(&self, e: &Spelling) -> &[u8] {
+        &self.bytes[e.at as usize..(e.at + e.len) as usize]
+    }
+
     /// The packed cell of `cell` (whose [`Word`] is `word`) if it is one of the column's answers.
     #[inline]
     fn get(&self, answers: Answers, cell: &str, word: Word) -> Option<Packed> {
@@ -128,15 +145,13 @@ impl AnswerBook {
             // Same length and same word: the same bytes.
             return column
                 .iter()
-                .find(|e| e.1 as usize == c.len() && e.3 == word)
-                .map(|e| e.2);
+                .find(|e| e.len as usize == c.len() && e.word == word)
+                .map(|e| e.cell);
         }
         column
             .iter()
-            .find(|&&(at, len, ..)| {
-                len as usize == c.len() && &self.bytes[at as usize..(at + len) as usize] == c
-            })
-            .map(|e| e.2)
+            .find(|e| self.bytes_of(e) == c)
+            .map(|e| e.cell)
     }
 }
 
