@@ -15,6 +15,30 @@ use egov_core::Lang;
 #[global_allocator]
 static GLOBAL: mimalloc::MiMalloc = mimalloc::MiMalloc;
 
+/// mimalloc's `mi_option_purge_delay` (its place in `mi_option_e`, which libmimalloc-sys does not name for
+/// mimalloc 3; the test `purge_delay_is_the_option_set` holds it to the name).
+const MI_OPTION_PURGE_DELAY: libmimalloc_sys::mi_option_t = 15;
+
+/// A command that runs once and exits keeps the memory it frees until it exits, for its next
+/// allocations: mimalloc otherwise gives freed memory back to the kernel about a second after the first
+/// free (its `purge_delay`), in the middle of a province's run, and the phases after that then touch
+/// fresh pages — which the kernel must clear, the costliest step of a large run on this kind of machine
+/// — where they would have reused the freed ones (bench/README.md: at 100,000 units about 50 MB fewer
+/// fresh pages and 50 ms less). Its peak memory is the same. `egov serve` runs for months and keeps
+/// the default, so that the memory of one large request goes back.
+#[allow(unsafe_code)]
+fn keep_freed_memory() {
+    // SAFETY: sets one integer option of the allocator, before any other thread exists (mimalloc's
+    // options are not synchronised); the option decides when free memory is returned to the kernel,
+    // never which memory is in use.
+    unsafe { libmimalloc_sys::mi_option_set(MI_OPTION_PURGE_DELAY, -1) }
+}
+
+/// Whether the command runs once and exits (every command but `serve`): see [`keep_freed_memory`].
+fn runs_once(command: &Command) -> bool {
+    !matches!(command, Command::Serve(_))
+}
+
 mod cmd_annex;
 mod cmd_audit;
 mod cmd_docs;
@@ -176,11 +200,76 @@ fn main() -> ExitCode {
         Ok(cli) => cli,
         Err(code) => return code,
     };
+    // A delay the user sets (mimalloc reads `MIMALLOC_PURGE_DELAY` itself) is theirs to keep.
+    if runs_once(&cli.command) && std::env::var_os("MIMALLOC_PURGE_DELAY").is_none() {
+        keep_freed_memory();
+    }
     match run(cli) {
         Ok(code) => code,
         Err(e) => {
             eprintln!("egov: {}", load::describe(&e));
             ExitCode::from(2)
         }
+    }
+}
+
+#[cfg(test)]
+mod allocator_tests {
+    use clap::Parser;
+
+    /// Every command keeps the memory it frees but the server, which runs for months.
+    #[test]
+    fn only_the_server_returns_freed_memory() {
+        let runs_once = |args: &[&str]| {
+            let cli = super::Cli::try_parse_from(args).expect("a valid command line");
+            super::runs_once(&cli.command)
+        };
+        assert!(!runs_once(&["egov", "serve"]));
+        assert!(runs_once(&[
+            "egov",
+            "annex",
+            "--edition",
+            "e",
+            "--data",
+            "d"
+        ]));
+        assert!(runs_once(&["egov", "editions"]));
+    }
+
+    /// The option [`super::keep_freed_memory`] sets is mimalloc's purge delay, and it sets it to "never":
+    /// a copy of this test run alone with `MIMALLOC_PURGE_DELAY` set (mimalloc reads its options from
+    /// the environment when the process loads) reads that value back at [`super::MI_OPTION_PURGE_DELAY`],
+    /// then -1 after the call. In the copy, alone, no other thread allocates while the option changes.
+    #[test]
+    #[allow(unsafe_code)]
+    fn purge_delay_is_the_option_set() {
+        // SAFETY: reads one integer option of the allocator.
+        let get = || unsafe { libmimalloc_sys::mi_option_get(super::MI_OPTION_PURGE_DELAY) };
+        if std::env::var_os("EGOV_PURGE_PROBE").is_some() {
+            assert_eq!(
+                get(),
+                4321,
+                "the environment's purge delay, read at that place"
+            );
+            super::keep_freed_memory();
+            assert_eq!(get(), -1, "never purged after the call");
+            return;
+        }
+        let out = std::process::Command::new(std::env::current_exe().expect("the test binary"))
+            .args([
+                "--exact",
+                "allocator_tests::purge_delay_is_the_option_set",
+                "--test-threads=1",
+            ])
+            .env("EGOV_PURGE_PROBE", "1")
+            .env("MIMALLOC_PURGE_DELAY", "4321")
+            .output()
+            .expect("the copy runs");
+        let stdout = String::from_utf8_lossy(&out.stdout);
+        assert!(
+            out.status.success() && stdout.contains("1 passed"),
+            "{stdout}{}",
+            String::from_utf8_lossy(&out.stderr)
+        );
     }
 }

@@ -13,6 +13,8 @@
 //!
 //! Everything parses from `&str`; callers do the reading and writing.
 
+#![forbid(unsafe_code)]
+
 pub mod annex;
 pub mod audit;
 pub mod calendar;

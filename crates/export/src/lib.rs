@@ -17,6 +17,8 @@
 //! - [`template`]: the Excel entry template of an edition and reading a filled one back.
 //! - [`chart`]: SVG/PNG charts of the rankings; [`report`]: the HTML annex with its charts.
 
+#![forbid(unsafe_code)]
+
 use egov_core::table::Annex;
 
 pub mod chart;

@@ -18,6 +18,8 @@
 //! - [`build`]: grids → [`Table`]s (headers, merged groups, blocks, total and rank columns).
 //! - [`csvout`]: tables → the flat long CSV of `egov import --format csv`.
 
+#![forbid(unsafe_code)]
+
 pub mod budget;
 mod build;
 mod csvin;

@@ -25,6 +25,8 @@
 //!   `publication` (published versions and their files, marking notices read), `session` (sessions,
 //!   login attempts, notices), `file` (SQLite backup and checks).
 
+#![forbid(unsafe_code)]
+
 use std::path::{Path, PathBuf};
 use std::str::FromStr;
 use std::time::Duration;

@@ -20,6 +20,8 @@
 //! - `units` units with unique Vietnamese names (with diacritics, NFC), categories and flags;
 //! - their values, with blank (missing) and "Không áp dụng" cells.
 
+#![forbid(unsafe_code)]
+
 mod bank;
 mod data;
 mod edition_toml;

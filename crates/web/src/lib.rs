@@ -13,6 +13,8 @@
 //! The web layer keeps no state of its own between requests: sessions, throttling counters and every
 //! object live in the database (`egov_store::Store`), so several servers can share one PostgreSQL.
 
+#![forbid(unsafe_code)]
+
 use std::future::Future;
 
 use axum::Router;
