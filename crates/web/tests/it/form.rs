@@ -3,7 +3,6 @@
 //! submission against the deadline (refusals in the audit log).
 
 use std::collections::HashMap;
-use std::sync::atomic::{AtomicU32, Ordering};
 
 use axum::body::Body;
 use axum::http::{Request, StatusCode, header};
@@ -40,7 +39,6 @@ pub const HOABINH: Setup = Setup {
 };
 
 pub async fn fixture(name: &str, s: Setup) -> Fx {
-    static N: AtomicU32 = AtomicU32::new(0);
     let store = fresh_store(name).await;
     for (code, unit_name) in [("A", "Sở Y tế"), ("B", "Sở Tài chính")] {
         store
@@ -77,12 +75,7 @@ pub async fn fixture(name: &str, s: Setup) -> Fx {
     let head = add_user(&store, "head", &[(Role::UnitHead, Some("A"))]).await;
     let officer_b = add_user(&store, "officer_b", &[(Role::UnitOfficer, Some("B"))]).await;
     let reviewer = add_user(&store, "reviewer", &[(Role::Reviewer, None)]).await;
-    let evidence_dir = std::env::temp_dir().join(format!(
-        "egov-web-evidence-{}-{}-{name}",
-        std::process::id(),
-        N.fetch_add(1, Ordering::Relaxed)
-    ));
-    let _ = std::fs::remove_dir_all(&evidence_dir);
+    let evidence_dir = crate::test_dir(&format!("evidence-{name}"));
     let mut st = state(&store);
     st.config.evidence_dir = evidence_dir.clone();
     st.config.upload_limit = 256 * 1024;

@@ -34,15 +34,59 @@ fn password_hash() -> &'static str {
     H.get_or_init(|| session::hash_password(PASSWORD).unwrap())
 }
 
+/// A fresh folder for one test (`what` names it): in this process's own folder of the temporary
+/// folder, `egov-web-tests/<pid>`. There is no hook after the last test to remove it, so the first
+/// call removes instead the folders of the runs before whose process is gone — a run leaves about a
+/// hundred databases, which otherwise piled up run after run.
+pub fn test_dir(what: &str) -> std::path::PathBuf {
+    static N: AtomicU32 = AtomicU32::new(0);
+    static SWEPT: OnceLock<()> = OnceLock::new();
+    let root = std::env::temp_dir().join("egov-web-tests");
+    SWEPT.get_or_init(|| sweep_dead(&root));
+    let dir = root
+        .join(std::process::id().to_string())
+        .join(format!("{}-{what}", N.fetch_add(1, Ordering::Relaxed)));
+    let _ = std::fs::remove_dir_all(&dir);
+    dir
+}
+
+/// Removes the folders under `root` named by the id of a process that is gone. Whether a process
+/// lives is read from /proc; without it, nothing is removed.
+fn sweep_dead(root: &std::path::Path) {
+    if !std::path::Path::new("/proc/self").exists() {
+        return;
+    }
+    for entry in std::fs::read_dir(root).into_iter().flatten().flatten() {
+        let pid = entry
+            .file_name()
+            .to_str()
+            .and_then(|n| n.parse::<u32>().ok());
+        if pid.is_some_and(|p| !std::path::Path::new(&format!("/proc/{p}")).exists()) {
+            let _ = std::fs::remove_dir_all(entry.path());
+        }
+    }
+}
+
+/// The folders of a run whose process is gone are removed, this process's and other names are not
+/// (pid 999999999 is past Linux's largest, so no process has it).
+#[test]
+fn test_folders_of_gone_runs_are_removed() {
+    let root = test_dir("sweep");
+    let own = root.join(std::process::id().to_string());
+    let gone = root.join("999999999");
+    let other = root.join("notes");
+    for d in [&own, &gone, &other] {
+        std::fs::create_dir_all(d.join("egov.db-folder")).unwrap();
+    }
+    sweep_dead(&root);
+    assert!(own.exists() && other.exists());
+    assert!(!gone.exists());
+    std::fs::remove_dir_all(&root).unwrap();
+}
+
 /// A fresh database in its own folder.
 pub async fn fresh_store(name: &str) -> Store {
-    static N: AtomicU32 = AtomicU32::new(0);
-    let dir = std::env::temp_dir().join(format!(
-        "egov-web-{}-{}-{name}",
-        std::process::id(),
-        N.fetch_add(1, Ordering::Relaxed)
-    ));
-    let _ = std::fs::remove_dir_all(&dir);
+    let dir = test_dir(name);
     Store::open(dir.join("egov.db").to_str().unwrap())
         .await
         .unwrap()
