@@ -66,7 +66,8 @@ pub struct Browser {
     pub base: String,
     shots: PathBuf,
     step: u32,
-    _profile: PathBuf,
+    /// Chromium's profile folder, removed with the browser.
+    profile: PathBuf,
 }
 
 impl Browser {
@@ -125,7 +126,7 @@ impl Browser {
                         base: base.to_string(),
                         shots,
                         step: 0,
-                        _profile: profile,
+                        profile,
                     };
                 }
                 Err(e) => last = Some(e),
@@ -252,5 +253,7 @@ impl Drop for Browser {
     fn drop(&mut self) {
         let _ = self.driver.kill();
         let _ = self.driver.wait();
+        // Each run made a profile of its own (a few megabytes), which piled up in the temporary folder.
+        let _ = std::fs::remove_dir_all(&self.profile);
     }
 }
