@@ -67,11 +67,12 @@ pub struct Scores {
     /// where the unit's begin.
     other_max: Vec<Decimal>,
     other_from: Vec<u32>,
-    /// The nodes the annex prints (table totals and node columns) again, a short row per unit: the
-    /// annex reads them unit after unit, and in the full rows each would be a cache miss of its own.
-    /// `shown_slot[node]` is the node's place in such a row.
+    /// The nodes the annex prints (table totals and node columns) again, a column of every unit's
+    /// score per node: a table reads its few nodes unit after unit, which in the full rows would be a
+    /// cache miss each, and in rows of every printed node a stride the prefetcher did not follow (the
+    /// annex's reads were a sixth of its time). `shown_slot[node]` is the node's column.
     shown_slot: Vec<Option<u32>>,
-    n_shown: usize,
+    n_units: usize,
     shown: Vec<NodeScore>,
     /// Best value per (relative-to-best leaf, input, ranking block): each input of a leaf has its own
     /// best, so a best-of over two relative-to-best cases compares each with its own cohort.
@@ -83,7 +84,7 @@ pub struct Scores {
 impl Scores {
     pub fn get(&self, unit: usize, node: usize) -> NodeScore {
         if let Some(k) = self.shown_slot[node] {
-            return self.shown[unit * self.n_shown + k as usize];
+            return self.shown[k as usize * self.n_units + unit];
         }
         let Some(&c) = self.cells.get(unit * self.n_nodes + node) else {
             panic!("node {node} was not kept for unit {unit} (scored with Keep::Printed)");
@@ -103,6 +104,10 @@ impl Scores {
         self.get(unit, 0)
     }
 }
+
+/// Units a task of the per-unit pass: enough for the pass's setup to be nothing beside them, few enough
+/// for the two cores to share a thousand tasks.
+const UNIT_CHUNK: usize = 64;
 
 /// [`Stored::max`]: the node's own maximum.
 const MAX_OF_NODE: u32 = u32::MAX;
@@ -822,8 +827,8 @@ pub fn score_keeping_with(edition: &Edition, data: &Dataset, keep: Keep, arith: 
     // Without Keep::All, one placeholder a unit, so that the zip below still yields every unit.
     let kept_row = if keep == Keep::All { row_len } else { 1 };
     let mut cells = crate::dataset::filled(nu * kept_row, stored_blank);
-    // At least one cell a unit, so that the zip below yields every unit even without an annex.
-    let mut shown = crate::dataset::filled(nu * n_shown.max(1), blank);
+    // Printed node after printed node, each a column of every unit's score (see `Scores::shown`).
+    let mut shown = crate::dataset::filled(nu * n_shown, blank);
     // Per unit: its notes and its other maxima (see `Stored`), in unit order.
     let (plan, kids) = NodePlan::of(edition);
     let fast_rules: Vec<FastRule> = match arith {
@@ -843,11 +848,26 @@ pub fn score_keeping_with(edition: &Edition, data: &Dataset, keep: Keep, arith: 
     }
     // `cohort[n].is_some()`, a byte a node instead of 24: every leaf of every unit asks it.
     let reads_cohort: Vec<bool> = cohort.iter().map(Option::is_some).collect();
-    let per_unit: Vec<(Vec<Note>, Vec<Decimal>)> = cells
-        .par_chunks_mut(kept_row)
-        .zip(shown.par_chunks_mut(n_shown.max(1)))
+    // Tasks of `UNIT_CHUNK` units: their rows of `cells` and their piece of each printed node's column.
+    let mut columns: Vec<std::slice::ChunksMut<'_, NodeScore>> = shown
+        .chunks_mut(nu.max(1))
+        .map(|column| column.chunks_mut(UNIT_CHUNK))
+        .collect();
+    type Task<'a> = (usize, &'a mut [Stored], Vec<&'a mut [NodeScore]>);
+    let tasks: Vec<Task<'_>> = cells
+        .chunks_mut(kept_row * UNIT_CHUNK)
         .enumerate()
-        .with_min_len(64)
+        .map(|(c, rows)| {
+            (
+                c,
+                rows,
+                columns.iter_mut().filter_map(Iterator::next).collect(),
+            )
+        })
+        .collect();
+    drop(columns);
+    let per_unit: Vec<Vec<(Vec<Note>, Vec<Decimal>)>> = tasks
+        .into_par_iter()
         .map_init(
             // A full row per thread to score and aggregate in (in the arithmetic chosen), then kept
             // compactly.
@@ -858,81 +878,87 @@ pub fn score_keeping_with(edition: &Edition, data: &Dataset, keep: Keep, arith: 
                 };
                 (Deductions::new(nn), dec_row, fast_row)
             },
-            |(deduct, dec_row, fast_row), (u, (stored, shown_row))| {
-                let na_row = &nas[u * nn..(u + 1) * nn];
-                let best_of = |n: usize| match (&cohort[n], block_of[u]) {
-                    (Some(per_block), Some(b)) => &per_block[b][..],
-                    _ => &[],
-                };
-                let mut notes = Vec::new();
-                let unit = UnitPass {
-                    plan: &plan,
-                    kids: &kids,
-                    leaves: &leaves,
-                    data,
-                    u,
-                    na: na_row,
-                };
-                match arith {
-                    Arith::Decimal => {
-                        unit.score(dec_row, deduct, &mut notes, |n| {
-                            score_leaf(edition, data, u, n, na_row[n], best_of(n))
-                        });
-                    }
-                    Arith::Fast => {
-                        unit.score(fast_row, deduct, &mut notes, |n| {
-                            // The cohort's bests looked up only for the leaves that compare with them.
-                            let best = if reads_cohort[n] { best_of(n) } else { &[] };
-                            score_leaf_fast(
-                                edition,
-                                data,
-                                u,
-                                n,
-                                &fast_rules[n],
-                                node_max[n],
-                                na_row[n],
-                                best,
-                            )
-                        });
-                    }
-                }
-                // Only the nodes kept become decimals (under Keep::Printed, the printed ones), written
-                // straight from the working row.
-                let score_of = |n: usize| match arith {
-                    Arith::Decimal => dec_row[n].score(),
-                    Arith::Fast => fast_row[n].score(),
-                };
-                for (k, &n) in shown_nodes.iter().enumerate() {
-                    shown_row[k] = score_of(n);
-                }
-                let mut others = Vec::new();
-                if keep != Keep::All {
-                    return (notes, others);
-                }
-                for (n, s) in stored.iter_mut().enumerate() {
-                    let c = score_of(n);
-                    let max = if same_decimal(c.max, node_max[n]) {
-                        MAX_OF_NODE
-                    } else if same_decimal(c.max, Decimal::ZERO) {
-                        MAX_ZERO
-                    } else {
-                        others.push(c.max);
-                        (others.len() - 1) as u32
-                    };
-                    *s = Stored {
-                        points: c.points,
-                        max,
-                        status: c.status,
-                    };
-                }
-                (notes, others)
+            |(deduct, dec_row, fast_row), (c, rows, mut printed)| {
+                rows.chunks_mut(kept_row)
+                    .enumerate()
+                    .map(|(k, stored)| {
+                        let u = c * UNIT_CHUNK + k;
+                        let na_row = &nas[u * nn..(u + 1) * nn];
+                        let best_of = |n: usize| match (&cohort[n], block_of[u]) {
+                            (Some(per_block), Some(b)) => &per_block[b][..],
+                            _ => &[],
+                        };
+                        let mut notes = Vec::new();
+                        let unit = UnitPass {
+                            plan: &plan,
+                            kids: &kids,
+                            leaves: &leaves,
+                            data,
+                            u,
+                            na: na_row,
+                        };
+                        match arith {
+                            Arith::Decimal => {
+                                unit.score(dec_row, deduct, &mut notes, |n| {
+                                    score_leaf(edition, data, u, n, na_row[n], best_of(n))
+                                });
+                            }
+                            Arith::Fast => {
+                                unit.score(fast_row, deduct, &mut notes, |n| {
+                                    // The cohort's bests looked up only for the leaves that compare with them.
+                                    let best = if reads_cohort[n] { best_of(n) } else { &[] };
+                                    score_leaf_fast(
+                                        edition,
+                                        data,
+                                        u,
+                                        n,
+                                        &fast_rules[n],
+                                        node_max[n],
+                                        na_row[n],
+                                        best,
+                                    )
+                                });
+                            }
+                        }
+                        // Only the nodes kept become decimals (under Keep::Printed, the printed ones), written
+                        // straight from the working row.
+                        let score_of = |n: usize| match arith {
+                            Arith::Decimal => dec_row[n].score(),
+                            Arith::Fast => fast_row[n].score(),
+                        };
+                        for (column, &n) in printed.iter_mut().zip(&shown_nodes) {
+                            column[k] = score_of(n);
+                        }
+                        let mut others = Vec::new();
+                        if keep != Keep::All {
+                            return (notes, others);
+                        }
+                        for (n, s) in stored.iter_mut().enumerate() {
+                            let c = score_of(n);
+                            let max = if same_decimal(c.max, node_max[n]) {
+                                MAX_OF_NODE
+                            } else if same_decimal(c.max, Decimal::ZERO) {
+                                MAX_ZERO
+                            } else {
+                                others.push(c.max);
+                                (others.len() - 1) as u32
+                            };
+                            *s = Stored {
+                                points: c.points,
+                                max,
+                                status: c.status,
+                            };
+                        }
+                        (notes, others)
+                    })
+                    .collect()
             },
         )
         .collect();
     let mut notes = Vec::new();
     let mut other_max = Vec::new();
     let mut other_from = Vec::with_capacity(nu + 1);
-    for (n, o) in per_unit {
+    for (n, o) in per_unit.into_iter().flatten() {
         notes.extend(n);
         other_from.push(other_max.len() as u32);
         other_max.extend(o);
@@ -948,7 +974,7 @@ pub fn score_keeping_with(edition: &Edition, data: &Dataset, keep: Keep, arith: 
         other_max,
         other_from,
         shown_slot,
-        n_shown,
+        n_units: nu,
         shown,
         cohort_best,
         notes,
