@@ -844,12 +844,23 @@ fn is_subheader_row(cells: &[String]) -> bool {
         && !cells.iter().any(|c| is_numeric(c) && !is_year(c))
 }
 
+/// The row of column numbers under a header ("(1)", "(2)", …). Its last cell may be cut short ("(" or
+/// "(6"): a document cut inside that row (a truncated file, a partial copy) still has it as column
+/// numbers, not as a unit named "(2)".
 fn is_column_number_row(cells: &[String]) -> bool {
     let filled: Vec<&String> = cells.iter().filter(|c| !c.is_empty()).collect();
-    filled.len() >= 2
-        && filled.iter().all(|c| {
-            c.starts_with('(') && c.ends_with(')') && c.bytes().any(|b| b.is_ascii_digit())
-        })
+    let whole =
+        |c: &str| c.starts_with('(') && c.ends_with(')') && c.bytes().any(|b| b.is_ascii_digit());
+    let cut_short = |c: &str| {
+        c.strip_prefix('(')
+            .is_some_and(|rest| rest.bytes().all(|b| b.is_ascii_digit()))
+    };
+    match filled.split_last() {
+        Some((last, before)) if filled.len() >= 2 => {
+            before.iter().all(|c| whole(c)) && (whole(last) || cut_short(last))
+        }
+        _ => false,
+    }
 }
 
 /// "I", "II", "IV", or a single capital letter: the labels printed in the TT column of block rows.

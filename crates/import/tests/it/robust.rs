@@ -264,3 +264,33 @@ fn the_generated_packages_are_read() {
     assert_eq!(imp.tables.len(), 1, "{imp:?}");
     assert_eq!(imp.tables[0].rows.len(), 2);
 }
+
+/// The seed cut at every byte of its rows of column numbers ("(1)", "(2)", … under each table's header):
+/// the row cut short is still column numbers, never a unit named "(2)" (the cut at byte 6,865, inside
+/// the second table's row, made one: `a_cut_seed_keeps_whole_rows` drew it).
+#[test]
+fn a_seed_cut_inside_its_column_numbers_keeps_whole_rows() {
+    let seed = std::fs::read_to_string(crate::seed::seed_path()).unwrap();
+    let full = crate::seed::seed();
+    let starts: Vec<usize> = seed.match_indices("(1)").map(|(i, _)| i).collect();
+    assert!(starts.len() >= 2, "the seed's tables number their columns");
+    for start in starts {
+        for end in start..(start + 40).min(seed.len()) {
+            if !seed.is_char_boundary(end) {
+                continue;
+            }
+            let imp = import_bytes("cut.txt", &seed.as_bytes()[..end], Format::WordText).unwrap();
+            for t in &imp.tables {
+                let original = full
+                    .tables
+                    .iter()
+                    .find(|o| o.id == t.id)
+                    .expect("a seed table");
+                for (r, o) in t.rows.iter().zip(&original.rows) {
+                    assert_eq!(r.unit, o.unit, "cut at byte {end}");
+                }
+                assert!(t.rows.len() <= original.rows.len(), "cut at byte {end}");
+            }
+        }
+    }
+}
