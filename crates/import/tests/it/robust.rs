@@ -91,22 +91,7 @@ proptest! {
         while !seed.is_char_boundary(end) {
             end -= 1;
         }
-        let imp = import_bytes("cut.txt", &seed.as_bytes()[..end], Format::WordText).unwrap();
-        let full = crate::seed::seed();
-        // Every imported row is one of the seed's rows, whole, in the same table.
-        for t in &imp.tables {
-            let original = full.tables.iter().find(|o| o.id == t.id).expect("a seed table");
-            for (r, o) in t.rows.iter().zip(&original.rows) {
-                prop_assert_eq!(&r.unit, &o.unit);
-                prop_assert_eq!(r.values.len(), o.values.len());
-                if r.rank_raw().is_some() && r.rank_raw() == o.rank_raw() {
-                    prop_assert_eq!(&r.rank, &o.rank);
-                }
-            }
-        }
-        let rows: usize = imp.tables.iter().map(|t| t.rows.len()).sum();
-        prop_assert!(rows <= 93);
-        prop_assert!(imp.problems.len() <= 2, "{:?}", imp.problems);
+        cut_keeps_whole_rows(&seed, &crate::seed::seed(), end)?;
     }
 }
 
@@ -279,18 +264,38 @@ fn a_seed_cut_inside_its_column_numbers_keeps_whole_rows() {
             if !seed.is_char_boundary(end) {
                 continue;
             }
-            let imp = import_bytes("cut.txt", &seed.as_bytes()[..end], Format::WordText).unwrap();
-            for t in &imp.tables {
-                let original = full
-                    .tables
-                    .iter()
-                    .find(|o| o.id == t.id)
-                    .expect("a seed table");
-                for (r, o) in t.rows.iter().zip(&original.rows) {
-                    assert_eq!(r.unit, o.unit, "cut at byte {end}");
-                }
-                assert!(t.rows.len() <= original.rows.len(), "cut at byte {end}");
+            if let Err(e) = cut_keeps_whole_rows(&seed, &full, end) {
+                panic!("cut at byte {end}: {e}");
             }
         }
     }
+}
+
+/// The seed's text cut at byte `end` (a character boundary), imported: every imported row is one of
+/// the seed's rows, whole, in the same table, and no table has more rows than the seed's (`full`).
+fn cut_keeps_whole_rows(
+    seed: &str,
+    full: &egov_import::Imported,
+    end: usize,
+) -> Result<(), TestCaseError> {
+    let imp = import_bytes("cut.txt", &seed.as_bytes()[..end], Format::WordText).unwrap();
+    for t in &imp.tables {
+        let original = full
+            .tables
+            .iter()
+            .find(|o| o.id == t.id)
+            .expect("a seed table");
+        for (r, o) in t.rows.iter().zip(&original.rows) {
+            prop_assert_eq!(&r.unit, &o.unit);
+            prop_assert_eq!(r.values.len(), o.values.len());
+            if r.rank_raw().is_some() && r.rank_raw() == o.rank_raw() {
+                prop_assert_eq!(&r.rank, &o.rank);
+            }
+        }
+        prop_assert!(t.rows.len() <= original.rows.len());
+    }
+    let rows: usize = imp.tables.iter().map(|t| t.rows.len()).sum();
+    prop_assert!(rows <= 93);
+    prop_assert!(imp.problems.len() <= 2, "{:?}", imp.problems);
+    Ok(())
 }
