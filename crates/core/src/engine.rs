@@ -824,7 +824,7 @@ pub fn score_keeping_with(edition: &Edition, data: &Dataset, keep: Keep, arith: 
         max: MAX_ZERO,
         status: Status::Missing,
     };
-    // Without Keep::All, one placeholder a unit, so that the zip below still yields every unit.
+    // Without Keep::All, one placeholder a unit, so that the tasks below still cover every unit.
     let kept_row = if keep == Keep::All { row_len } else { 1 };
     let mut cells = crate::dataset::filled(nu * kept_row, stored_blank);
     // Printed node after printed node, each a column of every unit's score (see `Scores::shown`).
