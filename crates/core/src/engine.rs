@@ -846,6 +846,13 @@ pub fn score_keeping_with(edition: &Edition, data: &Dataset, keep: Keep, arith: 
     if arith == Arith::Fast {
         leaves.sort_by_key(|&n| fast_rules[n].kind());
     }
+    // The aggregation visits only these (children before parents); leaves are written by the leaf
+    // loop, not applicable ones included.
+    let inner: Vec<u32> = (0..nn)
+        .rev()
+        .filter(|&n| n == 0 || !plan[n].leaf)
+        .map(|n| n as u32)
+        .collect();
     // `cohort[n].is_some()`, a byte a node instead of 24: every leaf of every unit asks it.
     let reads_cohort: Vec<bool> = cohort.iter().map(Option::is_some).collect();
     // Tasks of `UNIT_CHUNK` units: their rows of `cells` and their piece of each printed node's column.
@@ -893,6 +900,7 @@ pub fn score_keeping_with(edition: &Edition, data: &Dataset, keep: Keep, arith: 
                             plan: &plan,
                             kids: &kids,
                             leaves: &leaves,
+                            inner: &inner,
                             data,
                             u,
                             na: na_row,
@@ -1355,6 +1363,10 @@ impl FastRule {
     /// decimal path, inner `None` when its inputs are missing. A best-of takes the highest of its
     /// cases as `Decimal::max` does (the earlier case on a tie, so its scale), when every case is done
     /// here; a relative-to-best leaf compares with its cohort's best as a ratio does.
+    ///
+    /// Inlined into the pass (a call a leaf saved and restored a dozen registers); a best-of's cases
+    /// go through [`FastRule::best_of`], which is not, so that the recursion stops there.
+    #[inline(always)]
     fn eval(&self, data: &Dataset, u: usize, best: &[(usize, Decimal)]) -> Option<Option<Pts>> {
         match self {
             FastRule::Nothing => Some(None),
@@ -1426,16 +1438,7 @@ impl FastRule {
                 }
                 Some(Some(Pts::of_fixed(acc.min_value(max.fixed()?))))
             }
-            FastRule::BestOf { cases } => {
-                let mut top: Option<Fixed> = None;
-                for c in cases {
-                    if let Some(p) = c.eval(data, u, best)? {
-                        let p = p.fixed()?;
-                        top = Some(top.map_or(p, |t| t.max_value(p)));
-                    }
-                }
-                Some(top.map(Pts::of_fixed))
-            }
+            FastRule::BestOf { cases } => FastRule::best_of(cases, data, u, best),
             FastRule::RelativeToBest { input, max } => {
                 let v = match data.input_num(u, *input) {
                     Num::None => return Some(None),
@@ -1450,6 +1453,24 @@ impl FastRule {
                 }
             }
         }
+    }
+
+    /// A best-of's [`FastRule::eval`].
+    #[inline(never)]
+    fn best_of(
+        cases: &[FastRule],
+        data: &Dataset,
+        u: usize,
+        best: &[(usize, Decimal)],
+    ) -> Option<Option<Pts>> {
+        let mut top: Option<Fixed> = None;
+        for c in cases {
+            if let Some(p) = c.eval(data, u, best)? {
+                let p = p.fixed()?;
+                top = Some(top.map_or(p, |t| t.max_value(p)));
+            }
+        }
+        Some(top.map(Pts::of_fixed))
     }
 }
 
@@ -1534,12 +1555,41 @@ struct UnitPass<'a> {
     plan: &'a [NodePlan],
     kids: &'a [u32],
     leaves: &'a [usize],
+    /// The nodes that are not leaves, and the root, children before parents (descending order).
+    inner: &'a [u32],
     data: &'a Dataset,
     u: usize,
     na: &'a [Option<NaPolicy>],
 }
 
 impl UnitPass<'_> {
+    /// A node not applicable to the unit: no points, its maximum kept (policy `zero`) or deducted up
+    /// the tree (excluded, or not evaluated).
+    #[inline]
+    fn not_applicable<P: Points>(
+        &self,
+        n: usize,
+        p: NaPolicy,
+        row: &mut [Work<P>],
+        deduct: &mut Deductions,
+    ) {
+        let max = self.plan[n].max;
+        row[n] = Work {
+            points: P::ZERO,
+            max: if p == NaPolicy::Zero {
+                max
+            } else {
+                Decimal::ZERO
+            },
+            status: na_status(p),
+        };
+        match p {
+            NaPolicy::Exclude => deduct.set(n, Deduct::excluded(max)),
+            NaPolicy::NotEvaluated => deduct.set(n, Deduct::unevaluated(max)),
+            NaPolicy::Zero => {}
+        }
+    }
+
     fn score<P: Points>(
         &self,
         row: &mut [Work<P>],
@@ -1548,6 +1598,12 @@ impl UnitPass<'_> {
         leaf: impl Fn(usize) -> (P, Status),
     ) {
         for &n in self.leaves {
+            // Only the flag: a node that deducts writes the whole entry.
+            deduct.clear(n);
+            if let Some(p) = self.na[n] {
+                self.not_applicable(n, p, row, deduct);
+                continue;
+            }
             let (points, status) = leaf(n);
             row[n] = Work {
                 points,
@@ -1555,29 +1611,12 @@ impl UnitPass<'_> {
                 status,
             };
         }
-        for n in (0..self.plan.len()).rev() {
+        for &n in self.inner {
+            let n = n as usize;
             let node = &self.plan[n];
-            // Only the flag: every branch below that deducts writes the whole entry.
             deduct.clear(n);
             if let Some(p) = self.na[n] {
-                row[n] = Work {
-                    points: P::ZERO,
-                    max: if p == NaPolicy::Zero {
-                        node.max
-                    } else {
-                        Decimal::ZERO
-                    },
-                    status: na_status(p),
-                };
-                match p {
-                    NaPolicy::Exclude => deduct.set(n, Deduct::excluded(node.max)),
-                    NaPolicy::NotEvaluated => deduct.set(n, Deduct::unevaluated(node.max)),
-                    NaPolicy::Zero => {}
-                }
-                continue;
-            }
-            if node.leaf && n > 0 {
-                // Scored above (or not applicable, written just now).
+                self.not_applicable(n, p, row, deduct);
                 continue;
             }
             let mut sum = P::ZERO;
