@@ -1565,7 +1565,7 @@ struct UnitPass<'a> {
 impl UnitPass<'_> {
     /// A node not applicable to the unit: no points, its maximum kept (policy `zero`) or deducted up
     /// the tree (excluded, or not evaluated).
-    #[inline]
+    #[inline(always)]
     fn not_applicable<P: Points>(
         &self,
         n: usize,

@@ -213,18 +213,6 @@ impl Fixed {
         }
         let b = other.m;
         let s0 = self.scale - other.scale;
-        let whole = if self.m >> 64 == 0 {
-            u128::from(self.m as u64 % b as u64)
-        } else {
-            self.m % b
-        };
-        if whole == 0 {
-            // Exact at the dividend's scale: rust_decimal returns the integer quotient as it is.
-            return Some(Fixed {
-                m: self.m / b,
-                scale: s0,
-            });
-        }
         // The last scale whose quotient fits: m × 10^k < b × 2⁹⁶ (k = 0 always does, as m < 2⁹⁶).
         let limit = b << 96;
         let mut k = 28 - s0;
@@ -234,8 +222,18 @@ impl Fixed {
                 _ => k -= 1,
             }
         };
+        // A remainder means that `b` does not divide `m` either (it would divide `m × 10^k`): the
+        // usual ratio goes on without a division to ask that first.
         let (mut q, r) = div_rem_small(prod, b as u64);
         if r == 0 {
+            let (whole, rest) = div_rem_small(self.m, b as u64);
+            if rest == 0 {
+                // Exact at the dividend's scale: rust_decimal returns the integer quotient as it is.
+                return Some(Fixed {
+                    m: whole,
+                    scale: s0,
+                });
+            }
             // It ends within the places there are: at the end of one of rust_decimal's pieces.
             return ending_quotient(self.m, b as u64, s0);
         }
