@@ -100,9 +100,12 @@ fn english_in(s: &str) -> Option<&'static str> {
     ENGLISH_TELLTALES.iter().copied().find(|t| u.contains(t))
 }
 
-/// A scratch folder for one test.
+/// A scratch folder for one test, under the target directory: emptied when the test starts again and
+/// kept after it (to look at after a failure), so that runs do not pile folders up in `/tmp`.
 fn scratch(tag: &str) -> PathBuf {
-    let dir = std::env::temp_dir().join(format!("egov-msg-{tag}-{}", std::process::id()));
+    let dir = PathBuf::from(env!("CARGO_TARGET_TMPDIR"))
+        .join("messages")
+        .join(tag);
     let _ = std::fs::remove_dir_all(&dir);
     std::fs::create_dir_all(&dir).unwrap();
     dir

@@ -12,8 +12,12 @@ use crate::cli::egov;
 const ROOT: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/../../");
 const SEED: &str = "tests/data/hoabinh-2870-QD-UBND-2019.txt";
 
+/// Where a test's export goes, under the target directory: removed when the test starts again and
+/// kept after it (to look at after a failure), so that runs do not pile folders up in `/tmp`.
 fn scratch(name: &str) -> PathBuf {
-    let d = std::env::temp_dir().join(format!("egov-publication-{name}-{}", std::process::id()));
+    let d = PathBuf::from(env!("CARGO_TARGET_TMPDIR"))
+        .join("publication")
+        .join(name);
     let _ = std::fs::remove_dir_all(&d);
     d
 }
