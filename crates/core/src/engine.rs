@@ -606,20 +606,17 @@ fn fmt_exact(d: Decimal) -> String {
     d.normalize().to_string().replace('.', ",")
 }
 
-/// A leaf's points and how they came about: not applicable, given in the data, or by its rule
-/// (`best`: the unit's block's best values for a relative-to-best rule, empty otherwise).
+/// The points of a leaf that applies to the unit, and how they came about: given in the data, or by
+/// its rule (`best`: the unit's block's best values for a relative-to-best rule, empty otherwise). A
+/// leaf not applicable is written by the pass itself ([`UnitPass::applies`]).
 fn score_leaf(
     edition: &Edition,
     data: &Dataset,
     u: usize,
     n: usize,
-    na: Option<NaPolicy>,
     best: &[(usize, Decimal)],
 ) -> (Decimal, Status) {
     let node = &edition.nodes[n];
-    if let Some(p) = na {
-        return (Decimal::ZERO, na_status(p));
-    }
     if let Some(Value::Number(d)) = data.given(u, n) {
         return (*d, Status::Given);
     }
@@ -908,7 +905,7 @@ pub fn score_keeping_with(edition: &Edition, data: &Dataset, keep: Keep, arith: 
                         match arith {
                             Arith::Decimal => {
                                 unit.score(dec_row, deduct, &mut notes, |n| {
-                                    score_leaf(edition, data, u, n, na_row[n], best_of(n))
+                                    score_leaf(edition, data, u, n, best_of(n))
                                 });
                             }
                             Arith::Fast => {
@@ -922,7 +919,6 @@ pub fn score_keeping_with(edition: &Edition, data: &Dataset, keep: Keep, arith: 
                                         n,
                                         &fast_rules[n],
                                         node_max[n],
-                                        na_row[n],
                                         best,
                                     )
                                 });
@@ -1195,7 +1191,6 @@ impl<P: Points> Work<P> {
 /// quotients that do not end in [`Fixed`], other quotients in `rust_decimal`); a rule with a negative
 /// value or a result `rust_decimal` would round otherwise, by [`score_leaf`] itself, so that what is
 /// not copied here cannot differ.
-#[allow(clippy::too_many_arguments)]
 fn score_leaf_fast(
     edition: &Edition,
     data: &Dataset,
@@ -1203,12 +1198,8 @@ fn score_leaf_fast(
     n: usize,
     rule: &FastRule,
     max: Decimal,
-    na: Option<NaPolicy>,
     best: &[(usize, Decimal)],
 ) -> (Pts, Status) {
-    if let Some(p) = na {
-        return (Pts::ZERO, na_status(p));
-    }
     if let Some(Value::Number(d)) = data.given(u, n) {
         return (Pts::of(*d), Status::Given);
     }
@@ -1222,7 +1213,7 @@ fn score_leaf_fast(
         ),
         Some(None) => (Pts::ZERO, Status::Missing),
         None => {
-            let (d, status) = score_leaf(edition, data, u, n, None, best);
+            let (d, status) = score_leaf(edition, data, u, n, best);
             (Pts::of(d), status)
         }
     }
@@ -1563,16 +1554,16 @@ struct UnitPass<'a> {
 }
 
 impl UnitPass<'_> {
-    /// A node not applicable to the unit: no points, its maximum kept (policy `zero`) or deducted up
-    /// the tree (excluded, or not evaluated).
+    /// Starts node `n` for this unit: clears its deduction flag (only the flag: a node that deducts
+    /// writes the whole entry) and, when the node does not apply to the unit, writes it — no points, its
+    /// maximum kept (policy `zero`) or deducted up the tree (excluded, or not evaluated). Whether the
+    /// node is still to be scored.
     #[inline(always)]
-    fn not_applicable<P: Points>(
-        &self,
-        n: usize,
-        p: NaPolicy,
-        row: &mut [Work<P>],
-        deduct: &mut Deductions,
-    ) {
+    fn applies<P: Points>(&self, n: usize, row: &mut [Work<P>], deduct: &mut Deductions) -> bool {
+        deduct.clear(n);
+        let Some(p) = self.na[n] else {
+            return true;
+        };
         let max = self.plan[n].max;
         row[n] = Work {
             points: P::ZERO,
@@ -1588,8 +1579,10 @@ impl UnitPass<'_> {
             NaPolicy::NotEvaluated => deduct.set(n, Deduct::unevaluated(max)),
             NaPolicy::Zero => {}
         }
+        false
     }
 
+    /// Scores the unit into `row`: `leaf` gives the points of each leaf that applies to the unit.
     fn score<P: Points>(
         &self,
         row: &mut [Work<P>],
@@ -1598,10 +1591,7 @@ impl UnitPass<'_> {
         leaf: impl Fn(usize) -> (P, Status),
     ) {
         for &n in self.leaves {
-            // Only the flag: a node that deducts writes the whole entry.
-            deduct.clear(n);
-            if let Some(p) = self.na[n] {
-                self.not_applicable(n, p, row, deduct);
+            if !self.applies(n, row, deduct) {
                 continue;
             }
             let (points, status) = leaf(n);
@@ -1613,12 +1603,10 @@ impl UnitPass<'_> {
         }
         for &n in self.inner {
             let n = n as usize;
-            let node = &self.plan[n];
-            deduct.clear(n);
-            if let Some(p) = self.na[n] {
-                self.not_applicable(n, p, row, deduct);
+            if !self.applies(n, row, deduct) {
                 continue;
             }
+            let node = &self.plan[n];
             let mut sum = P::ZERO;
             let mut d = Deduct::default();
             let mut any_counted = false;
