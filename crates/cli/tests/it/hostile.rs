@@ -105,8 +105,14 @@ pub fn head(s: &str) -> String {
 
 /// A fresh scratch folder under the target directory (kept after a failure for inspection).
 pub fn scratch(name: &str) -> std::path::PathBuf {
+    scratch_in("hostile", name)
+}
+
+/// A fresh scratch folder `group/name` under the target directory: emptied when a test asks for it
+/// again and kept after it (to look at after a failure), so that runs do not pile folders up in `/tmp`.
+pub fn scratch_in(group: &str, name: &str) -> std::path::PathBuf {
     let dir = Path::new(env!("CARGO_TARGET_TMPDIR"))
-        .join("hostile")
+        .join(group)
         .join(name);
     let _ = std::fs::remove_dir_all(&dir);
     std::fs::create_dir_all(&dir).expect("scratch dir");

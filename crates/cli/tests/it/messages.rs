@@ -100,15 +100,9 @@ fn english_in(s: &str) -> Option<&'static str> {
     ENGLISH_TELLTALES.iter().copied().find(|t| u.contains(t))
 }
 
-/// A scratch folder for one test, under the target directory: emptied when the test starts again and
-/// kept after it (to look at after a failure), so that runs do not pile folders up in `/tmp`.
+/// A scratch folder for one test ([`crate::hostile::scratch_in`]).
 fn scratch(tag: &str) -> PathBuf {
-    let dir = PathBuf::from(env!("CARGO_TARGET_TMPDIR"))
-        .join("messages")
-        .join(tag);
-    let _ = std::fs::remove_dir_all(&dir);
-    std::fs::create_dir_all(&dir).unwrap();
-    dir
+    crate::hostile::scratch_in("messages", tag)
 }
 
 fn subcommands() -> Vec<String> {
