@@ -112,18 +112,10 @@ pub fn comparisons_made() -> u64 {
 
 /// Builds every table of the edition's annex.
 pub fn build(edition: &Edition, data: &Dataset, scores: &Scores, lang: Lang) -> Annex {
-    let title = match (lang, &edition.annex.title, &edition.annex.title_en) {
-        (Lang::En, _, Some(en)) => en.clone(),
-        (_, Some(vi), _) => vi.clone(),
-        _ => edition.title(lang).to_string(),
-    };
     // Units tied in a ranking are ordered by name: each name's collation key is made once, when a sort
     // first needs it, and shared by every table.
     let names = crate::text::SortKeys::new(data.units.iter().map(|u| u.name.as_str()).collect());
     Annex {
-        edition: edition.id.clone(),
-        title,
-        subtitle: edition.annex.subtitle.clone(),
         // Tables are independent: built in parallel, collected in the edition's order.
         tables: edition
             .annex
@@ -131,6 +123,73 @@ pub fn build(edition: &Edition, data: &Dataset, scores: &Scores, lang: Lang) -> 
             .par_iter()
             .map(|t| build_table(edition, data, scores, t, lang, &names))
             .collect(),
+        ..head(edition, lang)
+    }
+}
+
+/// The annex without its tables: what its document says before the first table (edition, title,
+/// subtitle), for a writer that takes the tables as [`build_each`] makes them.
+pub fn head(edition: &Edition, lang: Lang) -> Annex {
+    let title = match (lang, &edition.annex.title, &edition.annex.title_en) {
+        (Lang::En, _, Some(en)) => en.clone(),
+        (_, Some(vi), _) => vi.clone(),
+        _ => edition.title(lang).to_string(),
+    };
+    Annex {
+        edition: edition.id.clone(),
+        title,
+        subtitle: edition.annex.subtitle.clone(),
+        tables: Vec::new(),
+    }
+}
+
+/// The tables of [`build`], the same, each handed to `take` in the edition's order as soon as it and
+/// those before it are made, so that a writer can write one while the next are made: a province's
+/// annex is tens of megabytes, which the disk takes longer to write than the cores take to make. The
+/// tables are made in parallel as by [`build`]. Stops handing them when `take` returns false (the
+/// writer failed).
+pub fn build_each(
+    edition: &Edition,
+    data: &Dataset,
+    scores: &Scores,
+    lang: Lang,
+    take: impl FnMut(Table) -> bool,
+) {
+    let names = crate::text::SortKeys::new(data.units.iter().map(|u| u.name.as_str()).collect());
+    let (tx, rx) = std::sync::mpsc::channel::<(usize, Table)>();
+    let tables = &edition.annex.tables;
+    std::thread::scope(|s| {
+        let names = &names;
+        s.spawn(move || {
+            tables
+                .par_iter()
+                .enumerate()
+                .for_each_with(tx, |tx, (i, t)| {
+                    // A closed channel: the caller stopped taking, and the rest need not be sent.
+                    let _ = tx.send((i, build_table(edition, data, scores, t, lang, names)));
+                });
+        });
+        in_order(rx, tables.len(), take);
+    });
+}
+
+/// Hands the `n` items numbered `0..n` that `arrivals` brings in any order to `take` in their order,
+/// each as soon as those before it have come; stops when `take` returns false.
+fn in_order<T>(
+    arrivals: impl IntoIterator<Item = (usize, T)>,
+    n: usize,
+    mut take: impl FnMut(T) -> bool,
+) {
+    let mut early: Vec<Option<T>> = (0..n).map(|_| None).collect();
+    let mut next = 0;
+    for (i, t) in arrivals {
+        early[i] = Some(t);
+        while let Some(t) = early.get_mut(next).and_then(Option::take) {
+            next += 1;
+            if !take(t) {
+                return;
+            }
+        }
     }
 }
 
@@ -443,6 +502,36 @@ fn build_table(
         },
         decimals: Some(t.decimals),
         pos: None,
+    }
+}
+
+#[cfg(test)]
+mod order_tests {
+    /// Items that come in any order are handed over in theirs, each as soon as it can be (what has
+    /// come before its turn waits, nothing more), and the handing stops when told to.
+    #[test]
+    fn items_are_handed_in_order_as_soon_as_they_can_be() {
+        let mut got = Vec::new();
+        let seen = std::cell::Cell::new(0);
+        super::in_order(
+            [2, 0, 3, 1, 4]
+                .map(|i| (i, i))
+                .into_iter()
+                .inspect(|_| seen.set(seen.get() + 1)),
+            5,
+            |t| {
+                got.push((t, seen.get()));
+                true
+            },
+        );
+        // 0 when it came (second), 1 when it came (fourth) with 2 and 3 that waited for it, 4 last.
+        assert_eq!(got, [(0, 2), (1, 4), (2, 4), (3, 4), (4, 5)]);
+        let mut taken = Vec::new();
+        super::in_order([(1, 'b'), (0, 'a'), (2, 'c')], 3, |t| {
+            taken.push(t);
+            taken.len() < 2
+        });
+        assert_eq!(taken, ['a', 'b']);
     }
 }
 

@@ -778,31 +778,68 @@ impl Annex {
         &self,
         w: &mut (impl std::io::Write + ?Sized),
     ) -> std::io::Result<()> {
+        self.write_json_compact_with(&self.tables, w).map(drop)
+    }
+
+    /// [`Annex::write_json_compact`] of this annex with `tables` in place of its own (which are not
+    /// written): the tables may still be in the making when the writing starts (`annex::build_each`
+    /// sending them through a channel), and each is written as soon as it comes. Returns the tables it
+    /// was given, once written, for a caller that would rather leave their freeing to the exit.
+    pub fn write_json_compact_with<T, I>(
+        &self,
+        tables: I,
+        w: &mut (impl std::io::Write + ?Sized),
+    ) -> std::io::Result<Vec<T>>
+    where
+        T: std::borrow::Borrow<Table> + Send,
+        I: IntoIterator<Item = T>,
+        I::IntoIter: Send,
+    {
         /// Rows a window: a few megabytes of JSON, many pieces for the cores to share.
         const WINDOW: usize = 8192;
         /// Rows a piece (one task).
         const PIECE: usize = 512;
         let mut head = Vec::with_capacity(4096);
         json_open_last_array(&AnnexJson(self, &[]), &mut head)?;
+        w.write_all(&head)?;
+        let tables = tables.into_iter();
         std::thread::scope(|s| {
-            // One window ahead at most: the memory stays a few megabytes however large the annex.
+            // One window ahead at most: the memory stays a few megabytes however large the annex. The
+            // serialiser sends every byte but the annex's head and end (a table's head, its rows with
+            // their commas, its end), so this thread only writes what comes, in order.
             let (tx, rx) = std::sync::mpsc::sync_channel::<serde_json::Result<Vec<Vec<u8>>>>(1);
-            s.spawn(move || {
-                for t in &self.tables {
-                    let writer = match CompactRows::new(&t.columns) {
+            let serialiser = s.spawn(move || {
+                let mut written = Vec::new();
+                for (i, t) in tables.enumerate() {
+                    let table: &Table = t.borrow();
+                    let mut head = Vec::with_capacity(4096);
+                    if i > 0 {
+                        head.push(b',');
+                    }
+                    let opened = json_open_last_array(&TableJson(table, &[]), &mut head)
+                        .and_then(|()| CompactRows::new(&table.columns));
+                    let writer = match opened {
                         Ok(wr) => wr,
                         Err(e) => {
                             let _ = tx.send(Err(e));
-                            return;
+                            return written;
                         }
                     };
-                    for window in t.rows.chunks(WINDOW) {
+                    // A closed channel: the writer stopped on an error, which it returns.
+                    if tx.send(Ok(vec![head])).is_err() {
+                        return written;
+                    }
+                    // Bytes a row, learnt from the rows written so far: a piece sized too small is
+                    // copied when it grows (room left unused is never touched and costs nothing).
+                    let mut per_row = 256;
+                    for (k, window) in table.rows.chunks(WINDOW).enumerate() {
                         let pieces = window
                             .par_chunks(PIECE)
-                            .map(|chunk| {
-                                let mut buf = Vec::with_capacity(chunk.len() * 256);
-                                for (j, r) in chunk.iter().enumerate() {
-                                    if j > 0 {
+                            .enumerate()
+                            .map(|(j, chunk)| {
+                                let mut buf = Vec::with_capacity(chunk.len() * per_row + 1);
+                                for (n, r) in chunk.iter().enumerate() {
+                                    if k > 0 || j > 0 || n > 0 {
                                         buf.push(b',');
                                     }
                                     writer.row(&mut buf, r)?;
@@ -810,35 +847,30 @@ impl Annex {
                                 Ok(buf)
                             })
                             .collect::<serde_json::Result<Vec<_>>>();
-                        // A closed channel: the writer stopped on an error, which it returns.
+                        if let Ok(pieces) = &pieces {
+                            let most = pieces.iter().map(Vec::len).max().unwrap_or(0);
+                            per_row = per_row.max(most.div_ceil(PIECE) + 16);
+                        }
                         if tx.send(pieces).is_err() {
-                            return;
+                            return written;
                         }
                     }
+                    if tx.send(Ok(vec![b"]}".to_vec()])).is_err() {
+                        return written;
+                    }
+                    written.push(t);
                 }
+                written
             });
-            for (i, t) in self.tables.iter().enumerate() {
-                if i > 0 {
-                    head.push(b',');
+            for pieces in rx {
+                for p in pieces? {
+                    w.write_all(&p)?;
                 }
-                json_open_last_array(&TableJson(t, &[]), &mut head)?;
-                w.write_all(&head)?;
-                head.clear();
-                for k in 0..t.rows.len().div_ceil(WINDOW) {
-                    let pieces = rx
-                        .recv()
-                        .map_err(|_| std::io::Error::other("the rows' serialiser stopped"))??;
-                    for (j, p) in pieces.iter().enumerate() {
-                        if k > 0 || j > 0 {
-                            w.write_all(b",")?;
-                        }
-                        w.write_all(p)?;
-                    }
-                }
-                head.extend_from_slice(b"]}");
             }
-            head.extend_from_slice(b"]}");
-            w.write_all(&head)
+            w.write_all(b"]}")?;
+            Ok(serialiser
+                .join()
+                .unwrap_or_else(|panic| std::panic::resume_unwind(panic)))
         })
     }
 }
@@ -1074,6 +1106,26 @@ mod compact_json_tests {
             ours == serde,
             "the compact JSON of many windows differs from serde_json's"
         );
+        // The same tables handed over one by one (as `annex::build_each` sends them) after the head:
+        // the same bytes, and the tables back.
+        let head = Annex {
+            tables: Vec::new(),
+            ..annex.clone()
+        };
+        let (tx, rx) = std::sync::mpsc::channel();
+        for t in annex.tables.clone() {
+            tx.send(t).unwrap();
+        }
+        drop(tx);
+        let mut streamed = Vec::new();
+        let back = head
+            .write_json_compact_with(rx, &mut streamed)
+            .expect("json");
+        assert!(
+            streamed == serde,
+            "the tables handed over one by one differ"
+        );
+        assert_eq!(back, annex.tables);
     }
 
     /// A writer that fails part way stops the writing with its error (the thread that makes the rows

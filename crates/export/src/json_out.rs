@@ -5,7 +5,7 @@
 
 use std::io::Write;
 
-use egov_core::table::Annex;
+use egov_core::table::{Annex, Table};
 
 use crate::ExportError;
 
@@ -31,4 +31,19 @@ pub fn write(annex: &Annex, compact: bool, w: &mut (impl Write + ?Sized)) -> std
         serde_json::to_writer_pretty(&mut *w, annex)?;
     }
     w.write_all(b"\n")
+}
+
+/// [`write`]'s compact bytes for an annex whose tables come one at a time: `head` is the annex without
+/// its tables (`egov_core::annex::head`), `tables` its tables in order, each written as soon as it
+/// comes — so that the disk is writing the first table while the next are made
+/// (`egov_core::annex::build_each`). The same bytes as [`render`] of the whole annex, compact. Returns
+/// the tables once written.
+pub fn write_compact_as_made(
+    head: &Annex,
+    tables: impl IntoIterator<Item = Table, IntoIter: Send>,
+    w: &mut (impl Write + ?Sized),
+) -> std::io::Result<Vec<Table>> {
+    let tables = head.write_json_compact_with(tables, w)?;
+    w.write_all(b"\n")?;
+    Ok(tables)
 }

@@ -74,6 +74,44 @@ fn compact_json_in_parallel_pieces_is_serdes_byte_for_byte() {
     assert_eq!(ours, serde_json::to_vec(&annex).expect("json"));
 }
 
+/// The tables made in parallel and handed over one at a time, in order, as each and those before it
+/// are made (`annex::build_each`), written as they come (`write_json_compact_with`): the bytes of the
+/// whole annex, on every level (one to three tables, of more than one piece). The writer's stop stops
+/// the handing over.
+#[test]
+fn tables_written_as_they_are_made_are_the_whole_annexs_bytes() {
+    use egov_core::annex::{build, build_each, head};
+    use egov_core::engine::{Keep, score_keeping};
+    for level in LEVELS {
+        let (_, edition, data) = gen_load(&opts(1500, 40, 5, level));
+        let scores = score_keeping(&edition, &data, Keep::Printed);
+        let whole = build(&edition, &data, &scores, egov_core::Lang::Vi);
+        let head = head(&edition, egov_core::Lang::Vi);
+        let mut out = Vec::new();
+        let written = std::thread::scope(|s| {
+            let (tx, rx) = std::sync::mpsc::channel();
+            let (e, d, sc) = (&edition, &data, &scores);
+            s.spawn(move || {
+                build_each(e, d, sc, egov_core::Lang::Vi, |t| tx.send(t).is_ok());
+            });
+            head.write_json_compact_with(rx, &mut out).expect("json")
+        });
+        assert_eq!(written, whole.tables, "{level:?}");
+        assert_eq!(
+            String::from_utf8(out).unwrap(),
+            String::from_utf8(serde_json::to_vec(&whole).unwrap()).unwrap(),
+            "{level:?}"
+        );
+        let mut taken = 0;
+        build_each(&edition, &data, &scores, egov_core::Lang::Vi, |t| {
+            assert_eq!(t, whole.tables[taken]);
+            taken += 1;
+            false
+        });
+        assert_eq!(taken, 1, "{level:?}");
+    }
+}
+
 #[test]
 fn the_annex_needs_only_the_printed_nodes() {
     use egov_core::engine::{Keep, score, score_keeping};
