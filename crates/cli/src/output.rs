@@ -1,11 +1,13 @@
 //! Writing what a command produces, all or nothing.
 //!
 //! One file ([`write_atomic`]) goes to a temporary file beside its target, is synced and renamed over
-//! it. Several files of one command ([`Staged`]: `egov export`, `import-values`, `synth`) are written into
-//! one temporary folder first and moved into place only when every one of them has been written and
-//! synced: into a new output folder by renaming the whole temporary folder, into an existing one file by
-//! file, after checking that nothing stands in the way, and putting the files that were there back if a
-//! move still fails. So a failed run leaves the output as it was.
+//! it (beside the file a symbolic link leads to, which stays a link; a device or a pipe, which cannot
+//! be replaced, is written into). Several files of one command ([`Staged`]: `egov export`,
+//! `import-values`, `synth`) are written into one temporary folder first and moved into place only
+//! when every one of them has been written and synced: into a new output folder by renaming the whole
+//! temporary folder, into an existing one file by file, after checking that nothing stands in the
+//! way, and putting the files that were there back if a move still fails. So a failed run leaves the
+//! output as it was.
 //!
 //! Temporary names carry the process id (`.NAME.egov-tmp-PID-NONCE`, `.egov-tmp-PID-NONCE`). A run that
 //! is killed (Ctrl-C, `kill -9`, a power cut) cannot clean up after itself, and `unsafe` signal handlers
@@ -187,6 +189,31 @@ pub fn write_atomic_with(
     path: &Path,
     write: impl FnOnce(&mut dyn Write) -> std::io::Result<()>,
 ) -> Result<()> {
+    // A device, a pipe or a socket (`--out /dev/stdout`, a named pipe another program reads) is written
+    // into: there is no file to replace, and a rename would put a file in place of the device itself.
+    if fs::metadata(path).is_ok_and(|m| !m.is_file() && !m.is_dir()) {
+        let file = fs::OpenOptions::new()
+            .write(true)
+            .open(path)
+            .map_err(|e| write_error(path, &e))?;
+        let mut w = std::io::BufWriter::with_capacity(1 << 16, file);
+        return write(&mut w)
+            .and_then(|()| w.flush())
+            .map_err(|e| write_error(path, &e));
+    }
+    // A symbolic link to a file stays a link: the file it leads to is the one replaced.
+    let resolved;
+    let path = if fs::symlink_metadata(path).is_ok_and(|m| m.file_type().is_symlink()) {
+        match fs::canonicalize(path) {
+            Ok(p) => {
+                resolved = p;
+                resolved.as_path()
+            }
+            Err(_) => path,
+        }
+    } else {
+        path
+    };
     let dir = parent_of(path);
     fs::create_dir_all(dir).map_err(|e| mkdir_error(dir, &e))?;
     sweep(dir);

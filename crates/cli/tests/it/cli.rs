@@ -296,6 +296,57 @@ fn compact_json_is_the_same_annex_on_one_line() {
     assert!(err.contains("--compact"), "{err}");
 }
 
+/// `--out` through a symbolic link replaces the file the link leads to and keeps the link; into a named
+/// pipe (as into `/dev/stdout` or another device) it writes into the pipe instead of putting a file in
+/// its place.
+#[cfg(unix)]
+#[test]
+fn out_keeps_a_link_and_writes_into_a_pipe() {
+    use std::os::unix::fs::FileTypeExt;
+    let dir = std::env::temp_dir().join(format!("egov-out-special-{}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&dir);
+    std::fs::create_dir_all(&dir).unwrap();
+    let args = [
+        "annex",
+        "--edition",
+        "hoabinh-2019",
+        "--data",
+        "data/published/hoabinh-2019",
+        "--format",
+        "json",
+        "--compact",
+    ];
+    let (code, stdout, err) = egov(&args);
+    assert_eq!(code, 0, "{err}");
+
+    let (real, link) = (dir.join("real.json"), dir.join("link.json"));
+    std::fs::write(&real, "earlier").unwrap();
+    std::os::unix::fs::symlink("real.json", &link).unwrap();
+    let (code, _, err) = egov(&[&args[..], &["--out", link.to_str().unwrap()]].concat());
+    assert_eq!(code, 0, "{err}");
+    let kind = std::fs::symlink_metadata(&link).unwrap().file_type();
+    assert!(kind.is_symlink(), "the link was replaced: {kind:?}");
+    assert_eq!(std::fs::read_to_string(&real).unwrap(), stdout);
+
+    let pipe = dir.join("pipe");
+    let made = std::process::Command::new("mkfifo")
+        .arg(&pipe)
+        .status()
+        .unwrap();
+    assert!(made.success());
+    let reader = {
+        let pipe = pipe.clone();
+        std::thread::spawn(move || std::fs::read_to_string(pipe).unwrap())
+    };
+    let (code, _, err) = egov(&[&args[..], &["--out", pipe.to_str().unwrap()]].concat());
+    assert_eq!(code, 0, "{err}");
+    // Checked before the reader is waited for: had the pipe been replaced, it would wait forever.
+    let kind = std::fs::symlink_metadata(&pipe).unwrap().file_type();
+    assert!(kind.is_fifo(), "the pipe was replaced: {kind:?}");
+    assert_eq!(reader.join().unwrap(), stdout);
+    std::fs::remove_dir_all(&dir).ok();
+}
+
 /// With `--out`, the compact JSON is written into the file table by table instead of being made whole
 /// first: the file holds exactly the bytes standard output gets, and a folder in the way leaves nothing.
 #[test]
