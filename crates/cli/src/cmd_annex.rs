@@ -213,9 +213,9 @@ fn scored(
     Ok((edition, data, scores, t))
 }
 
-/// `annex --format json --compact`: the tables written as they are made, one after another, so that
-/// the disk writes the first while the cores make the next (a province's annex is 70 MB, which this
-/// disk takes longer to write than the cores take to make). The same bytes as the other way.
+/// `annex --format json --compact`: the tables written in order as they are made, so that the disk
+/// writes the first while the cores make the others (a province's annex is 70 MB, which a disk takes
+/// longer to write than the cores take to serialise). The same bytes as the other way.
 fn annex_json_as_made(a: &AnnexArgs) -> Result<()> {
     let (edition, data, scores, mut t) = scored(&a.common)?;
     let head = egov_core::annex::head(&edition, a.common.lang);

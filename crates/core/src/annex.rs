@@ -145,7 +145,7 @@ pub fn head(edition: &Edition, lang: Lang) -> Annex {
 
 /// The tables of [`build`], the same, each handed to `take` in the edition's order as soon as it and
 /// those before it are made, so that a writer can write one while the next are made: a province's
-/// annex is tens of megabytes, which the disk takes longer to write than the cores take to make. The
+/// annex is tens of megabytes, which a disk takes longer to write than the cores take to serialise. The
 /// tables are made in parallel as by [`build`]. Stops handing them when `take` returns false (the
 /// writer failed).
 pub fn build_each(

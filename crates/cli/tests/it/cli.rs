@@ -4,6 +4,18 @@ use std::process::Command;
 
 const ROOT: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/../../");
 
+/// The Hòa Bình 2019 annex as compact JSON (to standard output unless `--out` is added).
+const HOABINH_COMPACT: [&str; 8] = [
+    "annex",
+    "--edition",
+    "hoabinh-2019",
+    "--data",
+    "data/published/hoabinh-2019",
+    "--format",
+    "json",
+    "--compact",
+];
+
 pub fn egov(args: &[&str]) -> (i32, String, String) {
     let out = Command::new(env!("CARGO_BIN_EXE_egov"))
         .args(args)
@@ -306,16 +318,7 @@ fn out_keeps_a_link_and_writes_into_a_pipe() {
     let dir = std::env::temp_dir().join(format!("egov-out-special-{}", std::process::id()));
     let _ = std::fs::remove_dir_all(&dir);
     std::fs::create_dir_all(&dir).unwrap();
-    let args = [
-        "annex",
-        "--edition",
-        "hoabinh-2019",
-        "--data",
-        "data/published/hoabinh-2019",
-        "--format",
-        "json",
-        "--compact",
-    ];
+    let args = HOABINH_COMPACT;
     let (code, stdout, err) = egov(&args);
     assert_eq!(code, 0, "{err}");
 
@@ -378,19 +381,8 @@ fn compact_json_streamed_to_a_file_is_the_bytes_of_standard_output() {
     // A folder where the file should go: refused, and no temporary file is left beside it.
     let blocked = dir.join("blocked.json");
     std::fs::create_dir_all(&blocked).unwrap();
-    let args = [
-        "annex",
-        "--edition",
-        "hoabinh-2019",
-        "--data",
-        "data/published/hoabinh-2019",
-        "--format",
-        "json",
-        "--compact",
-        "--out",
-        blocked.to_str().unwrap(),
-    ];
-    let (code, _, err) = egov(&args);
+    let (code, _, err) =
+        egov(&[&HOABINH_COMPACT[..], &["--out", blocked.to_str().unwrap()]].concat());
     assert_ne!(code, 0);
     assert!(err.contains("blocked.json"), "{err}");
     let left: Vec<_> = std::fs::read_dir(&dir)
