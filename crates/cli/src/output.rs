@@ -177,6 +177,20 @@ fn sync_dir(dir: &Path) {
     }
 }
 
+/// Where a chain of symbolic links from `path` ends, whether or not a file is there (`path` itself
+/// when it is not a link). A chain that loops is left at its fortieth link, as the kernel's limit.
+fn follow_links(path: &Path) -> PathBuf {
+    let mut p = path.to_path_buf();
+    for _ in 0..40 {
+        match fs::read_link(&p) {
+            Ok(to) if to.is_absolute() => p = to,
+            Ok(to) => p = parent_of(&p).join(to),
+            Err(_) => break,
+        }
+    }
+    p
+}
+
 /// Writes `bytes` to `path` through a synced temporary file in the same folder and a rename; the
 /// temporary is removed if anything fails.
 pub fn write_atomic(path: &Path, bytes: &[u8]) -> Result<()> {
@@ -201,19 +215,10 @@ pub fn write_atomic_with(
             .and_then(|()| w.flush())
             .map_err(|e| write_error(path, &e));
     }
-    // A symbolic link to a file stays a link: the file it leads to is the one replaced.
-    let resolved;
-    let path = if fs::symlink_metadata(path).is_ok_and(|m| m.file_type().is_symlink()) {
-        match fs::canonicalize(path) {
-            Ok(p) => {
-                resolved = p;
-                resolved.as_path()
-            }
-            Err(_) => path,
-        }
-    } else {
-        path
-    };
+    // A symbolic link stays a link: the file it leads to is the one replaced (made, if the link leads
+    // nowhere yet), as the shell's `>` does.
+    let resolved = follow_links(path);
+    let path = resolved.as_path();
     let dir = parent_of(path);
     fs::create_dir_all(dir).map_err(|e| mkdir_error(dir, &e))?;
     sweep(dir);

@@ -308,8 +308,8 @@ fn compact_json_is_the_same_annex_on_one_line() {
     assert!(err.contains("--compact"), "{err}");
 }
 
-/// `--out` through a symbolic link replaces the file the link leads to and keeps the link; into a named
-/// pipe (as into `/dev/stdout` or another device) it writes into the pipe instead of putting a file in
+/// `--out` through a symbolic link replaces (or makes) the file the link leads to and keeps the link;
+/// into a named pipe (as into `/dev/stdout` or another device) it writes into the pipe instead of putting a file in
 /// its place.
 #[cfg(unix)]
 #[test]
@@ -330,6 +330,16 @@ fn out_keeps_a_link_and_writes_into_a_pipe() {
     let kind = std::fs::symlink_metadata(&link).unwrap().file_type();
     assert!(kind.is_symlink(), "the link was replaced: {kind:?}");
     assert_eq!(std::fs::read_to_string(&real).unwrap(), stdout);
+    // A link to a file not made yet (through a folder that is): the file is made, the link kept.
+    std::fs::create_dir_all(dir.join("sub")).unwrap();
+    let ahead = dir.join("ahead.json");
+    std::os::unix::fs::symlink("sub/new.json", &ahead).unwrap();
+    let (code, _, err) = egov(&[&args[..], &["--out", ahead.to_str().unwrap()]].concat());
+    assert_eq!(code, 0, "{err}");
+    let kind = std::fs::symlink_metadata(&ahead).unwrap().file_type();
+    assert!(kind.is_symlink(), "the link was replaced: {kind:?}");
+    let made = std::fs::read_to_string(dir.join("sub/new.json")).unwrap();
+    assert_eq!(made, stdout);
 
     let pipe = dir.join("pipe");
     let made = std::process::Command::new("mkfifo")
