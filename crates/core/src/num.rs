@@ -34,26 +34,26 @@ pub fn round(value: Decimal, decimals: u32, mode: RoundingMode) -> Decimal {
         // division is a call into the runtime library, several times slower.
         if let (Ok(m), Some(p)) = (u64::try_from(m), 10u64.checked_pow(scale - decimals)) {
             let (q, r) = (m / p, m % p);
-            // `2r` against `p` without doubling `r` (which could pass 2⁶⁴): r against p − r.
-            let up = match mode {
-                RoundingMode::HalfUp => r >= p - r,
-                RoundingMode::HalfEven => r > p - r || (r == p - r && q % 2 == 1),
-                RoundingMode::Down => false,
-            };
             // q < 2⁶⁴ / 10, so q + 1 fits.
-            let q = q + u64::from(up);
+            let q = q + u64::from(rounds_up(mode, q % 2 == 1, r.into(), p.into()));
             return Decimal::from_parts(q as u32, (q >> 32) as u32, 0, false, decimals);
         }
         let p = 10u128.pow(scale - decimals);
         let (q, r) = (m / p, m % p);
-        let up = match mode {
-            RoundingMode::HalfUp => 2 * r >= p,
-            RoundingMode::HalfEven => 2 * r > p || (2 * r == p && q % 2 == 1),
-            RoundingMode::Down => false,
-        };
+        let up = rounds_up(mode, q % 2 == 1, r, p);
         return Decimal::from_i128_with_scale((q + u128::from(up)) as i128, decimals);
     }
     round_general(value, decimals, mode)
+}
+
+/// Whether a quotient (`odd` or not) whose division by `p` left `r` is rounded up in `mode`: `2r`
+/// against `p`, compared as `r` against `p − r`, which cannot overflow.
+fn rounds_up(mode: RoundingMode, odd: bool, r: u128, p: u128) -> bool {
+    match mode {
+        RoundingMode::HalfUp => r >= p - r,
+        RoundingMode::HalfEven => r > p - r || (r == p - r && odd),
+        RoundingMode::Down => false,
+    }
 }
 
 /// [`round`] by `rust_decimal` itself: the reference the fast way is tested against.
@@ -650,8 +650,9 @@ mod tests {
     proptest::proptest! {
         #![proptest_config(proptest::prelude::ProptestConfig::with_cases(4000))]
         /// Rounding a non-negative value by integer division gives `rust_decimal`'s rounding, bit for
-        /// bit, in every mode: mantissas to 2⁹⁶ (and to 2⁶⁴, the 64-bit way), scales to 28, values exactly halfway (a mantissa ending
-        /// in 5 and zeros), negative values and negative zeros (left to the general way).
+        /// bit, in every mode: mantissas to 2⁹⁶ (and to 2⁶⁴, the 64-bit way), scales to 28, values
+        /// exactly halfway (a mantissa ending in 5 and zeros), negative values and negative zeros (left
+        /// to the general way).
         #[test]
         fn rounds_as_rust_decimal_does(
             hi in 0u32.., mid in 0u32.., lo in 0u32..,
