@@ -5,7 +5,7 @@ use std::collections::HashSet;
 
 use serde_json::Value;
 
-use super::cli::egov;
+use super::cli::{HOABINH_JSON, egov};
 
 #[test]
 fn the_seed_has_findings_and_exit_status_1() {
@@ -207,15 +207,7 @@ fn exported_csv_and_workbook_import_back_to_the_annex() {
         dir.to_str().unwrap(),
     ]);
     assert_eq!(code, 0, "{err}");
-    let annex = json(&[
-        "annex",
-        "--edition",
-        "hoabinh-2019",
-        "--data",
-        "data/published/hoabinh-2019",
-        "--format",
-        "json",
-    ]);
+    let annex = json(&HOABINH_JSON);
     let want = annex["tables"].as_array().unwrap();
     for file in ["hoabinh-2019.csv", "hoabinh-2019.xlsx"] {
         let got = json(&["import", dir.join(file).to_str().unwrap()]);

@@ -4,8 +4,8 @@ use std::process::Command;
 
 const ROOT: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/../../");
 
-/// The Hòa Bình 2019 annex as compact JSON (to standard output unless `--out` is added).
-const HOABINH_COMPACT: [&str; 8] = [
+/// The Hòa Bình 2019 annex as JSON, to standard output (add `--compact`, `--out`).
+pub const HOABINH_JSON: [&str; 7] = [
     "annex",
     "--edition",
     "hoabinh-2019",
@@ -13,7 +13,6 @@ const HOABINH_COMPACT: [&str; 8] = [
     "data/published/hoabinh-2019",
     "--format",
     "json",
-    "--compact",
 ];
 
 pub fn egov(args: &[&str]) -> (i32, String, String) {
@@ -31,15 +30,7 @@ pub fn egov(args: &[&str]) -> (i32, String, String) {
 
 #[test]
 fn annex_json_follows_the_contract() {
-    let (code, out, err) = egov(&[
-        "annex",
-        "--edition",
-        "hoabinh-2019",
-        "--data",
-        "data/published/hoabinh-2019",
-        "--format",
-        "json",
-    ]);
+    let (code, out, err) = egov(&HOABINH_JSON);
     assert_eq!(code, 0, "{err}");
     let v: serde_json::Value = serde_json::from_str(&out).unwrap();
     assert_eq!(v["edition"], "hoabinh-2019");
@@ -279,15 +270,7 @@ fn a_file_that_is_not_utf8_is_located() {
 
 #[test]
 fn compact_json_is_the_same_annex_on_one_line() {
-    let args = [
-        "annex",
-        "--edition",
-        "hoabinh-2019",
-        "--data",
-        "data/published/hoabinh-2019",
-        "--format",
-        "json",
-    ];
+    let args = HOABINH_JSON;
     let (code, pretty, err) = egov(&args);
     assert_eq!(code, 0, "{err}");
     let (code, compact, err) = egov(&[&args[..], &["--compact"]].concat());
@@ -318,7 +301,7 @@ fn out_keeps_a_link_and_writes_into_a_pipe() {
     let dir = std::env::temp_dir().join(format!("egov-out-special-{}", std::process::id()));
     let _ = std::fs::remove_dir_all(&dir);
     std::fs::create_dir_all(&dir).unwrap();
-    let args = HOABINH_COMPACT;
+    let args = [&HOABINH_JSON[..], &["--compact"]].concat();
     let (code, stdout, err) = egov(&args);
     assert_eq!(code, 0, "{err}");
 
@@ -391,8 +374,13 @@ fn compact_json_streamed_to_a_file_is_the_bytes_of_standard_output() {
     // A folder where the file should go: refused, and no temporary file is left beside it.
     let blocked = dir.join("blocked.json");
     std::fs::create_dir_all(&blocked).unwrap();
-    let (code, _, err) =
-        egov(&[&HOABINH_COMPACT[..], &["--out", blocked.to_str().unwrap()]].concat());
+    let (code, _, err) = egov(
+        &[
+            &HOABINH_JSON[..],
+            &["--compact", "--out", blocked.to_str().unwrap()],
+        ]
+        .concat(),
+    );
     assert_ne!(code, 0);
     assert!(err.contains("blocked.json"), "{err}");
     let left: Vec<_> = std::fs::read_dir(&dir)
